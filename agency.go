@@ -1,0 +1,49 @@
+package spotcheck
+
+import (
+	"strings"
+	"time"
+)
+
+// Agency is a 专业机构 (audit firm, testing lab…) that may assist a task but
+// is never the inspecting party (国办发〔2024〕54号).
+type Agency struct {
+	Code          string // 统一社会信用代码
+	Name          string
+	Field         string // 服务领域
+	Qualification string // 资质
+	Contact       string
+	Phone         string // internal, never public
+	Active        bool
+
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Validate checks an agency's fields.
+func (a *Agency) Validate() Problems {
+	var p Problems
+	a.Code = NormalizeCode(a.Code)
+	for _, f := range []*string{&a.Name, &a.Field, &a.Qualification, &a.Contact, &a.Phone} {
+		*f = strings.TrimSpace(*f)
+	}
+	if p.checkRequired("code", "统一社会信用代码", a.Code) {
+		if c, err := CheckCreditCode(a.Code); err != nil {
+			p.Add("code", "统一社会信用代码", "%s", ErrorMessage(err))
+		} else if c.Kind != CodeUSCC {
+			p.Add("code", "统一社会信用代码", "专业机构须使用18位统一社会信用代码")
+		}
+	}
+	if p.checkRequired("name", "名称", a.Name) {
+		p.checkLen("name", "名称", a.Name, 100)
+	}
+	p.checkRequired("field", "服务领域", a.Field)
+	return p
+}
+
+// SameContent reports whether two agencies hold the same directory data.
+func (a *Agency) SameContent(o *Agency) bool {
+	return a.Code == o.Code && a.Name == o.Name && a.Field == o.Field && a.Qualification == o.Qualification &&
+		a.Contact == o.Contact && a.Phone == o.Phone && a.Active == o.Active
+}

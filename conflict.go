@@ -1,0 +1,87 @@
+package spotcheck
+
+import (
+	"strings"
+	"time"
+)
+
+// Conflict kinds (回避).
+const (
+	// ConflictDeclared is a relation an inspector declared (申报回避).
+	ConflictDeclared = "申报回避"
+	// ConflictRequested is an enterprise's recusal request (申请回避); it
+	// counts only once approved.
+	ConflictRequested = "申请回避"
+)
+
+// Review states of a recusal request.
+const (
+	ReviewPending  = "待审核"
+	ReviewApproved = "已通过"
+	ReviewRejected = "已驳回"
+)
+
+// Conflict is an inspector × entity pair that must not meet in an
+// inspection, with its reason and validity period. Active conflicts become
+// the draw's conflicts.tsv (spec/draw-v1.md §1).
+type Conflict struct {
+	StaffID  string
+	EntityID string
+	Kind     string
+	Reason   string
+	From     string // YYYY-MM-DD
+	To       string // YYYY-MM-DD, "" = open-ended
+	Review   string // for requests; declared conflicts are 已通过
+	Active   bool
+
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Validate checks a conflict's fields; that the inspector and entity exist
+// is checked by the store.
+func (c *Conflict) Validate() Problems {
+	var p Problems
+	c.StaffID = strings.TrimSpace(c.StaffID)
+	c.EntityID = NormalizeCode(c.EntityID)
+	for _, f := range []*string{&c.Kind, &c.Reason, &c.From, &c.To, &c.Review} {
+		*f = strings.TrimSpace(*f)
+	}
+	p.checkRequired("staff_id", "工号", c.StaffID)
+	p.checkRequired("entity_id", "检查对象代码", c.EntityID)
+	if p.checkRequired("kind", "回避类型", c.Kind) {
+		p.checkOneOf("kind", "回避类型", c.Kind, ConflictDeclared, ConflictRequested)
+	}
+	p.checkRequired("reason", "回避原因", c.Reason)
+	if p.checkRequired("from", "生效日期", c.From) {
+		p.checkDate("from", "生效日期", c.From)
+	}
+	p.checkDate("to", "失效日期", c.To)
+	if c.To != "" && c.From != "" && c.To < c.From {
+		p.Add("to", "失效日期", "不能早于生效日期")
+	}
+	if c.Review == "" {
+		c.Review = ReviewApproved
+		if c.Kind == ConflictRequested {
+			c.Review = ReviewPending
+		}
+	}
+	p.checkOneOf("review", "审核状态", c.Review, ReviewPending, ReviewApproved, ReviewRejected)
+	if c.Kind == ConflictDeclared && c.Review != ReviewApproved {
+		p.Add("review", "审核状态", "申报回避无需审核，应为“已通过”")
+	}
+	return p
+}
+
+// InForce reports whether the conflict binds on date: active, approved and
+// within its period.
+func (c *Conflict) InForce(date string) bool {
+	return c.Active && c.Review == ReviewApproved && c.From <= date && (c.To == "" || date <= c.To)
+}
+
+// SameContent reports whether two conflicts hold the same data.
+func (c *Conflict) SameContent(o *Conflict) bool {
+	return c.StaffID == o.StaffID && c.EntityID == o.EntityID && c.Kind == o.Kind && c.Reason == o.Reason &&
+		c.From == o.From && c.To == o.To && c.Review == o.Review && c.Active == o.Active
+}

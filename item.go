@@ -1,0 +1,183 @@
+package spotcheck
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Item states. Only 启用 items may be used by plans and tasks.
+const (
+	ItemDraft    = "草稿"
+	ItemActive   = "启用"
+	ItemRetired  = "停用"
+	ClassKey     = "重点"
+	ClassGeneral = "一般"
+)
+
+// Item is one 随机抽查事项 of the 抽查事项清单 with the nine elements the
+// national guidance asks for: name, legal basis, inspecting body, target
+// types, content, standards and key points, method, ratio and frequency.
+// A checklist point is an item with a Parent. Items are versioned: a change
+// is a new Version with its own effective date, never an edit in place.
+type Item struct {
+	Code          string
+	Version       int
+	Name          string
+	LegalBasis    string   // 检查依据
+	Body          string   // 检查主体 (inspecting body)
+	TargetTypes   []string // target type codes
+	Content       string   // 检查内容
+	Standards     string   // 检查标准及要点
+	Methods       []string // method codes M01…
+	Ratio         string   // 抽查比例, percent such as "3%" or "2.5%"
+	Frequency     int      // 抽查频次, rounds a year
+	Class         string   // 重点 / 一般
+	Parent        string   // parent item code for a checklist point
+	EffectiveFrom string   // YYYY-MM-DD
+	EffectiveTo   string   // YYYY-MM-DD, "" = open
+	Status        string
+
+	CreatedAt time.Time
+}
+
+var (
+	itemCode = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{1,31}$`)
+	percent  = regexp.MustCompile(`^(100|[1-9]?[0-9])(\.[0-9]{1,2})?%$`)
+)
+
+// Validate checks an item and resolves target types and methods given by
+// name to their codes.
+func (it *Item) Validate(ref *Reference) Problems {
+	var p Problems
+	it.Code = NormalizeCode(it.Code)
+	it.Parent = NormalizeCode(it.Parent)
+	it.Ratio = strings.ReplaceAll(strings.TrimSpace(it.Ratio), "％", "%")
+	for _, f := range []*string{&it.Name, &it.LegalBasis, &it.Body, &it.Content, &it.Standards,
+		&it.Class, &it.EffectiveFrom, &it.EffectiveTo, &it.Status} {
+		*f = strings.TrimSpace(*f)
+	}
+	if p.checkRequired("code", "事项编码", it.Code) && !itemCode.MatchString(it.Code) {
+		p.Add("code", "事项编码", "“%s”无效，应为2–32位大写字母、数字或连字符", it.Code)
+	}
+	if p.checkRequired("name", "事项名称", it.Name) {
+		p.checkLen("name", "事项名称", it.Name, 200)
+	}
+	p.checkRequired("body", "检查主体", it.Body)
+	types := make([]string, 0, len(it.TargetTypes))
+	for _, t := range normalizeTags(it.TargetTypes) {
+		if tt, ok := ref.Type(t); ok {
+			types = append(types, tt.Code)
+		} else {
+			p.Add("target_types", "检查对象类型", "“%s”不是已知的检查对象类型", t)
+		}
+	}
+	it.TargetTypes = types
+	if len(it.TargetTypes) == 0 && it.Parent == "" {
+		p.Add("target_types", "检查对象类型", "至少填写一种检查对象类型")
+	}
+	methods := make([]string, 0, len(it.Methods))
+	for _, m := range normalizeTags(it.Methods) {
+		if code, ok := MethodByCodeOrName(m); ok {
+			methods = append(methods, code)
+		} else {
+			p.Add("methods", "检查方式", "“%s”不是已知的检查方式", m)
+		}
+	}
+	it.Methods = methods
+	if len(it.Methods) == 1 && it.Methods[0] == "M05" {
+		p.Add("methods", "检查方式", "专业机构协助不能作为唯一检查方式（专业机构不得作为检查主体）")
+	}
+	if it.Ratio != "" && !percent.MatchString(it.Ratio) {
+		p.Add("ratio", "抽查比例", "“%s”应为百分比，如3%%或2.5%%", it.Ratio)
+	}
+	if it.Frequency < 0 || it.Frequency > 366 {
+		p.Add("frequency", "抽查频次", "应为0–366之间的整数（次/年）")
+	}
+	if it.Class == "" {
+		it.Class = ClassGeneral
+	}
+	p.checkOneOf("class", "事项类别", it.Class, ClassKey, ClassGeneral)
+	if it.Parent == it.Code && it.Code != "" {
+		p.Add("parent", "上级事项编码", "不能是事项自身")
+	}
+	if p.checkRequired("effective_from", "生效日期", it.EffectiveFrom) {
+		p.checkDate("effective_from", "生效日期", it.EffectiveFrom)
+	}
+	p.checkDate("effective_to", "失效日期", it.EffectiveTo)
+	if it.EffectiveTo != "" && it.EffectiveTo < it.EffectiveFrom {
+		p.Add("effective_to", "失效日期", "不能早于生效日期")
+	}
+	if it.Status == "" {
+		it.Status = ItemDraft
+	}
+	p.checkOneOf("status", "状态", it.Status, ItemDraft, ItemActive, ItemRetired)
+	if it.Status == ItemActive && it.LegalBasis == "" {
+		p.Add("legal_basis", "检查依据", "没有法律法规依据的事项不能启用")
+	}
+	return p
+}
+
+// RatePerMille returns the ratio in thousandths (3% = 30, 2.5% = 25); the
+// draw turns it into an exact rate without floating point.
+func (it *Item) RatePerMille() int {
+	s := strings.TrimSuffix(it.Ratio, "%")
+	whole, frac, _ := strings.Cut(s, ".")
+	w, _ := strconv.Atoi(whole)
+	f := 0
+	if frac != "" {
+		f, _ = strconv.Atoi((frac + "0")[:1])
+	}
+	return w*10 + f
+}
+
+// SameContent reports whether two versions say the same, ignoring version
+// numbers and timestamps; a re-import of an unchanged item makes no version.
+func (it *Item) SameContent(o *Item) bool {
+	return it.Code == o.Code && it.Name == o.Name && it.LegalBasis == o.LegalBasis && it.Body == o.Body &&
+		strings.Join(it.TargetTypes, ",") == strings.Join(o.TargetTypes, ",") && it.Content == o.Content &&
+		it.Standards == o.Standards && strings.Join(it.Methods, ",") == strings.Join(o.Methods, ",") &&
+		it.Ratio == o.Ratio && it.Frequency == o.Frequency && it.Class == o.Class && it.Parent == o.Parent &&
+		it.EffectiveFrom == o.EffectiveFrom && it.EffectiveTo == o.EffectiveTo && it.Status == o.Status
+}
+
+// Responsibility roles in the 多部门监管责任事项清单.
+const (
+	RoleInitiate = "发起"
+	RoleJoin     = "配合"
+)
+
+// Responsibility says which department initiates or joins an item.
+type Responsibility struct {
+	Item   string // item code
+	Dept   string // department code
+	Role   string // 发起 / 配合
+	Note   string
+	Active bool
+
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Validate checks a responsibility's own fields; that item and department
+// exist is checked by the store.
+func (r *Responsibility) Validate() Problems {
+	var p Problems
+	r.Item = NormalizeCode(r.Item)
+	r.Dept = NormalizeCode(r.Dept)
+	r.Role = strings.TrimSpace(r.Role)
+	r.Note = strings.TrimSpace(r.Note)
+	p.checkRequired("item", "事项编码", r.Item)
+	p.checkRequired("dept", "部门代码", r.Dept)
+	if p.checkRequired("role", "职责", r.Role) {
+		p.checkOneOf("role", "职责", r.Role, RoleInitiate, RoleJoin)
+	}
+	return p
+}
+
+// SameContent reports whether two responsibilities hold the same data.
+func (r *Responsibility) SameContent(o *Responsibility) bool {
+	return r.Item == o.Item && r.Dept == o.Dept && r.Role == o.Role && r.Note == o.Note && r.Active == o.Active
+}
