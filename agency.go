@@ -42,8 +42,3 @@ func (a *Agency) Validate() Problems {
 	return p
 }
 
-// SameContent reports whether two agencies hold the same directory data.
-func (a *Agency) SameContent(o *Agency) bool {
-	return a.Code == o.Code && a.Name == o.Name && a.Field == o.Field && a.Qualification == o.Qualification &&
-		a.Contact == o.Contact && a.Phone == o.Phone && a.Active == o.Active
-}

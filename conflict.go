@@ -80,8 +80,3 @@ func (c *Conflict) InForce(date string) bool {
 	return c.Active && c.Review == ReviewApproved && c.From <= date && (c.To == "" || date <= c.To)
 }
 
-// SameContent reports whether two conflicts hold the same data.
-func (c *Conflict) SameContent(o *Conflict) bool {
-	return c.StaffID == o.StaffID && c.EntityID == o.EntityID && c.Kind == o.Kind && c.Reason == o.Reason &&
-		c.From == o.From && c.To == o.To && c.Review == o.Review && c.Active == o.Active
-}

@@ -42,8 +42,19 @@ const registrationDepartments = "123456789ANY"
 // stored as a number: scientific notation, or a decimal tail.
 var spreadsheetNumber = regexp.MustCompile(`^\d(\.\d+)?E\+?\d+$|^\d+\.0+$`)
 
-// NormalizeCode trims spaces and upper-cases a code as typed by a person.
+// NormalizeCode trims spaces, turns full-width letters and digits (typed
+// with a Chinese input method) into ASCII and upper-cases a code as typed
+// by a person.
 func NormalizeCode(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\u3000':
+			return ' '
+		case r >= '！' && r <= '～':
+			return r - '！' + '!'
+		}
+		return r
+	}, s)
 	return strings.ToUpper(strings.TrimSpace(s))
 }
 
@@ -66,9 +77,9 @@ func CheckCreditCode(code string) (CodeCheck, error) {
 	if n := len([]rune(code)); n != 18 {
 		return CodeCheck{}, Errorf(EINVALID, "统一社会信用代码应为18位，实际为%d位", n)
 	}
-	for i := 0; i < 18; i++ {
-		if strings.IndexByte(usccAlphabet, code[i]) < 0 {
-			return CodeCheck{}, Errorf(EINVALID, "第%d位字符“%c”不是统一社会信用代码可用字符（数字及除I、O、S、V、Z外的大写字母）", i+1, code[i])
+	for i, r := range []rune(code) {
+		if r > 127 || strings.IndexByte(usccAlphabet, byte(r)) < 0 {
+			return CodeCheck{}, Errorf(EINVALID, "第%d位字符“%c”不是统一社会信用代码可用字符（数字及除I、O、S、V、Z外的大写字母）", i+1, r)
 		}
 	}
 	if strings.IndexByte(registrationDepartments, code[0]) < 0 {
@@ -169,7 +180,8 @@ func USCCCheckChar(first17 string) (byte, error) {
 }
 
 // OrgCodeCheckChar returns the GB 11714 check character for 8 organisation
-// code characters (digits or capital letters).
+// code characters (digits or capital letters), or 0 when first8 holds
+// anything else.
 func OrgCodeCheckChar(first8 string) byte {
 	for _, c := range []byte("0123456789X") {
 		if orgCodeCheckOK(first8 + string(c)) {

@@ -37,7 +37,7 @@ func TestCheckCreditCode(t *testing.T) {
 		{"scientific notation", "9.13501E+17", "存为数字"},
 		{"spreadsheet lost digits", "913501007055000000", "疑似被表格软件存为数字"},
 		{"bad reg no", "350100000000002", "15位注册号校验位错误"},
-		{"non-ASCII", "91350100M000100Y4３", "第18位字符"},
+		{"non-ASCII", "91350100M000100Y4中", "第18位字符“中”"},
 	}
 	for _, tc := range bad {
 		t.Run("rejects/"+tc.name, func(t *testing.T) {
@@ -87,6 +87,12 @@ func TestRegNo(t *testing.T) {
 	// ISO 7064 MOD 11,10 worked example: 0794 has check digit 5.
 	if !regNoCheckOK("07945") || regNoCheckOK("07940") {
 		t.Fatal("ISO 7064 MOD 11,10 example failed")
+	}
+}
+
+func TestNormalizeCode(t *testing.T) {
+	if got := NormalizeCode("　９１３５０１００ｍ０００１００ｙ４３ "); got != "91350100M000100Y43" {
+		t.Fatalf("NormalizeCode = %q", got)
 	}
 }
 

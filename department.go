@@ -1,6 +1,9 @@
 package spotcheck
 
-import "regexp"
+import (
+	"regexp"
+	"time"
+)
 
 // Department kinds.
 const (
@@ -26,6 +29,10 @@ type Department struct {
 	Division string // GB/T 2260 code of the division it serves
 	Kind     string
 	Active   bool
+
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 var deptCode = regexp.MustCompile(`^[A-Z][A-Z0-9_]{1,15}$`)

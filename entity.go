@@ -79,6 +79,8 @@ func (e *Entity) Validate(ref *Reference) Problems {
 		} else {
 			e.ID = id
 		}
+	case e.GuideCardNo != "" && typeOK:
+		p.Add("guide_card_no", "导游证号", "只有导游/领队填写导游证号")
 	case e.ID == "":
 		p.Add("id", "统一社会信用代码", "不能为空")
 	default:
@@ -120,21 +122,6 @@ func (e *Entity) Validate(ref *Reference) Problems {
 		}
 	}
 	return p
-}
-
-// SameContent reports whether two entities hold the same directory data,
-// ignoring what the store sets. Re-imports use it to leave unchanged
-// records untouched.
-func (e *Entity) SameContent(o *Entity) bool {
-	a, b := *e, *o
-	for _, x := range []*Entity{&a, &b} {
-		x.Dept, x.Version, x.CreatedAt, x.UpdatedAt = "", 0, time.Time{}, time.Time{}
-	}
-	return a.Name == b.Name && a.Type == b.Type && a.Division == b.Division && a.Address == b.Address &&
-		a.LegalRep == b.LegalRep && a.LicenceNo == b.LicenceNo && a.GuideCardNo == b.GuideCardNo &&
-		a.Status == b.Status && a.CreditClass == b.CreditClass && a.Key == b.Key && a.KeyReason == b.KeyReason &&
-		a.KeyExpiry == b.KeyExpiry && strings.Join(a.Tags, ",") == strings.Join(b.Tags, ",") &&
-		a.Founded == b.Founded && a.Phone == b.Phone && a.Active == b.Active && a.ID == b.ID
 }
 
 // normalizeTags trims tags, drops empty and repeated ones, keeps order.

@@ -108,14 +108,6 @@ func ParseLeaves(s string) []Leave {
 	return out
 }
 
-// SameContent reports whether two inspectors hold the same directory data.
-func (in *Inspector) SameContent(o *Inspector) bool {
-	return in.StaffID == o.StaffID && in.Name == o.Name && in.Dept == o.Dept && in.CertNo == o.CertNo &&
-		in.CertExpiry == o.CertExpiry && in.Lead == o.Lead && in.Expert == o.Expert && in.Field == o.Field &&
-		in.Title == o.Title && in.Employer == o.Employer && strings.Join(in.Specialties, ",") == strings.Join(o.Specialties, ",") &&
-		in.Phone == o.Phone && FormatLeaves(in.Leaves) == FormatLeaves(o.Leaves) && in.Active == o.Active
-}
-
 // InspectorFilter selects inspectors for FindInspectors.
 type InspectorFilter struct {
 	Query  string // name substring or staff id prefix

@@ -44,7 +44,7 @@ type Item struct {
 
 var (
 	itemCode = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{1,31}$`)
-	percent  = regexp.MustCompile(`^(100|[1-9]?[0-9])(\.[0-9]{1,2})?%$`)
+	percent  = regexp.MustCompile(`^(100(\.0)?|[1-9]?[0-9](\.[0-9])?)%$`)
 )
 
 // Validate checks an item and resolves target types and methods given by
@@ -90,7 +90,7 @@ func (it *Item) Validate(ref *Reference) Problems {
 		p.Add("methods", "检查方式", "专业机构协助不能作为唯一检查方式（专业机构不得作为检查主体）")
 	}
 	if it.Ratio != "" && !percent.MatchString(it.Ratio) {
-		p.Add("ratio", "抽查比例", "“%s”应为百分比，如3%%或2.5%%", it.Ratio)
+		p.Add("ratio", "抽查比例", "“%s”应为0–100之间、至多一位小数的百分比，如3%%或2.5%%", it.Ratio)
 	}
 	if it.Frequency < 0 || it.Frequency > 366 {
 		p.Add("frequency", "抽查频次", "应为0–366之间的整数（次/年）")
@@ -113,10 +113,37 @@ func (it *Item) Validate(ref *Reference) Problems {
 		it.Status = ItemDraft
 	}
 	p.checkOneOf("status", "状态", it.Status, ItemDraft, ItemActive, ItemRetired)
-	if it.Status == ItemActive && it.LegalBasis == "" {
-		p.Add("legal_basis", "检查依据", "没有法律法规依据的事项不能启用")
+	if it.Status == ItemActive {
+		it.checkComplete(&p)
 	}
 	return p
+}
+
+// checkComplete adds a problem for each of the nine elements an item must
+// have before it is used (国办发〔2015〕58号): above all its legal basis. A
+// checklist point inherits the rest from its parent item.
+func (it *Item) checkComplete(p *Problems) {
+	if it.LegalBasis == "" {
+		p.Add("legal_basis", "检查依据", "没有法律法规依据的事项不能启用")
+	}
+	if it.Content == "" {
+		p.Add("content", "检查内容", "启用的事项须写明检查内容")
+	}
+	if it.Parent != "" {
+		return
+	}
+	if it.Standards == "" {
+		p.Add("standards", "检查标准及要点", "启用的事项须写明检查标准及要点")
+	}
+	if len(it.Methods) == 0 {
+		p.Add("methods", "检查方式", "启用的事项须写明检查方式")
+	}
+	if it.Ratio == "" {
+		p.Add("ratio", "抽查比例", "启用的事项须写明抽查比例")
+	}
+	if it.Frequency < 1 {
+		p.Add("frequency", "抽查频次", "启用的事项须写明每年抽查次数")
+	}
 }
 
 // RatePerMille returns the ratio in thousandths (3% = 30, 2.5% = 25); the
@@ -130,16 +157,6 @@ func (it *Item) RatePerMille() int {
 		f, _ = strconv.Atoi((frac + "0")[:1])
 	}
 	return w*10 + f
-}
-
-// SameContent reports whether two versions say the same, ignoring version
-// numbers and timestamps; a re-import of an unchanged item makes no version.
-func (it *Item) SameContent(o *Item) bool {
-	return it.Code == o.Code && it.Name == o.Name && it.LegalBasis == o.LegalBasis && it.Body == o.Body &&
-		strings.Join(it.TargetTypes, ",") == strings.Join(o.TargetTypes, ",") && it.Content == o.Content &&
-		it.Standards == o.Standards && strings.Join(it.Methods, ",") == strings.Join(o.Methods, ",") &&
-		it.Ratio == o.Ratio && it.Frequency == o.Frequency && it.Class == o.Class && it.Parent == o.Parent &&
-		it.EffectiveFrom == o.EffectiveFrom && it.EffectiveTo == o.EffectiveTo && it.Status == o.Status
 }
 
 // Responsibility roles in the 多部门监管责任事项清单.
@@ -177,7 +194,3 @@ func (r *Responsibility) Validate() Problems {
 	return p
 }
 
-// SameContent reports whether two responsibilities hold the same data.
-func (r *Responsibility) SameContent(o *Responsibility) bool {
-	return r.Item == o.Item && r.Dept == o.Dept && r.Role == o.Role && r.Note == o.Note && r.Active == o.Active
-}

@@ -1,0 +1,224 @@
+package spotcheck_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The import table of design §3, checked on `go list -deps`, that is on
+// everything a package's non-test code pulls in, directly or not. Test files
+// may import anything.
+
+const module = "spotcheck"
+
+// A rule says what the packages under one directory (and its subdirectories)
+// may depend on besides themselves. Directories are relative to the module
+// root; "" is the root package spotcheck.
+type rule struct {
+	// Our own packages: if anyOurs, all but denyOurs; otherwise only ours.
+	ours     []string
+	anyOurs  bool
+	denyOurs []string
+	// Everything else: stdlibOnly allows nothing outside the standard library;
+	// otherwise libs, when not nil, lists the only import-path prefixes
+	// allowed, and deny lists prefixes never allowed.
+	stdlibOnly bool
+	libs       []string
+	deny       []string
+}
+
+// Database drivers: only store (and test helpers) talk to a database.
+var drivers = []string{
+	"modernc.org/sqlite",
+	"github.com/jackc/pgx",
+	"github.com/lib/pq",
+	"github.com/mattn/go-sqlite3",
+	"github.com/ncruces/go-sqlite3",
+	"zombiezen.com/go/sqlite",
+}
+
+var rules = map[string]rule{
+	"":                {stdlibOnly: true},
+	"draw":            {stdlibOnly: true},
+	"ledger":          {ours: []string{""}},
+	"workday":         {ours: []string{""}},
+	"xlsx":            {ours: []string{""}},
+	"store":           {anyOurs: true, denyOurs: []string{"web", "xlsx", "demo"}},
+	"web":             {anyOurs: true, denyOurs: []string{"store"}, deny: drivers},
+	"demo":            {ours: []string{""}, stdlibOnly: true},
+	"internal/pgtest": {libs: []string{"github.com/jackc/", "golang.org/x/"}},
+}
+
+// ourDir returns the module-relative directory of one of our packages and
+// whether importPath is ours at all.
+func ourDir(importPath string) (string, bool) {
+	if importPath == module {
+		return "", true
+	}
+	if rest, ok := strings.CutPrefix(importPath, module+"/"); ok {
+		return rest, true
+	}
+	return "", false
+}
+
+// isStdlib: the first path element of a standard-library package has no dot.
+// Our module path has none either, so check ourDir first.
+func isStdlib(importPath string) bool {
+	first, _, _ := strings.Cut(importPath, "/")
+	return !strings.Contains(first, ".")
+}
+
+// under reports whether dir is root or lies below it.
+func under(dir, root string) bool {
+	if root == "" {
+		return dir == ""
+	}
+	return dir == root || strings.HasPrefix(dir, root+"/")
+}
+
+func hasPathPrefix(importPath string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasSuffix(p, "/") {
+			if strings.HasPrefix(importPath, p) {
+				return true
+			}
+		} else if importPath == p || strings.HasPrefix(importPath, p+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// violations lists the dependencies in deps (import paths, as printed by
+// go list -deps for the packages under dir) that dir's rule forbids.
+func violations(dir string, deps []string) []string {
+	r, ok := rules[dir]
+	if !ok {
+		return []string{"no rule for " + dir}
+	}
+	var bad []string
+	for _, d := range deps {
+		if od, ours := ourDir(d); ours {
+			switch {
+			case under(od, dir):
+				// itself
+			case r.anyOurs && !slices.ContainsFunc(r.denyOurs, func(x string) bool { return under(od, x) }):
+			case !r.anyOurs && slices.ContainsFunc(r.ours, func(x string) bool { return under(od, x) }):
+			default:
+				bad = append(bad, d)
+			}
+			continue
+		}
+		if isStdlib(d) {
+			continue
+		}
+		switch {
+		case r.stdlibOnly:
+			bad = append(bad, d)
+		case r.libs != nil && !hasPathPrefix(d, r.libs):
+			bad = append(bad, d)
+		case hasPathPrefix(d, r.deny):
+			bad = append(bad, d)
+		}
+	}
+	return bad
+}
+
+func TestImportTable(t *testing.T) {
+	dirs := make([]string, 0, len(rules))
+	for dir := range rules {
+		dirs = append(dirs, dir)
+	}
+	slices.Sort(dirs)
+	for _, dir := range dirs {
+		name := dir
+		if name == "" {
+			name = module
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			pattern := "."
+			if dir != "" {
+				if _, err := os.Stat(filepath.FromSlash(dir)); os.IsNotExist(err) {
+					t.Skipf("%s/ does not exist yet", dir)
+				}
+				pattern = "./" + dir + "/..."
+			}
+			// One line per package: its path, then its direct imports.
+			cmd := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}{{range .Imports}} {{.}}{{end}}", pattern)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("go list -deps %s: %v\n%s", pattern, err, stderr.String())
+			}
+			var deps []string
+			imports := map[string][]string{}
+			for line := range strings.Lines(string(out)) {
+				f := strings.Fields(line)
+				if len(f) == 0 {
+					continue
+				}
+				deps = append(deps, f[0])
+				imports[f[0]] = f[1:]
+			}
+			if len(deps) == 0 {
+				t.Skipf("no Go package under %s/ yet", dir)
+			}
+			bad := violations(dir, deps)
+			// Report where each forbidden dependency comes in, and not what it
+			// pulls in after it.
+			for _, v := range bad {
+				var by []string
+				for _, p := range deps {
+					if !slices.Contains(bad, p) && slices.Contains(imports[p], v) {
+						by = append(by, p)
+					}
+				}
+				if len(by) > 0 {
+					t.Errorf("%s must not depend on %s, imported by %s (design §3 import table)", name, v, strings.Join(by, ", "))
+				}
+			}
+		})
+	}
+}
+
+// The rules must be able to fail: fake dependency lists with forbidden imports.
+func TestViolations(t *testing.T) {
+	tests := []struct {
+		dir  string
+		deps []string
+		want []string
+	}{
+		{"", []string{"fmt", "spotcheck", "vendor/golang.org/x/crypto/cryptobyte"}, nil},
+		{"", []string{"spotcheck/store", "spotcheck"}, []string{"spotcheck/store"}},
+		{"", []string{"golang.org/x/text/width", "spotcheck"}, []string{"golang.org/x/text/width"}},
+		{"draw", []string{"crypto/sha256", "spotcheck/draw", "spotcheck/draw/internal/x"}, nil},
+		{"draw", []string{"spotcheck", "spotcheck/draw"}, []string{"spotcheck"}},
+		{"xlsx", []string{"github.com/xuri/excelize/v2", "spotcheck", "spotcheck/xlsx"}, nil},
+		{"xlsx", []string{"spotcheck/store", "spotcheck/web/assets", "spotcheck/xlsx"}, []string{"spotcheck/store", "spotcheck/web/assets"}},
+		{"ledger", []string{"golang.org/x/mod/sumdb/tlog", "spotcheck/draw", "spotcheck/ledger"}, []string{"spotcheck/draw"}},
+		{"store", []string{"modernc.org/sqlite", "github.com/jackc/pgx/v5/stdlib", "spotcheck", "spotcheck/draw", "spotcheck/ledger", "spotcheck/workday", "spotcheck/store"}, nil},
+		{"store", []string{"spotcheck/web", "spotcheck/xlsx", "spotcheck/demo", "spotcheck/store"}, []string{"spotcheck/web", "spotcheck/xlsx", "spotcheck/demo"}},
+		{"web", []string{"html/template", "spotcheck", "spotcheck/xlsx", "github.com/xuri/excelize/v2", "spotcheck/web"}, nil},
+		{"web", []string{"spotcheck/store", "modernc.org/sqlite/lib", "github.com/jackc/pgx/v5", "spotcheck/web"}, []string{"spotcheck/store", "modernc.org/sqlite/lib", "github.com/jackc/pgx/v5"}},
+		{"web", []string{"modernc.org/sqlitex"}, nil}, // a prefix is a path, not a string prefix
+		{"demo", []string{"math/rand/v2", "spotcheck", "spotcheck/demo"}, nil},
+		{"demo", []string{"spotcheck/store", "github.com/google/uuid", "spotcheck/demo"}, []string{"spotcheck/store", "github.com/google/uuid"}},
+		{"internal/pgtest", []string{"database/sql", "github.com/jackc/pgx/v5/stdlib", "github.com/jackc/puddle/v2", "golang.org/x/text/width", "spotcheck/internal/pgtest"}, nil},
+		{"internal/pgtest", []string{"modernc.org/sqlite", "spotcheck"}, []string{"modernc.org/sqlite", "spotcheck"}},
+		{"nosuch", []string{"fmt"}, []string{"no rule for nosuch"}},
+	}
+	for _, tt := range tests {
+		got := violations(tt.dir, tt.deps)
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("violations(%q, %q) = %q, want %q", tt.dir, tt.deps, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"spotcheck"
+	"spotcheck/store"
+)
+
+// Exit statuses of spec/cli.md.
+const (
+	exitOK    = 0
+	exitData  = 1 // the input or the data is wrong
+	exitUsage = 2
+)
+
+// Main is the program with its environment injected, so that tests run it
+// on a temporary database and capture what it prints.
+type Main struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// StderrIsTerminal turns on the redrawn progress bar.
+	StderrIsTerminal bool
+	Now              func() time.Time
+	// Ready, when set, receives the address a server listens on.
+	Ready func(addr string)
+}
+
+// NewMain returns a Main wired to the process's standard streams.
+func NewMain() *Main {
+	fi, err := os.Stderr.Stat()
+	return &Main{
+		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
+		StderrIsTerminal: err == nil && fi.Mode()&os.ModeCharDevice != 0,
+		Now:              time.Now,
+	}
+}
+
+// usageError is wrong usage: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// errReported means the command already printed what went wrong.
+var errReported = errors.New("reported")
+
+const usage = `用法：spotcheck 命令 [参数]
+
+目录与清单：
+  creditcode 代码…                     校验统一社会信用代码或15位注册号
+  template 类别 --out 文件             生成导入模板（.xlsx 或 .csv）
+  import 类别 文件 [--db 数据库]        导入（全部成功或全部不写入）
+  export 类别 --out 文件 [--db 数据库]  导出（可原样再导入）
+  类别：entities inspectors experts agencies items responsibilities departments conflicts
+
+运行：
+  demo [--db 路径] [--addr 主机:端口] [--no-serve]   创建演示数据库并启动
+  serve [--db 数据库] [--addr 主机:端口]             启动服务
+  migrate [--db 数据库]                              升级数据库结构
+  bench import|export [--entities N] [--db 数据库]    测量百万级导入导出
+
+--db 为 SQLite 文件路径（默认 spotcheck.db）或 postgres:// 地址。`
+
+// Run runs one command and returns the exit status.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprintln(m.Stdout, usage)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	commands := map[string]func(context.Context, []string) error{
+		"creditcode": m.runCreditCode,
+		"template":   m.runTemplate,
+		"import":     m.runImport,
+		"export":     m.runExport,
+		"demo":       m.runDemo,
+		"serve":      m.runServe,
+		"migrate":    m.runMigrate,
+		"bench":      m.runBench,
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(m.Stderr, "未知命令“%s”\n\n%s\n", args[0], usage)
+		return exitUsage
+	}
+	ctx = spotcheck.NewContextWithActor(ctx, cliActor())
+	err := cmd(ctx, args[1:])
+	var ue usageError
+	var ie *spotcheck.ImportError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errReported):
+		return exitData
+	case errors.As(err, &ue):
+		fmt.Fprintf(m.Stderr, "%s\n用法见 spotcheck help\n", ue.msg)
+		return exitUsage
+	case errors.As(err, &ie):
+		for _, p := range ie.Problems {
+			fmt.Fprintln(m.Stderr, p.String())
+		}
+		if ie.Total > len(ie.Problems) {
+			fmt.Fprintf(m.Stderr, "……另有%d处错误未列出\n", ie.Total-len(ie.Problems))
+		}
+		fmt.Fprintf(m.Stderr, "导入失败：共%d处错误，未写入任何数据\n", ie.Total)
+		return exitData
+	case spotcheck.ErrorCode(err) != spotcheck.EINTERNAL:
+		fmt.Fprintln(m.Stderr, spotcheck.ErrorMessage(err))
+		return exitData
+	default:
+		slog.New(slog.NewTextHandler(m.Stderr, nil)).Error("内部错误", "err", err)
+		return exitData
+	}
+}
+
+// cliActor names the operator of the command line in recorded changes.
+func cliActor() spotcheck.Actor {
+	name := os.Getenv("USER")
+	if name == "" {
+		name = "unknown"
+	}
+	return spotcheck.Actor{ID: "cli:" + name, Name: "命令行（" + name + "）"}
+}
+
+// parse parses flags that may stand before or after the positional
+// arguments (spec/cli.md) and returns the positional ones.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usagef("参数错误：%v", err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// dbFlag adds the --db flag every database command has.
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", "spotcheck.db", "SQLite 文件路径或 postgres:// 地址")
+}
+
+// openDB opens the database a --db flag names.
+func (m *Main) openDB(ctx context.Context, dsn string) (*store.DB, error) {
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, spotcheck.Errorf(spotcheck.EINVALID, "打开数据库失败（%s）：%v", redact(dsn), err)
+	}
+	return db, nil
+}
+
+// redact hides the password of a database URL before it is printed.
+func redact(dsn string) string {
+	if i := strings.Index(dsn, "://"); i >= 0 {
+		if at := strings.LastIndex(dsn, "@"); at > i {
+			if colon := strings.Index(dsn[i+3:at], ":"); colon >= 0 {
+				return dsn[:i+3+colon] + ":***" + dsn[at:]
+			}
+		}
+	}
+	return dsn
+}
+
+func (m *Main) runMigrate(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	dsn := dbFlag(fs)
+	if pos, err := parse(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usagef("migrate 不接受位置参数")
+	}
+	db, err := m.openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	names, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "数据库结构已是最新：%s\n", strings.Join(names, "、"))
+	return nil
+}

@@ -1,0 +1,84 @@
+package spotcheck
+
+import (
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Roles of design §1. The three administrators are kept apart (三员分立 of
+// 等保 2.0): no user may hold two of them.
+const (
+	RoleSystemAdmin   = "sysadmin"
+	RoleSecurityAdmin = "secadmin"
+	RoleAuditAdmin    = "auditadmin"
+	RoleDeptAdmin     = "deptadmin"
+	RolePlanner       = "planner"
+	RoleSupervisor    = "supervisor"
+	RoleInspector     = "inspector"
+	RoleApprover      = "approver"
+	RoleAgency        = "agency"
+)
+
+// RoleNames gives each role's Chinese name.
+var RoleNames = map[string]string{
+	RoleSystemAdmin: "系统管理员", RoleSecurityAdmin: "安全管理员", RoleAuditAdmin: "审计管理员",
+	RoleDeptAdmin: "部门管理员", RolePlanner: "计划员", RoleSupervisor: "监督员",
+	RoleInspector: "执法检查人员", RoleApprover: "审核员", RoleAgency: "专业机构人员",
+}
+
+// User is a staff account. Its department bounds what it sees and edits:
+// its own department and the subtree below it.
+type User struct {
+	Username string
+	Name     string
+	Dept     string
+	Roles    []string
+	Active   bool
+
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+var username = regexp.MustCompile(`^[a-z][a-z0-9._-]{1,31}$`)
+
+// Validate checks a user's fields and the separation of the three
+// administrator roles.
+func (u *User) Validate() Problems {
+	var p Problems
+	u.Username = strings.ToLower(strings.TrimSpace(u.Username))
+	u.Name = strings.TrimSpace(u.Name)
+	if p.checkRequired("username", "用户名", u.Username) && !username.MatchString(u.Username) {
+		p.Add("username", "用户名", "应为2–32位小写字母、数字、点、下划线或连字符，以字母开头")
+	}
+	p.checkRequired("name", "姓名", u.Name)
+	p.checkRequired("dept", "所属部门", u.Dept)
+	if len(u.Roles) == 0 {
+		p.Add("roles", "角色", "至少选择一个角色")
+	}
+	admins := 0
+	for _, r := range u.Roles {
+		if _, ok := RoleNames[r]; !ok {
+			p.Add("roles", "角色", "“%s”不是有效角色", r)
+		}
+		if r == RoleSystemAdmin || r == RoleSecurityAdmin || r == RoleAuditAdmin {
+			admins++
+		}
+	}
+	if admins > 1 {
+		p.Add("roles", "角色", "系统管理员、安全管理员、审计管理员须由不同人员担任（三员分立）")
+	}
+	return p
+}
+
+// ValidatePassword checks a new password: long enough to resist guessing,
+// short enough for bcrypt (72 bytes).
+func ValidatePassword(pw string) error {
+	switch {
+	case len([]rune(pw)) < 8:
+		return Errorf(EINVALID, "密码至少8个字符")
+	case len(pw) > 72:
+		return Errorf(EINVALID, "密码不能超过72字节")
+	}
+	return nil
+}
