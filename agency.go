@@ -41,4 +41,3 @@ func (a *Agency) Validate() Problems {
 	p.checkRequired("field", "服务领域", a.Field)
 	return p
 }
-

@@ -79,4 +79,3 @@ func (c *Conflict) Validate() Problems {
 func (c *Conflict) InForce(date string) bool {
 	return c.Active && c.Review == ReviewApproved && c.From <= date && (c.To == "" || date <= c.To)
 }
-

@@ -193,4 +193,3 @@ func (r *Responsibility) Validate() Problems {
 	}
 	return p
 }
-

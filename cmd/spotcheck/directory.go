@@ -80,12 +80,16 @@ func kinds(db *store.DB) map[string]kindOps {
 			func(ctx context.Context, src spotcheck.ImportSource[spotcheck.Inspector]) (spotcheck.ImportSummary, error) {
 				return db.ImportInspectors(ctx, false, src)
 			},
-			func(ctx context.Context, fn func(*spotcheck.Inspector) error) error { return db.ExportInspectors(ctx, false, fn) }),
+			func(ctx context.Context, fn func(*spotcheck.Inspector) error) error {
+				return db.ExportInspectors(ctx, false, fn)
+			}),
 		spotcheck.KindExperts: opsOf(xlsx.Experts,
 			func(ctx context.Context, src spotcheck.ImportSource[spotcheck.Inspector]) (spotcheck.ImportSummary, error) {
 				return db.ImportInspectors(ctx, true, src)
 			},
-			func(ctx context.Context, fn func(*spotcheck.Inspector) error) error { return db.ExportInspectors(ctx, true, fn) }),
+			func(ctx context.Context, fn func(*spotcheck.Inspector) error) error {
+				return db.ExportInspectors(ctx, true, fn)
+			}),
 		spotcheck.KindAgencies:         opsOf(xlsx.Agencies, db.ImportAgencies, db.ExportAgencies),
 		spotcheck.KindItems:            opsOf(xlsx.Items, db.ImportItems, db.ExportItems),
 		spotcheck.KindResponsibilities: opsOf(xlsx.Responsibilities, db.ImportResponsibilities, db.ExportResponsibilities),

@@ -170,7 +170,9 @@ func TestServe(t *testing.T) {
 	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Now: time.Now,
 		Ready: func(addr string) { ready <- addr }}
 	done := make(chan int, 1)
-	go func() { done <- m.Run(ctx, []string{"demo", "--db", filepath.Join(dir, "d.db"), "--addr", "127.0.0.1:0"}) }()
+	go func() {
+		done <- m.Run(ctx, []string{"demo", "--db", filepath.Join(dir, "d.db"), "--addr", "127.0.0.1:0"})
+	}()
 	var addr string
 	select {
 	case addr = <-ready:
