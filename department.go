@@ -2,6 +2,7 @@ package spotcheck
 
 import (
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -41,6 +42,8 @@ var deptCode = regexp.MustCompile(`^[A-Z][A-Z0-9_]{1,15}$`)
 // cycle) need the other departments and are done by ValidateDepartmentTree.
 func (d *Department) Validate(ref *Reference) Problems {
 	var p Problems
+	d.Code, d.Parent = NormalizeCode(d.Code), NormalizeCode(d.Parent)
+	d.Name, d.Division, d.Kind = strings.TrimSpace(d.Name), strings.TrimSpace(d.Division), strings.TrimSpace(d.Kind)
 	if p.checkRequired("code", "部门代码", d.Code) && !deptCode.MatchString(d.Code) {
 		p.Add("code", "部门代码", "“%s”无效，应为2–16位大写字母、数字或下划线，以字母开头", d.Code)
 	}

@@ -139,6 +139,10 @@ func (c *Codec[T]) setCell(v *T, i int, s string, p *spotcheck.Problems) {
 		return
 	}
 	f := &c.fields[i]
+	s = unescapeFormula(s)
+	if f.col.Date {
+		s = normalizeDate(s)
+	}
 	if msg := f.set(v, s); msg != "" {
 		p.Add(f.col.Key, f.col.Header, "%s", msg)
 	}

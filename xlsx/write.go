@@ -121,7 +121,11 @@ func (w *Writer[T]) Write(v *T) error {
 		return w.err
 	}
 	if w.cw != nil {
-		w.err = w.cw.Write(w.c.Encode(v))
+		cells := w.c.Encode(v)
+		for i, c := range cells {
+			cells[i] = escapeFormula(c)
+		}
+		w.err = w.cw.Write(cells)
 		return w.err
 	}
 	if w.row >= excelize.TotalRows {

@@ -104,7 +104,7 @@ func TestXLSXPercent(t *testing.T) {
 	if v := rows[1].Value; v.Ratio != "3%" || v.Frequency != 2 {
 		t.Errorf("row 3: %+v", v)
 	}
-	if r := rows[2]; r.Value.Ratio != "3" || r.Value.EffectiveFrom != "2026-3-1" || len(r.Problems) != 1 ||
+	if r := rows[2]; r.Value.Ratio != "3" || r.Value.EffectiveFrom != "2026-03-01" || len(r.Problems) != 1 ||
 		r.Problems[0].Label != "抽查频次" {
 		t.Errorf("row 4: %+v", r)
 	}
