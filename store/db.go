@@ -84,12 +84,16 @@ func sqliteDSN(path string, writer bool) string {
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(1)")
-	// A larger page cache and memory-mapped reads keep million-row imports
-	// and searches from re-reading the same B-tree pages through syscalls.
-	q.Add("_pragma", "cache_size(-65536)")
-	q.Add("_pragma", "mmap_size(1073741824)")
+	// A 64 MiB page cache (the default is 2 MiB) keeps million-row imports
+	// from re-reading the same B-tree pages through syscalls: 1M entities
+	// import in 26 s instead of 37–50 s. Memory-mapped I/O was tried and
+	// left out: it added up to 250 MB of resident memory for no speed.
+	// Readers, several at a time, get 16 MiB each.
 	if writer {
+		q.Add("_pragma", "cache_size(-65536)")
 		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "cache_size(-16384)")
 	}
 	return "file:" + path + "?" + q.Encode()
 }

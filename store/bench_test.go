@@ -1,0 +1,37 @@
+package store_test
+
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"spotcheck"
+	"spotcheck/demo"
+	"spotcheck/store"
+)
+
+// BenchmarkImportEntities imports 20,000 synthetic entities into a new
+// SQLite database per iteration; the million-row figure is `spotcheck bench
+// import` (docs/performance.md).
+func BenchmarkImportEntities(b *testing.B) {
+	rows := slices.Collect(demo.Entities(1, 20000))
+	depts := demo.Generate(1, 0, "2026-01-01").Departments
+	for b.Loop() {
+		b.StopTimer()
+		db, err := store.Open(ctx, filepath.Join(b.TempDir(), "b.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.ImportDepartments(ctx, spotcheck.SliceSource("d", depts)); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if _, err := db.ImportEntities(ctx, spotcheck.SliceSource("e", rows)); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		db.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(len(rows))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
