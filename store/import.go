@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"spotcheck"
 )
@@ -54,6 +57,20 @@ func (im *importer[T]) run(ctx context.Context, db *DB, src spotcheck.ImportSour
 	}
 	for r, err := range src.Rows {
 		if err != nil {
+			if ie, ok := errors.AsType[*spotcheck.ImportError](err); ok {
+				// The file cannot be read on from here (a broken CSV quote):
+				// report it with what was found before it.
+				for _, p := range ie.Problems {
+					problems.Add(p)
+				}
+				if err := flush(); err != nil { // checks only: a problem is recorded
+					return sum, err
+				}
+				return sum, sortedProblems(problems)
+			}
+			if spotcheck.ErrorCode(err) == spotcheck.EINVALID {
+				return sum, err
+			}
 			return sum, spotcheck.Errorf(spotcheck.EINVALID, "读取文件失败：%v", err)
 		}
 		if len(r.Problems) > 0 {
@@ -62,13 +79,16 @@ func (im *importer[T]) run(ctx context.Context, db *DB, src spotcheck.ImportSour
 		}
 		v := r.Value
 		im.prepKey(&v)
-		key := im.tb.keyString(&v)
-		if first, dup := rowOf[key]; dup {
-			problems.Add(spotcheck.RowError{Row: r.Row, Column: im.tb.keyLabels[0],
-				Message: fmt.Sprintf("“%s”与第%d行重复", key, first)})
-			continue
+		// A row without any key is left to validation, which names the
+		// missing field; a repeated key is reported against its first row.
+		if key := im.tb.keyString(&v); strings.Trim(key, "|") != "" {
+			if first, dup := rowOf[key]; dup {
+				problems.Add(spotcheck.RowError{Row: r.Row, Column: im.tb.keyLabels[0],
+					Message: fmt.Sprintf("“%s”与第%d行重复", key, first)})
+				continue
+			}
+			rowOf[key] = r.Row
 		}
-		rowOf[key] = r.Row
 		chunk = append(chunk, pendingRow[T]{r.Row, &v})
 		if len(chunk) == importChunk {
 			if err := flush(); err != nil {
@@ -84,14 +104,21 @@ func (im *importer[T]) run(ctx context.Context, db *DB, src spotcheck.ImportSour
 			problems.Add(p)
 		}
 	}
-	if err := problems.Err(); err != nil {
-		return spotcheck.ImportSummary{}, err
+	if problems.Total > 0 {
+		return spotcheck.ImportSummary{}, sortedProblems(problems)
 	}
 	if _, err := t.ExecContext(ctx, `UPDATE import_batches SET added = $1, updated = $2, unchanged = $3 WHERE id = $4`,
 		sum.Added, sum.Updated, sum.Unchanged, batch); err != nil {
 		return sum, err
 	}
 	return sum, t.commit()
+}
+
+// sortedProblems puts the problems in row order: cell problems are found
+// while reading, the others a chunk later.
+func sortedProblems(e *spotcheck.ImportError) error {
+	slices.SortStableFunc(e.Problems, func(a, b spotcheck.RowError) int { return a.Row - b.Row })
+	return e
 }
 
 // flush checks a chunk of rows against the stored records and, while no

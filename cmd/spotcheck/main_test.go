@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"spotcheck"
 	"spotcheck/internal/pgtest"
 )
 
@@ -193,5 +196,70 @@ func TestServe(t *testing.T) {
 	cancel()
 	if code := <-done; code != 0 {
 		t.Fatalf("demo exit %d after shutdown", code)
+	}
+}
+
+func TestCreditCodeWarning(t *testing.T) {
+	// 92350102 + organisation code 12345678 with a wrong own check + GB 32100 check.
+	first17 := "92350102123456780"
+	cc, _ := spotcheck.USCCCheckChar(first17)
+	code, out, _ := run(t, "creditcode", first17+string(cc))
+	if code != 0 || !strings.HasPrefix(out, first17+string(cc)+"\tOK 警告：") {
+		t.Fatalf("exit %d, out %q", code, out)
+	}
+}
+
+// A GB 18030 file as Excel on Chinese Windows saves it imports like UTF-8;
+// a broken quote is reported with its row, together with what came before.
+func TestImportEncodingsAndBrokenCSV(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.db")
+	if code, _, errs := run(t, "demo", "--no-serve", "--db", db); code != 0 {
+		t.Fatal(errs)
+	}
+	body := "统一社会信用代码,名称,类型,区划代码,地址,经营状态,信用风险分类\r\n" +
+		"91350100M000100Y43,闽江示例旅行社（示例）,旅行社,350102,福州市鼓楼区五四路1号,在营,B\r\n"
+	gbk, err := simplifiedchinese.GB18030.NewEncoder().String(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "gbk.csv")
+	os.WriteFile(file, []byte(gbk), 0o644)
+	code, out, errs := run(t, "import", "entities", file, "--db", db)
+	if code != 0 || out != "导入完成：新增 1 条，更新 0 条\n" {
+		t.Fatalf("GB 18030: exit %d %q %s", code, out, errs)
+	}
+	exp := filepath.Join(dir, "e.csv")
+	run(t, "export", "entities", "--db", db, "--out", exp)
+	if b, _ := os.ReadFile(exp); !strings.Contains(string(b), "闽江示例旅行社（示例）") {
+		t.Fatal("imported name not exported")
+	}
+
+	broken := entityHeader + ",缺代码,T01,350102,福州市,在营,A\n" + "91350100M000100Y43,\"未闭合,T01,350102,福州市,在营,A\n"
+	os.WriteFile(file, []byte(broken), 0o644)
+	code, _, errs = run(t, "import", "entities", file, "--db", db)
+	if code != 1 || !strings.Contains(errs, "第2行 统一社会信用代码：不能为空") || !strings.Contains(errs, "第3行") ||
+		strings.Contains(errs, "重复") {
+		t.Fatalf("broken CSV: exit %d\n%s", code, errs)
+	}
+}
+
+func TestProgressBar(t *testing.T) {
+	var errb bytes.Buffer
+	m := &Main{Stderr: &errb, StderrIsTerminal: true}
+	p := m.newProgress("导入检查对象")
+	p.update(5000, 50, 100)
+	p.finish()
+	if s := errb.String(); !strings.Contains(s, "\r导入检查对象 [███████████████░░░░░░░░░░░░░░░]  50% 5000 行") {
+		t.Fatalf("terminal progress: %q", s)
+	}
+	errb.Reset()
+	m.StderrIsTerminal = false
+	p = m.newProgress("导入检查对象")
+	for i := int64(1); i <= 10; i++ {
+		p.update(int(i)*100000, i*10, 100)
+	}
+	if lines := strings.Count(errb.String(), "\n"); lines != 10 || strings.Contains(errb.String(), "\r") {
+		t.Fatalf("plain progress: %q", errb.String())
 	}
 }
