@@ -26,7 +26,9 @@ func (db *DB) ImportAgencies(ctx context.Context, src spotcheck.ImportSource[spo
 	im := &importer[spotcheck.Agency]{
 		tb: agencies, kindName: spotcheck.KindAgencies,
 		prepKey: func(a *spotcheck.Agency) { a.Code = spotcheck.NormalizeCode(a.Code) },
-		check:   func(_ context.Context, _ *tx, a, _ *spotcheck.Agency) spotcheck.Problems { return a.Validate() },
+		check: func(_ context.Context, _ *tx, _ *spotcheck.Reference, a, _ *spotcheck.Agency) spotcheck.Problems {
+			return a.Validate()
+		},
 	}
 	return im.run(ctx, db, src)
 }

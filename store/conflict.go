@@ -29,7 +29,7 @@ func (db *DB) ImportConflicts(ctx context.Context, src spotcheck.ImportSource[sp
 	im := &importer[spotcheck.Conflict]{
 		tb: conflicts, kindName: spotcheck.KindConflicts,
 		prepKey: func(c *spotcheck.Conflict) { c.Validate() },
-		check: func(ctx context.Context, t *tx, c, _ *spotcheck.Conflict) spotcheck.Problems {
+		check: func(ctx context.Context, t *tx, ref *spotcheck.Reference, c, _ *spotcheck.Conflict) spotcheck.Problems {
 			ps := c.Validate()
 			if c.StaffID != "" && !exists(ctx, t, "inspectors", "staff_id", c.StaffID, &ps) {
 				ps.Add("staff_id", "工号", "人员“%s”不存在", c.StaffID)

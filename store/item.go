@@ -29,17 +29,10 @@ var items = &table[spotcheck.Item]{
 // the old versions stay. Every parent must exist once the file is applied,
 // and parent links may not form a cycle.
 func (db *DB) ImportItems(ctx context.Context, src spotcheck.ImportSource[spotcheck.Item]) (spotcheck.ImportSummary, error) {
-	var ref *spotcheck.Reference
 	im := &importer[spotcheck.Item]{
 		tb: items, kindName: spotcheck.KindItems,
 		prepKey: func(it *spotcheck.Item) { it.Code = spotcheck.NormalizeCode(it.Code) },
-		check: func(ctx context.Context, t *tx, it, _ *spotcheck.Item) spotcheck.Problems {
-			if ref == nil {
-				var err error
-				if ref, err = loadReference(ctx, t); err != nil {
-					return internalProblem(err)
-				}
-			}
+		check: func(ctx context.Context, t *tx, ref *spotcheck.Reference, it, _ *spotcheck.Item) spotcheck.Problems {
 			return it.Validate(ref)
 		},
 		finish: checkItemTree,

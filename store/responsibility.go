@@ -31,7 +31,7 @@ func (db *DB) ImportResponsibilities(ctx context.Context, src spotcheck.ImportSo
 		prepKey: func(r *spotcheck.Responsibility) {
 			r.Item, r.Dept = spotcheck.NormalizeCode(r.Item), spotcheck.NormalizeCode(r.Dept)
 		},
-		check: func(ctx context.Context, t *tx, r, _ *spotcheck.Responsibility) spotcheck.Problems {
+		check: func(ctx context.Context, t *tx, ref *spotcheck.Reference, r, _ *spotcheck.Responsibility) spotcheck.Problems {
 			ps := r.Validate()
 			if itemCodes == nil {
 				itemCodes = map[string]bool{}
