@@ -157,6 +157,7 @@ type EntityFilter struct {
 	Key         *bool
 	Active      *bool
 	Depts       []string // department scope; nil = unrestricted
+	Sort        string   // "id" (default), "name", "-updated"
 	Offset      int
 	Limit       int
 }

@@ -2,35 +2,21 @@ package store
 
 import (
 	"context"
-	"time"
 
 	"spotcheck"
 )
 
-// Change is one recorded change of a directory or list record.
-type Change struct {
-	ID      int64
-	Kind    string // entity, inspector, …
-	Key     string
-	Version int
-	Action  string // import, update, deactivate…
-	Actor   string
-	At      time.Time
-	Before  string // JSON of the record before, "" for a creation
-	After   string // JSON of the record after
-}
-
-// FindChanges returns the recorded changes of one record, oldest first.
-func (db *DB) FindChanges(ctx context.Context, kind, key string) ([]Change, error) {
+// FindRecordChanges returns the recorded changes of one record, oldest first.
+func (db *DB) FindRecordChanges(ctx context.Context, kind, key string) ([]spotcheck.Change, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, kind, record_key, version, action, actor, at, before_json, after_json
 		FROM changes WHERE kind = $1 AND record_key = $2 ORDER BY id`, kind, key)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Change
+	var out []spotcheck.Change
 	for rows.Next() {
-		var c Change
+		var c spotcheck.Change
 		if err := rows.Scan(&c.ID, &c.Kind, &c.Key, &c.Version, &c.Action, &c.Actor, timeCol{&c.At}, &c.Before, &c.After); err != nil {
 			return nil, err
 		}

@@ -85,23 +85,23 @@ func (db *DB) FindEntityByID(ctx context.Context, id string) (*spotcheck.Entity,
 }
 
 // FindEntities returns one page of the entities that match f and the total.
-func (db *DB) FindEntities(ctx context.Context, f spotcheck.EntityFilter) ([]*spotcheck.Entity, int, error) {
+func (db *DB) FindEntities(ctx context.Context, f spotcheck.EntityFilter) (spotcheck.List[*spotcheck.Entity], error) {
+	var out spotcheck.List[*spotcheck.Entity]
 	where, args := entityWhere(f)
 	total, err := entities.count(ctx, db.read, where, args)
 	if err != nil {
-		return nil, 0, err
+		return out, err
 	}
-	limit := f.Limit
-	if limit <= 0 || limit > 1000 {
-		limit = 20
+	out.Total, out.Offset, out.Limit = total, max(f.Offset, 0), f.Limit
+	if out.Limit <= 0 || out.Limit > 1000 {
+		out.Limit = 20
 	}
-	var out []*spotcheck.Entity
-	tail := fmt.Sprintf("LIMIT %d OFFSET %d", limit, max(f.Offset, 0))
+	tail := fmt.Sprintf("LIMIT %d OFFSET %d", out.Limit, out.Offset)
 	err = entities.list(ctx, db.read, where, args, tail, func(e *spotcheck.Entity) error {
-		out = append(out, e)
+		out.Items = append(out.Items, e)
 		return nil
 	})
-	return out, total, err
+	return out, err
 }
 
 // entityWhere builds the conditions of an entity filter.

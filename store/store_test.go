@@ -125,16 +125,16 @@ func TestImportEntities(t *testing.T) {
 		if e.Version != 2 || e.CreditClass != "D" || !e.Key {
 			t.Fatalf("after update: %+v", e)
 		}
-		changes, err := db.FindChanges(ctx, "entity", rows[1].ID)
+		changes, err := db.FindRecordChanges(ctx, "entity", rows[1].ID)
 		if err != nil || len(changes) != 1 {
 			t.Fatalf("changes = %v, %v", changes, err)
 		}
 		if c := changes[0]; c.Actor != "tester" || !strings.Contains(c.Before, `"CreditClass":"B"`) || !strings.Contains(c.After, `"CreditClass":"D"`) {
 			t.Fatalf("change = %+v", c)
 		}
-		list, total, err := db.FindEntities(ctx, spotcheck.EntityFilter{Query: "网吧"})
-		if err != nil || total != 1 || len(list) != 1 || list[0].ID != rows[1].ID {
-			t.Fatalf("FindEntities = %v, %d, %v", list, total, err)
+		list, err := db.FindEntities(ctx, spotcheck.EntityFilter{Query: "网吧"})
+		if err != nil || list.Total != 1 || len(list.Items) != 1 || list.Items[0].ID != rows[1].ID {
+			t.Fatalf("FindEntities = %+v, %v", list, err)
 		}
 	})
 }

@@ -1,0 +1,139 @@
+package spotcheck
+
+import (
+	"context"
+	"slices"
+	"sort"
+)
+
+// Permission is one thing a role allows. Every check of the web pages and
+// the JSON API goes through Principal.Authorize (or the filters that
+// Principal.Scope builds), so that the two can never disagree.
+type Permission string
+
+// The permissions. "View" permissions are further bounded by the
+// department scope; PermViewAudit is not (auditors see everyone).
+const (
+	PermViewDirectory     Permission = "directory.view" // entities, inspectors, experts, agencies, conflicts
+	PermEditDirectory     Permission = "directory.edit"
+	PermViewLists         Permission = "lists.view" // items and responsibilities
+	PermEditLists         Permission = "lists.edit"
+	PermViewDepartments   Permission = "departments.view"
+	PermManageDepartments Permission = "departments.manage"
+	PermManageUsers       Permission = "users.manage"
+	PermViewAudit         Permission = "audit.view"
+	PermUseAPI            Permission = "api.use"
+)
+
+// rolePermissions is the one table of what each role may do (design §1).
+// The three administrators are kept apart (三员分立): the system admin runs
+// the installation but neither manages accounts nor reads the audit trail,
+// the security admin manages accounts only, the audit admin only reads.
+var rolePermissions = map[string][]Permission{
+	RoleSystemAdmin:   {PermViewDepartments, PermManageDepartments},
+	RoleSecurityAdmin: {PermViewDepartments, PermManageUsers},
+	RoleAuditAdmin:    {PermViewDepartments, PermViewAudit},
+	RoleDeptAdmin: {PermViewDirectory, PermEditDirectory, PermViewLists, PermEditLists, PermViewDepartments,
+		PermUseAPI},
+	RolePlanner:    {PermViewDirectory, PermViewLists, PermViewDepartments, PermUseAPI},
+	RoleSupervisor: {PermViewDirectory, PermViewLists, PermViewDepartments, PermViewAudit},
+	RoleInspector:  {PermViewDirectory, PermViewLists},
+	RoleApprover:   {PermViewDirectory, PermViewLists},
+	RoleAgency:     {PermViewLists},
+}
+
+// Principal is an authenticated user together with the departments whose
+// data the user's department gives access to: its own department and the
+// subtree below it (design §4). A partner department's subtree is itself;
+// what its joint tasks touch is added by the tasks.
+type Principal struct {
+	User
+	scope map[string]bool
+}
+
+// NewPrincipal resolves u's department scope in the department tree.
+func NewPrincipal(u User, depts []Department) *Principal {
+	p := &Principal{User: u, scope: map[string]bool{}}
+	for _, c := range Subtree(depts, u.Dept) {
+		p.scope[c] = true
+	}
+	return p
+}
+
+// Has reports whether one of the user's roles grants perm.
+func (p *Principal) Has(perm Permission) bool {
+	for _, r := range p.Roles {
+		if slices.Contains(rolePermissions[r], perm) {
+			return true
+		}
+	}
+	return false
+}
+
+// InScope reports whether records of department dept are within the user's
+// department scope.
+func (p *Principal) InScope(dept string) bool { return p.scope[dept] }
+
+// Scope returns the department codes of the user's scope, sorted; list
+// queries filter by it.
+func (p *Principal) Scope() []string {
+	out := make([]string, 0, len(p.scope))
+	for c := range p.scope {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Authorize returns nil when the user may use perm on a record of
+// department dept ("" for records that belong to no department), else an
+// EFORBIDDEN error that says what is missing.
+func (p *Principal) Authorize(perm Permission, dept string) error {
+	if !p.Has(perm) {
+		return Errorf(EFORBIDDEN, "没有权限：%s", permissionNames[perm])
+	}
+	if dept != "" && perm != PermViewAudit && !p.InScope(dept) {
+		return Errorf(EFORBIDDEN, "没有权限：该记录属于其他部门（%s）", dept)
+	}
+	return nil
+}
+
+var permissionNames = map[Permission]string{
+	PermViewDirectory: "查看名录库", PermEditDirectory: "维护名录库", PermViewLists: "查看事项清单",
+	PermEditLists: "维护事项清单", PermViewDepartments: "查看部门", PermManageDepartments: "管理部门",
+	PermManageUsers: "管理用户", PermViewAudit: "查看操作记录", PermUseAPI: "使用接口令牌",
+}
+
+type principalKey struct{}
+
+// NewContextWithPrincipal returns a context carrying the authenticated user;
+// it also becomes the actor of recorded changes.
+func NewContextWithPrincipal(ctx context.Context, p *Principal) context.Context {
+	ctx = NewContextWithActor(ctx, Actor{ID: p.Username, Name: p.Name})
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// PrincipalFromContext returns the authenticated user, or nil for the
+// command line, whose operator holds the database itself.
+func PrincipalFromContext(ctx context.Context) *Principal {
+	p, _ := ctx.Value(principalKey{}).(*Principal)
+	return p
+}
+
+// Authorize applies Principal.Authorize to the user in ctx; without one
+// (the command line) everything is allowed.
+func Authorize(ctx context.Context, perm Permission, dept string) error {
+	if p := PrincipalFromContext(ctx); p != nil {
+		return p.Authorize(perm, dept)
+	}
+	return nil
+}
+
+// ScopeFilter returns the department codes a list query must be limited
+// to, or nil for no limit (the command line).
+func ScopeFilter(ctx context.Context) []string {
+	if p := PrincipalFromContext(ctx); p != nil {
+		return p.Scope()
+	}
+	return nil
+}

@@ -1,0 +1,182 @@
+package spotcheck
+
+import (
+	"context"
+	"time"
+)
+
+// MaxCount is where list totals stop counting: beyond it a list says
+// "10000+" instead of an exact number, which would cost a full scan.
+const MaxCount = 10000
+
+// List is one page of records and the size of the whole list. When More
+// is set, Total is MaxCount and the true total is larger.
+type List[T any] struct {
+	Items  []T
+	Total  int
+	More   bool
+	Offset int
+	Limit  int
+}
+
+// Change is one recorded change of a directory or list record or of an
+// account: who, when, what, and the record before and after as JSON.
+type Change struct {
+	ID      int64
+	Kind    string // entity, inspector, agency, item, responsibility, conflict, department, user
+	Key     string
+	Version int
+	Action  string // create, update, deactivate, reactivate, import, password, …
+	Actor   string
+	At      time.Time
+	Before  string
+	After   string
+}
+
+// ChangeFilter selects changes for the audit trail.
+type ChangeFilter struct {
+	Kind   string
+	Key    string
+	Actor  string
+	Offset int
+	Limit  int
+}
+
+// Session is a signed-in browser. Only a hash of its token is stored.
+type Session struct {
+	Username  string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// APIToken is a personal token for /api/v1. Only a hash of the secret is
+// stored; the secret is shown once, when the token is made.
+type APIToken struct {
+	ID        int64
+	Username  string
+	Name      string
+	CreatedAt time.Time
+	LastUsed  time.Time // zero when never used
+	Revoked   bool
+}
+
+// LoginAttempt is one try to sign in, kept for rate limiting and audit.
+type LoginAttempt struct {
+	Username string
+	IP       string
+	At       time.Time
+	OK       bool
+}
+
+// Login limits: after MaxLoginFailures failed attempts for one user name
+// (or 4× that from one address) within LoginWindow, sign-in is refused
+// until the window has passed.
+const (
+	MaxLoginFailures = 5
+	LoginWindow      = 15 * time.Minute
+	SessionLifetime  = 12 * time.Hour
+)
+
+// AccountService keeps staff accounts, sessions and API tokens.
+type AccountService interface {
+	// Authenticate checks a password, records the attempt and enforces the
+	// login limits; every failure gives the same EUNAUTHORIZED message.
+	Authenticate(ctx context.Context, username, password, ip string) (*User, error)
+	CreateSession(ctx context.Context, username string) (token string, err error)
+	// FindSession returns the session of a token and its active user;
+	// expired sessions and disabled users give EUNAUTHORIZED.
+	FindSession(ctx context.Context, token string) (*Session, *User, error)
+	DeleteSession(ctx context.Context, token string) error
+	DeleteUserSessions(ctx context.Context, username string) error
+
+	FindUsers(ctx context.Context) ([]User, error)
+	FindUserByUsername(ctx context.Context, username string) (*User, error)
+	CreateUser(ctx context.Context, u *User, password string) error
+	// UpdateUser changes name, department, roles and the active flag;
+	// disabling a user ends its sessions and tokens.
+	UpdateUser(ctx context.Context, u *User) error
+	SetPassword(ctx context.Context, username, password string) error
+
+	CreateAPIToken(ctx context.Context, username, name string) (secret string, err error)
+	FindAPITokens(ctx context.Context, username string) ([]APIToken, error)
+	RevokeAPIToken(ctx context.Context, username string, id int64) error
+	// AuthenticateToken returns the active user of an unrevoked token.
+	AuthenticateToken(ctx context.Context, secret string) (*User, error)
+
+	FindLoginAttempts(ctx context.Context, offset, limit int) (List[LoginAttempt], error)
+}
+
+// DirectoryService keeps the directories and lists. List methods limit
+// their results to the department scope of the user in ctx; Save methods
+// authorise against it (see Authorize). A Save with Version 0 creates the
+// record; otherwise Version must be the stored one (optimistic locking),
+// and the change is recorded with both states. Records are never deleted:
+// saving Active = false deactivates.
+type DirectoryService interface {
+	Reference(ctx context.Context) (*Reference, error)
+
+	FindDepartments(ctx context.Context) ([]Department, error)
+	FindDepartmentByCode(ctx context.Context, code string) (*Department, error)
+	SaveDepartment(ctx context.Context, d *Department) error
+
+	FindEntities(ctx context.Context, f EntityFilter) (List[*Entity], error)
+	FindEntityByID(ctx context.Context, id string) (*Entity, error)
+	SaveEntity(ctx context.Context, e *Entity) error
+
+	FindInspectors(ctx context.Context, f InspectorFilter) (List[*Inspector], error)
+	FindInspectorByID(ctx context.Context, staffID string) (*Inspector, error)
+	SaveInspector(ctx context.Context, in *Inspector) error
+
+	FindAgencies(ctx context.Context, f AgencyFilter) (List[*Agency], error)
+	FindAgencyByCode(ctx context.Context, code string) (*Agency, error)
+	SaveAgency(ctx context.Context, a *Agency) error
+
+	FindItems(ctx context.Context, f ItemFilter) (List[*Item], error)
+	FindItemByCode(ctx context.Context, code string) (*Item, error)
+	FindItemVersions(ctx context.Context, code string) ([]*Item, error)
+	SaveItem(ctx context.Context, it *Item) error
+
+	FindResponsibilities(ctx context.Context, f ResponsibilityFilter) (List[*Responsibility], error)
+	SaveResponsibility(ctx context.Context, r *Responsibility) error
+
+	FindConflicts(ctx context.Context, f ConflictFilter) (List[*Conflict], error)
+	SaveConflict(ctx context.Context, c *Conflict) error
+
+	FindChanges(ctx context.Context, f ChangeFilter) (List[Change], error)
+}
+
+// AgencyFilter selects agencies.
+type AgencyFilter struct {
+	Query  string
+	Active *bool
+	Offset int
+	Limit  int
+}
+
+// ItemFilter selects the current versions of items.
+type ItemFilter struct {
+	Query      string // code prefix or name substring
+	TargetType string
+	Status     string
+	Class      string
+	Dept       string // items for which this department has a responsibility
+	Offset     int
+	Limit      int
+}
+
+// ResponsibilityFilter selects responsibilities.
+type ResponsibilityFilter struct {
+	Item   string
+	Dept   string
+	Offset int
+	Limit  int
+}
+
+// ConflictFilter selects conflicts.
+type ConflictFilter struct {
+	StaffID  string
+	EntityID string
+	Review   string
+	Offset   int
+	Limit    int
+}
