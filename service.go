@@ -143,6 +143,28 @@ type DirectoryService interface {
 	SaveConflict(ctx context.Context, c *Conflict) error
 
 	FindChanges(ctx context.Context, f ChangeFilter) (List[Change], error)
+
+	Transfers
+}
+
+// Transfers are the all-or-nothing imports and the streaming exports of
+// every import kind (spec/cli.md). Imports authorise every row against the
+// user in ctx; exports are limited to the user's scope like the lists.
+type Transfers interface {
+	ImportEntities(ctx context.Context, src ImportSource[Entity]) (ImportSummary, error)
+	ExportEntities(ctx context.Context, fn func(*Entity) error) error
+	ImportInspectors(ctx context.Context, expert bool, src ImportSource[Inspector]) (ImportSummary, error)
+	ExportInspectors(ctx context.Context, expert bool, fn func(*Inspector) error) error
+	ImportAgencies(ctx context.Context, src ImportSource[Agency]) (ImportSummary, error)
+	ExportAgencies(ctx context.Context, fn func(*Agency) error) error
+	ImportItems(ctx context.Context, src ImportSource[Item]) (ImportSummary, error)
+	ExportItems(ctx context.Context, fn func(*Item) error) error
+	ImportResponsibilities(ctx context.Context, src ImportSource[Responsibility]) (ImportSummary, error)
+	ExportResponsibilities(ctx context.Context, fn func(*Responsibility) error) error
+	ImportDepartments(ctx context.Context, src ImportSource[Department]) (ImportSummary, error)
+	ExportDepartments(ctx context.Context, fn func(*Department) error) error
+	ImportConflicts(ctx context.Context, src ImportSource[Conflict]) (ImportSummary, error)
+	ExportConflicts(ctx context.Context, fn func(*Conflict) error) error
 }
 
 // AgencyFilter selects agencies.

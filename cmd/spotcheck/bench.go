@@ -86,7 +86,7 @@ func (m *Main) benchImport(ctx context.Context, args []string) error {
 		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
-	sum, err := kinds(db)[spotcheck.KindEntities].importFile(ctx, *csvPath)
+	sum, err := xlsx.Transfers(db)[spotcheck.KindEntities].ImportFile(ctx, *csvPath)
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (m *Main) benchExport(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	start := time.Now()
-	n, err := kinds(db)[spotcheck.KindEntities].exportFile(ctx, *out)
+	n, err := xlsx.Transfers(db)[spotcheck.KindEntities].ExportFile(ctx, *out)
 	if err != nil {
 		return err
 	}

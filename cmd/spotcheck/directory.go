@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"spotcheck"
-	"spotcheck/store"
 	"spotcheck/xlsx"
 )
 
@@ -34,68 +33,6 @@ func (m *Main) runCreditCode(_ context.Context, args []string) error {
 		return errReported
 	}
 	return nil
-}
-
-// kindOps binds one import kind's file codec to its store methods, so that
-// the commands below are written once for every kind.
-type kindOps struct {
-	importFile func(ctx context.Context, path string, opts ...xlsx.Option) (spotcheck.ImportSummary, error)
-	exportFile func(ctx context.Context, path string) (int, error)
-}
-
-func opsOf[T any](c *xlsx.Codec[T],
-	imp func(context.Context, spotcheck.ImportSource[T]) (spotcheck.ImportSummary, error),
-	exp func(context.Context, func(*T) error) error) kindOps {
-	return kindOps{
-		importFile: func(ctx context.Context, path string, opts ...xlsx.Option) (spotcheck.ImportSummary, error) {
-			src, err := xlsx.Open(path, c, opts...)
-			if err != nil {
-				return spotcheck.ImportSummary{}, err
-			}
-			return imp(ctx, *src)
-		},
-		exportFile: func(ctx context.Context, path string) (int, error) {
-			w, err := xlsx.Create(path, c)
-			if err != nil {
-				return 0, err
-			}
-			n := 0
-			err = exp(ctx, func(v *T) error {
-				n++
-				return w.Write(v)
-			})
-			if cerr := w.Close(); err == nil {
-				err = cerr
-			}
-			return n, err
-		},
-	}
-}
-
-// kinds returns the operations of every import kind on db.
-func kinds(db *store.DB) map[string]kindOps {
-	return map[string]kindOps{
-		spotcheck.KindEntities: opsOf(xlsx.Entities, db.ImportEntities, db.ExportEntities),
-		spotcheck.KindInspectors: opsOf(xlsx.Inspectors,
-			func(ctx context.Context, src spotcheck.ImportSource[spotcheck.Inspector]) (spotcheck.ImportSummary, error) {
-				return db.ImportInspectors(ctx, false, src)
-			},
-			func(ctx context.Context, fn func(*spotcheck.Inspector) error) error {
-				return db.ExportInspectors(ctx, false, fn)
-			}),
-		spotcheck.KindExperts: opsOf(xlsx.Experts,
-			func(ctx context.Context, src spotcheck.ImportSource[spotcheck.Inspector]) (spotcheck.ImportSummary, error) {
-				return db.ImportInspectors(ctx, true, src)
-			},
-			func(ctx context.Context, fn func(*spotcheck.Inspector) error) error {
-				return db.ExportInspectors(ctx, true, fn)
-			}),
-		spotcheck.KindAgencies:         opsOf(xlsx.Agencies, db.ImportAgencies, db.ExportAgencies),
-		spotcheck.KindItems:            opsOf(xlsx.Items, db.ImportItems, db.ExportItems),
-		spotcheck.KindResponsibilities: opsOf(xlsx.Responsibilities, db.ImportResponsibilities, db.ExportResponsibilities),
-		spotcheck.KindDepartments:      opsOf(xlsx.Departments, db.ImportDepartments, db.ExportDepartments),
-		spotcheck.KindConflicts:        opsOf(xlsx.Conflicts, db.ImportConflicts, db.ExportConflicts),
-	}
 }
 
 // checkKind returns a usage error unless kind is an import kind.
@@ -148,7 +85,7 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	p := m.newProgress("导入" + spotcheck.KindNames[kind])
-	sum, err := kinds(db)[kind].importFile(ctx, path, xlsx.WithProgress(p.update))
+	sum, err := xlsx.Transfers(db)[kind].ImportFile(ctx, path, xlsx.WithProgress(p.update))
 	p.finish()
 	if err != nil {
 		return err
@@ -179,7 +116,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	n, err := kinds(db)[pos[0]].exportFile(ctx, *out)
+	n, err := xlsx.Transfers(db)[pos[0]].ExportFile(ctx, *out)
 	if err != nil {
 		return err
 	}

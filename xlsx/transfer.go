@@ -1,0 +1,101 @@
+package xlsx
+
+import (
+	"context"
+	"io"
+
+	"spotcheck"
+)
+
+// Transfer imports and exports one kind through a spotcheck.Transfers,
+// whatever its record type, so that the command line and the web pages
+// share one path from file to store.
+type Transfer struct {
+	Kind string
+	// ImportFile imports the file at path (.csv or .xlsx).
+	ImportFile func(ctx context.Context, path string, opts ...Option) (spotcheck.ImportSummary, error)
+	// Import imports an uploaded file; name gives its format.
+	Import func(ctx context.Context, name string, r io.ReaderAt, size int64, opts ...Option) (spotcheck.ImportSummary, error)
+	// ExportFile writes every record the user may see to path and returns
+	// how many there were.
+	ExportFile func(ctx context.Context, path string) (int, error)
+	// Export writes them to out in the given format.
+	Export func(ctx context.Context, out io.Writer, format Format) (int, error)
+}
+
+func transferOf[T any](kind string, c *Codec[T],
+	imp func(context.Context, spotcheck.ImportSource[T]) (spotcheck.ImportSummary, error),
+	exp func(context.Context, func(*T) error) error) Transfer {
+	write := func(ctx context.Context, w *Writer[T]) (int, error) {
+		n := 0
+		err := exp(ctx, func(v *T) error {
+			n++
+			return w.Write(v)
+		})
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		return n, err
+	}
+	return Transfer{
+		Kind: kind,
+		ImportFile: func(ctx context.Context, path string, opts ...Option) (spotcheck.ImportSummary, error) {
+			src, err := Open(path, c, opts...)
+			if err != nil {
+				return spotcheck.ImportSummary{}, err
+			}
+			return imp(ctx, *src)
+		},
+		Import: func(ctx context.Context, name string, r io.ReaderAt, size int64, opts ...Option) (spotcheck.ImportSummary, error) {
+			src, err := Read(name, r, size, c, opts...)
+			if err != nil {
+				return spotcheck.ImportSummary{}, err
+			}
+			return imp(ctx, *src)
+		},
+		ExportFile: func(ctx context.Context, path string) (int, error) {
+			w, err := Create(path, c)
+			if err != nil {
+				return 0, err
+			}
+			return write(ctx, w)
+		},
+		Export: func(ctx context.Context, out io.Writer, format Format) (int, error) {
+			w, err := NewWriter(out, format, c)
+			if err != nil {
+				return 0, err
+			}
+			return write(ctx, w)
+		},
+	}
+}
+
+// Transfers returns the Transfer of every import kind on d, by kind.
+func Transfers(d spotcheck.Transfers) map[string]Transfer {
+	inspectors := func(expert bool) Transfer {
+		c := Inspectors
+		if expert {
+			c = Experts
+		}
+		return transferOf(c.Kind, c,
+			func(ctx context.Context, src spotcheck.ImportSource[spotcheck.Inspector]) (spotcheck.ImportSummary, error) {
+				return d.ImportInspectors(ctx, expert, src)
+			},
+			func(ctx context.Context, fn func(*spotcheck.Inspector) error) error { return d.ExportInspectors(ctx, expert, fn) })
+	}
+	ts := []Transfer{
+		transferOf(spotcheck.KindEntities, Entities, d.ImportEntities, d.ExportEntities),
+		inspectors(false),
+		inspectors(true),
+		transferOf(spotcheck.KindAgencies, Agencies, d.ImportAgencies, d.ExportAgencies),
+		transferOf(spotcheck.KindItems, Items, d.ImportItems, d.ExportItems),
+		transferOf(spotcheck.KindResponsibilities, Responsibilities, d.ImportResponsibilities, d.ExportResponsibilities),
+		transferOf(spotcheck.KindDepartments, Departments, d.ImportDepartments, d.ExportDepartments),
+		transferOf(spotcheck.KindConflicts, Conflicts, d.ImportConflicts, d.ExportConflicts),
+	}
+	out := make(map[string]Transfer, len(ts))
+	for _, t := range ts {
+		out[t.Kind] = t
+	}
+	return out
+}
