@@ -37,9 +37,20 @@ var rolePermissions = map[string][]Permission{
 		PermUseAPI},
 	RolePlanner:    {PermViewDirectory, PermViewLists, PermViewDepartments, PermUseAPI},
 	RoleSupervisor: {PermViewDirectory, PermViewLists, PermViewDepartments, PermViewAudit},
-	RoleInspector:  {PermViewDirectory, PermViewLists},
-	RoleApprover:   {PermViewDirectory, PermViewLists},
-	RoleAgency:     {PermViewLists},
+	RoleInspector:  {PermViewDirectory, PermViewLists, PermViewDepartments},
+	RoleApprover:   {PermViewDirectory, PermViewLists, PermViewDepartments},
+	RoleAgency:     {PermViewLists, PermViewDepartments},
+	rolePublic:     {PermViewLists, PermViewDepartments},
+}
+
+// rolePublic is the pseudo-role of the public portal's visitors. It cannot
+// be given to a user (it is not in RoleNames).
+const rolePublic = "public"
+
+// Public returns the principal of a visitor of the public portal: no
+// department, and only what is published.
+func Public() *Principal {
+	return &Principal{User: User{Username: "public", Name: "公众", Roles: []string{rolePublic}}, scope: map[string]bool{}}
 }
 
 // Principal is an authenticated user together with the departments whose
@@ -136,4 +147,21 @@ func ScopeFilter(ctx context.Context) []string {
 		return p.Scope()
 	}
 	return nil
+}
+
+// AuthorizeItem applies perm to an item of the 抽查事项清单, which belongs
+// to the departments that initiate it (发起, from the responsibility list):
+// the user needs one of them in scope. An item nobody initiates is kept by
+// every holder of perm.
+func (p *Principal) AuthorizeItem(perm Permission, initiators []string) error {
+	if len(initiators) == 0 {
+		return p.Authorize(perm, "")
+	}
+	var err error
+	for _, d := range initiators {
+		if err = p.Authorize(perm, d); err == nil {
+			return nil
+		}
+	}
+	return err
 }

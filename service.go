@@ -122,6 +122,12 @@ type DirectoryService interface {
 	FindEntities(ctx context.Context, f EntityFilter) (List[*Entity], error)
 	FindEntityByID(ctx context.Context, id string) (*Entity, error)
 	SaveEntity(ctx context.Context, e *Entity) error
+	// RecodeEntity corrects the credit code of entity oldID (a typing
+	// error at registration): e, with its new ID and Version equal to the
+	// stored version of oldID, becomes a new record; the old one is
+	// deactivated, never deleted, and its conflicts move to the new code;
+	// both changes are recorded. One transaction.
+	RecodeEntity(ctx context.Context, oldID string, e *Entity) error
 
 	FindInspectors(ctx context.Context, f InspectorFilter) (List[*Inspector], error)
 	FindInspectorByID(ctx context.Context, staffID string) (*Inspector, error)
@@ -137,9 +143,11 @@ type DirectoryService interface {
 	SaveItem(ctx context.Context, it *Item) error
 
 	FindResponsibilities(ctx context.Context, f ResponsibilityFilter) (List[*Responsibility], error)
+	FindResponsibility(ctx context.Context, item, dept string) (*Responsibility, error)
 	SaveResponsibility(ctx context.Context, r *Responsibility) error
 
 	FindConflicts(ctx context.Context, f ConflictFilter) (List[*Conflict], error)
+	FindConflict(ctx context.Context, staffID, entityID, kind string) (*Conflict, error)
 	SaveConflict(ctx context.Context, c *Conflict) error
 
 	FindChanges(ctx context.Context, f ChangeFilter) (List[Change], error)

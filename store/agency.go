@@ -19,21 +19,52 @@ var agencies = &table[spotcheck.Agency]{
 	},
 	orderBy:    "code",
 	keyOfValue: func(a *spotcheck.Agency) []any { return []any{a.Code} },
+	active:     func(a *spotcheck.Agency) bool { return a.Active },
+}
+
+// agencyRules are the rules of the 专业机构 directory, a city-wide list.
+func agencyRules() *rules[spotcheck.Agency] {
+	return &rules[spotcheck.Agency]{tb: agencies, perm: spotcheck.PermEditDirectory,
+		key:   func(a *spotcheck.Agency) { a.Code = spotcheck.NormalizeCode(a.Code) },
+		check: checkAgency}
+}
+
+// checkAgency validates an agency.
+func checkAgency(_ context.Context, _ *tx, _ *spotcheck.Reference, a, _ *spotcheck.Agency) spotcheck.Problems {
+	return a.Validate()
 }
 
 // ImportAgencies imports 专业机构 all or nothing.
 func (db *DB) ImportAgencies(ctx context.Context, src spotcheck.ImportSource[spotcheck.Agency]) (spotcheck.ImportSummary, error) {
-	im := &importer[spotcheck.Agency]{
-		tb: agencies, kindName: spotcheck.KindAgencies,
-		prepKey: func(a *spotcheck.Agency) { a.Code = spotcheck.NormalizeCode(a.Code) },
-		check: func(_ context.Context, _ *tx, _ *spotcheck.Reference, a, _ *spotcheck.Agency) spotcheck.Problems {
-			return a.Validate()
-		},
-	}
+	im := &importer[spotcheck.Agency]{rules: agencyRules(), kindName: spotcheck.KindAgencies}
 	return im.run(ctx, db, src)
+}
+
+// SaveAgency creates or updates one agency (see rules.save).
+func (db *DB) SaveAgency(ctx context.Context, a *spotcheck.Agency) error {
+	return agencyRules().save(ctx, db, a)
 }
 
 // ExportAgencies calls fn for every agency in code order.
 func (db *DB) ExportAgencies(ctx context.Context, fn func(*spotcheck.Agency) error) error {
+	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDirectory, ""); err != nil {
+		return err
+	}
 	return agencies.list(ctx, db.read, nil, nil, "", fn)
+}
+
+// FindAgencyByCode returns one agency.
+func (db *DB) FindAgencyByCode(ctx context.Context, code string) (*spotcheck.Agency, error) {
+	return findByKey(ctx, db, agencies, spotcheck.PermViewDirectory, nil, spotcheck.NormalizeCode(code))
+}
+
+// FindAgencies returns one page of the agencies that match f, by code.
+func (db *DB) FindAgencies(ctx context.Context, f spotcheck.AgencyFilter) (spotcheck.List[*spotcheck.Agency], error) {
+	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDirectory, ""); err != nil {
+		return spotcheck.List[*spotcheck.Agency]{}, err
+	}
+	var c conds
+	c.like(f.Query, []string{"name"}, []string{"code"})
+	c.flag("active", f.Active)
+	return findPage(ctx, db.read, agencies, &c, "code", f.Offset, f.Limit)
 }

@@ -2,19 +2,26 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"spotcheck"
 )
 
 // FindRecordChanges returns the recorded changes of one record, oldest first.
 func (db *DB) FindRecordChanges(ctx context.Context, kind, key string) ([]spotcheck.Change, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, kind, record_key, version, action, actor, at, before_json, after_json
-		FROM changes WHERE kind = $1 AND record_key = $2 ORDER BY id`, kind, key)
+	return findChanges(ctx, db.read, "kind = $1 AND record_key = $2 ORDER BY id", kind, key)
+}
+
+const changeCols = "id, kind, record_key, version, action, actor, at, before_json, after_json"
+
+func findChanges(ctx context.Context, q querier, where string, args ...any) ([]spotcheck.Change, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+changeCols+" FROM changes WHERE "+where, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []spotcheck.Change
+	out := []spotcheck.Change{}
 	for rows.Next() {
 		var c spotcheck.Change
 		if err := rows.Scan(&c.ID, &c.Kind, &c.Key, &c.Version, &c.Action, &c.Actor, timeCol{&c.At}, &c.Before, &c.After); err != nil {
@@ -23,6 +30,61 @@ func (db *DB) FindRecordChanges(ctx context.Context, kind, key string) ([]spotch
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// FindChanges returns one page of the recorded changes that match f, newest
+// first. The audit trail needs PermViewAudit; the history of one record
+// (f.Kind and f.Key set) is also open to whoever may view the record.
+func (db *DB) FindChanges(ctx context.Context, f spotcheck.ChangeFilter) (spotcheck.List[spotcheck.Change], error) {
+	out := spotcheck.List[spotcheck.Change]{Items: []spotcheck.Change{}}
+	if err := spotcheck.Authorize(ctx, spotcheck.PermViewAudit, ""); err != nil {
+		if f.Kind == "" || f.Key == "" {
+			return out, err
+		}
+		if err := db.authorizeHistory(ctx, f.Kind, f.Key); err != nil {
+			return out, err
+		}
+	}
+	var c conds
+	c.eq("kind", f.Kind)
+	c.eq("record_key", f.Key)
+	c.eq("actor", f.Actor)
+	out.Offset, out.Limit = pageOf(f.Offset, f.Limit)
+	var err error
+	out.Total, out.More, err = countCapped(ctx, db.read, "SELECT 1 FROM changes WHERE "+c.where(), c.args)
+	if err != nil {
+		return out, err
+	}
+	out.Items, err = findChanges(ctx, db.read, fmt.Sprintf("%s ORDER BY id DESC LIMIT %d OFFSET %d", c.where(), out.Limit, out.Offset), c.args...)
+	return out, err
+}
+
+// authorizeHistory checks that the user in ctx may view the record of kind
+// with key (as the change history writes it), whose history it asks for.
+func (db *DB) authorizeHistory(ctx context.Context, kind, key string) error {
+	var err error
+	switch parts := strings.Split(key, "|"); {
+	case kind == entities.kind:
+		_, err = db.FindEntityByID(ctx, key)
+	case kind == inspectors.kind:
+		_, err = db.FindInspectorByID(ctx, key)
+	case kind == agencies.kind:
+		err = spotcheck.Authorize(ctx, spotcheck.PermViewDirectory, "")
+	case kind == conflicts.kind && len(parts) == 3:
+		var e *spotcheck.Entity
+		if e, err = entities.findOne(ctx, db.read, parts[1]); err == nil {
+			err = spotcheck.Authorize(ctx, spotcheck.PermViewDirectory, e.Dept)
+		}
+	case kind == items.kind:
+		err = spotcheck.Authorize(ctx, spotcheck.PermViewLists, "")
+	case kind == responsibilities.kind && len(parts) == 2:
+		err = spotcheck.Authorize(ctx, spotcheck.PermViewLists, parts[1])
+	case kind == departments.kind:
+		err = spotcheck.Authorize(ctx, spotcheck.PermViewDepartments, "")
+	default:
+		err = spotcheck.Authorize(ctx, spotcheck.PermViewAudit, "")
+	}
+	return err
 }
 
 // Count returns how many current records of an import kind are stored.

@@ -21,26 +21,48 @@ var conflicts = &table[spotcheck.Conflict]{
 	},
 	orderBy:    "staff_id, entity_id, kind",
 	keyOfValue: func(c *spotcheck.Conflict) []any { return []any{c.StaffID, c.EntityID, c.Kind} },
+	active:     func(c *spotcheck.Conflict) bool { return c.Active },
+}
+
+// conflictRules are the rules of 回避 relations: a conflict belongs to the
+// owner of its entity.
+func conflictRules() *rules[spotcheck.Conflict] {
+	return &rules[spotcheck.Conflict]{tb: conflicts, perm: spotcheck.PermEditDirectory,
+		key: func(c *spotcheck.Conflict) { c.Validate() }, check: checkConflict, owners: conflictOwners}
+}
+
+// checkConflict validates a conflict and checks that its inspector and
+// entity exist.
+func checkConflict(ctx context.Context, t *tx, _ *spotcheck.Reference, c, _ *spotcheck.Conflict) spotcheck.Problems {
+	ps := c.Validate()
+	if c.StaffID != "" && !exists(ctx, t, "inspectors", "staff_id", c.StaffID, &ps) {
+		ps.Add("staff_id", "工号", "人员“%s”不存在", c.StaffID)
+	}
+	if c.EntityID != "" && !exists(ctx, t, "entities", "id", c.EntityID, &ps) {
+		ps.Add("entity_id", "检查对象代码", "检查对象“%s”不存在", c.EntityID)
+	}
+	return ps
+}
+
+func conflictOwners(ctx context.Context, t *tx, c, _ *spotcheck.Conflict) ([]owner, error) {
+	var dept string
+	if err := t.QueryRowContext(ctx, `SELECT dept FROM entities WHERE id = $1`, c.EntityID).Scan(&dept); err != nil {
+		return nil, err
+	}
+	return []owner{{dept: dept, field: "entity_id", label: "检查对象代码",
+		message: "检查对象“" + c.EntityID + "”属“" + dept + "”，不在您的管辖范围"}}, nil
 }
 
 // ImportConflicts imports 回避 relations; the inspector and the entity of
 // every row must exist.
 func (db *DB) ImportConflicts(ctx context.Context, src spotcheck.ImportSource[spotcheck.Conflict]) (spotcheck.ImportSummary, error) {
-	im := &importer[spotcheck.Conflict]{
-		tb: conflicts, kindName: spotcheck.KindConflicts,
-		prepKey: func(c *spotcheck.Conflict) { c.Validate() },
-		check: func(ctx context.Context, t *tx, ref *spotcheck.Reference, c, _ *spotcheck.Conflict) spotcheck.Problems {
-			ps := c.Validate()
-			if c.StaffID != "" && !exists(ctx, t, "inspectors", "staff_id", c.StaffID, &ps) {
-				ps.Add("staff_id", "工号", "人员“%s”不存在", c.StaffID)
-			}
-			if c.EntityID != "" && !exists(ctx, t, "entities", "id", c.EntityID, &ps) {
-				ps.Add("entity_id", "检查对象代码", "检查对象“%s”不存在", c.EntityID)
-			}
-			return ps
-		},
-	}
+	im := &importer[spotcheck.Conflict]{rules: conflictRules(), kindName: spotcheck.KindConflicts}
 	return im.run(ctx, db, src)
+}
+
+// SaveConflict creates or updates one conflict (see rules.save).
+func (db *DB) SaveConflict(ctx context.Context, c *spotcheck.Conflict) error {
+	return conflictRules().save(ctx, db, c)
 }
 
 // exists reports whether table has a row with col = v; a database error is
@@ -57,7 +79,54 @@ func exists(ctx context.Context, q querier, table, col, v string, ps *spotcheck.
 	return true
 }
 
-// ExportConflicts calls fn for every conflict.
+// conflictScope limits conflicts to those of entities in the user's scope.
+func conflictScope(ctx context.Context, c *conds) {
+	if depts := scopeDepts(ctx, nil); depts != nil {
+		var in conds
+		in.args = c.args
+		in.in("dept", depts)
+		c.args = in.args
+		c.add("entity_id IN (SELECT id FROM entities WHERE " + in.where() + ")")
+	}
+}
+
+// ExportConflicts calls fn for every conflict of an entity in the user's scope.
 func (db *DB) ExportConflicts(ctx context.Context, fn func(*spotcheck.Conflict) error) error {
-	return conflicts.list(ctx, db.read, nil, nil, "", fn)
+	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDirectory, ""); err != nil {
+		return err
+	}
+	var c conds
+	conflictScope(ctx, &c)
+	return conflicts.list(ctx, db.read, c.list, c.args, "", fn)
+}
+
+// FindConflicts returns one page of the conflicts that match f, within
+// the user's scope.
+func (db *DB) FindConflicts(ctx context.Context, f spotcheck.ConflictFilter) (spotcheck.List[*spotcheck.Conflict], error) {
+	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDirectory, ""); err != nil {
+		return spotcheck.List[*spotcheck.Conflict]{}, err
+	}
+	var c conds
+	c.eq("staff_id", f.StaffID)
+	c.eq("entity_id", spotcheck.NormalizeCode(f.EntityID))
+	c.eq("review", f.Review)
+	conflictScope(ctx, &c)
+	return findPage(ctx, db.read, conflicts, &c, "staff_id, entity_id, kind", f.Offset, f.Limit)
+}
+
+// FindConflict returns one conflict; one whose entity lies outside the
+// user's departments is refused (EFORBIDDEN), never shown.
+func (db *DB) FindConflict(ctx context.Context, staffID, entityID, kind string) (*spotcheck.Conflict, error) {
+	c, err := findByKey(ctx, db, conflicts, spotcheck.PermViewDirectory, nil, staffID, spotcheck.NormalizeCode(entityID), kind)
+	if err != nil {
+		return nil, err
+	}
+	var dept string
+	if err := db.read.QueryRowContext(ctx, `SELECT dept FROM entities WHERE id = $1`, c.EntityID).Scan(&dept); err != nil {
+		return nil, err
+	}
+	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDirectory, dept); err != nil {
+		return nil, err
+	}
+	return c, nil
 }

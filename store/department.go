@@ -20,10 +20,84 @@ var departments = &table[spotcheck.Department]{
 	},
 	orderBy:    "code",
 	keyOfValue: func(d *spotcheck.Department) []any { return []any{d.Code} },
+	active:     func(d *spotcheck.Department) bool { return d.Active },
 }
 
-// FindDepartments returns every department, ordered by code.
+// departmentRules are the rules of the department tree. A department is
+// managed from above: a user may change the departments of the scope and
+// place new ones under a department of it; only the command line creates
+// a new root. After a change the owners of the entities follow the tree.
+func departmentRules() *rules[spotcheck.Department] {
+	return &rules[spotcheck.Department]{tb: departments, perm: spotcheck.PermManageDepartments,
+		key:   func(d *spotcheck.Department) { d.Code = spotcheck.NormalizeCode(d.Code) },
+		check: checkDepartment, owners: departmentOwners,
+		finish: checkDepartmentTree, finishField: "parent",
+		after: reassignEntityOwners}
+}
+
+// checkDepartment validates a department's own fields.
+func checkDepartment(_ context.Context, _ *tx, ref *spotcheck.Reference, d, _ *spotcheck.Department) spotcheck.Problems {
+	d.Parent = spotcheck.NormalizeCode(d.Parent)
+	return d.Validate(ref)
+}
+
+// checkDepartmentTree checks the whole tree after a change: parents exist,
+// no cycle.
+func checkDepartmentTree(ctx context.Context, t *tx, _ map[string]int) []spotcheck.RowError {
+	all, err := findDepartments(ctx, t)
+	if err != nil {
+		return []spotcheck.RowError{{Message: err.Error()}}
+	}
+	if err := spotcheck.ValidateDepartmentTree(all); err != nil {
+		return []spotcheck.RowError{{Column: "上级部门代码", Message: spotcheck.ErrorMessage(err)}}
+	}
+	return nil
+}
+
+func departmentOwners(_ context.Context, _ *tx, d, old *spotcheck.Department) ([]owner, error) {
+	var os []owner
+	if old != nil {
+		os = append(os, owner{dept: old.Code, field: "code", label: "部门代码", message: "“" + old.Code + "”不在您的管辖范围"})
+	}
+	switch {
+	case old != nil && old.Parent == d.Parent:
+	case d.Parent == "":
+		// A new root is in nobody's scope.
+		os = append(os, owner{dept: d.Code, field: "parent", label: "上级部门代码", message: "不能设立顶级部门"})
+	default:
+		os = append(os, owner{dept: d.Parent, field: "parent", label: "上级部门代码", message: "“" + d.Parent + "”不在您的管辖范围"})
+	}
+	return os, nil
+}
+
+// reassignEntityOwners gives every entity the bureau that owns its
+// division under the current tree (design §4). The entities' versions stay:
+// their data did not change, the tree did, and that change is recorded.
+func reassignEntityOwners(ctx context.Context, t *tx) error {
+	depts, err := findDepartments(ctx, t)
+	if err != nil {
+		return err
+	}
+	ref, err := loadReference(ctx, t)
+	if err != nil {
+		return err
+	}
+	for _, d := range ref.Divisions {
+		if o := spotcheck.OwnerBureau(depts, ref, d.Code); o != "" {
+			if _, err := t.ExecContext(ctx, `UPDATE entities SET dept = $1 WHERE division = $2 AND dept <> $1`, o, d.Code); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// FindDepartments returns every department, ordered by code: the tree is
+// shown whole, to name the departments of any record.
 func (db *DB) FindDepartments(ctx context.Context) ([]spotcheck.Department, error) {
+	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDepartments, ""); err != nil {
+		return nil, err
+	}
 	return findDepartments(ctx, db.read)
 }
 
@@ -38,35 +112,26 @@ func findDepartments(ctx context.Context, q querier) ([]spotcheck.Department, er
 
 // FindDepartmentByCode returns one department.
 func (db *DB) FindDepartmentByCode(ctx context.Context, code string) (*spotcheck.Department, error) {
-	return departments.findOne(ctx, db.read, code)
+	return findByKey(ctx, db, departments, spotcheck.PermViewDepartments, nil, spotcheck.NormalizeCode(code))
 }
 
 // ImportDepartments imports departments all or nothing; the whole tree is
 // checked (parents exist, no cycle) before anything is kept.
 func (db *DB) ImportDepartments(ctx context.Context, src spotcheck.ImportSource[spotcheck.Department]) (spotcheck.ImportSummary, error) {
-	im := &importer[spotcheck.Department]{
-		tb: departments, kindName: spotcheck.KindDepartments,
-		prepKey: func(d *spotcheck.Department) { d.Code = spotcheck.NormalizeCode(d.Code) },
-		check: func(ctx context.Context, t *tx, ref *spotcheck.Reference, d, _ *spotcheck.Department) spotcheck.Problems {
-			d.Parent = spotcheck.NormalizeCode(d.Parent)
-			return d.Validate(ref)
-		},
-		finish: func(ctx context.Context, t *tx, rowOf map[string]int) []spotcheck.RowError {
-			all, err := findDepartments(ctx, t)
-			if err != nil {
-				return []spotcheck.RowError{{Message: err.Error()}}
-			}
-			if err := spotcheck.ValidateDepartmentTree(all); err != nil {
-				return []spotcheck.RowError{{Message: spotcheck.ErrorMessage(err)}}
-			}
-			return nil
-		},
-	}
+	im := &importer[spotcheck.Department]{rules: departmentRules(), kindName: spotcheck.KindDepartments}
 	return im.run(ctx, db, src)
+}
+
+// SaveDepartment creates or updates one department (see rules.save).
+func (db *DB) SaveDepartment(ctx context.Context, d *spotcheck.Department) error {
+	return departmentRules().save(ctx, db, d)
 }
 
 // ExportDepartments calls fn for every department in code order.
 func (db *DB) ExportDepartments(ctx context.Context, fn func(*spotcheck.Department) error) error {
+	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDepartments, ""); err != nil {
+		return err
+	}
 	return departments.list(ctx, db.read, nil, nil, "", fn)
 }
 

@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -19,6 +21,26 @@ type dialect interface {
 	// bulkInsert inserts rows into table within t, as fast as the database
 	// allows: COPY on PostgreSQL, one prepared statement on SQLite.
 	bulkInsert(ctx context.Context, t *tx, table string, cols []string, rows [][]any) error
+
+	// The search index of entity names (store/search.go): the bigrams of
+	// each entity's name_key, by its seq.
+
+	// indexNames indexes new entities: keys[i] is the name_key of seqs[i].
+	indexNames(ctx context.Context, t *tx, seqs []int64, keys []string) error
+	// reindexName replaces the indexed name_key of one entity.
+	reindexName(ctx context.Context, t *tx, seq int64, key string) error
+	// namePostings returns a query of the seqs of the entities whose
+	// name_key holds every one of words (each of two runes or more), in
+	// no particular order: a count reads as few rows as it can.
+	namePostings(words []string, arg func(any) string) string
+	// nameJoin returns a FROM clause that joins the entities, as e, to the
+	// matches of words, its condition, and the expression that orders the
+	// rows by seq. The join reads the index lazily in seq order where the
+	// database can, so that a LIMIT stops it early. few says that the
+	// matches are known to be few (at most MaxCount), so that a database
+	// without lazy reads collects them all rather than scanning in seq
+	// order for them.
+	nameJoin(words []string, arg func(any) string, few bool) (from, where, order string)
 }
 
 type sqlite struct{}
@@ -40,6 +62,62 @@ func (sqlite) bulkInsert(ctx context.Context, t *tx, table string, cols []string
 		}
 	}
 	return nil
+}
+
+// SQLite's search index is the contentless FTS5 table entity_fts (rowid =
+// seq) with positions: its text is every bigram of name_key in order, each
+// hex-encoded so that the ascii tokenizer takes it as one term. A word is
+// then the phrase of its bigrams, which matches exactly where the word
+// occurs; FTS5 reads doclists in rowid order, lazily.
+
+func (sqlite) indexNames(ctx context.Context, t *tx, seqs []int64, keys []string) error {
+	stmt, err := t.PrepareContext(ctx, "INSERT INTO entity_fts (rowid, tokens) VALUES ($1, $2)")
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for i, seq := range seqs {
+		if _, err := stmt.ExecContext(ctx, seq, ftsText(keys[i])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (d sqlite) reindexName(ctx context.Context, t *tx, seq int64, key string) error {
+	if _, err := t.ExecContext(ctx, "DELETE FROM entity_fts WHERE rowid = $1", seq); err != nil {
+		return err
+	}
+	return d.indexNames(ctx, t, []int64{seq}, []string{key})
+}
+
+func (sqlite) namePostings(words []string, arg func(any) string) string {
+	return "SELECT rowid FROM entity_fts WHERE entity_fts MATCH " + arg(ftsQuery(words))
+}
+
+func (sqlite) nameJoin(words []string, arg func(any) string, _ bool) (from, where, order string) {
+	return "entity_fts f CROSS JOIN entities e", "f.entity_fts MATCH " + arg(ftsQuery(words)) + " AND e.seq = f.rowid", "f.rowid"
+}
+
+// ftsText is the indexed text of a name_key: its bigrams in order, hex.
+func ftsText(key string) string {
+	var b []byte
+	for i, t := range allBigrams(key) {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = hex.AppendEncode(b, []byte(t))
+	}
+	return string(b)
+}
+
+// ftsQuery is an FTS5 query of all words, each the phrase of its bigrams.
+func ftsQuery(words []string) string {
+	parts := make([]string, len(words))
+	for i, w := range words {
+		parts[i] = `"` + ftsText(w) + `"`
+	}
+	return strings.Join(parts, " AND ")
 }
 
 type postgres struct{}
@@ -65,6 +143,54 @@ func (postgres) bulkInsert(ctx context.Context, t *tx, table string, cols []stri
 		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
 		return err
 	})
+}
+
+// PostgreSQL's search index is entity_search (seq, tokens text[],
+// name_key) with a GIN index on tokens, the distinct bigrams of name_key.
+// The bigrams of a word only narrow the rows down; name_key LIKE on the
+// same row confirms the word, so that a count reads one table.
+
+func (postgres) indexNames(ctx context.Context, t *tx, seqs []int64, keys []string) error {
+	rows := make([][]any, len(seqs))
+	for i, seq := range seqs {
+		rows[i] = []any{seq, bigrams(keys[i]), keys[i]}
+	}
+	return postgres{}.bulkInsert(ctx, t, "entity_search", []string{"seq", "tokens", "name_key"}, rows)
+}
+
+func (postgres) reindexName(ctx context.Context, t *tx, seq int64, key string) error {
+	_, err := t.ExecContext(ctx, `INSERT INTO entity_search (seq, tokens, name_key) VALUES ($1, $2, $3)
+		ON CONFLICT (seq) DO UPDATE SET tokens = excluded.tokens, name_key = excluded.name_key`, seq, bigrams(key), key)
+	return err
+}
+
+func (postgres) namePostings(words []string, arg func(any) string) string {
+	return "SELECT seq FROM entity_search WHERE " + pgWords(words, arg)
+}
+
+// nameJoin leaves the choice between the GIN (collect the matches, sort
+// them) and the seq order (scan, filter) to the planner, except for few
+// matches: the planner cannot tell a rare bigram from a frequent one
+// outside its most common elements, and a scan in seq order for a rare
+// one reads the whole table. So few matches are ordered by seq + 0, which
+// no index provides: they are collected through the GIN and sorted.
+func (postgres) nameJoin(words []string, arg func(any) string, few bool) (from, where, order string) {
+	m := "SELECT seq FROM entity_search WHERE " + pgWords(words, arg)
+	if few {
+		return "entities e", "e.seq IN (" + m + ")", "e.seq + 0"
+	}
+	return "entities e", "e.seq IN (" + m + ")", "e.seq"
+}
+
+// pgWords is the condition on entity_search that its name holds words.
+func pgWords(words []string, arg func(any) string) string {
+	cond := "tokens @> " + arg(wordBigrams(words))
+	for _, w := range words {
+		if utf8.RuneCountInString(w) > 2 {
+			cond += " AND name_key LIKE " + arg("%"+escapeLike(w)+"%") + ` ESCAPE '\'`
+		}
+	}
+	return cond
 }
 
 // insertSQL is INSERT INTO table (cols) VALUES ($1…$n).

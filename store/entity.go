@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -13,17 +12,29 @@ var entities = &table[spotcheck.Entity]{
 	name: "entities", kind: "entity", label: "检查对象",
 	keyCols: []string{"id"}, keyLabels: []string{"统一社会信用代码"},
 	cols: []string{"id", "name", "type", "division", "address", "legal_rep", "licence_no", "guide_card_no",
-		"status", "credit_class", "key_flag", "key_reason", "key_expiry", "tags", "founded", "phone", "active", "dept"},
+		"status", "credit_class", "key_flag", "key_reason", "key_expiry", "tags", "founded", "phone", "active", "dept",
+		"name_key"},
 	fields: func(e *spotcheck.Entity) []any {
 		return []any{&e.ID, &e.Name, &e.Type, &e.Division, &e.Address, &e.LegalRep, &e.LicenceNo, &e.GuideCardNo,
 			&e.Status, &e.CreditClass, boolCol{&e.Key}, &e.KeyReason, &e.KeyExpiry, listCol{&e.Tags}, &e.Founded,
-			&e.Phone, boolCol{&e.Active}, &e.Dept}
+			&e.Phone, boolCol{&e.Active}, &e.Dept, nameKeyCol{&e.Name}}
 	},
 	meta: func(e *spotcheck.Entity) (*int, *time.Time, *time.Time) {
 		return &e.Version, &e.CreatedAt, &e.UpdatedAt
 	},
 	orderBy:    "id",
 	keyOfValue: func(e *spotcheck.Entity) []any { return []any{e.ID} },
+	active:     func(e *spotcheck.Entity) bool { return e.Active },
+	onInsert:   indexNewEntities,
+	onUpdate:   reindexEntity,
+}
+
+// entityRules are the rules of the 检查对象名录库: entities are checked by
+// entityChecker and belong to the bureau of their division.
+func entityRules() *rules[spotcheck.Entity] {
+	c := &entityChecker{}
+	return &rules[spotcheck.Entity]{tb: entities, perm: spotcheck.PermEditDirectory,
+		key: entityKey, check: c.check, owners: entityOwners}
 }
 
 // entityChecker validates entities and assigns each to the bureau of its
@@ -53,6 +64,18 @@ func (c *entityChecker) check(ctx context.Context, t *tx, ref *spotcheck.Referen
 	return ps
 }
 
+// entityOwners: an entity belongs to the bureau of its division, so the
+// division decides whether a user may write it — before and after.
+func entityOwners(_ context.Context, _ *tx, e, old *spotcheck.Entity) ([]owner, error) {
+	os := []owner{{dept: e.Dept, field: "division", label: "区划代码",
+		message: "“" + e.Division + "”不在您的管辖范围"}}
+	if old != nil && old.Dept != e.Dept {
+		os = append(os, owner{dept: old.Dept, field: "division", label: "区划代码",
+			message: "该检查对象现属“" + old.Dept + "”，不在您的管辖范围"})
+	}
+	return os, nil
+}
+
 // entityKey derives an entity's id before it is looked up: the normalised
 // code, or for a person the id from the 导游证号.
 func entityKey(e *spotcheck.Entity) {
@@ -66,83 +89,134 @@ func entityKey(e *spotcheck.Entity) {
 
 // ImportEntities imports entities all or nothing, matching existing ones by
 // id; unchanged rows are left alone, changed ones get a new version and a
-// recorded change.
+// recorded change. A user needs PermEditDirectory and every row's old and
+// new division in scope.
 func (db *DB) ImportEntities(ctx context.Context, src spotcheck.ImportSource[spotcheck.Entity]) (spotcheck.ImportSummary, error) {
-	c := &entityChecker{}
-	im := &importer[spotcheck.Entity]{tb: entities, kindName: spotcheck.KindEntities, prepKey: entityKey, check: c.check}
+	im := &importer[spotcheck.Entity]{rules: entityRules(), kindName: spotcheck.KindEntities}
 	return im.run(ctx, db, src)
 }
 
-// ExportEntities calls fn for every entity (active or not) in id order,
-// streaming from the database.
-func (db *DB) ExportEntities(ctx context.Context, fn func(*spotcheck.Entity) error) error {
-	return entities.list(ctx, db.read, nil, nil, "", fn)
+// SaveEntity creates or updates one entity (see rules.save).
+func (db *DB) SaveEntity(ctx context.Context, e *spotcheck.Entity) error {
+	return entityRules().save(ctx, db, e)
 }
 
-// FindEntityByID returns one entity.
-func (db *DB) FindEntityByID(ctx context.Context, id string) (*spotcheck.Entity, error) {
-	return entities.findOne(ctx, db.read, spotcheck.NormalizeCode(id))
-}
-
-// FindEntities returns one page of the entities that match f and the total.
-func (db *DB) FindEntities(ctx context.Context, f spotcheck.EntityFilter) (spotcheck.List[*spotcheck.Entity], error) {
-	var out spotcheck.List[*spotcheck.Entity]
-	where, args := entityWhere(f)
-	total, err := entities.count(ctx, db.read, where, args)
-	if err != nil {
-		return out, err
+// RecodeEntity corrects the credit code of entity oldID, mistyped when it
+// was registered: e, with its new ID and the stored version of oldID,
+// becomes a new record (recorded as recode, with the old record before
+// it); the old one is deactivated, never deleted; its conflicts move to
+// the new code, each recorded. e is checked and authorised as a save is.
+func (db *DB) RecodeEntity(ctx context.Context, oldID string, e *spotcheck.Entity) error {
+	r := entityRules()
+	if err := spotcheck.Authorize(ctx, r.perm, ""); err != nil {
+		return err
 	}
-	out.Total, out.Offset, out.Limit = total, max(f.Offset, 0), f.Limit
-	if out.Limit <= 0 || out.Limit > 1000 {
-		out.Limit = 20
-	}
-	tail := fmt.Sprintf("LIMIT %d OFFSET %d", out.Limit, out.Offset)
-	err = entities.list(ctx, db.read, where, args, tail, func(e *spotcheck.Entity) error {
-		out.Items = append(out.Items, e)
+	return db.inTx(ctx, func(t *tx) error {
+		ref, err := loadReference(ctx, t)
+		if err != nil {
+			return err
+		}
+		old, err := entities.findOne(ctx, t, spotcheck.NormalizeCode(oldID))
+		if err != nil {
+			return err
+		}
+		if old.Version != e.Version {
+			return staleError(entities.label, old.ID)
+		}
+		if err := r.authorizeOwners(ctx, t, old, old); err != nil {
+			return err
+		}
+		r.key(e)
+		if e.ID == old.ID {
+			return (spotcheck.Problems{{Field: "id", Label: "统一社会信用代码", Message: "新代码与原代码相同"}}).Err()
+		}
+		if _, err := entities.findOne(ctx, t, e.ID); err == nil {
+			return spotcheck.Errorf(spotcheck.ECONFLICT, "检查对象“%s”已存在", e.ID)
+		}
+		if err := r.check(ctx, t, ref, e, nil).Err(); err != nil {
+			return err
+		}
+		if err := r.authorizeOwners(ctx, t, e, nil); err != nil {
+			return err
+		}
+		if err := entities.insertRows(ctx, t, []*spotcheck.Entity{e}); err != nil {
+			return err
+		}
+		if err := entities.recordChange(ctx, t, e.ID, e.Version, "recode", old, e, 0); err != nil {
+			return err
+		}
+		retired := *old
+		retired.Active = false
+		if err := entities.updateRow(ctx, t, old, &retired, "deactivate", 0); err != nil {
+			return err
+		}
+		var c conds
+		c.eq("entity_id", old.ID)
+		var moved []*spotcheck.Conflict
+		if err := conflicts.list(ctx, t, c.list, c.args, "", func(c *spotcheck.Conflict) error {
+			moved = append(moved, c)
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, c := range moved {
+			v := *c
+			v.EntityID = e.ID
+			if err := conflicts.updateRow(ctx, t, c, &v, "update", 0); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
-	return out, err
 }
 
-// entityWhere builds the conditions of an entity filter.
-func entityWhere(f spotcheck.EntityFilter) ([]string, []any) {
-	var where []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
+// ExportEntities calls fn for every entity (active or not) in the user's
+// scope, in id order, streaming from the database.
+func (db *DB) ExportEntities(ctx context.Context, fn func(*spotcheck.Entity) error) error {
+	where, args, err := scoped(ctx, spotcheck.PermViewDirectory, "dept", nil, nil)
+	if err != nil {
+		return err
 	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		where = append(where, "(name LIKE "+arg("%"+escapeLike(q)+"%")+" ESCAPE '\\' OR id LIKE "+
-			arg(escapeLike(strings.ToUpper(q))+"%")+" ESCAPE '\\')")
-	}
-	for _, c := range [][2]string{{"type", f.Type}, {"division", f.Division}, {"status", f.Status}, {"credit_class", f.CreditClass}} {
-		if c[1] != "" {
-			where = append(where, c[0]+" = "+arg(c[1]))
-		}
-	}
-	if f.Key != nil {
-		where = append(where, "key_flag = "+arg(boolInt(*f.Key)))
-	}
-	if f.Active != nil {
-		where = append(where, "active = "+arg(boolInt(*f.Active)))
-	}
-	if f.Depts != nil {
-		where = append(where, inList("dept", f.Depts, arg))
-	}
-	return where, args
+	return entities.list(ctx, db.read, where, args, "", fn)
 }
 
-// inList is "col IN (…)" over vals; an empty list matches nothing.
-func inList(col string, vals []string, arg func(any) string) string {
-	if len(vals) == 0 {
-		return "1 = 0"
+// FindEntityByID returns one entity; one outside the user's scope is
+// EFORBIDDEN.
+func (db *DB) FindEntityByID(ctx context.Context, id string) (*spotcheck.Entity, error) {
+	return findByKey(ctx, db, entities, spotcheck.PermViewDirectory,
+		func(e *spotcheck.Entity) string { return e.Dept }, spotcheck.NormalizeCode(id))
+}
+
+// indexNewEntities hands out the seqs of new entities, in order, and puts
+// their names into the search index.
+func indexNewEntities(ctx context.Context, t *tx, recs []*spotcheck.Entity) ([]string, [][]any, error) {
+	var last int64
+	if err := t.QueryRowContext(ctx, `UPDATE counters SET value = value + $1 WHERE name = 'entity_seq' RETURNING value`,
+		len(recs)).Scan(&last); err != nil {
+		return nil, nil, err
 	}
-	ph := make([]string, len(vals))
-	for i, v := range vals {
-		ph[i] = arg(v)
+	seqs := make([]int64, len(recs))
+	keys := make([]string, len(recs))
+	vals := make([][]any, len(recs))
+	for i, e := range recs {
+		seqs[i] = last - int64(len(recs)) + int64(i) + 1
+		keys[i] = searchKey(e.Name)
+		vals[i] = []any{seqs[i]}
 	}
-	return col + " IN (" + strings.Join(ph, ", ") + ")"
+	return []string{"seq"}, vals, t.db.dialect.indexNames(ctx, t, seqs, keys)
+}
+
+// reindexEntity keeps the search index when a name changes.
+func reindexEntity(ctx context.Context, t *tx, old, e *spotcheck.Entity) error {
+	key := searchKey(e.Name)
+	if key == searchKey(old.Name) {
+		return nil
+	}
+	var seq int64
+	if err := t.QueryRowContext(ctx, `SELECT seq FROM entities WHERE id = $1`, e.ID).Scan(&seq); err != nil {
+		return err
+	}
+	return t.db.dialect.reindexName(ctx, t, seq, key)
 }
 
 func boolInt(b bool) int {

@@ -21,6 +21,7 @@ var inspectors = &table[spotcheck.Inspector]{
 	},
 	orderBy:    "staff_id",
 	keyOfValue: func(in *spotcheck.Inspector) []any { return []any{in.StaffID} },
+	active:     func(in *spotcheck.Inspector) bool { return in.Active },
 }
 
 // deptSet loads the codes of the existing departments once per transaction.
@@ -40,46 +41,91 @@ func (s *deptSet) has(ctx context.Context, t *tx, code string) (bool, error) {
 	return (*s)[code], nil
 }
 
+// inspectorRules are the rules of the directory of inspectors and experts:
+// each belongs to its department.
+func inspectorRules() *rules[spotcheck.Inspector] {
+	var depts deptSet
+	return &rules[spotcheck.Inspector]{tb: inspectors, perm: spotcheck.PermEditDirectory,
+		key: func(in *spotcheck.Inspector) { in.Normalize() },
+		check: func(ctx context.Context, t *tx, _ *spotcheck.Reference, in, old *spotcheck.Inspector) spotcheck.Problems {
+			return checkInspector(ctx, t, &depts, in, old)
+		},
+		owners: inspectorOwners}
+}
+
+// checkInspector validates an inspector, checks that its department
+// exists and that a staff id keeps its kind (inspector or expert).
+func checkInspector(ctx context.Context, t *tx, depts *deptSet, in, old *spotcheck.Inspector) spotcheck.Problems {
+	ps := in.Validate()
+	if in.Dept != "" {
+		if ok, err := depts.has(ctx, t, in.Dept); err != nil {
+			return internalProblem(err)
+		} else if !ok {
+			ps.Add("dept", "所属部门", "部门代码“%s”不存在", in.Dept)
+		}
+	}
+	if old != nil && old.Expert != in.Expert {
+		kinds := [2]string{"执法检查人员", "专家"}
+		ps.Add("staff_id", "工号", "“%s”已是%s的工号，不能作为%s", in.StaffID, kinds[boolInt(old.Expert)], kinds[boolInt(in.Expert)])
+	}
+	return ps
+}
+
+func inspectorOwners(_ context.Context, _ *tx, in, old *spotcheck.Inspector) ([]owner, error) {
+	os := []owner{{dept: in.Dept, field: "dept", label: "所属部门", message: "“" + in.Dept + "”不在您的管辖范围"}}
+	if old != nil && old.Dept != in.Dept {
+		os = append(os, owner{dept: old.Dept, field: "dept", label: "所属部门",
+			message: "该人员现属“" + old.Dept + "”，不在您的管辖范围"})
+	}
+	return os, nil
+}
+
 // ImportInspectors imports 执法检查人员 (expert = false) or 专家 (expert =
 // true) into the one directory of inspectors; a staff id keeps its kind.
 func (db *DB) ImportInspectors(ctx context.Context, expert bool, src spotcheck.ImportSource[spotcheck.Inspector]) (spotcheck.ImportSummary, error) {
-	var depts deptSet
 	kind := spotcheck.KindInspectors
 	if expert {
 		kind = spotcheck.KindExperts
 	}
-	im := &importer[spotcheck.Inspector]{
-		tb: inspectors, kindName: kind,
-		prepKey: func(in *spotcheck.Inspector) { in.Expert = expert; in.Normalize() },
-		check: func(ctx context.Context, t *tx, ref *spotcheck.Reference, in, old *spotcheck.Inspector) spotcheck.Problems {
-			ps := in.Validate()
-			if in.Dept != "" {
-				if ok, err := depts.has(ctx, t, in.Dept); err != nil {
-					return internalProblem(err)
-				} else if !ok {
-					ps.Add("dept", "所属部门", "部门代码“%s”不存在", in.Dept)
-				}
-			}
-			if old != nil && old.Expert != in.Expert {
-				other := "执法检查人员"
-				if old.Expert {
-					other = "专家"
-				}
-				ps.Add("staff_id", "工号", "“%s”已是%s的工号，不能在此导入", in.StaffID, other)
-			}
-			return ps
-		},
-	}
+	r := inspectorRules()
+	r.key = func(in *spotcheck.Inspector) { in.Expert = expert; in.Normalize() }
+	im := &importer[spotcheck.Inspector]{rules: r, kindName: kind}
 	return im.run(ctx, db, src)
 }
 
-// ExportInspectors calls fn for every inspector (expert = false) or expert
-// (expert = true) in staff-id order.
-func (db *DB) ExportInspectors(ctx context.Context, expert bool, fn func(*spotcheck.Inspector) error) error {
-	return inspectors.list(ctx, db.read, []string{"expert = $1"}, []any{boolInt(expert)}, "", fn)
+// SaveInspector creates or updates one inspector or expert (see rules.save).
+func (db *DB) SaveInspector(ctx context.Context, in *spotcheck.Inspector) error {
+	return inspectorRules().save(ctx, db, in)
 }
 
-// FindInspectorByID returns one inspector or expert.
+// ExportInspectors calls fn for every inspector (expert = false) or expert
+// (expert = true) in the user's scope, in staff-id order.
+func (db *DB) ExportInspectors(ctx context.Context, expert bool, fn func(*spotcheck.Inspector) error) error {
+	where, args, err := scoped(ctx, spotcheck.PermViewDirectory, "dept", []string{"expert = $1"}, []any{boolInt(expert)})
+	if err != nil {
+		return err
+	}
+	return inspectors.list(ctx, db.read, where, args, "", fn)
+}
+
+// FindInspectorByID returns one inspector or expert; one of a department
+// outside the user's scope is EFORBIDDEN.
 func (db *DB) FindInspectorByID(ctx context.Context, staffID string) (*spotcheck.Inspector, error) {
-	return inspectors.findOne(ctx, db.read, staffID)
+	return findByKey(ctx, db, inspectors, spotcheck.PermViewDirectory,
+		func(in *spotcheck.Inspector) string { return in.Dept }, staffID)
+}
+
+// FindInspectors returns one page of the inspectors and experts that match
+// f, by staff id, within the user's scope.
+func (db *DB) FindInspectors(ctx context.Context, f spotcheck.InspectorFilter) (spotcheck.List[*spotcheck.Inspector], error) {
+	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDirectory, ""); err != nil {
+		return spotcheck.List[*spotcheck.Inspector]{}, err
+	}
+	var c conds
+	c.like(f.Query, []string{"name"}, []string{"staff_id"})
+	c.eq("dept", f.Dept)
+	c.flag("expert", f.Expert)
+	c.flag("active", f.Active)
+	c.in("dept", scopeDepts(ctx, f.Depts))
+	return findPage(ctx, db.read, inspectors, &c, "staff_id", f.Offset, f.Limit)
 }

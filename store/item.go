@@ -23,21 +23,65 @@ var items = &table[spotcheck.Item]{
 	},
 	orderBy:    "code",
 	keyOfValue: func(it *spotcheck.Item) []any { return []any{it.Code} },
+	active:     func(it *spotcheck.Item) bool { return it.Status != spotcheck.ItemRetired },
+}
+
+// itemRules are the rules of the 抽查事项清单, a city-wide list; an item is
+// edited by the department that initiates it, when one does.
+func itemRules() *rules[spotcheck.Item] {
+	return &rules[spotcheck.Item]{tb: items, perm: spotcheck.PermEditLists,
+		key:   func(it *spotcheck.Item) { it.Code = spotcheck.NormalizeCode(it.Code) },
+		check: checkItem, owners: itemOwners,
+		finish: checkItemTree, finishField: "parent"}
+}
+
+// checkItem validates an item; its parent is checked by checkItemTree once
+// every row is written.
+func checkItem(_ context.Context, _ *tx, ref *spotcheck.Reference, it, _ *spotcheck.Item) spotcheck.Problems {
+	return it.Validate(ref)
+}
+
+// itemOwners: an item with an active 发起 responsibility belongs to the
+// initiating department (to one of them in the user's scope, when several
+// initiate it); other items belong to no department.
+func itemOwners(ctx context.Context, t *tx, it, _ *spotcheck.Item) ([]owner, error) {
+	var c conds
+	c.eq("item", it.Code)
+	c.eq("role", spotcheck.RoleInitiate)
+	c.add("active = 1")
+	var depts []string
+	err := responsibilities.list(ctx, t, c.list, c.args, "", func(r *spotcheck.Responsibility) error {
+		depts = append(depts, r.Dept)
+		return nil
+	})
+	if err != nil || len(depts) == 0 {
+		return nil, err
+	}
+	d := depts[0]
+	if p := spotcheck.PrincipalFromContext(ctx); p != nil {
+		for _, x := range depts {
+			if p.InScope(x) {
+				d = x
+				break
+			}
+		}
+	}
+	return []owner{{dept: d, field: "code", label: "事项编码",
+		message: "事项“" + it.Code + "”由“" + d + "”发起，不在您的管辖范围"}}, nil
 }
 
 // ImportItems imports the 抽查事项清单. A changed item becomes a new version;
 // the old versions stay. Every parent must exist once the file is applied,
 // and parent links may not form a cycle.
 func (db *DB) ImportItems(ctx context.Context, src spotcheck.ImportSource[spotcheck.Item]) (spotcheck.ImportSummary, error) {
-	im := &importer[spotcheck.Item]{
-		tb: items, kindName: spotcheck.KindItems,
-		prepKey: func(it *spotcheck.Item) { it.Code = spotcheck.NormalizeCode(it.Code) },
-		check: func(ctx context.Context, t *tx, ref *spotcheck.Reference, it, _ *spotcheck.Item) spotcheck.Problems {
-			return it.Validate(ref)
-		},
-		finish: checkItemTree,
-	}
+	im := &importer[spotcheck.Item]{rules: itemRules(), kindName: spotcheck.KindItems}
 	return im.run(ctx, db, src)
+}
+
+// SaveItem creates an item or saves a changed one as its next version
+// (see rules.save); it.Version must be the current version.
+func (db *DB) SaveItem(ctx context.Context, it *spotcheck.Item) error {
+	return itemRules().save(ctx, db, it)
 }
 
 // checkItemTree checks the parent links of all current items.
@@ -74,16 +118,42 @@ func checkItemTree(ctx context.Context, t *tx, rowOf map[string]int) []spotcheck
 
 // ExportItems calls fn for the current version of every item in code order.
 func (db *DB) ExportItems(ctx context.Context, fn func(*spotcheck.Item) error) error {
+	if err := spotcheck.Authorize(ctx, spotcheck.PermViewLists, ""); err != nil {
+		return err
+	}
 	return items.list(ctx, db.read, nil, nil, "", fn)
 }
 
 // FindItemByCode returns the current version of an item.
 func (db *DB) FindItemByCode(ctx context.Context, code string) (*spotcheck.Item, error) {
-	return items.findOne(ctx, db.read, spotcheck.NormalizeCode(code))
+	return findByKey(ctx, db, items, spotcheck.PermViewLists, nil, spotcheck.NormalizeCode(code))
+}
+
+// FindItems returns one page of the current versions of the items that
+// match f, by code. Items are a city-wide list.
+func (db *DB) FindItems(ctx context.Context, f spotcheck.ItemFilter) (spotcheck.List[*spotcheck.Item], error) {
+	if err := spotcheck.Authorize(ctx, spotcheck.PermViewLists, ""); err != nil {
+		return spotcheck.List[*spotcheck.Item]{}, err
+	}
+	var c conds
+	c.like(f.Query, []string{"name"}, []string{"code"})
+	if f.TargetType != "" {
+		c.add("('" + listSep + "' || target_types || '" + listSep + "') LIKE " +
+			c.arg("%"+listSep+escapeLike(f.TargetType)+listSep+"%") + ` ESCAPE '\'`)
+	}
+	c.eq("status", f.Status)
+	c.eq("class", f.Class)
+	if f.Dept != "" {
+		c.add("code IN (SELECT item FROM responsibilities WHERE active = 1 AND dept = " + c.arg(f.Dept) + ")")
+	}
+	return findPage(ctx, db.read, items, &c, "code", f.Offset, f.Limit)
 }
 
 // FindItemVersions returns every version of an item, oldest first.
 func (db *DB) FindItemVersions(ctx context.Context, code string) ([]*spotcheck.Item, error) {
+	if err := spotcheck.Authorize(ctx, spotcheck.PermViewLists, ""); err != nil {
+		return nil, err
+	}
 	var out []*spotcheck.Item
 	rows, err := db.read.QueryContext(ctx, "SELECT "+items.selectCols()+" FROM items WHERE code = $1 ORDER BY version",
 		spotcheck.NormalizeCode(code))

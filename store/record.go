@@ -28,6 +28,15 @@ type table[T any] struct {
 	orderBy    string // ORDER BY of lists and exports
 	keyLabels  []string
 	keyOfValue func(*T) []any
+	// active reports whether a record is in use, so that a change can be
+	// recorded as deactivate or reactivate; nil for kinds without a flag.
+	active func(*T) bool
+	// onInsert, when set, runs before new records are inserted: it keeps
+	// tables derived from them (the search index) and returns columns to
+	// store beyond cols, with their values for each record.
+	onInsert func(ctx context.Context, t *tx, recs []*T) (cols []string, vals [][]any, err error)
+	// onUpdate, when set, runs after a record has replaced old.
+	onUpdate func(ctx context.Context, t *tx, old, v *T) error
 }
 
 // metaCols are stored after the data columns of every table.
@@ -178,6 +187,16 @@ func (tb *table[T]) insertRows(ctx context.Context, t *tx, recs []*T) error {
 		}
 		rows[i] = vals
 	}
+	if tb.onInsert != nil {
+		extra, vals, err := tb.onInsert(ctx, t, recs)
+		if err != nil {
+			return err
+		}
+		cols = append(cols, extra...)
+		for i := range rows {
+			rows[i] = append(rows[i], vals[i]...)
+		}
+	}
 	return t.db.dialect.bulkInsert(ctx, t, tb.name, cols, rows)
 }
 
@@ -192,8 +211,13 @@ func (tb *table[T]) updateRow(ctx context.Context, t *tx, old, v *T, action stri
 	key := tb.keyOfValue(old)
 	if tb.versioned {
 		*created = now
-		if _, err := t.ExecContext(ctx, "UPDATE "+tb.name+" SET latest = 0 WHERE "+tb.keyCols[0]+" = $1", key[0]); err != nil {
+		res, err := t.ExecContext(ctx, "UPDATE "+tb.name+" SET latest = 0 WHERE "+tb.keyCols[0]+" = $1 AND version = $2 AND latest = 1",
+			key[0], *oldVer)
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return staleError(tb.label, tb.keyString(old))
 		}
 		if err := t.db.dialect.bulkInsert(ctx, t, tb.name, append(append([]string{}, tb.cols...), metaCols...), [][]any{mustValues(tb.scanDest(v))}); err != nil {
 			return err
@@ -218,10 +242,32 @@ func (tb *table[T]) updateRow(ctx context.Context, t *tx, old, v *T, action stri
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return spotcheck.Errorf(spotcheck.ECONFLICT, "%s“%s”已被他人修改，请刷新后重试", tb.label, tb.keyString(old))
+			return staleError(tb.label, tb.keyString(old))
+		}
+	}
+	if tb.onUpdate != nil {
+		if err := tb.onUpdate(ctx, t, old, v); err != nil {
+			return err
 		}
 	}
 	return tb.recordChange(ctx, t, tb.keyString(v), *ver, action, old, v, batch)
+}
+
+// staleError is the ECONFLICT of optimistic locking.
+func staleError(label, key string) error {
+	return spotcheck.Errorf(spotcheck.ECONFLICT, "%s“%s”已被他人修改，请刷新后重试", label, key)
+}
+
+// changeAction names a change of old to v for the history: deactivate and
+// reactivate when the record's active flag flips, else update.
+func (tb *table[T]) changeAction(old, v *T) string {
+	switch {
+	case tb.active == nil || tb.active(old) == tb.active(v):
+		return "update"
+	case tb.active(v):
+		return "reactivate"
+	}
+	return "deactivate"
 }
 
 // recordChange appends one row to the change history.
@@ -265,4 +311,153 @@ func actorID(ctx context.Context) string {
 		return a.ID
 	}
 	return "system"
+}
+
+// rules are what differs between kinds when records are written, whether
+// by an import (import.go) or by a Save method (save), so that both apply
+// the same checks and the same authorisation.
+type rules[T any] struct {
+	tb   *table[T]
+	perm spotcheck.Permission // the permission to write records of the kind
+	// key derives a record's key before it is looked up: the normalised
+	// code, or for a person the id from the 导游证号.
+	key func(v *T)
+	// check validates v (the domain's Validate plus the checks that need
+	// other tables); old is the stored record or nil.
+	check func(ctx context.Context, t *tx, ref *spotcheck.Reference, v, old *T) spotcheck.Problems
+	// owners returns the departments that v, once checked, and old (nil
+	// for a new record) belong to; the user must have every one in scope.
+	// Nil for city-wide kinds.
+	owners func(ctx context.Context, t *tx, v, old *T) ([]owner, error)
+	// finish checks what one record cannot show alone (parent links),
+	// after the records were written; rowOf maps the written keys to their
+	// rows. Its problems concern finishField.
+	finish      func(ctx context.Context, t *tx, rowOf map[string]int) []spotcheck.RowError
+	finishField string
+	// after runs once the records are written and checked (the owners of
+	// entities follow the department tree).
+	after func(ctx context.Context, t *tx) error
+}
+
+// owner is a department a record belongs to and the field that decides
+// it, for the message shown when it is outside the user's scope.
+type owner struct {
+	dept         string
+	field, label string
+	message      string // without the field's label: “350104”不在您的管辖范围
+}
+
+// outOfScope returns the problems of the owners that the user in ctx may
+// not write (none without a user: the command line).
+func outOfScope(ctx context.Context, os []owner) spotcheck.Problems {
+	p := spotcheck.PrincipalFromContext(ctx)
+	var ps spotcheck.Problems
+	for _, o := range os {
+		if p != nil && o.dept != "" && !p.InScope(o.dept) {
+			ps.Add(o.field, o.label, "%s", o.message)
+		}
+	}
+	return ps
+}
+
+// authorizeOwners applies spotcheck.Authorize to every owner of v (and old).
+func (r *rules[T]) authorizeOwners(ctx context.Context, t *tx, v, old *T) error {
+	if r.owners == nil || spotcheck.PrincipalFromContext(ctx) == nil {
+		return nil
+	}
+	os, err := r.owners(ctx, t, v, old)
+	if err != nil {
+		return err
+	}
+	for _, o := range os {
+		if err := spotcheck.Authorize(ctx, r.perm, o.dept); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// save creates or updates one record in its own transaction, as the Save
+// methods of spotcheck.DirectoryService do. A record with version 0 is
+// created (ECONFLICT when its key exists); otherwise its version must be
+// the stored one (ECONFLICT when someone saved in between). The user
+// needs r.perm for the old and the new state of the record; v is checked
+// exactly as an import row is, its problems returned as a
+// *spotcheck.InvalidError. The change is recorded as create, update,
+// deactivate or reactivate; a save that changes nothing records nothing.
+// On success v holds the stored version and times.
+func (r *rules[T]) save(ctx context.Context, db *DB, v *T) error {
+	if err := spotcheck.Authorize(ctx, r.perm, ""); err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(t *tx) error {
+		ref, err := loadReference(ctx, t)
+		if err != nil {
+			return err
+		}
+		r.key(v)
+		ver, _, _ := r.tb.meta(v)
+		old, err := r.tb.findOne(ctx, t, r.tb.keyOfValue(v)...)
+		switch {
+		case spotcheck.ErrorCode(err) == spotcheck.ENOTFOUND:
+			if *ver != 0 {
+				return err
+			}
+			old = nil
+		case err != nil:
+			return err
+		default:
+			// Authorise first: a user may not learn anything about a
+			// record outside their scope, not even its version.
+			if err := r.authorizeOwners(ctx, t, old, old); err != nil {
+				return err
+			}
+			if *ver == 0 {
+				return spotcheck.Errorf(spotcheck.ECONFLICT, "%s“%s”已存在", r.tb.label, r.tb.keyString(old))
+			}
+			if oldVer, _, _ := r.tb.meta(old); *oldVer != *ver {
+				return staleError(r.tb.label, r.tb.keyString(old))
+			}
+		}
+		if err := r.check(ctx, t, ref, v, old).Err(); err != nil {
+			return err
+		}
+		if err := r.authorizeOwners(ctx, t, v, old); err != nil {
+			return err
+		}
+		switch {
+		case old == nil:
+			if err := r.tb.insertRows(ctx, t, []*T{v}); err != nil {
+				return err
+			}
+			ver, _, _ := r.tb.meta(v)
+			if err := r.tb.recordChange(ctx, t, r.tb.keyString(v), *ver, "create", nil, v, 0); err != nil {
+				return err
+			}
+		case sameRecord(r.tb, old, v):
+			ver, created, updated := r.tb.meta(v)
+			oldVer, oldCreated, oldUpdated := r.tb.meta(old)
+			*ver, *created, *updated = *oldVer, *oldCreated, *oldUpdated
+			return nil
+		default:
+			if err := r.tb.updateRow(ctx, t, old, v, r.tb.changeAction(old, v), 0); err != nil {
+				return err
+			}
+		}
+		if r.finish != nil {
+			var ps spotcheck.Problems
+			for _, p := range r.finish(ctx, t, map[string]int{r.tb.keyString(v): 0}) {
+				ps.Add(r.finishField, p.Column, "%s", p.Message)
+			}
+			if err := ps.Err(); err != nil {
+				return err
+			}
+		}
+		if r.after != nil {
+			if err := r.after(ctx, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

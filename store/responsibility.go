@@ -19,44 +19,89 @@ var responsibilities = &table[spotcheck.Responsibility]{
 	},
 	orderBy:    "item, dept",
 	keyOfValue: func(r *spotcheck.Responsibility) []any { return []any{r.Item, r.Dept} },
+	active:     func(r *spotcheck.Responsibility) bool { return r.Active },
+}
+
+// responsibilityRules are the rules of the 多部门监管责任事项清单: each
+// responsibility belongs to its department.
+func responsibilityRules() *rules[spotcheck.Responsibility] {
+	c := &responsibilityChecker{}
+	return &rules[spotcheck.Responsibility]{tb: responsibilities, perm: spotcheck.PermEditLists,
+		key: func(r *spotcheck.Responsibility) {
+			r.Item, r.Dept = spotcheck.NormalizeCode(r.Item), spotcheck.NormalizeCode(r.Dept)
+		},
+		check: c.check,
+		owners: func(_ context.Context, _ *tx, r, _ *spotcheck.Responsibility) ([]owner, error) {
+			return []owner{{dept: r.Dept, field: "dept", label: "部门代码", message: "“" + r.Dept + "”不在您的管辖范围"}}, nil
+		}}
+}
+
+// responsibilityChecker checks that the item and the department of a
+// responsibility exist, loading both lists once per transaction.
+type responsibilityChecker struct {
+	depts     deptSet
+	itemCodes map[string]bool
+}
+
+func (c *responsibilityChecker) check(ctx context.Context, t *tx, _ *spotcheck.Reference, r, _ *spotcheck.Responsibility) spotcheck.Problems {
+	ps := r.Validate()
+	if c.itemCodes == nil {
+		c.itemCodes = map[string]bool{}
+		if err := items.list(ctx, t, nil, nil, "", func(it *spotcheck.Item) error {
+			c.itemCodes[it.Code] = true
+			return nil
+		}); err != nil {
+			return internalProblem(err)
+		}
+	}
+	if r.Item != "" && !c.itemCodes[r.Item] {
+		ps.Add("item", "事项编码", "事项“%s”不存在", r.Item)
+	}
+	if ok, err := c.depts.has(ctx, t, r.Dept); err != nil {
+		return internalProblem(err)
+	} else if r.Dept != "" && !ok {
+		ps.Add("dept", "部门代码", "部门代码“%s”不存在", r.Dept)
+	}
+	return ps
 }
 
 // ImportResponsibilities imports the 多部门监管责任事项清单; the item and the
 // department of every row must exist.
 func (db *DB) ImportResponsibilities(ctx context.Context, src spotcheck.ImportSource[spotcheck.Responsibility]) (spotcheck.ImportSummary, error) {
-	var depts deptSet
-	var itemCodes map[string]bool
-	im := &importer[spotcheck.Responsibility]{
-		tb: responsibilities, kindName: spotcheck.KindResponsibilities,
-		prepKey: func(r *spotcheck.Responsibility) {
-			r.Item, r.Dept = spotcheck.NormalizeCode(r.Item), spotcheck.NormalizeCode(r.Dept)
-		},
-		check: func(ctx context.Context, t *tx, ref *spotcheck.Reference, r, _ *spotcheck.Responsibility) spotcheck.Problems {
-			ps := r.Validate()
-			if itemCodes == nil {
-				itemCodes = map[string]bool{}
-				if err := items.list(ctx, t, nil, nil, "", func(it *spotcheck.Item) error {
-					itemCodes[it.Code] = true
-					return nil
-				}); err != nil {
-					return internalProblem(err)
-				}
-			}
-			if r.Item != "" && !itemCodes[r.Item] {
-				ps.Add("item", "事项编码", "事项“%s”不存在", r.Item)
-			}
-			if ok, err := depts.has(ctx, t, r.Dept); err != nil {
-				return internalProblem(err)
-			} else if r.Dept != "" && !ok {
-				ps.Add("dept", "部门代码", "部门代码“%s”不存在", r.Dept)
-			}
-			return ps
-		},
-	}
+	im := &importer[spotcheck.Responsibility]{rules: responsibilityRules(), kindName: spotcheck.KindResponsibilities}
 	return im.run(ctx, db, src)
 }
 
-// ExportResponsibilities calls fn for every responsibility by item and department.
+// SaveResponsibility creates or updates one responsibility (see rules.save).
+func (db *DB) SaveResponsibility(ctx context.Context, r *spotcheck.Responsibility) error {
+	return responsibilityRules().save(ctx, db, r)
+}
+
+// ExportResponsibilities calls fn for every responsibility by item and
+// department. The 多部门监管责任事项清单 is published whole, so reading it
+// is not limited to the user's departments; editing is.
 func (db *DB) ExportResponsibilities(ctx context.Context, fn func(*spotcheck.Responsibility) error) error {
+	if err := spotcheck.Authorize(ctx, spotcheck.PermViewLists, ""); err != nil {
+		return err
+	}
 	return responsibilities.list(ctx, db.read, nil, nil, "", fn)
+}
+
+// FindResponsibilities returns one page of the responsibilities that match
+// f, by item and department (the whole published list, as
+// ExportResponsibilities).
+func (db *DB) FindResponsibilities(ctx context.Context, f spotcheck.ResponsibilityFilter) (spotcheck.List[*spotcheck.Responsibility], error) {
+	if err := spotcheck.Authorize(ctx, spotcheck.PermViewLists, ""); err != nil {
+		return spotcheck.List[*spotcheck.Responsibility]{}, err
+	}
+	var c conds
+	c.eq("item", spotcheck.NormalizeCode(f.Item))
+	c.eq("dept", spotcheck.NormalizeCode(f.Dept))
+	return findPage(ctx, db.read, responsibilities, &c, "item, dept", f.Offset, f.Limit)
+}
+
+// FindResponsibility returns one responsibility of the published list.
+func (db *DB) FindResponsibility(ctx context.Context, item, dept string) (*spotcheck.Responsibility, error) {
+	return findByKey(ctx, db, responsibilities, spotcheck.PermViewLists, nil,
+		spotcheck.NormalizeCode(item), spotcheck.NormalizeCode(dept))
 }

@@ -427,10 +427,10 @@ func TestUsers(t *testing.T) {
 		if err := db.CreateUser(ctx, u, "demo-password-1"); spotcheck.ErrorCode(err) != spotcheck.ECONFLICT {
 			t.Fatalf("duplicate user: %v", err)
 		}
-		if _, err := db.Authenticate(ctx, "planner", "wrong-password"); spotcheck.ErrorCode(err) != spotcheck.EUNAUTHORIZED {
+		if _, err := db.Authenticate(ctx, "planner", "wrong-password", ""); spotcheck.ErrorCode(err) != spotcheck.EUNAUTHORIZED {
 			t.Fatalf("wrong password: %v", err)
 		}
-		got, err := db.Authenticate(ctx, "Planner", "demo-password-1")
+		got, err := db.Authenticate(ctx, "Planner", "demo-password-1", "")
 		if err != nil || got.Dept != "FZWL" || got.Roles[0] != spotcheck.RolePlanner {
 			t.Fatalf("authenticate: %+v, %v", got, err)
 		}

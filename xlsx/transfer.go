@@ -81,7 +81,9 @@ func Transfers(d spotcheck.Transfers) map[string]Transfer {
 			func(ctx context.Context, src spotcheck.ImportSource[spotcheck.Inspector]) (spotcheck.ImportSummary, error) {
 				return d.ImportInspectors(ctx, expert, src)
 			},
-			func(ctx context.Context, fn func(*spotcheck.Inspector) error) error { return d.ExportInspectors(ctx, expert, fn) })
+			func(ctx context.Context, fn func(*spotcheck.Inspector) error) error {
+				return d.ExportInspectors(ctx, expert, fn)
+			})
 	}
 	ts := []Transfer{
 		transferOf(spotcheck.KindEntities, Entities, d.ImportEntities, d.ExportEntities),

@@ -63,6 +63,13 @@ const usage = `用法：spotcheck 命令 [参数]
   export 类别 --out 文件 [--db 数据库]  导出（可原样再导入）
   类别：entities inspectors experts agencies items responsibilities departments conflicts
 
+账号（密码从标准输入读取一行）：
+  user add 用户名 --name 姓名 --dept 部门代码 --roles 角色,… [--db 数据库]  新建用户
+  user passwd 用户名 [--db 数据库]            修改密码并结束其全部登录会话
+  user disable|enable 用户名 [--db 数据库]    停用（结束会话、令牌失效）或启用用户
+  user list [--db 数据库]                     列出用户（制表符分隔）
+  角色：sysadmin secadmin auditadmin deptadmin planner supervisor inspector approver agency
+
 运行：
   demo [--db 路径] [--addr 主机:端口] [--no-serve]   创建演示数据库并启动
   serve [--db 数据库] [--addr 主机:端口]             启动服务
@@ -89,6 +96,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		"serve":      m.runServe,
 		"migrate":    m.runMigrate,
 		"bench":      m.runBench,
+		"user":       m.runUser,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

@@ -20,6 +20,7 @@ import (
 //
 //	bench import --entities N [--db DSN] [--csv FILE]   CSV → database
 //	bench export [--db DSN] --out FILE                  database → .xlsx/.csv
+//	bench search --db DSN [--clients 20] [--duration 30s]  search under load (bench_search.go)
 //
 // Without --db the import goes to a new SQLite file in a temporary folder.
 // Peak memory is the process's maximum resident set size (getrusage).
@@ -32,8 +33,10 @@ func (m *Main) runBench(ctx context.Context, args []string) error {
 		return m.benchImport(ctx, args[1:])
 	case "export":
 		return m.benchExport(ctx, args[1:])
+	case "search":
+		return m.benchSearch(ctx, args[1:])
 	}
-	return usagef("未知的测量“%s”，应为 import 或 export", args[0])
+	return usagef("未知的测量“%s”，应为 import、export 或 search", args[0])
 }
 
 func (m *Main) benchImport(ctx context.Context, args []string) error {

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"spotcheck"
+	"spotcheck/demo"
 	"spotcheck/internal/pgtest"
 )
 
@@ -111,7 +112,7 @@ func TestDemoExportReimport(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "demo.db")
 	code, out, errs := run(t, "demo", "--no-serve", "--db", db)
-	if code != 0 || !strings.Contains(out, "planner") || !strings.Contains(out, demoPassword) {
+	if code != 0 || !strings.Contains(out, "planner") || !strings.Contains(out, demo.Password) {
 		t.Fatalf("demo: exit %d\n%s\n%s", code, out, errs)
 	}
 	// A second run keeps the database.

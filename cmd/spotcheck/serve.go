@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
@@ -13,6 +12,7 @@ import (
 
 	"spotcheck"
 	"spotcheck/store"
+	"spotcheck/web"
 )
 
 func (m *Main) runServe(ctx context.Context, args []string) error {
@@ -37,45 +37,19 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	return m.serve(ctx, db, *addr, *cert, *key)
 }
 
-// statusPage is the interim home page: what the database holds. The staff
-// workspace and the public portal replace it (web package).
-var statusPage = template.Must(template.New("status").Parse(`<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>spotcheck 双随机、一公开监管平台</title></head>
-<body style="font-family: sans-serif; max-width: 40em; margin: 2em auto">
-<h1>双随机、一公开监管平台</h1>
-<p>数据库（{{.Dialect}}）当前内容：</p>
-<table>{{range .Counts}}<tr><td>{{.Name}}</td><td style="text-align:right">{{.N}}</td></tr>{{end}}</table>
-<p>工作台与公示门户正在建设中。</p>
-</body></html>`))
-
 // serve serves until ctx ends, then shuts down gracefully.
 func (m *Main) serve(ctx context.Context, db *store.DB, addr, cert, key string) error {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		type count struct {
-			Name string
-			N    int
-		}
-		var counts []count
-		for _, k := range spotcheck.ImportKinds {
-			n, err := db.Count(r.Context(), k)
-			if err != nil {
-				http.Error(w, "内部错误", http.StatusInternalServerError)
-				return
-			}
-			counts = append(counts, count{spotcheck.KindNames[k], n})
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		statusPage.Execute(w, map[string]any{"Dialect": db.Dialect(), "Counts": counts})
-	})
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+	logger := slog.New(slog.NewTextHandler(m.Stderr, nil))
+	app, err := web.New(web.Config{Accounts: db, Dir: db, Log: logger, TLS: cert != ""})
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return spotcheck.Errorf(spotcheck.EINVALID, "无法监听 %s：%v", addr, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog: slog.NewLogLogger(slog.NewTextHandler(m.Stderr, nil).WithAttrs(nil), slog.LevelWarn)}
+	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	scheme := "http"
 	if cert != "" {
 		scheme = "https"

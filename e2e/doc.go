@@ -1,0 +1,11 @@
+// Package e2e tests the whole application from the outside: the real store
+// on a temporary database (SQLite, and PostgreSQL where a server is
+// configured), loaded with the demo data, behind the real web server, driven
+// over HTTP and through Chromium (design §9).
+//
+// It holds tests only. Unlike the other packages it may import everything,
+// because its subject is the wiring between them: the scenario tables
+// (request → status and page text), the role × route permission matrix,
+// which walks web.Server.Routes so that a new route cannot escape it, and
+// browser journeys of a user doing a job.
+package e2e

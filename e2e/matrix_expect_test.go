@@ -1,0 +1,214 @@
+package e2e
+
+import (
+	"slices"
+	"strings"
+
+	"spotcheck"
+)
+
+// This file is the expected half of the permission matrix: which roles may
+// reach which pages, written from design §1 (who does what) and §4 (a
+// bureau sees its subtree), not from the route table's Perm column or from
+// access.go, so that a wrong permission in either is caught.
+
+// group is a set of roles that may reach a group of pages.
+type group []string
+
+func roles(rs ...string) group { return rs }
+
+// has reports whether one of rs is in g.
+func (g group) has(rs []string) bool {
+	for _, r := range rs {
+		if slices.Contains(g, r) {
+			return true
+		}
+	}
+	return false
+}
+
+var allRoles = roles(spotcheck.RoleSystemAdmin, spotcheck.RoleSecurityAdmin, spotcheck.RoleAuditAdmin,
+	spotcheck.RoleDeptAdmin, spotcheck.RolePlanner, spotcheck.RoleSupervisor, spotcheck.RoleInspector,
+	spotcheck.RoleApprover, spotcheck.RoleAgency)
+
+// The groups of pages and who may use them (design §1).
+var (
+	// Any signed-in user: the home page, the own account, signing out.
+	signedIn = allRoles
+	// The 两库 (entities, inspectors, experts, agencies, conflicts): read by
+	// those who plan, draw, inspect, approve and supervise; kept by the
+	// department admins only.
+	dirView = roles(spotcheck.RoleDeptAdmin, spotcheck.RolePlanner, spotcheck.RoleSupervisor,
+		spotcheck.RoleInspector, spotcheck.RoleApprover)
+	dirEdit = roles(spotcheck.RoleDeptAdmin)
+	// The 两单 (items, responsibilities): the directory readers and the
+	// agencies, who assist tasks on these items; kept by department admins.
+	listView = roles(spotcheck.RoleDeptAdmin, spotcheck.RolePlanner, spotcheck.RoleSupervisor,
+		spotcheck.RoleInspector, spotcheck.RoleApprover, spotcheck.RoleAgency)
+	listEdit = roles(spotcheck.RoleDeptAdmin)
+	// The department tree is public (the portal names the departments
+	// behind each item), so every signed-in user may read it; only the
+	// system admin manages it.
+	deptView   = allRoles
+	deptManage = roles(spotcheck.RoleSystemAdmin)
+	// Accounts: the security admin only (三员分立).
+	userManage = roles(spotcheck.RoleSecurityAdmin)
+	// The audit trail: the audit admin and the supervisors, never the
+	// system or security admins, whose own acts are in it.
+	auditView = roles(spotcheck.RoleAuditAdmin, spotcheck.RoleSupervisor)
+	// Sign-in attempts: the security admin (lockouts) and the auditors.
+	loginView = roles(spotcheck.RoleSecurityAdmin, spotcheck.RoleAuditAdmin, spotcheck.RoleSupervisor)
+	// Personal API tokens: the roles that run scripts against the
+	// directories, department admins and planners.
+	apiUse = roles(spotcheck.RoleDeptAdmin, spotcheck.RolePlanner)
+)
+
+// resource is a kind of record with its pages under /staff/<name> and its
+// API under /api/v1/<name>.
+type resource struct {
+	name       string
+	view, edit group
+	// scoped: the records belong to a department, so a record's own pages
+	// are only for users whose department's subtree holds it (design §4).
+	scoped bool
+	// editScoped: only changing a record is bounded by the scope; reading
+	// it is not (the 两单 are published, but a department admin keeps only
+	// the responsibilities of its own subtree and the items its subtree
+	// initiates, design §1).
+	editScoped bool
+}
+
+// resources are the kinds of records. The import kinds double as the
+// {kind} of /staff/transfer/{kind}.
+var resources = []resource{
+	{spotcheck.KindEntities, dirView, dirEdit, true, true},
+	{spotcheck.KindInspectors, dirView, dirEdit, true, true},
+	{spotcheck.KindExperts, dirView, dirEdit, true, true},
+	{spotcheck.KindAgencies, dirView, dirEdit, false, false},
+	{spotcheck.KindConflicts, dirView, dirEdit, true, true},
+	{spotcheck.KindItems, listView, listEdit, false, true}, // kept by the department that initiates (发起) it
+	{spotcheck.KindResponsibilities, listView, listEdit, false, true},
+	{spotcheck.KindDepartments, deptView, deptManage, false, false},
+	{"users", userManage, userManage, false, false},
+	{"audit", auditView, auditView, false, false},
+	{"changes", auditView, auditView, false, false},
+	{"audit/logins", loginView, loginView, false, false},
+	{"logins", loginView, loginView, false, false},
+}
+
+// findResource returns the resource of a path below /staff/ or /api/v1/
+// ("entities/{id}/edit"): the longest resource name that is a prefix of
+// whole segments, and what follows it.
+func findResource(rest string) (r resource, tail string, ok bool) {
+	for _, c := range resources {
+		if t, found := strings.CutPrefix(rest, c.name); found && (t == "" || t[0] == '/') && len(c.name) > len(r.name) {
+			r, tail, ok = c, t, true
+		}
+	}
+	return r, tail, ok
+}
+
+// publicPaths are the portal and the pages everyone needs (signing in,
+// health, the API description); a path matches one of them or a path
+// below it.
+var publicPaths = []string{"/", "/items", "/plans", "/tasks", "/results", "/verify", "/draws", "/checkpoint",
+	"/proofs", "/healthz", "/login", "/api/v1/openapi.json", "/assets"}
+
+// sessionEnding are routes that end the session they are sent with (or
+// all of the user's sessions); the matrix sends them last, each with a
+// session of its own.
+var sessionEnding = []string{"/logout", "/logout/all"}
+
+// access is what the matrix expects of one route.
+type access struct {
+	public bool   // anyone, visitors included
+	api    bool   // /api/v1: a token, of a user in apiUse
+	roles  group  // the roles that may use it (besides public)
+	scoped bool   // the route names a record of a department
+	reason string // why, for messages
+}
+
+// expect says who may use the route with method and path pattern (as in
+// the route table, path parameters unfilled), and for a {kind} route of
+// which kind. ok is false when the route belongs to no known group.
+func expect(method, path, kind string) (access, bool) {
+	edit := method != "GET" && method != "HEAD" || strings.HasSuffix(path, "/new") || strings.HasSuffix(path, "/edit")
+	pick := func(r resource, rec bool) access {
+		a := access{roles: r.view, scoped: r.scoped && rec, reason: r.name + " view"}
+		if edit {
+			a.roles, a.scoped, a.reason = r.edit, r.editScoped && rec, r.name+" edit"
+		}
+		return a
+	}
+	under := func(p, prefix string) (rest string, ok bool) {
+		if p == prefix {
+			return "", true
+		}
+		rest, ok = strings.CutPrefix(p, prefix+"/")
+		return rest, ok
+	}
+	for _, p := range publicPaths {
+		if path == p || path == p+"{$}" || p != "/" && strings.HasPrefix(path, p+"/") {
+			return access{public: true, reason: "public"}, true
+		}
+	}
+	if path == "/{$}" {
+		return access{public: true, reason: "public"}, true
+	}
+	for _, p := range sessionEnding {
+		if path == p {
+			return access{roles: signedIn, reason: "signed in"}, true
+		}
+	}
+	if rest, ok := under(path, "/staff/transfer"); ok {
+		// {kind}: export and templates are for the kind's readers, import
+		// for its keepers.
+		r, tail, ok := findResource(kind)
+		if !strings.HasPrefix(rest, "{kind}") || !ok || tail != "" {
+			return access{}, false
+		}
+		a := pick(r, false)
+		a.reason = "transfer of " + kind + ": " + a.reason
+		return a, true
+	}
+	if method == "POST" && path == "/staff/account/tokens" {
+		return access{roles: apiUse, reason: "API tokens"}, true
+	}
+	if path == "/staff/{$}" || path == "/staff/" {
+		return access{roles: signedIn, reason: "signed in"}, true
+	}
+	if _, ok := under(path, "/staff/account"); ok {
+		return access{roles: signedIn, reason: "own account"}, true
+	}
+	if rest, ok := under(path, "/api/v1"); ok {
+		if rest == "me" {
+			return access{api: true, roles: apiUse, reason: "API"}, true
+		}
+		r, tail, ok := findResource(rest)
+		if !ok {
+			return access{}, false
+		}
+		a := pick(r, strings.Contains(tail, "{"))
+		a.api, a.reason = true, "API "+a.reason
+		return a, true
+	}
+	if rest, ok := under(path, "/staff"); ok {
+		r, tail, ok := findResource(rest)
+		if !ok {
+			return access{}, false
+		}
+		return pick(r, strings.Contains(tail, "{")), true
+	}
+	return access{}, false
+}
+
+// partners are the partner departments of the demo: roots of their own,
+// outside the culture & tourism tree.
+var partners = []string{"FZXF", "FZGA", "FZSJ"}
+
+// covers reports whether a user of department userDept may see records of
+// recDept: its own department, and for the city bureau every department
+// of its tree (design §4), which holds all but the partners.
+func covers(userDept, recDept string) bool {
+	return recDept == "" || userDept == recDept || userDept == cityBureau && !slices.Contains(partners, recDept)
+}

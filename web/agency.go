@@ -1,0 +1,117 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"spotcheck"
+)
+
+// 专业机构 (agencies) assist tasks and are never the inspecting party. They
+// belong to no department, so every user with PermViewDirectory sees the
+// whole directory; PermEditDirectory keeps it.
+
+func (s *Server) showAgencies(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := spotcheck.AgencyFilter{Query: strings.TrimSpace(q.Get("q")), Active: boolParam(q.Get("active"))}
+	f.Offset, f.Limit = pageParams(q)
+	list, err := s.dir.FindAgencies(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderTitled(w, r, http.StatusOK, "agencies", "专业机构名录库", map[string]any{
+		"List": list, "F": f, "Q": q, "Pager": newPager(r, list.Total, list.Offset, list.Limit, len(list.Items), list.More),
+	})
+}
+
+func (s *Server) showAgency(w http.ResponseWriter, r *http.Request) {
+	a, err := s.dir.FindAgencyByCode(r.Context(), r.PathValue("code"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	history, err := s.history(r.Context(), "agency", a.Code)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderTitled(w, r, http.StatusOK, "agency", a.Name, map[string]any{"A": a, "History": history})
+}
+
+// showAgencyForm shows the create form, or the edit form of {code}.
+func (s *Server) showAgencyForm(w http.ResponseWriter, r *http.Request) {
+	a := &spotcheck.Agency{Active: true}
+	if code := r.PathValue("code"); code != "" {
+		var err error
+		if a, err = s.dir.FindAgencyByCode(r.Context(), code); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.renderAgencyForm(w, r, http.StatusOK, a, nil, "")
+}
+
+func (s *Server) renderAgencyForm(w http.ResponseWriter, r *http.Request, status int, a *spotcheck.Agency,
+	problems spotcheck.Problems, msg string) {
+	title := "新增专业机构"
+	if a.Version > 0 {
+		title = "编辑：" + a.Name
+	}
+	s.renderTitled(w, r, status, "agency_form", title, map[string]any{"A": a, "Errors": fieldErrors(problems),
+		"Problems": problems, "Message": msg})
+}
+
+// agencyFromForm reads the agency form; version is the one the form was
+// made from, for optimistic locking.
+func agencyFromForm(r *http.Request) *spotcheck.Agency {
+	v, _ := strconv.Atoi(r.PostFormValue("version"))
+	return &spotcheck.Agency{Code: r.PostFormValue("code"), Name: r.PostFormValue("name"), Field: r.PostFormValue("field"),
+		Qualification: r.PostFormValue("qualification"), Contact: r.PostFormValue("contact"), Phone: r.PostFormValue("phone"),
+		Active: true, Version: v}
+}
+
+// saveAgency creates (POST /staff/agencies) or updates (POST
+// /staff/agencies/{code}) an agency.
+func (s *Server) saveAgency(w http.ResponseWriter, r *http.Request) {
+	a := agencyFromForm(r)
+	if code := r.PathValue("code"); code != "" {
+		old, err := s.dir.FindAgencyByCode(r.Context(), code)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		a.Code, a.Active = old.Code, old.Active
+	}
+	if err := s.dir.SaveAgency(r.Context(), a); err != nil {
+		if problems, msg, ok := formProblems(err); ok {
+			s.renderAgencyForm(w, r, http.StatusBadRequest, a, problems, msg)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	ok := "saved"
+	if r.PathValue("code") == "" {
+		ok = "created"
+	}
+	redirect(w, r, "/staff/agencies/"+url.PathEscape(a.Code)+"?ok="+ok)
+}
+
+// setAgencyActive deactivates or reactivates an agency; nothing is deleted.
+func (s *Server) setAgencyActive(w http.ResponseWriter, r *http.Request) {
+	a, err := s.dir.FindAgencyByCode(r.Context(), r.PathValue("code"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a.Version, _ = strconv.Atoi(r.PostFormValue("version"))
+	a.Active = r.PostFormValue("active") == "1"
+	if err := s.dir.SaveAgency(r.Context(), a); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/staff/agencies/"+url.PathEscape(a.Code)+"?ok="+activeFlash(a.Active))
+}

@@ -1,0 +1,212 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"spotcheck"
+)
+
+// Body limits: forms are small; import files may be large.
+const (
+	maxFormBytes   = 1 << 20
+	maxUploadBytes = 64 << 20
+)
+
+// cookieName is the session cookie. Over TLS it carries the __Host-
+// prefix, which browsers only accept with Secure, Path=/ and no Domain.
+func (s *Server) cookieName() string {
+	if s.tls {
+		return "__Host-spotcheck_session"
+	}
+	return "spotcheck_session"
+}
+
+type staffKey struct{}
+
+// staffUser returns the signed-in staff user of a request, nil for
+// visitors; the layout shows it.
+func staffUser(r *http.Request) *spotcheck.Principal {
+	p, _ := r.Context().Value(staffKey{}).(*spotcheck.Principal)
+	return p
+}
+
+// guard authenticates and authorises a request for rt before its handler
+// runs: public routes run as the public principal, staff routes need a
+// session, API routes a token; rt.perm is checked here, and the store
+// checks each record's department again.
+func (s *Server) guard(rt route) http.Handler {
+	limit := int64(maxFormBytes)
+	if strings.HasPrefix(rt.pattern, "POST /staff/transfer/") {
+		limit = maxUploadBytes
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		// Parse a form body here, so that an over-long one is refused as
+		// such (413) instead of reaching the handler as empty fields.
+		if r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+			if err := r.ParseForm(); err != nil {
+				if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+					s.fail(w, r, err)
+					return
+				}
+				s.fail(w, r, spotcheck.Errorf(spotcheck.EINVALID, "表单格式错误"))
+				return
+			}
+		}
+		ctx := r.Context()
+		var p *spotcheck.Principal
+		switch rt.access {
+		case Public:
+			if staff, err := s.sessionPrincipal(r); err == nil {
+				ctx = context.WithValue(ctx, staffKey{}, staff)
+			}
+			p = spotcheck.Public()
+		case Staff:
+			staff, err := s.sessionPrincipal(r)
+			if err != nil {
+				if r.Method == http.MethodGet {
+					redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()))
+					return
+				}
+				s.fail(w, r, err)
+				return
+			}
+			p = staff
+			ctx = context.WithValue(ctx, staffKey{}, staff)
+		case API:
+			var err error
+			if p, err = s.tokenPrincipal(r); err != nil {
+				if spotcheck.ErrorCode(err) == spotcheck.EUNAUTHORIZED {
+					w.Header().Set("WWW-Authenticate", `Bearer realm="spotcheck"`)
+				}
+				s.fail(w, r, err)
+				return
+			}
+		}
+		noteUser(ctx, p.Username)
+		if rt.perm != "" && !p.Has(rt.perm) {
+			s.fail(w, r.WithContext(ctx), p.Authorize(rt.perm, ""))
+			return
+		}
+		rt.handle(w, r.WithContext(spotcheck.NewContextWithPrincipal(ctx, p)))
+	})
+}
+
+// sessionPrincipal resolves the session cookie to a principal.
+func (s *Server) sessionPrincipal(r *http.Request) (*spotcheck.Principal, error) {
+	c, err := r.Cookie(s.cookieName())
+	if err != nil || c.Value == "" {
+		return nil, spotcheck.Errorf(spotcheck.EUNAUTHORIZED, "请先登录")
+	}
+	_, u, err := s.accounts.FindSession(r.Context(), c.Value)
+	if err != nil {
+		return nil, err
+	}
+	return s.principal(r.Context(), u)
+}
+
+// tokenPrincipal resolves an "Authorization: Bearer …" API token.
+func (s *Server) tokenPrincipal(r *http.Request) (*spotcheck.Principal, error) {
+	secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || secret == "" {
+		return nil, spotcheck.Errorf(spotcheck.EUNAUTHORIZED, "缺少接口令牌（Authorization: Bearer …）")
+	}
+	u, err := s.accounts.AuthenticateToken(r.Context(), strings.TrimSpace(secret))
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.principal(r.Context(), u)
+	if err != nil {
+		return nil, err
+	}
+	if !p.Has(spotcheck.PermUseAPI) {
+		return nil, p.Authorize(spotcheck.PermUseAPI, "")
+	}
+	return p, nil
+}
+
+// principal resolves u's department scope in the current department tree.
+func (s *Server) principal(ctx context.Context, u *spotcheck.User) (*spotcheck.Principal, error) {
+	depts, err := s.dir.FindDepartments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return spotcheck.NewPrincipal(*u, depts), nil
+}
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, token string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: token, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: s.tls, SameSite: http.SameSiteLaxMode})
+}
+
+func (s *Server) showLogin(w http.ResponseWriter, r *http.Request) {
+	if staffUser(r) != nil {
+		redirect(w, r, "/staff/")
+		return
+	}
+	s.renderTitled(w, r, http.StatusOK, "login", "登录", map[string]any{"Next": safeNext(r.URL.Query().Get("next"))})
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	username, password := r.PostFormValue("username"), r.PostFormValue("password")
+	next := safeNext(r.PostFormValue("next"))
+	u, err := s.accounts.Authenticate(r.Context(), username, password, clientIP(r))
+	if err == nil {
+		var token string
+		if token, err = s.accounts.CreateSession(r.Context(), u.Username); err == nil {
+			s.setSessionCookie(w, token, int(spotcheck.SessionLifetime.Seconds()))
+			redirect(w, r, next)
+			return
+		}
+	}
+	if code := spotcheck.ErrorCode(err); code != spotcheck.EUNAUTHORIZED {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderTitled(w, r, http.StatusUnauthorized, "login", "登录",
+		map[string]any{"Next": next, "Username": username, "Error": spotcheck.ErrorMessage(err)})
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(s.cookieName()); err == nil {
+		if err := s.accounts.DeleteSession(r.Context(), c.Value); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.setSessionCookie(w, "", -1)
+	redirect(w, r, "/login")
+}
+
+func (s *Server) logoutEverywhere(w http.ResponseWriter, r *http.Request) {
+	if err := s.accounts.DeleteUserSessions(r.Context(), staffUser(r).Username); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.setSessionCookie(w, "", -1)
+	redirect(w, r, "/login")
+}
+
+// safeNext keeps a post-login redirect on this site: a local path, never
+// another host ("//evil", "/\evil").
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/staff/"
+	}
+	return next
+}
+
+// clientIP is the peer address; a proxy's X-Forwarded-For is not trusted,
+// since anyone could set it to dodge the login limits.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

@@ -1,0 +1,276 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"spotcheck"
+)
+
+// Departments (部门) are the tree that bounds what everyone sees. Viewing
+// them needs PermViewDepartments and changing them PermManageDepartments,
+// both in the route table; the store checks the tree itself (parents
+// exist, no cycle) when a department is saved.
+
+// deptNode is a department placed in the tree, for indented lists and
+// <select> options.
+type deptNode struct {
+	spotcheck.Department
+	Depth  int
+	Indent string // full-width spaces, since <option> text ignores CSS
+}
+
+// deptTree orders departments depth first, children by code, so that a
+// list reads as the tree. A department whose parent is missing is shown as
+// a root rather than dropped, and a cycle (which the store refuses, but old
+// data may hold) cannot loop for ever.
+func deptTree(depts []spotcheck.Department) []deptNode {
+	byCode := make(map[string]bool, len(depts))
+	for _, d := range depts {
+		byCode[d.Code] = true
+	}
+	children := map[string][]spotcheck.Department{}
+	for _, d := range depts {
+		parent := d.Parent
+		if !byCode[parent] {
+			parent = ""
+		}
+		children[parent] = append(children[parent], d)
+	}
+	for _, c := range children {
+		sort.Slice(c, func(i, j int) bool { return c[i].Code < c[j].Code })
+	}
+	out := make([]deptNode, 0, len(depts))
+	seen := map[string]bool{}
+	var walk func(parent string, depth int)
+	walk = func(parent string, depth int) {
+		for _, d := range children[parent] {
+			if seen[d.Code] {
+				continue
+			}
+			seen[d.Code] = true
+			out = append(out, deptNode{Department: d, Depth: depth, Indent: strings.Repeat("　", depth)})
+			walk(d.Code, depth+1)
+		}
+	}
+	walk("", 0)
+	for _, d := range depts { // members of a cycle have no root above them
+		if !seen[d.Code] {
+			seen[d.Code] = true
+			out = append(out, deptNode{Department: d})
+		}
+	}
+	return out
+}
+
+// scopedDepts keeps the departments whose records the user may keep: the
+// choices of a department field on the directory forms. The store refuses
+// the others anyway; offering them would only invite a 403.
+func scopedDepts(p *spotcheck.Principal, nodes []deptNode) []deptNode {
+	var out []deptNode
+	for _, n := range nodes {
+		if p.InScope(n.Code) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// deptNames maps department codes to names, for lists that store codes.
+func deptNames(depts []spotcheck.Department) map[string]string {
+	m := make(map[string]string, len(depts))
+	for _, d := range depts {
+		m[d.Code] = d.Name
+	}
+	return m
+}
+
+// formProblems sorts a failed save into what a form can show: the field
+// problems of an *InvalidError go beside their fields, and the other rule
+// violations (a stale version, a duplicate key, a check the store makes
+// across records) become one message above the form. ok is false for
+// errors a form cannot help with (forbidden, internal), which get the
+// error page.
+func formProblems(err error) (problems spotcheck.Problems, msg string, ok bool) {
+	if ps, isField := invalidFields(err); isField {
+		return ps, "", true
+	}
+	switch spotcheck.ErrorCode(err) {
+	case spotcheck.EINVALID, spotcheck.ECONFLICT:
+		return nil, spotcheck.ErrorMessage(err), true
+	}
+	return nil, "", false
+}
+
+// namingDepts returns the departments for showing names and offering
+// choices, or none when the store does not show the tree to the user (the
+// roles without PermViewDepartments, such as inspectors): their pages then
+// show department codes and offer no department filter instead of failing.
+func (s *Server) namingDepts(ctx context.Context) ([]spotcheck.Department, error) {
+	depts, err := s.dir.FindDepartments(ctx)
+	if spotcheck.ErrorCode(err) == spotcheck.EFORBIDDEN {
+		return nil, nil
+	}
+	return depts, err
+}
+
+// today is the current date in China, as forms and records write dates.
+func (s *Server) today() string { return s.now().In(chinaTime).Format(spotcheck.DateLayout) }
+
+func (s *Server) showDepartments(w http.ResponseWriter, r *http.Request) {
+	depts, err := s.dir.FindDepartments(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ref, err := s.dir.Reference(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	divisions := map[string]string{}
+	for _, d := range ref.Divisions {
+		divisions[d.Code] = d.Name
+	}
+	s.renderTitled(w, r, http.StatusOK, "departments", "部门", map[string]any{
+		"Tree": deptTree(depts), "Divisions": divisions})
+}
+
+func (s *Server) showDepartment(w http.ResponseWriter, r *http.Request) {
+	d, err := s.dir.FindDepartmentByCode(r.Context(), r.PathValue("code"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	depts, err := s.dir.FindDepartments(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var children []spotcheck.Department
+	for _, c := range depts {
+		if c.Parent == d.Code {
+			children = append(children, c)
+		}
+	}
+	history, err := s.history(r.Context(), "department", d.Code)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ref, err := s.dir.Reference(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderTitled(w, r, http.StatusOK, "department", d.Name, map[string]any{"Dept": d, "Children": children,
+		"ParentName": deptNames(depts)[d.Parent], "Division": divisionName(ref, d.Division), "History": history})
+}
+
+// showDepartmentForm shows the create form, or the edit form of {code}.
+func (s *Server) showDepartmentForm(w http.ResponseWriter, r *http.Request) {
+	d := &spotcheck.Department{Kind: spotcheck.DeptOffice, Active: true, Parent: r.URL.Query().Get("parent")}
+	if d.Parent == "" {
+		d.Parent = staffUser(r).Dept // new departments go under one of the user's
+	}
+	if code := r.PathValue("code"); code != "" {
+		var err error
+		if d, err = s.dir.FindDepartmentByCode(r.Context(), code); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.renderDepartmentForm(w, r, http.StatusOK, d, nil, "")
+}
+
+func (s *Server) renderDepartmentForm(w http.ResponseWriter, r *http.Request, status int, d *spotcheck.Department,
+	problems spotcheck.Problems, msg string) {
+	depts, err := s.dir.FindDepartments(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ref, err := s.dir.Reference(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var parents []deptNode // a department cannot be its own parent
+	for _, n := range deptTree(depts) {
+		if n.Code != d.Code || d.Version == 0 {
+			parents = append(parents, n)
+		}
+	}
+	title := "新增部门"
+	if d.Version > 0 {
+		title = "编辑：" + d.Name
+	}
+	s.renderTitled(w, r, status, "department_form", title, map[string]any{"Dept": d, "Parents": parents,
+		"Divisions": ref.Divisions, "Kinds": spotcheck.DeptKinds, "Errors": fieldErrors(problems),
+		"Problems": problems, "Message": msg})
+}
+
+// departmentFromForm reads the department form; version carries the
+// version the form was made from, for optimistic locking.
+func departmentFromForm(r *http.Request) *spotcheck.Department {
+	v, _ := strconv.Atoi(r.PostFormValue("version"))
+	return &spotcheck.Department{Code: r.PostFormValue("code"), Name: r.PostFormValue("name"),
+		Parent: r.PostFormValue("parent"), Division: r.PostFormValue("division"), Kind: r.PostFormValue("kind"),
+		Active: true, Version: v}
+}
+
+// saveDepartment creates (POST /staff/departments) or updates (POST
+// /staff/departments/{code}) a department.
+func (s *Server) saveDepartment(w http.ResponseWriter, r *http.Request) {
+	d := departmentFromForm(r)
+	if code := r.PathValue("code"); code != "" {
+		old, err := s.dir.FindDepartmentByCode(r.Context(), code)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Code, d.Active = old.Code, old.Active
+	}
+	if err := s.dir.SaveDepartment(r.Context(), d); err != nil {
+		if problems, msg, ok := formProblems(err); ok {
+			s.renderDepartmentForm(w, r, http.StatusBadRequest, d, problems, msg)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	ok := "saved"
+	if r.PathValue("code") == "" {
+		ok = "created"
+	}
+	redirect(w, r, "/staff/departments/"+url.PathEscape(d.Code)+"?ok="+ok)
+}
+
+// setDepartmentActive deactivates or reactivates a department; it stays in
+// the tree, since records and past draws name it.
+func (s *Server) setDepartmentActive(w http.ResponseWriter, r *http.Request) {
+	d, err := s.dir.FindDepartmentByCode(r.Context(), r.PathValue("code"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Version, _ = strconv.Atoi(r.PostFormValue("version"))
+	d.Active = r.PostFormValue("active") == "1"
+	if err := s.dir.SaveDepartment(r.Context(), d); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/staff/departments/"+url.PathEscape(d.Code)+"?ok="+activeFlash(d.Active))
+}
+
+// activeFlash is the flash of a deactivation or reactivation.
+func activeFlash(active bool) string {
+	if active {
+		return "reactivated"
+	}
+	return "deactivated"
+}

@@ -1,0 +1,117 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"spotcheck"
+)
+
+// Access says who may reach a route.
+type Access int
+
+const (
+	// Public routes serve anyone; their handlers see the public principal.
+	Public Access = iota
+	// Staff routes need a signed-in session; others are sent to /login.
+	Staff
+	// API routes need a personal API token (Authorization: Bearer …).
+	API
+)
+
+// route is one line of the route table.
+type route struct {
+	pattern string // method and path, as http.ServeMux takes them
+	access  Access
+	perm    spotcheck.Permission // "" = any signed-in user
+	handle  http.HandlerFunc
+}
+
+// RouteInfo describes a route for tests that walk every route.
+type RouteInfo struct {
+	Pattern string
+	Access  Access
+	Perm    spotcheck.Permission
+}
+
+// Routes lists the route table.
+func (s *Server) Routes() []RouteInfo {
+	var out []RouteInfo
+	for _, rt := range s.routes() {
+		out = append(out, RouteInfo{rt.pattern, rt.access, rt.perm})
+	}
+	return out
+}
+
+// routes is the route table of the application: the public portal, the
+// staff workspace and the JSON API, each section in its own file.
+func (s *Server) routes() []route {
+	return slices.Concat(s.publicRoutes(), s.staffRoutes(), s.apiRoutes())
+}
+
+// Short names for the permissions in the route tables.
+const (
+	viewDir   = spotcheck.PermViewDirectory
+	editDir   = spotcheck.PermEditDirectory
+	viewLists = spotcheck.PermViewLists
+	editLists = spotcheck.PermEditLists
+	viewDepts = spotcheck.PermViewDepartments
+	mngDepts  = spotcheck.PermManageDepartments
+	mngUsers  = spotcheck.PermManageUsers
+	audit     = spotcheck.PermViewAudit
+	useAPI    = spotcheck.PermUseAPI
+)
+
+func (s *Server) publicRoutes() []route {
+	return []route{
+		{"GET /{$}", Public, "", s.showPortal},
+		{"GET /items", Public, "", s.showPublicItems},
+		{"GET /items/{code}", Public, "", s.showPublicItem},
+		{"GET /plans", Public, "", s.showPublicSoon},
+		{"GET /tasks", Public, "", s.showPublicSoon},
+		{"GET /results", Public, "", s.showPublicSoon},
+		{"GET /healthz", Public, "", s.health},
+		{"GET /login", Public, "", s.showLogin},
+		{"POST /login", Public, "", s.login},
+		{"POST /logout", Staff, "", s.logout},
+		{"POST /logout/all", Staff, "", s.logoutEverywhere},
+		{"GET /api/v1/openapi.json", Public, "", s.openAPI},
+	}
+}
+
+// notFoundAsPage serves the mux, but answers requests that match no route
+// (404) or no method of a route (405) with the application's own page or
+// JSON error instead of the mux's plain text.
+func (s *Server) notFoundAsPage(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := mux.Handler(r); pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		rec := &muxRecorder{header: http.Header{}}
+		mux.ServeHTTP(rec, r)
+		if allow := rec.header.Get("Allow"); allow != "" {
+			w.Header().Set("Allow", allow)
+		}
+		var err error = spotcheck.Errorf(spotcheck.ENOTFOUND, "页面不存在")
+		if rec.status == http.StatusMethodNotAllowed {
+			err = &statusError{status: http.StatusMethodNotAllowed, code: "method_not_allowed", msg: "不支持该请求方法"}
+		}
+		s.fail(w, r, err)
+	})
+}
+
+// muxRecorder keeps the status and headers of the mux's own 404 and 405
+// answers and drops their plain-text body.
+type muxRecorder struct {
+	header http.Header
+	status int
+}
+
+func (m *muxRecorder) Header() http.Header         { return m.header }
+func (m *muxRecorder) WriteHeader(code int)        { m.status = code }
+func (m *muxRecorder) Write(b []byte) (int, error) { return len(b), nil }
+
+// isAPI reports whether r is for the JSON API, which answers in JSON.
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }

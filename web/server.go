@@ -1,0 +1,148 @@
+// Package web is the HTTP face of spotcheck: the staff workspace, the JSON
+// API under /api/v1 and the public portal, from one route table. It knows
+// the store only through the domain's service interfaces.
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"spotcheck"
+)
+
+// Server serves the application. Create it with New.
+type Server struct {
+	accounts spotcheck.AccountService
+	dir      spotcheck.DirectoryService
+	log      *slog.Logger
+	now      func() time.Time
+	tls      bool
+	views    *views
+	handler  http.Handler
+}
+
+// Config is what New needs.
+type Config struct {
+	Accounts spotcheck.AccountService
+	Dir      spotcheck.DirectoryService
+	Log      *slog.Logger
+	Now      func() time.Time // nil: time.Now
+	// TLS marks cookies Secure; set it when serving HTTPS, also behind a
+	// proxy that terminates TLS.
+	TLS bool
+}
+
+// New parses the templates once and builds the route table.
+func New(c Config) (*Server, error) {
+	v, err := loadViews()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{accounts: c.Accounts, dir: c.Dir, log: c.Log, now: c.Now, tls: c.TLS, views: v}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.handler = s.buildHandler()
+	return s, nil
+}
+
+// ServeHTTP serves a request through the whole middleware chain.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// buildHandler wires the route table into a mux and wraps it with the
+// middleware every request passes: recovery, logging, security headers and
+// cross-origin protection against CSRF.
+func (s *Server) buildHandler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		mux.Handle(rt.pattern, s.guard(rt))
+	}
+	mux.Handle("GET /assets/", s.assetHandler())
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, spotcheck.Errorf(spotcheck.EFORBIDDEN, "跨站请求被拒绝"))
+	}))
+	return s.recoverPanics(s.logRequests(securityHeaders(csrf.Handler(s.notFoundAsPage(mux)))))
+}
+
+// statusWriter remembers the status for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequests writes one log line per request: method, path (never the
+// query, which may hold search terms), status, duration and user.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		holder := &userHolder{}
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), userHolderKey{}, holder)))
+		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+			"ms", time.Since(start).Milliseconds(), "user", holder.name)
+	})
+}
+
+// userHolder lets the request log learn who the request was from.
+type userHolder struct{ name string }
+type userHolderKey struct{}
+
+func noteUser(ctx context.Context, name string) {
+	if h, ok := ctx.Value(userHolderKey{}).(*userHolder); ok {
+		h.name = name
+	}
+}
+
+// recoverPanics turns a panic into a logged internal error.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				s.fail(w, r, fmt.Errorf("panic: %v", v))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders sets the headers every response carries: a content
+// security policy without inline script, no MIME sniffing, no framing.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,162 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+
+	"spotcheck"
+	"spotcheck/xlsx"
+)
+
+// transferPerms gives, per import kind, the permission to export (view)
+// and to import (edit).
+var transferPerms = map[string][2]spotcheck.Permission{
+	spotcheck.KindEntities:         {spotcheck.PermViewDirectory, spotcheck.PermEditDirectory},
+	spotcheck.KindInspectors:       {spotcheck.PermViewDirectory, spotcheck.PermEditDirectory},
+	spotcheck.KindExperts:          {spotcheck.PermViewDirectory, spotcheck.PermEditDirectory},
+	spotcheck.KindAgencies:         {spotcheck.PermViewDirectory, spotcheck.PermEditDirectory},
+	spotcheck.KindConflicts:        {spotcheck.PermViewDirectory, spotcheck.PermEditDirectory},
+	spotcheck.KindItems:            {spotcheck.PermViewLists, spotcheck.PermEditLists},
+	spotcheck.KindResponsibilities: {spotcheck.PermViewLists, spotcheck.PermEditLists},
+	spotcheck.KindDepartments:      {spotcheck.PermViewDepartments, spotcheck.PermManageDepartments},
+}
+
+// transferKind returns the kind of the request's {kind} after checking
+// that the user may export it (and import it, when edit is set).
+func transferKind(r *http.Request, edit bool) (string, error) {
+	kind := r.PathValue("kind")
+	perms, ok := transferPerms[kind]
+	if !ok {
+		return "", spotcheck.Errorf(spotcheck.ENOTFOUND, "未知的类别“%s”", kind)
+	}
+	p := staffUser(r)
+	if err := p.Authorize(perms[0], ""); err != nil {
+		return "", err
+	}
+	if edit {
+		if err := p.Authorize(perms[1], ""); err != nil {
+			return "", err
+		}
+	}
+	return kind, nil
+}
+
+func (s *Server) showTransfer(w http.ResponseWriter, r *http.Request) {
+	kind, err := transferKind(r, false)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderTransfer(w, r, http.StatusOK, kind, map[string]any{})
+}
+
+func (s *Server) renderTransfer(w http.ResponseWriter, r *http.Request, status int, kind string, d map[string]any) {
+	d["Kind"] = kind
+	d["CanImport"] = staffUser(r).Has(transferPerms[kind][1])
+	d["Columns"], _ = xlsx.ColumnsOf(kind)
+	s.renderTitled(w, r, status, "transfer", spotcheck.KindNames[kind]+"导入导出", d)
+}
+
+// importFile imports an uploaded .xlsx or .csv, all or nothing, and shows
+// either the summary or every problem with its row and column.
+func (s *Server) importFile(w http.ResponseWriter, r *http.Request) {
+	kind, err := transferKind(r, true)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	file, header, err := r.FormFile("file")
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			s.fail(w, r, err)
+			return
+		}
+		s.renderTransfer(w, r, http.StatusBadRequest, kind, map[string]any{"Error": "请选择要导入的 .xlsx 或 .csv 文件"})
+		return
+	}
+	defer file.Close()
+	data, err := io.ReadAll(file)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sum, err := xlsx.Transfers(s.dir)[kind].Import(r.Context(), header.Filename, bytes.NewReader(data), int64(len(data)))
+	if ie, ok := errors.AsType[*spotcheck.ImportError](err); ok {
+		s.renderTransfer(w, r, http.StatusBadRequest, kind, map[string]any{"File": header.Filename, "Problems": ie})
+		return
+	}
+	if spotcheck.ErrorCode(err) == spotcheck.EINVALID {
+		s.renderTransfer(w, r, http.StatusBadRequest, kind, map[string]any{"File": header.Filename, "Error": spotcheck.ErrorMessage(err)})
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderTransfer(w, r, http.StatusOK, kind, map[string]any{"File": header.Filename, "Summary": sum})
+}
+
+// downloadFormat reads {file} (e.g. entities.xlsx) and checks it names the kind.
+func downloadFormat(r *http.Request, kind string) (xlsx.Format, error) {
+	file := r.PathValue("file")
+	f, err := xlsx.FormatOf(file)
+	if err != nil || strings.TrimSuffix(file, path.Ext(file)) != kind {
+		return "", spotcheck.Errorf(spotcheck.ENOTFOUND, "文件不存在")
+	}
+	return f, nil
+}
+
+func (s *Server) downloadTemplate(w http.ResponseWriter, r *http.Request) {
+	kind, err := transferKind(r, false)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f, err := downloadFormat(r, kind)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := xlsx.WriteTemplate(&buf, f, kind); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	attachment(w, spotcheck.KindNames[kind]+"导入模板."+string(f), f)
+	w.Write(buf.Bytes())
+}
+
+// exportFile streams every record of the kind within the user's scope.
+func (s *Server) exportFile(w http.ResponseWriter, r *http.Request) {
+	kind, err := transferKind(r, false)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f, err := downloadFormat(r, kind)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	attachment(w, spotcheck.KindNames[kind]+"."+string(f), f)
+	if _, err := xlsx.Transfers(s.dir)[kind].Export(r.Context(), w, f); err != nil {
+		// Headers are gone; the download ends short and the log says why.
+		s.log.Error("export", "kind", kind, "err", err)
+	}
+}
+
+// attachment sets the headers of a file download with a Chinese name.
+func attachment(w http.ResponseWriter, name string, f xlsx.Format) {
+	typ := "text/csv; charset=utf-8"
+	if f == xlsx.XLSX {
+		typ = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	w.Header().Set("Content-Type", typ)
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	w.Header().Set("Cache-Control", "no-store")
+}

@@ -1,0 +1,229 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"spotcheck"
+)
+
+// Staff accounts, kept by the security admin (PermManageUsers) through the
+// AccountService. The rules — 三员分立, no self-lockout, password length —
+// are the domain's and the store's; these pages show their messages beside
+// the fields. Account changes are recorded as changes of kind "user".
+
+// roleOrder is the order in which roles are offered: the three
+// administrators first, then the working roles of design §1.
+var roleOrder = []string{
+	spotcheck.RoleSystemAdmin, spotcheck.RoleSecurityAdmin, spotcheck.RoleAuditAdmin,
+	spotcheck.RoleDeptAdmin, spotcheck.RolePlanner, spotcheck.RoleSupervisor,
+	spotcheck.RoleInspector, spotcheck.RoleApprover, spotcheck.RoleAgency,
+}
+
+// userListParams are the filters of the user list, applied here because
+// the accounts of one installation are few and FindUsers returns them all.
+type userListParams struct {
+	Query, Dept, Role string
+	Active            *bool
+}
+
+func (f userListParams) match(u spotcheck.User) bool {
+	q := strings.ToLower(f.Query)
+	return (q == "" || strings.Contains(u.Username, q) || strings.Contains(u.Name, f.Query)) &&
+		(f.Dept == "" || u.Dept == f.Dept) && (f.Role == "" || slices.Contains(u.Roles, f.Role)) &&
+		(f.Active == nil || u.Active == *f.Active)
+}
+
+func (s *Server) showUsers(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := userListParams{Query: strings.TrimSpace(q.Get("q")), Dept: q.Get("dept"), Role: q.Get("role"),
+		Active: boolParam(q.Get("active"))}
+	all, err := s.accounts.FindUsers(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var matched []spotcheck.User
+	for _, u := range all {
+		if f.match(u) {
+			matched = append(matched, u)
+		}
+	}
+	offset, limit := pageParams(q)
+	page := matched[min(offset, len(matched)):min(offset+limit, len(matched))]
+	depts, err := s.dir.FindDepartments(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderTitled(w, r, http.StatusOK, "users", "用户管理", map[string]any{
+		"Users": page, "F": f, "Q": q, "Roles": roleOrder, "Depts": deptTree(depts), "DeptNames": deptNames(depts),
+		"Pager": newPager(r, len(matched), offset, limit, len(page), false),
+	})
+}
+
+func (s *Server) showUser(w http.ResponseWriter, r *http.Request) {
+	s.renderUser(w, r, http.StatusOK, "")
+}
+
+// renderUser shows an account with its history and the password reset
+// form; pwErr is the reset's problem, if any.
+func (s *Server) renderUser(w http.ResponseWriter, r *http.Request, status int, pwErr string) {
+	u, err := s.accounts.FindUserByUsername(r.Context(), r.PathValue("username"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	history, err := s.history(r.Context(), "user", u.Username)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	depts, err := s.dir.FindDepartments(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderTitled(w, r, status, "user", u.Name, map[string]any{"U": u, "DeptName": deptNames(depts)[u.Dept],
+		"Self": u.Username == staffUser(r).Username, "PasswordError": pwErr, "History": history})
+}
+
+// showUserForm shows the create form, or the edit form of {username}.
+func (s *Server) showUserForm(w http.ResponseWriter, r *http.Request) {
+	u := &spotcheck.User{Active: true}
+	if name := r.PathValue("username"); name != "" {
+		var err error
+		if u, err = s.accounts.FindUserByUsername(r.Context(), name); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.renderUserForm(w, r, http.StatusOK, u, nil, "")
+}
+
+func (s *Server) renderUserForm(w http.ResponseWriter, r *http.Request, status int, u *spotcheck.User,
+	problems spotcheck.Problems, msg string) {
+	depts, err := s.dir.FindDepartments(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	editing := r.PathValue("username") != ""
+	title := "新增用户"
+	if editing {
+		title = "编辑用户：" + u.Username
+	}
+	roles := map[string]bool{}
+	for _, ro := range u.Roles {
+		roles[ro] = true
+	}
+	s.renderTitled(w, r, status, "user_form", title, map[string]any{"U": u, "Editing": editing, "Depts": deptTree(depts),
+		"Roles": roleOrder, "RoleSet": roles, "Errors": fieldErrors(problems), "Problems": problems, "Message": msg})
+}
+
+// userFromForm reads the account fields of the user form.
+func userFromForm(r *http.Request) *spotcheck.User {
+	u := &spotcheck.User{Username: r.PostFormValue("username"), Name: r.PostFormValue("name"),
+		Dept: r.PostFormValue("dept"), Active: true}
+	for _, ro := range roleOrder { // keeps the roles in one order, whatever the browser sends
+		if slices.Contains(r.PostForm["roles"], ro) {
+			u.Roles = append(u.Roles, ro)
+		}
+	}
+	for _, ro := range r.PostForm["roles"] { // unknown roles go on to validation, which names them
+		if !slices.Contains(roleOrder, ro) {
+			u.Roles = append(u.Roles, ro)
+		}
+	}
+	return u
+}
+
+// createUser adds an account with its initial password (POST /staff/users).
+func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
+	u := userFromForm(r)
+	pw := r.PostFormValue("password")
+	if pw != r.PostFormValue("password2") {
+		s.renderUserForm(w, r, http.StatusBadRequest, u,
+			spotcheck.Problems{{Field: "password2", Label: "确认密码", Message: "两次输入的密码不一致"}}, "")
+		return
+	}
+	if err := s.accounts.CreateUser(r.Context(), u, pw); err != nil {
+		s.userFormFailed(w, r, u, err)
+		return
+	}
+	redirect(w, r, "/staff/users/"+url.PathEscape(u.Username)+"?ok=created")
+}
+
+// updateUser changes name, department, roles and the active flag of
+// {username} (POST /staff/users/{username}).
+func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
+	u := userFromForm(r)
+	u.Username = r.PathValue("username")
+	u.Active = r.PostFormValue("active") == "1"
+	if err := s.accounts.UpdateUser(r.Context(), u); err != nil {
+		s.userFormFailed(w, r, u, err)
+		return
+	}
+	redirect(w, r, "/staff/users/"+url.PathEscape(u.Username)+"?ok=saved")
+}
+
+// userFormFailed shows the user form again after a refused save. A taken
+// user name (ECONFLICT) is a problem of the user name field.
+func (s *Server) userFormFailed(w http.ResponseWriter, r *http.Request, u *spotcheck.User, err error) {
+	problems, msg, ok := formProblems(err)
+	if !ok {
+		s.fail(w, r, err)
+		return
+	}
+	if spotcheck.ErrorCode(err) == spotcheck.ECONFLICT && r.PathValue("username") == "" {
+		problems, msg = spotcheck.Problems{{Field: "username", Label: "用户名", Message: msg}}, ""
+	}
+	s.renderUserForm(w, r, http.StatusBadRequest, u, problems, msg)
+}
+
+// setUserActive disables (active=0) or enables (active=1) an account;
+// disabling ends its sessions at once (store).
+func (s *Server) setUserActive(w http.ResponseWriter, r *http.Request) {
+	u, err := s.accounts.FindUserByUsername(r.Context(), r.PathValue("username"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u.Active = r.PostFormValue("active") == "1"
+	if err := s.accounts.UpdateUser(r.Context(), u); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/staff/users/"+url.PathEscape(u.Username)+"?ok="+activeFlash(u.Active))
+}
+
+// resetPassword sets a new password for {username}, which signs the user
+// out everywhere. Resetting one's own password here would sign oneself out
+// too, so the admin gets a new session, as on the account page.
+func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("username")
+	pw := r.PostFormValue("password")
+	if pw != r.PostFormValue("password2") {
+		s.renderUser(w, r, http.StatusBadRequest, "两次输入的密码不一致")
+		return
+	}
+	if err := s.accounts.SetPassword(r.Context(), name, pw); err != nil {
+		if spotcheck.ErrorCode(err) == spotcheck.EINVALID {
+			s.renderUser(w, r, http.StatusBadRequest, spotcheck.ErrorMessage(err))
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	if me := staffUser(r); strings.EqualFold(strings.TrimSpace(name), me.Username) {
+		token, err := s.accounts.CreateSession(r.Context(), me.Username)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.setSessionCookie(w, token, int(spotcheck.SessionLifetime.Seconds()))
+	}
+	redirect(w, r, "/staff/users/"+url.PathEscape(name)+"?ok=saved")
+}
