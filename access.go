@@ -140,9 +140,22 @@ func Authorize(ctx context.Context, perm Permission, dept string) error {
 	return nil
 }
 
+type unscopedKey struct{}
+
+// WithoutScope returns a context whose list queries are not limited to the
+// user's departments. The store uses it where it has established that the
+// scope holds every department the records can belong to, so that the
+// condition would filter nothing; permissions still apply.
+func WithoutScope(ctx context.Context) context.Context {
+	return context.WithValue(ctx, unscopedKey{}, true)
+}
+
 // ScopeFilter returns the department codes a list query must be limited
 // to, or nil for no limit (the command line).
 func ScopeFilter(ctx context.Context) []string {
+	if ctx.Value(unscopedKey{}) != nil {
+		return nil
+	}
 	if p := PrincipalFromContext(ctx); p != nil {
 		return p.Scope()
 	}

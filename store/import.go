@@ -84,8 +84,24 @@ func (im *importer[T]) run(ctx context.Context, db *DB, src spotcheck.ImportSour
 		r.sum.Added, r.sum.Updated, r.sum.Unchanged, r.batch); err != nil {
 		return r.sum, err
 	}
-	return r.sum, t.commit()
+	if err := t.commit(); err != nil {
+		return r.sum, err
+	}
+	if r.sum.Added+r.sum.Updated >= analyzeAfter {
+		// Fresh statistics let the planners prefer the primary key for a
+		// code prefix over the department index: without them a search
+		// by a code prefix in a million rows took 2.5–3.4 s instead of
+		// 40 ms on SQLite. ANALYZE is the same statement on both.
+		if _, err := db.write.ExecContext(ctx, "ANALYZE "+im.tb.name); err != nil {
+			return r.sum, err
+		}
+	}
+	return r.sum, nil
 }
+
+// analyzeAfter is how many written rows make an import refresh the
+// table's planner statistics.
+const analyzeAfter = 10000
 
 // readAll goes through the rows, checking and writing them a chunk at a
 // time. It returns an error only when the import cannot go on; problems

@@ -150,6 +150,18 @@ func (db *DB) FindEntities(ctx context.Context, f spotcheck.EntityFilter) (spotc
 	if !ok && f.Sort != "" {
 		return spotcheck.List[*spotcheck.Entity]{}, spotcheck.Errorf(spotcheck.EINVALID, "未知的排序方式“%s”", f.Sort)
 	}
+	if f.Depts == nil && spotcheck.ScopeFilter(ctx) != nil {
+		// A user whose scope holds every bureau (the city bureau) needs
+		// no department condition, which would make a search read each
+		// matching row instead of the index alone.
+		all, err := db.scopeHoldsAllBureaus(ctx)
+		if err != nil {
+			return spotcheck.List[*spotcheck.Entity]{}, err
+		}
+		if all {
+			ctx = spotcheck.WithoutScope(ctx)
+		}
+	}
 	c := entityFilter(ctx, f)
 	words := strings.Fields(searchKey(f.Query))
 	if len(words) == 1 && codeLike(words[0]) {
@@ -232,4 +244,26 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// scopeHoldsAllBureaus reports whether the user's scope holds every
+// bureau, and so every department that owns entities (an entity belongs
+// to the bureau of its division).
+func (db *DB) scopeHoldsAllBureaus(ctx context.Context) (bool, error) {
+	scope := spotcheck.ScopeFilter(ctx)
+	rows, err := db.read.QueryContext(ctx, `SELECT code FROM departments WHERE kind = $1`, spotcheck.DeptBureau)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			return false, err
+		}
+		if !slices.Contains(scope, code) {
+			return false, nil
+		}
+	}
+	return true, rows.Err()
 }

@@ -78,15 +78,11 @@ func (m *Main) benchImport(ctx context.Context, args []string) error {
 	}
 	runtime.GC()
 	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
+		stop, err := startCPUProfile(*cpuProfile)
 		if err != nil {
 			return err
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+		defer stop()
 	}
 	start := time.Now()
 	sum, err := xlsx.Transfers(db)[spotcheck.KindEntities].ImportFile(ctx, *csvPath)
@@ -139,6 +135,19 @@ func writeSyntheticEntities(path string, n int) error {
 		}
 	}
 	return w.Close()
+}
+
+// startCPUProfile writes a CPU profile to path until stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // peakRSSMB is the process's peak resident set size in MB (Linux reports

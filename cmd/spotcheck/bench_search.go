@@ -30,13 +30,16 @@ import (
 //
 // Queries are 2–4 character pieces of real names from the database and
 // credit-code prefixes of 6–10 characters (one in five). A bench user
-// (bench-search, department admin of a root bureau) is created or reset.
+// (bench-search, department admin of --dept or of the root bureau) is
+// created or reset.
 func (m *Main) benchSearch(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("bench search", flag.ContinueOnError)
 	dsn := dbFlag(fs)
 	clients := fs.Int("clients", 20, "并发客户端数")
 	duration := fs.Duration("duration", 30*time.Second, "持续时间")
 	nq := fs.Int("queries", 2000, "查询词数量")
+	cpuProfile := fs.String("cpuprofile", "", "把负载阶段的 CPU profile 写到此文件")
+	dept := fs.String("dept", "", "测试用户所属部门（默认顶级文旅部门）")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -49,7 +52,7 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	password, err := ensureBenchUser(ctx, db)
+	password, err := ensureBenchUser(ctx, db, *dept)
 	if err != nil {
 		return err
 	}
@@ -71,6 +74,13 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "search %s: %d entities sampled into %d queries, %d clients, %s\n",
 		db.Dialect(), len(queries), len(queries), *clients, *duration)
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	page, api := runSearchLoad(ctx, client, base, token, queries, *clients, *duration)
 	for _, r := range []struct {
 		name string
@@ -121,26 +131,29 @@ func sampleQueries(ctx context.Context, db *store.DB, n int) ([]string, error) {
 	return out, nil
 }
 
-// ensureBenchUser creates or resets the bench user in a root bureau.
-func ensureBenchUser(ctx context.Context, db *store.DB) (string, error) {
+// ensureBenchUser creates or resets the bench user, a department admin of
+// dept ("" = the root bureau).
+func ensureBenchUser(ctx context.Context, db *store.DB, dept string) (string, error) {
 	depts, err := db.FindDepartments(ctx)
 	if err != nil {
 		return "", err
 	}
-	root := ""
+	root := dept
 	for _, d := range depts {
-		if d.Parent == "" && d.Kind == spotcheck.DeptBureau {
+		if root == "" && d.Parent == "" && d.Kind == spotcheck.DeptBureau {
 			root = d.Code
-			break
 		}
 	}
 	if root == "" {
 		return "", spotcheck.Errorf(spotcheck.EINVALID, "没有顶级文旅部门")
 	}
 	const name, password = "bench-search", "bench-search-password"
-	u := &spotcheck.User{Username: name, Name: "性能测试", Dept: root, Roles: []string{spotcheck.RoleDeptAdmin}}
+	u := &spotcheck.User{Username: name, Name: "性能测试", Dept: root, Roles: []string{spotcheck.RoleDeptAdmin}, Active: true}
 	if _, err := db.FindUserByUsername(ctx, name); err != nil {
 		return password, db.CreateUser(ctx, u, password)
+	}
+	if err := db.UpdateUser(ctx, u); err != nil {
+		return "", err
 	}
 	return password, db.SetPassword(ctx, name, password)
 }
