@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -102,16 +103,11 @@ func (s *Server) saveAgency(w http.ResponseWriter, r *http.Request) {
 
 // setAgencyActive deactivates or reactivates an agency; nothing is deleted.
 func (s *Server) setAgencyActive(w http.ResponseWriter, r *http.Request) {
-	a, err := s.dir.FindAgencyByCode(r.Context(), r.PathValue("code"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	a.Version, _ = strconv.Atoi(r.PostFormValue("version"))
-	a.Active = r.PostFormValue("active") == "1"
-	if err := s.dir.SaveAgency(r.Context(), a); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	redirect(w, r, "/staff/agencies/"+url.PathEscape(a.Code)+"?ok="+activeFlash(a.Active))
+	setActive(s, w, r,
+		func(ctx context.Context) (*spotcheck.Agency, error) {
+			return s.dir.FindAgencyByCode(ctx, r.PathValue("code"))
+		},
+		func(a *spotcheck.Agency) (*int, *bool) { return &a.Version, &a.Active },
+		s.dir.SaveAgency,
+		func(a *spotcheck.Agency) string { return "/staff/agencies/" + url.PathEscape(a.Code) })
 }

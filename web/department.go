@@ -253,24 +253,11 @@ func (s *Server) saveDepartment(w http.ResponseWriter, r *http.Request) {
 // setDepartmentActive deactivates or reactivates a department; it stays in
 // the tree, since records and past draws name it.
 func (s *Server) setDepartmentActive(w http.ResponseWriter, r *http.Request) {
-	d, err := s.dir.FindDepartmentByCode(r.Context(), r.PathValue("code"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	d.Version, _ = strconv.Atoi(r.PostFormValue("version"))
-	d.Active = r.PostFormValue("active") == "1"
-	if err := s.dir.SaveDepartment(r.Context(), d); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	redirect(w, r, "/staff/departments/"+url.PathEscape(d.Code)+"?ok="+activeFlash(d.Active))
-}
-
-// activeFlash is the flash of a deactivation or reactivation.
-func activeFlash(active bool) string {
-	if active {
-		return "reactivated"
-	}
-	return "deactivated"
+	setActive(s, w, r,
+		func(ctx context.Context) (*spotcheck.Department, error) {
+			return s.dir.FindDepartmentByCode(ctx, r.PathValue("code"))
+		},
+		func(d *spotcheck.Department) (*int, *bool) { return &d.Version, &d.Active },
+		s.dir.SaveDepartment,
+		func(d *spotcheck.Department) string { return "/staff/departments/" + url.PathEscape(d.Code) })
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -205,22 +206,13 @@ func (s *Server) saveEntity(w http.ResponseWriter, r *http.Request) {
 // setEntityActive deactivates (active=0) or reactivates (active=1) an
 // entity; nothing is ever deleted.
 func (s *Server) setEntityActive(w http.ResponseWriter, r *http.Request) {
-	e, err := s.dir.FindEntityByID(r.Context(), r.PathValue("id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	e.Version, _ = strconv.Atoi(r.PostFormValue("version"))
-	e.Active = r.PostFormValue("active") == "1"
-	if err := s.dir.SaveEntity(r.Context(), e); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ok := "deactivated"
-	if e.Active {
-		ok = "reactivated"
-	}
-	redirect(w, r, "/staff/entities/"+url.PathEscape(e.ID)+"?ok="+ok)
+	setActive(s, w, r,
+		func(ctx context.Context) (*spotcheck.Entity, error) {
+			return s.dir.FindEntityByID(ctx, r.PathValue("id"))
+		},
+		func(e *spotcheck.Entity) (*int, *bool) { return &e.Version, &e.Active },
+		s.dir.SaveEntity,
+		func(e *spotcheck.Entity) string { return "/staff/entities/" + url.PathEscape(e.ID) })
 }
 
 // invalidFields returns the field problems of a validation error.

@@ -1,9 +1,9 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"spotcheck"
@@ -81,19 +81,13 @@ func (s *Server) addResponsibility(w http.ResponseWriter, r *http.Request) {
 // setResponsibilityActive deactivates or reactivates the responsibility of
 // {dept} for {item} and returns to the page the button was on.
 func (s *Server) setResponsibilityActive(w http.ResponseWriter, r *http.Request) {
-	item, dept := r.PathValue("item"), r.PathValue("dept")
-	rs, err := s.dir.FindResponsibility(r.Context(), item, dept)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	rs.Version, _ = strconv.Atoi(r.PostFormValue("version"))
-	rs.Active = r.PostFormValue("active") == "1"
-	if err := s.dir.SaveResponsibility(r.Context(), rs); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	redirect(w, r, withFlash(r.PostFormValue("next"), activeFlash(rs.Active)))
+	setActive(s, w, r,
+		func(ctx context.Context) (*spotcheck.Responsibility, error) {
+			return s.dir.FindResponsibility(ctx, r.PathValue("item"), r.PathValue("dept"))
+		},
+		func(rs *spotcheck.Responsibility) (*int, *bool) { return &rs.Version, &rs.Active },
+		s.dir.SaveResponsibility,
+		func(*spotcheck.Responsibility) string { return r.PostFormValue("next") })
 }
 
 // withFlash returns the local page next (see safeNext) with the flash
