@@ -84,7 +84,7 @@ func reassignEntityOwners(ctx context.Context, t *tx) error {
 	}
 	for _, d := range ref.Divisions {
 		if o := spotcheck.OwnerBureau(depts, ref, d.Code); o != "" {
-			if _, err := t.ExecContext(ctx, `UPDATE entities SET dept = $1 WHERE division = $2 AND dept <> $1`, o, d.Code); err != nil {
+			if err := moveEntities(ctx, t, d.Code, o); err != nil {
 				return err
 			}
 		}
@@ -139,4 +139,38 @@ func (db *DB) ExportDepartments(ctx context.Context, fn func(*spotcheck.Departme
 // import still fails whole; it is not expected to happen.
 func internalProblem(err error) spotcheck.Problems {
 	return spotcheck.Problems{{Label: "内部错误", Message: fmt.Sprint(err)}}
+}
+
+// moveEntities gives the entities of division a new owning bureau and
+// keeps the search index, which holds each entity's department. A change of
+// the tree is rare; it may touch many rows.
+func moveEntities(ctx context.Context, t *tx, division, owner string) error {
+	rows, err := t.QueryContext(ctx, `SELECT seq, name_key FROM entities WHERE division = $1 AND dept <> $2`, division, owner)
+	if err != nil {
+		return err
+	}
+	type moved struct {
+		seq int64
+		key string
+	}
+	var ms []moved
+	for rows.Next() {
+		var m moved
+		if err := rows.Scan(&m.seq, &m.key); err != nil {
+			rows.Close()
+			return err
+		}
+		ms = append(ms, m)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if err := t.db.dialect.reindexName(ctx, t, m.seq, m.key, owner); err != nil {
+			return err
+		}
+	}
+	_, err = t.ExecContext(ctx, `UPDATE entities SET dept = $1 WHERE division = $2 AND dept <> $1`, owner, division)
+	return err
 }

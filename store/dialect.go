@@ -25,22 +25,26 @@ type dialect interface {
 	// The search index of entity names (store/search.go): the bigrams of
 	// each entity's name_key, by its seq.
 
-	// indexNames indexes new entities: keys[i] is the name_key of seqs[i].
-	indexNames(ctx context.Context, t *tx, seqs []int64, keys []string) error
-	// reindexName replaces the indexed name_key of one entity.
-	reindexName(ctx context.Context, t *tx, seq int64, key string) error
+	// indexNames indexes new entities: keys[i] is the name_key of seqs[i]
+	// and depts[i] its owning department, which the index holds as a term
+	// so that a search within a user's departments is answered by the
+	// index alone.
+	indexNames(ctx context.Context, t *tx, seqs []int64, keys, depts []string) error
+	// reindexName replaces the indexed name_key and department of one entity.
+	reindexName(ctx context.Context, t *tx, seq int64, key, dept string) error
 	// namePostings returns a query of the seqs of the entities whose
-	// name_key holds every one of words (each of two runes or more), in
-	// no particular order: a count reads as few rows as it can.
-	namePostings(words []string, arg func(any) string) string
+	// name_key holds every one of words (each of two runes or more) and,
+	// when depts is not nil, that belong to one of depts, in no particular
+	// order: a count reads as few rows as it can.
+	namePostings(words, depts []string, arg func(any) string) string
 	// nameJoin returns a FROM clause that joins the entities, as e, to the
 	// matches of words, its condition, and the expression that orders the
 	// rows by seq. The join reads the index lazily in seq order where the
 	// database can, so that a LIMIT stops it early. few says that the
 	// matches are known to be few (at most MaxCount), so that a database
 	// without lazy reads collects them all rather than scanning in seq
-	// order for them.
-	nameJoin(words []string, arg func(any) string, few bool) (from, where, order string)
+	// order for them. depts limits the matches as for namePostings.
+	nameJoin(words, depts []string, arg func(any) string, few bool) (from, where, order string)
 }
 
 type sqlite struct{}
@@ -70,34 +74,38 @@ func (sqlite) bulkInsert(ctx context.Context, t *tx, table string, cols []string
 // then the phrase of its bigrams, which matches exactly where the word
 // occurs; FTS5 reads doclists in rowid order, lazily.
 
-func (sqlite) indexNames(ctx context.Context, t *tx, seqs []int64, keys []string) error {
+func (sqlite) indexNames(ctx context.Context, t *tx, seqs []int64, keys, depts []string) error {
 	stmt, err := t.PrepareContext(ctx, "INSERT INTO entity_fts (rowid, tokens) VALUES ($1, $2)")
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
 	for i, seq := range seqs {
-		if _, err := stmt.ExecContext(ctx, seq, ftsText(keys[i])); err != nil {
+		if _, err := stmt.ExecContext(ctx, seq, ftsText(keys[i])+" "+ftsDept(depts[i])); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (d sqlite) reindexName(ctx context.Context, t *tx, seq int64, key string) error {
+func (d sqlite) reindexName(ctx context.Context, t *tx, seq int64, key, dept string) error {
 	if _, err := t.ExecContext(ctx, "DELETE FROM entity_fts WHERE rowid = $1", seq); err != nil {
 		return err
 	}
-	return d.indexNames(ctx, t, []int64{seq}, []string{key})
+	return d.indexNames(ctx, t, []int64{seq}, []string{key}, []string{dept})
 }
 
-func (sqlite) namePostings(words []string, arg func(any) string) string {
-	return "SELECT rowid FROM entity_fts WHERE entity_fts MATCH " + arg(ftsQuery(words))
+func (sqlite) namePostings(words, depts []string, arg func(any) string) string {
+	return "SELECT rowid FROM entity_fts WHERE entity_fts MATCH " + arg(ftsQuery(words, depts))
 }
 
-func (sqlite) nameJoin(words []string, arg func(any) string, _ bool) (from, where, order string) {
-	return "entity_fts f CROSS JOIN entities e", "f.entity_fts MATCH " + arg(ftsQuery(words)) + " AND e.seq = f.rowid", "f.rowid"
+func (sqlite) nameJoin(words, depts []string, arg func(any) string, _ bool) (from, where, order string) {
+	return "entity_fts f CROSS JOIN entities e", "f.entity_fts MATCH " + arg(ftsQuery(words, depts)) + " AND e.seq = f.rowid", "f.rowid"
 }
+
+// ftsDept is the term of a department in the FTS text: "zz" and the hex
+// of its code, which no bigram term (pure hex) can equal.
+func ftsDept(dept string) string { return "zz" + hex.EncodeToString([]byte(dept)) }
 
 // ftsText is the indexed text of a name_key: its bigrams in order, hex.
 func ftsText(key string) string {
@@ -111,13 +119,25 @@ func ftsText(key string) string {
 	return string(b)
 }
 
-// ftsQuery is an FTS5 query of all words, each the phrase of its bigrams.
-func ftsQuery(words []string) string {
+// ftsQuery is an FTS5 query of all words, each the phrase of its bigrams,
+// and, when depts is not nil, of one of the departments.
+func ftsQuery(words, depts []string) string {
 	parts := make([]string, len(words))
 	for i, w := range words {
 		parts[i] = `"` + ftsText(w) + `"`
 	}
-	return strings.Join(parts, " AND ")
+	q := strings.Join(parts, " AND ")
+	if depts != nil {
+		ds := make([]string, len(depts))
+		for i, d := range depts {
+			ds[i] = ftsDept(d)
+		}
+		if len(ds) == 0 {
+			ds = []string{ftsDept("")} // no department: matches nothing
+		}
+		q += " AND (" + strings.Join(ds, " OR ") + ")"
+	}
+	return q
 }
 
 type postgres struct{}
@@ -150,22 +170,26 @@ func (postgres) bulkInsert(ctx context.Context, t *tx, table string, cols []stri
 // The bigrams of a word only narrow the rows down; name_key LIKE on the
 // same row confirms the word, so that a count reads one table.
 
-func (postgres) indexNames(ctx context.Context, t *tx, seqs []int64, keys []string) error {
+func (postgres) indexNames(ctx context.Context, t *tx, seqs []int64, keys, depts []string) error {
 	rows := make([][]any, len(seqs))
 	for i, seq := range seqs {
-		rows[i] = []any{seq, bigrams(keys[i]), keys[i]}
+		rows[i] = []any{seq, pgTokens(keys[i], depts[i]), keys[i]}
 	}
 	return postgres{}.bulkInsert(ctx, t, "entity_search", []string{"seq", "tokens", "name_key"}, rows)
 }
 
-func (postgres) reindexName(ctx context.Context, t *tx, seq int64, key string) error {
+func (postgres) reindexName(ctx context.Context, t *tx, seq int64, key, dept string) error {
 	_, err := t.ExecContext(ctx, `INSERT INTO entity_search (seq, tokens, name_key) VALUES ($1, $2, $3)
-		ON CONFLICT (seq) DO UPDATE SET tokens = excluded.tokens, name_key = excluded.name_key`, seq, bigrams(key), key)
+		ON CONFLICT (seq) DO UPDATE SET tokens = excluded.tokens, name_key = excluded.name_key`, seq, pgTokens(key, dept), key)
 	return err
 }
 
-func (postgres) namePostings(words []string, arg func(any) string) string {
-	return "SELECT seq FROM entity_search WHERE " + pgWords(words, arg)
+// pgTokens are the indexed tokens of an entity: the bigrams of its
+// name_key and "@" and its department, longer than any bigram.
+func pgTokens(key, dept string) []string { return append(bigrams(key), "@"+dept) }
+
+func (postgres) namePostings(words, depts []string, arg func(any) string) string {
+	return "SELECT seq FROM entity_search WHERE " + pgWords(words, depts, arg)
 }
 
 // nameJoin leaves the choice between the GIN (collect the matches, sort
@@ -174,17 +198,25 @@ func (postgres) namePostings(words []string, arg func(any) string) string {
 // outside its most common elements, and a scan in seq order for a rare
 // one reads the whole table. So few matches are ordered by seq + 0, which
 // no index provides: they are collected through the GIN and sorted.
-func (postgres) nameJoin(words []string, arg func(any) string, few bool) (from, where, order string) {
-	m := "SELECT seq FROM entity_search WHERE " + pgWords(words, arg)
+func (postgres) nameJoin(words, depts []string, arg func(any) string, few bool) (from, where, order string) {
+	m := "SELECT seq FROM entity_search WHERE " + pgWords(words, depts, arg)
 	if few {
 		return "entities e", "e.seq IN (" + m + ")", "e.seq + 0"
 	}
 	return "entities e", "e.seq IN (" + m + ")", "e.seq"
 }
 
-// pgWords is the condition on entity_search that its name holds words.
-func pgWords(words []string, arg func(any) string) string {
+// pgWords is the condition on entity_search that its name holds words
+// and, when depts is not nil, that it belongs to one of the departments.
+func pgWords(words, depts []string, arg func(any) string) string {
 	cond := "tokens @> " + arg(wordBigrams(words))
+	if depts != nil {
+		ts := make([]string, len(depts))
+		for i, d := range depts {
+			ts[i] = "@" + d
+		}
+		cond += " AND tokens && " + arg(ts)
+	}
 	for _, w := range words {
 		if utf8.RuneCountInString(w) > 2 {
 			cond += " AND name_key LIKE " + arg("%"+escapeLike(w)+"%") + ` ESCAPE '\'`

@@ -197,26 +197,29 @@ func indexNewEntities(ctx context.Context, t *tx, recs []*spotcheck.Entity) ([]s
 	}
 	seqs := make([]int64, len(recs))
 	keys := make([]string, len(recs))
+	depts := make([]string, len(recs))
 	vals := make([][]any, len(recs))
 	for i, e := range recs {
 		seqs[i] = last - int64(len(recs)) + int64(i) + 1
 		keys[i] = searchKey(e.Name)
+		depts[i] = e.Dept
 		vals[i] = []any{seqs[i]}
 	}
-	return []string{"seq"}, vals, t.db.dialect.indexNames(ctx, t, seqs, keys)
+	return []string{"seq"}, vals, t.db.dialect.indexNames(ctx, t, seqs, keys, depts)
 }
 
-// reindexEntity keeps the search index when a name changes.
+// reindexEntity keeps the search index when a name or the owning
+// department changes.
 func reindexEntity(ctx context.Context, t *tx, old, e *spotcheck.Entity) error {
 	key := searchKey(e.Name)
-	if key == searchKey(old.Name) {
+	if key == searchKey(old.Name) && e.Dept == old.Dept {
 		return nil
 	}
 	var seq int64
 	if err := t.QueryRowContext(ctx, `SELECT seq FROM entities WHERE id = $1`, e.ID).Scan(&seq); err != nil {
 		return err
 	}
-	return t.db.dialect.reindexName(ctx, t, seq, key)
+	return t.db.dialect.reindexName(ctx, t, seq, key, e.Dept)
 }
 
 func boolInt(b bool) int {

@@ -187,12 +187,18 @@ func (db *DB) FindEntities(ctx context.Context, f spotcheck.EntityFilter) (spotc
 	if len(long) == 0 {
 		return findPage(ctx, db.read, entities, &c, orDefault(sortBy, "id"), f.Offset, f.Limit)
 	}
-	return db.searchEntities(ctx, c, long, sortBy, f.Offset, f.Limit)
+	// The index holds each entity's department: the scope goes there, so
+	// that a count within a district reads the index alone too.
+	s := entityFilterExceptDept(f)
+	for _, w := range short {
+		s.add("name_key LIKE " + s.arg("%"+escapeLike(w)+"%") + ` ESCAPE '\'`)
+	}
+	return db.searchEntities(ctx, s, scopeDepts(ctx, f.Depts), long, sortBy, f.Offset, f.Limit)
 }
 
 // searchEntities is plan 2: the entities whose names hold every one of
 // words (each of two runes or more) and match c.
-func (db *DB) searchEntities(ctx context.Context, c conds, words []string, sortBy string, offset, limit int) (spotcheck.List[*spotcheck.Entity], error) {
+func (db *DB) searchEntities(ctx context.Context, c conds, depts, words []string, sortBy string, offset, limit int) (spotcheck.List[*spotcheck.Entity], error) {
 	out := spotcheck.List[*spotcheck.Entity]{Items: []*spotcheck.Entity{}}
 	out.Offset, out.Limit = pageOf(offset, limit)
 	var err error
@@ -200,17 +206,17 @@ func (db *DB) searchEntities(ctx context.Context, c conds, words []string, sortB
 		// Only the words: the index alone has the matches, count them
 		// without the join.
 		var p conds
-		out.Total, out.More, err = countCapped(ctx, db.read, db.dialect.namePostings(words, p.arg), p.args)
+		out.Total, out.More, err = countCapped(ctx, db.read, db.dialect.namePostings(words, depts, p.arg), p.args)
 	} else {
 		var p conds
 		p.list, p.args = slices.Clone(c.list), slices.Clone(c.args)
-		from, where, _ := db.dialect.nameJoin(words, p.arg, false)
+		from, where, _ := db.dialect.nameJoin(words, depts, p.arg, false)
 		out.Total, out.More, err = countCapped(ctx, db.read, "SELECT 1 FROM "+from+" WHERE "+where+" AND "+p.where(), p.args)
 	}
 	if err != nil || out.Total == 0 {
 		return out, err
 	}
-	from, where, order := db.dialect.nameJoin(words, c.arg, !out.More)
+	from, where, order := db.dialect.nameJoin(words, depts, c.arg, !out.More)
 	cols := "e." + strings.Join(append(append([]string{}, entities.cols...), metaCols...), ", e.")
 	var query string
 	if sortBy == "" {
@@ -227,6 +233,14 @@ func (db *DB) searchEntities(ctx context.Context, c conds, words []string, sortB
 // entityFilter builds the conditions of f other than its query, within
 // the user's scope.
 func entityFilter(ctx context.Context, f spotcheck.EntityFilter) conds {
+	c := entityFilterExceptDept(f)
+	c.in("dept", scopeDepts(ctx, f.Depts))
+	return c
+}
+
+// entityFilterExceptDept builds the conditions of f other than its query
+// and the departments.
+func entityFilterExceptDept(f spotcheck.EntityFilter) conds {
 	var c conds
 	c.eq("type", f.Type)
 	c.eq("division", f.Division)
@@ -234,7 +248,6 @@ func entityFilter(ctx context.Context, f spotcheck.EntityFilter) conds {
 	c.eq("credit_class", strings.ToUpper(f.CreditClass))
 	c.flag("key_flag", f.Key)
 	c.flag("active", f.Active)
-	c.in("dept", scopeDepts(ctx, f.Depts))
 	return c
 }
 

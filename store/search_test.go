@@ -107,22 +107,30 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 		}
 
 		// With filters and a user's scope.
+		// Without another filter the count reads the index alone, with
+		// the department as an index term; with one it joins the rows.
 		admin := signedIn(t, db, "GLWL", spotcheck.RoleDeptAdmin)
-		for _, q := range []string{"网吧", "鼓楼", "文化传媒", "示例"} {
-			var want []string
-			for _, e := range es {
-				if e.Division == "350102" && e.Type == "T06" && strings.Contains(e.Name, q) {
-					want = append(want, e.ID)
+		for _, typ := range []string{"T06", ""} {
+			for _, q := range []string{"网吧", "鼓楼", "文化传媒", "示例"} {
+				var want []string
+				for _, e := range es {
+					if e.Division == "350102" && (typ == "" || e.Type == typ) && strings.Contains(e.Name, q) {
+						want = append(want, e.ID)
+					}
 				}
-			}
-			list, err := db.FindEntities(admin, spotcheck.EntityFilter{Query: q, Type: "T06", Limit: 200})
-			var got []string
-			for _, e := range list.Items {
-				got = append(got, e.ID)
-			}
-			slices.Sort(got)
-			if slices.Sort(want); err != nil || !slices.Equal(got, want) || list.Total != len(want) {
-				t.Errorf("scoped %q: got %d (total %d), want %d, %v", q, len(got), list.Total, len(want), err)
+				list, err := db.FindEntities(admin, spotcheck.EntityFilter{Query: q, Type: typ, Limit: 200})
+				var got []string
+				for _, e := range list.Items {
+					got = append(got, e.ID)
+				}
+				slices.Sort(got)
+				total := len(want)
+				if len(want) > 200 {
+					want, got = want[:0], got[:0] // only the total is compared
+				}
+				if slices.Sort(want); err != nil || !slices.Equal(got, want) || list.Total != min(total, spotcheck.MaxCount) {
+					t.Errorf("scoped %q type %q: got %d (total %d), want %d, %v", q, typ, len(got), list.Total, len(want), err)
+				}
 			}
 		}
 

@@ -33,6 +33,7 @@ CREATE TABLE entity_search (
 CREATE INDEX entity_search_tokens ON entity_search USING gin (tokens);
 
 INSERT INTO entity_search (seq, tokens, name_key)
-SELECT e.seq, coalesce(array_agg(DISTINCT substr(e.name_key, i, 2)) FILTER (WHERE i < length(e.name_key)), '{}'), e.name_key
+SELECT e.seq, coalesce(array_agg(DISTINCT substr(e.name_key, i, 2)) FILTER (WHERE i < length(e.name_key)), '{}')
+    || ('@' || e.dept), e.name_key
 FROM entities e, generate_series(1, greatest(length(e.name_key) - 1, 1)) AS i
-GROUP BY e.seq, e.name_key;
+GROUP BY e.seq, e.name_key, e.dept;

@@ -28,10 +28,12 @@ INSERT INTO counters (name, value) SELECT 'entity_seq', coalesce(max(seq), 0) FR
 
 CREATE VIRTUAL TABLE entity_fts USING fts5(tokens, content='', contentless_delete=1, tokenize='ascii');
 
-WITH RECURSIVE w (seq, s, i) AS (
-    SELECT seq, name_key, 1 FROM entities WHERE length(name_key) >= 2
+-- The text ends with the owning department as the term zz<hex(code)>, so
+-- that a search within a user's departments is answered by the index.
+WITH RECURSIVE w (seq, s, i, dept) AS (
+    SELECT seq, name_key, 1, dept FROM entities WHERE length(name_key) >= 2
     UNION ALL
-    SELECT seq, s, i + 1 FROM w WHERE i + 2 <= length(s)
+    SELECT seq, s, i + 1, dept FROM w WHERE i + 2 <= length(s)
 )
 INSERT INTO entity_fts (rowid, tokens)
-SELECT seq, group_concat(hex(substr(s, i, 2)), ' ' ORDER BY i) FROM w GROUP BY seq;
+SELECT seq, group_concat(hex(substr(s, i, 2)), ' ' ORDER BY i) || ' zz' || hex(dept) FROM w GROUP BY seq;
