@@ -51,7 +51,9 @@ CREATE TABLE entities (
     created_at    TEXT NOT NULL,
     updated_at    TEXT NOT NULL
 );
-CREATE INDEX entities_dept ON entities (dept, type);
+-- (dept, id): a department's entities in code order, for scoped lists
+-- and code-prefix searches within a district.
+CREATE INDEX entities_dept ON entities (dept, id);
 CREATE INDEX entities_division ON entities (division, type);
 
 CREATE TABLE inspectors (
