@@ -35,3 +35,26 @@ func BenchmarkImportEntities(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(rows))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// An import of analyzeAfter rows or more refreshes the planner statistics
+// (without them a code-prefix search took seconds, docs/performance.md).
+func TestLargeImportRefreshesStatistics(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		depts := demo.Generate(1, 0, "2026-01-01").Departments
+		if _, err := db.ImportDepartments(ctx, spotcheck.SliceSource("d", depts)); err != nil {
+			t.Fatal(err)
+		}
+		rows := slices.Collect(demo.Entities(7, 10000))
+		if _, err := db.ImportEntities(ctx, spotcheck.SliceSource("e", rows)); err != nil {
+			t.Fatal(err)
+		}
+		query := `SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'entities'`
+		if db.Dialect() == "postgres" {
+			query = `SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'entities' AND last_vacuum IS NOT NULL AND last_analyze IS NOT NULL`
+		}
+		var n int
+		if err := db.QueryRowForTest(ctx, query).Scan(&n); err != nil || n == 0 {
+			t.Fatalf("no statistics after a large import: %d, %v", n, err)
+		}
+	})
+}
