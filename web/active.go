@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+
+	"spotcheck"
 )
 
 // setActive deactivates (active=0) or reactivates (active=1) one record:
@@ -26,6 +28,28 @@ func setActive[T any](s *Server, w http.ResponseWriter, r *http.Request,
 		return
 	}
 	redirect(w, r, withFlash(back(v), activeFlash(*active)))
+}
+
+// saveForm saves v from a create or edit form and answers: the form again,
+// with the problems beside their fields or a message above it, when the
+// store refuses the input; otherwise the record's page (at(v)) with the
+// flash created or saved.
+func saveForm[T any](s *Server, w http.ResponseWriter, r *http.Request, v *T, created bool,
+	save func(context.Context, *T) error, form func(status int, problems spotcheck.Problems, msg string),
+	at func(*T) string) {
+	if err := save(r.Context(), v); err != nil {
+		if problems, msg, ok := formProblems(err); ok {
+			form(http.StatusBadRequest, problems, msg)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	ok := "saved"
+	if created {
+		ok = "created"
+	}
+	redirect(w, r, withFlash(at(v), ok))
 }
 
 // activeFlash is the flash of a deactivation or reactivation.

@@ -86,19 +86,11 @@ func (s *Server) saveAgency(w http.ResponseWriter, r *http.Request) {
 		}
 		a.Code, a.Active = old.Code, old.Active
 	}
-	if err := s.dir.SaveAgency(r.Context(), a); err != nil {
-		if problems, msg, ok := formProblems(err); ok {
-			s.renderAgencyForm(w, r, http.StatusBadRequest, a, problems, msg)
-			return
-		}
-		s.fail(w, r, err)
-		return
-	}
-	ok := "saved"
-	if r.PathValue("code") == "" {
-		ok = "created"
-	}
-	redirect(w, r, "/staff/agencies/"+url.PathEscape(a.Code)+"?ok="+ok)
+	saveForm(s, w, r, a, r.PathValue("code") == "", s.dir.SaveAgency,
+		func(status int, problems spotcheck.Problems, msg string) {
+			s.renderAgencyForm(w, r, status, a, problems, msg)
+		},
+		func(a *spotcheck.Agency) string { return "/staff/agencies/" + url.PathEscape(a.Code) })
 }
 
 // setAgencyActive deactivates or reactivates an agency; nothing is deleted.

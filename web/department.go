@@ -235,19 +235,11 @@ func (s *Server) saveDepartment(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Code, d.Active = old.Code, old.Active
 	}
-	if err := s.dir.SaveDepartment(r.Context(), d); err != nil {
-		if problems, msg, ok := formProblems(err); ok {
-			s.renderDepartmentForm(w, r, http.StatusBadRequest, d, problems, msg)
-			return
-		}
-		s.fail(w, r, err)
-		return
-	}
-	ok := "saved"
-	if r.PathValue("code") == "" {
-		ok = "created"
-	}
-	redirect(w, r, "/staff/departments/"+url.PathEscape(d.Code)+"?ok="+ok)
+	saveForm(s, w, r, d, r.PathValue("code") == "", s.dir.SaveDepartment,
+		func(status int, problems spotcheck.Problems, msg string) {
+			s.renderDepartmentForm(w, r, status, d, problems, msg)
+		},
+		func(d *spotcheck.Department) string { return "/staff/departments/" + url.PathEscape(d.Code) })
 }
 
 // setDepartmentActive deactivates or reactivates a department; it stays in

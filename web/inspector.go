@@ -178,19 +178,13 @@ func (s *Server) saveInspector(w http.ResponseWriter, r *http.Request) {
 			in.Field, in.Title, in.Employer = old.Field, old.Title, old.Employer
 		}
 	}
-	if err := s.dir.SaveInspector(r.Context(), in); err != nil {
-		if problems, msg, ok := formProblems(err); ok {
-			s.renderInspectorForm(w, r, http.StatusBadRequest, in, problems, msg)
-			return
-		}
-		s.fail(w, r, err)
-		return
-	}
-	ok := "saved"
-	if r.PathValue("id") == "" {
-		ok = "created"
-	}
-	redirect(w, r, kindOfInspector(in).Path+"/"+url.PathEscape(in.StaffID)+"?ok="+ok)
+	saveForm(s, w, r, in, r.PathValue("id") == "", s.dir.SaveInspector,
+		func(status int, problems spotcheck.Problems, msg string) {
+			s.renderInspectorForm(w, r, status, in, problems, msg)
+		},
+		func(in *spotcheck.Inspector) string {
+			return kindOfInspector(in).Path + "/" + url.PathEscape(in.StaffID)
+		})
 }
 
 // setInspectorActive deactivates (active=0) or reactivates (active=1) a
