@@ -162,19 +162,27 @@ func ScopeFilter(ctx context.Context) []string {
 	return nil
 }
 
-// AuthorizeItem applies perm to an item of the 抽查事项清单, which belongs
-// to the departments that initiate it (发起, from the responsibility list):
-// the user needs one of them in scope. An item nobody initiates is kept by
-// every holder of perm.
-func (p *Principal) AuthorizeItem(perm Permission, initiators []string) error {
+// ItemKeeper returns the department that keeps an item of the
+// 抽查事项清单 for p: of the departments that initiate it (发起, from the
+// responsibility list), one in p's scope when there is one, else the first;
+// "" when nobody initiates it. p may be nil (the command line).
+func ItemKeeper(p *Principal, initiators []string) string {
 	if len(initiators) == 0 {
-		return p.Authorize(perm, "")
+		return ""
 	}
-	var err error
-	for _, d := range initiators {
-		if err = p.Authorize(perm, d); err == nil {
-			return nil
+	if p != nil {
+		for _, d := range initiators {
+			if p.InScope(d) {
+				return d
+			}
 		}
 	}
-	return err
+	return initiators[0]
+}
+
+// AuthorizeItem applies perm to an item with these initiators: the user
+// needs the item's keeper (ItemKeeper) in scope. An item nobody initiates
+// is kept by every holder of perm.
+func (p *Principal) AuthorizeItem(perm Permission, initiators []string) error {
+	return p.Authorize(perm, ItemKeeper(p, initiators))
 }

@@ -74,8 +74,3 @@ func (c *Conflict) Validate() Problems {
 	return p
 }
 
-// InForce reports whether the conflict binds on date: active, approved and
-// within its period.
-func (c *Conflict) InForce(date string) bool {
-	return c.Active && c.Review == ReviewApproved && c.From <= date && (c.To == "" || date <= c.To)
-}

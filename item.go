@@ -2,7 +2,6 @@ package spotcheck
 
 import (
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -144,19 +143,6 @@ func (it *Item) checkComplete(p *Problems) {
 	if it.Frequency < 1 {
 		p.Add("frequency", "抽查频次", "启用的事项须写明每年抽查次数")
 	}
-}
-
-// RatePerMille returns the ratio in thousandths (3% = 30, 2.5% = 25); the
-// draw turns it into an exact rate without floating point.
-func (it *Item) RatePerMille() int {
-	s := strings.TrimSuffix(it.Ratio, "%")
-	whole, frac, _ := strings.Cut(s, ".")
-	w, _ := strconv.Atoi(whole)
-	f := 0
-	if frac != "" {
-		f, _ = strconv.Atoi((frac + "0")[:1])
-	}
-	return w*10 + f
 }
 
 // Responsibility roles in the 多部门监管责任事项清单.

@@ -41,9 +41,8 @@ func checkItem(_ context.Context, _ *tx, ref *spotcheck.Reference, it, _ *spotch
 	return it.Validate(ref)
 }
 
-// itemOwners: an item with an active 发起 responsibility belongs to the
-// initiating department (to one of them in the user's scope, when several
-// initiate it); other items belong to no department.
+// itemOwners: an item with an active 发起 responsibility belongs to its
+// keeper (spotcheck.ItemKeeper); other items belong to no department.
 func itemOwners(ctx context.Context, t *tx, it, _ *spotcheck.Item) ([]owner, error) {
 	var c conds
 	c.eq("item", it.Code)
@@ -57,15 +56,7 @@ func itemOwners(ctx context.Context, t *tx, it, _ *spotcheck.Item) ([]owner, err
 	if err != nil || len(depts) == 0 {
 		return nil, err
 	}
-	d := depts[0]
-	if p := spotcheck.PrincipalFromContext(ctx); p != nil {
-		for _, x := range depts {
-			if p.InScope(x) {
-				d = x
-				break
-			}
-		}
-	}
+	d := spotcheck.ItemKeeper(spotcheck.PrincipalFromContext(ctx), depts)
 	return []owner{{dept: d, field: "code", label: "事项编码",
 		message: "事项“" + it.Code + "”由“" + d + "”发起，不在您的管辖范围"}}, nil
 }
