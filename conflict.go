@@ -73,4 +73,3 @@ func (c *Conflict) Validate() Problems {
 	}
 	return p
 }
-
