@@ -97,6 +97,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		"migrate":    m.runMigrate,
 		"bench":      m.runBench,
 		"user":       m.runUser,
+		"draw":       m.runDraw,
+		"log":        m.runLog,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

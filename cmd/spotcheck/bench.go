@@ -35,6 +35,10 @@ func (m *Main) runBench(ctx context.Context, args []string) error {
 		return m.benchExport(ctx, args[1:])
 	case "search":
 		return m.benchSearch(ctx, args[1:])
+	case "draw":
+		return m.benchDraw(ctx, args[1:])
+	case "log":
+		return m.benchLog(ctx, args[1:])
 	}
 	return usagef("未知的测量“%s”，应为 import、export 或 search", args[0])
 }
