@@ -23,6 +23,11 @@ const (
 	PermManageUsers       Permission = "users.manage"
 	PermViewAudit         Permission = "audit.view"
 	PermUseAPI            Permission = "api.use"
+	PermViewDraws         Permission = "draws.view"    // tasks and draws of the user's departments
+	PermManageDraws       Permission = "draws.manage"  // tasks, plans, running draws, requesting changes
+	PermWitnessDraws      Permission = "draws.witness" // commit and reveal as a declared official
+	PermApproveDraws      Permission = "draws.approve" // decide substitutions and replacements
+	PermSuperviseDraws    Permission = "draws.supervise"
 )
 
 // rolePermissions is the one table of what each role may do (design §1).
@@ -35,12 +40,14 @@ var rolePermissions = map[string][]Permission{
 	RoleAuditAdmin:    {PermViewDepartments, PermViewAudit},
 	RoleDeptAdmin: {PermViewDirectory, PermEditDirectory, PermViewLists, PermEditLists, PermViewDepartments,
 		PermUseAPI},
-	RolePlanner:    {PermViewDirectory, PermViewLists, PermViewDepartments, PermUseAPI},
-	RoleSupervisor: {PermViewDirectory, PermViewLists, PermViewDepartments, PermViewAudit},
-	RoleInspector:  {PermViewDirectory, PermViewLists, PermViewDepartments},
-	RoleApprover:   {PermViewDirectory, PermViewLists, PermViewDepartments},
-	RoleAgency:     {PermViewLists, PermViewDepartments},
-	rolePublic:     {PermViewLists, PermViewDepartments},
+	RolePlanner: {PermViewDirectory, PermViewLists, PermViewDepartments, PermUseAPI,
+		PermViewDraws, PermManageDraws},
+	RoleSupervisor: {PermViewDirectory, PermViewLists, PermViewDepartments, PermViewAudit,
+		PermViewDraws, PermWitnessDraws, PermApproveDraws, PermSuperviseDraws},
+	RoleInspector: {PermViewDirectory, PermViewLists, PermViewDepartments},
+	RoleApprover:  {PermViewDirectory, PermViewLists, PermViewDepartments, PermViewDraws, PermApproveDraws},
+	RoleAgency:    {PermViewLists, PermViewDepartments},
+	rolePublic:    {PermViewLists, PermViewDepartments},
 }
 
 // rolePublic is the pseudo-role of the public portal's visitors. It cannot
@@ -103,16 +110,48 @@ func (p *Principal) Authorize(perm Permission, dept string) error {
 	if !p.Has(perm) {
 		return Errorf(EFORBIDDEN, "没有权限：%s", permissionNames[perm])
 	}
-	if dept != "" && perm != PermViewAudit && !p.InScope(dept) {
+	if dept != "" && !unscoped[perm] && !p.InScope(dept) {
 		return Errorf(EFORBIDDEN, "没有权限：该记录属于其他部门（%s）", dept)
 	}
 	return nil
 }
 
+// unscoped permissions reach every department: auditors and supervisors
+// (纪检、法制) watch everyone, including bodies outside their own tree.
+var unscoped = map[Permission]bool{PermViewAudit: true, PermWitnessDraws: true, PermSuperviseDraws: true}
+
 var permissionNames = map[Permission]string{
 	PermViewDirectory: "查看名录库", PermEditDirectory: "维护名录库", PermViewLists: "查看事项清单",
 	PermEditLists: "维护事项清单", PermViewDepartments: "查看部门", PermManageDepartments: "管理部门",
 	PermManageUsers: "管理用户", PermViewAudit: "查看操作记录", PermUseAPI: "使用接口令牌",
+	PermViewDraws: "查看抽查任务和抽取", PermManageDraws: "管理抽查任务和抽取", PermWitnessDraws: "参与抽取承诺",
+	PermApproveDraws: "审批替补和更换", PermSuperviseDraws: "监督全部抽取",
+}
+
+// AuthorizeDraw returns nil when the user may use perm on a task or draw
+// of these departments (the authority first, then the partners): a
+// supervisor sees and acts on every draw; others need one of the departments in scope,
+// so that a partner department sees the joint tasks it takes part in.
+func (p *Principal) AuthorizeDraw(perm Permission, depts []string) error {
+	if perm == PermViewDraws && p.Has(PermSuperviseDraws) {
+		return nil
+	}
+	if !p.Has(perm) {
+		return p.Authorize(perm, "")
+	}
+	if unscoped[perm] || p.Has(PermSuperviseDraws) || slices.ContainsFunc(depts, p.InScope) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "没有权限：该任务不属于您的部门")
+}
+
+// AuthorizeDrawCtx applies AuthorizeDraw to the user in ctx; the command
+// line may do everything.
+func AuthorizeDrawCtx(ctx context.Context, perm Permission, depts []string) error {
+	if p := PrincipalFromContext(ctx); p != nil {
+		return p.AuthorizeDraw(perm, depts)
+	}
+	return nil
 }
 
 type principalKey struct{}

@@ -116,3 +116,25 @@ func Subtree(depts []Department, root string) []string {
 	}
 	return out
 }
+
+// UnitOf returns the unit (spec/draw-v1.md §1) an inspector of department
+// code serves: the department itself, or for an internal office (内设机构)
+// the nearest department above it that is not one. It returns "" for an
+// unknown code.
+func UnitOf(depts []Department, code string) string {
+	byCode := make(map[string]*Department, len(depts))
+	for i := range depts {
+		byCode[depts[i].Code] = &depts[i]
+	}
+	for seen := 0; seen <= len(depts); seen++ {
+		d := byCode[code]
+		switch {
+		case d == nil:
+			return ""
+		case d.Kind != DeptOffice || d.Parent == "":
+			return d.Code
+		}
+		code = d.Parent
+	}
+	return ""
+}

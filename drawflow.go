@@ -1,0 +1,258 @@
+package spotcheck
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"time"
+)
+
+// The draw as a workflow (design §5, spec/draw-v1.md): a planner logs the
+// plan, the platform and the officials commit, then reveal, the draw runs
+// and its randomness and result are logged sealed until the embargo is
+// lifted. Every step is one logged, recorded act; a draw is never edited,
+// only superseded by a new plan that names it.
+
+// Draw states, in the order a draw passes them.
+const (
+	DrawCommitting = "committing" // plan logged; commitments being collected
+	DrawRevealing  = "revealing"  // all committed; secrets being revealed
+	DrawDrawn      = "drawn"      // result logged sealed (embargoed)
+	DrawPublished  = "published"  // embargo lifted, records unsealed
+	DrawFailed     = "failed"     // a reveal was withheld; only a new plan can redo it
+	DrawSuperseded = "superseded" // a later plan replaced it
+)
+
+// DrawStateNames are the states as pages show them.
+var DrawStateNames = map[string]string{
+	DrawCommitting: "收集承诺", DrawRevealing: "等待揭示", DrawDrawn: "已抽取（保密中）",
+	DrawPublished: "已公开", DrawFailed: "揭示未完成", DrawSuperseded: "已被重新抽取取代",
+}
+
+// SystemParticipant is the platform's own participant id in commit–reveal.
+const SystemParticipant = "system"
+
+// Draw is a draw of a task as pages and the API show it. Seed, strata
+// cutoffs and picks are filled only for those allowed to see them.
+type Draw struct {
+	ID        int64
+	Task      string
+	TaskName  string
+	Authority string
+	Partners  []string
+	PlanHash  string
+	State     string
+	// Supersedes is the plan hash this draw replaces, with the reason
+	// given for the re-draw; SupersededBy the draw that replaced it.
+	Supersedes   string
+	Reason       string
+	SupersededBy int64
+	Dice         bool
+	BeaconChain  string
+	BeaconRound  int64
+	Commits      []DrawCommit
+	Strata       []DrawStratum
+	FrameCount   int
+	Excluded     int
+	RosterCount  int
+	ConflictPair int
+	Seed         string
+	Unassigned   int
+	CreatedBy    string
+	CreatedAt    time.Time
+	DrawnAt      time.Time
+	PublishedAt  time.Time
+	PlanIndex    int64 // the plan's entry in the log
+}
+
+// Embargoed reports whether who was drawn is still secret.
+func (d *Draw) Embargoed() bool { return d.State != DrawPublished }
+
+// Departments lists the authority and partners: whose staff see the draw.
+func (d *Draw) Departments() []string { return append([]string{d.Authority}, d.Partners...) }
+
+// DrawCommit is one participant of the commit–reveal.
+type DrawCommit struct {
+	Participant string
+	Commitment  string // "" until committed
+	CommittedAt time.Time
+	Revealed    bool
+	RevealedAt  time.Time
+	Withheld    bool
+	LogIndex    int64
+}
+
+// DrawStratum is a stratum of the plan, with the cutoff once drawn.
+type DrawStratum struct {
+	ID       string
+	Rate     string
+	Frame    int
+	Eligible int
+	N        int
+	Reserve  int
+	Cutoff   string
+}
+
+// DrawPick is a selected or reserve entity with its team.
+type DrawPick struct {
+	Stratum    string
+	Rank       int
+	Entity     string
+	EntityName string
+	Ticket     string // ticket18
+	Reserve    bool
+	// Inspectors in slot order; nil = unassigned.
+	Inspectors []string
+	// Replaced is set when an approved substitution took the entity out;
+	// Promoted when a reserve took a selected entity's place.
+	Replaced bool
+	Promoted bool
+}
+
+// Kinds of later events (spec §7), each requested with a reason and
+// approved by a second official.
+const (
+	ChangeSubstitute = "substitute" // a selected entity replaced by the next reserve
+	ChangeReplace    = "replace"    // an inspector replaced by another of the roster
+	ChangeAssign     = "assign"     // a team given to an unassigned entity
+)
+
+// DrawChangeNames are the kinds as pages show them.
+var DrawChangeNames = map[string]string{
+	ChangeSubstitute: "替补检查对象", ChangeReplace: "更换检查人员", ChangeAssign: "为未分配对象指派检查组",
+}
+
+// Substitution and replacement reason codes (ASCII: they go into the log).
+var ChangeReasons = map[string]string{
+	"closed": "已停业或关闭", "unreachable": "无法联系（住所无法联系）", "moved": "已迁出",
+	"conflict": "发现应回避关系", "illness": "检查人员因病或公务无法参加", "left": "检查人员已调离",
+	"no-team": "无符合条件的检查组（未分配）",
+}
+
+// Change states.
+const (
+	ChangePending  = "pending"
+	ChangeApproved = "approved"
+	ChangeRejected = "rejected"
+)
+
+// DrawChange is a requested later event and its decision.
+type DrawChange struct {
+	ID           int64
+	DrawID       int64
+	Kind         string
+	Entity       string
+	Inspector    string   // replace: the one leaving
+	NewInspector string   // replace: the one coming
+	Inspectors   []string // assign: the team
+	Reason       string   // a code of ChangeReasons
+	Note         string   // free text, kept in the database, never in the log
+	State        string
+	RequestedBy  string
+	RequestedAt  time.Time
+	DecidedBy    string
+	DecidedAt    time.Time
+	LogIndex     int64
+}
+
+// DrawRequest is what a planner gives to log a plan for a task.
+type DrawRequest struct {
+	Officials   []string // supervisor usernames who commit besides the platform
+	Dice        bool
+	BeaconChain string
+	BeaconRound int64
+	// Supersedes names the draw a re-draw replaces; Reason is then required.
+	Supersedes int64
+	Reason     string
+}
+
+var participantID = regexp.MustCompile(`^[a-z][a-z0-9._-]{1,31}$`)
+
+// Validate checks a draw request on its own.
+func (r *DrawRequest) Validate() Problems {
+	var p Problems
+	r.Officials = trimAll(r.Officials)
+	if len(r.Officials) == 0 {
+		p.Add("officials", "监督人员", "至少一名监督人员参与承诺（如纪检、法制）")
+	}
+	for _, o := range r.Officials {
+		if !participantID.MatchString(o) || o == SystemParticipant {
+			p.Add("officials", "监督人员", "“%s”不是有效的用户名", o)
+		}
+	}
+	if (r.BeaconChain == "") != (r.BeaconRound == 0) {
+		p.Add("beacon", "随机信标", "信标链和轮次须同时填写")
+	}
+	if r.Supersedes != 0 && len([]rune(r.Reason)) < 4 {
+		p.Add("reason", "重新抽取原因", "重新抽取必须说明原因（至少4个字）")
+	}
+	return p
+}
+
+// Participants returns the commit–reveal participants: the platform and
+// the officials, sorted (spec §3).
+func (r *DrawRequest) Participants() []string {
+	out := append([]string{SystemParticipant}, r.Officials...)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// DrawRun is what the planner gives when all secrets are revealed: the
+// dice digits and beacon randomness the plan declared.
+type DrawRun struct {
+	Dice             string
+	BeaconRandomness string
+}
+
+// DrawFiles are the files of a draw's bundle (spec §9), and the log
+// entries of its records, for export.
+type DrawFiles struct {
+	Dir                                  string // <task>-<plan hash[:12]>
+	Plan, Randomness, Result             []byte
+	Frame, Exclusions, Roster, Conflicts []byte
+	Selected, Assignment                 []byte
+	LogIndexes                           []int64 // plan, commits, randomness/sealed, result/sealed, events
+}
+
+// TaskFilter selects tasks.
+type TaskFilter struct {
+	Query  string
+	Offset int
+	Limit  int
+}
+
+// DrawFilter selects draws.
+type DrawFilter struct {
+	Task   string
+	State  string
+	Offset int
+	Limit  int
+}
+
+// DrawService is the draw workflow.
+type DrawService interface {
+	CreateTask(ctx context.Context, t *Task) error
+	FindTaskByCode(ctx context.Context, code string) (*Task, error)
+	FindTasks(ctx context.Context, f TaskFilter) (List[Task], error)
+
+	PlanDraw(ctx context.Context, task string, r DrawRequest) (*Draw, error)
+	FindDrawByID(ctx context.Context, id int64) (*Draw, error)
+	FindDraws(ctx context.Context, f DrawFilter) (List[Draw], error)
+	// FindDrawPicks lists the selected and reserve entities; only for
+	// staff who may see the draw, or anyone after the embargo.
+	FindDrawPicks(ctx context.Context, id int64) ([]DrawPick, error)
+	CommitDraw(ctx context.Context, id int64, participant, commitment string) error
+	RevealDraw(ctx context.Context, id int64, participant, secret string) error
+	WithholdReveal(ctx context.Context, id int64, participant, note string) error
+	RunDraw(ctx context.Context, id int64, r DrawRun) error
+
+	RequestDrawChange(ctx context.Context, c *DrawChange) error
+	DecideDrawChange(ctx context.Context, changeID int64, approve bool, note string) error
+	FindDrawChanges(ctx context.Context, drawID int64) ([]DrawChange, error)
+	LiftEmbargo(ctx context.Context, id int64, reason string) error
+
+	// DrawFiles returns the bundle: all of it for staff who may audit
+	// the draw; for the public, per spec §9, the plan and commitments,
+	// and after the embargo also the randomness and result.
+	DrawFiles(ctx context.Context, id int64) (*DrawFiles, error)
+}

@@ -1,0 +1,290 @@
+package spotcheck
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Task is the 抽查任务 as far as a draw needs it (design §5): who draws,
+// from which entities, in which strata, with which teams, in which window.
+// The plans stage grows it into the full task of the annual plan; until
+// inspections are recorded, an entity counts as inspected when an earlier
+// draw selected it.
+type Task struct {
+	Code      string // e.g. 2026-FZWL-SJ-001; the draw's task id (ASCII)
+	Name      string
+	Authority string   // 发起部门: the department that draws and leads
+	Partners  []string // 联合抽查: the other departments of a joint task
+	Items     []string // 抽查事项 codes
+	Scope     TaskScope
+	StrataBy  string // StrataByCredit, StrataByKey or StrataByKeyCredit
+	Strata    []StratumRule
+	Team      []TeamSlot // the first slot's unit is the authority
+	Start     string     // YYYY-MM-DD, first day of the inspection window
+	End       string     // YYYY-MM-DD, last day
+	CapSlack  int        // spec §6 cap_slack
+	AnnualCap int        // inspections per entity and authority a year (default DefaultAnnualCap)
+
+	CreatedBy string
+	CreatedAt time.Time
+}
+
+// TaskScope narrows the entity directory to the task's population before
+// exclusions: target types and divisions (empty = all in the authority's
+// jurisdiction), entities founded before a date, and the business statuses
+// that may be inspected (others stay in the frame as exclusions, with the
+// status as reason, so that auditors see them).
+type TaskScope struct {
+	Types          []string
+	Divisions      []string
+	FoundedBefore  string   // YYYY-MM-DD, "" = any
+	EligibleStatus []string // default: 在营
+}
+
+// StratumRule is the sampling rule of one stratum (spec §3): a rate "a/b",
+// at least Min, at most Max when Max > 0, and Reserve entities kept in line
+// for substitutions.
+type StratumRule struct {
+	ID      string
+	Rate    string
+	Min     int
+	Max     int
+	Reserve int
+}
+
+// TeamSlot is the number of inspectors a unit sends to every visit.
+type TeamSlot struct {
+	Unit string
+	Size int
+}
+
+// How a task divides its frame into strata (spec §1: an ASCII id per stratum).
+const (
+	StrataByCredit    = "credit"     // A, B, C, D: the credit-risk class
+	StrataByKey       = "key"        // key / general: the 重点检查对象 flag
+	StrataByKeyCredit = "key+credit" // key entities apart, the others by credit class
+)
+
+// DefaultAnnualCap is how often one authority may inspect one entity in a
+// year unless the task says otherwise (国办发〔2024〕54号 against repeated
+// inspections).
+const DefaultAnnualCap = 2
+
+// MinRate is the 3 % floor of the sampling ratio (国办发〔2015〕58号).
+var MinRate = [2]int{3, 100}
+
+var taskCode = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{2,47}$`)
+var rateForm = regexp.MustCompile(`^([1-9][0-9]{0,8})/([1-9][0-9]{0,8})$`)
+
+// Stratum returns the stratum id of an entity under a task's StrataBy.
+func (t *Task) Stratum(creditClass string, key bool) string {
+	switch t.StrataBy {
+	case StrataByKey:
+		if key {
+			return "key"
+		}
+		return "general"
+	case StrataByKeyCredit:
+		if key {
+			return "key"
+		}
+	}
+	return creditClass
+}
+
+// StratumIDs lists the strata a task's StrataBy can produce, in the order
+// forms show them.
+func StratumIDs(by string) []string {
+	switch by {
+	case StrataByKey:
+		return []string{"general", "key"}
+	case StrataByKeyCredit:
+		return []string{"A", "B", "C", "D", "key"}
+	}
+	return []string{"A", "B", "C", "D"}
+}
+
+// Year is the calendar year of the task's window, the year its annual caps
+// and "inspected this year" count in.
+func (t *Task) Year() string {
+	if len(t.Start) >= 4 {
+		return t.Start[:4]
+	}
+	return ""
+}
+
+// Units lists the departments that send inspectors, in team order.
+func (t *Task) Units() []string {
+	out := make([]string, len(t.Team))
+	for i, s := range t.Team {
+		out[i] = s.Unit
+	}
+	return out
+}
+
+// Departments lists the authority and the partners.
+func (t *Task) Departments() []string {
+	return append([]string{t.Authority}, t.Partners...)
+}
+
+// Normalize trims what people type and fills the defaults.
+func (t *Task) Normalize() {
+	for _, f := range []*string{&t.Code, &t.Name, &t.Authority, &t.StrataBy, &t.Start, &t.End,
+		&t.Scope.FoundedBefore} {
+		*f = strings.TrimSpace(*f)
+	}
+	t.Partners = trimAll(t.Partners)
+	t.Items = trimAll(t.Items)
+	t.Scope.Types = trimAll(t.Scope.Types)
+	t.Scope.Divisions = trimAll(t.Scope.Divisions)
+	t.Scope.EligibleStatus = trimAll(t.Scope.EligibleStatus)
+	if len(t.Scope.EligibleStatus) == 0 {
+		t.Scope.EligibleStatus = []string{StatusOperating}
+	}
+	if t.StrataBy == "" {
+		t.StrataBy = StrataByCredit
+	}
+	if t.AnnualCap == 0 {
+		t.AnnualCap = DefaultAnnualCap
+	}
+	if len(t.Team) == 0 && t.Authority != "" {
+		t.Team = []TeamSlot{{Unit: t.Authority, Size: 2}}
+	}
+}
+
+func trimAll(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Validate checks a task on its own; that its departments, items, types and
+// divisions exist is checked by the store against the reference data.
+func (t *Task) Validate() Problems {
+	var p Problems
+	t.Normalize()
+	if p.checkRequired("code", "任务编号", t.Code) && !taskCode.MatchString(t.Code) {
+		p.Add("code", "任务编号", "应为3–48位字母、数字或连字符，如 2026-FZWL-SJ-001")
+	}
+	p.checkRequired("name", "任务名称", t.Name)
+	p.checkRequired("authority", "发起部门", t.Authority)
+	if slices.Contains(t.Partners, t.Authority) {
+		p.Add("partners", "联合部门", "发起部门不必再列为联合部门")
+	}
+	if len(t.Items) == 0 {
+		p.Add("items", "抽查事项", "至少选择一个抽查事项")
+	}
+	if p.checkRequired("start", "开始日期", t.Start) && !ValidDate(t.Start) {
+		p.Add("start", "开始日期", "“%s”不是有效日期（YYYY-MM-DD）", t.Start)
+	}
+	if p.checkRequired("end", "结束日期", t.End) && !ValidDate(t.End) {
+		p.Add("end", "结束日期", "“%s”不是有效日期（YYYY-MM-DD）", t.End)
+	} else if ValidDate(t.Start) && t.End < t.Start {
+		p.Add("end", "结束日期", "不能早于开始日期")
+	} else if ValidDate(t.Start) && t.End[:4] != t.Start[:4] {
+		p.Add("end", "结束日期", "任务不能跨年度")
+	}
+	if t.Scope.FoundedBefore != "" && !ValidDate(t.Scope.FoundedBefore) {
+		p.Add("founded_before", "成立日期早于", "“%s”不是有效日期（YYYY-MM-DD）", t.Scope.FoundedBefore)
+	}
+	for _, s := range t.Scope.EligibleStatus {
+		if !slices.Contains(EntityStatuses, s) {
+			p.Add("eligible_status", "可抽查的经营状态", "“%s”不是已知的经营状态", s)
+		}
+	}
+	t.validateStrata(&p)
+	t.validateTeam(&p)
+	if t.CapSlack < 0 || t.CapSlack > 100 {
+		p.Add("cap_slack", "工作量余量", "应为0–100")
+	}
+	if t.AnnualCap < 1 || t.AnnualCap > 12 {
+		p.Add("annual_cap", "年度检查上限", "应为1–12次")
+	}
+	return p
+}
+
+func (t *Task) validateStrata(p *Problems) {
+	if !slices.Contains([]string{StrataByCredit, StrataByKey, StrataByKeyCredit}, t.StrataBy) {
+		p.Add("strata_by", "分层方式", "“%s”无效，应为 credit、key 或 key+credit", t.StrataBy)
+		return
+	}
+	want := StratumIDs(t.StrataBy)
+	seen := map[string]bool{}
+	for _, r := range t.Strata {
+		field := "strata." + r.ID
+		label := "分层“" + r.ID + "”"
+		if !slices.Contains(want, r.ID) {
+			p.Add(field, label, "不是此分层方式的层（应为 %s）", strings.Join(want, "、"))
+			continue
+		}
+		if seen[r.ID] {
+			p.Add(field, label, "重复")
+		}
+		seen[r.ID] = true
+		a, b, ok := ParseRate(r.Rate)
+		switch {
+		case !ok:
+			p.Add(field, label, "抽查比例“%s”应写成 a/b，如 3/100", r.Rate)
+		case a*MinRate[1] < MinRate[0]*b:
+			p.Add(field, label, "抽查比例 %s 低于 3%%（国办发〔2015〕58号）", r.Rate)
+		}
+		if r.Min < 0 || r.Max < 0 || r.Reserve < 0 {
+			p.Add(field, label, "最少、最多和备选数不能为负")
+		} else if r.Max > 0 && r.Min > r.Max {
+			p.Add(field, label, "最少 %d 大于最多 %d", r.Min, r.Max)
+		}
+	}
+	for _, id := range want {
+		if !seen[id] {
+			p.Add("strata."+id, "分层“"+id+"”", "缺少抽查比例")
+		}
+	}
+	slices.SortFunc(t.Strata, func(a, b StratumRule) int { return strings.Compare(a.ID, b.ID) })
+}
+
+func (t *Task) validateTeam(p *Problems) {
+	if len(t.Team) == 0 {
+		p.Add("team", "检查组", "至少一个部门派出检查人员")
+		return
+	}
+	if t.Team[0].Unit != t.Authority {
+		p.Add("team", "检查组", "第一个派员部门应为发起部门（主检由其担任）")
+	}
+	total := 0
+	seen := map[string]bool{}
+	for _, s := range t.Team {
+		if seen[s.Unit] {
+			p.Add("team", "检查组", "部门 %s 重复", s.Unit)
+		}
+		seen[s.Unit] = true
+		if s.Unit != t.Authority && !slices.Contains(t.Partners, s.Unit) {
+			p.Add("team", "检查组", "部门 %s 不是本任务的发起或联合部门", s.Unit)
+		}
+		if s.Size < 1 || s.Size > 10 {
+			p.Add("team", "检查组", "部门 %s 的人数应为1–10", s.Unit)
+		}
+		total += s.Size
+	}
+	if total < 2 {
+		p.Add("team", "检查组", "每次检查至少两名执法检查人员")
+	}
+}
+
+// ParseRate reads a rate "a/b" of spec §2 (positive integers without
+// leading zeros, a ≤ b).
+func ParseRate(s string) (a, b int, ok bool) {
+	m := rateForm.FindStringSubmatch(s)
+	if m == nil {
+		return 0, 0, false
+	}
+	fmt.Sscan(m[1], &a)
+	fmt.Sscan(m[2], &b)
+	return a, b, a <= b
+}
