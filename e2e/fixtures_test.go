@@ -38,6 +38,11 @@ type fixtures struct {
 	conflictDept string
 	tokenID      int64 // the API token of e2e.owner, which the matrix tries to revoke
 
+	// A task of the city bureau with a draw that is drawn and sealed, and
+	// a pending substitution of it (makeDrawFixture).
+	drawTask           string
+	drawID, drawChange int64
+
 	// secrets are internal values (phone numbers, key-list reasons) that no
 	// public page may show.
 	secrets []string
@@ -127,6 +132,9 @@ func pickFixtures(ctx context.Context, a *app) (*fixtures, error) {
 	}
 	fx.tokenID = toks[0].ID
 	fx.pickSecrets(a)
+	if fx.drawTask, fx.drawID, fx.drawChange, err = makeDrawFixture(ctx, a, fx.item.Code); err != nil {
+		return nil, fmt.Errorf("draw fixture: %w", err)
+	}
 	return fx, nil
 }
 

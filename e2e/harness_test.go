@@ -19,6 +19,7 @@ import (
 	"spotcheck"
 	"spotcheck/demo"
 	"spotcheck/internal/pgtest"
+	"spotcheck/ledger"
 	"spotcheck/store"
 	"spotcheck/web"
 )
@@ -58,6 +59,8 @@ type app struct {
 	Web  *web.Server
 	Data *demo.Data
 	fx   *fixtures
+	// logRecord is the digest of a record published in the log.
+	logRecord string
 
 	logs   *logBuffer
 	srv    *httptest.Server
@@ -77,14 +80,24 @@ func startApp(ctx context.Context, dsn string, logw io.Writer) (*app, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store.Open: %w", err)
 	}
+	signer, vkey, err := ledger.NewKey("e2e.example/log")
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	db.UseLogKey(signer, vkey)
 	a := &app{DB: db, Data: demo.Generate(demoSeed, demoEntities, demoToday), logs: &logBuffer{},
 		tokens: map[string]string{}}
 	if err := a.load(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
+	if a.logRecord, err = publishLogRecord(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
 	logger := slog.New(slog.NewTextHandler(io.MultiWriter(a.logs, logw), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	if a.Web, err = web.New(web.Config{Accounts: db, Dir: db, Log: logger}); err != nil {
+	if a.Web, err = web.New(web.Config{Accounts: db, Dir: db, Draws: db, Ledger: db, Log: logger}); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("web.New: %w", err)
 	}
@@ -112,6 +125,16 @@ func (a *app) load(ctx context.Context) error {
 	}
 	a.fx = fx
 	return nil
+}
+
+// publishLogRecord logs a record sealed and publishes it, so that the
+// log's routes have a record to serve, and returns its digest.
+func publishLogRecord(ctx context.Context, db *store.DB) (string, error) {
+	_, sha, err := db.AppendSealed(ctx, "result", []byte(`{"e2e":"matrix"}`))
+	if err == nil {
+		_, err = db.Unseal(ctx, sha)
+	}
+	return sha, err
 }
 
 // close stops the server (waiting for requests in flight, so that nothing

@@ -61,7 +61,34 @@ var (
 	// Personal API tokens: the roles that run scripts against the
 	// directories, department admins and planners.
 	apiUse = roles(spotcheck.RoleDeptAdmin, spotcheck.RolePlanner)
+	// Tasks and draws (design §1, §5): the planner keeps the tasks and
+	// plans, runs and asks to change draws; the supervisor takes part in
+	// the commit–reveal, sees every draw and lifts the embargo; the
+	// approver decides substitutions, as the supervisor, who reviews
+	// overrides, may. All three read the tasks and draws of their
+	// departments; the public reads the portal's draw pages.
+	drawView    = roles(spotcheck.RolePlanner, spotcheck.RoleSupervisor, spotcheck.RoleApprover)
+	drawPlan    = roles(spotcheck.RolePlanner)
+	drawWitness = roles(spotcheck.RoleSupervisor)
+	drawDecide  = roles(spotcheck.RoleApprover, spotcheck.RoleSupervisor)
+	drawLift    = roles(spotcheck.RoleSupervisor)
 )
+
+// drawSteps are the steps of a draw (the last segment of a POST below
+// draws/{id}) that others than the planner take; the other steps
+// (withhold, run, changes) are the planner's, the draws' edit group.
+var drawSteps = map[string]group{"commit": drawWitness, "reveal": drawWitness, "decide": drawDecide,
+	"embargo": drawLift}
+
+// drawStep returns who takes a draw's step, when the route is one of
+// drawSteps.
+func drawStep(r resource, method, tail string) (group, bool) {
+	if r.name != "draws" || method != "POST" {
+		return nil, false
+	}
+	g, ok := drawSteps[tail[strings.LastIndexByte(tail, '/')+1:]]
+	return g, ok
+}
 
 // resource is a kind of record with its pages under /staff/<name> and its
 // API under /api/v1/<name>.
@@ -94,6 +121,9 @@ var resources = []resource{
 	{"changes", auditView, auditView, false, false},
 	{"audit/logins", loginView, loginView, false, false},
 	{"logins", loginView, loginView, false, false},
+	// A task and its draws belong to the task's departments.
+	{"tasks", drawView, drawPlan, true, true},
+	{"draws", drawView, drawPlan, true, true},
 }
 
 // findResource returns the resource of a path below /staff/ or /api/v1/
@@ -112,7 +142,9 @@ func findResource(rest string) (r resource, tail string, ok bool) {
 // health, the API description); a path matches one of them or a path
 // below it.
 var publicPaths = []string{"/", "/items", "/plans", "/tasks", "/results", "/verify", "/draws", "/checkpoint",
-	"/proofs", "/healthz", "/login", "/api/v1/openapi.json", "/assets"}
+	"/proofs", "/healthz", "/login", "/api/v1/openapi.json", "/assets",
+	// The log of spec §8.1: anyone may check it.
+	"/log"}
 
 // sessionEnding are routes that end the session they are sent with (or
 // all of the user's sessions); the matrix sends them last, each with a
@@ -189,6 +221,9 @@ func expect(method, path, kind string) (access, bool) {
 			return access{}, false
 		}
 		a := pick(r, strings.Contains(tail, "{"))
+		if g, ok := drawStep(r, method, tail); ok {
+			a.roles, a.reason = g, "draw step "+tail
+		}
 		a.api, a.reason = true, "API "+a.reason
 		return a, true
 	}
@@ -197,7 +232,11 @@ func expect(method, path, kind string) (access, bool) {
 		if !ok {
 			return access{}, false
 		}
-		return pick(r, strings.Contains(tail, "{")), true
+		a := pick(r, strings.Contains(tail, "{"))
+		if g, ok := drawStep(r, method, tail); ok {
+			a.roles, a.reason = g, "draw step "+tail
+		}
+		return a, true
 	}
 	return access{}, false
 }

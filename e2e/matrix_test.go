@@ -51,6 +51,14 @@ var harmless = map[string]payload{
 	"POST /staff/account/password": form("old", "x", "password", "matrix-pass-1", "password2", "matrix-pass-2"),
 }
 
+// logQueries are the query strings the log's routes need to answer with
+// their page (a request without them is 400).
+var logQueries = map[string]string{
+	"GET /log/entries":           "?start=0&end=2",
+	"GET /log/proof/inclusion":   "?index=0&size=2",
+	"GET /log/proof/consistency": "?old=1&new=2",
+}
+
 // paramRe finds the wildcards of a ServeMux pattern.
 var paramRe = regexp.MustCompile(`\{([^}]*)\}`)
 
@@ -239,6 +247,7 @@ func (a *app) targets(rt web.RouteInfo) ([]target, error) {
 		if fillErr != nil {
 			return nil, fillErr
 		}
+		tg.path += logQueries[rt.Pattern]
 		tg.body = harmless[rt.Pattern]
 		if tg.body.ctype == "" && method != "GET" && method != "HEAD" {
 			// A stale version: a save of a record is refused as a
@@ -278,6 +287,8 @@ func (a *app) paramValue(path, name, kind string) (value, dept string, err error
 		return kind, "", nil
 	case res == "transfer" && name == "file":
 		return kind + ".csv", "", nil
+	case res == "log" && name == "sha256":
+		return a.logRecord, "", nil
 	case res == "account" && name == "id":
 		return strconv.FormatInt(fx.tokenID, 10), "", nil
 	}
@@ -305,6 +316,13 @@ func (a *app) paramValue(path, name, kind string) (value, dept string, err error
 		return homeDept, "", nil
 	case "users":
 		return "e2e.target", "", nil
+	case "tasks": // {code}, {task}
+		return fx.drawTask, cityBureau, nil
+	case "draws": // {id} or {draw_id} of a draw, {change} or …/changes/{id} of its change
+		if strings.Contains(path, "/changes/{"+name+"}") {
+			return strconv.FormatInt(fx.drawChange, 10), cityBureau, nil
+		}
+		return strconv.FormatInt(fx.drawID, 10), cityBureau, nil
 	case spotcheck.KindConflicts:
 		c := fx.conflict
 		switch {

@@ -117,3 +117,15 @@ func values(args []any) ([]any, error) {
 	}
 	return out, nil
 }
+
+// timeText scans an RFC 3339 text column that stays empty until an event
+// happens (a reveal, a decision) into a time, zero while empty.
+type timeText struct{ p *time.Time }
+
+func (c timeText) Scan(v any) error {
+	s, err := asString(v)
+	if err != nil || s == "" {
+		return err
+	}
+	return timeCol(c).Scan(v)
+}

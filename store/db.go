@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"net/url"
 	"runtime"
 	"strings"
@@ -29,6 +30,11 @@ type DB struct {
 	dialect dialect
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// log holds the log's signing key (store/ledger.go).
+	log logKeyHolder
+	// Rand is the source of the platform's draw secrets; nil means
+	// crypto/rand. Tests replace it to make draws repeatable.
+	Rand io.Reader
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -128,6 +134,7 @@ type tx struct {
 	*sql.Tx
 	conn *sql.Conn
 	db   *DB
+	log  *logState // what t appended to the log (store/ledger.go)
 }
 
 // beginWrite starts a write transaction on the writer pool.
@@ -144,8 +151,13 @@ func (db *DB) beginWrite(ctx context.Context) (*tx, error) {
 	return &tx{Tx: t, conn: conn, db: db}, nil
 }
 
-// commit commits and releases the connection.
+// commit signs the log's checkpoint if t appended to the log
+// (store/ledger.go), then commits and releases the connection.
 func (t *tx) commit() error {
+	if err := t.sealLog(); err != nil {
+		t.rollback()
+		return err
+	}
 	defer t.conn.Close()
 	return t.Tx.Commit()
 }

@@ -23,7 +23,7 @@ func (s *Server) showPortal(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, http.StatusOK, "portal", "双随机、一公开", map[string]any{"Groups": groups})
+	s.renderTitled(w, r, http.StatusOK, "portal", "双随机、一公开", map[string]any{"Groups": groups, "LogKey": s.logKey()})
 }
 
 func (s *Server) showPublicItems(w http.ResponseWriter, r *http.Request) {

@@ -47,7 +47,7 @@ func (s *Server) Routes() []RouteInfo {
 // routes is the route table of the application: the public portal, the
 // staff workspace and the JSON API, each section in its own file.
 func (s *Server) routes() []route {
-	return slices.Concat(s.publicRoutes(), s.staffRoutes(), s.apiRoutes())
+	return slices.Concat(s.publicRoutes(), s.staffRoutes(), s.drawRoutes(), s.apiRoutes())
 }
 
 // Short names for the permissions in the route tables.
@@ -61,6 +61,11 @@ const (
 	mngUsers  = spotcheck.PermManageUsers
 	audit     = spotcheck.PermViewAudit
 	useAPI    = spotcheck.PermUseAPI
+	viewDraws = spotcheck.PermViewDraws
+	mngDraws  = spotcheck.PermManageDraws
+	witness   = spotcheck.PermWitnessDraws
+	approve   = spotcheck.PermApproveDraws
+	supervise = spotcheck.PermSuperviseDraws
 )
 
 func (s *Server) publicRoutes() []route {
@@ -77,6 +82,13 @@ func (s *Server) publicRoutes() []route {
 		{"POST /logout", Staff, "", s.logout},
 		{"POST /logout/all", Staff, "", s.logoutEverywhere},
 		{"GET /api/v1/openapi.json", Public, "", s.openAPI},
+		// The log of spec §8.1 (web/log.go).
+		{"GET /log/key", Public, "", s.showLogKey},
+		{"GET /log/checkpoint", Public, "", s.showLogCheckpoint},
+		{"GET /log/entries", Public, "", s.showLogEntries},
+		{"GET /log/proof/inclusion", Public, "", s.showInclusionProof},
+		{"GET /log/proof/consistency", Public, "", s.showConsistencyProof},
+		{"GET /log/records/{sha256}", Public, "", s.showLogRecord},
 	}
 }
 

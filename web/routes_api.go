@@ -46,7 +46,7 @@ func (s *Server) apiOps() []apiOp {
 		changes = listJSON[changeJSON]
 	)
 	const updated = "（须带 version；未给出的字段保持原值）"
-	return []apiOp{
+	return append([]apiOp{
 		{"GET /api/v1/me", "", s.apiMe, "当前用户及其部门范围", nil, nil, meJSON{}},
 
 		{"GET /api/v1/entities", viewDir, apiList(s, entityListParams, dirSvc.FindEntities, entityToJSON),
@@ -103,5 +103,5 @@ func (s *Server) apiOps() []apiOp {
 
 		{"GET /api/v1/changes", audit, apiList(s, apiChangeFilter, dirSvc.FindChanges, changeToJSON),
 			"操作记录（审计）", changeQuery, nil, changes{}},
-	}
+	}, s.drawAPIOps()...)
 }

@@ -12,12 +12,15 @@ import (
 	"time"
 
 	"spotcheck"
+	"spotcheck/ledger"
 )
 
 // Server serves the application. Create it with New.
 type Server struct {
 	accounts spotcheck.AccountService
 	dir      spotcheck.DirectoryService
+	draws    spotcheck.DrawService
+	ledger   ledger.Reader // the log of spec §8 (web/log.go); nil: none
 	log      *slog.Logger
 	now      func() time.Time
 	tls      bool
@@ -29,6 +32,8 @@ type Server struct {
 type Config struct {
 	Accounts spotcheck.AccountService
 	Dir      spotcheck.DirectoryService
+	Draws    spotcheck.DrawService // tasks, draws, their changes and bundles
+	Ledger   ledger.Reader         // the log served under /log/ (web/log.go); nil: none
 	Log      *slog.Logger
 	Now      func() time.Time // nil: time.Now
 	// TLS marks cookies Secure; set it when serving HTTPS, also behind a
@@ -42,7 +47,8 @@ func New(c Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{accounts: c.Accounts, dir: c.Dir, log: c.Log, now: c.Now, tls: c.TLS, views: v}
+	s := &Server{accounts: c.Accounts, dir: c.Dir, draws: c.Draws, log: c.Log, now: c.Now, tls: c.TLS, views: v}
+	s.ledger = c.Ledger
 	if s.log == nil {
 		s.log = slog.Default()
 	}

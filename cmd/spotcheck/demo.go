@@ -20,6 +20,7 @@ const (
 func (m *Main) runDemo(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	dsn := dbFlag(fs)
+	logKey := logKeyFlag(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "监听地址")
 	noServe := fs.Bool("no-serve", false, "只创建数据库，不启动服务")
 	if pos, err := parse(fs, args); err != nil {
@@ -27,7 +28,7 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	} else if len(pos) > 0 {
 		return usagef("demo 不接受位置参数")
 	}
-	db, err := m.openDB(ctx, *dsn)
+	db, err := m.openLoggedDB(ctx, *dsn, *logKey)
 	if err != nil {
 		return err
 	}
@@ -75,6 +76,10 @@ func (m *Main) ensureDemoData(ctx context.Context, db *store.DB) error {
 	})
 	if err != nil {
 		return err
+	}
+	fmt.Fprintln(m.Stderr, "正在进行两次演示抽取（记入日志）…")
+	if err := m.demoDraws(ctx, db, m.Now().UTC()); err != nil {
+		return fmt.Errorf("演示抽取：%w", err)
 	}
 	return db.SetSetting(ctx, demoMarker, today)
 }

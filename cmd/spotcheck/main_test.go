@@ -157,8 +157,22 @@ func TestTemplateImportsEmpty(t *testing.T) {
 func TestImportOnPostgres(t *testing.T) {
 	url := pgtest.URL(t)
 	dir := t.TempDir()
-	if code, _, errs := run(t, "demo", "--no-serve", "--db", url); code != 0 {
+	key := filepath.Join(dir, "log.key")
+	if code, _, errs := run(t, "demo", "--no-serve", "--db", url, "--log-key", key); code != 0 {
 		t.Fatalf("demo on postgres: %s", errs)
+	}
+	// The demo's draws export and verify, and so does the log, on PostgreSQL too.
+	code, out, errs := run(t, "draw", "export", "--all", "--db", url, "--log-key", key, "--out", filepath.Join(dir, "bundles"))
+	if code != 0 || len(strings.Fields(out)) != 2 {
+		t.Fatalf("draw export on postgres: %d %q %s", code, out, errs)
+	}
+	for _, b := range strings.Fields(out) {
+		if code, _, errs := run(t, "draw", "verify", b); code != 0 {
+			t.Fatalf("draw verify %s: %s", b, errs)
+		}
+	}
+	if code, out, errs := run(t, "log", "verify", "--db", url, "--log-key", key); code != 0 || !strings.HasPrefix(out, "ok ") {
+		t.Fatalf("log verify on postgres: %d %q %s", code, out, errs)
 	}
 	file := filepath.Join(dir, "e.csv")
 	run(t, "export", "entities", "--db", url, "--out", file)

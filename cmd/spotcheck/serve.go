@@ -18,6 +18,7 @@ import (
 func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	dsn := dbFlag(fs)
+	logKey := logKeyFlag(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "监听地址")
 	cert := fs.String("tls-cert", "", "TLS 证书文件")
 	key := fs.String("tls-key", "", "TLS 私钥文件")
@@ -29,7 +30,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if (*cert == "") != (*key == "") {
 		return usagef("--tls-cert 与 --tls-key 须同时给出")
 	}
-	db, err := m.openDB(ctx, *dsn)
+	db, err := m.openLoggedDB(ctx, *dsn, *logKey)
 	if err != nil {
 		return err
 	}
@@ -40,7 +41,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 // serve serves until ctx ends, then shuts down gracefully.
 func (m *Main) serve(ctx context.Context, db *store.DB, addr, cert, key string) error {
 	logger := slog.New(slog.NewTextHandler(m.Stderr, nil))
-	app, err := web.New(web.Config{Accounts: db, Dir: db, Log: logger, TLS: cert != ""})
+	app, err := web.New(web.Config{Accounts: db, Dir: db, Draws: db, Ledger: db, Log: logger, TLS: cert != ""})
 	if err != nil {
 		return err
 	}

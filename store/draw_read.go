@@ -1,0 +1,276 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"spotcheck"
+	"spotcheck/draw"
+)
+
+// Reading draws. What a reader sees follows spec §9: staff of the task's
+// departments and supervisors see everything; anyone else sees the plan
+// and the commitments at once and, after the embargo, the seed, the
+// per-stratum counts and cutoffs and the selected entities without strata.
+
+// seesAll reports whether the user in ctx may audit a draw of these
+// departments (the command line may).
+func seesAll(ctx context.Context, depts []string) bool {
+	return spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermViewDraws, depts) == nil
+}
+
+func taskDeptsOfDraw(ctx context.Context, q querier, id int64) ([]string, error) {
+	var task string
+	err := q.QueryRowContext(ctx, `SELECT task FROM draws WHERE id = $1`, id).Scan(&task)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, spotcheck.Errorf(spotcheck.ENOTFOUND, "没有编号为 %d 的抽取", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return taskDepts(ctx, q, task)
+}
+
+const drawSelect = `SELECT d.id, d.task, t.name, d.authority, d.plan_hash, d.state, d.reason, d.plan_index,
+	d.created_by, d.created_at, d.drawn_at, d.published_at, d.seed, d.unassigned,
+	coalesce((SELECT plan_hash FROM draws s WHERE s.id = d.supersedes), ''), coalesce(d.superseded_by, 0)
+	FROM draws d JOIN tasks t ON t.code = d.task`
+
+func scanDraws(rows *sql.Rows) ([]spotcheck.Draw, error) {
+	defer rows.Close()
+	var out []spotcheck.Draw
+	for rows.Next() {
+		var d spotcheck.Draw
+		if err := rows.Scan(&d.ID, &d.Task, &d.TaskName, &d.Authority, &d.PlanHash, &d.State, &d.Reason, &d.PlanIndex,
+			&d.CreatedBy, timeText{&d.CreatedAt}, timeText{&d.DrawnAt}, timeText{&d.PublishedAt}, &d.Seed, &d.Unassigned,
+			&d.Supersedes, &d.SupersededBy); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// FindDrawByID returns a draw with its commitments and strata.
+func (db *DB) FindDrawByID(ctx context.Context, id int64) (*spotcheck.Draw, error) {
+	rows, err := db.read.QueryContext(ctx, drawSelect+` WHERE d.id = $1`, id)
+	if err != nil {
+		return nil, err
+	}
+	ds, err := scanDraws(rows)
+	if err != nil {
+		return nil, err
+	}
+	if len(ds) == 0 {
+		return nil, spotcheck.Errorf(spotcheck.ENOTFOUND, "没有编号为 %d 的抽取", id)
+	}
+	d := &ds[0]
+	if d.Partners, err = taskDepts(ctx, db.read, d.Task); err != nil {
+		return nil, err
+	}
+	d.Partners = d.Partners[1:]
+	var plan, result string
+	if err := db.read.QueryRowContext(ctx, `SELECT plan, result FROM draws WHERE id = $1`, id).Scan(&plan, &result); err != nil {
+		return nil, err
+	}
+	if err := fillFromPlan(d, []byte(plan)); err != nil {
+		return nil, err
+	}
+	full := seesAll(ctx, d.Departments())
+	if result != "" && (full || !d.Embargoed()) {
+		res, err := draw.ParseResult([]byte(result))
+		if err != nil {
+			return nil, err
+		}
+		for i := range d.Strata {
+			for _, s := range res.Strata {
+				if s.ID == d.Strata[i].ID {
+					d.Strata[i].Cutoff = s.Cutoff
+				}
+			}
+		}
+	}
+	if !full && d.Embargoed() {
+		d.Seed, d.Unassigned = "", 0
+	}
+	d.Commits, err = findCommits(ctx, db.read, id)
+	return d, err
+}
+
+// fillFromPlan copies what the plan record says into the view.
+func fillFromPlan(d *spotcheck.Draw, plan []byte) error {
+	p, err := draw.ParsePlan(plan)
+	if err != nil {
+		return err
+	}
+	d.Dice = p.Randomness.Dice
+	if b := p.Randomness.Beacon; b != nil {
+		d.BeaconChain, d.BeaconRound = b.Chain, b.Round
+	}
+	d.FrameCount, d.Excluded = p.Frame.Count, p.Exclusions.Count
+	d.RosterCount, d.ConflictPair = p.Roster.Count, p.Conflicts.Count
+	for _, s := range p.Strata {
+		d.Strata = append(d.Strata, spotcheck.DrawStratum{ID: s.ID, Rate: s.Rate, Frame: s.Frame, Eligible: s.Eligible,
+			N: s.N, Reserve: s.Reserve})
+	}
+	return nil
+}
+
+func findCommits(ctx context.Context, q querier, id int64) ([]spotcheck.DrawCommit, error) {
+	rows, err := q.QueryContext(ctx, `SELECT participant, commitment, committed_at, secret <> '', revealed_at, withheld, log_index
+		FROM draw_commits WHERE draw_id = $1 ORDER BY participant`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []spotcheck.DrawCommit
+	for rows.Next() {
+		var c spotcheck.DrawCommit
+		var idx sql.NullInt64
+		if err := rows.Scan(&c.Participant, &c.Commitment, timeText{&c.CommittedAt}, boolCol{&c.Revealed},
+			timeText{&c.RevealedAt}, boolCol{&c.Withheld}, &idx); err != nil {
+			return nil, err
+		}
+		c.LogIndex = idx.Int64
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// FindDraws lists draws, newest first: staff those of their departments
+// (supervisors all); the public every draw, since plans are public.
+func (db *DB) FindDraws(ctx context.Context, f spotcheck.DrawFilter) (spotcheck.List[spotcheck.Draw], error) {
+	var out spotcheck.List[spotcheck.Draw]
+	out.Offset, out.Limit = pageOf(f.Offset, f.Limit)
+	var c conds
+	c.eq("d.task", f.Task)
+	c.eq("d.state", f.State)
+	if p := spotcheck.PrincipalFromContext(ctx); p != nil && p.Has(spotcheck.PermViewDraws) {
+		scopeTasks(ctx, &c, "d.task")
+	}
+	where := c.where()
+	var err error
+	out.Total, out.More, err = countCapped(ctx, db.read, "SELECT 1 FROM draws d WHERE "+where, c.args)
+	if err != nil {
+		return out, err
+	}
+	rows, err := db.read.QueryContext(ctx, fmt.Sprintf("%s WHERE %s ORDER BY d.id DESC LIMIT %d OFFSET %d",
+		drawSelect, where, out.Limit, out.Offset), c.args...)
+	if err != nil {
+		return out, err
+	}
+	out.Items, err = scanDraws(rows)
+	for i := range out.Items {
+		if d := &out.Items[i]; d.Embargoed() && !seesAll(ctx, []string{d.Authority}) {
+			d.Seed, d.Unassigned = "", 0
+		}
+	}
+	return out, err
+}
+
+// FindDrawPicks lists the picks of a drawn draw in stratum and rank order.
+// The public gets them only after the embargo, and only the entities that
+// stand selected, without strata or teams.
+func (db *DB) FindDrawPicks(ctx context.Context, id int64) ([]spotcheck.DrawPick, error) {
+	depts, err := taskDeptsOfDraw(ctx, db.read, id)
+	if err != nil {
+		return nil, err
+	}
+	full := seesAll(ctx, depts)
+	if !full {
+		var state string
+		if err := db.read.QueryRowContext(ctx, `SELECT state FROM draws WHERE id = $1`, id).Scan(&state); err != nil {
+			return nil, err
+		}
+		if state != spotcheck.DrawPublished {
+			return nil, spotcheck.Errorf(spotcheck.EFORBIDDEN, "抽取结果在检查结果公示前保密")
+		}
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT p.stratum, p.rank, p.entity_id, coalesce(e.name, ''), p.ticket, p.reserve,
+		p.inspectors, p.replaced, p.promoted FROM draw_picks p LEFT JOIN entities e ON e.id = p.entity_id
+		WHERE p.draw_id = $1 ORDER BY p.stratum, p.rank`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []spotcheck.DrawPick
+	for rows.Next() {
+		var p spotcheck.DrawPick
+		var team string
+		if err := rows.Scan(&p.Stratum, &p.Rank, &p.Entity, &p.EntityName, &p.Ticket, boolCol{&p.Reserve}, &team,
+			boolCol{&p.Replaced}, boolCol{&p.Promoted}); err != nil {
+			return nil, err
+		}
+		if team != "" {
+			p.Inspectors = strings.Split(team, ",")
+		}
+		if !full {
+			if (p.Reserve && !p.Promoted) || p.Replaced {
+				continue
+			}
+			p.Stratum, p.Rank, p.Inspectors = "", 0, nil
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// DrawFiles returns a draw's bundle (spec §9) with the log indexes of its
+// records; for the public only what spec §9 lets it see.
+func (db *DB) DrawFiles(ctx context.Context, id int64) (*spotcheck.DrawFiles, error) {
+	d, err := db.FindDrawByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	full := seesAll(ctx, d.Departments())
+	f := &spotcheck.DrawFiles{Dir: d.Task + "-" + d.PlanHash[:12]}
+	var plan, frame, excl, roster, confl, rnd, res, sel, asg string
+	var rIdx, resIdx sql.NullInt64
+	if err := db.read.QueryRowContext(ctx, `SELECT plan, frame, exclusions, roster, conflicts, randomness, result, selected,
+		assignment, randomness_index, result_index FROM draws WHERE id = $1`, id).
+		Scan(&plan, &frame, &excl, &roster, &confl, &rnd, &res, &sel, &asg, &rIdx, &resIdx); err != nil {
+		return nil, err
+	}
+	f.Plan = []byte(plan)
+	f.LogIndexes = append(f.LogIndexes, d.PlanIndex)
+	for _, c := range d.Commits {
+		if c.Commitment != "" {
+			f.LogIndexes = append(f.LogIndexes, c.LogIndex)
+		}
+	}
+	if rnd == "" || (!full && d.Embargoed()) {
+		return f, nil
+	}
+	f.Randomness, f.Result = []byte(rnd), []byte(res)
+	f.LogIndexes = append(f.LogIndexes, rIdx.Int64, resIdx.Int64)
+	if !full {
+		picks, err := db.FindDrawPicks(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		var b strings.Builder
+		for _, p := range picks {
+			b.WriteString(p.Entity + "\t" + p.Ticket + "\n")
+		}
+		f.Selected = []byte(b.String())
+		return f, nil
+	}
+	f.Frame, f.Exclusions, f.Roster, f.Conflicts = []byte(frame), []byte(excl), []byte(roster), []byte(confl)
+	f.Selected, f.Assignment = []byte(sel), []byte(asg)
+	rows, err := db.read.QueryContext(ctx, `SELECT log_index FROM draw_changes WHERE draw_id = $1 AND log_index IS NOT NULL ORDER BY id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var i int64
+		if err := rows.Scan(&i); err != nil {
+			return nil, err
+		}
+		f.LogIndexes = append(f.LogIndexes, i)
+	}
+	return f, rows.Err()
+}

@@ -1,0 +1,214 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"spotcheck"
+)
+
+// Tasks are kept whole as JSON (the plans stage will grow them), with the
+// columns and side tables that lists, scoping and draw history query.
+
+// CreateTask checks a task against the rules and the reference data and
+// stores it. The planner needs the authority in scope.
+func (db *DB) CreateTask(ctx context.Context, tk *spotcheck.Task) error {
+	ps := tk.Validate()
+	if err := spotcheck.Authorize(ctx, spotcheck.PermManageDraws, tk.Authority); err != nil && tk.Authority != "" {
+		return err
+	}
+	t, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer t.rollback()
+	if err := checkTaskRefs(ctx, t, tk, &ps); err != nil {
+		return err
+	}
+	if err := ps.Err(); err != nil {
+		return err
+	}
+	var n int
+	if err := t.QueryRowContext(ctx, `SELECT count(*) FROM tasks WHERE code = $1`, tk.Code).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		ps.Add("code", "任务编号", "“%s”已存在", tk.Code)
+		return ps.Err()
+	}
+	tk.CreatedBy = actorID(ctx)
+	tk.CreatedAt = db.Now().UTC().Truncate(time.Second)
+	body, err := json.Marshal(tk)
+	if err != nil {
+		return err
+	}
+	if _, err := t.ExecContext(ctx, `INSERT INTO tasks (code, name, authority, year, body, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, tk.Code, tk.Name, tk.Authority, tk.Year(), string(body),
+		tk.CreatedBy, stamp(tk.CreatedAt)); err != nil {
+		return err
+	}
+	for _, d := range tk.Departments() {
+		if _, err := t.ExecContext(ctx, `INSERT INTO task_depts (task, dept) VALUES ($1, $2)`, tk.Code, d); err != nil {
+			return err
+		}
+	}
+	for _, it := range tk.Items {
+		if _, err := t.ExecContext(ctx, `INSERT INTO task_items (task, item) VALUES ($1, $2)`, tk.Code, it); err != nil {
+			return err
+		}
+	}
+	if err := recordEvent(ctx, t, "task", tk.Code, "create", string(body)); err != nil {
+		return err
+	}
+	return t.commit()
+}
+
+// checkTaskRefs checks that the departments, items, types and divisions a
+// task names exist and may be used: the authority a culture & tourism
+// bureau, the items active (an active item has its legal basis).
+func checkTaskRefs(ctx context.Context, t *tx, tk *spotcheck.Task, ps *spotcheck.Problems) error {
+	depts, err := findDepartments(ctx, t)
+	if err != nil {
+		return err
+	}
+	kinds := map[string]string{}
+	for _, d := range depts {
+		if d.Active {
+			kinds[d.Code] = d.Kind
+		}
+	}
+	if k, ok := kinds[tk.Authority]; tk.Authority != "" && (!ok || k != spotcheck.DeptBureau) {
+		ps.Add("authority", "发起部门", "“%s”不是有效的文旅部门", tk.Authority)
+	}
+	for _, p := range tk.Partners {
+		if _, ok := kinds[p]; !ok {
+			ps.Add("partners", "联合部门", "“%s”不是有效的部门", p)
+		}
+	}
+	for _, code := range tk.Items {
+		var status string
+		err := t.QueryRowContext(ctx, `SELECT status FROM items WHERE code = $1 AND latest = 1`, code).Scan(&status)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			ps.Add("items", "抽查事项", "“%s”不在抽查事项清单中", code)
+		case err != nil:
+			return err
+		case status != spotcheck.ItemActive:
+			ps.Add("items", "抽查事项", "“%s”状态为“%s”，只有已启用的事项可用于抽查", code, status)
+		}
+	}
+	ref, err := loadReference(ctx, t)
+	if err != nil {
+		return err
+	}
+	for _, ty := range tk.Scope.Types {
+		if _, ok := ref.Type(ty); !ok {
+			ps.Add("types", "检查对象类型", "“%s”不是已知的类型", ty)
+		}
+	}
+	for _, dv := range tk.Scope.Divisions {
+		if _, ok := ref.Division(dv); !ok {
+			ps.Add("divisions", "行政区划", "“%s”不是已知的区划代码", dv)
+		}
+	}
+	return nil
+}
+
+// recordEvent appends a row to the change history for records that are
+// not directory tables (tasks, draws).
+func recordEvent(ctx context.Context, t *tx, kind, key, action, after string) error {
+	_, err := t.ExecContext(ctx, `INSERT INTO changes (kind, record_key, version, action, actor, at, before_json, after_json)
+		VALUES ($1, $2, 1, $3, $4, $5, '', $6)`, kind, key, action, actorID(ctx), t.db.now(), after)
+	return err
+}
+
+// FindTaskByCode returns a task the user may see.
+func (db *DB) FindTaskByCode(ctx context.Context, code string) (*spotcheck.Task, error) {
+	tk, err := findTask(ctx, db.read, code)
+	if err != nil {
+		return nil, err
+	}
+	if err := spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermViewDraws, tk.Departments()); err != nil {
+		return nil, err
+	}
+	return tk, nil
+}
+
+func findTask(ctx context.Context, q querier, code string) (*spotcheck.Task, error) {
+	var body string
+	err := q.QueryRowContext(ctx, `SELECT body FROM tasks WHERE code = $1`, code).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, spotcheck.Errorf(spotcheck.ENOTFOUND, "没有编号为“%s”的抽查任务", code)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var tk spotcheck.Task
+	if err := json.Unmarshal([]byte(body), &tk); err != nil {
+		return nil, err
+	}
+	return &tk, nil
+}
+
+// FindTasks lists the tasks of the user's departments (as authority or
+// partner), newest first; supervisors see all.
+func (db *DB) FindTasks(ctx context.Context, f spotcheck.TaskFilter) (spotcheck.List[spotcheck.Task], error) {
+	var out spotcheck.List[spotcheck.Task]
+	out.Offset, out.Limit = pageOf(f.Offset, f.Limit)
+	if p := spotcheck.PrincipalFromContext(ctx); p != nil && !p.Has(spotcheck.PermViewDraws) {
+		return out, p.Authorize(spotcheck.PermViewDraws, "")
+	}
+	var c conds
+	if q := strings.TrimSpace(f.Query); q != "" {
+		c.add("(code LIKE " + c.arg(q+"%") + " OR name LIKE " + c.arg("%"+q+"%") + ")")
+	}
+	scopeTasks(ctx, &c, "code")
+	where := c.where()
+	var err error
+	out.Total, out.More, err = countCapped(ctx, db.read, "SELECT 1 FROM tasks WHERE "+where, c.args)
+	if err != nil {
+		return out, err
+	}
+	rows, err := db.read.QueryContext(ctx, fmt.Sprintf("SELECT body FROM tasks WHERE %s ORDER BY created_at DESC, code LIMIT %d OFFSET %d",
+		where, out.Limit, out.Offset), c.args...)
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var body string
+		var tk spotcheck.Task
+		if err := rows.Scan(&body); err != nil {
+			return out, err
+		}
+		if err := json.Unmarshal([]byte(body), &tk); err != nil {
+			return out, err
+		}
+		out.Items = append(out.Items, tk)
+	}
+	return out, rows.Err()
+}
+
+// scopeTasks limits a query to tasks one of whose departments is in the
+// user's scope, unless the user supervises draws (sees all).
+func scopeTasks(ctx context.Context, c *conds, taskCol string) {
+	p := spotcheck.PrincipalFromContext(ctx)
+	if p == nil || p.Has(spotcheck.PermSuperviseDraws) {
+		return
+	}
+	scope := p.Scope()
+	ph := make([]string, len(scope))
+	for i, d := range scope {
+		ph[i] = c.arg(d)
+	}
+	if len(ph) == 0 {
+		c.add("1 = 0")
+		return
+	}
+	c.add(taskCol + " IN (SELECT task FROM task_depts WHERE dept IN (" + strings.Join(ph, ", ") + "))")
+}

@@ -1,0 +1,142 @@
+package web
+
+import (
+	"archive/zip"
+	"bytes"
+	"io/fs"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+
+	"spotcheck"
+	"spotcheck/ledger"
+)
+
+// The bundle of a draw as a zip (spec §9, spec/cli.md draw export): one
+// folder <task>-<plan hash first 12 hex> holding the spec files the caller
+// may see and log/ with the checkpoint, the key and each logged record's
+// entry and inclusion proof. What is in it is the store's decision
+// (DrawService.DrawFiles): the public bundle from the portal has the plan
+// and commitments, after the embargo also the randomness, the result and
+// the published list; the staff bundle has everything.
+
+// publicDrawBundle serves the bundle as the public sees it, to anyone.
+func (s *Server) publicDrawBundle(w http.ResponseWriter, r *http.Request) {
+	s.writeBundle(w, r)
+}
+
+// staffDrawBundle serves the whole bundle to staff of the draw's
+// departments and supervisors.
+func (s *Server) staffDrawBundle(w http.ResponseWriter, r *http.Request) {
+	id, err := drawID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if _, err := s.staffDraw(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeBundle(w, r)
+}
+
+func (s *Server) writeBundle(w http.ResponseWriter, r *http.Request) {
+	id, err := drawID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f, err := s.draws.DrawFiles(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	body, err := s.bundleZip(r, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/zip")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+f.Dir+`.zip"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.Write(body)
+}
+
+// bundleFiles are a bundle's spec files in the order spec §9 lists them.
+func bundleFiles(f *spotcheck.DrawFiles) []struct {
+	name string
+	data []byte
+} {
+	return []struct {
+		name string
+		data []byte
+	}{
+		{"plan.json", f.Plan}, {"randomness.json", f.Randomness}, {"result.json", f.Result},
+		{"frame.tsv", f.Frame}, {"exclusions.tsv", f.Exclusions}, {"roster.tsv", f.Roster},
+		{"conflicts.tsv", f.Conflicts}, {"selected.tsv", f.Selected}, {"assignment.tsv", f.Assignment},
+	}
+}
+
+// bundleZip builds the zip in memory: a bundle is small next to the
+// directories it was frozen from, and a failure must not leave half a zip
+// on the wire.
+func (s *Server) bundleZip(r *http.Request, f *spotcheck.DrawFiles) ([]byte, error) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	modified := s.now().UTC()
+	add := func(name string, data []byte) error {
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: path.Join(f.Dir, name), Method: zip.Deflate, Modified: modified})
+		if err != nil {
+			return err
+		}
+		_, err = fw.Write(data)
+		return err
+	}
+	for _, file := range bundleFiles(f) {
+		if file.data == nil {
+			continue // not drawn yet, or not for this caller
+		}
+		if err := add(file.name, file.data); err != nil {
+			return nil, err
+		}
+	}
+	if s.ledger != nil {
+		if err := s.addBundleLog(r, f, add); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// addBundleLog adds log/ as ledger.WriteBundleLog writes it, through a
+// temporary folder.
+func (s *Server) addBundleLog(r *http.Request, f *spotcheck.DrawFiles, add func(string, []byte) error) error {
+	tmp, err := os.MkdirTemp("", "spotcheck-bundle-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if err := ledger.WriteBundleLog(r.Context(), tmp, s.ledger, f.LogIndexes); err != nil {
+		return err
+	}
+	return filepath.WalkDir(tmp, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(tmp, p)
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return add(filepath.ToSlash(rel), data)
+	})
+}

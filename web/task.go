@@ -1,0 +1,279 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"spotcheck"
+)
+
+// Tasks (抽查任务) as far as a draw needs them (design §5): planners create
+// them, everyone who may see draws reads those of their departments
+// (supervisors all). A task is never edited; a wrong one is left unused.
+
+// taskListParams reads the list filters; the same names serve the page and
+// GET /api/v1/tasks.
+func taskListParams(q url.Values) spotcheck.TaskFilter {
+	f := spotcheck.TaskFilter{Query: strings.TrimSpace(q.Get("q"))}
+	f.Offset, f.Limit = pageParams(q)
+	return f
+}
+
+func (s *Server) showTasks(w http.ResponseWriter, r *http.Request) {
+	f := taskListParams(r.URL.Query())
+	list, err := s.draws.FindTasks(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	depts, err := s.namingDepts(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderTitled(w, r, http.StatusOK, "tasks", "抽查任务", map[string]any{
+		"List": list, "F": f, "Depts": deptNames(depts),
+		"Pager": newPager(r, list.Total, list.Offset, list.Limit, len(list.Items), list.More),
+	})
+}
+
+func (s *Server) showTask(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	tk, err := s.draws.FindTaskByCode(ctx, r.PathValue("code"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	draws, err := allPages(func(off int) (spotcheck.List[spotcheck.Draw], error) {
+		return s.draws.FindDraws(ctx, spotcheck.DrawFilter{Task: tk.Code, Offset: off, Limit: 200})
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	depts, err := s.namingDepts(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ref, err := s.dir.Reference(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	live := slices.ContainsFunc(draws, func(d spotcheck.Draw) bool { return d.State != spotcheck.DrawSuperseded })
+	s.renderTitled(w, r, http.StatusOK, "task", tk.Name, map[string]any{
+		"T": tk, "Draws": drawRows(draws), "Live": live, "Depts": deptNames(depts),
+		"Types": typeNames(ref, tk.Scope.Types), "Divisions": divisionNames(ref, tk.Scope.Divisions),
+		"StrataBy": strataByNames[tk.StrataBy],
+	})
+}
+
+// strataByNames names the ways of stratifying.
+var strataByNames = map[string]string{
+	spotcheck.StrataByCredit:    "按信用风险分类（A、B、C、D）",
+	spotcheck.StrataByKey:       "按重点/一般检查对象（key、general）",
+	spotcheck.StrataByKeyCredit: "重点对象单列，其余按信用风险分类",
+}
+
+// stratumNames names stratum ids where the pages show them.
+var stratumNames = map[string]string{
+	"A": "信用风险低", "B": "信用风险一般", "C": "信用风险较高", "D": "信用风险高",
+	"key": "重点检查对象", "general": "一般检查对象",
+}
+
+func divisionNames(ref *spotcheck.Reference, codes []string) []string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = divisionName(ref, c)
+	}
+	return out
+}
+
+// taskStrataIDs are all stratum ids a form offers, in order; each row says
+// under which ways of stratifying it applies (draw.js hides the others).
+var taskStrataIDs = []string{"A", "B", "C", "D", "key", "general"}
+
+// defaultRates are the rates a new task's form proposes: the 3 % floor,
+// higher for riskier strata (国办发〔2019〕5号: 信用风险高的提高比例).
+var defaultRates = map[string]string{"A": "3/100", "B": "5/100", "C": "10/100", "D": "20/100", "key": "20/100",
+	"general": "5/100"}
+
+// newTaskForm returns the form values of a new task: the planner's
+// department as the authority and the usual defaults.
+func newTaskForm(p *spotcheck.Principal) url.Values {
+	v := url.Values{"authority": {p.Dept}, "strata_by": {spotcheck.StrataByCredit}, "cap_slack": {"0"},
+		"annual_cap": {strconv.Itoa(spotcheck.DefaultAnnualCap)}, "eligible_status": {spotcheck.StatusOperating},
+		"team_unit": {p.Dept}, "team_size": {"2"}}
+	for _, id := range taskStrataIDs {
+		v.Set("rate."+id, defaultRates[id])
+		v.Set("min."+id, "1")
+		v.Set("max."+id, "0")
+		v.Set("reserve."+id, "2")
+	}
+	return v
+}
+
+func (s *Server) showTaskForm(w http.ResponseWriter, r *http.Request) {
+	s.renderTaskForm(w, r, http.StatusOK, newTaskForm(staffUser(r)), nil, "")
+}
+
+// stratumRow is one stratum's row of the task form, as typed.
+type stratumRow struct {
+	ID, Name, For           string
+	Rate, Min, Max, Reserve string
+	Error                   string
+}
+
+// teamRow is one unit's row of the task form, as typed.
+type teamRow struct{ Unit, Size string }
+
+func (s *Server) renderTaskForm(w http.ResponseWriter, r *http.Request, status int, form url.Values,
+	problems spotcheck.Problems, msg string) {
+	ctx := r.Context()
+	depts, err := s.namingDepts(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ref, err := s.dir.Reference(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	items, err := allPages(func(off int) (spotcheck.List[*spotcheck.Item], error) {
+		return s.dir.FindItems(ctx, spotcheck.ItemFilter{Status: spotcheck.ItemActive, Offset: off, Limit: 200})
+	})
+	if err != nil && spotcheck.ErrorCode(err) != spotcheck.EFORBIDDEN {
+		s.fail(w, r, err)
+		return
+	}
+	items = slices.DeleteFunc(items, func(it *spotcheck.Item) bool { return it.Parent != "" })
+	errs := fieldErrors(problems)
+	var strata []stratumRow
+	for _, id := range taskStrataIDs {
+		var for_ []string
+		for _, by := range []string{spotcheck.StrataByCredit, spotcheck.StrataByKey, spotcheck.StrataByKeyCredit} {
+			if slices.Contains(spotcheck.StratumIDs(by), id) {
+				for_ = append(for_, by)
+			}
+		}
+		strata = append(strata, stratumRow{ID: id, Name: stratumNames[id], For: strings.Join(for_, " "),
+			Rate: form.Get("rate." + id), Min: form.Get("min." + id), Max: form.Get("max." + id),
+			Reserve: form.Get("reserve." + id), Error: errs["strata."+id]})
+	}
+	var team []teamRow
+	sizes := form["team_size"]
+	for i, u := range form["team_unit"] {
+		size := ""
+		if i < len(sizes) {
+			size = sizes[i]
+		}
+		if u != "" || size != "" {
+			team = append(team, teamRow{u, size})
+		}
+	}
+	for len(team) < 3 {
+		team = append(team, teamRow{})
+	}
+	tree := deptTree(depts)
+	s.renderTitled(w, r, status, "task_form", "新增抽查任务", map[string]any{
+		"Form": form, "Errors": errs, "Problems": problems, "Message": msg,
+		"Authorities": scopedDepts(staffUser(r), tree), "Depts": tree, "Items": items, "Ref": ref,
+		"Statuses": spotcheck.EntityStatuses, "Strata": strata, "Team": team,
+		"StrataBy": []struct{ Value, Name string }{
+			{spotcheck.StrataByCredit, strataByNames[spotcheck.StrataByCredit]},
+			{spotcheck.StrataByKey, strataByNames[spotcheck.StrataByKey]},
+			{spotcheck.StrataByKeyCredit, strataByNames[spotcheck.StrataByKeyCredit]},
+		},
+		"Set": func(field, v string) bool { return slices.Contains(form[field], v) },
+	})
+}
+
+// taskFromForm reads the task form. Numbers that are not numbers are
+// problems of their fields, so that the form comes back with them marked
+// and the text kept as typed.
+func taskFromForm(form url.Values) (*spotcheck.Task, spotcheck.Problems) {
+	var ps spotcheck.Problems
+	num := func(field, label, text string, into *int) {
+		text = strings.TrimSpace(text)
+		if text == "" {
+			*into = 0
+			return
+		}
+		n, err := strconv.Atoi(text)
+		if err != nil {
+			ps.Add(field, label, "“%s”不是整数", text)
+		}
+		*into = n
+	}
+	tk := &spotcheck.Task{
+		Code: form.Get("code"), Name: form.Get("name"), Authority: form.Get("authority"),
+		Partners: form["partners"], Items: form["items"], StrataBy: form.Get("strata_by"),
+		Start: form.Get("start"), End: form.Get("end"),
+		Scope: spotcheck.TaskScope{Types: form["types"], Divisions: form["divisions"],
+			FoundedBefore: form.Get("founded_before"), EligibleStatus: form["eligible_status"]},
+	}
+	num("cap_slack", "工作量余量", form.Get("cap_slack"), &tk.CapSlack)
+	num("annual_cap", "年度检查上限", form.Get("annual_cap"), &tk.AnnualCap)
+	by := strings.TrimSpace(tk.StrataBy)
+	if by == "" {
+		by = spotcheck.StrataByCredit
+	}
+	for _, id := range spotcheck.StratumIDs(by) {
+		rule := spotcheck.StratumRule{ID: id, Rate: strings.TrimSpace(form.Get("rate." + id))}
+		field, label := "strata."+id, "分层“"+id+"”"
+		num(field, label, form.Get("min."+id), &rule.Min)
+		num(field, label, form.Get("max."+id), &rule.Max)
+		num(field, label, form.Get("reserve."+id), &rule.Reserve)
+		if rule.Rate == "" && rule.Min == 0 && rule.Max == 0 && rule.Reserve == 0 {
+			continue // left empty: Validate says the rate is missing
+		}
+		tk.Strata = append(tk.Strata, rule)
+	}
+	sizes := form["team_size"]
+	for i, u := range form["team_unit"] {
+		u = strings.TrimSpace(u)
+		size := ""
+		if i < len(sizes) {
+			size = sizes[i]
+		}
+		if u == "" && strings.TrimSpace(size) == "" {
+			continue
+		}
+		slot := spotcheck.TeamSlot{Unit: u}
+		num("team", "检查组", size, &slot.Size)
+		tk.Team = append(tk.Team, slot)
+	}
+	if len(tk.Team) == 0 {
+		tk.Team = nil
+	}
+	return tk, ps
+}
+
+// saveTask creates a task from the form; problems come back beside their
+// fields with everything as typed.
+func (s *Server) saveTask(w http.ResponseWriter, r *http.Request) {
+	form := r.PostForm
+	tk, ps := taskFromForm(form)
+	var err error
+	if len(ps) > 0 {
+		// Show the other problems too, not one round trip per field.
+		check := *tk
+		err = append(ps, check.Validate()...).Err()
+	} else {
+		err = s.draws.CreateTask(r.Context(), tk)
+	}
+	if err != nil {
+		if problems, msg, ok := formProblems(err); ok {
+			s.renderTaskForm(w, r, http.StatusBadRequest, form, problems, msg)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	redirect(w, r, withFlash("/staff/tasks/"+url.PathEscape(tk.Code), "created"))
+}
