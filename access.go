@@ -43,11 +43,12 @@ var rolePermissions = map[string][]Permission{
 	RolePlanner: {PermViewDirectory, PermViewLists, PermViewDepartments, PermUseAPI,
 		PermViewDraws, PermManageDraws},
 	RoleSupervisor: {PermViewDirectory, PermViewLists, PermViewDepartments, PermViewAudit,
-		PermViewDraws, PermWitnessDraws, PermApproveDraws, PermSuperviseDraws},
+		PermViewDraws, PermWitnessDraws, PermApproveDraws, PermSuperviseDraws, PermUseAPI},
 	RoleInspector: {PermViewDirectory, PermViewLists, PermViewDepartments},
-	RoleApprover:  {PermViewDirectory, PermViewLists, PermViewDepartments, PermViewDraws, PermApproveDraws},
-	RoleAgency:    {PermViewLists, PermViewDepartments},
-	rolePublic:    {PermViewLists, PermViewDepartments},
+	RoleApprover: {PermViewDirectory, PermViewLists, PermViewDepartments, PermViewDraws, PermApproveDraws,
+		PermUseAPI},
+	RoleAgency: {PermViewLists, PermViewDepartments},
+	rolePublic: {PermViewLists, PermViewDepartments},
 }
 
 // rolePublic is the pseudo-role of the public portal's visitors. It cannot

@@ -205,13 +205,39 @@ type DrawRun struct {
 }
 
 // DrawFiles are the files of a draw's bundle (spec §9), and the log
-// entries of its records, for export.
+// entries of its records, for export. A file the caller may not see, or
+// that does not exist yet, is nil.
 type DrawFiles struct {
 	Dir                                  string // <task>-<plan hash[:12]>
 	Plan, Randomness, Result             []byte
 	Frame, Exclusions, Roster, Conflicts []byte
 	Selected, Assignment                 []byte
-	LogIndexes                           []int64 // plan, commits, randomness/sealed, result/sealed, events
+	// Published is the public list after the embargo (spec §9: the
+	// selected entities without strata): entity_id TAB ticket18 lines
+	// in ticket order.
+	Published  []byte
+	LogIndexes []int64 // plan, commits, randomness/sealed, result/sealed, events
+}
+
+// NamedFile is a file of a bundle.
+type NamedFile struct {
+	Name string
+	Data []byte
+}
+
+// Files lists the bundle's files that are there, under their names.
+func (f *DrawFiles) Files() []NamedFile {
+	all := []NamedFile{{"plan.json", f.Plan}, {"randomness.json", f.Randomness}, {"result.json", f.Result},
+		{"frame.tsv", f.Frame}, {"exclusions.tsv", f.Exclusions}, {"roster.tsv", f.Roster},
+		{"conflicts.tsv", f.Conflicts}, {"selected.tsv", f.Selected}, {"assignment.tsv", f.Assignment},
+		{"published.tsv", f.Published}}
+	out := all[:0]
+	for _, nf := range all {
+		if nf.Data != nil {
+			out = append(out, nf)
+		}
+	}
+	return out
 }
 
 // TaskFilter selects tasks.

@@ -59,8 +59,10 @@ var (
 	// Sign-in attempts: the security admin (lockouts) and the auditors.
 	loginView = roles(spotcheck.RoleSecurityAdmin, spotcheck.RoleAuditAdmin, spotcheck.RoleSupervisor)
 	// Personal API tokens: the roles that run scripts against the
-	// directories, department admins and planners.
-	apiUse = roles(spotcheck.RoleDeptAdmin, spotcheck.RolePlanner)
+	// directories and the draws — department admins and planners, and the
+	// officials who commit, reveal, approve and audit from their own
+	// tools (supervisors, approvers).
+	apiUse = roles(spotcheck.RoleDeptAdmin, spotcheck.RolePlanner, spotcheck.RoleSupervisor, spotcheck.RoleApprover)
 	// Tasks and draws (design §1, §5): the planner keeps the tasks and
 	// plans, runs and asks to change draws; the supervisor takes part in
 	// the commit–reveal, sees every draw and lifts the embargo; the

@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"spotcheck"
@@ -173,7 +175,7 @@ func (db *DB) FindDraws(ctx context.Context, f spotcheck.DrawFilter) (spotcheck.
 
 // FindDrawPicks lists the picks of a drawn draw in stratum and rank order.
 // The public gets them only after the embargo, and only the entities that
-// stand selected, without strata or teams.
+// stand selected, without strata or teams, in ticket order.
 func (db *DB) FindDrawPicks(ctx context.Context, id int64) ([]spotcheck.DrawPick, error) {
 	depts, err := taskDeptsOfDraw(ctx, db.read, id)
 	if err != nil {
@@ -215,6 +217,13 @@ func (db *DB) FindDrawPicks(ctx context.Context, id int64) ([]spotcheck.DrawPick
 		}
 		out = append(out, p)
 	}
+	if !full {
+		// In ticket order: in stratum order, the runs of rising tickets
+		// would show where one stratum (a credit class) ends.
+		slices.SortFunc(out, func(a, b spotcheck.DrawPick) int {
+			return cmp.Or(strings.Compare(a.Ticket, b.Ticket), strings.Compare(a.Entity, b.Entity))
+		})
+	}
 	return out, rows.Err()
 }
 
@@ -255,7 +264,7 @@ func (db *DB) DrawFiles(ctx context.Context, id int64) (*spotcheck.DrawFiles, er
 		for _, p := range picks {
 			b.WriteString(p.Entity + "\t" + p.Ticket + "\n")
 		}
-		f.Selected = []byte(b.String())
+		f.Published = []byte(b.String())
 		return f, nil
 	}
 	f.Frame, f.Exclusions, f.Roster, f.Conflicts = []byte(frame), []byte(excl), []byte(roster), []byte(confl)

@@ -190,6 +190,9 @@ func TestDrawWorkflow(t *testing.T) {
 			}
 			ids = append(ids, p.Entity)
 		}
+		if !slices.IsSortedFunc(public, func(a, b spotcheck.DrawPick) int { return strings.Compare(a.Ticket, b.Ticket) }) {
+			t.Fatal("the public list is not in ticket order (stratum order would show the strata)")
+		}
 		if slices.Contains(ids, first.Entity) || !slices.Contains(ids, reserve.Entity) {
 			t.Fatalf("public list %v: substituted %s must be out, reserve %s in", ids, first.Entity, reserve.Entity)
 		}

@@ -65,21 +65,6 @@ func (s *Server) writeBundle(w http.ResponseWriter, r *http.Request) {
 	w.Write(body)
 }
 
-// bundleFiles are a bundle's spec files in the order spec §9 lists them.
-func bundleFiles(f *spotcheck.DrawFiles) []struct {
-	name string
-	data []byte
-} {
-	return []struct {
-		name string
-		data []byte
-	}{
-		{"plan.json", f.Plan}, {"randomness.json", f.Randomness}, {"result.json", f.Result},
-		{"frame.tsv", f.Frame}, {"exclusions.tsv", f.Exclusions}, {"roster.tsv", f.Roster},
-		{"conflicts.tsv", f.Conflicts}, {"selected.tsv", f.Selected}, {"assignment.tsv", f.Assignment},
-	}
-}
-
 // bundleZip builds the zip in memory: a bundle is small next to the
 // directories it was frozen from, and a failure must not leave half a zip
 // on the wire.
@@ -95,11 +80,8 @@ func (s *Server) bundleZip(r *http.Request, f *spotcheck.DrawFiles) ([]byte, err
 		_, err = fw.Write(data)
 		return err
 	}
-	for _, file := range bundleFiles(f) {
-		if file.data == nil {
-			continue // not drawn yet, or not for this caller
-		}
-		if err := add(file.name, file.data); err != nil {
+	for _, file := range f.Files() { // those drawn yet and for this caller
+		if err := add(file.Name, file.Data); err != nil {
 			return nil, err
 		}
 	}

@@ -70,11 +70,19 @@ const usage = `用法：spotcheck 命令 [参数]
   user list [--db 数据库]                     列出用户（制表符分隔）
   角色：sysadmin secadmin auditadmin deptadmin planner supervisor inspector approver agency
 
+随机抽取与日志（规范见 spec/draw-v1.md）：
+  draw replay 目录                     按 plan.json、randomness.json 和四个输入文件重算抽取结果
+  draw verify 目录                     核验抽取包（含 log/ 时同时核验日志证明）
+  draw export (--task 编号 | --all) --out 目录 [--db 数据库]   导出抽取包
+  draw commit --plan 方案哈希 --participant 用户名   从标准输入读取秘密值，输出承诺值
+  log verify [--db 数据库] [--log-key 密钥文件]      重算并核验整个日志
+
 运行：
   demo [--db 路径] [--addr 主机:端口] [--no-serve]   创建演示数据库并启动
-  serve [--db 数据库] [--addr 主机:端口]             启动服务
+  serve [--db 数据库] [--addr 主机:端口] [--log-key 文件]   启动服务
   migrate [--db 数据库]                              升级数据库结构
   bench import|export [--entities N] [--db 数据库]    测量百万级导入导出
+  bench search|draw|log …                            测量检索、抽取、日志（见 docs/performance.md）
 
 --db 为 SQLite 文件路径（默认 spotcheck.db）或 postgres:// 地址。`
 

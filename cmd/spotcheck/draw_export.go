@@ -84,19 +84,8 @@ func writeDrawFiles(dir string, f *spotcheck.DrawFiles) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	files := []struct {
-		name string
-		data []byte
-	}{
-		{"plan.json", f.Plan}, {"randomness.json", f.Randomness}, {"result.json", f.Result},
-		{"frame.tsv", f.Frame}, {"exclusions.tsv", f.Exclusions}, {"roster.tsv", f.Roster},
-		{"conflicts.tsv", f.Conflicts}, {"selected.tsv", f.Selected}, {"assignment.tsv", f.Assignment},
-	}
-	for _, file := range files {
-		if file.data == nil {
-			continue
-		}
-		if err := os.WriteFile(filepath.Join(dir, file.name), file.data, 0o644); err != nil {
+	for _, file := range f.Files() {
+		if err := os.WriteFile(filepath.Join(dir, file.Name), file.Data, 0o644); err != nil {
 			return err
 		}
 	}
