@@ -144,15 +144,16 @@ func ParseSealedBody(body []byte) (record, sha string, err error) {
 		Record string `json:"record"`
 		SHA256 string `json:"sha256"`
 	}
-	if err := json.Unmarshal(body, &v); err != nil || !validName(v.Record) || !isDigest(v.SHA256) ||
+	if err := json.Unmarshal(body, &v); err != nil || !validName(v.Record) || !IsDigest(v.SHA256) ||
 		!bytes.Equal(body, []byte(`{"record":"`+v.Record+`","sha256":"`+v.SHA256+`"}`)) {
 		return "", "", fmt.Errorf("sealed 记录的内容无效")
 	}
 	return v.Record, v.SHA256, nil
 }
 
-// isDigest reports whether s is 64 lower-case hex digits.
-func isDigest(s string) bool {
+// IsDigest reports whether s is a record digest as the log writes it: 64
+// lower-case hex digits.
+func IsDigest(s string) bool {
 	if len(s) != 64 {
 		return false
 	}

@@ -21,39 +21,32 @@ import (
 // RequestDrawChange records a pending change after checking that it can
 // be applied now.
 func (db *DB) RequestDrawChange(ctx context.Context, c *spotcheck.DrawChange) error {
-	t, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer t.rollback()
-	d, err := loadDraw(ctx, t, c.DrawID)
-	if err != nil {
-		return err
-	}
-	if err := spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermManageDraws, d.depts[:1]); err != nil {
-		return err
-	}
-	if err := d.inState(spotcheck.DrawDrawn, spotcheck.DrawPublished); err != nil {
-		return err
-	}
-	c.Entity = spotcheck.NormalizeCode(c.Entity)
-	if _, ok := spotcheck.ChangeReasons[c.Reason]; !ok {
-		return spotcheck.Errorf(spotcheck.EINVALID, "请选择原因")
-	}
-	if _, err := planChange(ctx, t, c); err != nil {
-		return err
-	}
-	c.State, c.RequestedBy = spotcheck.ChangePending, actorID(ctx)
-	if err := t.QueryRowContext(ctx, `INSERT INTO draw_changes (draw_id, kind, entity_id, inspector, new_inspector, inspectors,
-		reason, note, state, requested_by, requested_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-		c.DrawID, c.Kind, c.Entity, c.Inspector, c.NewInspector, strings.Join(c.Inspectors, ","), c.Reason,
-		strings.TrimSpace(c.Note), c.State, c.RequestedBy, db.now()).Scan(&c.ID); err != nil {
-		return err
-	}
-	if err := recordEvent(ctx, t, "draw", fmt.Sprint(c.DrawID), "request-"+c.Kind, c.Entity+" "+c.Reason); err != nil {
-		return err
-	}
-	return t.commit()
+	return db.drawStep(ctx, c.DrawID, func(t *tx, d *drawRow) error {
+		if err := spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermManageDraws, d.depts[:1]); err != nil {
+			return err
+		}
+		if err := d.inState(spotcheck.DrawDrawn, spotcheck.DrawPublished); err != nil {
+			return err
+		}
+		c.Entity = spotcheck.NormalizeCode(c.Entity)
+		if _, ok := spotcheck.ChangeReasons[c.Reason]; !ok {
+			return spotcheck.Errorf(spotcheck.EINVALID, "请选择原因")
+		}
+		if _, err := planChange(ctx, t, c); err != nil {
+			return err
+		}
+		c.State, c.RequestedBy = spotcheck.ChangePending, actorID(ctx)
+		if err := t.QueryRowContext(ctx, `INSERT INTO draw_changes (draw_id, kind, entity_id, inspector, new_inspector, inspectors,
+			reason, note, state, requested_by, requested_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			c.DrawID, c.Kind, c.Entity, c.Inspector, c.NewInspector, strings.Join(c.Inspectors, ","), c.Reason,
+			strings.TrimSpace(c.Note), c.State, c.RequestedBy, db.now()).Scan(&c.ID); err != nil {
+			return err
+		}
+		if err := recordEvent(ctx, t, "draw", fmt.Sprint(c.DrawID), "request-"+c.Kind, c.Entity+" "+c.Reason); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 // pickRow is a row of draw_picks.
@@ -225,64 +218,61 @@ func conflictSet(s string) map[string]bool {
 // not be the requester (four eyes). An approval applies the change and
 // logs it.
 func (db *DB) DecideDrawChange(ctx context.Context, changeID int64, approve bool, note string) error {
-	t, err := db.beginWrite(ctx)
+	c, err := findChange(ctx, db.read, changeID) // a change never moves to another draw
 	if err != nil {
 		return err
 	}
-	defer t.rollback()
-	c, err := findChange(ctx, t, changeID)
-	if err != nil {
-		return err
-	}
-	d, err := loadDraw(ctx, t, c.DrawID)
-	if err != nil {
-		return err
-	}
-	if err := spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermApproveDraws, d.depts); err != nil {
-		return err
-	}
-	if c.State != spotcheck.ChangePending {
-		return spotcheck.Errorf(spotcheck.ECONFLICT, "该申请已处理")
-	}
-	decider := actorID(ctx)
-	if decider == c.RequestedBy {
-		return spotcheck.Errorf(spotcheck.EFORBIDDEN, "申请人不能审批自己的申请，须由另一名人员审批")
-	}
-	state := spotcheck.ChangeRejected
-	var logIndex any
-	sha := ""
-	if approve {
-		state = spotcheck.ChangeApproved
-		if err := d.inState(spotcheck.DrawDrawn, spotcheck.DrawPublished); err != nil {
-			return err
-		}
-		p, err := planChange(ctx, t, c)
+	return db.drawStep(ctx, c.DrawID, func(t *tx, d *drawRow) error {
+		c, err := findChange(ctx, t, changeID) // again, under the lock
 		if err != nil {
 			return err
 		}
-		if err := applyChange(ctx, t, c, p); err != nil {
+		if err := spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermApproveDraws, d.depts); err != nil {
 			return err
 		}
-		rec := changeRecord(c, p, d, decider)
-		var idx int64
-		if d.state == spotcheck.DrawDrawn {
-			idx, sha, err = t.appendSealed(ctx, "change", rec)
-		} else {
-			idx, err = t.appendLog(ctx, "change", rec)
+		if c.State != spotcheck.ChangePending {
+			return spotcheck.Errorf(spotcheck.ECONFLICT, "该申请已处理")
 		}
-		if err != nil {
+		decider := actorID(ctx)
+		if decider == c.RequestedBy {
+			return spotcheck.Errorf(spotcheck.EFORBIDDEN, "申请人不能审批自己的申请，须由另一名人员审批")
+		}
+		state := spotcheck.ChangeRejected
+		var logIndex any
+		sha := ""
+		if approve {
+			state = spotcheck.ChangeApproved
+			if err := d.inState(spotcheck.DrawDrawn, spotcheck.DrawPublished); err != nil {
+				return err
+			}
+			p, err := planChange(ctx, t, c)
+			if err != nil {
+				return err
+			}
+			if err := applyChange(ctx, t, c, p); err != nil {
+				return err
+			}
+			rec := changeRecord(c, p, d, decider)
+			var idx int64
+			if d.state == spotcheck.DrawDrawn {
+				idx, sha, err = t.appendSealed(ctx, "change", rec)
+			} else {
+				idx, err = t.appendLog(ctx, "change", rec)
+			}
+			if err != nil {
+				return err
+			}
+			logIndex = idx
+		}
+		if _, err := t.ExecContext(ctx, `UPDATE draw_changes SET state = $1, decided_by = $2, decided_at = $3, decision_note = $4,
+			log_index = $5, record_sha = $6 WHERE id = $7`, state, decider, db.now(), strings.TrimSpace(note), logIndex, sha, changeID); err != nil {
 			return err
 		}
-		logIndex = idx
-	}
-	if _, err := t.ExecContext(ctx, `UPDATE draw_changes SET state = $1, decided_by = $2, decided_at = $3, decision_note = $4,
-		log_index = $5, record_sha = $6 WHERE id = $7`, state, decider, db.now(), strings.TrimSpace(note), logIndex, sha, changeID); err != nil {
-		return err
-	}
-	if err := recordEvent(ctx, t, "draw", fmt.Sprint(c.DrawID), state+"-"+c.Kind, c.Entity); err != nil {
-		return err
-	}
-	return t.commit()
+		if err := recordEvent(ctx, t, "draw", fmt.Sprint(c.DrawID), state+"-"+c.Kind, c.Entity); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 // applyChange updates the picks.

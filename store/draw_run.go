@@ -65,6 +65,26 @@ func taskDepts(ctx context.Context, q querier, task string) ([]string, error) {
 	return out, rows.Err()
 }
 
+// drawStep runs one step of the workflow on draw id in one write
+// transaction: fn gets the draw (loaded with the log locked, see loadDraw)
+// and the transaction commits, signing the log's checkpoint, only when fn
+// returns nil.
+func (db *DB) drawStep(ctx context.Context, id int64, fn func(t *tx, d *drawRow) error) error {
+	t, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer t.rollback()
+	d, err := loadDraw(ctx, t, id)
+	if err != nil {
+		return err
+	}
+	if err := fn(t, d); err != nil {
+		return err
+	}
+	return t.commit()
+}
+
 // inState fails unless the draw is in one of the states.
 func (d *drawRow) inState(states ...string) error {
 	for _, s := range states {
@@ -131,41 +151,34 @@ func (db *DB) CommitDraw(ctx context.Context, id int64, participant, commitment 
 	if !hex64.MatchString(commitment) {
 		return spotcheck.Errorf(spotcheck.EINVALID, "承诺值应为64位十六进制（SHA-256）")
 	}
-	t, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer t.rollback()
-	d, err := loadDraw(ctx, t, id)
-	if err != nil {
-		return err
-	}
-	if err := d.inState(spotcheck.DrawCommitting); err != nil {
-		return err
-	}
-	old, _, _, err := participantState(ctx, t, id, participant)
-	if err != nil {
-		return err
-	}
-	if old != "" {
-		return spotcheck.Errorf(spotcheck.ECONFLICT, "%s 已提交承诺，承诺不能更改", participant)
-	}
-	if err := commit(ctx, t, id, d.planHash, participant, commitment); err != nil {
-		return err
-	}
-	var open int
-	if err := t.QueryRowContext(ctx, `SELECT count(*) FROM draw_commits WHERE draw_id = $1 AND commitment = ''`, id).Scan(&open); err != nil {
-		return err
-	}
-	if open == 0 {
-		if err := setState(ctx, t, id, spotcheck.DrawRevealing); err != nil {
+	return db.drawStep(ctx, id, func(t *tx, d *drawRow) error {
+		if err := d.inState(spotcheck.DrawCommitting); err != nil {
 			return err
 		}
-	}
-	if err := recordEvent(ctx, t, "draw", fmt.Sprint(id), "commit", string(commitBody(d.planHash, participant, commitment))); err != nil {
-		return err
-	}
-	return t.commit()
+		old, _, _, err := participantState(ctx, t, id, participant)
+		if err != nil {
+			return err
+		}
+		if old != "" {
+			return spotcheck.Errorf(spotcheck.ECONFLICT, "%s 已提交承诺，承诺不能更改", participant)
+		}
+		if err := commit(ctx, t, id, d.planHash, participant, commitment); err != nil {
+			return err
+		}
+		var open int
+		if err := t.QueryRowContext(ctx, `SELECT count(*) FROM draw_commits WHERE draw_id = $1 AND commitment = ''`, id).Scan(&open); err != nil {
+			return err
+		}
+		if open == 0 {
+			if err := setState(ctx, t, id, spotcheck.DrawRevealing); err != nil {
+				return err
+			}
+		}
+		if err := recordEvent(ctx, t, "draw", fmt.Sprint(id), "commit", string(commitBody(d.planHash, participant, commitment))); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 func setState(ctx context.Context, t *tx, id int64, state string) error {
@@ -183,155 +196,134 @@ func (db *DB) RevealDraw(ctx context.Context, id int64, participant, secret stri
 	if err := draw.CheckSecret(secret); err != nil {
 		return spotcheck.Errorf(spotcheck.EINVALID, "秘密值无效：%v", err)
 	}
-	t, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer t.rollback()
-	d, err := loadDraw(ctx, t, id)
-	if err != nil {
-		return err
-	}
-	if d.state == spotcheck.DrawCommitting {
-		return spotcheck.Errorf(spotcheck.ECONFLICT, "还有参与人未提交承诺，所有承诺记入日志后才能揭示")
-	}
-	if err := d.inState(spotcheck.DrawRevealing); err != nil {
-		return err
-	}
-	commitment, old, _, err := participantState(ctx, t, id, participant)
-	if err != nil {
-		return err
-	}
-	if old != "" {
-		return spotcheck.Errorf(spotcheck.ECONFLICT, "%s 已揭示", participant)
-	}
-	if draw.Commitment(d.planHash, participant, secret) != commitment {
-		return spotcheck.Errorf(spotcheck.EINVALID, "秘密值与 %s 的承诺不符（请检查是否与生成承诺时完全一致）", participant)
-	}
-	if _, err := t.ExecContext(ctx, `UPDATE draw_commits SET secret = $1, revealed_at = $2 WHERE draw_id = $3 AND participant = $4`,
-		secret, db.now(), id, participant); err != nil {
-		return err
-	}
-	if err := recordEvent(ctx, t, "draw", fmt.Sprint(id), "reveal", participant); err != nil {
-		return err
-	}
-	return t.commit()
+	return db.drawStep(ctx, id, func(t *tx, d *drawRow) error {
+		if d.state == spotcheck.DrawCommitting {
+			return spotcheck.Errorf(spotcheck.ECONFLICT, "还有参与人未提交承诺，所有承诺记入日志后才能揭示")
+		}
+		if err := d.inState(spotcheck.DrawRevealing); err != nil {
+			return err
+		}
+		commitment, old, _, err := participantState(ctx, t, id, participant)
+		if err != nil {
+			return err
+		}
+		if old != "" {
+			return spotcheck.Errorf(spotcheck.ECONFLICT, "%s 已揭示", participant)
+		}
+		if draw.Commitment(d.planHash, participant, secret) != commitment {
+			return spotcheck.Errorf(spotcheck.EINVALID, "秘密值与 %s 的承诺不符（请检查是否与生成承诺时完全一致）", participant)
+		}
+		if _, err := t.ExecContext(ctx, `UPDATE draw_commits SET secret = $1, revealed_at = $2 WHERE draw_id = $3 AND participant = $4`,
+			secret, db.now(), id, participant); err != nil {
+			return err
+		}
+		if err := recordEvent(ctx, t, "draw", fmt.Sprint(id), "reveal", participant); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 // WithholdReveal records, in the log, that a participant did not reveal:
 // the draw fails and can only be redone by a new plan that supersedes it.
 func (db *DB) WithholdReveal(ctx context.Context, id int64, participant, note string) error {
-	t, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer t.rollback()
-	d, err := loadDraw(ctx, t, id)
-	if err != nil {
-		return err
-	}
-	if err := spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermManageDraws, d.depts[:1]); err != nil {
-		return err
-	}
-	if err := d.inState(spotcheck.DrawCommitting, spotcheck.DrawRevealing); err != nil {
-		return err
-	}
-	commitment, secret, _, err := participantState(ctx, t, id, participant)
-	if err != nil {
-		return err
-	}
-	if secret != "" || participant == spotcheck.SystemParticipant {
-		return spotcheck.Errorf(spotcheck.ECONFLICT, "%s 已履行承诺或揭示，不能记为未揭示", participant)
-	}
-	what := "reveal"
-	if commitment == "" {
-		what = "commit"
-	}
-	body := fmt.Appendf(nil, `{"missing":"%s","participant":"%s","plan":"%s"}`, what, participant, d.planHash)
-	if _, err := t.appendLog(ctx, "withheld", body); err != nil {
-		return err
-	}
-	if _, err := t.ExecContext(ctx, `UPDATE draw_commits SET withheld = 1 WHERE draw_id = $1 AND participant = $2`, id, participant); err != nil {
-		return err
-	}
-	if err := setState(ctx, t, id, spotcheck.DrawFailed); err != nil {
-		return err
-	}
-	if err := recordEvent(ctx, t, "draw", fmt.Sprint(id), "withheld", participant+"："+note); err != nil {
-		return err
-	}
-	return t.commit()
+	return db.drawStep(ctx, id, func(t *tx, d *drawRow) error {
+		if err := spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermManageDraws, d.depts[:1]); err != nil {
+			return err
+		}
+		if err := d.inState(spotcheck.DrawCommitting, spotcheck.DrawRevealing); err != nil {
+			return err
+		}
+		commitment, secret, _, err := participantState(ctx, t, id, participant)
+		if err != nil {
+			return err
+		}
+		if secret != "" || participant == spotcheck.SystemParticipant {
+			return spotcheck.Errorf(spotcheck.ECONFLICT, "%s 已履行承诺或揭示，不能记为未揭示", participant)
+		}
+		what := "reveal"
+		if commitment == "" {
+			what = "commit"
+		}
+		body := fmt.Appendf(nil, `{"missing":"%s","participant":"%s","plan":"%s"}`, what, participant, d.planHash)
+		if _, err := t.appendLog(ctx, "withheld", body); err != nil {
+			return err
+		}
+		if _, err := t.ExecContext(ctx, `UPDATE draw_commits SET withheld = 1 WHERE draw_id = $1 AND participant = $2`, id, participant); err != nil {
+			return err
+		}
+		if err := setState(ctx, t, id, spotcheck.DrawFailed); err != nil {
+			return err
+		}
+		if err := recordEvent(ctx, t, "draw", fmt.Sprint(id), "withheld", participant+"："+note); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 // RunDraw reveals the platform's secret, mixes the declared sources into
 // the seed, performs the draw and logs randomness and result sealed (spec
 // §8: inspections are unannounced). Every official must have revealed.
 func (db *DB) RunDraw(ctx context.Context, id int64, run spotcheck.DrawRun) error {
-	t, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer t.rollback()
-	d, err := loadDraw(ctx, t, id)
-	if err != nil {
-		return err
-	}
-	if err := spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermManageDraws, d.depts[:1]); err != nil {
-		return err
-	}
-	if err := d.inState(spotcheck.DrawRevealing); err != nil {
-		return err
-	}
-	commits, reveals, err := revealsOf(ctx, t, id)
-	if err != nil {
-		return err
-	}
-	plan, err := draw.ParsePlan(d.plan)
-	if err != nil {
-		return err
-	}
-	var beacon *draw.BeaconValue
-	if plan.Randomness.Beacon != nil {
-		beacon = &draw.BeaconValue{Chain: plan.Randomness.Beacon.Chain, Round: plan.Randomness.Beacon.Round,
-			Randomness: strings.ToLower(strings.TrimSpace(run.BeaconRandomness))}
-	}
-	dice := ""
-	if plan.Randomness.Dice {
-		dice = strings.TrimSpace(run.Dice)
-	}
-	randomness, err := draw.MakeRandomness(d.plan, commits, reveals, beacon, dice)
-	if err != nil {
-		return spotcheck.Errorf(spotcheck.EINVALID, "%v", err)
-	}
-	in, err := drawInputs(ctx, t, id)
-	if err != nil {
-		return err
-	}
-	out, err := draw.Run(d.plan, randomness, in)
-	if err != nil {
-		return spotcheck.Errorf(spotcheck.EINVALID, "抽取失败：%v", err)
-	}
-	rIdx, rSHA, err := t.appendSealed(ctx, "randomness", randomness)
-	if err != nil {
-		return err
-	}
-	resIdx, resSHA, err := t.appendSealed(ctx, "result", out.Result)
-	if err != nil {
-		return err
-	}
-	if _, err := t.ExecContext(ctx, `UPDATE draws SET state = $1, randomness = $2, result = $3, selected = $4, assignment = $5,
-		seed = $6, unassigned = $7, randomness_index = $8, result_index = $9, randomness_sha = $10, result_sha = $11, drawn_at = $12
-		WHERE id = $13`, spotcheck.DrawDrawn, string(randomness), string(out.Result), string(out.Selected), string(out.Assignment),
-		out.Seed, countUnassigned(out.Teams), rIdx, resIdx, rSHA, resSHA, db.now(), id); err != nil {
-		return err
-	}
-	if err := insertPicks(ctx, t, id, out); err != nil {
-		return err
-	}
-	if err := recordEvent(ctx, t, "draw", fmt.Sprint(id), "draw", string(out.Result)); err != nil {
-		return err
-	}
-	return t.commit()
+	return db.drawStep(ctx, id, func(t *tx, d *drawRow) error {
+		if err := spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermManageDraws, d.depts[:1]); err != nil {
+			return err
+		}
+		if err := d.inState(spotcheck.DrawRevealing); err != nil {
+			return err
+		}
+		commits, reveals, err := revealsOf(ctx, t, id)
+		if err != nil {
+			return err
+		}
+		plan, err := draw.ParsePlan(d.plan)
+		if err != nil {
+			return err
+		}
+		var beacon *draw.BeaconValue
+		if plan.Randomness.Beacon != nil {
+			beacon = &draw.BeaconValue{Chain: plan.Randomness.Beacon.Chain, Round: plan.Randomness.Beacon.Round,
+				Randomness: strings.ToLower(strings.TrimSpace(run.BeaconRandomness))}
+		}
+		dice := ""
+		if plan.Randomness.Dice {
+			dice = strings.TrimSpace(run.Dice)
+		}
+		randomness, err := draw.MakeRandomness(d.plan, commits, reveals, beacon, dice)
+		if err != nil {
+			return spotcheck.Errorf(spotcheck.EINVALID, "%v", err)
+		}
+		in, err := drawInputs(ctx, t, id)
+		if err != nil {
+			return err
+		}
+		out, err := draw.Run(d.plan, randomness, in)
+		if err != nil {
+			return spotcheck.Errorf(spotcheck.EINVALID, "抽取失败：%v", err)
+		}
+		rIdx, rSHA, err := t.appendSealed(ctx, "randomness", randomness)
+		if err != nil {
+			return err
+		}
+		resIdx, resSHA, err := t.appendSealed(ctx, "result", out.Result)
+		if err != nil {
+			return err
+		}
+		if _, err := t.ExecContext(ctx, `UPDATE draws SET state = $1, randomness = $2, result = $3, selected = $4, assignment = $5,
+			seed = $6, unassigned = $7, randomness_index = $8, result_index = $9, randomness_sha = $10, result_sha = $11, drawn_at = $12
+			WHERE id = $13`, spotcheck.DrawDrawn, string(randomness), string(out.Result), string(out.Selected), string(out.Assignment),
+			out.Seed, countUnassigned(out.Teams), rIdx, resIdx, rSHA, resSHA, db.now(), id); err != nil {
+			return err
+		}
+		if err := insertPicks(ctx, t, id, out); err != nil {
+			return err
+		}
+		if err := recordEvent(ctx, t, "draw", fmt.Sprint(id), "draw", string(out.Result)); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 func countUnassigned(teams []draw.Team) int {
@@ -422,43 +414,36 @@ func (db *DB) LiftEmbargo(ctx context.Context, id int64, reason string) error {
 	if len([]rune(strings.TrimSpace(reason))) < 2 {
 		return spotcheck.Errorf(spotcheck.EINVALID, "解除保密必须说明原因")
 	}
-	t, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer t.rollback()
-	d, err := loadDraw(ctx, t, id)
-	if err != nil {
-		return err
-	}
-	if err := d.inState(spotcheck.DrawDrawn); err != nil {
-		return err
-	}
-	shas := []string{d.randomnessSHA, d.resSHA}
-	rows, err := t.QueryContext(ctx, `SELECT record_sha FROM draw_changes WHERE draw_id = $1 AND record_sha <> '' ORDER BY id`, id)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			rows.Close()
+	return db.drawStep(ctx, id, func(t *tx, d *drawRow) error {
+		if err := d.inState(spotcheck.DrawDrawn); err != nil {
 			return err
 		}
-		shas = append(shas, s)
-	}
-	rows.Close()
-	for _, s := range shas {
-		if _, err := t.unseal(ctx, s); err != nil {
+		shas := []string{d.randomnessSHA, d.resSHA}
+		rows, err := t.QueryContext(ctx, `SELECT record_sha FROM draw_changes WHERE draw_id = $1 AND record_sha <> '' ORDER BY id`, id)
+		if err != nil {
 			return err
 		}
-	}
-	if _, err := t.ExecContext(ctx, `UPDATE draws SET state = $1, published_at = $2 WHERE id = $3`,
-		spotcheck.DrawPublished, db.now(), id); err != nil {
-		return err
-	}
-	if err := recordEvent(ctx, t, "draw", fmt.Sprint(id), "unseal", reason); err != nil {
-		return err
-	}
-	return t.commit()
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				rows.Close()
+				return err
+			}
+			shas = append(shas, s)
+		}
+		rows.Close()
+		for _, s := range shas {
+			if _, err := t.unseal(ctx, s); err != nil {
+				return err
+			}
+		}
+		if _, err := t.ExecContext(ctx, `UPDATE draws SET state = $1, published_at = $2 WHERE id = $3`,
+			spotcheck.DrawPublished, db.now(), id); err != nil {
+			return err
+		}
+		if err := recordEvent(ctx, t, "draw", fmt.Sprint(id), "unseal", reason); err != nil {
+			return err
+		}
+		return nil
+	})
 }

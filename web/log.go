@@ -119,7 +119,7 @@ func (s *Server) showLogRecord(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sha := r.PathValue("sha256")
-	if !isDigest(sha) {
+	if !ledger.IsDigest(sha) {
 		s.logFail(w, r, spotcheck.Errorf(spotcheck.ENOTFOUND, "记录名应为 64 位小写十六进制 SHA-256 摘要"))
 		return
 	}
@@ -187,15 +187,3 @@ func writeLogJSON(w http.ResponseWriter, v any) {
 	w.Write(b)
 }
 
-// isDigest reports whether s is 64 lower-case hex digits.
-func isDigest(s string) bool {
-	if len(s) != 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
