@@ -5,11 +5,13 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
+
+	"spotcheck"
 )
 
 // dialect holds everything that differs between SQLite and PostgreSQL. All
@@ -18,37 +20,27 @@ type dialect interface {
 	name() string
 	// lockMigrations serialises concurrent migrators inside t.
 	lockMigrations(ctx context.Context, t *sql.Tx) error
-	// refreshStats brings the planner statistics (and on PostgreSQL the
-	// visibility map, which lets counts skip heap pages) up to date after
-	// a large import, outside any transaction.
+	// refreshStats brings the planner statistics up to date after a large
+	// import, outside any transaction; on PostgreSQL it also rebuilds the
+	// search index.
 	refreshStats(ctx context.Context, db *sql.DB) error
 	// bulkInsert inserts rows into table within t, as fast as the database
 	// allows: COPY on PostgreSQL, one prepared statement on SQLite.
 	bulkInsert(ctx context.Context, t *tx, table string, cols []string, rows [][]any) error
 
 	// The search index of entity names (store/search.go): the bigrams of
-	// each entity's name_key, by its seq.
+	// each entity's name_key, by its seq, and its owning department.
 
 	// indexNames indexes new entities: keys[i] is the name_key of seqs[i]
-	// and depts[i] its owning department, which the index holds as a term
-	// so that a search within a user's departments is answered by the
-	// index alone.
+	// and depts[i] its owning department.
 	indexNames(ctx context.Context, t *tx, seqs []int64, keys, depts []string) error
-	// reindexName replaces the indexed name_key and department of one entity.
+	// reindexName records a new name_key or department of one entity.
 	reindexName(ctx context.Context, t *tx, seq int64, key, dept string) error
-	// namePostings returns a query of the seqs of the entities whose
-	// name_key holds every one of words (each of two runes or more) and,
-	// when depts is not nil, that belong to one of depts, in no particular
-	// order: a count reads as few rows as it can.
-	namePostings(words, depts []string, arg func(any) string) string
-	// nameJoin returns a FROM clause that joins the entities, as e, to the
-	// matches of words, its condition, and the expression that orders the
-	// rows by seq. The join reads the index lazily in seq order where the
-	// database can, so that a LIMIT stops it early. few says that the
-	// matches are known to be few (at most MaxCount), so that a database
-	// without lazy reads collects them all rather than scanning in seq
-	// order for them. depts limits the matches as for namePostings.
-	nameJoin(words, depts []string, arg func(any) string, few bool) (from, where, order string)
+	// findNames is plan 2 of FindEntities.
+	findNames(ctx context.Context, db *DB, q nameQuery) (spotcheck.List[*spotcheck.Entity], error)
+	// rebuildSearch rebuilds the index from the entities where it is not
+	// kept current by every write.
+	rebuildSearch(ctx context.Context, db *sql.DB) error
 }
 
 type sqlite struct{}
@@ -99,13 +91,38 @@ func (d sqlite) reindexName(ctx context.Context, t *tx, seq int64, key, dept str
 	return d.indexNames(ctx, t, []int64{seq}, []string{key}, []string{dept})
 }
 
-func (sqlite) namePostings(words, depts []string, arg func(any) string) string {
-	return "SELECT rowid FROM entity_fts WHERE entity_fts MATCH " + arg(ftsQuery(words, depts))
+// findNames counts the matches from the index alone when the words are
+// the only condition, else joined to the entities; FTS5 reads its doclists
+// in rowid order, lazily, so that LIMIT stops it early.
+func (sqlite) findNames(ctx context.Context, db *DB, q nameQuery) (spotcheck.List[*spotcheck.Entity], error) {
+	out := spotcheck.List[*spotcheck.Entity]{Items: []*spotcheck.Entity{}}
+	out.Offset, out.Limit = pageOf(q.offset, q.limit)
+	c := conds{list: slices.Clone(q.c.list), args: slices.Clone(q.c.args)}
+	match := "f.entity_fts MATCH " + c.arg(ftsQuery(q.words, q.depts))
+	var err error
+	if len(q.c.list) == 0 {
+		out.Total, out.More, err = countCapped(ctx, db.read, "SELECT rowid FROM entity_fts f WHERE "+match, c.args)
+	} else {
+		out.Total, out.More, err = countCapped(ctx, db.read,
+			"SELECT 1 FROM entity_fts f CROSS JOIN entities e WHERE "+match+" AND e.seq = f.rowid AND "+c.where(), c.args)
+	}
+	if err != nil || out.Total == 0 {
+		return out, err
+	}
+	var query string
+	if q.sortBy == "" {
+		query = fmt.Sprintf("SELECT e.%s FROM entity_fts f CROSS JOIN entities e WHERE %s AND e.seq = f.rowid AND %s ORDER BY f.rowid LIMIT %d OFFSET %d",
+			strings.Join(append(append([]string{}, entities.cols...), metaCols...), ", e."), match, c.where(), out.Limit, out.Offset)
+	} else {
+		query = fmt.Sprintf("SELECT %s FROM entities WHERE seq IN (SELECT e.seq FROM entity_fts f CROSS JOIN entities e WHERE %s AND e.seq = f.rowid AND %s ORDER BY f.rowid LIMIT %d) ORDER BY %s LIMIT %d OFFSET %d",
+			entities.selectCols(), match, c.where(), spotcheck.MaxCount+1, q.sortBy, out.Limit, out.Offset)
+	}
+	out.Items, err = scanAll(ctx, db.read, entities, query, c.args)
+	return out, err
 }
 
-func (sqlite) nameJoin(words, depts []string, arg func(any) string, _ bool) (from, where, order string) {
-	return "entity_fts f CROSS JOIN entities e", "f.entity_fts MATCH " + arg(ftsQuery(words, depts)) + " AND e.seq = f.rowid", "f.rowid"
-}
+// rebuildSearch: the FTS5 index is kept by every write.
+func (sqlite) rebuildSearch(context.Context, *sql.DB) error { return nil }
 
 // ftsDept is the term of a department in the FTS text: "zz" and the hex
 // of its code, which no bigram term (pure hex) can equal.
@@ -152,13 +169,6 @@ func (sqlite) refreshStats(ctx context.Context, db *sql.DB) error {
 
 type postgres struct{}
 
-// refreshStats: VACUUM ANALYZE of the tables a large import fills; after a
-// million-row import it took the city search median from 489 to 196 ms.
-func (postgres) refreshStats(ctx context.Context, db *sql.DB) error {
-	_, err := db.ExecContext(ctx, "VACUUM ANALYZE entities, entity_search")
-	return err
-}
-
 func (postgres) name() string { return "postgres" }
 
 // migrationLockID is an arbitrary constant shared by all app servers.
@@ -180,66 +190,6 @@ func (postgres) bulkInsert(ctx context.Context, t *tx, table string, cols []stri
 		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
 		return err
 	})
-}
-
-// PostgreSQL's search index is entity_search (seq, tokens text[],
-// name_key) with a GIN index on tokens, the distinct bigrams of name_key.
-// The bigrams of a word only narrow the rows down; name_key LIKE on the
-// same row confirms the word, so that a count reads one table.
-
-func (postgres) indexNames(ctx context.Context, t *tx, seqs []int64, keys, depts []string) error {
-	rows := make([][]any, len(seqs))
-	for i, seq := range seqs {
-		rows[i] = []any{seq, pgTokens(keys[i], depts[i]), keys[i]}
-	}
-	return postgres{}.bulkInsert(ctx, t, "entity_search", []string{"seq", "tokens", "name_key"}, rows)
-}
-
-func (postgres) reindexName(ctx context.Context, t *tx, seq int64, key, dept string) error {
-	_, err := t.ExecContext(ctx, `INSERT INTO entity_search (seq, tokens, name_key) VALUES ($1, $2, $3)
-		ON CONFLICT (seq) DO UPDATE SET tokens = excluded.tokens, name_key = excluded.name_key`, seq, pgTokens(key, dept), key)
-	return err
-}
-
-// pgTokens are the indexed tokens of an entity: the bigrams of its
-// name_key and "@" and its department, longer than any bigram.
-func pgTokens(key, dept string) []string { return append(bigrams(key), "@"+dept) }
-
-func (postgres) namePostings(words, depts []string, arg func(any) string) string {
-	return "SELECT seq FROM entity_search WHERE " + pgWords(words, depts, arg)
-}
-
-// nameJoin leaves the choice between the GIN (collect the matches, sort
-// them) and the seq order (scan, filter) to the planner, except for few
-// matches: the planner cannot tell a rare bigram from a frequent one
-// outside its most common elements, and a scan in seq order for a rare
-// one reads the whole table. So few matches are ordered by seq + 0, which
-// no index provides: they are collected through the GIN and sorted.
-func (postgres) nameJoin(words, depts []string, arg func(any) string, few bool) (from, where, order string) {
-	m := "SELECT seq FROM entity_search WHERE " + pgWords(words, depts, arg)
-	if few {
-		return "entities e", "e.seq IN (" + m + ")", "e.seq + 0"
-	}
-	return "entities e", "e.seq IN (" + m + ")", "e.seq"
-}
-
-// pgWords is the condition on entity_search that its name holds words
-// and, when depts is not nil, that it belongs to one of the departments.
-func pgWords(words, depts []string, arg func(any) string) string {
-	cond := "tokens @> " + arg(wordBigrams(words))
-	if depts != nil {
-		ts := make([]string, len(depts))
-		for i, d := range depts {
-			ts[i] = "@" + d
-		}
-		cond += " AND tokens && " + arg(ts)
-	}
-	for _, w := range words {
-		if utf8.RuneCountInString(w) > 2 {
-			cond += " AND name_key LIKE " + arg("%"+escapeLike(w)+"%") + ` ESCAPE '\'`
-		}
-	}
-	return cond
 }
 
 // insertSQL is INSERT INTO table (cols) VALUES ($1…$n).

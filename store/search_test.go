@@ -1,12 +1,14 @@
 package store_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"spotcheck"
 	"spotcheck/demo"
@@ -33,10 +35,16 @@ func fold(s string) string {
 // findAll pages through FindEntities and returns the ids in list order.
 func findAll(t *testing.T, db *store.DB, f spotcheck.EntityFilter) ([]string, spotcheck.List[*spotcheck.Entity]) {
 	t.Helper()
+	return findAllIn(t, ctx, db, f, 1<<20)
+}
+
+// findAllIn is findAll by the user of ctx, up to pages pages of 200.
+func findAllIn(t *testing.T, ctx context.Context, db *store.DB, f spotcheck.EntityFilter, pages int) ([]string, spotcheck.List[*spotcheck.Entity]) {
+	t.Helper()
 	var out []string
 	var first spotcheck.List[*spotcheck.Entity]
 	f.Limit = 200
-	for f.Offset = 0; ; f.Offset += 200 {
+	for f.Offset = 0; f.Offset < pages*200; f.Offset += 200 {
 		list, err := db.FindEntities(ctx, f)
 		if err != nil {
 			t.Fatalf("%+v: %v", f, err)
@@ -48,14 +56,17 @@ func findAll(t *testing.T, db *store.DB, f spotcheck.EntityFilter) ([]string, sp
 			out = append(out, e.ID)
 		}
 		if len(list.Items) < 200 {
-			return out, first
+			break
 		}
 	}
+	return out, first
 }
 
 // The search finds exactly what a substring filter over all entities
 // finds, in order of entry, for pieces of real names of 1–4 runes, for
-// two words, with filters, and for code prefixes.
+// two words, with filters, and for code prefixes: as imported, after a
+// rebuild of the index, and after entities are renamed, deactivated,
+// moved to another department and added since the rebuild.
 func TestSearchMatchesBruteForce(t *testing.T) {
 	d := demo.Generate(1, 3000, "2026-01-01")
 	forEachDB(t, func(t *testing.T, db *store.DB) {
@@ -67,92 +78,253 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 		es[0].Name = "ＫＴＶ量贩（示例）"
 		es[1].Name = "Ktv 夜场 KTV（示例）"
 		es[2].Name = "百分之百_%俱乐部（示例）"
+		// Outside the Basic Multilingual Plane, and longer than a posting
+		// window.
+		es[3].Name = "𠀋𠀌文化传媒有限公司（示例）"
+		es[4].Name = "福州市鼓楼区福州市鼓楼区的文化传媒有限公司（示例）"
 		if _, err := db.ImportEntities(ctx, spotcheck.SliceSource("e", es)); err != nil {
 			t.Fatal(err)
 		}
+		for i := range es {
+			if es[i].ID == "" {
+				es[i].ID, _ = spotcheck.GuideEntityID(es[i].GuideCardNo)
+			}
+		}
 		r := rand.New(rand.NewPCG(3, 3))
 		queries := []string{"ktv", "ＫＴＶ", "Ktv 夜", "_%", "%", "示例", "（示例）", "(示例)", "福州 旅行社", "有限公司",
-			"不存在的名字", "量", "鼓", "x"}
-		for len(queries) < 60 {
+			"不存在的名字", "量", "鼓", "x", "𠀋𠀌", "𠀌文化", "鼓楼区福州市鼓楼区的", "福州市鼓楼区的文化传媒", "区福州市鼓楼区的文化传媒有限公司",
+			"文化传媒有限公司", "化传媒有限公"}
+		for len(queries) < 80 {
 			name := []rune(es[r.IntN(len(es))].Name)
-			n := 1 + r.IntN(4)
+			n := 1 + r.IntN(7)
+			if n > len(name) {
+				continue
+			}
 			at := r.IntN(len(name) - n + 1)
 			queries = append(queries, string(name[at:at+n]))
 		}
-		for _, q := range queries {
+		searchChecks(t, db, es, queries)
+
+		// On SQLite the index is always current and a rebuild does nothing.
+		rebuilt := func() {
+			if err := db.RebuildSearchIndex(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if db.Dialect() == "postgres" {
+				searchChecks(t, db, es, queries)
+			}
+		}
+		rebuilt()
+
+		// Changes after the rebuild: the index holds the old state of these.
+		var renamed, deactivated, moved int
+		for i, e := range es[10:] {
+			switch {
+			case renamed == 0 && strings.Contains(e.Name, "有限公司") && len(e.ID) == 18:
+				renamed = 10 + i
+			case deactivated == 0 && strings.Contains(e.Name, "有限公司"):
+				deactivated = 10 + i
+			case moved == 0 && e.Division != "350102" && strings.Contains(e.Name, "文化") && len(e.ID) == 18:
+				moved = 10 + i
+			}
+		}
+		edit := func(i int, change func(e *spotcheck.Entity)) {
+			t.Helper()
+			got, err := db.FindEntityByID(ctx, es[i].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			change(got)
+			if err := db.SaveEntity(ctx, got); err != nil {
+				t.Fatalf("save %s: %v", got.Name, err)
+			}
+			es[i] = *got
+		}
+		old := []rune(strings.TrimSuffix(es[renamed].Name, "（示例）"))
+		queries = append(queries, string(old), string(old[:2]), string(old[len(old)-3:]), string(old[1:5]))
+		edit(renamed, func(e *spotcheck.Entity) { e.Name = "鼓楼新名字文化传播工作室（示例）" })
+		edit(deactivated, func(e *spotcheck.Entity) { e.Active = false })
+		edit(moved, func(e *spotcheck.Entity) { e.Division = "350102" })
+		added := entity(t, "350102", "MA0000010", "新来的文化传媒有限公司（示例）")
+		if err := db.SaveEntity(ctx, &added); err != nil {
+			t.Fatal(err)
+		}
+		es = append(es, added)
+		queries = append(queries, "新名字", "鼓楼新名", "新来的", "新来的文化传媒有限公司", "传播工作室")
+		searchChecks(t, db, es, queries)
+		rebuilt()
+	})
+}
+
+// searchChecks compares FindEntities with a substring filter over es, the
+// entities in order of entry as they are now, for every query: by anyone,
+// by a district admin (department GLWL, division 350102) with and without
+// a type filter, for active entities only, and sorted by name.
+func searchChecks(t *testing.T, db *store.DB, es []spotcheck.Entity, queries []string) {
+	t.Helper()
+	admin := signedIn(t, db, "GLWL", spotcheck.RoleDeptAdmin)
+	yes := true
+	for _, q := range queries {
+		// Words of one rune only are scanned for in code order, the others
+		// come in order of entry.
+		byID := true
+		for _, w := range strings.Fields(fold(q)) {
+			byID = byID && utf8.RuneCountInString(w) == 1
+		}
+		matches := func(e spotcheck.Entity) bool {
+			for _, w := range strings.Fields(fold(q)) {
+				if !strings.Contains(fold(e.Name), w) {
+					return false
+				}
+			}
+			return true
+		}
+		for _, c := range []struct {
+			name string
+			ctx  context.Context
+			f    spotcheck.EntityFilter
+			keep func(e spotcheck.Entity) bool
+		}{
+			{"", ctx, spotcheck.EntityFilter{}, matches},
+			{"scoped", admin, spotcheck.EntityFilter{}, func(e spotcheck.Entity) bool { return e.Division == "350102" && matches(e) }},
+			{"scoped T06", admin, spotcheck.EntityFilter{Type: "T06"},
+				func(e spotcheck.Entity) bool { return e.Division == "350102" && e.Type == "T06" && matches(e) }},
+			{"active", ctx, spotcheck.EntityFilter{Active: &yes}, func(e spotcheck.Entity) bool { return e.Active && matches(e) }},
+		} {
 			var want []string
 			for _, e := range es {
-				id := e.ID
-				if id == "" {
-					id, _ = spotcheck.GuideEntityID(e.GuideCardNo)
-				}
-				ok := true
-				for _, w := range strings.Fields(fold(q)) {
-					ok = ok && strings.Contains(fold(e.Name), w)
-				}
-				if ok {
-					want = append(want, id)
+				if c.keep(e) {
+					want = append(want, e.ID)
 				}
 			}
-			got, first := findAll(t, db, spotcheck.EntityFilter{Query: q})
-			slices.Sort(want)
-			sorted := slices.Sorted(slices.Values(got))
-			if !slices.Equal(sorted, want) || first.Total != len(want) || first.More {
-				t.Errorf("%q: got %d (total %d), want %d", q, len(got), first.Total, len(want))
-			}
-			// Order of entry is the order of the import file.
-			if !slices.IsSortedFunc(got, func(a, b string) int { return indexOf(es, a) - indexOf(es, b) }) && len([]rune(q)) > 1 {
-				t.Errorf("%q: not in order of entry", q)
-			}
-		}
-
-		// With filters and a user's scope.
-		// Without another filter the count reads the index alone, with
-		// the department as an index term; with one it joins the rows.
-		admin := signedIn(t, db, "GLWL", spotcheck.RoleDeptAdmin)
-		for _, typ := range []string{"T06", ""} {
-			for _, q := range []string{"网吧", "鼓楼", "文化传媒", "示例"} {
-				var want []string
-				for _, e := range es {
-					if e.Division == "350102" && (typ == "" || e.Type == typ) && strings.Contains(e.Name, q) {
-						want = append(want, e.ID)
-					}
-				}
-				list, err := db.FindEntities(admin, spotcheck.EntityFilter{Query: q, Type: typ, Limit: 200})
-				var got []string
-				for _, e := range list.Items {
-					got = append(got, e.ID)
-				}
+			f := c.f
+			f.Query = q
+			// Three pages in order, and the total, which is exact.
+			got, first := findAllIn(t, c.ctx, db, f, 3)
+			if byID {
+				got, _ = findAllIn(t, c.ctx, db, f, 1<<20)
+				slices.Sort(want)
 				slices.Sort(got)
-				total := len(want)
-				if len(want) > 200 {
-					want, got = want[:0], got[:0] // only the total is compared
-				}
-				if slices.Sort(want); err != nil || !slices.Equal(got, want) || list.Total != min(total, spotcheck.MaxCount) {
-					t.Errorf("scoped %q type %q: got %d (total %d), want %d, %v", q, typ, len(got), list.Total, len(want), err)
-				}
+			}
+			if !slices.Equal(got, want[:min(len(want), len(got))]) || len(got) < min(len(want), 600) ||
+				first.Total != min(len(want), spotcheck.MaxCount) || first.More {
+				t.Errorf("%s %q: got %d (total %d), want %d", c.name, q, len(got), first.Total, len(want))
 			}
 		}
+		// Sorted: the same entities by name.
+		if !byID {
+			sorted, first := findAllIn(t, ctx, db, spotcheck.EntityFilter{Query: q, Sort: "name"}, 1)
+			if !slices.IsSortedFunc(first.Items, func(a, b *spotcheck.Entity) int { return strings.Compare(a.Name, b.Name) }) {
+				t.Errorf("%q sorted by name: %s", q, entityNames(first.Items))
+			}
+			n := 0
+			for _, e := range es {
+				if matches(e) {
+					n++
+				}
+			}
+			if len(sorted) != min(n, 200) || first.Total != n {
+				t.Errorf("%q sorted by name: %d (total %d), want %d", q, len(sorted), first.Total, n)
+			}
+		}
+	}
 
-		// Code prefixes: a range of the primary key.
-		for _, e := range es[:50] {
-			if e.ID == "" {
-				continue
-			}
-			prefix := strings.ToLower(e.ID[:8])
-			var want []string
-			for _, x := range es {
-				if strings.HasPrefix(x.ID, e.ID[:8]) {
-					want = append(want, x.ID)
-				}
-			}
-			// In code order: the range scan reads the primary key.
-			slices.Sort(want)
-			got, first := findAll(t, db, spotcheck.EntityFilter{Query: prefix})
-			if !slices.Equal(got, want) || first.Total != len(want) {
-				t.Fatalf("prefix %s: got %d, want %d", prefix, len(got), len(want))
+	// Code prefixes: a range of the primary key.
+	for _, e := range es[:50] {
+		if len(e.ID) != 18 || e.GuideCardNo != "" {
+			continue
+		}
+		prefix := strings.ToLower(e.ID[:8])
+		var want []string
+		for _, x := range es {
+			if strings.HasPrefix(x.ID, e.ID[:8]) {
+				want = append(want, x.ID)
 			}
 		}
+		// In code order: the range scan reads the primary key.
+		slices.Sort(want)
+		got, first := findAll(t, db, spotcheck.EntityFilter{Query: prefix})
+		if !slices.Equal(got, want) || first.Total != len(want) {
+			t.Fatalf("prefix %s: got %d, want %d", prefix, len(got), len(want))
+		}
+	}
+}
+
+// Totals are exact up to MaxCount and MaxCount with More above, for words
+// of 2 to 7 runes, two words, a filter and a department's scope, as
+// imported (an import of this size rebuilds the index) and after the
+// entities at the boundary are renamed, deactivated and added.
+func TestSearchCountsAtTheCap(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		seedDepartments(t, db)
+		const n = spotcheck.MaxCount + 50
+		es := make([]spotcheck.Entity, n)
+		for i := range es {
+			seg := func(yes bool, a, b string) string {
+				if yes {
+					return a
+				}
+				return b
+			}
+			name := seg(i <= spotcheck.MaxCount, "甲乙", "乙甲") + "一" + seg(i < spotcheck.MaxCount, "丙丁", "丁丙") + "二" +
+				seg(i < spotcheck.MaxCount-1, "戊己庚", "庚己戊") + "三" + seg(i%2 == 0, "辛壬癸子", "子癸壬辛") + "有限公司（示例）"
+			division := "350100"
+			if i%2 == 0 {
+				division = "350102"
+			}
+			org := fmt.Sprintf("MC%06d", i)
+			es[i] = entity(t, division, org+string(spotcheck.OrgCodeCheckChar(org)), name)
+			es[i].ID = code(t, division, org+string(spotcheck.OrgCodeCheckChar(org)))
+		}
+		if _, err := db.ImportEntities(ctx, spotcheck.SliceSource("e", es)); err != nil {
+			t.Fatal(err)
+		}
+		admin := signedIn(t, db, "GLWL", spotcheck.RoleDeptAdmin)
+		yes := true
+		check := func(step string, want map[string]int) {
+			t.Helper()
+			for q, w := range want {
+				c, f := ctx, spotcheck.EntityFilter{Query: q, Limit: 20}
+				if strings.HasPrefix(q, "GLWL ") {
+					c, f.Query = admin, strings.TrimPrefix(q, "GLWL ")
+				}
+				if strings.HasPrefix(q, "active ") {
+					f.Active, f.Query = &yes, strings.TrimPrefix(q, "active ")
+				}
+				list, err := db.FindEntities(c, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if list.Total != min(w, spotcheck.MaxCount) || list.More != (w > spotcheck.MaxCount) || len(list.Items) != min(w, 20) {
+					t.Errorf("%s: %q: total %d more %v (%d items), want %d", step, q, list.Total, list.More, len(list.Items), w)
+				}
+			}
+		}
+		check("imported", map[string]int{
+			"甲乙": n - 49, "丙丁": n - 50, "戊己庚": n - 51, "辛壬癸子": n/2 + n%2, "甲乙 辛壬癸子": (n-49)/2 + (n-49)%2,
+			"甲乙一丙丁二": n - 50, "甲乙一丙丁二戊": n - 51, "乙一丙丁二戊己庚三": n - 51,
+			"GLWL 甲乙": (n-49)/2 + (n-49)%2, "GLWL 子癸壬辛": 0, "GLWL 辛壬癸子": n / 2, "active 甲乙": n - 49, "乙甲": 49, "甲乙一丙丁二戊己庚三辛壬癸子有": (n-51)/2 + (n-51)%2})
+
+		// Renamed, deactivated and added after the index was built.
+		first, _ := db.FindEntityByID(ctx, es[0].ID)
+		first.Name = "改名之后（示例）"
+		second, _ := db.FindEntityByID(ctx, es[1].ID)
+		second.Active = false
+		added := entity(t, "350102", "MD0000001", "甲乙一丙丁二戊己庚（示例）")
+		org := "MD000001"
+		added.ID = code(t, "350102", org+string(spotcheck.OrgCodeCheckChar(org)))
+		for _, e := range []*spotcheck.Entity{first, second, &added} {
+			if err := db.SaveEntity(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := map[string]int{"甲乙": n - 49, "丙丁": n - 50, "戊己庚": n - 51, "active 甲乙": n - 50, "GLWL 甲乙": (n-49)/2 + (n-49)%2,
+			"改名之后": 1, "甲乙一丙丁二戊己庚": n - 51}
+		check("changed", want)
+		if err := db.RebuildSearchIndex(ctx); err != nil {
+			t.Fatal(err)
+		}
+		check("rebuilt", want)
 	})
 }
 

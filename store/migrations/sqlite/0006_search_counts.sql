@@ -1,0 +1,3 @@
+-- Nothing on SQLite: its FTS5 search index (0003) counts matches from its
+-- doclists and is kept by every write. On PostgreSQL this migration
+-- replaces the GIN-indexed bigram arrays by posting lists.
