@@ -127,7 +127,8 @@ func TestBrowserDraw(t *testing.T) {
 				chromedp.Click(chromedp.CSS("[data-ticket-form] button")))
 			waitText(t, visitor, "[data-ticket-result]", want)
 		}
-		check(strings.ToLower(chosen), draw.Ticket(got.Seed, chosen))
+		// Typed in lower case with a full-width input method, it is still found.
+		check(fullWidth(strings.ToLower(chosen)), draw.Ticket(got.Seed, chosen))
 		if res := visitor.text(t, "[data-ticket-result]"); !strings.Contains(res, "已被抽中") {
 			t.Errorf("a selected entity is told %q", res)
 		}
@@ -141,6 +142,16 @@ func TestBrowserDraw(t *testing.T) {
 			t.Errorf("without WebCrypto the page does not say it used its own SHA-256: %q", res)
 		}
 	})
+}
+
+// fullWidth writes ASCII as a Chinese input method's full-width forms.
+func fullWidth(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '!' && r <= '~' {
+			return r + 0xFEE0
+		}
+		return r
+	}, s)
 }
 
 // signIn signs b in as a demo user.

@@ -190,6 +190,16 @@
     });
   }
 
+  // normalizeCode folds an entity id as the directory stores it
+  // (spotcheck.NormalizeCode): full-width ASCII to half-width, trimmed,
+  // upper case — so "９１３５…" or "guide-…" typed by hand is found.
+  function normalizeCode(s) {
+    s = s.replace(/[\uFF01-\uFF5E]/g, function (c) {
+      return String.fromCharCode(c.charCodeAt(0) - 0xFEE0);
+    }).replace(/\u3000/g, " ");
+    return s.trim().toUpperCase();
+  }
+
   // The public ticket check.
   function initTicketCheck(box) {
     var seed = box.dataset.seed;
@@ -199,8 +209,7 @@
     var rows = document.querySelectorAll("[data-selected] tr[data-entity]");
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
-      var id = input.value.trim();
-      if (/^[0-9A-Za-z]{18}$/.test(id)) { id = id.toUpperCase(); }
+      var id = normalizeCode(input.value);
       if (!id) { result.textContent = "请输入统一社会信用代码"; return; }
       var how = hasSubtle() ? "浏览器 WebCrypto" : "本页内置的 SHA-256";
       ticket(seed, id).then(function (t) {
