@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,7 +25,8 @@ import (
 func TestBrowserDraw(t *testing.T) {
 	a := sharedApp(t)
 	ctx := spotcheck.NewContextWithActor(context.Background(), spotcheck.Actor{ID: "planner", Name: "planner"})
-	tk := spotcheck.Task{Code: "2026-E2E-DRAW", Name: "浏览器抽取检验任务", Authority: cityBureau, Items: []string{a.fx.item.Code},
+	tk := spotcheck.Task{Code: fmt.Sprintf("2026-E2E-DRAW-%d", time.Now().UnixNano()%1e9), // a new task each run
+		Name: "浏览器抽取检验任务", Authority: cityBureau, Items: []string{a.fx.item.Code},
 		StrataBy: spotcheck.StrataByKey, Strata: []spotcheck.StratumRule{{ID: "general", Rate: "5/100", Min: 1, Reserve: 1},
 			{ID: "key", Rate: "10/100", Min: 1, Reserve: 1}},
 		Team: []spotcheck.TeamSlot{{Unit: cityBureau, Size: 2}}, Start: demoToday, End: "2026-12-20"}
