@@ -186,4 +186,3 @@ func writeLogJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(b)
 }
-
