@@ -5,11 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"spotcheck"
 	"spotcheck/draw"
+	"spotcheck/ledger"
 )
 
 // drawRow is a draw as the workflow steps load it.
@@ -95,18 +95,13 @@ func (d *drawRow) inState(states ...string) error {
 	return spotcheck.Errorf(spotcheck.ECONFLICT, "抽取 %d 当前状态为“%s”，不能进行此操作", d.id, spotcheck.DrawStateNames[d.state])
 }
 
-// commitBody is the log record of a commitment: the participant, the
-// commitment and the plan it binds to, in canonical JSON (ids and hex only,
-// so no escaping is needed).
-func commitBody(planHash, participant, commitment string) []byte {
-	return fmt.Appendf(nil, `{"commitment":"%s","participant":"%s","plan":"%s"}`, commitment, participant, planHash)
-}
-
-var hex64 = regexp.MustCompile(`^[0-9a-f]{64}$`)
-
 // commit records and logs one commitment.
 func commit(ctx context.Context, t *tx, id int64, planHash, participant, commitment string) error {
-	idx, err := t.appendLog(ctx, "commit", commitBody(planHash, participant, commitment))
+	body, err := ledger.CommitBody(planHash, ledger.Commitment{Participant: participant, Commitment: commitment})
+	if err != nil {
+		return err
+	}
+	idx, err := t.appendLog(ctx, "commit", body)
 	if err != nil {
 		return err
 	}
@@ -148,7 +143,7 @@ func (db *DB) CommitDraw(ctx context.Context, id int64, participant, commitment 
 		return err
 	}
 	commitment = strings.ToLower(strings.TrimSpace(commitment))
-	if !hex64.MatchString(commitment) {
+	if !draw.IsHash(commitment) {
 		return spotcheck.Errorf(spotcheck.EINVALID, "承诺值应为64位十六进制（SHA-256）")
 	}
 	return db.drawStep(ctx, id, func(t *tx, d *drawRow) error {
@@ -174,7 +169,7 @@ func (db *DB) CommitDraw(ctx context.Context, id int64, participant, commitment 
 				return err
 			}
 		}
-		if err := recordEvent(ctx, t, "draw", fmt.Sprint(id), "commit", string(commitBody(d.planHash, participant, commitment))); err != nil {
+		if err := recordEvent(ctx, t, "draw", fmt.Sprint(id), "commit", participant+" "+commitment); err != nil {
 			return err
 		}
 		return nil

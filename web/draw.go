@@ -234,9 +234,7 @@ func (s *Server) renderDraw(w http.ResponseWriter, r *http.Request, status int, 
 		s.fail(w, r, err)
 		return
 	}
-	siblings, err := allPages(func(off int) (spotcheck.List[spotcheck.Draw], error) {
-		return s.draws.FindDraws(ctx, spotcheck.DrawFilter{Task: d.Task, Offset: off, Limit: 200})
-	})
+	siblings, err := s.drawsOfTask(ctx, d.Task)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -343,9 +341,7 @@ func (s *Server) renderDrawForm(w http.ResponseWriter, r *http.Request, status i
 		s.fail(w, r, err)
 		return
 	}
-	draws, err := allPages(func(off int) (spotcheck.List[spotcheck.Draw], error) {
-		return s.draws.FindDraws(ctx, spotcheck.DrawFilter{Task: tk.Code, Offset: off, Limit: 200})
-	})
+	draws, err := s.drawsOfTask(ctx, tk.Code)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -47,9 +48,7 @@ func (s *Server) showTask(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	draws, err := allPages(func(off int) (spotcheck.List[spotcheck.Draw], error) {
-		return s.draws.FindDraws(ctx, spotcheck.DrawFilter{Task: tk.Code, Offset: off, Limit: 200})
-	})
+	draws, err := s.drawsOfTask(ctx, tk.Code)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -276,4 +275,12 @@ func (s *Server) saveTask(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect(w, r, withFlash("/staff/tasks/"+url.PathEscape(tk.Code), "created"))
+}
+
+// drawsOfTask lists every draw of a task, newest first, superseded ones
+// included.
+func (s *Server) drawsOfTask(ctx context.Context, task string) ([]spotcheck.Draw, error) {
+	return allPages(func(off int) (spotcheck.List[spotcheck.Draw], error) {
+		return s.draws.FindDraws(ctx, spotcheck.DrawFilter{Task: task, Offset: off, Limit: 200})
+	})
 }
