@@ -6,7 +6,10 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"spotcheck"
 )
@@ -192,13 +195,42 @@ func (s *Server) logoutEverywhere(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/login")
 }
 
-// safeNext keeps a post-login redirect on this site: a local path, never
-// another host ("//evil", "/\evil").
+// safeNext keeps a post-login redirect on this site. It accepts only a
+// path of this site, judged after parsing the way a browser would read the
+// Location header: no scheme, no host, no user info, no control or
+// whitespace characters (browsers drop tabs and newlines, turning
+// "/\t/evil" into "//evil"), no backslash (browsers read "/\evil" as
+// "//evil"), and the path is cleaned before it is used, so that "/./" or
+// "/a/../" cannot rebuild a leading "//". Anything else goes to the
+// workspace's home.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/staff/"
+	const home = "/staff/"
+	if !strings.HasPrefix(next, "/") || strings.ContainsFunc(next, unsafeInNext) {
+		return home
 	}
-	return next
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return home
+	}
+	clean := path.Clean(u.Path)
+	if strings.HasSuffix(u.Path, "/") && clean != "/" {
+		clean += "/"
+	}
+	if !strings.HasPrefix(clean, "/") || strings.HasPrefix(clean, "//") {
+		return home
+	}
+	out := (&url.URL{Path: clean, RawQuery: u.RawQuery}).RequestURI()
+	if strings.HasPrefix(out, "//") || strings.ContainsFunc(out, unsafeInNext) {
+		return home
+	}
+	return out
+}
+
+// unsafeInNext reports the characters a redirect target may not hold:
+// control characters, white space of any script, and the backslash.
+func unsafeInNext(r rune) bool {
+	return r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) || r == utf8.RuneError ||
+		unicode.Is(unicode.Cf, r)
 }
 
 // clientIP is the peer address; a proxy's X-Forwarded-For is not trusted,
