@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 
-	"spotcheck"
 	"spotcheck/draw"
 	"spotcheck/ledger"
 )
@@ -52,8 +51,9 @@ func publishDraw(ctx context.Context, t *tx, d *drawRow) error {
 // when there is a draw to bring over; the program calls it whenever it
 // opens the database with its key, and `spotcheck migrate`.
 func (db *DB) PublishOldDraws(ctx context.Context) (int, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM draws WHERE state = $1 AND publication_index IS NULL ORDER BY id`,
-		spotcheck.DrawPublished)
+	// published_at rather than the state: a published draw may have been
+	// superseded by a re-draw since.
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM draws WHERE published_at <> '' AND publication_index IS NULL ORDER BY id`)
 	if err != nil {
 		return 0, err
 	}
@@ -77,7 +77,7 @@ func (db *DB) PublishOldDraws(ctx context.Context) (int, error) {
 			if err := t.QueryRowContext(ctx, `SELECT publication_index FROM draws WHERE id = $1`, id).Scan(&idx); err != nil {
 				return err
 			}
-			if idx.Valid || d.state != spotcheck.DrawPublished { // done meanwhile by another instance
+			if idx.Valid { // done meanwhile by another instance
 				return nil
 			}
 			if err := publishDraw(ctx, t, d); err != nil {

@@ -23,8 +23,7 @@ import (
 //	log_hashes       idx → hash, in tlog's stored-hash layout (tlog.StoredHashIndex)
 //	log_checkpoints  size → the signed checkpoint note of that size, created_at
 //	log_records      sha256 → record type, bytes, the index of its sealed entry and,
-//	                 once published, of its unseal entry and published_at (a
-//	                 result record is never published: ledger.Servable)
+//	                 once published (ledger.Servable), of its unseal entry and published_at
 //
 // The log has a single writer. A write transaction that appends first locks
 // the head row (SELECT … FOR UPDATE on PostgreSQL; on SQLite the writer's
@@ -447,10 +446,9 @@ func (db *DB) LogHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, erro
 }
 
 // LogRecord returns a record published after its embargo by its digest;
-// while it is sealed, when it may never be served (ledger.Servable: a
-// result record, even one a database made before amendment 1 of the
-// specification unsealed — that unseal entry stays in the log as history),
-// or when no record has that digest, ENOTFOUND.
+// ENOTFOUND while it is sealed, when none has that digest, or when it may
+// never be served (ledger.Servable: a result record, even one unsealed
+// before amendment 1 — that unseal entry stays in the log as history).
 func (db *DB) LogRecord(ctx context.Context, sha string) ([]byte, error) {
 	var record string
 	var body []byte
