@@ -32,8 +32,9 @@ var DrawStateNames = map[string]string{
 // SystemParticipant is the platform's own participant id in commit–reveal.
 const SystemParticipant = "system"
 
-// Draw is a draw of a task as pages and the API show it. Seed, strata
-// cutoffs and picks are filled only for those allowed to see them.
+// Draw is a draw of a task as pages and the API show it. Seed and picks
+// are filled only for those allowed to see them; strata cutoffs only for
+// staff who may audit the draw, never for the public (spec §8, amendment 1).
 type Draw struct {
 	ID        int64
 	Task      string
@@ -90,7 +91,7 @@ type DrawStratum struct {
 	Eligible int
 	N        int
 	Reserve  int
-	Cutoff   string
+	Cutoff   string // ticket18 of rank N: auditors only
 }
 
 // DrawPick is a selected or reserve entity with its team.
@@ -212,11 +213,20 @@ type DrawFiles struct {
 	Plan, Randomness, Result             []byte
 	Frame, Exclusions, Roster, Conflicts []byte
 	Selected, Assignment                 []byte
-	// Published is the public list after the embargo (spec §9: the
-	// selected entities without strata): entity_id TAB ticket18 lines
-	// in ticket order.
+	// Published is published.tsv once the draw is published (spec §8,
+	// amendment 1: the selected entities without strata, entity_id TAB
+	// ticket18 lines in ticket order), named by the publication entry.
 	Published  []byte
-	LogIndexes []int64 // plan, commits, randomness/sealed, result/sealed, events
+	LogIndexes []int64 // plan, commits, randomness/sealed, result/sealed, publication, unseal or events
+}
+
+// Public returns the files of f that the public bundle may hold (spec §9,
+// amendment 1): plan.json, randomness.json and published.tsv, with the
+// same log entries. Whatever a service hands over, a public download
+// passes through it, so that result.json (its per-stratum cutoffs),
+// selected.tsv (strata) and the input files never reach the public.
+func (f *DrawFiles) Public() *DrawFiles {
+	return &DrawFiles{Dir: f.Dir, Plan: f.Plan, Randomness: f.Randomness, Published: f.Published, LogIndexes: f.LogIndexes}
 }
 
 // NamedFile is a file of a bundle.
@@ -265,7 +275,8 @@ type DrawService interface {
 	FindDrawByID(ctx context.Context, id int64) (*Draw, error)
 	FindDraws(ctx context.Context, f DrawFilter) (List[Draw], error)
 	// FindDrawPicks lists the selected and reserve entities; only for
-	// staff who may see the draw, or anyone after the embargo.
+	// staff who may see the draw, or, after the embargo, to anyone the
+	// lines of published.tsv (entity, name, ticket; no stratum).
 	FindDrawPicks(ctx context.Context, id int64) ([]DrawPick, error)
 	CommitDraw(ctx context.Context, id int64, participant, commitment string) error
 	RevealDraw(ctx context.Context, id int64, participant, secret string) error
@@ -278,7 +289,8 @@ type DrawService interface {
 	LiftEmbargo(ctx context.Context, id int64, reason string) error
 
 	// DrawFiles returns the bundle: all of it for staff who may audit
-	// the draw; for the public, per spec §9, the plan and commitments,
-	// and after the embargo also the randomness and result.
+	// the draw; for the public, per spec §9 (amendment 1), the plan and
+	// commitments, and after the embargo also the randomness and
+	// published.tsv with the publication entry — never the result.
 	DrawFiles(ctx context.Context, id int64) (*DrawFiles, error)
 }

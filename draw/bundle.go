@@ -7,13 +7,16 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
-// Bundle is the nine files of a draw bundle (spec §9), as bytes.
+// Bundle is the nine files of a draw bundle (spec §9), as bytes, and
+// published.tsv when the draw has been published (nil otherwise).
 type Bundle struct {
 	Plan, Randomness, Result []byte
 	Inputs
 	Selected, Assignment []byte
+	Published            []byte
 }
 
 // file returns a pointer to the field holding the named file.
@@ -37,6 +40,8 @@ func (b *Bundle) file(name string) *[]byte {
 		return &b.Selected
 	case FileAssignment:
 		return &b.Assignment
+	case FilePublished:
+		return &b.Published
 	}
 	return nil
 }
@@ -50,10 +55,21 @@ func (b *Bundle) File(name string) []byte {
 	return nil
 }
 
-// ReadBundle reads the nine files of the bundle in dir. A missing file is
-// an *Error naming it.
+// ReadBundle reads the nine files of the bundle in dir, and published.tsv
+// if it is there. A missing file of the nine is an *Error naming it.
 func ReadBundle(dir string) (*Bundle, error) {
-	return readFiles(dir, BundleFiles)
+	b, err := readFiles(dir, BundleFiles)
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(filepath.Join(dir, FilePublished))
+	switch {
+	case err == nil:
+		b.Published = append([]byte{}, data...)
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, errorf(FilePublished, 0, "无法读取：%v", err)
+	}
+	return b, nil
 }
 
 // ReadInputs reads the six files a replay needs (plan.json,
@@ -81,11 +97,15 @@ func readFiles(dir string, names []string) (*Bundle, error) {
 	return b, nil
 }
 
-// Write writes the nine files of the bundle into dir, creating dir if
-// needed. Each file is written to a temporary name and renamed, so that a
-// reader never sees half a file.
+// Write writes the nine files of the bundle into dir, and published.tsv
+// when the bundle has it, creating dir if needed. Each file is written to
+// a temporary name and renamed, so that a reader never sees half a file.
 func (b *Bundle) Write(dir string) error {
-	return b.write(dir, BundleFiles)
+	names := BundleFiles
+	if b.Published != nil {
+		names = append(slices.Clone(names), FilePublished)
+	}
+	return b.write(dir, names)
 }
 
 // WriteOutputs writes only result.json, selected.tsv and assignment.tsv
@@ -125,7 +145,8 @@ type Summary struct {
 // every file, the strata's frame, eligible and n, every commitment against
 // its reveal and the seed, and a recomputation of the selection, reserves,
 // cutoffs and assignment compared with selected.tsv, assignment.tsv and
-// result.json. The error is an *Error naming the file and, where there is
+// result.json; and, when the bundle holds published.tsv, that it is the
+// list selected.tsv gives (Published). The error is an *Error naming the file and, where there is
 // one, the line of the first problem.
 func Verify(b *Bundle) (Summary, error) {
 	d, err := prepare(b.Plan, b.Randomness, b.Inputs)
@@ -178,6 +199,11 @@ func Verify(b *Bundle) (Summary, error) {
 	}
 	if !bytes.Equal(o.Result, b.Result) {
 		return Summary{}, errorf(FileResult, 0, "与重算的结果不符")
+	}
+	if b.Published != nil {
+		if err := checkPublished(b.Published, b.Selected); err != nil {
+			return Summary{}, err
+		}
 	}
 	sum := Summary{Task: d.plan.Task, Seed: d.seedHex, PlanHash: d.planHash,
 		Selected: len(o.Teams), Reserves: len(o.Picks) - len(o.Teams), Unassigned: want.Unassigned}

@@ -74,3 +74,26 @@ func FuzzDraw(f *testing.F) {
 		}
 	})
 }
+
+// FuzzVerifyPublic feeds arbitrary contents of a public bundle and its
+// publication record to VerifyPublic and its parsers, which must never
+// panic (seeded with the vectors).
+func FuzzVerifyPublic(f *testing.F) {
+	for _, dir := range vectorDirs(f) {
+		b := readVector(f, dir)
+		published, err := Published(b.Selected)
+		if err != nil {
+			f.Fatal(err)
+		}
+		pub, err := MakePublication(Hash(b.Plan), published, Hash(b.Result))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b.Plan, b.Randomness, published, pub)
+	}
+	f.Fuzz(func(t *testing.T, plan, rnd, published, pub []byte) {
+		ParsePublished(published)
+		ParsePublication(pub)
+		VerifyPublic(&PublicBundle{Plan: plan, Randomness: rnd, Published: published}, pub)
+	})
+}

@@ -123,6 +123,11 @@ func TestBrowserDraw(t *testing.T) {
 			}
 		}
 		visitor.open(t, "/draws/"+strconv.FormatInt(d.ID, 10))
+		// No table by stratum and no cutoff on a public page (spec §8,
+		// amendment 1): strata are credit risk classes.
+		if visitor.exists(t, "#cutoffs") || visitor.exists(t, "#strata") {
+			t.Fatal("the public page shows a table by stratum")
+		}
 		check := func(id, want string) {
 			clearField(t, visitor, "[data-entity-input]")
 			visitor.do(t, "asking for "+id, chromedp.SendKeys(chromedp.CSS("[data-entity-input]"), id),

@@ -85,12 +85,17 @@ func WriteBundleLog(ctx context.Context, dir string, r Reader, indexes []int64) 
 
 // BundleRecords are the records of a draw whose logging VerifyBundleLog
 // checks: the bytes of plan.json, randomness.json and result.json, and the
-// commitments that randomness.json lists.
+// commitments that randomness.json lists. A public bundle (spec §9) holds
+// no result.json: ResultSHA then names the result record by the digest
+// its publication record gives. Publication, when set, is the body of the
+// draw's publication entry (spec §8, amendment 1), which must be logged.
 type BundleRecords struct {
 	Plan        []byte
 	Commitments []Commitment
 	Randomness  []byte
 	Result      []byte
+	ResultSHA   string
+	Publication []byte
 }
 
 // Commitment is one participant's commitment (spec §4): Commitment is 64
@@ -123,37 +128,27 @@ func CommitBody(planHash string, c Commitment) ([]byte, error) {
 
 // VerifyBundleLog carries out step 5 of spec §9 on the bundle folder dir:
 // it checks the signature of log/checkpoint with log/key and the inclusion
-// proof of every log/<index>.json in that checkpoint, and that among those
-// entries
+// proof of every log/<index>.json in that checkpoint (ReadBundleEntries),
+// and that among those entries
 //
 //   - plan.json is a plan entry, body = its bytes;
 //   - each commitment is a commit entry with body CommitBody;
 //   - randomness.json and result.json are each either a clear entry of
 //     their type (randomness, result) whose body is the record, or a
-//     sealed entry whose body is SealedBody of the record;
-//   - the plan and every commitment come before the randomness.
+//     sealed entry whose body is SealedBody of the record; without
+//     result.json, the sealed entry of the result with digest ResultSHA;
+//   - the publication record, when given, is a publication entry;
+//   - the plan and every commitment come before the randomness, and the
+//     randomness and the result before the publication.
 //
 // Where a record is logged more than once, its first entry counts. The
 // error is an EINVALID *spotcheck.Error that names the file or record and
 // says why.
 func VerifyBundleLog(dir string, rec BundleRecords) error {
-	logDir := filepath.Join(dir, BundleDir)
 	fail := func(format string, args ...any) error {
 		return spotcheck.Errorf(spotcheck.EINVALID, format, args...)
 	}
-	key, err := os.ReadFile(filepath.Join(logDir, "key"))
-	if err != nil {
-		return fail("log/key：无法读取（%v）", pathErr(err))
-	}
-	signed, err := os.ReadFile(filepath.Join(logDir, "checkpoint"))
-	if err != nil {
-		return fail("log/checkpoint：无法读取（%v）", pathErr(err))
-	}
-	c, err := OpenCheckpoint(signed, strings.TrimSuffix(string(key), "\n"))
-	if err != nil {
-		return fail("log/checkpoint：%v", err)
-	}
-	entries, err := readBundleEntries(logDir, c)
+	entries, err := ReadBundleEntries(dir)
 	if err != nil {
 		return err
 	}
@@ -162,7 +157,7 @@ func VerifyBundleLog(dir string, rec BundleRecords) error {
 	first := func(typ string, body []byte) (int64, bool) {
 		for _, e := range entries {
 			if e.Type == typ && bytes.Equal(e.Body, body) {
-				return e.index, true
+				return e.Index, true
 			}
 		}
 		return 0, false
@@ -201,8 +196,18 @@ func VerifyBundleLog(dir string, rec BundleRecords) error {
 	if err != nil {
 		return err
 	}
-	if _, err := logged("result.json", "result", rec.Result); err != nil {
-		return err
+	var resIdx int64
+	switch {
+	case rec.Result != nil:
+		if resIdx, err = logged("result.json", "result", rec.Result); err != nil {
+			return err
+		}
+	case IsDigest(rec.ResultSHA):
+		if resIdx, ok = first(TypeSealed, sealedBody("result", rec.ResultSHA)); !ok {
+			return fail("publication 记录：log/ 中没有它所指摘要为 %s 的 sealed result 记录", rec.ResultSHA)
+		}
+	default:
+		return fail("result.json：文件不存在")
 	}
 	if planIdx > randIdx {
 		return fail("plan.json：plan 记录（第 %d 条）在 randomness 记录（第 %d 条）之后，抽取计划须在随机数产生之前登记", planIdx, randIdx)
@@ -213,23 +218,56 @@ func VerifyBundleLog(dir string, rec BundleRecords) error {
 				rec.Commitments[i].Participant, idx, randIdx)
 		}
 	}
+	if rec.Publication != nil {
+		pubIdx, ok := first(TypePublication, rec.Publication)
+		switch {
+		case !ok:
+			return fail("published.tsv：log/ 中没有与之相符的 publication 记录（应为 %s）", rec.Publication)
+		case pubIdx < randIdx || pubIdx < resIdx:
+			return fail("published.tsv：publication 记录（第 %d 条）在 randomness（第 %d 条）或 result（第 %d 条）记录之前", pubIdx, randIdx, resIdx)
+		}
+	}
 	return nil
 }
 
-// bundleEntry is an entry of a bundle with its index.
-type bundleEntry struct {
+// BundleEntry is an entry of a bundle's log/ folder with its index.
+type BundleEntry struct {
 	Entry
-	index int64
+	Index int64
+}
+
+// ReadBundleEntries reads log/ of the bundle folder dir: it checks the
+// signature of log/checkpoint with log/key and the inclusion proof of
+// every log/<index>.json in that checkpoint, and returns the entries in
+// index order. The error is an EINVALID *spotcheck.Error naming the file.
+func ReadBundleEntries(dir string) ([]BundleEntry, error) {
+	logDir := filepath.Join(dir, BundleDir)
+	fail := func(format string, args ...any) error {
+		return spotcheck.Errorf(spotcheck.EINVALID, format, args...)
+	}
+	key, err := os.ReadFile(filepath.Join(logDir, "key"))
+	if err != nil {
+		return nil, fail("log/key：无法读取（%v）", pathErr(err))
+	}
+	signed, err := os.ReadFile(filepath.Join(logDir, "checkpoint"))
+	if err != nil {
+		return nil, fail("log/checkpoint：无法读取（%v）", pathErr(err))
+	}
+	c, err := OpenCheckpoint(signed, strings.TrimSuffix(string(key), "\n"))
+	if err != nil {
+		return nil, fail("log/checkpoint：%v", err)
+	}
+	return readBundleEntries(logDir, c)
 }
 
 // readBundleEntries reads every log/<index>.json of logDir with its proof,
 // checks the proof against c and returns the entries in index order.
-func readBundleEntries(logDir string, c Checkpoint) ([]bundleEntry, error) {
+func readBundleEntries(logDir string, c Checkpoint) ([]BundleEntry, error) {
 	files, err := os.ReadDir(logDir)
 	if err != nil {
 		return nil, spotcheck.Errorf(spotcheck.EINVALID, "log/：无法读取（%v）", pathErr(err))
 	}
-	var out []bundleEntry
+	var out []BundleEntry
 	for _, f := range files {
 		name, ok := strings.CutSuffix(f.Name(), ".json")
 		if !ok || strings.HasSuffix(name, ".proof") {
@@ -265,9 +303,9 @@ func readBundleEntries(logDir string, c Checkpoint) ([]bundleEntry, error) {
 		if err := p.Check(c.Root, entry); err != nil {
 			return nil, fail("不在签名的检查点中：%v", err)
 		}
-		out = append(out, bundleEntry{Entry: e, index: index})
+		out = append(out, BundleEntry{Entry: e, Index: index})
 	}
-	slices.SortFunc(out, func(a, b bundleEntry) int { return cmp.Compare(a.index, b.index) })
+	slices.SortFunc(out, func(a, b BundleEntry) int { return cmp.Compare(a.Index, b.Index) })
 	return out, nil
 }
 

@@ -20,10 +20,15 @@ const (
 	testPlan       = `{"task":"T1","v":"spotcheck-draw/1"}`
 	testRandomness = `{"plan":"…","v":"spotcheck-draw/1"}`
 	testResult     = `{"seed":"00","v":"spotcheck-draw/1"}`
+	// testPublication stands for a publication record (package draw
+	// makes the real ones).
+	testPublication = `{"draw":"…","v":"spotcheck-draw/1"}`
 )
 
 // logDraw logs a draw. order lists the steps: "plan", "commit:<id>",
-// "randomness", "result" (sealed) or "randomness!", "result!" (clear).
+// "randomness", "result" (sealed) or "randomness!", "result!" (clear), and
+// "publication". Sealed records are unsealed at the end as the platform
+// does, except the result (Servable).
 func logDraw(t *testing.T, order ...string) *draw {
 	t.Helper()
 	d := &draw{m: newMemory(t, 3), rec: BundleRecords{Plan: []byte(testPlan), Randomness: []byte(testRandomness), Result: []byte(testResult)}}
@@ -44,6 +49,9 @@ func logDraw(t *testing.T, order ...string) *draw {
 			i, err = d.m.Append("randomness", d.rec.Randomness)
 		case step == "result!":
 			i, err = d.m.Append("result", d.rec.Result)
+		case step == "publication":
+			d.rec.Publication = []byte(testPublication)
+			i, err = d.m.Append(TypePublication, d.rec.Publication)
 		default:
 			var sha string
 			data := d.rec.Randomness
@@ -51,7 +59,9 @@ func logDraw(t *testing.T, order ...string) *draw {
 				data = d.rec.Result
 			}
 			i, sha, err = d.m.AppendSealed(step, data)
-			sealed = append(sealed, sha)
+			if Servable(step) {
+				sealed = append(sealed, sha)
+			}
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -93,13 +103,77 @@ func TestBundleLog(t *testing.T) {
 		t.Errorf("log/3.json = %s", entry)
 	}
 	proof, _ := os.ReadFile(filepath.Join(dir, "log", "3.proof.json"))
-	if !bytes.HasPrefix(proof, []byte(`{"hashes":[`)) || !bytes.HasSuffix(proof, []byte(`,"index":3,"size":15}`)) {
+	if !bytes.HasPrefix(proof, []byte(`{"hashes":[`)) || !bytes.HasSuffix(proof, []byte(`,"index":3,"size":14}`)) {
 		t.Errorf("log/3.proof.json = %s", proof)
 	}
 	// In the clear, too.
 	clear := logDraw(t, "plan", "commit:p1", "randomness!", "result!")
 	if err := VerifyBundleLog(clear.export(t), clear.rec); err != nil {
 		t.Fatalf("VerifyBundleLog of clear entries: %v", err)
+	}
+}
+
+// TestPublicBundleLog: a public bundle (spec §9, amendment 1) has no
+// result.json; its result is the sealed entry the publication record
+// names, and the publication entry must be logged after the randomness and
+// the result.
+func TestPublicBundleLog(t *testing.T) {
+	public := func(d *draw) BundleRecords {
+		r := d.rec
+		r.Result, r.ResultSHA = nil, Digest([]byte(testResult))
+		return r
+	}
+	d := logDraw(t, "plan", "commit:p1", "randomness", "result", "publication")
+	dir := d.export(t)
+	if err := VerifyBundleLog(dir, public(d)); err != nil {
+		t.Fatalf("public bundle: %v", err)
+	}
+	if err := VerifyBundleLog(dir, d.rec); err != nil {
+		t.Fatalf("full bundle with its publication: %v", err)
+	}
+	tests := []struct {
+		name  string
+		order []string
+		edit  func(*BundleRecords)
+		want  string
+	}{
+		{"publication missing", []string{"plan", "commit:p1", "randomness", "result"},
+			func(r *BundleRecords) { r.Publication = []byte(testPublication) }, "published.tsv：log/ 中没有与之相符的 publication 记录"},
+		{"publication changed", []string{"plan", "commit:p1", "randomness", "result", "publication"},
+			func(r *BundleRecords) { r.Publication = []byte(`{"draw":"x","v":"spotcheck-draw/1"}`) }, "published.tsv：log/ 中没有与之相符的 publication 记录"},
+		{"publication before the result", []string{"plan", "commit:p1", "randomness", "publication", "result"}, nil,
+			"published.tsv：publication 记录（第 9 条）在 randomness（第 7 条）或 result（第 11 条）记录之前"},
+		{"another result", []string{"plan", "commit:p1", "randomness", "result", "publication"},
+			func(r *BundleRecords) { r.ResultSHA = Digest(nil) }, "publication 记录：log/ 中没有它所指摘要为 " + Digest(nil) + " 的 sealed result 记录"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := logDraw(t, tt.order...)
+			rec := public(d)
+			if tt.edit != nil {
+				tt.edit(&rec)
+			}
+			err := VerifyBundleLog(d.export(t), rec)
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("VerifyBundleLog: %v\nwant %s…", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestResultNeverServed: the result record stays sealed to the public
+// (spec §8, amendment 1): it cannot be unsealed, and is not served.
+func TestResultNeverServed(t *testing.T) {
+	m := newMemory(t, 0)
+	_, sha, err := m.AppendSealed("result", []byte(testResult))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Unseal(sha); err == nil {
+		t.Error("the result record was unsealed")
+	}
+	if _, err := m.LogRecord(ctx, sha); err == nil {
+		t.Error("the result record is served")
 	}
 }
 
@@ -141,7 +215,7 @@ func TestBundleLogProblems(t *testing.T) {
 			os.Remove(filepath.Join(dir, "log", "5.proof.json"))
 		}, "log/5.json：缺少包含证明"},
 		{"checkpoint edited", []string{"plan", "commit:p1", "randomness", "result"},
-			edit("checkpoint", func(b []byte) []byte { return bytes.Replace(b, []byte("\n13\n"), []byte("\n12\n"), 1) }), "log/checkpoint：检查点签名无效"},
+			edit("checkpoint", func(b []byte) []byte { return bytes.Replace(b, []byte("\n12\n"), []byte("\n11\n"), 1) }), "log/checkpoint：检查点签名无效"},
 		{"other key", []string{"plan", "commit:p1", "randomness", "result"},
 			edit("key", func([]byte) []byte { return []byte(otherKey + "\n") }), "log/checkpoint：检查点没有该日志公钥"},
 		{"key missing", []string{"plan", "commit:p1", "randomness", "result"}, func(t *testing.T, dir string, _ *BundleRecords) {

@@ -21,7 +21,26 @@ const MaxEntrySize = 64 << 10
 const (
 	TypeSealed = "sealed" // body SealedBody: a record kept back until its embargo ends
 	TypeUnseal = "unseal" // body UnsealBody: the sealed record is now published
+	// TypePublication is the entry, in the clear, that publishes a draw
+	// whose result stays sealed (spec §8, amendment 1): its body is the
+	// draw's publication record (package draw), naming published.tsv by
+	// count and digest and the sealed result record by its digest.
+	TypePublication = "publication"
 )
+
+// Servable reports whether a sealed record of type record may be published
+// at its embargo's end (unsealed, and served at /log/records/). The result
+// record may not (spec §8, amendment 1): its per-stratum cutoffs, with the
+// published list and the seed, pin selected entities to their stratum, a
+// credit risk class that is not public; nor may any later event that names
+// a stratum (the platform's later events, "change", name none). Such a
+// record stays sealed to the public for ever; auditors get it in the full
+// bundle and check it against its sealed entry.
+//
+// A log written before the amendment may hold an unseal entry for a result
+// record: the log is append-only, so that entry stays as history, but the
+// record is no longer served.
+func Servable(record string) bool { return record != "result" }
 
 // timeLayout is the entry time: RFC 3339 UTC with Z and whole seconds.
 const timeLayout = "2006-01-02T15:04:05Z"
@@ -123,7 +142,12 @@ func SealedBody(record string, data []byte) []byte {
 	if !validName(record) {
 		panic("ledger: invalid record type " + strconv.Quote(record))
 	}
-	return []byte(`{"record":"` + record + `","sha256":"` + Digest(data) + `"}`)
+	return sealedBody(record, Digest(data))
+}
+
+// sealedBody is SealedBody of the record with digest sha.
+func sealedBody(record, sha string) []byte {
+	return []byte(`{"record":"` + record + `","sha256":"` + sha + `"}`)
 }
 
 // UnsealBody returns the body of the unseal entry that publishes the

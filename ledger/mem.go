@@ -35,6 +35,7 @@ type memCheckpoint struct {
 }
 
 type memRecord struct {
+	record    string // the record's type
 	data      []byte
 	published bool
 	unseal    int64 // index of the unseal entry, once published
@@ -109,7 +110,7 @@ func (m *Memory) AppendSealed(record string, data []byte) (int64, string, error)
 	}
 	sha := Digest(data)
 	if m.records[sha] == nil {
-		m.records[sha] = &memRecord{data: data}
+		m.records[sha] = &memRecord{record: record, data: data}
 	}
 	return i, sha, nil
 }
@@ -123,6 +124,9 @@ func (m *Memory) Unseal(sha string) (int64, error) {
 	r := m.records[sha]
 	if r == nil {
 		return 0, spotcheck.Errorf(spotcheck.ENOTFOUND, "密封记录 %s 不存在", sha)
+	}
+	if !Servable(r.record) {
+		return 0, spotcheck.Errorf(spotcheck.EINVALID, "%s 记录不向公众公开（规范修订1），不能解除密封", r.record)
 	}
 	if r.published {
 		return r.unseal, nil
@@ -181,7 +185,7 @@ func (m *Memory) LogHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, e
 func (m *Memory) LogRecord(ctx context.Context, sha string) ([]byte, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if r := m.records[sha]; r != nil && r.published {
+	if r := m.records[sha]; r != nil && r.published && Servable(r.record) {
 		return r.data, nil
 	}
 	return nil, spotcheck.Errorf(spotcheck.ENOTFOUND, "记录 %s 不存在或尚未公开", sha)

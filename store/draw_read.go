@@ -15,8 +15,11 @@ import (
 
 // Reading draws. What a reader sees follows spec §9: staff of the task's
 // departments and supervisors see everything; anyone else sees the plan
-// and the commitments at once and, after the embargo, the seed, the
-// per-stratum counts and cutoffs and the selected entities without strata.
+// (with its aggregate per-stratum counts) and the commitments at once and,
+// after the embargo, the seed and the selected entities with their
+// tickets, in ticket order, as published.tsv lists them — never the
+// per-stratum cutoffs, the result record or which stratum an entity is in
+// (amendment 1: strata are credit risk classes).
 
 // seesAll reports whether the user in ctx may audit a draw of these
 // departments (the command line may).
@@ -82,7 +85,7 @@ func (db *DB) FindDrawByID(ctx context.Context, id int64) (*spotcheck.Draw, erro
 		return nil, err
 	}
 	full := seesAll(ctx, d.Departments())
-	if result != "" && (full || !d.Embargoed()) {
+	if result != "" && full {
 		res, err := draw.ParseResult([]byte(result))
 		if err != nil {
 			return nil, err
@@ -174,8 +177,10 @@ func (db *DB) FindDraws(ctx context.Context, f spotcheck.DrawFilter) (spotcheck.
 }
 
 // FindDrawPicks lists the picks of a drawn draw in stratum and rank order.
-// The public gets them only after the embargo, and only the entities that
-// stand selected, without strata or teams, in ticket order.
+// The public gets them only after the embargo, and only the lines of
+// published.tsv: the selected entities of the draw (reserves excluded;
+// later substitutions are events of their own), without strata, ranks or
+// teams, in its order (ticket18, then entity_id).
 func (db *DB) FindDrawPicks(ctx context.Context, id int64) ([]spotcheck.DrawPick, error) {
 	depts, err := taskDeptsOfDraw(ctx, db.read, id)
 	if err != nil {
@@ -210,10 +215,10 @@ func (db *DB) FindDrawPicks(ctx context.Context, id int64) ([]spotcheck.DrawPick
 			p.Inspectors = strings.Split(team, ",")
 		}
 		if !full {
-			if (p.Reserve && !p.Promoted) || p.Replaced {
+			if p.Reserve {
 				continue
 			}
-			p.Stratum, p.Rank, p.Inspectors = "", 0, nil
+			p = spotcheck.DrawPick{Entity: p.Entity, EntityName: p.EntityName, Ticket: p.Ticket}
 		}
 		out = append(out, p)
 	}
@@ -228,7 +233,12 @@ func (db *DB) FindDrawPicks(ctx context.Context, id int64) ([]spotcheck.DrawPick
 }
 
 // DrawFiles returns a draw's bundle (spec §9) with the log indexes of its
-// records; for the public only what spec §9 lets it see.
+// records. The public gets what spec §9 (amendment 1) lets it see: the
+// plan and the commitments, and after the embargo the randomness and
+// published.tsv, with the sealed entries, the randomness's unseal entry and
+// the publication entry; never the result record, selected.tsv or the
+// input files. Staff who may audit the draw get everything, published.tsv
+// and the publication entry included once published.
 func (db *DB) DrawFiles(ctx context.Context, id int64) (*spotcheck.DrawFiles, error) {
 	d, err := db.FindDrawByID(ctx, id)
 	if err != nil {
@@ -236,11 +246,12 @@ func (db *DB) DrawFiles(ctx context.Context, id int64) (*spotcheck.DrawFiles, er
 	}
 	full := seesAll(ctx, d.Departments())
 	f := &spotcheck.DrawFiles{Dir: d.Task + "-" + d.PlanHash[:12]}
-	var plan, frame, excl, roster, confl, rnd, res, sel, asg string
-	var rIdx, resIdx sql.NullInt64
-	if err := db.read.QueryRowContext(ctx, `SELECT plan, frame, exclusions, roster, conflicts, randomness, result, selected,
-		assignment, randomness_index, result_index FROM draws WHERE id = $1`, id).
-		Scan(&plan, &frame, &excl, &roster, &confl, &rnd, &res, &sel, &asg, &rIdx, &resIdx); err != nil {
+	var plan, frame, excl, roster, confl, rnd, res, sel, asg, published string
+	var rIdx, resIdx, pubIdx, rUnseal sql.NullInt64
+	if err := db.read.QueryRowContext(ctx, `SELECT d.plan, d.frame, d.exclusions, d.roster, d.conflicts, d.randomness, d.result,
+		d.selected, d.assignment, d.published, d.randomness_index, d.result_index, d.publication_index, r.unseal_index
+		FROM draws d LEFT JOIN log_records r ON r.sha256 = d.randomness_sha WHERE d.id = $1`, id).
+		Scan(&plan, &frame, &excl, &roster, &confl, &rnd, &res, &sel, &asg, &published, &rIdx, &resIdx, &pubIdx, &rUnseal); err != nil {
 		return nil, err
 	}
 	f.Plan = []byte(plan)
@@ -253,20 +264,20 @@ func (db *DB) DrawFiles(ctx context.Context, id int64) (*spotcheck.DrawFiles, er
 	if rnd == "" || (!full && d.Embargoed()) {
 		return f, nil
 	}
-	f.Randomness, f.Result = []byte(rnd), []byte(res)
+	f.Randomness = []byte(rnd)
 	f.LogIndexes = append(f.LogIndexes, rIdx.Int64, resIdx.Int64)
+	if pubIdx.Valid {
+		f.Published = []byte(published)
+		f.LogIndexes = append(f.LogIndexes, pubIdx.Int64)
+	}
 	if !full {
-		picks, err := db.FindDrawPicks(ctx, id)
-		if err != nil {
-			return nil, err
+		if rUnseal.Valid {
+			f.LogIndexes = append(f.LogIndexes, rUnseal.Int64)
 		}
-		var b strings.Builder
-		for _, p := range picks {
-			b.WriteString(p.Entity + "\t" + p.Ticket + "\n")
-		}
-		f.Published = []byte(b.String())
+		slices.Sort(f.LogIndexes)
 		return f, nil
 	}
+	f.Result = []byte(res)
 	f.Frame, f.Exclusions, f.Roster, f.Conflicts = []byte(frame), []byte(excl), []byte(roster), []byte(confl)
 	f.Selected, f.Assignment = []byte(sel), []byte(asg)
 	rows, err := db.read.QueryContext(ctx, `SELECT log_index FROM draw_changes WHERE draw_id = $1 AND log_index IS NOT NULL ORDER BY id`, id)

@@ -398,10 +398,13 @@ func insertPicks(ctx context.Context, t *tx, id int64, out draw.Outcome) error {
 	return nil
 }
 
-// LiftEmbargo publishes a drawn draw: its sealed randomness, result and
-// approved later events are unsealed in the log and served as they were.
-// The plans stage calls it when the task's results are published; a
-// supervisor may lift the embargo earlier, with a reason.
+// LiftEmbargo publishes a drawn draw (spec §8, amendment 1): its sealed
+// randomness and approved later events are unsealed in the log and served
+// as they were; the result record stays sealed to the public (its
+// per-stratum cutoffs would give away the strata, credit risk classes), and
+// the publication record of published.tsv is appended in the clear
+// instead. The plans stage calls it when the task's results are published;
+// a supervisor may lift the embargo earlier, with a reason.
 func (db *DB) LiftEmbargo(ctx context.Context, id int64, reason string) error {
 	if err := spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermSuperviseDraws, nil); err != nil {
 		return err
@@ -413,7 +416,7 @@ func (db *DB) LiftEmbargo(ctx context.Context, id int64, reason string) error {
 		if err := d.inState(spotcheck.DrawDrawn); err != nil {
 			return err
 		}
-		shas := []string{d.randomnessSHA, d.resSHA}
+		shas := []string{d.randomnessSHA}
 		rows, err := t.QueryContext(ctx, `SELECT record_sha FROM draw_changes WHERE draw_id = $1 AND record_sha <> '' ORDER BY id`, id)
 		if err != nil {
 			return err
@@ -431,6 +434,9 @@ func (db *DB) LiftEmbargo(ctx context.Context, id int64, reason string) error {
 			if _, err := t.unseal(ctx, s); err != nil {
 				return err
 			}
+		}
+		if err := publishDraw(ctx, t, d); err != nil {
+			return err
 		}
 		if _, err := t.ExecContext(ctx, `UPDATE draws SET state = $1, published_at = $2 WHERE id = $3`,
 			spotcheck.DrawPublished, db.now(), id); err != nil {

@@ -23,7 +23,7 @@ import (
 //	log_hashes       idx → hash, in tlog's stored-hash layout (tlog.StoredHashIndex)
 //	log_checkpoints  size → the signed checkpoint note of that size, created_at
 //	log_records      sha256 → record type, bytes, the index of its sealed entry and,
-//	                 once published, of its unseal entry and published_at
+//	                 once published (ledger.Servable), of its unseal entry and published_at
 //
 // The log has a single writer. A write transaction that appends first locks
 // the head row (SELECT … FOR UPDATE on PostgreSQL; on SQLite the writer's
@@ -162,6 +162,9 @@ func (t *tx) unseal(ctx context.Context, sha string) (index int64, err error) {
 	}
 	if err != nil {
 		return 0, err
+	}
+	if !ledger.Servable(record) {
+		return 0, spotcheck.Errorf(spotcheck.EINVALID, "%s 记录不向公众公开（规范修订1），不能解除密封", record)
 	}
 	if unsealed.Valid {
 		return unsealed.Int64, nil
@@ -443,11 +446,15 @@ func (db *DB) LogHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, erro
 }
 
 // LogRecord returns a record published after its embargo by its digest;
-// while it is sealed, or when no record has that digest, ENOTFOUND.
+// ENOTFOUND while it is sealed, when none has that digest, or when it may
+// never be served (ledger.Servable: a result record, even one unsealed
+// before amendment 1 — that unseal entry stays in the log as history).
 func (db *DB) LogRecord(ctx context.Context, sha string) ([]byte, error) {
+	var record string
 	var body []byte
-	err := db.read.QueryRowContext(ctx, `SELECT body FROM log_records WHERE sha256 = $1 AND published_at IS NOT NULL`, sha).Scan(&body)
-	if errors.Is(err, sql.ErrNoRows) {
+	err := db.read.QueryRowContext(ctx, `SELECT record, body FROM log_records WHERE sha256 = $1 AND published_at IS NOT NULL`, sha).
+		Scan(&record, &body)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !ledger.Servable(record) {
 		return nil, spotcheck.Errorf(spotcheck.ENOTFOUND, "记录 %s 不存在或尚未公开", sha)
 	}
 	return body, err

@@ -19,12 +19,14 @@ import (
 // may see and log/ with the checkpoint, the key and each logged record's
 // entry and inclusion proof. What is in it is the store's decision
 // (DrawService.DrawFiles): the public bundle from the portal has the plan
-// and commitments, after the embargo also the randomness, the result and
-// the published list; the staff bundle has everything.
+// and commitments, after the embargo also the randomness and published.tsv
+// with the publication entry (spec §9, amendment 1); the staff bundle has
+// everything. The public route keeps to the public files itself as well
+// (DrawFiles.Public), whatever the service hands over.
 
 // publicDrawBundle serves the bundle as the public sees it, to anyone.
 func (s *Server) publicDrawBundle(w http.ResponseWriter, r *http.Request) {
-	s.writeBundle(w, r)
+	s.writeBundle(w, r, true)
 }
 
 // staffDrawBundle serves the whole bundle to staff of the draw's
@@ -39,10 +41,10 @@ func (s *Server) staffDrawBundle(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.writeBundle(w, r)
+	s.writeBundle(w, r, false)
 }
 
-func (s *Server) writeBundle(w http.ResponseWriter, r *http.Request) {
+func (s *Server) writeBundle(w http.ResponseWriter, r *http.Request, public bool) {
 	id, err := drawID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
@@ -52,6 +54,9 @@ func (s *Server) writeBundle(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if public {
+		f = f.Public()
 	}
 	body, err := s.bundleZip(r, f)
 	if err != nil {

@@ -202,10 +202,12 @@ func (f *fakeDraws) view(ctx context.Context, d *spotcheck.Draw) spotcheck.Draw 
 	c := *d
 	c.Commits = slices.Clone(d.Commits)
 	c.Strata = slices.Clone(d.Strata)
-	if !f.leaky && !seesAll(ctx, d.Departments()) && d.Embargoed() {
-		c.Seed, c.Unassigned = "", 0
-		for i := range c.Strata {
+	if !f.leaky && !seesAll(ctx, d.Departments()) {
+		for i := range c.Strata { // never public (spec §8, amendment 1)
 			c.Strata[i].Cutoff = ""
+		}
+		if d.Embargoed() {
+			c.Seed, c.Unassigned = "", 0
 		}
 	}
 	return c
@@ -294,10 +296,10 @@ func (f *fakeDraws) FindDrawPicks(ctx context.Context, id int64) ([]spotcheck.Dr
 	var out []spotcheck.DrawPick
 	for _, p := range f.picks[id] {
 		if !full {
-			if p.Reserve && !p.Promoted || p.Replaced {
+			if p.Reserve {
 				continue
 			}
-			p.Stratum, p.Rank, p.Inspectors = "", 0, nil
+			p = spotcheck.DrawPick{Entity: p.Entity, EntityName: p.EntityName, Ticket: p.Ticket}
 		}
 		out = append(out, p)
 	}
@@ -467,9 +469,9 @@ func (f *fakeDraws) LiftEmbargo(ctx context.Context, id int64, reason string) er
 	return nil
 }
 
-// DrawFiles follows spec §9 like the store: everything for staff of the
-// task; the plan, and after the embargo the randomness, result and the
-// published list, for the public.
+// DrawFiles follows spec §9 (amendment 1) like the store: everything for
+// staff of the task; the plan, and after the embargo the randomness and
+// published.tsv, for the public.
 func (f *fakeDraws) DrawFiles(ctx context.Context, id int64) (*spotcheck.DrawFiles, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -478,12 +480,15 @@ func (f *fakeDraws) DrawFiles(ctx context.Context, id int64) (*spotcheck.DrawFil
 		return nil, err
 	}
 	all := *f.files[id]
-	if seesAll(ctx, d.Departments()) {
+	if !d.Embargoed() {
+		all.Published = []byte("public\n")
+	}
+	if f.leaky || seesAll(ctx, d.Departments()) {
 		return &all, nil
 	}
 	pub := &spotcheck.DrawFiles{Dir: all.Dir, Plan: all.Plan, LogIndexes: all.LogIndexes[:1]}
 	if !d.Embargoed() {
-		pub.Randomness, pub.Result, pub.Selected = all.Randomness, all.Result, []byte("public\n")
+		pub.Randomness, pub.Published = all.Randomness, all.Published
 	}
 	return pub, nil
 }

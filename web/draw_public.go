@@ -1,17 +1,23 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"spotcheck"
 )
 
-// The public pages of the draws (spec §9, who sees what): every plan and
-// its commitments as soon as they are logged; after the embargo also the
-// seed, the per-stratum counts and cutoffs and the selected entities
-// without strata or teams, with a box in which anyone computes an
-// entity's ticket in the browser (draw.js) and compares it with the list.
+// The public pages of the draws (spec §9, who sees what, amendment 1):
+// every plan and its commitments as soon as they are logged; after the
+// embargo also the seed and the list of published.tsv — the selected
+// entities with their tickets, in ticket order, without strata or teams —
+// with a box in which anyone computes an entity's ticket in the browser
+// (draw.js) and compares it with the list. No public page shows a table by
+// stratum of a drawn task or a per-stratum cutoff: with the list and the
+// seed, the cutoffs pin entities to their stratum, a credit risk class.
 // The handlers run as the public principal, so the store shows no more;
 // and the page itself never shows what is sealed, whatever it is given.
 
@@ -35,13 +41,6 @@ func (s *Server) showPublicDraws(w http.ResponseWriter, r *http.Request) {
 // or team.
 type publicPick struct {
 	Entity, Name, Ticket string
-}
-
-// publicStratum is a stratum's count and cutoff, published after the
-// embargo.
-type publicStratum struct {
-	ID, Cutoff string
-	N          int
 }
 
 func (s *Server) showPublicDraw(w http.ResponseWriter, r *http.Request) {
@@ -69,21 +68,21 @@ func (s *Server) showPublicDraw(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		var out []publicPick
+		out := []publicPick{}
 		for _, p := range picks {
-			if (p.Reserve && !p.Promoted) || p.Replaced {
-				continue
+			if !p.Reserve {
+				out = append(out, publicPick{p.Entity, p.EntityName, p.Ticket})
 			}
-			out = append(out, publicPick{p.Entity, p.EntityName, p.Ticket})
 		}
-		var strata []publicStratum
-		for _, st := range d.Strata {
-			strata = append(strata, publicStratum{st.ID, st.Cutoff, st.N})
-		}
-		data["Picks"], data["Strata"], data["Seed"] = out, strata, d.Seed
+		// In published.tsv's order: in stratum order, the runs of rising
+		// tickets would show where one stratum ends.
+		slices.SortFunc(out, func(a, b publicPick) int {
+			return cmp.Or(strings.Compare(a.Ticket, b.Ticket), strings.Compare(a.Entity, b.Entity))
+		})
+		data["Picks"], data["Seed"] = out, d.Seed
 	}
-	// Only what the page shows of the draw is passed on: the stratum rows
-	// and the seed above, and the plan's totals.
+	// Only what the page shows of the draw is passed on: the seed above
+	// and the plan's totals; no stratum.
 	d.Strata, d.Seed, d.Unassigned = nil, "", 0
 	s.renderTitled(w, r, http.StatusOK, "public_draw", "抽取 #"+strconv.FormatInt(d.ID, 10)+" · "+d.TaskName, data)
 }

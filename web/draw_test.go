@@ -169,11 +169,15 @@ func TestPublicDrawSealed(t *testing.T) {
 
 // TestPublicDrawPublished: after the embargo the page gives the browser
 // what draw.js needs — the seed and the published tickets as data
-// attributes — and the tickets are those of spec §5; never the strata,
-// ranks, teams or reserves.
+// attributes, in ticket order — and the tickets are those of spec §5;
+// never the strata, cutoffs, ranks, teams or reserves (spec §8 and §9,
+// amendment 1), even when the service hands them over. Staff still see
+// the cutoffs on their page.
 func TestPublicDrawPublished(t *testing.T) {
 	s, fd := newDrawTestServer(t)
 	fd.leaky = true
+	const cutoffG, cutoffK = "0.987654321098765432", "0.876543210987654321"
+	fd.draws[3].Strata[0].Cutoff, fd.draws[3].Strata[1].Cutoff = cutoffG, cutoffK
 	rec, body := page(t, s, "", "GET", "/draws/3", nil)
 	if rec.Code != 200 {
 		t.Fatalf("GET /draws/3: %d", rec.Code)
@@ -185,26 +189,29 @@ func TestPublicDrawPublished(t *testing.T) {
 		t.Errorf("the page does not load draw.js")
 	}
 	rows := regexp.MustCompile(`<tr data-entity="([^"]+)" data-ticket="([^"]+)">`).FindAllStringSubmatch(body, -1)
-	var got []string
+	var got, tickets []string
 	for _, m := range rows {
 		got = append(got, m[1])
+		tickets = append(tickets, m[2])
 		if want := draw.Ticket(fxSeed3, m[1])[:20]; m[2] != want {
 			t.Errorf("%s: published ticket %s, spec §5 gives %s", m[1], m[2], want)
 		}
+	}
+	if !slices.IsSorted(tickets) {
+		t.Errorf("the list is not in ticket order: %v", tickets)
 	}
 	sort.Strings(got)
 	if want := []string{fxEntity3, fxEntity3b}; !slices.Equal(got, want) {
 		t.Errorf("published entities %v, want %v", got, want)
 	}
-	for _, secret := range []string{fxTeam3, "INSP-4", fxReserve3, "备选社", `id="strata"`} {
+	for _, secret := range []string{fxTeam3, "INSP-4", fxReserve3, "备选社", `id="strata"`, `id="cutoffs"`,
+		cutoffG, cutoffK, ">general<", ">key<", "5/100", "7/100"} {
 		if strings.Contains(body, secret) {
 			t.Errorf("the published page shows %q", secret)
 		}
 	}
-	for _, want := range []string{`id="cutoffs"`, draw.Ticket(fxSeed3, fxEntity3)[:20]} {
-		if !strings.Contains(body, want) {
-			t.Errorf("the published page lacks %q", want)
-		}
+	if _, staff := page(t, s, "planner", "GET", "/staff/draws/3", nil); !strings.Contains(staff, cutoffG) {
+		t.Errorf("the staff page lost the cutoffs")
 	}
 }
 
@@ -412,7 +419,7 @@ func zipNames(t *testing.T, b []byte) []string {
 // TestDrawBundle: staff of the task get every file, the public what spec
 // §9 lets it see, each with log/ from the ledger.
 func TestDrawBundle(t *testing.T) {
-	s, _ := newDrawTestServer(t)
+	s, fd := newDrawTestServer(t)
 	dir := "2026-FZ-002-222222222222/"
 	all := []string{"plan.json", "randomness.json", "result.json", "frame.tsv", "exclusions.tsv", "roster.tsv",
 		"conflicts.tsv", "selected.tsv", "assignment.tsv", "log/0.json", "log/0.proof.json", "log/1.json",
@@ -426,10 +433,21 @@ func TestDrawBundle(t *testing.T) {
 		{"", "/draws/2/bundle.zip", []string{"plan.json", "log/0.json", "log/0.proof.json", "log/checkpoint", "log/key"}},
 		// The public route serves the public bundle, also to staff.
 		{"planner", "/draws/2/bundle.zip", []string{"plan.json", "log/0.json", "log/0.proof.json", "log/checkpoint", "log/key"}},
-		{"", "/draws/3/bundle.zip", []string{"plan.json", "randomness.json", "result.json", "selected.tsv", "log/0.json",
+		// After the embargo: the published list, never the result record
+		// (spec §9, amendment 1).
+		{"", "/draws/3/bundle.zip", []string{"plan.json", "randomness.json", "published.tsv", "log/0.json",
 			"log/0.proof.json", "log/checkpoint", "log/key"}},
+		{"supervisor", "/staff/draws/3/bundle.zip", append(slices.Clone(all), "published.tsv")},
+		// The public route keeps to the public files whatever the service
+		// hands over.
+		{"leaky", "/draws/3/bundle.zip", []string{"plan.json", "randomness.json", "published.tsv", "log/0.json",
+			"log/0.proof.json", "log/1.json", "log/1.proof.json", "log/2.json", "log/2.proof.json", "log/checkpoint", "log/key"}},
 	}
 	for _, tt := range tests {
+		fd.leaky = tt.user == "leaky"
+		if fd.leaky {
+			tt.user = ""
+		}
 		rec, body := page(t, s, tt.user, "GET", tt.path, nil)
 		if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/zip" {
 			t.Fatalf("%q GET %s: %d %s", tt.user, tt.path, rec.Code, rec.Header().Get("Content-Type"))

@@ -32,7 +32,7 @@ func newLogTestServer(t *testing.T, n int) (*Server, *ledger.Memory, string) {
 			t.Fatal(err)
 		}
 	}
-	_, sha, err := m.AppendSealed("result", []byte(`{"seed":"ab"}`))
+	_, sha, err := m.AppendSealed("randomness", []byte(`{"seed":"ab"}`))
 	if err != nil {
 		t.Fatal(err)
 	}

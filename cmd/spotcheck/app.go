@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"spotcheck"
+	"spotcheck/ledger"
 	"spotcheck/store"
 )
 
@@ -196,9 +197,14 @@ func redact(dsn string) string {
 	return dsn
 }
 
+// runMigrate applies the pending migrations and, with the log key when its
+// file exists, brings draws published before amendment 1 of the draw
+// specification into its form (publishOldDraws); without a key file that
+// step fails only if there is such a draw.
 func (m *Main) runMigrate(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	dsn := dbFlag(fs)
+	logKey := logKeyFlag(fs)
 	if pos, err := parse(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -211,6 +217,16 @@ func (m *Main) runMigrate(ctx context.Context, args []string) error {
 	defer db.Close()
 	names, err := db.Migrate(ctx)
 	if err != nil {
+		return err
+	}
+	signer, vkey, err := ledger.LoadKey(logKeyPath(*dsn, *logKey))
+	switch {
+	case err == nil:
+		db.UseLogKey(signer, vkey)
+	case !errors.Is(err, os.ErrNotExist):
+		return spotcheck.Errorf(spotcheck.EINVALID, "%v", err)
+	}
+	if err := m.publishOldDraws(ctx, db); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "数据库结构已是最新：%s\n", strings.Join(names, "、"))

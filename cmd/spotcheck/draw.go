@@ -19,8 +19,10 @@ import (
 // log”):
 //
 //	draw replay DIR                                 recompute result.json, selected.tsv, assignment.tsv
-//	draw verify DIR                                 spec §9 steps 1–4, and step 5 when DIR/log exists
-//	draw export (--task CODE | --all) --out DIR     bundles from the database (draw_export.go)
+//	draw verify DIR                                 spec §9 steps 1–4, and step 5 when DIR/log exists;
+//	                                                on a public bundle what the public can (draw_public.go)
+//	draw export (--task CODE | --all) [--public] --out DIR
+//	                                                bundles from the database (draw_export.go)
 //	draw commit --plan HASH --participant ID        the commitment of the secret read from stdin
 func (m *Main) runDraw(ctx context.Context, args []string) error {
 	if len(args) == 0 {
@@ -104,12 +106,17 @@ func (m *Main) drawReplay(args []string) error {
 }
 
 // drawVerify checks the bundle in DIR: spec §9 steps 1–4 (package draw),
-// then step 5 when DIR holds log/ (verifyBundleLog). Success prints
-// "ok <task> <seed_hex[:16]>"; the first problem goes to stderr, exit 1.
+// then step 5 when DIR holds log/ (verifyBundleLog). A public bundle (no
+// result.json) gets what the public can check (verifyPublic). Success
+// prints "ok <task> <seed_hex[:16]>"; the first problem goes to stderr,
+// exit 1.
 func (m *Main) drawVerify(args []string) error {
 	dir, err := bundleDir("verify", args)
 	if err != nil {
 		return err
+	}
+	if isPublicBundle(dir) {
+		return m.verifyPublic(dir)
 	}
 	b, err := draw.ReadBundle(dir)
 	if err != nil {

@@ -15,13 +15,17 @@ import (
 // drawExport writes complete bundles (spec §9, spec/cli.md): one folder per
 // draw, named <task code>-<plan hash first 12 hex>, superseded draws too,
 // each with the spec files that exist so far and log/ with the checkpoint,
-// the key and every logged record's entry and inclusion proof.
+// the key and every logged record's entry and inclusion proof. With
+// --public it writes the public bundles instead (spec §9, amendment 1):
+// what the portal serves to anyone — plan.json and, once published,
+// randomness.json and published.tsv, with their entries.
 func (m *Main) drawExport(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("draw export", flag.ContinueOnError)
 	dsn := dbFlag(fs)
 	logKey := logKeyFlag(fs)
 	task := fs.String("task", "", "任务编号")
 	all := fs.Bool("all", false, "导出全部抽取")
+	public := fs.Bool("public", false, "只导出公开抽取包（与门户网站提供的相同）")
 	out := fs.String("out", "", "输出目录")
 	if pos, err := parse(fs, args); err != nil {
 		return err
@@ -29,7 +33,10 @@ func (m *Main) drawExport(ctx context.Context, args []string) error {
 		return usagef("draw export 不接受位置参数")
 	}
 	if (*task == "") == !*all || *out == "" {
-		return usagef("用法：spotcheck draw export (--task 任务编号 | --all) --out 目录 [--db 数据库]")
+		return usagef("用法：spotcheck draw export (--task 任务编号 | --all) [--public] --out 目录 [--db 数据库]")
+	}
+	if *public {
+		ctx = spotcheck.NewContextWithPrincipal(ctx, spotcheck.Public())
 	}
 	db, err := m.openKeyedDB(ctx, *dsn, *logKey)
 	if err != nil {
@@ -47,6 +54,9 @@ func (m *Main) drawExport(ctx context.Context, args []string) error {
 		f, err := db.DrawFiles(ctx, id)
 		if err != nil {
 			return err
+		}
+		if *public {
+			f = f.Public()
 		}
 		dir := filepath.Join(*out, f.Dir)
 		if err := writeDrawFiles(dir, f); err != nil {

@@ -64,7 +64,27 @@ func (m *Main) openLoggedDB(ctx context.Context, dsn, keyPath string) (*store.DB
 		fmt.Fprintf(m.Stderr, "已生成日志签名密钥 %s（请备份并妥善保管；多个实例须共用此文件）\n", path)
 	}
 	db.UseLogKey(signer, vkey)
+	if err := m.publishOldDraws(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
+}
+
+// publishOldDraws brings draws published before amendment 1 of the draw
+// specification into its form (store.DB.PublishOldDraws: a publication
+// record each; the result record no longer served, though its earlier
+// unseal entry stays in the append-only log as history). It runs whenever
+// the program opens the database with its log key, and in `migrate`.
+func (m *Main) publishOldDraws(ctx context.Context, db *store.DB) error {
+	n, err := db.PublishOldDraws(ctx)
+	if n > 0 {
+		fmt.Fprintf(m.Stderr, "已为 %d 个已公开的抽取补记 publication 记录；其结果记录不再公开（抽取规范修订1，原 unseal 记录作为历史保留在日志中）\n", n)
+	}
+	if err != nil {
+		return fmt.Errorf("补记抽取的 publication 记录：%w", err)
+	}
+	return nil
 }
 
 // openKeyedDB opens the database dsn with its existing log key, for

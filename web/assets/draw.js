@@ -228,7 +228,7 @@
           verdict = "已被抽中，但公示名单中的票号为 " + row.dataset.ticket + "，与计算结果不一致！请下载抽取包核验。";
           p.className = "error";
         } else {
-          verdict = "未被抽中（不在公示名单中）。每层按票号从小到大抽取，票号大于该层截止票号、被排除或不在抽取范围内的对象不会被抽中。";
+          verdict = "未被抽中（不在公示名单中）。每层按票号从小到大抽取；票号较大、被排除或不在抽取范围内的对象不会被抽中。";
           p.className = "notice";
         }
         p.textContent = id + "：" + verdict;
