@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,6 +26,7 @@ type target struct {
 	recDept string // department of the record the path names, "" for none
 	api     bool
 	ending  bool // ends the session it is sent with
+	late    bool // revokes the user's API tokens, which the other targets use
 	body    payload
 	want    access
 }
@@ -114,10 +116,11 @@ func TestPermissionMatrix(t *testing.T) {
 			}
 		}
 	}
-	// Routes that end sessions go last, when nothing else uses them.
+	// Routes that end sessions or revoke tokens go last, when nothing else
+	// uses them.
 	t.Run("routes", func(t *testing.T) {
 		for _, tg := range targets {
-			if !tg.ending {
+			if !tg.ending && !tg.late {
 				t.Run(tg.String(), func(t *testing.T) {
 					t.Parallel()
 					run(t, tg)
@@ -126,7 +129,7 @@ func TestPermissionMatrix(t *testing.T) {
 		}
 	})
 	for _, tg := range targets {
-		if tg.ending {
+		if tg.ending || tg.late {
 			t.Run(tg.String(), func(t *testing.T) { run(t, tg) })
 		}
 	}
@@ -228,7 +231,7 @@ func (a *app) targets(rt web.RouteInfo) ([]target, error) {
 				"add who may use it to resources or publicPaths", rt.Pattern, kind)
 		}
 		tg := target{pattern: rt.Pattern, method: method, kind: kind, want: want,
-			api: strings.HasPrefix(path, "/api/"), ending: isEnding(path)}
+			api: strings.HasPrefix(path, "/api/"), ending: isEnding(path), late: slices.Contains(tokenRevoking, path)}
 		var fillErr error
 		tg.path = paramRe.ReplaceAllStringFunc(path, func(m string) string {
 			name := strings.TrimSuffix(m[1:len(m)-1], "...")
