@@ -104,7 +104,9 @@ func TestPermissionMatrix(t *testing.T) {
 					// one for anyone), to show that a token does not
 					// replace the role.
 					c.token = a.token(t, u.Username)
-				case tg.ending:
+				case tg.ending || tg.late:
+					// Signing out everywhere, sent before, ended the
+					// shared sessions.
 					c.cookie = a.session(t, u.Username)
 				default:
 					c.cookie = sessions[u.Username]
