@@ -16,7 +16,7 @@ import "slices"
 // administrator's approval: administrator accounts are created and changed
 // only on the server, with `spotcheck user …`, whose operator holds the
 // database itself and is recorded as the actor "cli:<login>"
-// (命令行（login）). The command line carries no principal (actor nil);
+// (系统（命令行，login）). The command line carries no principal (actor nil);
 // it is bound by User.Validate only.
 //
 // Every account change, and every act these rules refuse to a signed-in

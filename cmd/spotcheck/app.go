@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/user"
 	"strings"
 	"time"
 
@@ -145,13 +146,22 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	}
 }
 
-// cliActor names the operator of the command line in recorded changes.
+// cliActor names the operator of the command line in recorded changes:
+// the system principal "cli:<login>" (系统（命令行，login）), the login from
+// $USER or else the account the process runs as, so that a change made on
+// the server (the administrator accounts are kept only there, 三员分立)
+// names who made it; "cli" alone when neither is known.
 func cliActor() spotcheck.Actor {
 	name := os.Getenv("USER")
 	if name == "" {
-		name = "unknown"
+		if u, err := user.Current(); err == nil {
+			name = u.Username
+		}
 	}
-	return spotcheck.Actor{ID: "cli:" + name, Name: "命令行（" + name + "）"}
+	if name == "" {
+		return spotcheck.Actor{ID: "cli", Name: "系统（命令行）"}
+	}
+	return spotcheck.Actor{ID: "cli:" + name, Name: "系统（命令行，" + name + "）"}
 }
 
 // parse parses flags that may stand before or after the positional
