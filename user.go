@@ -2,12 +2,14 @@ package spotcheck
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
 
 // Roles of design §1. The three administrators are kept apart (三员分立 of
-// 等保 2.0): no user may hold two of them.
+// 等保 2.0): an account holding one of them holds no other role (see
+// User.Validate and CanChangeAccount).
 const (
 	RoleSystemAdmin   = "sysadmin"
 	RoleSecurityAdmin = "secadmin"
@@ -43,7 +45,9 @@ type User struct {
 var username = regexp.MustCompile(`^[a-z][a-z0-9._-]{1,31}$`)
 
 // Validate checks a user's fields and the separation of the three
-// administrator roles.
+// administrator roles (三员分立): an account that holds 系统管理员, 安全管理员
+// or 审计管理员 holds no other role, so that no administrator can also edit
+// the directories or read the audit trail under another hat.
 func (u *User) Validate() Problems {
 	var p Problems
 	u.Username = strings.ToLower(strings.TrimSpace(u.Username))
@@ -56,29 +60,26 @@ func (u *User) Validate() Problems {
 	if len(u.Roles) == 0 {
 		p.Add("roles", "角色", "至少选择一个角色")
 	}
-	admins := 0
 	for _, r := range u.Roles {
 		if _, ok := RoleNames[r]; !ok {
 			p.Add("roles", "角色", "“%s”不是有效角色", r)
 		}
-		if r == RoleSystemAdmin || r == RoleSecurityAdmin || r == RoleAuditAdmin {
-			admins++
-		}
 	}
-	if admins > 1 {
-		p.Add("roles", "角色", "系统管理员、安全管理员、审计管理员须由不同人员担任（三员分立）")
+	if u.IsAdmin() && len(u.Roles) > 1 {
+		p.Add("roles", "角色", "%s", msgAdminAlone)
 	}
 	return p
 }
 
-// ValidatePassword checks a new password: long enough to resist guessing,
-// short enough for bcrypt (72 bytes).
-func ValidatePassword(pw string) error {
-	switch {
-	case len([]rune(pw)) < 8:
-		return Errorf(EINVALID, "密码至少8个字符")
-	case len(pw) > 72:
-		return Errorf(EINVALID, "密码不能超过72字节")
-	}
-	return nil
+// msgAdminAlone is the problem of an administrator role combined with
+// another role.
+const msgAdminAlone = "系统管理员、安全管理员、审计管理员须专人专岗：持有其中一个角色的账号不能再有其他角色（三员分立）"
+
+// IsAdminRole reports whether r is one of the three administrator roles
+// of 三员分立.
+func IsAdminRole(r string) bool {
+	return r == RoleSystemAdmin || r == RoleSecurityAdmin || r == RoleAuditAdmin
 }
+
+// IsAdmin reports whether u holds one of the three administrator roles.
+func (u *User) IsAdmin() bool { return slices.ContainsFunc(u.Roles, IsAdminRole) }

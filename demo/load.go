@@ -9,7 +9,7 @@ import (
 )
 
 // Password is the password of every demo user; the demo prints it.
-const Password = "spotcheck2026"
+const Password = "Spotcheck2026"
 
 // Users are one login per role (design §1); the three administrators are
 // different people (三员分立).

@@ -123,7 +123,7 @@ func pickFixtures(ctx context.Context, a *app) (*fixtures, error) {
 		return nil, fmt.Errorf("the demo data lacks an inspector of %s, an expert, an active item with a "+
 			"responsibility, an agency or a conflict", homeDept)
 	}
-	if _, err := a.DB.CreateAPIToken(ctx, "e2e.owner", "矩阵吊销测试"); err != nil {
+	if _, err := a.DB.CreateAPIToken(ctx, "e2e.owner", "矩阵吊销测试", 0); err != nil {
 		return nil, err
 	}
 	toks, err := a.DB.FindAPITokens(ctx, "e2e.owner")

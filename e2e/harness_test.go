@@ -354,15 +354,18 @@ func (a *app) login(t testing.TB, username, password string) *http.Cookie {
 // token returns an API token of username, made once through the
 // AccountService as the command line makes it: for any active user, so
 // that the matrix can show that users without PermUseAPI are refused even
-// with a token.
+// with a token. A token that no longer works (signing out everywhere and
+// revoking all tokens revoke it) is replaced.
 func (a *app) token(t testing.TB, username string) string {
 	t.Helper()
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if s, ok := a.tokens[username]; ok {
-		return s
+		if _, err := a.DB.AuthenticateToken(context.Background(), s); err == nil {
+			return s
+		}
 	}
-	s, err := a.DB.CreateAPIToken(context.Background(), username, "e2e")
+	s, err := a.DB.CreateAPIToken(context.Background(), username, "e2e", 0)
 	if err != nil {
 		t.Fatalf("CreateAPIToken(%s): %v", username, err)
 	}

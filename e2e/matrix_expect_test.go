@@ -119,6 +119,9 @@ var resources = []resource{
 	{spotcheck.KindResponsibilities, listView, listEdit, false, true},
 	{spotcheck.KindDepartments, deptView, deptManage, false, false},
 	{"users", userManage, userManage, false, false},
+	// The security policy (password rules, idle timeout): the security
+	// admin's, like the accounts.
+	{"security", userManage, userManage, false, false},
 	{"audit", auditView, auditView, false, false},
 	{"changes", auditView, auditView, false, false},
 	{"audit/logins", loginView, loginView, false, false},
@@ -152,6 +155,11 @@ var publicPaths = []string{"/", "/items", "/plans", "/tasks", "/results", "/veri
 // all of the user's sessions); the matrix sends them last, each with a
 // session of its own.
 var sessionEnding = []string{"/logout", "/logout/all"}
+
+// tokenRevoking are routes that revoke all of the user's API tokens; the
+// matrix sends them last too, since its API requests use those tokens.
+// (Signing out everywhere revokes them as well.)
+var tokenRevoking = []string{"/staff/account/tokens/revoke"}
 
 // access is what the matrix expects of one route.
 type access struct {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,6 +26,7 @@ type target struct {
 	recDept string // department of the record the path names, "" for none
 	api     bool
 	ending  bool // ends the session it is sent with
+	late    bool // revokes the user's API tokens, which the other targets use
 	body    payload
 	want    access
 }
@@ -102,7 +104,9 @@ func TestPermissionMatrix(t *testing.T) {
 					// one for anyone), to show that a token does not
 					// replace the role.
 					c.token = a.token(t, u.Username)
-				case tg.ending:
+				case tg.ending || tg.late:
+					// Signing out everywhere, sent before, ended the
+					// shared sessions.
 					c.cookie = a.session(t, u.Username)
 				default:
 					c.cookie = sessions[u.Username]
@@ -114,10 +118,11 @@ func TestPermissionMatrix(t *testing.T) {
 			}
 		}
 	}
-	// Routes that end sessions go last, when nothing else uses them.
+	// Routes that end sessions or revoke tokens go last, when nothing else
+	// uses them.
 	t.Run("routes", func(t *testing.T) {
 		for _, tg := range targets {
-			if !tg.ending {
+			if !tg.ending && !tg.late {
 				t.Run(tg.String(), func(t *testing.T) {
 					t.Parallel()
 					run(t, tg)
@@ -126,7 +131,7 @@ func TestPermissionMatrix(t *testing.T) {
 		}
 	})
 	for _, tg := range targets {
-		if tg.ending {
+		if tg.ending || tg.late {
 			t.Run(tg.String(), func(t *testing.T) { run(t, tg) })
 		}
 	}
@@ -228,7 +233,7 @@ func (a *app) targets(rt web.RouteInfo) ([]target, error) {
 				"add who may use it to resources or publicPaths", rt.Pattern, kind)
 		}
 		tg := target{pattern: rt.Pattern, method: method, kind: kind, want: want,
-			api: strings.HasPrefix(path, "/api/"), ending: isEnding(path)}
+			api: strings.HasPrefix(path, "/api/"), ending: isEnding(path), late: slices.Contains(tokenRevoking, path)}
 		var fillErr error
 		tg.path = paramRe.ReplaceAllStringFunc(path, func(m string) string {
 			name := strings.TrimSuffix(m[1:len(m)-1], "...")

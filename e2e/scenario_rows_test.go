@@ -16,7 +16,7 @@ import (
 // scenarios is the HTTP scenario table of an instance; its rows name the
 // instance's own fixture records.
 func scenarios(t *testing.T, a *app) []scenario {
-	return slices.Concat(signInRows(t, a), errorRows(a), portalRows(a), directoryRows(a), apiRows(a))
+	return slices.Concat(signInRows(t, a), accountRows(t, a), errorRows(a), portalRows(a), directoryRows(a), apiRows(a))
 }
 
 // loginFailed is the one message for every failed sign-in, whether the
@@ -64,7 +64,16 @@ func signInRows(t *testing.T, a *app) []scenario {
 		wrong(1), wrong(2), wrong(3), wrong(4), wrong(5),
 		{name: "lockout/right password refused after 5 failures", method: "POST", path: "/login",
 			body: form("username", locked, "password", demo.Password), status: 401,
-			want: []string{"登录失败次数过多"}, check: noSession},
+			want: []string{"登录失败次数过多，请1分钟后再试"}, check: noSession},
+		{name: "lockout/the security admin sees the back-off", user: "secadmin", method: "GET", path: "/staff/users/" + locked,
+			status: 200, want: []string{"连续失败5次", "解除登录限制"}},
+		{name: "lockout/the security admin unlocks", user: "secadmin", method: "POST", path: "/staff/users/" + locked + "/unlock",
+			body: form(), status: 303, location: "/staff/users/" + locked + "?ok=unlocked"},
+		{name: "lockout/the unlock is in the audit trail", user: "auditor", method: "GET",
+			path: "/staff/audit?" + url.Values{"kind": {"user"}, "key": {locked}}.Encode(), status: 200,
+			want: []string{"解除登录限制", "secadmin"}},
+		{name: "lockout/after the unlock the right password works", method: "POST", path: "/login",
+			body: form("username", locked, "password", demo.Password), status: 303, check: checkSessionCookie},
 		{name: "staff page sends a visitor to login", method: "GET", path: "/staff/entities", status: 303,
 			location: "/login?next=" + url.QueryEscape("/staff/entities")},
 		{name: "staff POST of a visitor is unauthorized", method: "POST", path: "/staff/entities", body: form(), status: 401,

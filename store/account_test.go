@@ -55,9 +55,11 @@ func advance(db *store.DB, d time.Duration) {
 
 const (
 	msgFailed = "用户名或密码错误"
-	msgLocked = "登录失败次数过多，请15分钟后再试"
 	msgEnded  = "登录已过期，请重新登录"
 )
+
+// msgLocked is the refusal of the login limits with wait d left.
+func msgLocked(d time.Duration) string { return spotcheck.LoginRefusedMessage(d) }
 
 func TestAuthenticate(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *store.DB) {
@@ -103,27 +105,27 @@ func TestLoginLockout(t *testing.T) {
 			_, err := db.Authenticate(ctx, "planner", "wrong-password", "10.0.0.1")
 			wantCode(t, "failure "+itoa(i+1), err, spotcheck.EUNAUTHORIZED, msgFailed)
 		}
-		// Locked: even the right password is refused, from any address.
+		// Backed off: even the right password is refused, from any address.
 		_, err := db.Authenticate(ctx, "planner", pw, "10.9.9.9")
-		wantCode(t, "locked", err, spotcheck.EUNAUTHORIZED, msgLocked)
+		wantCode(t, "locked", err, spotcheck.EUNAUTHORIZED, msgLocked(spotcheck.LoginBackoffBase))
 		// Other users are not affected.
 		if _, err := db.Authenticate(ctx, "secadmin", pw, "10.0.0.1"); err != nil {
 			t.Fatalf("other user: %v", err)
 		}
-		// Unknown names lock the same way, so locking reveals nothing.
+		// Unknown names back off the same way, so that it reveals nothing.
 		for range spotcheck.MaxLoginFailures {
-			db.Authenticate(ctx, "nobody", pw, "10.0.0.1")
+			db.Authenticate(ctx, "nobody", pw, "10.0.0.2")
 		}
-		_, err = db.Authenticate(ctx, "nobody", pw, "10.0.0.1")
-		wantCode(t, "unknown user locked", err, spotcheck.EUNAUTHORIZED, msgLocked)
+		_, err = db.Authenticate(ctx, "nobody", pw, "10.0.0.2")
+		wantCode(t, "unknown user locked", err, spotcheck.EUNAUTHORIZED, msgLocked(spotcheck.LoginBackoffBase))
 
-		advance(db, spotcheck.LoginWindow-time.Second)
+		advance(db, spotcheck.LoginBackoffBase-time.Second)
 		_, err = db.Authenticate(ctx, "planner", pw, "10.0.0.1")
-		wantCode(t, "still locked", err, spotcheck.EUNAUTHORIZED, msgLocked)
-		// The refused attempt above is itself a failure, but one is not five.
-		advance(db, 2*time.Second)
+		wantCode(t, "still locked", err, spotcheck.EUNAUTHORIZED, msgLocked(time.Second))
+		// The refused attempts did not count and did not extend the delay.
+		advance(db, time.Second)
 		if _, err := db.Authenticate(ctx, "planner", pw, "10.0.0.1"); err != nil {
-			t.Fatalf("after the window: %v", err)
+			t.Fatalf("after the delay: %v", err)
 		}
 	})
 }
@@ -148,7 +150,7 @@ func TestLoginLockoutParallel(t *testing.T) {
 		for m := range msgs {
 			count[m]++
 		}
-		if count[msgFailed] != spotcheck.MaxLoginFailures || count[msgLocked] != n-spotcheck.MaxLoginFailures {
+		if count[msgFailed] != spotcheck.MaxLoginFailures || count[msgLocked(spotcheck.LoginBackoffBase)] != n-spotcheck.MaxLoginFailures {
 			t.Fatalf("outcomes %v", count)
 		}
 	})
@@ -158,11 +160,11 @@ func TestLoginLockoutByAddress(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *store.DB) {
 		seedAccounts(t, db)
 		// One address guessing many names, none of them often.
-		for i := range 4 * spotcheck.MaxLoginFailures {
+		for i := range spotcheck.MaxAddressFailures {
 			db.Authenticate(ctx, "user"+itoa(i), "guess", "203.0.113.7")
 		}
 		_, err := db.Authenticate(ctx, "planner", pw, "203.0.113.7")
-		wantCode(t, "address locked", err, spotcheck.EUNAUTHORIZED, msgLocked)
+		wantCode(t, "address locked", err, spotcheck.EUNAUTHORIZED, msgLocked(spotcheck.LoginWindow))
 		if _, err := db.Authenticate(ctx, "planner", pw, "10.0.0.1"); err != nil {
 			t.Fatalf("other address: %v", err)
 		}
@@ -217,9 +219,16 @@ func TestSessions(t *testing.T) {
 		wantCode(t, "after sign-out everywhere", err, spotcheck.EUNAUTHORIZED, msgEnded)
 
 		// Sessions end after their lifetime, however busy.
-		advance(db, spotcheck.SessionLifetime-time.Second)
+		const step = 20 * time.Minute
+		for range spotcheck.SessionLifetime/step - 1 {
+			advance(db, step)
+			if _, _, err := db.FindSession(ctx, other); err != nil {
+				t.Fatalf("busy session before expiry: %v", err)
+			}
+		}
+		advance(db, step-time.Second)
 		if _, _, err := db.FindSession(ctx, other); err != nil {
-			t.Fatalf("before expiry: %v", err)
+			t.Fatalf("a second before expiry: %v", err)
 		}
 		advance(db, time.Second)
 		_, _, err = db.FindSession(ctx, other)
@@ -231,18 +240,18 @@ func TestAPITokens(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *store.DB) {
 		seedAccounts(t, db)
 		planner, sec := as(t, db, "planner"), as(t, db, "secadmin")
-		secret, err := db.CreateAPIToken(planner, "planner", "数据对接")
+		secret, err := db.CreateAPIToken(planner, "planner", "数据对接", 0)
 		if err != nil || !strings.HasPrefix(secret, "sct_") || len(secret) != 4+43 {
 			t.Fatalf("CreateAPIToken: %q, %v", secret, err)
 		}
-		_, err = db.CreateAPIToken(planner, "secadmin", "代建")
+		_, err = db.CreateAPIToken(planner, "secadmin", "代建", 0)
 		wantCode(t, "token for another", err, spotcheck.EFORBIDDEN, "")
-		_, err = db.CreateAPIToken(sec, "secadmin", "无权")
+		_, err = db.CreateAPIToken(sec, "secadmin", "无权", 0)
 		wantCode(t, "token without PermUseAPI", err, spotcheck.EFORBIDDEN, "")
-		_, err = db.CreateAPIToken(planner, "planner", " ")
+		_, err = db.CreateAPIToken(planner, "planner", " ", 0)
 		wantCode(t, "token without a name", err, spotcheck.EINVALID, "")
 		// The command line may make one for anyone.
-		cliSecret, err := db.CreateAPIToken(ctx, "auditor", "脚本")
+		cliSecret, err := db.CreateAPIToken(ctx, "auditor", "脚本", 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -312,7 +321,7 @@ func TestDisabledUser(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *store.DB) {
 		seedAccounts(t, db)
 		sess, _ := db.CreateSession(ctx, "planner")
-		secret, err := db.CreateAPIToken(ctx, "planner", "数据对接")
+		secret, err := db.CreateAPIToken(ctx, "planner", "数据对接", 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -363,7 +372,9 @@ func TestUpdateUserAndPassword(t *testing.T) {
 		wantCode(t, "unknown dept", db.UpdateUser(sec, &bad), spotcheck.EINVALID, "")
 		bad = *u
 		bad.Roles = []string{spotcheck.RoleSystemAdmin, spotcheck.RoleAuditAdmin}
-		wantCode(t, "two admin roles", db.UpdateUser(sec, &bad), spotcheck.EINVALID, "")
+		wantCode(t, "two admin roles", db.UpdateUser(ctx, &bad), spotcheck.EINVALID, "")
+		bad.Roles = []string{spotcheck.RoleAuditAdmin, spotcheck.RolePlanner}
+		wantCode(t, "an admin role and another", db.UpdateUser(ctx, &bad), spotcheck.EINVALID, "")
 		bad = *u
 		bad.Username = "nobody"
 		wantCode(t, "unknown user", db.UpdateUser(sec, &bad), spotcheck.ENOTFOUND, "")
@@ -372,7 +383,7 @@ func TestUpdateUserAndPassword(t *testing.T) {
 		// The security admin cannot lock themselves out.
 		self, _ := db.FindUserByUsername(ctx, "secadmin")
 		self.Active = false
-		wantCode(t, "disable oneself", db.UpdateUser(sec, self), spotcheck.EINVALID, "")
+		wantCode(t, "disable oneself", db.UpdateUser(sec, self), spotcheck.EFORBIDDEN, "不能停用自己的账号")
 
 		// A new password ends every session of the user.
 		sess, _ := db.CreateSession(ctx, "planner")

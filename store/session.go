@@ -18,10 +18,10 @@ import (
 
 // The messages of failed sign-ins. One message covers an unknown user, a
 // wrong password and a disabled account, so that the form does not tell
-// which user names exist.
+// which user names exist; a refusal by the limits says how long to wait
+// (spotcheck.LoginRefusedMessage).
 const (
 	msgLoginFailed  = "用户名或密码错误"
-	msgLoginLocked  = "登录失败次数过多，请15分钟后再试"
 	msgSessionEnded = "登录已过期，请重新登录"
 )
 
@@ -40,12 +40,12 @@ const touchInterval = time.Minute
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // Authenticate checks a user's password and records the attempt in
-// login_attempts. It refuses without checking the password when, within
-// spotcheck.LoginWindow, the user name has had MaxLoginFailures failures
-// since its last success, or the address 4×MaxLoginFailures failures (the
-// second limit stops one address from trying many names). Refused attempts
-// count as failures too, so that a client who keeps trying stays locked
-// out.
+// login_attempts. It refuses without checking the password while the
+// user name is in its back-off (spotcheck.LoginDelay after its last
+// counted failure) or the address has had spotcheck.MaxAddressFailures
+// failures within spotcheck.LoginWindow. A refused attempt is recorded as
+// such and not counted, so that trying again during a back-off neither
+// extends it nor keeps the account locked.
 //
 // Unlike other store methods this takes two short transactions: the first
 // checks the limits and records the attempt as failed, the bcrypt
@@ -61,14 +61,14 @@ func (db *DB) Authenticate(ctx context.Context, username, password, ip string) (
 		u       *spotcheck.User
 		hash    string
 		attempt int64
-		locked  bool
+		wait    time.Duration
 	)
 	err := db.inTx(ctx, func(t *tx) error {
 		var err error
-		if locked, err = loginLocked(ctx, t, username, ip, now); err != nil {
+		if wait, err = loginWait(ctx, t, username, ip, now); err != nil {
 			return err
 		}
-		if !locked {
+		if wait == 0 {
 			var user spotcheck.User
 			err = scanUser(rowFunc(func(dest ...any) error {
 				return t.QueryRowContext(ctx, "SELECT "+userCols+", password_hash FROM users WHERE username = $1",
@@ -81,14 +81,18 @@ func (db *DB) Authenticate(ctx context.Context, username, password, ip string) (
 				return err
 			}
 		}
-		return t.QueryRowContext(ctx, `INSERT INTO login_attempts (username, ip, at, ok) VALUES ($1, $2, $3, 0) RETURNING id`,
-			username, ip, stamp(now)).Scan(&attempt)
+		refused := 0
+		if wait > 0 {
+			refused = 1
+		}
+		return t.QueryRowContext(ctx, `INSERT INTO login_attempts (username, ip, at, ok, refused) VALUES ($1, $2, $3, 0, $4)
+			RETURNING id`, username, ip, stamp(now), refused).Scan(&attempt)
 	})
 	if err != nil {
 		return nil, err
 	}
-	if locked {
-		return nil, spotcheck.Errorf(spotcheck.EUNAUTHORIZED, msgLoginLocked)
+	if wait > 0 {
+		return nil, spotcheck.Errorf(spotcheck.EUNAUTHORIZED, "%s", spotcheck.LoginRefusedMessage(wait))
 	}
 	if u == nil {
 		hash = dummyHash
@@ -103,40 +107,129 @@ func (db *DB) Authenticate(ctx context.Context, username, password, ip string) (
 	return u, nil
 }
 
-// loginLocked reports whether the login limits refuse an attempt at now.
-// Failures of a user name count from its last success within the window;
-// failures from an address count whatever succeeded in between, since
-// one good account must not reset the count of a guessing address. An
-// empty address (unknown) is not limited as such. It locks the name and
-// the address in login_locks first (see the migration), so that the counts
-// it reads cannot change until the attempt is recorded.
-func loginLocked(ctx context.Context, t *tx, username, ip string, now time.Time) (bool, error) {
+// loginWait returns how long an attempt at now must wait, 0 when it may
+// proceed. It locks the name's and the address's rows of login_locks
+// first (see the migration), so that the counts it reads cannot change
+// until the attempt is recorded. An empty address (unknown) is not
+// limited as such.
+func loginWait(ctx context.Context, t *tx, username, ip string, now time.Time) (time.Duration, error) {
 	// Take the name's lock before the address's, always in this order, so
 	// that two attempts never wait for each other's lock (no deadlock).
-	for _, key := range []string{"user:" + username, "ip:" + ip} {
-		if key == "ip:" {
-			continue
-		}
+	var resetID int64
+	if err := t.QueryRowContext(ctx, `INSERT INTO login_locks (key, at) VALUES ($1, $2)
+		ON CONFLICT (key) DO UPDATE SET at = excluded.at RETURNING reset_id`, "user:"+username, stamp(now)).Scan(&resetID); err != nil {
+		return 0, err
+	}
+	if ip != "" {
 		if _, err := t.ExecContext(ctx, `INSERT INTO login_locks (key, at) VALUES ($1, $2)
-			ON CONFLICT (key) DO UPDATE SET at = excluded.at`, key, stamp(now)); err != nil {
-			return false, err
+			ON CONFLICT (key) DO UPDATE SET at = excluded.at`, "ip:"+ip, stamp(now)); err != nil {
+			return 0, err
 		}
 	}
-	since := stamp(now.Add(-spotcheck.LoginWindow))
-	var byUser int
-	err := t.QueryRowContext(ctx, `SELECT count(*) FROM login_attempts
-		WHERE username = $1 AND ok = 0 AND at > $2 AND id > (SELECT COALESCE(max(id), 0) FROM login_attempts
-			WHERE username = $1 AND ok = 1 AND at > $2)`, username, since).Scan(&byUser)
-	if err != nil || byUser >= spotcheck.MaxLoginFailures {
-		return err == nil, err
+	l, err := loginLimit(ctx, t, username, resetID, now)
+	if err != nil || now.Before(l.Until) {
+		return l.Until.Sub(now), err
 	}
 	if ip == "" {
-		return false, nil
+		return 0, nil
 	}
-	var byIP int
-	err = t.QueryRowContext(ctx, `SELECT count(*) FROM login_attempts WHERE ip = $1 AND ok = 0 AND at > $2`,
-		ip, since).Scan(&byIP)
-	return err == nil && byIP >= 4*spotcheck.MaxLoginFailures, err
+	// The MaxAddressFailures-th latest counted failure of the address
+	// within the window: the address may try again when it leaves the
+	// window.
+	var at string
+	err = t.QueryRowContext(ctx, fmt.Sprintf(`SELECT at FROM login_attempts
+		WHERE ip = $1 AND ok = 0 AND refused = 0 AND at > $2 ORDER BY at DESC, id DESC LIMIT 1 OFFSET %d`,
+		spotcheck.MaxAddressFailures-1), ip, stamp(now.Add(-spotcheck.LoginWindow))).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	oldest, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		return 0, err
+	}
+	return max(oldest.Add(spotcheck.LoginWindow).Sub(now), 0), nil
+}
+
+// loginLimit computes the back-off of a user name at now: the failures
+// not refused by the limits, after its last success and after resetID
+// (the security admin's unlock), within spotcheck.LoginFailureMemory; the
+// wait runs from the latest of them.
+func loginLimit(ctx context.Context, q querier, username string, resetID int64, now time.Time) (spotcheck.LoginLimit, error) {
+	l := spotcheck.LoginLimit{Username: username}
+	since := stamp(now.Add(-spotcheck.LoginFailureMemory))
+	var last string
+	err := q.QueryRowContext(ctx, `SELECT count(*), COALESCE(max(at), '') FROM login_attempts
+		WHERE username = $1 AND ok = 0 AND refused = 0 AND at > $2 AND id > $3
+			AND id > (SELECT COALESCE(max(id), 0) FROM login_attempts WHERE username = $1 AND ok = 1 AND at > $2)`,
+		username, since, resetID).Scan(&l.Failures, &last)
+	if err != nil || l.Failures < spotcheck.MaxLoginFailures {
+		return l, err
+	}
+	lastAt, err := time.Parse(time.RFC3339, last)
+	if err != nil {
+		return l, err
+	}
+	if until := lastAt.Add(spotcheck.LoginDelay(l.Failures)); now.Before(until) {
+		l.Until = until
+	}
+	return l, nil
+}
+
+// FindLoginLimit returns the sign-in back-off of a user name, for the
+// security admin's page of the account (PermManageUsers) and the
+// auditors (PermViewAudit).
+func (db *DB) FindLoginLimit(ctx context.Context, username string) (*spotcheck.LoginLimit, error) {
+	username = normUsername(username)
+	if err := spotcheck.Authorize(ctx, spotcheck.PermManageUsers, ""); err != nil {
+		if spotcheck.Authorize(ctx, spotcheck.PermViewAudit, "") != nil {
+			return nil, err
+		}
+	}
+	var resetID int64
+	err := db.read.QueryRowContext(ctx, `SELECT reset_id FROM login_locks WHERE key = $1`, "user:"+username).Scan(&resetID)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	l, err := loginLimit(ctx, db.read, username, resetID, db.Now().UTC())
+	return &l, err
+}
+
+// UnlockLogin lifts the back-off of an existing user: the failures so far
+// no longer count (the address limit stays). It needs
+// spotcheck.CanUnlockLogin and is recorded as a change of the user with
+// action "unlock", the limit before and after.
+func (db *DB) UnlockLogin(ctx context.Context, username string) error {
+	username = normUsername(username)
+	if err := spotcheck.Authorize(ctx, spotcheck.PermManageUsers, ""); err != nil {
+		return err
+	}
+	now := db.Now().UTC()
+	return db.inTx(ctx, func(t *tx) error {
+		u, err := findUser(ctx, t, username)
+		if err != nil {
+			return err
+		}
+		if err := spotcheck.CanUnlockLogin(spotcheck.PrincipalFromContext(ctx), u); err != nil {
+			return err
+		}
+		var resetID int64
+		if err := t.QueryRowContext(ctx, `INSERT INTO login_locks (key, at) VALUES ($1, $2)
+			ON CONFLICT (key) DO UPDATE SET at = excluded.at RETURNING reset_id`, "user:"+username, stamp(now)).Scan(&resetID); err != nil {
+			return err
+		}
+		before, err := loginLimit(ctx, t, username, resetID, now)
+		if err != nil {
+			return err
+		}
+		if _, err := t.ExecContext(ctx, `UPDATE login_locks SET reset_id = (SELECT COALESCE(max(id), 0) FROM login_attempts)
+			WHERE key = $1`, "user:"+username); err != nil {
+			return err
+		}
+		return recordAccountChange(ctx, t, "user", username, actionUnlock, &before, &spotcheck.LoginLimit{Username: username})
+	})
 }
 
 // newSecret returns n random bytes from crypto/rand, base64url-encoded
@@ -185,9 +278,13 @@ func (db *DB) CreateSession(ctx context.Context, username string) (string, error
 	return token, nil
 }
 
-// FindSession returns the unexpired session of a token and its user, who
-// must be active. It runs on every request, so it only reads, except that
-// last_seen is written when it is a minute or more old.
+// FindSession returns the session of a token and its user, who must be
+// active. A session ends spotcheck.SessionLifetime after it starts, and
+// earlier when unused for the idle timeout of the SecurityPolicy, read in
+// the same query. It runs on every request, so it only reads, except that
+// last_seen is written when it is touchInterval or more old; the idle
+// time is counted from last_seen, so that a session never outlives the
+// timeout but may end up to touchInterval (a minute) sooner.
 func (db *DB) FindSession(ctx context.Context, token string) (*spotcheck.Session, *spotcheck.User, error) {
 	ended := spotcheck.Errorf(spotcheck.EUNAUTHORIZED, msgSessionEnded)
 	if token == "" {
@@ -198,11 +295,14 @@ func (db *DB) FindSession(ctx context.Context, token string) (*spotcheck.Session
 	var s spotcheck.Session
 	var u spotcheck.User
 	var lastSeen time.Time
+	var policy string
 	err := scanUser(rowFunc(func(dest ...any) error {
 		return db.read.QueryRowContext(ctx, `SELECT u.username, u.name, u.dept, u.roles, u.active, u.created_at, u.updated_at,
-				s.created_at, s.expires_at, s.last_seen
+				s.created_at, s.expires_at, s.last_seen,
+				COALESCE((SELECT value FROM settings WHERE key = $2), '')
 			FROM sessions s JOIN users u ON u.username = s.username
-			WHERE s.token_hash = $1`, hash).Scan(append(dest, timeCol{&s.CreatedAt}, timeCol{&s.ExpiresAt}, timeCol{&lastSeen})...)
+			WHERE s.token_hash = $1`, hash, settingSecurityPolicy).Scan(append(dest, timeCol{&s.CreatedAt}, timeCol{&s.ExpiresAt},
+			timeCol{&lastSeen}, &policy)...)
 	}), &u)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, ended
@@ -210,7 +310,7 @@ func (db *DB) FindSession(ctx context.Context, token string) (*spotcheck.Session
 	if err != nil {
 		return nil, nil, err
 	}
-	if !now.Before(s.ExpiresAt) || !u.Active {
+	if !now.Before(s.ExpiresAt) || !u.Active || now.Sub(lastSeen) >= parsePolicy(policy).IdleTimeout() {
 		return nil, nil, ended
 	}
 	s.Username = u.Username
@@ -239,18 +339,35 @@ func (db *DB) DeleteSession(ctx context.Context, token string) error {
 	})
 }
 
-// DeleteUserSessions ends every session of a user (“sign out everywhere”).
-// Users may do so for themselves; others' need PermManageUsers.
+// DeleteUserSessions ends every session of a user (“sign out everywhere”)
+// and revokes the user's API tokens, so that whoever took one of them is
+// shut out too; the revocations are recorded. Users may do so for
+// themselves; others need spotcheck.CanResetCredentials.
 func (db *DB) DeleteUserSessions(ctx context.Context, username string) error {
 	username = normUsername(username)
 	if err := authorizeSelf(ctx, username); err != nil {
 		return err
 	}
+	p := spotcheck.PrincipalFromContext(ctx)
+	target, err := findUser(ctx, db.read, username)
+	if err != nil {
+		return err
+	}
+	if err := spotcheck.CanResetCredentials(p, target); err != nil {
+		return db.recordRefusal(ctx, username, actionSignOut, target, nil, err)
+	}
 	return db.inTx(ctx, func(t *tx) error {
-		if _, err := findUser(ctx, t, username); err != nil {
+		u, err := findUser(ctx, t, username)
+		if err != nil {
 			return err
 		}
-		_, err := t.ExecContext(ctx, `DELETE FROM sessions WHERE username = $1`, username)
+		if err := spotcheck.CanResetCredentials(p, u); err != nil {
+			return err
+		}
+		if _, err := t.ExecContext(ctx, `DELETE FROM sessions WHERE username = $1`, username); err != nil {
+			return err
+		}
+		_, err = revokeTokens(ctx, t, username)
 		return err
 	})
 }
@@ -277,7 +394,7 @@ func (db *DB) FindLoginAttempts(ctx context.Context, offset, limit int) (spotche
 	if out.Total > spotcheck.MaxCount {
 		out.Total, out.More = spotcheck.MaxCount, true
 	}
-	rows, err := db.read.QueryContext(ctx, fmt.Sprintf(`SELECT username, ip, at, ok FROM login_attempts
+	rows, err := db.read.QueryContext(ctx, fmt.Sprintf(`SELECT username, ip, at, ok, refused FROM login_attempts
 		ORDER BY id DESC LIMIT %d OFFSET %d`, out.Limit, out.Offset))
 	if err != nil {
 		return out, err
@@ -285,7 +402,7 @@ func (db *DB) FindLoginAttempts(ctx context.Context, offset, limit int) (spotche
 	defer rows.Close()
 	for rows.Next() {
 		var a spotcheck.LoginAttempt
-		if err := rows.Scan(&a.Username, &a.IP, timeCol{&a.At}, boolCol{&a.OK}); err != nil {
+		if err := rows.Scan(&a.Username, &a.IP, timeCol{&a.At}, boolCol{&a.OK}, boolCol{&a.Refused}); err != nil {
 			return out, err
 		}
 		out.Items = append(out.Items, a)

@@ -3,7 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+
+	"spotcheck"
 )
 
 // Setting returns the value of an installation setting, "" when unset.
@@ -21,4 +24,63 @@ func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 	_, err := db.write.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return err
+}
+
+// settingSecurityPolicy is the settings key of the spotcheck.SecurityPolicy,
+// stored as JSON; FindSession reads it in its own query.
+const settingSecurityPolicy = "security_policy"
+
+// parsePolicy reads a stored policy over the defaults, so that a field a
+// stored policy lacks keeps its default. A value that does not parse or is
+// out of bounds (only a hand-edited database has one) gives the defaults.
+func parsePolicy(value string) spotcheck.SecurityPolicy {
+	p := spotcheck.DefaultSecurityPolicy()
+	if value == "" {
+		return p
+	}
+	if json.Unmarshal([]byte(value), &p) != nil || p.Validate().Err() != nil {
+		return spotcheck.DefaultSecurityPolicy()
+	}
+	return p
+}
+
+// FindSecurityPolicy returns the security policy in force. Everyone may
+// read it: the password forms say what it asks for.
+func (db *DB) FindSecurityPolicy(ctx context.Context) (spotcheck.SecurityPolicy, error) {
+	v, err := db.Setting(ctx, settingSecurityPolicy)
+	return parsePolicy(v), err
+}
+
+// UpdateSecurityPolicy stores a new security policy. It needs
+// PermManageUsers (the security admin) and is recorded as a change of kind
+// "setting", key "security_policy", before and after. Sessions and
+// passwords are checked against it from the next request on; passwords
+// already set are not, until they are next changed.
+func (db *DB) UpdateSecurityPolicy(ctx context.Context, p *spotcheck.SecurityPolicy) error {
+	if err := spotcheck.Authorize(ctx, spotcheck.PermManageUsers, ""); err != nil {
+		return err
+	}
+	if err := p.Validate().Err(); err != nil {
+		return err
+	}
+	value, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(t *tx) error {
+		var stored string
+		err := t.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, settingSecurityPolicy).Scan(&stored)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		old := parsePolicy(stored)
+		if old == *p {
+			return nil // nothing to record
+		}
+		if _, err := t.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, settingSecurityPolicy, string(value)); err != nil {
+			return err
+		}
+		return recordAccountChange(ctx, t, "setting", settingSecurityPolicy, actionUpdate, &old, p)
+	})
 }

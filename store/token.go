@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,16 +18,20 @@ import (
 // random bytes in base64url without padding (43 characters).
 const tokenPrefix = "sct_"
 
-const msgTokenInvalid = "接口令牌无效或已撤销"
+const (
+	msgTokenInvalid = "接口令牌无效或已撤销"
+	msgTokenExpired = "接口令牌已过期，请在“我的账号”中创建新令牌"
+)
 
 // tokenCols are the columns of a spotcheck.APIToken, in scanToken order;
 // the secret's hash is not among them.
-const tokenCols = "id, username, name, created_at, last_used, revoked"
+const tokenCols = "id, username, name, created_at, last_used, expires_at, revoked"
 
 // scanToken reads one tokenCols row; last_used is ” until first use.
 func scanToken(row interface{ Scan(...any) error }, k *spotcheck.APIToken) error {
 	var lastUsed string
-	if err := row.Scan(&k.ID, &k.Username, &k.Name, timeCol{&k.CreatedAt}, &lastUsed, boolCol{&k.Revoked}); err != nil {
+	if err := row.Scan(&k.ID, &k.Username, &k.Name, timeCol{&k.CreatedAt}, &lastUsed, timeCol{&k.ExpiresAt},
+		boolCol{&k.Revoked}); err != nil {
 		return err
 	}
 	k.LastUsed = time.Time{}
@@ -40,12 +45,13 @@ func scanToken(row interface{ Scan(...any) error }, k *spotcheck.APIToken) error
 	return nil
 }
 
-// CreateAPIToken makes a personal API token named name for a user and
+// CreateAPIToken makes a personal API token named name for a user, valid
+// for days (one of spotcheck.TokenLifetimeDays, 0 for the default), and
 // returns its secret, which is shown once and stored only as a hash. In the
 // web application users make tokens for themselves only, and only when one
 // of their roles grants PermUseAPI; the command line may make one for any
 // active user.
-func (db *DB) CreateAPIToken(ctx context.Context, username, name string) (string, error) {
+func (db *DB) CreateAPIToken(ctx context.Context, username, name string, days int) (string, error) {
 	username, name = normUsername(username), strings.TrimSpace(name)
 	if p := spotcheck.PrincipalFromContext(ctx); p != nil {
 		if err := p.Authorize(spotcheck.PermUseAPI, ""); err != nil {
@@ -62,6 +68,12 @@ func (db *DB) CreateAPIToken(ctx context.Context, username, name string) (string
 	case n > 50:
 		ps.Add("name", "令牌名称", "不能超过50个字符（实际%d个）", n)
 	}
+	if days == 0 {
+		days = spotcheck.DefaultTokenDays
+	}
+	if !slices.Contains(spotcheck.TokenLifetimeDays, days) {
+		ps.Add("days", "有效期", "应为%s天之一", joinInts(spotcheck.TokenLifetimeDays, "、"))
+	}
 	if err := ps.Err(); err != nil {
 		return "", err
 	}
@@ -74,9 +86,11 @@ func (db *DB) CreateAPIToken(ctx context.Context, username, name string) (string
 		if !u.Active {
 			return spotcheck.Errorf(spotcheck.EINVALID, "用户“%s”已停用，不能创建接口令牌", username)
 		}
-		k := spotcheck.APIToken{Username: username, Name: name, CreatedAt: db.Now().UTC().Truncate(time.Second)}
-		if err := t.QueryRowContext(ctx, `INSERT INTO api_tokens (username, name, secret_hash, created_at)
-			VALUES ($1, $2, $3, $4) RETURNING id`, username, name, hashSecret(secret), timeCol{&k.CreatedAt}).Scan(&k.ID); err != nil {
+		now := db.Now().UTC().Truncate(time.Second)
+		k := spotcheck.APIToken{Username: username, Name: name, CreatedAt: now, ExpiresAt: now.AddDate(0, 0, days)}
+		if err := t.QueryRowContext(ctx, `INSERT INTO api_tokens (username, name, secret_hash, created_at, expires_at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, username, name, hashSecret(secret), timeCol{&k.CreatedAt},
+			timeCol{&k.ExpiresAt}).Scan(&k.ID); err != nil {
 			return err
 		}
 		return recordAccountChange(ctx, t, "api_token", strconv.FormatInt(k.ID, 10), actionCreate, nil, &k)
@@ -85,6 +99,15 @@ func (db *DB) CreateAPIToken(ctx context.Context, username, name string) (string
 		return "", err
 	}
 	return secret, nil
+}
+
+// joinInts joins numbers with sep, for messages.
+func joinInts(ns []int, sep string) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, sep)
 }
 
 // FindAPITokens returns a user's tokens, revoked ones included, newest
@@ -137,10 +160,69 @@ func (db *DB) RevokeAPIToken(ctx context.Context, username string, id int64) err
 	})
 }
 
-// AuthenticateToken returns the user of an unrevoked token, who must be
-// active: disabling a user stops its tokens without revoking them. Like
-// FindSession it runs on every request, so last_used is written at most
-// once a minute.
+// RevokeAPITokens revokes every token of a user that is still valid
+// (unrevoked and unexpired), each recorded, and returns how many. Users
+// may do so for themselves; others need spotcheck.CanResetCredentials.
+func (db *DB) RevokeAPITokens(ctx context.Context, username string) (int, error) {
+	username = normUsername(username)
+	if err := authorizeSelf(ctx, username); err != nil {
+		return 0, err
+	}
+	p := spotcheck.PrincipalFromContext(ctx)
+	var n int
+	err := db.inTx(ctx, func(t *tx) error {
+		u, err := findUser(ctx, t, username)
+		if err != nil {
+			return err
+		}
+		if err := spotcheck.CanResetCredentials(p, u); err != nil {
+			return err
+		}
+		n, err = revokeTokens(ctx, t, username)
+		return err
+	})
+	return n, err
+}
+
+// revokeTokens revokes, within t, the valid tokens of a user, each
+// recorded as a change of kind "api_token", and returns how many. Expired
+// tokens are left as they are: they no longer work anyway.
+func revokeTokens(ctx context.Context, t *tx, username string) (int, error) {
+	rows, err := t.QueryContext(ctx, "SELECT "+tokenCols+` FROM api_tokens
+		WHERE username = $1 AND revoked = 0 AND expires_at > $2 ORDER BY id`, username, t.db.now())
+	if err != nil {
+		return 0, err
+	}
+	var tokens []spotcheck.APIToken
+	for rows.Next() {
+		var k spotcheck.APIToken
+		if err := scanToken(rows, &k); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		tokens = append(tokens, k)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, old := range tokens {
+		if _, err := t.ExecContext(ctx, `UPDATE api_tokens SET revoked = 1 WHERE id = $1`, old.ID); err != nil {
+			return 0, err
+		}
+		k := old
+		k.Revoked = true
+		if err := recordAccountChange(ctx, t, "api_token", strconv.FormatInt(k.ID, 10), actionRevoke, &old, &k); err != nil {
+			return 0, err
+		}
+	}
+	return len(tokens), nil
+}
+
+// AuthenticateToken returns the user of an unrevoked, unexpired token, who
+// must be active: disabling a user stops its tokens without revoking them.
+// Like FindSession it runs on every request, so last_used is written at
+// most once a minute.
 func (db *DB) AuthenticateToken(ctx context.Context, secret string) (*spotcheck.User, error) {
 	invalid := spotcheck.Errorf(spotcheck.EUNAUTHORIZED, msgTokenInvalid)
 	if !strings.HasPrefix(secret, tokenPrefix) {
@@ -150,13 +232,13 @@ func (db *DB) AuthenticateToken(ctx context.Context, secret string) (*spotcheck.
 	now := db.Now().UTC()
 	var u spotcheck.User
 	var id int64
-	var lastUsed string
+	var lastUsed, expiresAt string
 	var revoked bool
 	err := scanUser(rowFunc(func(dest ...any) error {
 		return db.read.QueryRowContext(ctx, `SELECT u.username, u.name, u.dept, u.roles, u.active, u.created_at, u.updated_at,
-				k.id, k.last_used, k.revoked
+				k.id, k.last_used, k.expires_at, k.revoked
 			FROM api_tokens k JOIN users u ON u.username = k.username
-			WHERE k.secret_hash = $1`, hash).Scan(append(dest, &id, &lastUsed, boolCol{&revoked})...)
+			WHERE k.secret_hash = $1`, hash).Scan(append(dest, &id, &lastUsed, &expiresAt, boolCol{&revoked})...)
 	}), &u)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, invalid
@@ -167,7 +249,12 @@ func (db *DB) AuthenticateToken(ctx context.Context, secret string) (*spotcheck.
 	if revoked || !u.Active {
 		return nil, invalid
 	}
-	// Stored timestamps compare as strings; '' (never used) is before all.
+	// Stored timestamps compare as strings; '' (no expiry, which the
+	// migration leaves to no token) counts as expired.
+	if expiresAt <= stamp(now) {
+		return nil, spotcheck.Errorf(spotcheck.EUNAUTHORIZED, msgTokenExpired)
+	}
+	// '' (never used) is before all.
 	if stale := stamp(now.Add(-touchInterval)); lastUsed <= stale {
 		// The guard repeats the test, so that concurrent requests write once.
 		if _, err := db.write.ExecContext(ctx, `UPDATE api_tokens SET last_used = $1 WHERE id = $2 AND last_used <= $3`,

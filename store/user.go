@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -31,6 +32,9 @@ const (
 	actionEnable   = "enable"
 	actionPassword = "password"
 	actionRevoke   = "revoke"
+	actionUnlock   = "unlock"  // the sign-in back-off lifted
+	actionSignOut  = "signout" // every session ended (tried only: not recorded when done)
+	actionRefused  = "refused" // an act the rules refused, with what was tried
 )
 
 // userCols are the columns of a spotcheck.User, in scanUser order. The
@@ -126,13 +130,23 @@ func findUser(ctx context.Context, q querier, username string) (*spotcheck.User,
 	return &u, nil
 }
 
-// CreateUser adds an active staff account with a bcrypt-hashed password.
+// CreateUser adds an active staff account with a bcrypt-hashed password
+// that satisfies the security policy. The account must be one that
+// spotcheck.CanChangeAccount lets the user in ctx create: administrator
+// accounts are made on the command line only.
 func (db *DB) CreateUser(ctx context.Context, u *spotcheck.User, password string) error {
 	if err := spotcheck.Authorize(ctx, spotcheck.PermManageUsers, ""); err != nil {
 		return err
 	}
 	ps := u.Validate()
-	if err := spotcheck.ValidatePassword(password); err != nil {
+	if err := spotcheck.CanChangeAccount(spotcheck.PrincipalFromContext(ctx), nil, u); err != nil {
+		return db.recordRefusal(ctx, u.Username, actionCreate, nil, u, err)
+	}
+	policy, err := db.FindSecurityPolicy(ctx)
+	if err != nil {
+		return err
+	}
+	if err := policy.CheckPassword(u.Username, password); err != nil {
 		ps.Add("password", "密码", "%s", spotcheck.ErrorMessage(err))
 	}
 	if err := ps.Err(); err != nil {
@@ -162,32 +176,43 @@ func (db *DB) CreateUser(ctx context.Context, u *spotcheck.User, password string
 			timeCol{&now}); err != nil {
 			return err
 		}
+		if err := addPasswordHistory(ctx, t, u.Username, string(hash), now); err != nil {
+			return err
+		}
 		return recordAccountChange(ctx, t, "user", u.Username, actionCreate, nil, u)
 	})
 }
 
-// UpdateUser changes an account's name, department, roles and active flag.
-// Disabling ends the user's sessions at once; its API tokens are kept (an
-// enabled user gets them back) but stop working, because AuthenticateToken
-// accepts active users only. A user may neither disable themselves nor
-// give up their own PermManageUsers, so that the last security admin
-// cannot lock everyone out of account management by mistake.
+// UpdateUser changes an account's name, department, roles and active flag,
+// as spotcheck.CanChangeAccount allows the user in ctx: nobody changes
+// their own roles or disables themselves, and administrator accounts are
+// changed on the command line only. Disabling ends the user's sessions at
+// once; its API tokens are kept (an enabled user gets them back) but stop
+// working, because AuthenticateToken accepts active users only.
 func (db *DB) UpdateUser(ctx context.Context, u *spotcheck.User) error {
 	if err := spotcheck.Authorize(ctx, spotcheck.PermManageUsers, ""); err != nil {
 		return err
 	}
-	if err := u.Validate().Err(); err != nil {
+	ps := u.Validate()
+	p := spotcheck.PrincipalFromContext(ctx)
+	// The rule is checked before the transaction too, so that a refusal
+	// can be recorded (the transaction's writes would be rolled back).
+	old, err := findUser(ctx, db.read, u.Username)
+	if err != nil {
 		return err
 	}
-	if p := spotcheck.PrincipalFromContext(ctx); p != nil && p.Username == u.Username {
-		self := spotcheck.NewPrincipal(*u, nil)
-		if !u.Active || !self.Has(spotcheck.PermManageUsers) {
-			return spotcheck.Errorf(spotcheck.EINVALID, "不能停用自己的账号或取消自己的用户管理权限")
-		}
+	if err := spotcheck.CanChangeAccount(p, old, u); err != nil {
+		return db.recordRefusal(ctx, u.Username, updateAction(old, u), old, u, err)
+	}
+	if err := ps.Err(); err != nil {
+		return err
 	}
 	return db.inTx(ctx, func(t *tx) error {
 		old, err := findUser(ctx, t, u.Username)
 		if err != nil {
+			return err
+		}
+		if err := spotcheck.CanChangeAccount(p, old, u); err != nil {
 			return err
 		}
 		var ps spotcheck.Problems
@@ -208,31 +233,56 @@ func (db *DB) UpdateUser(ctx context.Context, u *spotcheck.User) error {
 			u.Username); err != nil {
 			return err
 		}
-		action := actionUpdate
-		switch {
-		case old.Active && !u.Active:
-			action = actionDisable
+		action := updateAction(old, u)
+		if action == actionDisable {
 			if _, err := t.ExecContext(ctx, `DELETE FROM sessions WHERE username = $1`, u.Username); err != nil {
 				return err
 			}
-		case !old.Active && u.Active:
-			action = actionEnable
 		}
 		return recordAccountChange(ctx, t, "user", u.Username, action, old, u)
 	})
 }
 
-// SetPassword replaces a user's password and ends all of the user's
-// sessions, so that whoever knew the old password is signed out; the web
-// layer signs the user in again afterwards. Users may change their own
+// updateAction names the change from old to u as the history records it.
+func updateAction(old, u *spotcheck.User) string {
+	switch {
+	case old.Active && !u.Active:
+		return actionDisable
+	case !old.Active && u.Active:
+		return actionEnable
+	}
+	return actionUpdate
+}
+
+// SetPassword replaces a user's password, ends all of the user's sessions
+// and revokes the user's API tokens, so that whoever knew the old password
+// or took a token is shut out; the web layer signs the user in again
+// afterwards. The password must satisfy the security policy and be none of
+// the user's last PasswordHistory passwords. Users may change their own
 // password (the web layer asks for the current one first); others' need
-// PermManageUsers.
+// spotcheck.CanResetCredentials, which keeps administrators' passwords to
+// the command line.
 func (db *DB) SetPassword(ctx context.Context, username, password string) error {
 	username = normUsername(username)
 	if err := authorizeSelf(ctx, username); err != nil {
 		return err
 	}
-	if err := spotcheck.ValidatePassword(password); err != nil {
+	p := spotcheck.PrincipalFromContext(ctx)
+	target, err := findUser(ctx, db.read, username)
+	if err != nil {
+		return err
+	}
+	if err := spotcheck.CanResetCredentials(p, target); err != nil {
+		return db.recordRefusal(ctx, username, actionPassword, target, nil, err)
+	}
+	policy, err := db.FindSecurityPolicy(ctx)
+	if err != nil {
+		return err
+	}
+	if err := policy.CheckPassword(username, password); err != nil {
+		return err
+	}
+	if err := db.checkPasswordHistory(ctx, username, password, policy.PasswordHistory); err != nil {
 		return err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
@@ -244,17 +294,94 @@ func (db *DB) SetPassword(ctx context.Context, username, password string) error 
 		if err != nil {
 			return err
 		}
+		if err := spotcheck.CanResetCredentials(p, old); err != nil {
+			return err
+		}
 		u := *old
 		u.UpdatedAt = db.Now().UTC().Truncate(time.Second)
 		if _, err := t.ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE username = $3`,
 			string(hash), timeCol{&u.UpdatedAt}, username); err != nil {
 			return err
 		}
+		if err := addPasswordHistory(ctx, t, username, string(hash), u.UpdatedAt); err != nil {
+			return err
+		}
 		if _, err := t.ExecContext(ctx, `DELETE FROM sessions WHERE username = $1`, username); err != nil {
+			return err
+		}
+		if _, err := revokeTokens(ctx, t, username); err != nil {
 			return err
 		}
 		return recordAccountChange(ctx, t, "user", username, actionPassword, old, &u)
 	})
+}
+
+// addPasswordHistory keeps the hash of a user's new password.
+func addPasswordHistory(ctx context.Context, t *tx, username, hash string, at time.Time) error {
+	_, err := t.ExecContext(ctx, `INSERT INTO password_history (username, password_hash, created_at) VALUES ($1, $2, $3)`,
+		username, hash, timeCol{&at})
+	return err
+}
+
+// checkPasswordHistory refuses a password that is one of the last n of
+// username (the current one included). Each comparison is a bcrypt run
+// (~60 ms), outside any transaction.
+func (db *DB) checkPasswordHistory(ctx context.Context, username, password string, n int) error {
+	if n <= 0 {
+		return nil
+	}
+	rows, err := db.read.QueryContext(ctx, fmt.Sprintf(`SELECT password_hash FROM password_history WHERE username = $1
+		ORDER BY id DESC LIMIT %d`, n), username)
+	if err != nil {
+		return err
+	}
+	var hashes []string
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			rows.Close()
+			return err
+		}
+		hashes = append(hashes, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, h := range hashes {
+		if bcrypt.CompareHashAndPassword([]byte(h), []byte(password)) == nil {
+			return spotcheck.Errorf(spotcheck.EINVALID, "新密码不能与最近%d次使用过的密码相同", n)
+		}
+	}
+	return nil
+}
+
+// refusedAct is what the change history keeps of an act on an account
+// that the rules refused: what was tried, why it was refused, and the
+// account as it would have been (nil when the act changes no field).
+type refusedAct struct {
+	Action  string
+	Reason  string
+	Attempt any `json:",omitempty"`
+}
+
+// recordRefusal records, in a transaction of its own, that the rules
+// refused the user in ctx an act on account key, and returns cause: the
+// audit admin sees what the security admin tried, not only what they did.
+// The command line is never refused, so nothing is recorded without a
+// principal.
+func (db *DB) recordRefusal(ctx context.Context, key, action string, before, attempt any, cause error) error {
+	if spotcheck.PrincipalFromContext(ctx) == nil {
+		return cause
+	}
+	err := db.inTx(ctx, func(t *tx) error {
+		return recordAccountChange(ctx, t, "user", truncate(key, 64), actionRefused, before,
+			refusedAct{Action: action, Reason: spotcheck.ErrorMessage(cause), Attempt: attempt})
+	})
+	if err != nil {
+		return err
+	}
+	return cause
 }
 
 // recordAccountChange appends an account change to the change history.

@@ -19,7 +19,20 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 		s.fail(w, r, err)
 		return
 	}
-	d["Tokens"] = tokens
+	policy, err := s.accounts.FindSecurityPolicy(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	valid := 0
+	for _, k := range tokens {
+		if k.Valid(s.now()) {
+			valid++
+		}
+	}
+	d["Tokens"], d["ValidTokens"], d["Now"] = tokens, valid, s.now()
+	d["TokenDays"], d["DefaultTokenDays"] = spotcheck.TokenLifetimeDays, spotcheck.DefaultTokenDays
+	d["Policy"] = policy
 	s.renderTitled(w, r, status, "account", "我的账号", d)
 }
 
@@ -45,7 +58,8 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		s.renderAccount(w, r, http.StatusBadRequest, map[string]any{"PasswordError": msg})
 		return
 	}
-	// Changing the password ends every session; start a new one here.
+	// Changing the password ends every session and revokes every API
+	// token; start a new session here.
 	token, err := s.accounts.CreateSession(r.Context(), me.Username)
 	if err != nil {
 		s.fail(w, r, err)
@@ -55,19 +69,42 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/staff/account?ok=password")
 }
 
-// createToken makes a personal API token and shows its secret, once.
+// createToken makes a personal API token, valid for the chosen number of
+// days, and shows its secret, once.
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	name := r.PostFormValue("name")
 	if name == "" {
 		s.renderAccount(w, r, http.StatusBadRequest, map[string]any{"TokenError": "请填写令牌用途"})
 		return
 	}
-	secret, err := s.accounts.CreateAPIToken(r.Context(), staffUser(r).Username, name)
+	days, err := strconv.Atoi(r.PostFormValue("days"))
+	if err != nil && r.PostFormValue("days") != "" {
+		days = -1 // refused by the store, which names the choices
+	}
+	secret, err := s.accounts.CreateAPIToken(r.Context(), staffUser(r).Username, name, days)
 	if err != nil {
-		s.fail(w, r, err)
+		problems, msg, ok := formProblems(err)
+		if !ok {
+			s.fail(w, r, err)
+			return
+		}
+		for _, p := range problems {
+			msg = p.Label + "：" + p.Message
+		}
+		s.renderAccount(w, r, http.StatusBadRequest, map[string]any{"TokenError": msg})
 		return
 	}
 	s.renderAccount(w, r, http.StatusOK, map[string]any{"NewSecret": secret})
+}
+
+// revokeAllTokens revokes every valid token of the signed-in user, for
+// example when a script's machine was lost.
+func (s *Server) revokeAllTokens(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.accounts.RevokeAPITokens(r.Context(), staffUser(r).Username); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/staff/account?ok=tokens")
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {

@@ -177,8 +177,10 @@ var flashMessages = map[string]string{
 	"created":     "已新增",
 	"deactivated": "已停用",
 	"reactivated": "已恢复启用",
-	"password":    "密码已修改，其他设备上的登录已退出",
+	"password":    "密码已修改，其他设备上的登录已退出，接口令牌已全部吊销",
 	"token":       "令牌已吊销",
+	"tokens":      "有效的接口令牌已全部吊销",
+	"unlocked":    "已解除登录限制",
 }
 
 // redirect sends the browser to url after a POST (303 See Other).

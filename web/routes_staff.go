@@ -10,6 +10,7 @@ func (s *Server) staffRoutes() []route {
 		{"POST /staff/account/password", Staff, "", s.changePassword},
 		{"POST /staff/account/tokens", Staff, useAPI, s.createToken},
 		{"POST /staff/account/tokens/{id}/revoke", Staff, "", s.revokeToken},
+		{"POST /staff/account/tokens/revoke", Staff, "", s.revokeAllTokens},
 
 		{"GET /staff/entities", Staff, viewDir, s.showEntities},
 		{"GET /staff/entities/new", Staff, editDir, s.showEntityForm},
@@ -76,6 +77,9 @@ func (s *Server) staffRoutes() []route {
 		{"POST /staff/users/{username}", Staff, mngUsers, s.updateUser},
 		{"POST /staff/users/{username}/active", Staff, mngUsers, s.setUserActive},
 		{"POST /staff/users/{username}/password", Staff, mngUsers, s.resetPassword},
+		{"POST /staff/users/{username}/unlock", Staff, mngUsers, s.unlockUser},
+		{"GET /staff/security", Staff, mngUsers, s.showSecurity},
+		{"POST /staff/security", Staff, mngUsers, s.saveSecurity},
 
 		{"GET /staff/audit", Staff, audit, s.showAudit},
 		// Any signed-in user: the store admits the auditors and the

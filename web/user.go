@@ -10,9 +10,13 @@ import (
 )
 
 // Staff accounts, kept by the security admin (PermManageUsers) through the
-// AccountService. The rules — 三员分立, no self-lockout, password length —
-// are the domain's and the store's; these pages show their messages beside
-// the fields. Account changes are recorded as changes of kind "user".
+// AccountService. The rules — 三员分立 (spotcheck.CanChangeAccount and
+// CanResetCredentials: nobody changes their own roles or disables
+// themselves, administrator accounts are kept on the command line), the
+// password policy — are the domain's and the store's; these pages ask the
+// same functions which buttons and roles to offer and show the store's
+// messages beside the fields. Account changes, and acts refused by the
+// rules, are recorded as changes of kind "user".
 
 // roleOrder is the order in which roles are offered: the three
 // administrators first, then the working roles of design §1.
@@ -68,8 +72,9 @@ func (s *Server) showUser(w http.ResponseWriter, r *http.Request) {
 	s.renderUser(w, r, http.StatusOK, "")
 }
 
-// renderUser shows an account with its history and the password reset
-// form; pwErr is the reset's problem, if any.
+// renderUser shows an account with its history, its sign-in back-off and
+// the password reset form; pwErr is the reset's problem, if any. The
+// buttons are those the rules allow the signed-in user.
 func (s *Server) renderUser(w http.ResponseWriter, r *http.Request, status int, pwErr string) {
 	u, err := s.accounts.FindUserByUsername(r.Context(), r.PathValue("username"))
 	if err != nil {
@@ -86,8 +91,28 @@ func (s *Server) renderUser(w http.ResponseWriter, r *http.Request, status int, 
 		s.fail(w, r, err)
 		return
 	}
+	limit, err := s.accounts.FindLoginLimit(r.Context(), u.Username)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	policy, err := s.accounts.FindSecurityPolicy(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	me := staffUser(r)
+	toggled := *u
+	toggled.Active = !u.Active
 	s.renderTitled(w, r, status, "user", u.Name, map[string]any{"U": u, "DeptName": deptNames(depts)[u.Dept],
-		"Self": u.Username == staffUser(r).Username, "PasswordError": pwErr, "History": history})
+		"Self": u.Username == me.Username, "PasswordError": pwErr, "History": history, "Limit": limit,
+		"Policy": policy, "Now": s.now(),
+		"CanEdit":   spotcheck.CanChangeAccount(me, u, u) == nil,
+		"CanToggle": spotcheck.CanChangeAccount(me, u, &toggled) == nil,
+		"CanReset":  spotcheck.CanResetCredentials(me, u) == nil,
+		"CanUnlock": spotcheck.CanUnlockLogin(me, u) == nil && limit.Failures > 0,
+		"ByCLI":     u.IsAdmin() && u.Username != me.Username,
+	})
 }
 
 // showUserForm shows the create form, or the edit form of {username}.
@@ -96,6 +121,12 @@ func (s *Server) showUserForm(w http.ResponseWriter, r *http.Request) {
 	if name := r.PathValue("username"); name != "" {
 		var err error
 		if u, err = s.accounts.FindUserByUsername(r.Context(), name); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		// An account the user may not change at all (another
+		// administrator's) has no edit form.
+		if err := spotcheck.CanChangeAccount(staffUser(r), u, u); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -119,8 +150,31 @@ func (s *Server) renderUserForm(w http.ResponseWriter, r *http.Request, status i
 	for _, ro := range u.Roles {
 		roles[ro] = true
 	}
+	// The roles offered are those the rules let this user give: the
+	// administrator roles never (the command line's), and one's own roles
+	// not at all, which are then sent unchanged.
+	me := staffUser(r)
+	self := editing && strings.EqualFold(r.PathValue("username"), me.Username)
+	var before *spotcheck.User // nil: a new account
+	if editing {
+		before = u
+	}
+	var offered []string
+	for _, ro := range roleOrder {
+		after := *u
+		after.Roles = []string{ro}
+		if !self && spotcheck.CanChangeAccount(me, before, &after) == nil {
+			offered = append(offered, ro)
+		}
+	}
+	policy, err := s.accounts.FindSecurityPolicy(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.renderTitled(w, r, status, "user_form", title, map[string]any{"U": u, "Editing": editing, "Depts": deptTree(depts),
-		"Roles": roleOrder, "RoleSet": roles, "Errors": fieldErrors(problems), "Problems": problems, "Message": msg})
+		"Roles": offered, "RoleSet": roles, "Self": self, "Errors": fieldErrors(problems), "Problems": problems,
+		"Message": msg, "Policy": policy})
 }
 
 // userFromForm reads the account fields of the user form.
@@ -226,4 +280,15 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 		s.setSessionCookie(w, token, int(spotcheck.SessionLifetime.Seconds()))
 	}
 	redirect(w, r, "/staff/users/"+url.PathEscape(name)+"?ok=saved")
+}
+
+// unlockUser lifts the sign-in back-off of {username} (the security
+// admin's unlock, recorded by the store).
+func (s *Server) unlockUser(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("username")
+	if err := s.accounts.UnlockLogin(r.Context(), name); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/staff/users/"+url.PathEscape(name)+"?ok=unlocked")
 }

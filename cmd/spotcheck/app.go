@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/user"
 	"strings"
 	"time"
 
@@ -66,8 +67,10 @@ const usage = `用法：spotcheck 命令 [参数]
 
 账号（密码从标准输入读取一行）：
   user add 用户名 --name 姓名 --dept 部门代码 --roles 角色,… [--db 数据库]  新建用户
-  user passwd 用户名 [--db 数据库]            修改密码并结束其全部登录会话
+  user edit 用户名 [--name …] [--dept …] [--roles …]  修改姓名、部门或角色（管理员账号只能在此修改）
+  user passwd 用户名 [--db 数据库]            修改密码，结束其全部登录会话并吊销接口令牌
   user disable|enable 用户名 [--db 数据库]    停用（结束会话、令牌失效）或启用用户
+  user unlock 用户名 [--db 数据库]            解除登录失败造成的等待
   user list [--db 数据库]                     列出用户（制表符分隔）
   角色：sysadmin secadmin auditadmin deptadmin planner supervisor inspector approver agency
 
@@ -144,13 +147,22 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	}
 }
 
-// cliActor names the operator of the command line in recorded changes.
+// cliActor names the operator of the command line in recorded changes:
+// the system principal "cli:<login>" (系统（命令行，login）), the login from
+// $USER or else the account the process runs as, so that a change made on
+// the server (the administrator accounts are kept only there, 三员分立)
+// names who made it; "cli" alone when neither is known.
 func cliActor() spotcheck.Actor {
 	name := os.Getenv("USER")
 	if name == "" {
-		name = "unknown"
+		if u, err := user.Current(); err == nil {
+			name = u.Username
+		}
 	}
-	return spotcheck.Actor{ID: "cli:" + name, Name: "命令行（" + name + "）"}
+	if name == "" {
+		return spotcheck.Actor{ID: "cli", Name: "系统（命令行）"}
+	}
+	return spotcheck.Actor{ID: "cli:" + name, Name: "系统（命令行，" + name + "）"}
 }
 
 // parse parses flags that may stand before or after the positional

@@ -17,15 +17,20 @@ import (
 
 const userUsage = `用法：
   spotcheck user add 用户名 --name 姓名 --dept 部门代码 --roles 角色,角色 [--db 数据库]
+  spotcheck user edit 用户名 [--name 姓名] [--dept 部门代码] [--roles 角色,角色] [--db 数据库]
   spotcheck user passwd 用户名 [--db 数据库]
-  spotcheck user disable|enable 用户名 [--db 数据库]
+  spotcheck user disable|enable|unlock 用户名 [--db 数据库]
   spotcheck user list [--db 数据库]
-密码从标准输入读取一行（终端或管道）。`
+密码从标准输入读取一行（终端或管道），须符合安全策略。`
 
 // runUser manages staff accounts from the command line. Its operator holds
-// the database itself, so it acts without a principal: this is how the
-// first security admin is created, and how one who locked themselves out
-// gets back in.
+// the database itself, so it acts without a principal, recorded as the
+// actor "cli:<login>" (命令行（login）, see cliActor): this is how the first
+// security admin is created, how one who locked themselves out gets back
+// in, and the only way to create, change, disable or reset the password of
+// an administrator account (系统管理员, 安全管理员, 审计管理员), which the web
+// application refuses (三员分立, spotcheck.CanChangeAccount). User.Validate
+// and the password policy apply here as everywhere.
 func (m *Main) runUser(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		return usagef("%s", userUsage)
@@ -34,7 +39,7 @@ func (m *Main) runUser(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
 	dsn := dbFlag(fs)
 	var name, dept, roles *string
-	if sub == "add" {
+	if sub == "add" || sub == "edit" {
 		name = fs.String("name", "", "姓名")
 		dept = fs.String("dept", "", "所属部门代码")
 		roles = fs.String("roles", "", "角色，逗号分隔")
@@ -49,7 +54,12 @@ func (m *Main) runUser(ctx context.Context, args []string) error {
 			return usagef("用法：spotcheck user add 用户名 --name 姓名 --dept 部门代码 --roles 角色,角色 [--db 数据库]\n角色：%s",
 				roleList())
 		}
-	case "passwd", "disable", "enable":
+	case "edit":
+		if len(pos) != 1 || *name == "" && *dept == "" && *roles == "" {
+			return usagef("用法：spotcheck user edit 用户名 [--name 姓名] [--dept 部门代码] [--roles 角色,角色] [--db 数据库]\n角色：%s",
+				roleList())
+		}
+	case "passwd", "disable", "enable", "unlock":
 		if len(pos) != 1 {
 			return usagef("用法：spotcheck user %s 用户名 [--db 数据库]", sub)
 		}
@@ -85,7 +95,30 @@ func (m *Main) runUser(ctx context.Context, args []string) error {
 		if err := db.SetPassword(ctx, pos[0], pw); err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stdout, "已修改用户 %s 的密码，其登录会话已全部结束\n", strings.ToLower(strings.TrimSpace(pos[0])))
+		fmt.Fprintf(m.Stdout, "已修改用户 %s 的密码，其登录会话已全部结束，接口令牌已全部吊销\n", strings.ToLower(strings.TrimSpace(pos[0])))
+	case "edit":
+		u, err := db.FindUserByUsername(ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		if *name != "" {
+			u.Name = *name
+		}
+		if *dept != "" {
+			u.Dept = strings.TrimSpace(*dept)
+		}
+		if *roles != "" {
+			u.Roles = splitRoles(*roles)
+		}
+		if err := db.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "已修改用户 %s：%s，%s，%s\n", u.Username, u.Name, u.Dept, strings.Join(u.Roles, ","))
+	case "unlock":
+		if err := db.UnlockLogin(ctx, pos[0]); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "已解除用户 %s 的登录限制\n", strings.ToLower(strings.TrimSpace(pos[0])))
 	case "disable", "enable":
 		u, err := db.FindUserByUsername(ctx, pos[0])
 		if err != nil {

@@ -132,7 +132,10 @@ func TestUserCommandErrors(t *testing.T) {
 	}{
 		{"empty password", "", []string{"wangwu"}, 1, "密码不能为空"},
 		{"empty line", "\n", []string{"wangwu"}, 1, "密码不能为空"},
-		{"short password", "short\n", []string{"wangwu"}, 1, "密码至少8个字符"},
+		{"short password", "Short-1\n", []string{"wangwu"}, 1, "密码至少10个字符"},
+		{"two classes", "lowercase2026\n", []string{"wangwu"}, 1, "至少3类"},
+		{"the user name", "Wangwu-2026\n", []string{"wangwu"}, 1, "不能包含用户名"},
+		{"an admin and another role", "good-password-1\n", []string{"wangwu", "--roles", "secadmin,deptadmin"}, 1, "三员分立"},
 		{"bad user name", "good-password-1\n", []string{"王五"}, 1, "用户名：应为"},
 		{"unknown role", "good-password-1\n", []string{"wangwu", "--roles", "boss"}, 1, "“boss”不是有效角色"},
 		{"two admins", "good-password-1\n", []string{"wangwu", "--roles", "sysadmin,auditadmin"}, 1, "三员分立"},
@@ -149,11 +152,17 @@ func TestUserCommandErrors(t *testing.T) {
 		})
 	}
 	for _, args := range [][]string{
-		{"user"}, {"user", "nope"}, {"user", "passwd"}, {"user", "list", "extra"},
+		{"user"}, {"user", "nope"}, {"user", "passwd"}, {"user", "list", "extra"}, {"user", "edit", "x"}, {"user", "unlock"},
 		{"user", "add", "x", "--name", "甲", "--dept", "GLWL"}, {"user", "disable", "--name", "甲", "x"},
 	} {
 		if code, _, _ := run(t, append(args, "--db", path)...); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+	// passwd applies the policy: not the current password, not a weak one.
+	for stdin, want := range map[string]string{"good-password-1\n": "最近5次", "alllowercase\n": "至少3类"} {
+		if code, _, errs := runStdin(t, stdin, "user", "passwd", "wangwu", "--db", path); code != 1 || !strings.Contains(errs, want) {
+			t.Errorf("passwd %q: exit %d %s, want %s", stdin, code, errs, want)
 		}
 	}
 	if code, _, errs := runStdin(t, "good-password-1\n", "user", "passwd", "nobody", "--db", path); code != 1 || !strings.Contains(errs, "用户“nobody”不存在") {
@@ -161,5 +170,51 @@ func TestUserCommandErrors(t *testing.T) {
 	}
 	if code, _, errs := run(t, "user", "disable", "nobody", "--db", path); code != 1 || !strings.Contains(errs, "不存在") {
 		t.Fatalf("disable nobody: exit %d %s", code, errs)
+	}
+}
+
+// The administrator accounts that the web application refuses to touch
+// (三员分立) are kept here: roles, disabling, passwords, unlocking, each
+// recorded with the command line as the actor.
+func TestUserCommandsAdministrators(t *testing.T) {
+	path := userDB(t)
+	if code, _, errs := runStdin(t, "Audit-pass-2026\n", "user", "add", "auditor", "--name", "审计", "--dept", "FZWL",
+		"--roles", "auditadmin", "--db", path); code != 0 {
+		t.Fatalf("add: %s", errs)
+	}
+	code, out, errs := run(t, "user", "edit", "auditor", "--roles", "sysadmin", "--name", "系统", "--db", path)
+	if code != 0 || out != "已修改用户 auditor：系统，FZWL，sysadmin\n" {
+		t.Fatalf("edit: exit %d %q %s", code, out, errs)
+	}
+	if code, _, errs := run(t, "user", "edit", "auditor", "--roles", "sysadmin,planner", "--db", path); code != 1 || !strings.Contains(errs, "三员分立") {
+		t.Fatalf("edit to two roles: exit %d %s", code, errs)
+	}
+	for range spotcheck.MaxLoginFailures {
+		login(t, path, "auditor", "wrong")
+	}
+	if err := login(t, path, "auditor", "Audit-pass-2026"); spotcheck.ErrorCode(err) != spotcheck.EUNAUTHORIZED {
+		t.Fatalf("not backed off: %v", err)
+	}
+	if code, out, _ := run(t, "user", "unlock", "auditor", "--db", path); code != 0 || !strings.Contains(out, "已解除用户 auditor 的登录限制") {
+		t.Fatalf("unlock: exit %d %q", code, out)
+	}
+	if err := login(t, path, "auditor", "Audit-pass-2026"); err != nil {
+		t.Fatalf("after unlock: %v", err)
+	}
+	db, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	changes, _ := db.FindRecordChanges(context.Background(), "user", "auditor")
+	var got []string
+	for _, c := range changes {
+		if !strings.HasPrefix(c.Actor, "cli:") {
+			t.Errorf("change by %q, want the command line", c.Actor)
+		}
+		got = append(got, c.Action)
+	}
+	if strings.Join(got, " ") != "create update unlock" {
+		t.Fatalf("changes %v", got)
 	}
 }
