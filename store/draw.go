@@ -39,7 +39,7 @@ func (db *DB) PlanDraw(ctx context.Context, code string, r spotcheck.DrawRequest
 	if err != nil {
 		return nil, err
 	}
-	if err := spotcheck.Authorize(ctx, spotcheck.PermManageDraws, tk.Authority); err != nil {
+	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermManageDraws, tk.Departments(), noTask(code)); err != nil {
 		return nil, err
 	}
 	supersedes, err := checkSuperseded(ctx, t, tk.Code, r.Supersedes)

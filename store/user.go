@@ -149,6 +149,10 @@ func (db *DB) CreateUser(ctx context.Context, u *spotcheck.User, password string
 		if !exists(ctx, t, "departments", "code", u.Dept, &ps) {
 			return spotcheck.Errorf(spotcheck.EINVALID, "部门代码“%s”不存在", u.Dept)
 		}
+		// An account belongs to its department (spotcheck.AuthorizeChange).
+		if err := spotcheck.AuthorizeChangeCtx(ctx, spotcheck.PermManageUsers, u.Dept, u.Dept); err != nil {
+			return err
+		}
 		if exists(ctx, t, "users", "username", u.Username, &ps) {
 			return spotcheck.Errorf(spotcheck.ECONFLICT, "用户名“%s”已存在", u.Username)
 		}
@@ -197,6 +201,10 @@ func (db *DB) UpdateUser(ctx context.Context, u *spotcheck.User) error {
 		if err := ps.Err(); err != nil {
 			return err
 		}
+		// Neither a user of another department nor one moved there.
+		if err := spotcheck.AuthorizeChangeCtx(ctx, spotcheck.PermManageUsers, old.Dept, u.Dept); err != nil {
+			return err
+		}
 		u.CreatedAt = old.CreatedAt
 		if u.Name == old.Name && u.Dept == old.Dept && u.Active == old.Active && slices.Equal(u.Roles, old.Roles) {
 			u.UpdatedAt = old.UpdatedAt
@@ -243,6 +251,11 @@ func (db *DB) SetPassword(ctx context.Context, username, password string) error 
 		old, err := findUser(ctx, t, username)
 		if err != nil {
 			return err
+		}
+		if p := spotcheck.PrincipalFromContext(ctx); p != nil && p.Username != username {
+			if err := p.AuthorizeChange(spotcheck.PermManageUsers, old.Dept, old.Dept); err != nil {
+				return err
+			}
 		}
 		u := *old
 		u.UpdatedAt = db.Now().UTC().Truncate(time.Second)
