@@ -147,7 +147,9 @@ func noTask(code string) error {
 	return spotcheck.Errorf(spotcheck.ENOTFOUND, "没有编号为“%s”的抽查任务", code)
 }
 
-func noDraw(id int64) error { return spotcheck.Errorf(spotcheck.ENOTFOUND, "没有编号为 %d 的抽取", id) }
+func noDraw(id int64) error {
+	return spotcheck.Errorf(spotcheck.ENOTFOUND, "没有编号为 %d 的抽取", id)
+}
 
 func findTask(ctx context.Context, q querier, code string) (*spotcheck.Task, error) {
 	var body string
