@@ -22,7 +22,7 @@ var _ spotcheck.DirectoryService = (*DB)(nil)
 // number, and never more than maxLimit.
 const (
 	defaultLimit = 20
-	maxLimit     = 200
+	maxLimit     = spotcheck.MaxPageSize
 )
 
 // pageOf normalises the offset and limit of a filter.

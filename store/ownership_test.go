@@ -67,7 +67,7 @@ func TestDistrictCannotTakeOverCityItem(t *testing.T) {
 		wantErr(t, db.SaveResponsibility(gl, &join), spotcheck.EFORBIDDEN)
 		_, err := db.ImportResponsibilities(gl, spotcheck.SliceSource("r", []spotcheck.Responsibility{
 			{Item: "WL-CB-001", Dept: "GLWL", Role: spotcheck.RoleInitiate, Active: true}}))
-		if !strings.Contains(errString(err), "第2行 职责：事项“WL-CB-001”由“FZWL”维护") {
+		if !strings.Contains(errString(err), "第2行 职责：事项“WL-CB-001”由“FZWL”发起，只有其发起部门可以指定或变更发起部门") {
 			t.Fatalf("import of an initiation: %v", err)
 		}
 		if k := keepers(t, db, "WL-CB-001"); k != "FZWL" {

@@ -59,15 +59,14 @@ func responsibilityOwners(ctx context.Context, t *tx, r, old *spotcheck.Responsi
 	}
 	p := spotcheck.PrincipalFromContext(ctx)
 	from, to := spotcheck.ItemKeeper(p, before), spotcheck.ItemKeeper(p, after)
-	keeper := func(k string) string {
-		if k == spotcheck.CityWide {
-			return "市局"
-		}
-		return "“" + k + "”"
-	}
-	msg := "事项“" + r.Item + "”由" + keeper(from) + "维护，只有它能指定或变更发起部门"
-	if p != nil && p.Keeps(spotcheck.PermEditLists, from) {
-		msg = "变更后事项“" + r.Item + "”将由" + keeper(to) + "维护，超出您的管辖范围"
+	msg := "事项“" + r.Item + "”由“" + from + "”发起，只有其发起部门可以指定或变更发起部门"
+	switch {
+	case p != nil && p.Keeps(spotcheck.PermEditLists, from) && to == spotcheck.CityWide:
+		msg = "变更后事项“" + r.Item + "”将没有发起部门，由市局统一维护，超出您的管辖范围"
+	case p != nil && p.Keeps(spotcheck.PermEditLists, from):
+		msg = "变更后事项“" + r.Item + "”将由“" + to + "”维护，超出您的管辖范围"
+	case from == spotcheck.CityWide:
+		msg = "事项“" + r.Item + "”尚无发起部门，只有市局可以指定"
 	}
 	return append(os, owner{from: from, to: to, field: "role", label: "职责", message: msg}), nil
 }
