@@ -222,7 +222,9 @@ func (f *fakeDraws) find(id int64) (*spotcheck.Draw, error) {
 
 // noFakeDraw is the answer for a draw that does not exist, and, as from
 // the store, for one the user may not see.
-func noFakeDraw(id int64) error { return spotcheck.Errorf(spotcheck.ENOTFOUND, "没有编号为 %d 的抽取", id) }
+func noFakeDraw(id int64) error {
+	return spotcheck.Errorf(spotcheck.ENOTFOUND, "没有编号为 %d 的抽取", id)
+}
 
 func (f *fakeDraws) FindDrawByID(ctx context.Context, id int64) (*spotcheck.Draw, error) {
 	f.mu.Lock()
