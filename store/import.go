@@ -230,7 +230,7 @@ func (r *importRun[T]) authorizeRow(ctx context.Context, v, old *T) (spotcheck.P
 			return nil, err
 		}
 	}
-	if r.ownersFirst && old == nil && r.owners != nil {
+	if r.ownersFirst && r.owners != nil {
 		os, err := r.owners(ctx, r.t, v, nil)
 		if err != nil {
 			return nil, err

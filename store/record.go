@@ -341,10 +341,10 @@ type rules[T any] struct {
 	// old (nil for a new record) into v, once v is checked; every one
 	// must be the user's to change (spotcheck.AuthorizeChange).
 	owners func(ctx context.Context, t *tx, v, old *T) ([]owner, error)
-	// ownersFirst is set when owners do not depend on what check derives
-	// (city-wide kinds): a new record is then authorised before it is
-	// validated, so that a user who may not create one is refused whatever
-	// they send.
+	// ownersFirst is set when owners depend neither on the stored record
+	// nor on what check derives (agencies, items): a record is then
+	// authorised before it is looked up or validated, so that a user who
+	// may not write it is refused whatever they send.
 	ownersFirst bool
 	// finish checks what one record cannot show alone (parent links),
 	// after the records were written; rowOf maps the written keys to their
@@ -445,6 +445,11 @@ func (r *rules[T]) save(ctx context.Context, db *DB, v *T) error {
 			return err
 		}
 		r.key(v)
+		if r.ownersFirst {
+			if err := r.authorizeOwners(ctx, t, v, nil); err != nil {
+				return err
+			}
+		}
 		ver, _, _ := r.tb.meta(v)
 		old, err := r.tb.findOne(ctx, t, r.tb.keyOfValue(v)...)
 		switch {
@@ -471,11 +476,6 @@ func (r *rules[T]) save(ctx context.Context, db *DB, v *T) error {
 			}
 			if oldVer, _, _ := r.tb.meta(old); *oldVer != *ver {
 				return staleError(r.tb.label, r.tb.keyString(old))
-			}
-		}
-		if r.ownersFirst && old == nil {
-			if err := r.authorizeOwners(ctx, t, v, old); err != nil {
-				return err
 			}
 		}
 		if err := r.check(ctx, t, ref, v, old).Err(); err != nil {
