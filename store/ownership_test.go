@@ -291,5 +291,53 @@ func TestTasksOfOtherDepartments(t *testing.T) {
 		}
 		_, err = db.PlanDraw(fire, joint.Code, spotcheck.DrawRequest{Officials: []string{"supervisor"}})
 		wantErr(t, err, spotcheck.EFORBIDDEN)
+		// Naming officials tells a planner no account names.
+		_, none := db.PlanDraw(as("planner"), joint.Code, spotcheck.DrawRequest{Officials: []string{"nobody"}})
+		_, other := db.PlanDraw(as("planner"), joint.Code, spotcheck.DrawRequest{Officials: []string{"inspector"}})
+		if msg := spotcheck.ErrorMessage(other); strings.ReplaceAll(spotcheck.ErrorMessage(none), "nobody", "inspector") != msg {
+			t.Fatalf("missing official %q, inspector as official %q", spotcheck.ErrorMessage(none), msg)
+		}
+	})
+}
+
+// Inspectors: a district may neither move its own out of its scope nor
+// take another's; a conflict names only an inspector and an entity the
+// user sees, and one it does not see is reported as missing.
+func TestInspectorsAndConflictsAcrossTheScope(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		es := directory(t, db)
+		in := []spotcheck.Inspector{
+			{StaffID: "GL0001", Name: "李四", Dept: "GLWL", CertNo: "1", CertExpiry: "2028-12-31", Active: true},
+			{StaffID: "FZ0001", Name: "王五", Dept: "FZWL", CertNo: "2", CertExpiry: "2028-12-31", Active: true},
+		}
+		if _, err := db.ImportInspectors(ctx, false, spotcheck.SliceSource("i", in)); err != nil {
+			t.Fatal(err)
+		}
+		gl := signedIn(t, db, "GLWL", spotcheck.RoleDeptAdmin)
+		mine, _ := db.FindInspectorByID(gl, "GL0001")
+		mine.Dept = "FZWL"
+		wantErr(t, db.SaveInspector(gl, mine), spotcheck.EFORBIDDEN)
+		theirs := in[1]
+		theirs.Dept, theirs.Version = "GLWL", 1
+		err := db.SaveInspector(gl, &theirs)
+		if wantErr(t, err, spotcheck.ENOTFOUND); spotcheck.ErrorMessage(err) != "人员“FZ0001”不存在" {
+			t.Fatalf("taking another's inspector: %q", spotcheck.ErrorMessage(err))
+		}
+		_, err = db.ImportInspectors(gl, false, spotcheck.SliceSource("i", []spotcheck.Inspector{theirs}))
+		if msg := errString(err); !strings.Contains(msg, "人员“FZ0001”已由其他部门登记") || strings.Contains(msg, "FZWL") {
+			t.Fatalf("import over another's inspector: %v", err)
+		}
+		if got, _ := db.FindInspectorByID(ctx, "FZ0001"); got.Dept != "FZWL" {
+			t.Fatalf("FZ0001 moved to %s", got.Dept)
+		}
+		c := spotcheck.Conflict{StaffID: "FZ0001", EntityID: es[0].ID, Kind: spotcheck.ConflictDeclared, Reason: "亲属",
+			From: "2026-01-01", Active: true}
+		if err := db.SaveConflict(gl, &c); !strings.Contains(errString(err), "人员“FZ0001”不存在") {
+			t.Fatalf("conflict of a hidden inspector: %v", err)
+		}
+		c.StaffID = "GL0009"
+		if err := db.SaveConflict(gl, &c); !strings.Contains(errString(err), "人员“GL0009”不存在") {
+			t.Fatalf("conflict of a missing inspector: %v", err)
+		}
 	})
 }

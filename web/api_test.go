@@ -314,7 +314,10 @@ func TestAPIQueryValues(t *testing.T) {
 	}
 	// Every flag spelling, and an empty value (a form's "all"), is taken.
 	for _, path := range []string{"/api/v1/entities?key=true&active=false", "/api/v1/entities?key=1&active=0",
-		"/api/v1/entities?key=&class=&limit=&offset=", "/api/v1/items?status=启用&class=重点&limit=200&offset=2147483647"} {
+		"/api/v1/entities?key=&class=&limit=&offset=", "/api/v1/items?status=启用&class=重点&limit=200&offset=2147483647",
+		// A list paged in the handler: the largest offset and limit do not
+		// overflow (before, offset=9223372036854775807 gave 内部错误).
+		"/api/v1/departments?offset=2147483647&limit=200"} {
 		if rec, m := call(t, s, "GET", path, "admin", ""); rec.Code != http.StatusOK {
 			t.Errorf("%s: %d %v", path, rec.Code, m)
 		}
