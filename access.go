@@ -35,7 +35,11 @@ const (
 // the installation but neither manages accounts nor reads the audit trail,
 // the security admin manages accounts only, the audit admin only reads.
 var rolePermissions = map[string][]Permission{
-	RoleSystemAdmin:   {PermViewDepartments, PermManageDepartments},
+	// The system admin may keep the department tree through the API too
+	// (a nightly sync from the organisation's own directory); without
+	// PermUseAPI the department routes of /api/v1 would serve nobody, now
+	// that no administrator holds a second role.
+	RoleSystemAdmin:   {PermViewDepartments, PermManageDepartments, PermUseAPI},
 	RoleSecurityAdmin: {PermViewDepartments, PermManageUsers},
 	RoleAuditAdmin:    {PermViewDepartments, PermViewAudit},
 	RoleDeptAdmin: {PermViewDirectory, PermEditDirectory, PermViewLists, PermEditLists, PermViewDepartments,
@@ -68,13 +72,32 @@ func Public() *Principal {
 type Principal struct {
 	User
 	scope map[string]bool
+	// city is set when the user's department is the city bureau: a root
+	// of the tree that is a 文旅部门. It keeps the CityWide records.
+	city bool
 }
 
-// NewPrincipal resolves u's department scope in the department tree.
+// NewPrincipal resolves u's department scope in the department tree. A
+// user without a department has an empty scope. An account that holds an
+// administrator role acts with its administrator roles only (三员分立):
+// User.Validate refuses any other role beside one, but an account stored
+// before that rule existed may still hold both, and must not keep the
+// union of their permissions.
 func NewPrincipal(u User, depts []Department) *Principal {
+	if u.IsAdmin() {
+		u.Roles = slices.DeleteFunc(slices.Clone(u.Roles), func(r string) bool { return !IsAdminRole(r) })
+	}
 	p := &Principal{User: u, scope: map[string]bool{}}
+	if u.Dept == "" {
+		return p
+	}
 	for _, c := range Subtree(depts, u.Dept) {
 		p.scope[c] = true
+	}
+	for _, d := range depts {
+		if d.Code == u.Dept {
+			p.city = d.Parent == "" && d.Kind == DeptBureau
+		}
 	}
 	return p
 }
@@ -221,8 +244,137 @@ func ItemKeeper(p *Principal, initiators []string) string {
 }
 
 // AuthorizeItem applies perm to an item with these initiators: the user
-// needs the item's keeper (ItemKeeper) in scope. An item nobody initiates
-// is kept by every holder of perm.
+// must keep the item's keeper (ItemKeeper); an item nobody initiates is
+// CityWide.
 func (p *Principal) AuthorizeItem(perm Permission, initiators []string) error {
-	return p.Authorize(perm, ItemKeeper(p, initiators))
+	k := ItemKeeper(p, initiators)
+	return p.AuthorizeChange(perm, k, k)
+}
+
+// Who may change a record, and to whom it may pass, is decided here for
+// every kind: the store asks AuthorizeChange inside the transaction that
+// writes, with the keeper of the record as stored in it, and asks
+// AuthorizeView first, so that a user who may not see a record learns
+// nothing of it from a refusal.
+
+// CityWide is the keeper of the records that belong to no department: the
+// 专业机构 directory, and an item of the 抽查事项清单 that no department
+// initiates (发起). Only the city bureau keeps them: a district bureau that
+// changed one would change it for every district, and the portal
+// publishes them as the city's.
+const CityWide = ""
+
+// reachAll are the permissions with which the city bureau keeps the
+// records of every department, the partner departments (roots of their
+// own) included: the accounts of the platform are the city security
+// administrator's.
+var reachAll = map[Permission]bool{PermManageUsers: true}
+
+// Keeps reports whether records kept by dept are p's to change under
+// perm: those of a department of p's scope, and the CityWide ones only
+// for a user of the city bureau (see also reachAll). It does not check
+// that p holds perm; AuthorizeChange does.
+func (p *Principal) Keeps(perm Permission, dept string) bool {
+	switch {
+	case p.city && reachAll[perm]:
+		return true
+	case dept == CityWide:
+		return p.city
+	}
+	return p.InScope(dept)
+}
+
+// AuthorizeChange returns nil when p may use perm to change a record kept
+// by from — its keeper as stored, read in the transaction that writes —
+// so that afterwards it is kept by to; for a new record from is to. Both
+// must be p's to keep (Keeps): no user takes over a record of another
+// department, hands one of theirs to a department outside their scope, or
+// changes a city-wide record unless they are of the city bureau. The
+// refusal names the new keeper, which the user asked for, but not the old
+// one.
+func (p *Principal) AuthorizeChange(perm Permission, from, to string) error {
+	if !p.Has(perm) {
+		return p.Authorize(perm, "")
+	}
+	switch {
+	case !p.Keeps(perm, from) && from == CityWide || !p.Keeps(perm, to) && to == CityWide:
+		return Errorf(EFORBIDDEN, "没有权限：该记录由市局统一维护")
+	case !p.Keeps(perm, from) && from != to:
+		return Errorf(EFORBIDDEN, "没有权限：该记录由其他部门维护")
+	case !p.Keeps(perm, to):
+		return Errorf(EFORBIDDEN, "没有权限：“%s”不在您的管辖范围", to)
+	}
+	return nil
+}
+
+// AuthorizeChangeCtx applies AuthorizeChange to the user in ctx; the
+// command line may do everything.
+func AuthorizeChangeCtx(ctx context.Context, perm Permission, from, to string) error {
+	if p := PrincipalFromContext(ctx); p != nil {
+		return p.AuthorizeChange(perm, from, to)
+	}
+	return nil
+}
+
+// AuthorizeView returns nil when p may see, with perm, a record of
+// department dept (CityWide: of none). A user who holds perm but may not
+// see this record, because it lies outside their scope, gets missing: the
+// error the caller gives for a record that does not exist, so that the
+// answer tells neither that the record exists nor where it belongs. A user
+// without perm gets EFORBIDDEN, which says nothing about the record.
+func (p *Principal) AuthorizeView(perm Permission, dept string, missing error) error {
+	if err := p.Authorize(perm, ""); err != nil {
+		return err
+	}
+	if err := p.Authorize(perm, dept); err != nil {
+		return orMissing(err, missing)
+	}
+	return nil
+}
+
+// orMissing returns missing, or err when the caller gave none.
+func orMissing(err, missing error) error {
+	if missing != nil {
+		return missing
+	}
+	return err
+}
+
+// AuthorizeViewCtx applies AuthorizeView to the user in ctx; the command
+// line sees everything.
+func AuthorizeViewCtx(ctx context.Context, perm Permission, dept string, missing error) error {
+	if p := PrincipalFromContext(ctx); p != nil {
+		return p.AuthorizeView(perm, dept, missing)
+	}
+	return nil
+}
+
+// AuthorizeTask returns nil when p may use perm on a task, or a draw of
+// it, whose departments are depts (the authority first, then the
+// partners): viewing and approving need one of them in scope, managing
+// the authority, and witnessing and supervising reach every task (see
+// AuthorizeDraw). A user who may not even view the task gets missing, as
+// from AuthorizeView; one who may view it but not act, EFORBIDDEN.
+func (p *Principal) AuthorizeTask(perm Permission, depts []string, missing error) error {
+	if !p.Has(perm) {
+		return p.Authorize(perm, "")
+	}
+	if !unscoped[perm] {
+		if err := p.AuthorizeDraw(PermViewDraws, depts); err != nil {
+			return orMissing(err, missing)
+		}
+	}
+	if perm == PermManageDraws && len(depts) > 1 {
+		depts = depts[:1]
+	}
+	return p.AuthorizeDraw(perm, depts)
+}
+
+// AuthorizeTaskCtx applies AuthorizeTask to the user in ctx; the command
+// line may do everything.
+func AuthorizeTaskCtx(ctx context.Context, perm Permission, depts []string, missing error) error {
+	if p := PrincipalFromContext(ctx); p != nil {
+		return p.AuthorizeTask(perm, depts, missing)
+	}
+	return nil
 }

@@ -35,7 +35,8 @@ const (
 // roles, active flag. It returns nil or an EFORBIDDEN error that says why.
 //
 //   - actor nil is the command line: everything (User.Validate still applies).
-//   - Otherwise actor needs PermManageUsers.
+//   - Otherwise actor needs PermManageUsers over the account's department,
+//     before and after (AuthorizeChange).
 //   - Nobody changes their own roles or disables themselves, so that no
 //     administrator grants themselves more and the last security
 //     administrator cannot lock everyone out by mistake.
@@ -47,7 +48,13 @@ func CanChangeAccount(actor *Principal, before, after *User) error {
 	if actor == nil {
 		return nil
 	}
-	if err := actor.Authorize(PermManageUsers, ""); err != nil {
+	from := after.Dept
+	if before != nil {
+		from = before.Dept
+	}
+	// An account belongs to its department: neither one of another
+	// department nor one moved there (AuthorizeChange).
+	if err := actor.AuthorizeChange(PermManageUsers, from, after.Dept); err != nil {
 		return err
 	}
 	if before != nil && before.Username == actor.Username {
@@ -75,7 +82,7 @@ func CanResetCredentials(actor *Principal, target *User) error {
 	if actor == nil || actor.Username == target.Username {
 		return nil
 	}
-	if err := actor.Authorize(PermManageUsers, ""); err != nil {
+	if err := actor.AuthorizeChange(PermManageUsers, target.Dept, target.Dept); err != nil {
 		return err
 	}
 	if target.IsAdmin() {

@@ -9,6 +9,10 @@ import (
 // "10000+" instead of an exact number, which would cost a full scan.
 const MaxCount = 10000
 
+// MaxPageSize is the most records one page of a list holds (the limit of
+// a Find method's filter, the API's limit parameter).
+const MaxPageSize = 200
+
 // List is one page of records and the size of the whole list. When More
 // is set, Total is MaxCount and the true total is larger.
 type List[T any] struct {

@@ -62,7 +62,7 @@ var (
 	// directories and the draws — department admins and planners, and the
 	// officials who commit, reveal, approve and audit from their own
 	// tools (supervisors, approvers).
-	apiUse = roles(spotcheck.RoleDeptAdmin, spotcheck.RolePlanner, spotcheck.RoleSupervisor, spotcheck.RoleApprover)
+	apiUse = roles(spotcheck.RoleSystemAdmin, spotcheck.RoleDeptAdmin, spotcheck.RolePlanner, spotcheck.RoleSupervisor, spotcheck.RoleApprover)
 	// Tasks and draws (design §1, §5): the planner keeps the tasks and
 	// plans, runs and asks to change draws; the supervisor takes part in
 	// the commit–reveal, sees every draw and lifts the embargo; the
@@ -105,30 +105,37 @@ type resource struct {
 	// the responsibilities of its own subtree and the items its subtree
 	// initiates, design §1).
 	editScoped bool
+	// keptBy: the records belong to no department and only the users of
+	// this one change them (the 专业机构, kept city-wide by the city bureau).
+	keptBy string
+	// createdBy: only the users of this department create records (an
+	// item is the city bureau's until a department initiates it).
+	createdBy string
 }
 
 // resources are the kinds of records. The import kinds double as the
 // {kind} of /staff/transfer/{kind}.
 var resources = []resource{
-	{spotcheck.KindEntities, dirView, dirEdit, true, true},
-	{spotcheck.KindInspectors, dirView, dirEdit, true, true},
-	{spotcheck.KindExperts, dirView, dirEdit, true, true},
-	{spotcheck.KindAgencies, dirView, dirEdit, false, false},
-	{spotcheck.KindConflicts, dirView, dirEdit, true, true},
-	{spotcheck.KindItems, listView, listEdit, false, true}, // kept by the department that initiates (发起) it
-	{spotcheck.KindResponsibilities, listView, listEdit, false, true},
-	{spotcheck.KindDepartments, deptView, deptManage, false, false},
-	{"users", userManage, userManage, false, false},
+	{spotcheck.KindEntities, dirView, dirEdit, true, true, "", ""},
+	{spotcheck.KindInspectors, dirView, dirEdit, true, true, "", ""},
+	{spotcheck.KindExperts, dirView, dirEdit, true, true, "", ""},
+	{spotcheck.KindAgencies, dirView, dirEdit, false, false, cityBureau, ""},
+	{spotcheck.KindConflicts, dirView, dirEdit, true, true, "", ""},
+	// Kept by the department that initiates (发起) it.
+	{spotcheck.KindItems, listView, listEdit, false, true, "", cityBureau},
+	{spotcheck.KindResponsibilities, listView, listEdit, false, true, "", ""},
+	{spotcheck.KindDepartments, deptView, deptManage, false, false, "", ""},
+	{"users", userManage, userManage, false, false, "", ""},
 	// The security policy (password rules, idle timeout): the security
 	// admin's, like the accounts.
-	{"security", userManage, userManage, false, false},
-	{"audit", auditView, auditView, false, false},
-	{"changes", auditView, auditView, false, false},
-	{"audit/logins", loginView, loginView, false, false},
-	{"logins", loginView, loginView, false, false},
+	{"security", userManage, userManage, false, false, "", ""},
+	{"audit", auditView, auditView, false, false, "", ""},
+	{"changes", auditView, auditView, false, false, "", ""},
+	{"audit/logins", loginView, loginView, false, false, "", ""},
+	{"logins", loginView, loginView, false, false, "", ""},
 	// A task and its draws belong to the task's departments.
-	{"tasks", drawView, drawPlan, true, true},
-	{"draws", drawView, drawPlan, true, true},
+	{"tasks", drawView, drawPlan, true, true, "", ""},
+	{"draws", drawView, drawPlan, true, true, "", ""},
 }
 
 // findResource returns the resource of a path below /staff/ or /api/v1/
@@ -163,10 +170,15 @@ var tokenRevoking = []string{"/staff/account/tokens/revoke"}
 
 // access is what the matrix expects of one route.
 type access struct {
-	public bool   // anyone, visitors included
-	api    bool   // /api/v1: a token, of a user in apiUse
-	roles  group  // the roles that may use it (besides public)
-	scoped bool   // the route names a record of a department
+	public bool  // anyone, visitors included
+	api    bool  // /api/v1: a token, of a user in apiUse
+	roles  group // the roles that may use it (besides public)
+	scoped bool  // the route names a record of a department
+	// hidden: the route names a record that users outside its
+	// department's scope may not even see; they are answered as if it
+	// did not exist (404), not refused (403).
+	hidden bool
+	keeper string // only users of this department may use the route (resource.keptBy, createdBy)
 	reason string // why, for messages
 }
 
@@ -176,9 +188,12 @@ type access struct {
 func expect(method, path, kind string) (access, bool) {
 	edit := method != "GET" && method != "HEAD" || strings.HasSuffix(path, "/new") || strings.HasSuffix(path, "/edit")
 	pick := func(r resource, rec bool) access {
-		a := access{roles: r.view, scoped: r.scoped && rec, reason: r.name + " view"}
+		a := access{roles: r.view, scoped: r.scoped && rec, hidden: r.scoped && rec, reason: r.name + " view"}
 		if edit {
 			a.roles, a.scoped, a.reason = r.edit, r.editScoped && rec, r.name+" edit"
+			if a.keeper = r.keptBy; !rec && r.createdBy != "" {
+				a.keeper = r.createdBy
+			}
 		}
 		return a
 	}
@@ -209,7 +224,10 @@ func expect(method, path, kind string) (access, bool) {
 		if !strings.HasPrefix(rest, "{kind}") || !ok || tail != "" {
 			return access{}, false
 		}
+		// An import is refused row by row (the store's keeper check), which
+		// the matrix's empty form does not reach.
 		a := pick(r, false)
+		a.keeper = ""
 		a.reason = "transfer of " + kind + ": " + a.reason
 		return a, true
 	}

@@ -179,10 +179,20 @@ func judge(tg target, u *spotcheck.User, res *http.Response) string {
 		if res.StatusCode != 401 {
 			return "answered " + got + ", want 401"
 		}
+	case tg.want.unknown(u, tg.recDept):
+		if res.StatusCode != 404 {
+			return "answered " + got + ", want 404 (a record the user may not see does not exist for them)"
+		}
 	case res.StatusCode != 403:
 		return "answered " + got + ", want 403"
 	}
 	return ""
+}
+
+// unknown reports whether u may use the route but may not see the record
+// of recDept it names, so that for them it does not exist.
+func (x access) unknown(u *spotcheck.User, recDept string) bool {
+	return x.hidden && hasRole(u, x.roles) && (!x.api || hasRole(u, apiUse)) && !covers(u.Dept, recDept)
 }
 
 // allows reports whether u (nil: a visitor) may use a route with this
@@ -194,7 +204,7 @@ func (x access) allows(u *spotcheck.User, recDept string) bool {
 	if u == nil || x.api && !hasRole(u, apiUse) {
 		return false
 	}
-	return hasRole(u, x.roles) && (!x.scoped || covers(u.Dept, recDept))
+	return hasRole(u, x.roles) && (!x.scoped || covers(u.Dept, recDept)) && (x.keeper == "" || covers(u.Dept, x.keeper))
 }
 
 func hasRole(u *spotcheck.User, g group) bool { return g.has(u.Roles) }

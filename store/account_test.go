@@ -29,14 +29,19 @@ func seedAccounts(t *testing.T, db *store.DB) {
 	}
 }
 
-// as returns ctx with the stored user username as the signed-in principal.
+// as returns ctx with the stored user username as the signed-in principal,
+// its scope resolved in the stored department tree as at sign-in.
 func as(t *testing.T, db *store.DB, username string) context.Context {
 	t.Helper()
 	u, err := db.FindUserByUsername(ctx, username)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return spotcheck.NewContextWithPrincipal(ctx, spotcheck.NewPrincipal(*u, nil))
+	depts, err := db.FindDepartments(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spotcheck.NewContextWithPrincipal(ctx, spotcheck.NewPrincipal(*u, depts))
 }
 
 // wantCode fails unless err has the code and, when msg is set, the message.

@@ -22,11 +22,18 @@ var agencies = &table[spotcheck.Agency]{
 	active:     func(a *spotcheck.Agency) bool { return a.Active },
 }
 
-// agencyRules are the rules of the 专业机构 directory, a city-wide list.
+// agencyRules are the rules of the 专业机构 directory, a city-wide list:
+// every user who reads the directories sees it, the city bureau keeps it
+// (spotcheck.CityWide).
 func agencyRules() *rules[spotcheck.Agency] {
 	return &rules[spotcheck.Agency]{tb: agencies, perm: spotcheck.PermEditDirectory,
 		key:   func(a *spotcheck.Agency) { a.Code = spotcheck.NormalizeCode(a.Code) },
-		check: checkAgency}
+		check: checkAgency, owners: agencyOwners, ownersFirst: true}
+}
+
+// agencyOwners: every agency is city-wide.
+func agencyOwners(context.Context, *tx, *spotcheck.Agency, *spotcheck.Agency) ([]owner, error) {
+	return []owner{{from: spotcheck.CityWide, to: spotcheck.CityWide, field: "code", label: "统一社会信用代码"}}, nil
 }
 
 // checkAgency validates an agency.

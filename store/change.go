@@ -60,7 +60,8 @@ func (db *DB) FindChanges(ctx context.Context, f spotcheck.ChangeFilter) (spotch
 }
 
 // authorizeHistory checks that the user in ctx may view the record of kind
-// with key (as the change history writes it), whose history it asks for.
+// with key (as the change history writes it), whose history it asks for;
+// a record they may not see is answered as missing, as FindXByID does.
 func (db *DB) authorizeHistory(ctx context.Context, kind, key string) error {
 	var err error
 	switch parts := strings.Split(key, "|"); {
@@ -73,12 +74,11 @@ func (db *DB) authorizeHistory(ctx context.Context, kind, key string) error {
 	case kind == conflicts.kind && len(parts) == 3:
 		var e *spotcheck.Entity
 		if e, err = entities.findOne(ctx, db.read, parts[1]); err == nil {
-			err = spotcheck.Authorize(ctx, spotcheck.PermViewDirectory, e.Dept)
+			err = spotcheck.AuthorizeViewCtx(ctx, spotcheck.PermViewDirectory, e.Dept, conflicts.missing(parts[0], parts[1], parts[2]))
 		}
-	case kind == items.kind:
+	case kind == items.kind, kind == responsibilities.kind:
+		// The two lists are published whole.
 		err = spotcheck.Authorize(ctx, spotcheck.PermViewLists, "")
-	case kind == responsibilities.kind && len(parts) == 2:
-		err = spotcheck.Authorize(ctx, spotcheck.PermViewLists, parts[1])
 	case kind == departments.kind:
 		err = spotcheck.Authorize(ctx, spotcheck.PermViewDepartments, "")
 	default:

@@ -25,32 +25,52 @@ var conflicts = &table[spotcheck.Conflict]{
 }
 
 // conflictRules are the rules of 回避 relations: a conflict belongs to the
-// owner of its entity.
+// owner of its entity, and is seen by those who see the entity.
 func conflictRules() *rules[spotcheck.Conflict] {
-	return &rules[spotcheck.Conflict]{tb: conflicts, perm: spotcheck.PermEditDirectory,
+	return &rules[spotcheck.Conflict]{tb: conflicts, perm: spotcheck.PermEditDirectory, view: spotcheck.PermViewDirectory,
 		key: func(c *spotcheck.Conflict) { c.Validate() }, check: checkConflict, owners: conflictOwners}
 }
 
 // checkConflict validates a conflict and checks that its inspector and
-// entity exist.
+// entity exist. One the user may not see is reported as missing, with the
+// same words, so that the form cannot be used to learn which staff ids
+// and credit codes other departments keep: a conflict is recorded by
+// someone who sees both sides.
 func checkConflict(ctx context.Context, t *tx, _ *spotcheck.Reference, c, _ *spotcheck.Conflict) spotcheck.Problems {
 	ps := c.Validate()
-	if c.StaffID != "" && !exists(ctx, t, "inspectors", "staff_id", c.StaffID, &ps) {
+	if c.StaffID != "" && !visible(ctx, t, "inspectors", "staff_id", c.StaffID, &ps) {
 		ps.Add("staff_id", "工号", "人员“%s”不存在", c.StaffID)
 	}
-	if c.EntityID != "" && !exists(ctx, t, "entities", "id", c.EntityID, &ps) {
+	if c.EntityID != "" && !visible(ctx, t, "entities", "id", c.EntityID, &ps) {
 		ps.Add("entity_id", "检查对象代码", "检查对象“%s”不存在", c.EntityID)
 	}
 	return ps
 }
 
+// visible reports whether table (of the directory, with a dept column) has
+// a row with col = v that the user in ctx may see; a database error is
+// added to ps.
+func visible(ctx context.Context, q querier, table, col, v string, ps *spotcheck.Problems) bool {
+	var dept string
+	err := q.QueryRowContext(ctx, "SELECT dept FROM "+table+" WHERE "+col+" = $1", v).Scan(&dept)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false
+	}
+	if err != nil {
+		*ps = append(*ps, internalProblem(err)...)
+		return true
+	}
+	return spotcheck.AuthorizeViewCtx(ctx, spotcheck.PermViewDirectory, dept, nil) == nil
+}
+
+// conflictOwners: a conflict is kept by the bureau of its entity, which
+// its key names and so never changes.
 func conflictOwners(ctx context.Context, t *tx, c, _ *spotcheck.Conflict) ([]owner, error) {
 	var dept string
 	if err := t.QueryRowContext(ctx, `SELECT dept FROM entities WHERE id = $1`, c.EntityID).Scan(&dept); err != nil {
 		return nil, err
 	}
-	return []owner{{dept: dept, field: "entity_id", label: "检查对象代码",
-		message: "检查对象“" + c.EntityID + "”属“" + dept + "”，不在您的管辖范围"}}, nil
+	return []owner{{from: dept, to: dept, field: "entity_id", label: "检查对象代码"}}, nil
 }
 
 // ImportConflicts imports 回避 relations; the inspector and the entity of
@@ -115,9 +135,10 @@ func (db *DB) FindConflicts(ctx context.Context, f spotcheck.ConflictFilter) (sp
 }
 
 // FindConflict returns one conflict; one whose entity lies outside the
-// user's departments is refused (EFORBIDDEN), never shown.
+// user's departments is answered as missing (ENOTFOUND), never shown.
 func (db *DB) FindConflict(ctx context.Context, staffID, entityID, kind string) (*spotcheck.Conflict, error) {
-	c, err := findByKey(ctx, db, conflicts, spotcheck.PermViewDirectory, nil, staffID, spotcheck.NormalizeCode(entityID), kind)
+	entityID = spotcheck.NormalizeCode(entityID)
+	c, err := findByKey(ctx, db, conflicts, spotcheck.PermViewDirectory, nil, staffID, entityID, kind)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +146,8 @@ func (db *DB) FindConflict(ctx context.Context, staffID, entityID, kind string) 
 	if err := db.read.QueryRowContext(ctx, `SELECT dept FROM entities WHERE id = $1`, c.EntityID).Scan(&dept); err != nil {
 		return nil, err
 	}
-	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDirectory, dept); err != nil {
+	if err := spotcheck.AuthorizeViewCtx(ctx, spotcheck.PermViewDirectory, dept,
+		conflicts.missing(staffID, entityID, kind)); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -54,25 +54,39 @@ func checkDepartmentTree(ctx context.Context, t *tx, _ map[string]int) []spotche
 	return nil
 }
 
+// departmentOwners: a department is kept by the users whose scope holds
+// it, and placing one under a parent needs the parent (the entities that
+// a change passes from one bureau to another are checked by
+// reassignEntityOwners).
 func departmentOwners(_ context.Context, _ *tx, d, old *spotcheck.Department) ([]owner, error) {
 	var os []owner
 	if old != nil {
-		os = append(os, owner{dept: old.Code, field: "code", label: "部门代码", message: "“" + old.Code + "”不在您的管辖范围"})
+		os = append(os, owner{from: old.Code, to: old.Code, field: "code", label: "部门代码",
+			message: "“" + old.Code + "”不在您的管辖范围"})
 	}
 	switch {
 	case old != nil && old.Parent == d.Parent:
 	case d.Parent == "":
-		// A new root is in nobody's scope.
-		os = append(os, owner{dept: d.Code, field: "parent", label: "上级部门代码", message: "不能设立顶级部门"})
+		os = append(os, owner{from: noKeeper, to: noKeeper, field: "parent", label: "上级部门代码", message: "不能设立顶级部门"})
 	default:
-		os = append(os, owner{dept: d.Parent, field: "parent", label: "上级部门代码", message: "“" + d.Parent + "”不在您的管辖范围"})
+		os = append(os, owner{from: d.Parent, to: d.Parent, field: "parent", label: "上级部门代码",
+			message: "“" + d.Parent + "”不在您的管辖范围"})
 	}
 	return os, nil
 }
 
+// noKeeper is a keeper no user's scope holds (no department code has a
+// dash): the root of a new tree, which only the command line sets up.
+const noKeeper = "-"
+
 // reassignEntityOwners gives every entity the bureau that owns its
 // division under the current tree (design §4). The entities' versions stay:
 // their data did not change, the tree did, and that change is recorded.
+// A change of the tree that would pass entities from or to a bureau
+// outside the user's scope is refused (a district may not, by giving a
+// new office of its own another district's division, take that
+// district's entities, nor hand its own to the city by deactivating
+// itself).
 func reassignEntityOwners(ctx context.Context, t *tx) error {
 	depts, err := findDepartments(ctx, t)
 	if err != nil {
@@ -82,9 +96,15 @@ func reassignEntityOwners(ctx context.Context, t *tx) error {
 	if err != nil {
 		return err
 	}
+	// The user keeps what their department's subtree holds in the tree as
+	// changed: a department they have just placed under it included.
+	p := spotcheck.PrincipalFromContext(ctx)
+	if p != nil {
+		p = spotcheck.NewPrincipal(p.User, depts)
+	}
 	for _, d := range ref.Divisions {
 		if o := spotcheck.OwnerBureau(depts, ref, d.Code); o != "" {
-			if err := moveEntities(ctx, t, d.Code, o); err != nil {
+			if err := moveEntities(ctx, t, p, d.Code, o); err != nil {
 				return err
 			}
 		}
@@ -143,20 +163,22 @@ func internalProblem(err error) spotcheck.Problems {
 
 // moveEntities gives the entities of division a new owning bureau and
 // keeps the search index, which holds each entity's department. A change of
-// the tree is rare; it may touch many rows.
-func moveEntities(ctx context.Context, t *tx, division, owner string) error {
-	rows, err := t.QueryContext(ctx, `SELECT seq, name_key FROM entities WHERE division = $1 AND dept <> $2`, division, owner)
+// the tree is rare; it may touch many rows. The user p (nil: the command
+// line) must keep both the bureaus the entities leave and the one they
+// pass to.
+func moveEntities(ctx context.Context, t *tx, p *spotcheck.Principal, division, owner string) error {
+	rows, err := t.QueryContext(ctx, `SELECT seq, name_key, dept FROM entities WHERE division = $1 AND dept <> $2`, division, owner)
 	if err != nil {
 		return err
 	}
 	type moved struct {
-		seq int64
-		key string
+		seq       int64
+		key, dept string
 	}
 	var ms []moved
 	for rows.Next() {
 		var m moved
-		if err := rows.Scan(&m.seq, &m.key); err != nil {
+		if err := rows.Scan(&m.seq, &m.key, &m.dept); err != nil {
 			rows.Close()
 			return err
 		}
@@ -165,6 +187,17 @@ func moveEntities(ctx context.Context, t *tx, division, owner string) error {
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
+	}
+	checked := map[string]bool{}
+	for _, m := range ms {
+		if checked[m.dept] {
+			continue
+		}
+		checked[m.dept] = true
+		if p != nil && p.AuthorizeChange(spotcheck.PermManageDepartments, m.dept, owner) != nil {
+			return spotcheck.Errorf(spotcheck.EFORBIDDEN, "没有权限：这一调整将使区划“%s”的检查对象由“%s”改归“%s”，超出您的管辖范围",
+				division, m.dept, owner)
+		}
 	}
 	for _, m := range ms {
 		if err := t.db.dialect.reindexName(ctx, t, m.seq, m.key, owner); err != nil {

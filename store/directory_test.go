@@ -172,8 +172,14 @@ func TestDirectoryScope(t *testing.T) {
 		if entityNames(list.Items) != "甲旅行社（示例）" {
 			t.Fatalf("district search: %s", entityNames(list.Items))
 		}
+		// Another district's entity is answered as a missing one, in the
+		// same words.
 		_, err = db.FindEntityByID(district, es[2].ID)
-		wantErr(t, err, spotcheck.EFORBIDDEN)
+		wantErr(t, err, spotcheck.ENOTFOUND)
+		if _, missing := db.FindEntityByID(ctx, "91350102MA00000000"); strings.ReplaceAll(spotcheck.ErrorMessage(missing),
+			"91350102MA00000000", es[2].ID) != spotcheck.ErrorMessage(err) {
+			t.Fatalf("hidden %q, missing %q", spotcheck.ErrorMessage(err), spotcheck.ErrorMessage(missing))
+		}
 		_, err = db.FindEntityByID(district, "91350102MA00000000")
 		wantErr(t, err, spotcheck.ENOTFOUND)
 		city := signedIn(t, db, "FZWL", spotcheck.RolePlanner)
@@ -186,7 +192,7 @@ func TestDirectoryScope(t *testing.T) {
 			t.Fatalf("district inspectors %+v, %v", ins, err)
 		}
 		_, err = db.FindInspectorByID(district, "FZ0001")
-		wantErr(t, err, spotcheck.EFORBIDDEN)
+		wantErr(t, err, spotcheck.ENOTFOUND)
 		con, err := db.FindConflicts(district, spotcheck.ConflictFilter{StaffID: "GL0001"})
 		if err != nil || con.Total != 1 || con.Items[0].EntityID != es[0].ID {
 			t.Fatalf("district conflicts %+v, %v", con, err)
@@ -281,11 +287,21 @@ func TestSaveEntity(t *testing.T) {
 			t.Fatalf("actions %v, %v", actions, err)
 		}
 
-		// Authorisation: another district's entity, moving one out of the
+		// Authorisation: another district's entity (as if it did not
+		// exist; creating it anew finds it taken), moving one out of the
 		// scope, or a role without the edit permission.
 		other, _ := db.FindEntityByID(ctx, es[2].ID)
 		other.Phone = "1"
-		wantErr(t, db.SaveEntity(admin, other), spotcheck.EFORBIDDEN)
+		err = db.SaveEntity(admin, other)
+		wantErr(t, err, spotcheck.ENOTFOUND)
+		if msg := spotcheck.ErrorMessage(err); msg != "检查对象“"+es[2].ID+"”不存在" {
+			t.Fatalf("hidden entity: %q", msg)
+		}
+		other.Version = 0
+		err = db.SaveEntity(admin, other)
+		if wantErr(t, err, spotcheck.ECONFLICT); strings.Contains(spotcheck.ErrorMessage(err), "FZWL") {
+			t.Fatalf("create over a hidden entity: %q", spotcheck.ErrorMessage(err))
+		}
 		e.Division = "350104"
 		wantErr(t, db.SaveEntity(admin, &e), spotcheck.EFORBIDDEN)
 		planner := signedIn(t, db, "GLWL", spotcheck.RolePlanner)
@@ -307,11 +323,13 @@ func TestImportScope(t *testing.T) {
 		if !strings.Contains(errString(err), "第3行 区划代码：“350104”不在您的管辖范围") {
 			t.Fatalf("out of scope row: %v", err)
 		}
-		// Moving an entity of another bureau into the district is refused too.
+		// Moving an entity of another bureau into the district is refused
+		// too, without saying whose it is.
 		moved := es[2]
 		moved.Division = "350102"
 		_, err = db.ImportEntities(admin, spotcheck.SliceSource("e", []spotcheck.Entity{moved}))
-		if !strings.Contains(errString(err), "第2行 区划代码：该检查对象现属“FZWL”") {
+		if msg := errString(err); !strings.Contains(msg, "第2行 统一社会信用代码：检查对象“"+moved.ID+"”已由其他部门登记") ||
+			strings.Contains(msg, "FZWL") {
 			t.Fatalf("move in: %v", err)
 		}
 		if _, err := db.ImportEntities(admin, spotcheck.SliceSource("e", rows[:1])); err != nil {
@@ -361,7 +379,7 @@ func TestFindChanges(t *testing.T) {
 			t.Fatalf("own record's history %+v, %v", list, err)
 		}
 		_, err = db.FindChanges(district, spotcheck.ChangeFilter{Kind: "entity", Key: es[2].ID})
-		wantErr(t, err, spotcheck.EFORBIDDEN)
+		wantErr(t, err, spotcheck.ENOTFOUND)
 		_, err = db.FindChanges(district, spotcheck.ChangeFilter{Kind: "user", Key: "u-glwl"})
 		wantErr(t, err, spotcheck.EFORBIDDEN)
 	})
@@ -390,8 +408,9 @@ func TestSaveAndFindLists(t *testing.T) {
 			t.Fatalf("staff id prefix: %d", l.Total)
 		}
 
+		// Agencies and new items are city-wide: the city bureau keeps them.
 		ag := spotcheck.Agency{Code: code(t, "350100", "MA0000010"), Name: "示例会计师事务所", Field: "财务审计", Active: true}
-		if err := db.SaveAgency(admin, &ag); err != nil {
+		if err := db.SaveAgency(city, &ag); err != nil {
 			t.Fatal(err)
 		} else if l, err := db.FindAgencies(admin, spotcheck.AgencyFilter{Query: "会计"}); err != nil || l.Total != 1 {
 			t.Fatalf("agencies %+v %v", l, err)
@@ -401,7 +420,7 @@ func TestSaveAndFindLists(t *testing.T) {
 			TargetTypes: []string{"T01"}, EffectiveFrom: "2026-01-01"}
 		web := spotcheck.Item{Code: "WL-WB-001", Name: "网吧检查", Body: "福州市文化和旅游局", Class: spotcheck.ClassKey,
 			TargetTypes: []string{"T06", "T07"}, EffectiveFrom: "2026-01-01"}
-		if err := errors.Join(db.SaveItem(admin, &it), db.SaveItem(admin, &web)); err != nil || it.Version != 1 {
+		if err := errors.Join(db.SaveItem(city, &it), db.SaveItem(city, &web)); err != nil || it.Version != 1 {
 			t.Fatalf("items: %v", err)
 		}
 		r := spotcheck.Responsibility{Item: "WL-LXS-001", Dept: "FZWL", Role: spotcheck.RoleInitiate, Active: true}
@@ -455,8 +474,10 @@ func TestSaveAndFindLists(t *testing.T) {
 			t.Fatalf("conflict: %+v %v", c, err)
 		}
 		other := c
-		other.EntityID, other.Version = es[2].ID, 0 // an entity of the city bureau
-		wantErr(t, db.SaveConflict(admin, &other), spotcheck.EFORBIDDEN)
+		other.EntityID, other.Version = es[2].ID, 0 // an entity of the city bureau, unknown to the district
+		if err := db.SaveConflict(admin, &other); !strings.Contains(errString(err), "检查对象“"+es[2].ID+"”不存在") {
+			t.Fatalf("conflict with a hidden entity: %v", err)
+		}
 		if l, err := db.FindConflicts(admin, spotcheck.ConflictFilter{Review: spotcheck.ReviewApproved}); err != nil || l.Total != 1 {
 			t.Fatalf("conflicts %+v %v", l, err)
 		}

@@ -39,7 +39,7 @@ func (db *DB) PlanDraw(ctx context.Context, code string, r spotcheck.DrawRequest
 	if err != nil {
 		return nil, err
 	}
-	if err := spotcheck.Authorize(ctx, spotcheck.PermManageDraws, tk.Authority); err != nil {
+	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermManageDraws, tk.Departments(), noTask(code)); err != nil {
 		return nil, err
 	}
 	supersedes, err := checkSuperseded(ctx, t, tk.Code, r.Supersedes)
@@ -180,15 +180,14 @@ func checkOfficial(ctx context.Context, t *tx, username string) error {
 	var roles string
 	var active bool
 	err := t.QueryRowContext(ctx, `SELECT roles, active FROM users WHERE username = $1`, username).Scan(&roles, boolCol{&active})
-	if errors.Is(err, sql.ErrNoRows) {
-		return spotcheck.Errorf(spotcheck.EINVALID, "用户“%s”不存在", username)
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
+	// One answer whether the account is missing, disabled or of another
+	// role: a planner learns no account names from it.
 	p := spotcheck.NewPrincipal(spotcheck.User{Username: username, Roles: strings.Split(roles, ",")}, nil)
-	if !active || !p.Has(spotcheck.PermWitnessDraws) {
-		return spotcheck.Errorf(spotcheck.EINVALID, "用户“%s”不是有效的监督人员", username)
+	if err != nil || !active || !p.Has(spotcheck.PermWitnessDraws) {
+		return spotcheck.Errorf(spotcheck.EINVALID, "“%s”不是有效的监督人员", username)
 	}
 	return nil
 }

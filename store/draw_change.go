@@ -22,7 +22,7 @@ import (
 // be applied now.
 func (db *DB) RequestDrawChange(ctx context.Context, c *spotcheck.DrawChange) error {
 	return db.drawStep(ctx, c.DrawID, func(t *tx, d *drawRow) error {
-		if err := spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermManageDraws, d.depts[:1]); err != nil {
+		if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermManageDraws, d.depts, noDraw(d.id)); err != nil {
 			return err
 		}
 		if err := d.inState(spotcheck.DrawDrawn, spotcheck.DrawPublished); err != nil {
@@ -227,7 +227,8 @@ func (db *DB) DecideDrawChange(ctx context.Context, changeID int64, approve bool
 		if err != nil {
 			return err
 		}
-		if err := spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermApproveDraws, d.depts); err != nil {
+		if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermApproveDraws, d.depts,
+			spotcheck.Errorf(spotcheck.ENOTFOUND, "没有编号为 %d 的变更申请", changeID)); err != nil {
 			return err
 		}
 		if c.State != spotcheck.ChangePending {
@@ -355,7 +356,7 @@ func (db *DB) FindDrawChanges(ctx context.Context, drawID int64) ([]spotcheck.Dr
 	if err != nil {
 		return nil, err
 	}
-	if err := spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermViewDraws, depts); err != nil {
+	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermViewDraws, depts, noDraw(drawID)); err != nil {
 		return nil, err
 	}
 	rows, err := db.read.QueryContext(ctx, changeSelect+` WHERE draw_id = $1 ORDER BY id`, drawID)

@@ -223,7 +223,7 @@ func (db *DB) RevealDraw(ctx context.Context, id int64, participant, secret stri
 // the draw fails and can only be redone by a new plan that supersedes it.
 func (db *DB) WithholdReveal(ctx context.Context, id int64, participant, note string) error {
 	return db.drawStep(ctx, id, func(t *tx, d *drawRow) error {
-		if err := spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermManageDraws, d.depts[:1]); err != nil {
+		if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermManageDraws, d.depts, noDraw(d.id)); err != nil {
 			return err
 		}
 		if err := d.inState(spotcheck.DrawCommitting, spotcheck.DrawRevealing); err != nil {
@@ -262,7 +262,7 @@ func (db *DB) WithholdReveal(ctx context.Context, id int64, participant, note st
 // §8: inspections are unannounced). Every official must have revealed.
 func (db *DB) RunDraw(ctx context.Context, id int64, run spotcheck.DrawRun) error {
 	return db.drawStep(ctx, id, func(t *tx, d *drawRow) error {
-		if err := spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermManageDraws, d.depts[:1]); err != nil {
+		if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermManageDraws, d.depts, noDraw(d.id)); err != nil {
 			return err
 		}
 		if err := d.inState(spotcheck.DrawRevealing); err != nil {

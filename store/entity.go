@@ -33,7 +33,7 @@ var entities = &table[spotcheck.Entity]{
 // entityChecker and belong to the bureau of their division.
 func entityRules() *rules[spotcheck.Entity] {
 	c := &entityChecker{}
-	return &rules[spotcheck.Entity]{tb: entities, perm: spotcheck.PermEditDirectory,
+	return &rules[spotcheck.Entity]{tb: entities, perm: spotcheck.PermEditDirectory, view: spotcheck.PermViewDirectory,
 		key: entityKey, check: c.check, owners: entityOwners}
 }
 
@@ -65,15 +65,18 @@ func (c *entityChecker) check(ctx context.Context, t *tx, ref *spotcheck.Referen
 }
 
 // entityOwners: an entity belongs to the bureau of its division, so the
-// division decides whether a user may write it — before and after.
+// division decides whether a user may write it: the bureau it belongs to
+// as stored and the one it belongs to after the change must both be the
+// user's, so that no district moves an entity into or out of its scope.
+// (A user who may not see the stored entity is answered before this, as
+// if it did not exist: rules.view.)
 func entityOwners(_ context.Context, _ *tx, e, old *spotcheck.Entity) ([]owner, error) {
-	os := []owner{{dept: e.Dept, field: "division", label: "区划代码",
-		message: "“" + e.Division + "”不在您的管辖范围"}}
-	if old != nil && old.Dept != e.Dept {
-		os = append(os, owner{dept: old.Dept, field: "division", label: "区划代码",
-			message: "该检查对象现属“" + old.Dept + "”，不在您的管辖范围"})
+	from := e.Dept
+	if old != nil {
+		from = old.Dept
 	}
-	return os, nil
+	return []owner{{from: from, to: e.Dept, field: "division", label: "区划代码",
+		message: "“" + e.Division + "”不在您的管辖范围"}}, nil
 }
 
 // entityKey derives an entity's id before it is looked up: the normalised
@@ -123,7 +126,7 @@ func (db *DB) RecodeEntity(ctx context.Context, oldID string, e *spotcheck.Entit
 		if old.Version != e.Version {
 			return staleError(entities.label, old.ID)
 		}
-		if err := r.authorizeOwners(ctx, t, old, old); err != nil {
+		if err := r.authorizeStored(ctx, t, old); err != nil {
 			return err
 		}
 		r.key(e)
@@ -136,7 +139,7 @@ func (db *DB) RecodeEntity(ctx context.Context, oldID string, e *spotcheck.Entit
 		if err := r.check(ctx, t, ref, e, nil).Err(); err != nil {
 			return err
 		}
-		if err := r.authorizeOwners(ctx, t, e, nil); err != nil {
+		if err := r.authorizeOwners(ctx, t, e, old); err != nil {
 			return err
 		}
 		if err := entities.insertRows(ctx, t, []*spotcheck.Entity{e}); err != nil {
@@ -181,7 +184,7 @@ func (db *DB) ExportEntities(ctx context.Context, fn func(*spotcheck.Entity) err
 }
 
 // FindEntityByID returns one entity; one outside the user's scope is
-// EFORBIDDEN.
+// answered as missing (ENOTFOUND).
 func (db *DB) FindEntityByID(ctx context.Context, id string) (*spotcheck.Entity, error) {
 	return findByKey(ctx, db, entities, spotcheck.PermViewDirectory,
 		func(e *spotcheck.Entity) string { return e.Dept }, spotcheck.NormalizeCode(id))

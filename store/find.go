@@ -22,7 +22,7 @@ var _ spotcheck.DirectoryService = (*DB)(nil)
 // number, and never more than maxLimit.
 const (
 	defaultLimit = 20
-	maxLimit     = 200
+	maxLimit     = spotcheck.MaxPageSize
 )
 
 // pageOf normalises the offset and limit of a filter.
@@ -187,9 +187,11 @@ func scanAll[T any](ctx context.Context, q querier, tb *table[T], query string, 
 	return out, rows.Err()
 }
 
-// findByKey loads one record for a FindXByID method: the user needs perm,
-// and for a record of a department (deptOf, nil for city-wide kinds) the
-// department in scope; otherwise EFORBIDDEN, never the record.
+// findByKey loads one record for a FindXByID method: the user needs perm
+// (else EFORBIDDEN), and for a record of a department (deptOf, nil for
+// city-wide kinds) the department in scope; a record outside it is
+// answered exactly as a missing one (ENOTFOUND), so that the answer says
+// neither that it exists nor where.
 func findByKey[T any](ctx context.Context, db *DB, tb *table[T], perm spotcheck.Permission, deptOf func(*T) string, key ...any) (*T, error) {
 	if err := spotcheck.Authorize(ctx, perm, ""); err != nil {
 		return nil, err
@@ -199,7 +201,7 @@ func findByKey[T any](ctx context.Context, db *DB, tb *table[T], perm spotcheck.
 		return nil, err
 	}
 	if deptOf != nil {
-		if err := spotcheck.Authorize(ctx, perm, deptOf(v)); err != nil {
+		if err := spotcheck.AuthorizeViewCtx(ctx, perm, deptOf(v), tb.missing(key...)); err != nil {
 			return nil, err
 		}
 	}

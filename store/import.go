@@ -168,16 +168,22 @@ func (r *importRun[T]) flush(ctx context.Context) error {
 	var changed []change
 	for _, p := range r.chunk {
 		old := existing[r.tb.keyString(p.v)]
-		if old != nil && r.src.Fill != nil {
-			r.src.Fill(p.v, old)
+		ps, err := r.authorizeRow(ctx, p.v, old)
+		if err != nil {
+			return err
 		}
-		ps := r.check(ctx, r.t, r.ref, p.v, old)
+		if len(ps) == 0 {
+			if old != nil && r.src.Fill != nil {
+				r.src.Fill(p.v, old)
+			}
+			ps = r.check(ctx, r.t, r.ref, p.v, old)
+		}
 		if len(ps) == 0 && r.owners != nil && spotcheck.PrincipalFromContext(ctx) != nil {
 			os, err := r.owners(ctx, r.t, p.v, old)
 			if err != nil {
 				return err
 			}
-			ps = outOfScope(ctx, os)
+			ps = r.refused(ctx, os)
 		}
 		if len(ps) > 0 {
 			r.problems.AddProblems(p.row, ps)
@@ -207,6 +213,31 @@ func (r *importRun[T]) flush(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// authorizeRow returns the problem of a row that the user may not write
+// whatever it holds: its key is a record they may not see (said without
+// saying whose it is), or, for a city-wide kind, any record.
+func (r *importRun[T]) authorizeRow(ctx context.Context, v, old *T) (spotcheck.Problems, error) {
+	var ps spotcheck.Problems
+	if old != nil {
+		err := r.authorizeView(ctx, r.t, old)
+		if spotcheck.ErrorCode(err) == spotcheck.ENOTFOUND {
+			ps.Add(r.tb.keyCols[0], r.tb.keyLabels[0], "%s“%s”已由其他部门登记", r.tb.label, r.tb.keyString(old))
+			return ps, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if r.ownersFirst && r.owners != nil {
+		os, err := r.owners(ctx, r.t, v, nil)
+		if err != nil {
+			return nil, err
+		}
+		ps = r.refused(ctx, os)
+	}
+	return ps, nil
 }
 
 // sameRecord compares the stored data columns of two records.

@@ -45,7 +45,7 @@ func (s *deptSet) has(ctx context.Context, t *tx, code string) (bool, error) {
 // each belongs to its department.
 func inspectorRules() *rules[spotcheck.Inspector] {
 	var depts deptSet
-	return &rules[spotcheck.Inspector]{tb: inspectors, perm: spotcheck.PermEditDirectory,
+	return &rules[spotcheck.Inspector]{tb: inspectors, perm: spotcheck.PermEditDirectory, view: spotcheck.PermViewDirectory,
 		key: func(in *spotcheck.Inspector) { in.Normalize() },
 		check: func(ctx context.Context, t *tx, _ *spotcheck.Reference, in, old *spotcheck.Inspector) spotcheck.Problems {
 			return checkInspector(ctx, t, &depts, in, old)
@@ -71,13 +71,15 @@ func checkInspector(ctx context.Context, t *tx, depts *deptSet, in, old *spotche
 	return ps
 }
 
+// inspectorOwners: an inspector or expert belongs to their department,
+// before and after a change (see entityOwners).
 func inspectorOwners(_ context.Context, _ *tx, in, old *spotcheck.Inspector) ([]owner, error) {
-	os := []owner{{dept: in.Dept, field: "dept", label: "所属部门", message: "“" + in.Dept + "”不在您的管辖范围"}}
-	if old != nil && old.Dept != in.Dept {
-		os = append(os, owner{dept: old.Dept, field: "dept", label: "所属部门",
-			message: "该人员现属“" + old.Dept + "”，不在您的管辖范围"})
+	from := in.Dept
+	if old != nil {
+		from = old.Dept
 	}
-	return os, nil
+	return []owner{{from: from, to: in.Dept, field: "dept", label: "所属部门",
+		message: "“" + in.Dept + "”不在您的管辖范围"}}, nil
 }
 
 // ImportInspectors imports 执法检查人员 (expert = false) or 专家 (expert =
@@ -109,7 +111,7 @@ func (db *DB) ExportInspectors(ctx context.Context, expert bool, fn func(*spotch
 }
 
 // FindInspectorByID returns one inspector or expert; one of a department
-// outside the user's scope is EFORBIDDEN.
+// outside the user's scope is answered as missing (ENOTFOUND).
 func (db *DB) FindInspectorByID(ctx context.Context, staffID string) (*spotcheck.Inspector, error) {
 	return findByKey(ctx, db, inspectors, spotcheck.PermViewDirectory,
 		func(in *spotcheck.Inspector) string { return in.Dept }, staffID)

@@ -31,7 +31,7 @@ var items = &table[spotcheck.Item]{
 func itemRules() *rules[spotcheck.Item] {
 	return &rules[spotcheck.Item]{tb: items, perm: spotcheck.PermEditLists,
 		key:   func(it *spotcheck.Item) { it.Code = spotcheck.NormalizeCode(it.Code) },
-		check: checkItem, owners: itemOwners,
+		check: checkItem, owners: itemOwners, ownersFirst: true,
 		finish: checkItemTree, finishField: "parent"}
 }
 
@@ -42,10 +42,27 @@ func checkItem(_ context.Context, _ *tx, ref *spotcheck.Reference, it, _ *spotch
 }
 
 // itemOwners: an item with an active 发起 responsibility belongs to its
-// keeper (spotcheck.ItemKeeper); other items belong to no department.
+// keeper (spotcheck.ItemKeeper); an item nobody initiates, a new one
+// included, is city-wide. Who initiates an item changes through the
+// responsibilities only (responsibilityOwners).
 func itemOwners(ctx context.Context, t *tx, it, _ *spotcheck.Item) ([]owner, error) {
+	depts, err := initiators(ctx, t, it.Code)
+	if err != nil {
+		return nil, err
+	}
+	k := spotcheck.ItemKeeper(spotcheck.PrincipalFromContext(ctx), depts)
+	msg := "事项“" + it.Code + "”由“" + k + "”发起，不在您的管辖范围"
+	if k == spotcheck.CityWide {
+		msg = "事项“" + it.Code + "”尚无发起部门，由市局统一维护"
+	}
+	return []owner{{from: k, to: k, field: "code", label: "事项编码", message: msg}}, nil
+}
+
+// initiators returns the departments with an active 发起 responsibility
+// for item, by code.
+func initiators(ctx context.Context, t *tx, item string) ([]string, error) {
 	var c conds
-	c.eq("item", it.Code)
+	c.eq("item", item)
 	c.eq("role", spotcheck.RoleInitiate)
 	c.add("active = 1")
 	var depts []string
@@ -53,12 +70,7 @@ func itemOwners(ctx context.Context, t *tx, it, _ *spotcheck.Item) ([]owner, err
 		depts = append(depts, r.Dept)
 		return nil
 	})
-	if err != nil || len(depts) == 0 {
-		return nil, err
-	}
-	d := spotcheck.ItemKeeper(spotcheck.PrincipalFromContext(ctx), depts)
-	return []owner{{dept: d, field: "code", label: "事项编码",
-		message: "事项“" + it.Code + "”由“" + d + "”发起，不在您的管辖范围"}}, nil
+	return depts, err
 }
 
 // ImportItems imports the 抽查事项清单. A changed item becomes a new version;

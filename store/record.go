@@ -86,16 +86,23 @@ func (tb *table[T]) findOne(ctx context.Context, q querier, key ...any) (*T, err
 	err := q.QueryRowContext(ctx, "SELECT "+tb.selectCols()+" FROM "+tb.name+" WHERE "+tb.current()+
 		" AND "+strings.Join(conds, " AND "), key...).Scan(tb.scanDest(v)...)
 	if errors.Is(err, sql.ErrNoRows) {
-		parts := make([]string, len(key))
-		for i, k := range key {
-			parts[i] = fmt.Sprint(k)
-		}
-		return nil, notFound(tb.label, strings.Join(parts, " / "))
+		return nil, tb.missing(key...)
 	}
 	if err != nil {
 		return nil, err
 	}
 	return v, nil
+}
+
+// missing is the ENOTFOUND error of the record with the given key values:
+// the answer for a record that does not exist, and for one the user may
+// not see.
+func (tb *table[T]) missing(key ...any) error {
+	parts := make([]string, len(key))
+	for i, k := range key {
+		parts[i] = fmt.Sprint(k)
+	}
+	return notFound(tb.label, strings.Join(parts, " / "))
 }
 
 // findMany loads the current records of the given keys (one key tuple per
@@ -319,16 +326,26 @@ func actorID(ctx context.Context) string {
 type rules[T any] struct {
 	tb   *table[T]
 	perm spotcheck.Permission // the permission to write records of the kind
+	// view, when set, is the permission to see records of the kind, which
+	// users see within their scope only: a record outside it is answered
+	// as missing, even when a write is refused (spotcheck.AuthorizeView).
+	// Kinds that every holder of their permission sees leave it empty.
+	view spotcheck.Permission
 	// key derives a record's key before it is looked up: the normalised
 	// code, or for a person the id from the 导游证号.
 	key func(v *T)
 	// check validates v (the domain's Validate plus the checks that need
 	// other tables); old is the stored record or nil.
 	check func(ctx context.Context, t *tx, ref *spotcheck.Reference, v, old *T) spotcheck.Problems
-	// owners returns the departments that v, once checked, and old (nil
-	// for a new record) belong to; the user must have every one in scope.
-	// Nil for city-wide kinds.
+	// owners returns who keeps the record before and after a change of
+	// old (nil for a new record) into v, once v is checked; every one
+	// must be the user's to change (spotcheck.AuthorizeChange).
 	owners func(ctx context.Context, t *tx, v, old *T) ([]owner, error)
+	// ownersFirst is set when owners depend neither on the stored record
+	// nor on what check derives (agencies, items): a record is then
+	// authorised before it is looked up or validated, so that a user who
+	// may not write it is refused whatever they send.
+	ownersFirst bool
 	// finish checks what one record cannot show alone (parent links),
 	// after the records were written; rowOf maps the written keys to their
 	// rows. Its problems concern finishField.
@@ -337,44 +354,6 @@ type rules[T any] struct {
 	// after runs once the records are written and checked (the owners of
 	// entities follow the department tree).
 	after func(ctx context.Context, t *tx) error
-}
-
-// owner is a department a record belongs to and the field that decides
-// it, for the message shown when it is outside the user's scope.
-type owner struct {
-	dept         string
-	field, label string
-	message      string // without the field's label: “350104”不在您的管辖范围
-}
-
-// outOfScope returns the problems of the owners that the user in ctx may
-// not write (none without a user: the command line).
-func outOfScope(ctx context.Context, os []owner) spotcheck.Problems {
-	p := spotcheck.PrincipalFromContext(ctx)
-	var ps spotcheck.Problems
-	for _, o := range os {
-		if p != nil && o.dept != "" && !p.InScope(o.dept) {
-			ps.Add(o.field, o.label, "%s", o.message)
-		}
-	}
-	return ps
-}
-
-// authorizeOwners applies spotcheck.Authorize to every owner of v (and old).
-func (r *rules[T]) authorizeOwners(ctx context.Context, t *tx, v, old *T) error {
-	if r.owners == nil || spotcheck.PrincipalFromContext(ctx) == nil {
-		return nil
-	}
-	os, err := r.owners(ctx, t, v, old)
-	if err != nil {
-		return err
-	}
-	for _, o := range os {
-		if err := spotcheck.Authorize(ctx, r.perm, o.dept); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // save creates or updates one record in its own transaction, as the Save
@@ -396,6 +375,11 @@ func (r *rules[T]) save(ctx context.Context, db *DB, v *T) error {
 			return err
 		}
 		r.key(v)
+		if r.ownersFirst {
+			if err := r.authorizeOwners(ctx, t, v, nil); err != nil {
+				return err
+			}
+		}
 		ver, _, _ := r.tb.meta(v)
 		old, err := r.tb.findOne(ctx, t, r.tb.keyOfValue(v)...)
 		switch {
@@ -408,8 +392,13 @@ func (r *rules[T]) save(ctx context.Context, db *DB, v *T) error {
 			return err
 		default:
 			// Authorise first: a user may not learn anything about a
-			// record outside their scope, not even its version.
-			if err := r.authorizeOwners(ctx, t, old, old); err != nil {
+			// record outside their scope, not even its version; one who
+			// may not see it is told that it does not exist, unless they
+			// try to create it.
+			if err := r.authorizeStored(ctx, t, old); err != nil {
+				if *ver == 0 && spotcheck.ErrorCode(err) == spotcheck.ENOTFOUND {
+					return spotcheck.Errorf(spotcheck.ECONFLICT, "%s“%s”已存在", r.tb.label, r.tb.keyString(old))
+				}
 				return err
 			}
 			if *ver == 0 {

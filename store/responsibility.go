@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"spotcheck"
@@ -30,10 +31,44 @@ func responsibilityRules() *rules[spotcheck.Responsibility] {
 		key: func(r *spotcheck.Responsibility) {
 			r.Item, r.Dept = spotcheck.NormalizeCode(r.Item), spotcheck.NormalizeCode(r.Dept)
 		},
-		check: c.check,
-		owners: func(_ context.Context, _ *tx, r, _ *spotcheck.Responsibility) ([]owner, error) {
-			return []owner{{dept: r.Dept, field: "dept", label: "部门代码", message: "“" + r.Dept + "”不在您的管辖范围"}}, nil
-		}}
+		check: c.check, owners: responsibilityOwners}
+}
+
+// responsibilityOwners: a responsibility belongs to its department. One
+// that initiates (发起) its item, before or after the change, also decides
+// who keeps the item (spotcheck.ItemKeeper), so the user must keep the
+// item's keeper before the change and after it: a district may not make
+// itself an initiator of the city's item and then rewrite it, nor stop
+// initiating so that the item passes to another department.
+func responsibilityOwners(ctx context.Context, t *tx, r, old *spotcheck.Responsibility) ([]owner, error) {
+	os := []owner{{from: r.Dept, to: r.Dept, field: "dept", label: "部门代码", message: "“" + r.Dept + "”不在您的管辖范围"}}
+	initiates := func(x *spotcheck.Responsibility) bool {
+		return x != nil && x.Active && x.Role == spotcheck.RoleInitiate
+	}
+	if !initiates(r) && !initiates(old) {
+		return os, nil
+	}
+	before, err := initiators(ctx, t, r.Item)
+	if err != nil {
+		return nil, err
+	}
+	after := slices.DeleteFunc(slices.Clone(before), func(d string) bool { return d == r.Dept })
+	if initiates(r) {
+		after = append(after, r.Dept)
+		slices.Sort(after)
+	}
+	p := spotcheck.PrincipalFromContext(ctx)
+	from, to := spotcheck.ItemKeeper(p, before), spotcheck.ItemKeeper(p, after)
+	msg := "事项“" + r.Item + "”由“" + from + "”发起，只有其发起部门可以指定或变更发起部门"
+	switch {
+	case p != nil && p.Keeps(spotcheck.PermEditLists, from) && to == spotcheck.CityWide:
+		msg = "变更后事项“" + r.Item + "”将没有发起部门，由市局统一维护，超出您的管辖范围"
+	case p != nil && p.Keeps(spotcheck.PermEditLists, from):
+		msg = "变更后事项“" + r.Item + "”将由“" + to + "”维护，超出您的管辖范围"
+	case from == spotcheck.CityWide:
+		msg = "事项“" + r.Item + "”尚无发起部门，只有市局可以指定"
+	}
+	return append(os, owner{from: from, to: to, field: "role", label: "职责", message: msg}), nil
 }
 
 // responsibilityChecker checks that the item and the department of a

@@ -19,7 +19,8 @@ import (
 // stores it. The planner needs the authority in scope.
 func (db *DB) CreateTask(ctx context.Context, tk *spotcheck.Task) error {
 	ps := tk.Validate()
-	if err := spotcheck.Authorize(ctx, spotcheck.PermManageDraws, tk.Authority); err != nil && tk.Authority != "" {
+	if err := spotcheck.AuthorizeChangeCtx(ctx, spotcheck.PermManageDraws, tk.Authority, tk.Authority); err != nil &&
+		tk.Authority != "" {
 		return err
 	}
 	t, err := db.beginWrite(ctx)
@@ -127,23 +128,34 @@ func recordEvent(ctx context.Context, t *tx, kind, key, action, after string) er
 	return err
 }
 
-// FindTaskByCode returns a task the user may see.
+// FindTaskByCode returns a task the user may see; another is answered as
+// a missing one.
 func (db *DB) FindTaskByCode(ctx context.Context, code string) (*spotcheck.Task, error) {
 	tk, err := findTask(ctx, db.read, code)
 	if err != nil {
 		return nil, err
 	}
-	if err := spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermViewDraws, tk.Departments()); err != nil {
+	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermViewDraws, tk.Departments(), noTask(code)); err != nil {
 		return nil, err
 	}
 	return tk, nil
+}
+
+// noTask and noDraw are the answers for a task or draw that does not
+// exist, and for one the user may not see (spotcheck.AuthorizeTask).
+func noTask(code string) error {
+	return spotcheck.Errorf(spotcheck.ENOTFOUND, "没有编号为“%s”的抽查任务", code)
+}
+
+func noDraw(id int64) error {
+	return spotcheck.Errorf(spotcheck.ENOTFOUND, "没有编号为 %d 的抽取", id)
 }
 
 func findTask(ctx context.Context, q querier, code string) (*spotcheck.Task, error) {
 	var body string
 	err := q.QueryRowContext(ctx, `SELECT body FROM tasks WHERE code = $1`, code).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, spotcheck.Errorf(spotcheck.ENOTFOUND, "没有编号为“%s”的抽查任务", code)
+		return nil, noTask(code)
 	}
 	if err != nil {
 		return nil, err

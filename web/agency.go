@@ -12,7 +12,7 @@ import (
 
 // 专业机构 (agencies) assist tasks and are never the inspecting party. They
 // belong to no department, so every user with PermViewDirectory sees the
-// whole directory; PermEditDirectory keeps it.
+// whole directory; the city bureau keeps it (spotcheck.CityWide).
 
 func (s *Server) showAgencies(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -42,8 +42,13 @@ func (s *Server) showAgency(w http.ResponseWriter, r *http.Request) {
 	s.renderTitled(w, r, http.StatusOK, "agency", a.Name, map[string]any{"A": a, "History": history})
 }
 
-// showAgencyForm shows the create form, or the edit form of {code}.
+// showAgencyForm shows the create form, or the edit form of {code}, to
+// those who may save it.
 func (s *Server) showAgencyForm(w http.ResponseWriter, r *http.Request) {
+	if err := staffUser(r).AuthorizeChange(spotcheck.PermEditDirectory, spotcheck.CityWide, spotcheck.CityWide); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	a := &spotcheck.Agency{Active: true}
 	if code := r.PathValue("code"); code != "" {
 		var err error

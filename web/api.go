@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"path"
 	"reflect"
-	"slices"
 	"strings"
 
 	"spotcheck"
@@ -26,7 +25,8 @@ import (
 //   - one error shape {"error":{"code","message","fields"}} with the status
 //     of statusByCode;
 //   - lists are {"items","total","more","offset","limit"} with paging
-//     (offset, limit ≤ 200), and unknown query parameters are refused;
+//     (offset, limit ≤ spotcheck.MaxPageSize), and unknown query
+//     parameters and values a parameter does not take are refused;
 //   - bodies are decoded strictly: unknown fields and trailing data are
 //     refused, so that a typo is never silently ignored;
 //   - POST creates (version 0); PUT updates the record named by the path,
@@ -82,23 +82,16 @@ func fieldError(field, label, message string) error {
 	return spotcheck.Problems{{Field: field, Label: label, Message: message}}.Err()
 }
 
-// apiParam is a query or path parameter of an API operation.
-type apiParam struct{ name, doc string }
-
-// pageQuery are the paging parameters every list takes.
-var pageQuery = []apiParam{{"offset", "起始位置（默认0）"}, {"limit", "每页条数（1–200，默认20）"}}
-
 // strictQuery refuses query parameters that the operation does not take,
-// for the same reason readJSON refuses unknown fields: a misspelt filter
-// would otherwise silently return everything. The parameters are the ones
-// the OpenAPI document lists, so the document is also the rule.
+// and values they do not take (checkQuery), for the same reason readJSON
+// refuses unknown fields: a misspelt filter would otherwise silently
+// return everything. The parameters are the ones the OpenAPI document
+// lists, so the document is also the rule.
 func (s *Server) strictQuery(params []apiParam, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		for name := range r.URL.Query() {
-			if !slices.ContainsFunc(params, func(p apiParam) bool { return p.name == name }) {
-				s.apiFail(w, r, fieldError(name, "查询参数", "不支持“"+name+"”"))
-				return
-			}
+		if err := checkQuery(params, r.URL.Query()); err != nil {
+			s.apiFail(w, r, err)
+			return
 		}
 		next(w, r)
 	}
@@ -310,7 +303,8 @@ func apiAll[T, J any](s *Server, find func(dirSvc, *http.Request) ([]T, error), 
 // pageOf returns the page of all that the query's offset and limit ask for.
 func pageOf[T any](all []T, q url.Values) spotcheck.List[T] {
 	offset, limit := pageParams(q)
-	from, to := min(offset, len(all)), min(offset+limit, len(all))
+	from := min(offset, len(all))
+	to := from + min(limit, len(all)-from)
 	return spotcheck.List[T]{Items: all[from:to], Total: len(all), Offset: offset, Limit: limit}
 }
 

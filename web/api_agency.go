@@ -46,8 +46,8 @@ var apiAgencies = apiKind[spotcheck.Agency, agencyJSON]{
 
 // agencyQuery are the parameters apiAgencyFilter reads.
 var agencyQuery = append([]apiParam{
-	{"q", "名称子串或代码前缀"},
-	{"active", "1 有效 / 0 已停用"},
+	textParam("q", "名称子串或代码前缀"),
+	flagParam("active", "true 有效 / false 已停用"),
 }, pageQuery...)
 
 func apiAgencyFilter(q url.Values) spotcheck.AgencyFilter {

@@ -43,9 +43,9 @@ func rawJSON(s string) json.RawMessage {
 
 // changeQuery are the parameters apiChangeFilter reads.
 var changeQuery = append([]apiParam{
-	{"kind", "记录种类，如 entity、item"},
-	{"key", "记录主键"},
-	{"actor", "操作人用户名"},
+	textParam("kind", "记录种类，如 entity、item"),
+	textParam("key", "记录主键"),
+	textParam("actor", "操作人用户名"),
 }, pageQuery...)
 
 func apiChangeFilter(q url.Values) spotcheck.ChangeFilter {

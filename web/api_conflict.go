@@ -50,9 +50,9 @@ func apiFindConflict(d dirSvc, ctx context.Context, c *spotcheck.Conflict) (*spo
 
 // conflictQuery are the parameters apiConflictFilter reads.
 var conflictQuery = append([]apiParam{
-	{"staff_id", "工号"},
-	{"entity_id", "检查对象代码"},
-	{"review", "审核状态：待审核、已通过、已驳回"},
+	textParam("staff_id", "工号"),
+	textParam("entity_id", "检查对象代码"),
+	oneOfParam("review", "审核状态", spotcheck.ReviewPending, spotcheck.ReviewApproved, spotcheck.ReviewRejected),
 }, pageQuery...)
 
 func apiConflictFilter(q url.Values) spotcheck.ConflictFilter {

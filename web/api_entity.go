@@ -59,12 +59,12 @@ var apiEntities = apiKind[spotcheck.Entity, entityJSON]{
 
 // entityQuery are the parameters entityListParams reads.
 var entityQuery = append([]apiParam{
-	{"q", "名称子串或代码前缀"},
-	{"type", "检查对象类型代码（T01…）"},
-	{"division", "行政区划代码"},
-	{"status", "经营状态"},
-	{"class", "信用风险分类 A–D"},
-	{"key", "1 重点 / 0 非重点"},
-	{"active", "1 有效 / 0 已停用"},
-	{"sort", "排序：id（默认）、name、-updated"},
+	textParam("q", "名称子串或代码前缀"),
+	textParam("type", "检查对象类型代码（T01…）"),
+	textParam("division", "行政区划代码"),
+	oneOfParam("status", "经营状态", spotcheck.EntityStatuses...),
+	oneOfParam("class", "信用风险分类", spotcheck.CreditClasses...),
+	flagParam("key", "true 重点 / false 非重点"),
+	flagParam("active", "true 有效 / false 已停用"),
+	oneOfParam("sort", "排序：id（默认）、name、-updated（最近修改在前）", "id", "name", "-updated"),
 }, pageQuery...)

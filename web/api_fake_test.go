@@ -26,8 +26,7 @@ var fakeUsers = map[string]spotcheck.User{
 	"gl":      {Username: "gl", Name: "鼓楼管理员", Dept: "GL", Roles: []string{spotcheck.RoleDeptAdmin}},
 	"auditor": {Username: "auditor", Name: "监督员", Dept: "FZ",
 		Roles: []string{spotcheck.RoleDeptAdmin, spotcheck.RoleSupervisor}},
-	"sys": {Username: "sys", Name: "系统管理员", Dept: "FZ",
-		Roles: []string{spotcheck.RoleSystemAdmin, spotcheck.RoleDeptAdmin}},
+	"sys":       {Username: "sys", Name: "系统管理员", Dept: "FZ", Roles: []string{spotcheck.RoleSystemAdmin}},
 	"inspector": {Username: "inspector", Name: "检查员", Dept: "FZ", Roles: []string{spotcheck.RoleInspector}},
 }
 

@@ -70,10 +70,10 @@ var apiInspectors = apiKind[spotcheck.Inspector, inspectorJSON]{
 
 // inspectorQuery are the parameters apiInspectorFilter reads.
 var inspectorQuery = append([]apiParam{
-	{"q", "姓名子串或工号前缀"},
-	{"dept", "部门代码"},
-	{"expert", "1 专家 / 0 执法检查人员"},
-	{"active", "1 有效 / 0 已停用"},
+	textParam("q", "姓名子串或工号前缀"),
+	textParam("dept", "部门代码"),
+	flagParam("expert", "true 专家 / false 执法检查人员"),
+	flagParam("active", "true 有效 / false 已停用"),
 }, pageQuery...)
 
 func apiInspectorFilter(q url.Values) spotcheck.InspectorFilter {

@@ -59,11 +59,11 @@ var apiItems = apiKind[spotcheck.Item, itemJSON]{
 
 // itemQuery are the parameters apiItemFilter reads.
 var itemQuery = append([]apiParam{
-	{"q", "编码前缀或名称子串"},
-	{"type", "检查对象类型代码"},
-	{"status", "状态：草稿、启用、停用"},
-	{"class", "事项类别：重点、一般"},
-	{"dept", "有监管责任的部门代码"},
+	textParam("q", "编码前缀或名称子串"),
+	textParam("type", "检查对象类型代码"),
+	oneOfParam("status", "状态", spotcheck.ItemDraft, spotcheck.ItemActive, spotcheck.ItemRetired),
+	oneOfParam("class", "事项类别", spotcheck.ClassKey, spotcheck.ClassGeneral),
+	textParam("dept", "有监管责任的部门代码"),
 }, pageQuery...)
 
 func apiItemFilter(q url.Values) spotcheck.ItemFilter {
@@ -116,8 +116,8 @@ func apiFindResponsibility(d dirSvc, ctx context.Context, r *spotcheck.Responsib
 
 // responsibilityQuery are the parameters apiResponsibilityFilter reads.
 var responsibilityQuery = append([]apiParam{
-	{"item", "事项编码"},
-	{"dept", "部门代码"},
+	textParam("item", "事项编码"),
+	textParam("dept", "部门代码"),
 }, pageQuery...)
 
 func apiResponsibilityFilter(q url.Values) spotcheck.ResponsibilityFilter {

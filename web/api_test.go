@@ -257,14 +257,70 @@ func TestAPIFilters(t *testing.T) {
 	if !reflect.DeepEqual(dir.lastInspF, want) {
 		t.Errorf("filter %+v, want %+v", dir.lastInspF, want)
 	}
-	rec, m := call(t, s, "GET", "/api/v1/changes?kind=entity&key=K&actor=admin&limit=500", "auditor", "")
-	wantC := spotcheck.ChangeFilter{Kind: "entity", Key: "K", Actor: "admin", Limit: 20}
+	call(t, s, "GET", "/api/v1/inspectors?expert=true&active=false", "admin", "")
+	if want := (spotcheck.InspectorFilter{Expert: &yes, Active: &no, Limit: 20}); !reflect.DeepEqual(dir.lastInspF, want) {
+		t.Errorf("true/false: filter %+v, want %+v", dir.lastInspF, want)
+	}
+	rec, m := call(t, s, "GET", "/api/v1/changes?kind=entity&key=K&actor=admin&limit=200", "auditor", "")
+	wantC := spotcheck.ChangeFilter{Kind: "entity", Key: "K", Actor: "admin", Limit: 200}
 	if rec.Code != http.StatusOK || dir.lastChangesF != wantC {
 		t.Fatalf("changes: %d %v, filter %+v", rec.Code, m, dir.lastChangesF)
 	}
 	c := m["items"].([]any)[0].(map[string]any)
 	if c["before"] != nil || c["after"].(map[string]any)["ID"] != testEntityID {
 		t.Errorf("change states: %v", c)
+	}
+}
+
+// TestAPIQueryValues: a value a list parameter does not take is refused
+// with 400, naming the parameter and why, on every kind of list (the
+// parameters are checked before the handler, so a fake service serves).
+func TestAPIQueryValues(t *testing.T) {
+	s, _ := newAPITestServer(t)
+	tests := []struct {
+		path, field, message string
+	}{
+		{"/api/v1/entities?key=maybe", "key", "参数 key：应为 true 或 false"},
+		{"/api/v1/agencies?active=2", "active", "参数 active：应为 true 或 false"},
+		{"/api/v1/inspectors?expert=yes", "expert", "参数 expert：应为 true 或 false"},
+		{"/api/v1/entities?limit=100000000", "limit", "参数 limit：应为 1 到 200 之间的整数（每页最多200条）"},
+		{"/api/v1/items?limit=0", "limit", "参数 limit：应为 1 到 200 之间的整数"},
+		{"/api/v1/conflicts?offset=-1", "offset", "参数 offset：应为 0 到 2147483647 之间的整数"},
+		{"/api/v1/responsibilities?offset=9223372036854775807", "offset", "参数 offset"},
+		{"/api/v1/departments?limit=x", "limit", "参数 limit"},
+		{"/api/v1/items/FZ-001/versions?offset=a", "offset", "参数 offset"},
+		{"/api/v1/entities?class=E", "class", "参数 class：“E”无效，应为A、B、C、D之一"},
+		{"/api/v1/entities?sort=phone", "sort", "参数 sort"},
+		{"/api/v1/entities?status=倒闭", "status", "参数 status"},
+		{"/api/v1/items?status=deleted", "status", "参数 status"},
+		{"/api/v1/conflicts?review=ok", "review", "参数 review"},
+		{"/api/v1/changes?limit=201", "limit", "参数 limit"},
+		{"/api/v1/agencies?active=1&active=0", "active", "参数 active：只能给出一次"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			token := "admin"
+			if strings.HasPrefix(tt.path, "/api/v1/changes") {
+				token = "auditor"
+			}
+			rec, m := call(t, s, "GET", tt.path, token, "")
+			code, fields := errorOf(t, m)
+			msg, _ := m["error"].(map[string]any)["message"].(string)
+			if rec.Code != http.StatusBadRequest || code != spotcheck.EINVALID || fields[tt.field] == nil ||
+				!strings.Contains(msg, tt.message) {
+				t.Errorf("%d %v, want 400 naming %s: %q", rec.Code, m, tt.field, tt.message)
+			}
+		})
+	}
+	// Every flag spelling, and an empty value (a form's "all"), is taken.
+	for _, path := range []string{"/api/v1/entities?key=true&active=false", "/api/v1/entities?key=1&active=0",
+		"/api/v1/entities?key=&class=&limit=&offset=", "/api/v1/items?status=启用&class=重点&limit=200&offset=2147483647",
+		// A list paged in the handler: the largest offset and limit do not
+		// overflow (before, offset=9223372036854775807 gave 内部错误).
+		"/api/v1/departments?offset=2147483647&limit=200"} {
+		if rec, m := call(t, s, "GET", path, "admin", ""); rec.Code != http.StatusOK {
+			t.Errorf("%s: %d %v", path, rec.Code, m)
+		}
 	}
 }
 

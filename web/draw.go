@@ -292,16 +292,15 @@ func (s *Server) renderDraw(w http.ResponseWriter, r *http.Request, status int, 
 
 // staffDraw returns a draw for a staff page: only staff of its
 // departments and supervisors may see it there (the store would show
-// others what the public sees).
+// others what the public sees); to others it does not exist.
 func (s *Server) staffDraw(ctx context.Context, id int64) (*spotcheck.Draw, error) {
 	d, err := s.draws.FindDrawByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if p := spotcheck.PrincipalFromContext(ctx); p != nil {
-		if err := p.AuthorizeDraw(spotcheck.PermViewDraws, d.Departments()); err != nil {
-			return nil, err
-		}
+	missing := spotcheck.Errorf(spotcheck.ENOTFOUND, "没有编号为 %d 的抽取", id)
+	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermViewDraws, d.Departments(), missing); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

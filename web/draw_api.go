@@ -168,8 +168,7 @@ type (
 )
 
 // drawQuery are the parameters drawListParams reads.
-var drawQuery = append([]apiParam{{"task", "任务编号"},
-	{"state", "状态：committing、revealing、drawn、published、failed、superseded"}}, pageQuery...)
+var drawQuery = append([]apiParam{textParam("task", "任务编号"), oneOfParam("state", "状态", drawStates...)}, pageQuery...)
 
 func (s *Server) apiDraws(w http.ResponseWriter, r *http.Request) {
 	l, err := s.draws.FindDraws(r.Context(), drawListParams(r.URL.Query()))

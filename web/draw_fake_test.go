@@ -173,7 +173,8 @@ func (f *fakeDraws) FindTaskByCode(ctx context.Context, code string) (*spotcheck
 	if t == nil {
 		return nil, spotcheck.Errorf(spotcheck.ENOTFOUND, "没有该任务")
 	}
-	if err := spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermViewDraws, t.Departments()); err != nil {
+	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermViewDraws, t.Departments(),
+		spotcheck.Errorf(spotcheck.ENOTFOUND, "没有该任务")); err != nil {
 		return nil, err
 	}
 	c := *t
@@ -216,9 +217,15 @@ func (f *fakeDraws) view(ctx context.Context, d *spotcheck.Draw) spotcheck.Draw 
 func (f *fakeDraws) find(id int64) (*spotcheck.Draw, error) {
 	d := f.draws[id]
 	if d == nil {
-		return nil, spotcheck.Errorf(spotcheck.ENOTFOUND, "没有编号为 %d 的抽取", id)
+		return nil, noFakeDraw(id)
 	}
 	return d, nil
+}
+
+// noFakeDraw is the answer for a draw that does not exist, and, as from
+// the store, for one the user may not see.
+func noFakeDraw(id int64) error {
+	return spotcheck.Errorf(spotcheck.ENOTFOUND, "没有编号为 %d 的抽取", id)
 }
 
 func (f *fakeDraws) FindDrawByID(ctx context.Context, id int64) (*spotcheck.Draw, error) {
@@ -259,7 +266,8 @@ func (f *fakeDraws) PlanDraw(ctx context.Context, task string, r spotcheck.DrawR
 	if t == nil {
 		return nil, spotcheck.Errorf(spotcheck.ENOTFOUND, "没有该任务")
 	}
-	if err := spotcheck.Authorize(ctx, spotcheck.PermManageDraws, t.Authority); err != nil {
+	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermManageDraws, t.Departments(),
+		spotcheck.Errorf(spotcheck.ENOTFOUND, "没有该任务")); err != nil {
 		return nil, err
 	}
 	for _, d := range f.draws {
@@ -364,7 +372,7 @@ func (f *fakeDraws) WithholdReveal(ctx context.Context, id int64, participant, n
 	if err != nil {
 		return err
 	}
-	if err := spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermManageDraws, d.Departments()[:1]); err != nil {
+	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermManageDraws, d.Departments(), noFakeDraw(d.ID)); err != nil {
 		return err
 	}
 	d.State = spotcheck.DrawFailed
@@ -379,7 +387,7 @@ func (f *fakeDraws) RunDraw(ctx context.Context, id int64, r spotcheck.DrawRun) 
 	if err != nil {
 		return err
 	}
-	if err := spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermManageDraws, d.Departments()[:1]); err != nil {
+	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermManageDraws, d.Departments(), noFakeDraw(d.ID)); err != nil {
 		return err
 	}
 	if d.State != spotcheck.DrawRevealing {
@@ -397,7 +405,7 @@ func (f *fakeDraws) RequestDrawChange(ctx context.Context, c *spotcheck.DrawChan
 	if err != nil {
 		return err
 	}
-	if err := spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermManageDraws, d.Departments()[:1]); err != nil {
+	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermManageDraws, d.Departments(), noFakeDraw(d.ID)); err != nil {
 		return err
 	}
 	c.ID, c.State, c.RequestedBy = int64(100+len(f.changes)), spotcheck.ChangePending, spotcheck.PrincipalFromContext(ctx).Username
@@ -415,7 +423,8 @@ func (f *fakeDraws) DecideDrawChange(ctx context.Context, id int64, approve bool
 			continue
 		}
 		d, _ := f.find(c.DrawID)
-		if err := spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermApproveDraws, d.Departments()); err != nil {
+		if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermApproveDraws, d.Departments(),
+			spotcheck.Errorf(spotcheck.ENOTFOUND, "没有该变更申请")); err != nil {
 			return err
 		}
 		me := spotcheck.PrincipalFromContext(ctx).Username
@@ -439,7 +448,7 @@ func (f *fakeDraws) FindDrawChanges(ctx context.Context, id int64) ([]spotcheck.
 	if err != nil {
 		return nil, err
 	}
-	if err := spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermViewDraws, d.Departments()); err != nil {
+	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermViewDraws, d.Departments(), noFakeDraw(id)); err != nil {
 		return nil, err
 	}
 	var out []spotcheck.DrawChange

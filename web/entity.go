@@ -24,29 +24,6 @@ func entityListParams(q url.Values) spotcheck.EntityFilter {
 	return f
 }
 
-// boolParam reads "1"/"0" filters; anything else does not filter.
-func boolParam(s string) *bool {
-	switch s {
-	case "1":
-		b := true
-		return &b
-	case "0":
-		b := false
-		return &b
-	}
-	return nil
-}
-
-// pageParams reads offset and limit (default 20, at most 200).
-func pageParams(q url.Values) (offset, limit int) {
-	offset, _ = strconv.Atoi(q.Get("offset"))
-	limit, _ = strconv.Atoi(q.Get("limit"))
-	if limit <= 0 || limit > 200 {
-		limit = 20
-	}
-	return max(offset, 0), limit
-}
-
 // pager describes the links below a list.
 type pager struct {
 	From, To int

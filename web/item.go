@@ -117,7 +117,8 @@ func (s *Server) showItem(w http.ResponseWriter, r *http.Request) {
 	}
 	s.renderTitled(w, r, http.StatusOK, "item", it.Name, map[string]any{"It": it, "Versions": rows, "Points": points,
 		"Responsibilities": resps.Items, "DeptNames": deptNames(depts), "Types": typeNames(ref, it.TargetTypes),
-		"Methods": methodNames(it.Methods), "History": history})
+		"Methods": methodNames(it.Methods), "History": history,
+		"CanEdit": staffUser(r).Has(spotcheck.PermEditLists) && s.authorizeItemEdit(r, it.Code) == nil})
 }
 
 // showItemForm shows the create form (?parent= makes a checklist point of
@@ -125,17 +126,21 @@ func (s *Server) showItem(w http.ResponseWriter, r *http.Request) {
 func (s *Server) showItemForm(w http.ResponseWriter, r *http.Request) {
 	it := &spotcheck.Item{Status: spotcheck.ItemDraft, Class: spotcheck.ClassGeneral, EffectiveFrom: s.today(),
 		Parent: r.URL.Query().Get("parent")}
+	// Show the form only to those who may save it: a new item is
+	// city-wide until a department initiates it.
 	if code := r.PathValue("code"); code != "" {
 		var err error
 		if it, err = s.dir.FindItemByCode(r.Context(), code); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		// Show the form only to those who may save it.
 		if err := s.authorizeItemEdit(r, it.Code); err != nil {
 			s.fail(w, r, err)
 			return
 		}
+	} else if err := staffUser(r).AuthorizeChange(spotcheck.PermEditLists, spotcheck.CityWide, spotcheck.CityWide); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	s.renderItemForm(w, r, http.StatusOK, it, nil, "")
 }

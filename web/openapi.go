@@ -65,13 +65,31 @@ func (s *Server) openAPIDoc() map[string]any {
 	}
 }
 
+// paramSchema is the schema of a query parameter: the values checkQuery
+// takes.
+func paramSchema(q apiParam) map[string]any {
+	switch q.kind {
+	case paramFlag:
+		return map[string]any{"type": "boolean"}
+	case paramOffset:
+		return map[string]any{"type": "integer", "minimum": 0, "maximum": maxOffset, "default": 0}
+	case paramLimit:
+		return map[string]any{"type": "integer", "minimum": 1, "maximum": spotcheck.MaxPageSize, "default": 20}
+	case paramOneOf:
+		return map[string]any{"type": "string", "enum": q.values}
+	}
+	return map[string]any{"type": "string"}
+}
+
 // apiBase is where the API lives; document paths are relative to it.
 const apiBase = "/api/v1"
 
 var apiDescription = "个人接口令牌认证：Authorization: Bearer …（在“我的账号”中创建），权限与令牌的用户相同，" +
 	"并限于其部门及下级部门。\n\n" +
 	"* 错误统一为 {\"error\":{\"code\",\"message\",\"fields\"}}，fields 只在校验错误时给出（字段名 → 问题）。\n" +
-	"* 列表统一为 {\"items\",\"total\",\"more\",\"offset\",\"limit\"}，以 offset、limit（≤200）分页；不支持的查询参数报 400。\n" +
+	"* 列表统一为 {\"items\",\"total\",\"more\",\"offset\",\"limit\"}，以 offset、limit 分页：每页默认 20 条，" +
+	"最多 " + strconv.Itoa(spotcheck.MaxPageSize) + " 条（limit 超出范围报 400，不会悄悄改小）。" +
+	"不支持的查询参数、参数值无效（如 active=2、key=maybe；开关参数取 true 或 false）都报 400，fields 指出是哪个参数及原因。\n" +
 	"* 请求体须为恰好一个 JSON 对象，不认识的字段报 400，超过 " + strconv.Itoa(maxFormBytes>>20) + " MiB 报 413。\n" +
 	"* POST 新增；PUT 修改路径所指的记录，须带所依据的 version（乐观锁，已被他人修改时报 409），" +
 	"未给出的字段保持原值，数组整体替换，主键不能修改。记录从不删除：active=false 即停用。"
@@ -109,7 +127,7 @@ func (g *schemaGen) operation(op apiOp, method, path string, errorRef map[string
 	}
 	for _, q := range op.query {
 		params = append(params, map[string]any{"name": q.name, "in": "query", "required": false,
-			"description": q.doc, "schema": map[string]any{"type": "string"}})
+			"description": q.doc, "schema": paramSchema(q)})
 	}
 	if params != nil {
 		o["parameters"] = params
@@ -127,11 +145,11 @@ func (g *schemaGen) operation(op apiOp, method, path string, errorRef map[string
 			"schema": g.schema(reflect.TypeOf(op.out))}}},
 		"400": errResp("输入有误：查询参数、请求体或校验（fields 给出各字段的问题）"),
 		"401": errResp("缺少或无效的接口令牌"),
-		"403": errResp("无权限，或记录属于其他部门"),
+		"403": errResp("无权限；或可以查看该记录但无权修改（如其他部门维护的记录）"),
 		"500": errResp("内部错误"),
 	}
 	if strings.Contains(path, "{") {
-		responses["404"] = errResp("记录不存在")
+		responses["404"] = errResp("记录不存在，或不在令牌用户可见的范围内（两者的答复相同）")
 	}
 	if op.in != nil {
 		o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{

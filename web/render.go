@@ -114,6 +114,11 @@ func (v *views) funcs() template.FuncMap {
 		"can": func(p *spotcheck.Principal, perm string) bool {
 			return p != nil && p.Has(spotcheck.Permission(perm))
 		},
+		// keeps: may the user change records of dept ("" for the
+		// city-wide ones) with perm (spotcheck.Principal.AuthorizeChange).
+		"keeps": func(p *spotcheck.Principal, perm, dept string) bool {
+			return p != nil && p.AuthorizeChange(spotcheck.Permission(perm), dept, dept) == nil
+		},
 		"yesno": func(b bool) string {
 			if b {
 				return "是"

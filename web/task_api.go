@@ -80,7 +80,7 @@ func (j *taskJSON) toTask() *spotcheck.Task {
 }
 
 // taskQuery are the parameters taskListParams reads.
-var taskQuery = append([]apiParam{{"q", "任务编号前缀或名称子串"}}, pageQuery...)
+var taskQuery = append([]apiParam{textParam("q", "任务编号前缀或名称子串")}, pageQuery...)
 
 func (s *Server) apiTasks(w http.ResponseWriter, r *http.Request) {
 	l, err := s.draws.FindTasks(r.Context(), taskListParams(r.URL.Query()))
