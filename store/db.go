@@ -186,3 +186,16 @@ func (db *DB) inTx(ctx context.Context, fn func(*tx) error) error {
 func notFound(kind, key string) error {
 	return spotcheck.Errorf(spotcheck.ENOTFOUND, "%s“%s”不存在", kind, key)
 }
+
+// Ping checks that the database answers a query on the read pool, the pool
+// every page waits on: /healthz calls it with a short timeout, so that a
+// database that is down, or a read pool that is all taken, shows as
+// unhealthy.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// ReadStats returns the statistics of the read pool (on PostgreSQL the one
+// pool), for tests that check no request keeps a connection.
+func (db *DB) ReadStats() sql.DBStats { return db.read.Stats() }

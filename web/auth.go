@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"path"
@@ -12,12 +11,6 @@ import (
 	"unicode/utf8"
 
 	"spotcheck"
-)
-
-// Body limits: forms are small; import files may be large.
-const (
-	maxFormBytes   = 1 << 20
-	maxUploadBytes = 64 << 20
 )
 
 // cookieName is the session cookie. Over TLS it carries the __Host-
@@ -41,20 +34,21 @@ func staffUser(r *http.Request) *spotcheck.Principal {
 // guard authenticates and authorises a request for rt before its handler
 // runs: public routes run as the public principal, staff routes need a
 // session, API routes a token; rt.perm is checked here, and the store
-// checks each record's department again.
+// checks each record's department again. It first applies the limits of
+// rt.class: deadlines and body size (web/transport.go).
 func (s *Server) guard(rt route) http.Handler {
-	limit := int64(maxFormBytes)
-	if strings.HasPrefix(rt.pattern, "POST /staff/transfer/") {
-		limit = maxUploadBytes
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		r = applyLimits(w, r, s.limits[rt.class])
 		// Parse a form body here, so that an over-long one is refused as
 		// such (413) instead of reaching the handler as empty fields.
 		if r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 			if err := r.ParseForm(); err != nil {
 				if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 					s.fail(w, r, err)
+					return
+				}
+				if isTimeout(err) {
+					s.fail(w, r, errBodyTimeout)
 					return
 				}
 				s.fail(w, r, spotcheck.Errorf(spotcheck.EINVALID, "表单格式错误"))
@@ -231,14 +225,4 @@ func safeNext(next string) string {
 func unsafeInNext(r rune) bool {
 	return r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) || r == utf8.RuneError ||
 		unicode.Is(unicode.Cf, r)
-}
-
-// clientIP is the peer address; a proxy's X-Forwarded-For is not trusted,
-// since anyone could set it to dodge the login limits.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

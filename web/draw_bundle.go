@@ -3,12 +3,12 @@ package web
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"io/fs"
 	"net/http"
 	"os"
 	"path"
 	"path/filepath"
-	"strconv"
 
 	"spotcheck"
 	"spotcheck/ledger"
@@ -44,30 +44,42 @@ func (s *Server) staffDrawBundle(w http.ResponseWriter, r *http.Request) {
 	s.writeBundle(w, r, false)
 }
 
+// writeBundle sends the bundle (only its public files when public), built
+// first in an export slot (web/transport.go), so that no database read is
+// open while it is sent.
 func (s *Server) writeBundle(w http.ResponseWriter, r *http.Request, public bool) {
 	id, err := drawID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	f, err := s.draws.DrawFiles(r.Context(), id)
+	var dir string
+	file, err := s.produce(w, r, "spotcheck-bundle-*.zip", func(ctx context.Context, path string) error {
+		f, err := s.draws.DrawFiles(ctx, id)
+		if err != nil {
+			return err
+		}
+		if public {
+			f = f.Public()
+		}
+		dir = f.Dir
+		body, err := s.bundleZip(r, f)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(path, body, 0o600)
+	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if public {
-		f = f.Public()
-	}
-	body, err := s.bundleZip(r, f)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	defer file.Close()
 	w.Header().Set("Content-Type", "application/zip")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+f.Dir+`.zip"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+dir+`.zip"`)
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.Write(body)
+	if err := sendFile(w, r, file, file.size); err != nil {
+		s.log.Warn("bundle not sent", "draw", id, "err", err)
+	}
 }
 
 // bundleZip builds the zip in memory: a bundle is small next to the

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"sort"
+	"time"
 
 	"spotcheck"
 )
@@ -126,10 +128,28 @@ func (s *Server) showPublicSoon(w http.ResponseWriter, r *http.Request) {
 	s.renderTitled(w, r, http.StatusOK, "public_soon", titles[r.URL.Path], nil)
 }
 
+// health answers a load balancer or monitor: 200 "ok" when the database
+// answers a query within healthTimeout, 503 otherwise, so that an instance
+// whose database is gone, or whose read pool is all taken, is seen as
+// down.
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if s.ping != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+		defer cancel()
+		if err := s.ping(ctx); err != nil {
+			s.log.Warn("health check", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write([]byte("数据库无响应\n"))
+			return
+		}
+	}
 	w.Write([]byte("ok\n"))
 }
+
+// healthTimeout bounds the database check of /healthz.
+const healthTimeout = 2 * time.Second
 
 // allPages collects every page of a list.
 func allPages[T any](page func(offset int) (spotcheck.List[T], error)) ([]T, error) {

@@ -26,6 +26,7 @@ type route struct {
 	access  Access
 	perm    spotcheck.Permission // "" = any signed-in user
 	handle  http.HandlerFunc
+	class   class // deadlines and body limit (web/transport.go)
 }
 
 // RouteInfo describes a route for tests that walk every route.
@@ -33,13 +34,17 @@ type RouteInfo struct {
 	Pattern string
 	Access  Access
 	Perm    spotcheck.Permission
+	// Download and Upload say the route's transport class: a file sent
+	// for as long as the client reads it, or an import file taken; neither
+	// is an ordinary page or API call.
+	Download, Upload bool
 }
 
 // Routes lists the route table.
 func (s *Server) Routes() []RouteInfo {
 	var out []RouteInfo
 	for _, rt := range s.routes() {
-		out = append(out, RouteInfo{rt.pattern, rt.access, rt.perm})
+		out = append(out, RouteInfo{rt.pattern, rt.access, rt.perm, rt.class == download, rt.class == upload})
 	}
 	return out
 }
@@ -70,25 +75,25 @@ const (
 
 func (s *Server) publicRoutes() []route {
 	return []route{
-		{"GET /{$}", Public, "", s.showPortal},
-		{"GET /items", Public, "", s.showPublicItems},
-		{"GET /items/{code}", Public, "", s.showPublicItem},
-		{"GET /plans", Public, "", s.showPublicSoon},
-		{"GET /tasks", Public, "", s.showPublicSoon},
-		{"GET /results", Public, "", s.showPublicSoon},
-		{"GET /healthz", Public, "", s.health},
-		{"GET /login", Public, "", s.showLogin},
-		{"POST /login", Public, "", s.login},
-		{"POST /logout", Staff, "", s.logout},
-		{"POST /logout/all", Staff, "", s.logoutEverywhere},
-		{"GET /api/v1/openapi.json", Public, "", s.openAPI},
+		{"GET /{$}", Public, "", s.showPortal, interactive},
+		{"GET /items", Public, "", s.showPublicItems, interactive},
+		{"GET /items/{code}", Public, "", s.showPublicItem, interactive},
+		{"GET /plans", Public, "", s.showPublicSoon, interactive},
+		{"GET /tasks", Public, "", s.showPublicSoon, interactive},
+		{"GET /results", Public, "", s.showPublicSoon, interactive},
+		{"GET /healthz", Public, "", s.health, interactive},
+		{"GET /login", Public, "", s.showLogin, interactive},
+		{"POST /login", Public, "", s.login, interactive},
+		{"POST /logout", Staff, "", s.logout, interactive},
+		{"POST /logout/all", Staff, "", s.logoutEverywhere, interactive},
+		{"GET /api/v1/openapi.json", Public, "", s.openAPI, interactive},
 		// The log of spec §8.1 (web/log.go).
-		{"GET /log/key", Public, "", s.showLogKey},
-		{"GET /log/checkpoint", Public, "", s.showLogCheckpoint},
-		{"GET /log/entries", Public, "", s.showLogEntries},
-		{"GET /log/proof/inclusion", Public, "", s.showInclusionProof},
-		{"GET /log/proof/consistency", Public, "", s.showConsistencyProof},
-		{"GET /log/records/{sha256}", Public, "", s.showLogRecord},
+		{"GET /log/key", Public, "", s.showLogKey, interactive},
+		{"GET /log/checkpoint", Public, "", s.showLogCheckpoint, interactive},
+		{"GET /log/entries", Public, "", s.showLogEntries, interactive},
+		{"GET /log/proof/inclusion", Public, "", s.showInclusionProof, interactive},
+		{"GET /log/proof/consistency", Public, "", s.showConsistencyProof, interactive},
+		{"GET /log/records/{sha256}", Public, "", s.showLogRecord, interactive},
 	}
 }
 

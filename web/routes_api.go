@@ -26,7 +26,7 @@ type apiOp struct {
 func (s *Server) apiRoutes() []route {
 	var out []route
 	for _, op := range s.apiOps() {
-		out = append(out, route{op.pattern, API, op.perm, s.strictQuery(op.query, op.handle)})
+		out = append(out, route{op.pattern, API, op.perm, s.strictQuery(op.query, op.handle), interactive})
 	}
 	return out
 }

@@ -12,30 +12,30 @@ package web
 // embargo (draws.supervise); approvers (draws.approve) decide changes.
 func (s *Server) drawRoutes() []route {
 	return []route{
-		{"GET /staff/tasks", Staff, viewDraws, s.showTasks},
-		{"GET /staff/tasks/new", Staff, mngDraws, s.showTaskForm},
-		{"POST /staff/tasks", Staff, mngDraws, s.saveTask},
-		{"GET /staff/tasks/{code}", Staff, viewDraws, s.showTask},
-		{"GET /staff/tasks/{code}/draws/new", Staff, mngDraws, s.showDrawForm},
-		{"POST /staff/tasks/{code}/draws", Staff, mngDraws, s.planDraw},
+		{"GET /staff/tasks", Staff, viewDraws, s.showTasks, interactive},
+		{"GET /staff/tasks/new", Staff, mngDraws, s.showTaskForm, interactive},
+		{"POST /staff/tasks", Staff, mngDraws, s.saveTask, interactive},
+		{"GET /staff/tasks/{code}", Staff, viewDraws, s.showTask, interactive},
+		{"GET /staff/tasks/{code}/draws/new", Staff, mngDraws, s.showDrawForm, interactive},
+		{"POST /staff/tasks/{code}/draws", Staff, mngDraws, s.planDraw, interactive},
 
-		{"GET /staff/draws", Staff, viewDraws, s.showDraws},
-		{"GET /staff/draws/{id}", Staff, viewDraws, s.showDraw},
-		{"GET /staff/draws/{id}/bundle.zip", Staff, viewDraws, s.staffDrawBundle},
-		{"POST /staff/draws/{id}/commit", Staff, witness, s.commitDraw},
-		{"POST /staff/draws/{id}/reveal", Staff, witness, s.revealDraw},
-		{"POST /staff/draws/{id}/withhold", Staff, mngDraws, s.withholdReveal},
-		{"POST /staff/draws/{id}/run", Staff, mngDraws, s.runDraw},
-		{"POST /staff/draws/{id}/changes", Staff, mngDraws, s.requestDrawChange},
-		{"POST /staff/draws/{id}/changes/{change}/decide", Staff, approve, s.decideDrawChange},
-		{"POST /staff/draws/{id}/embargo", Staff, supervise, s.liftEmbargo},
+		{"GET /staff/draws", Staff, viewDraws, s.showDraws, interactive},
+		{"GET /staff/draws/{id}", Staff, viewDraws, s.showDraw, interactive},
+		{"GET /staff/draws/{id}/bundle.zip", Staff, viewDraws, s.staffDrawBundle, download},
+		{"POST /staff/draws/{id}/commit", Staff, witness, s.commitDraw, interactive},
+		{"POST /staff/draws/{id}/reveal", Staff, witness, s.revealDraw, interactive},
+		{"POST /staff/draws/{id}/withhold", Staff, mngDraws, s.withholdReveal, interactive},
+		{"POST /staff/draws/{id}/run", Staff, mngDraws, s.runDraw, interactive},
+		{"POST /staff/draws/{id}/changes", Staff, mngDraws, s.requestDrawChange, interactive},
+		{"POST /staff/draws/{id}/changes/{change}/decide", Staff, approve, s.decideDrawChange, interactive},
+		{"POST /staff/draws/{id}/embargo", Staff, supervise, s.liftEmbargo, interactive},
 
 		// The public portal: every plan and its commitments at once, the
 		// result after the embargo; the bundle as spec §9 lets the public
 		// see it (staff download theirs from the staff route).
-		{"GET /draws", Public, "", s.showPublicDraws},
-		{"GET /draws/{id}", Public, "", s.showPublicDraw},
-		{"GET /draws/{id}/bundle.zip", Public, "", s.publicDrawBundle},
+		{"GET /draws", Public, "", s.showPublicDraws, interactive},
+		{"GET /draws/{id}", Public, "", s.showPublicDraw, interactive},
+		{"GET /draws/{id}/bundle.zip", Public, "", s.publicDrawBundle, download},
 	}
 }
 

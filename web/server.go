@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"time"
 
@@ -26,6 +27,13 @@ type Server struct {
 	tls      bool
 	views    *views
 	handler  http.Handler
+
+	// Transport (web/transport.go, web/proxy.go).
+	limits     [len(defaultLimits)]limits  // by route class
+	exports    chan struct{}               // export slots
+	exportWait time.Duration               // how long a download waits for a slot
+	trusted    []netip.Prefix              // trusted reverse proxies
+	ping       func(context.Context) error // Config.Health
 }
 
 // Config is what New needs.
@@ -36,9 +44,17 @@ type Config struct {
 	Ledger   ledger.Reader         // the log served under /log/ (web/log.go); nil: none
 	Log      *slog.Logger
 	Now      func() time.Time // nil: time.Now
-	// TLS marks cookies Secure; set it when serving HTTPS, also behind a
-	// proxy that terminates TLS.
+	// TLS marks cookies Secure (and names the session cookie __Host-) and
+	// sends Strict-Transport-Security; set it when serving HTTPS, also
+	// behind a proxy that terminates TLS (serve --behind-tls-proxy).
 	TLS bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For gives
+	// the client's address (serve --trusted-proxy; web/proxy.go). Without
+	// them the peer is the client.
+	TrustedProxies []netip.Prefix
+	// Health checks the database for /healthz with a short timeout; nil:
+	// /healthz checks nothing.
+	Health func(context.Context) error
 }
 
 // New parses the templates once and builds the route table.
@@ -49,6 +65,8 @@ func New(c Config) (*Server, error) {
 	}
 	s := &Server{accounts: c.Accounts, dir: c.Dir, draws: c.Draws, log: c.Log, now: c.Now, tls: c.TLS, views: v}
 	s.ledger = c.Ledger
+	s.limits, s.exports, s.exportWait = defaultLimits, make(chan struct{}, exportSlots), 10*time.Second
+	s.trusted, s.ping = c.TrustedProxies, c.Health
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -63,8 +81,9 @@ func New(c Config) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // buildHandler wires the route table into a mux and wraps it with the
-// middleware every request passes: recovery, logging, security headers and
-// cross-origin protection against CSRF.
+// middleware every request passes: deadlines, the client's address,
+// recovery, logging, security headers and cross-origin protection against
+// CSRF.
 func (s *Server) buildHandler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
@@ -75,7 +94,8 @@ func (s *Server) buildHandler() http.Handler {
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, spotcheck.Errorf(spotcheck.EFORBIDDEN, "跨站请求被拒绝"))
 	}))
-	return s.recoverPanics(s.logRequests(securityHeaders(csrf.Handler(s.notFoundAsPage(mux)))))
+	return s.withDeadlines(s.withClientAddr(s.recoverPanics(s.logRequests(
+		securityHeaders(s.tls, csrf.Handler(s.notFoundAsPage(mux)))))))
 }
 
 // statusWriter remembers the status for the request log.
@@ -140,10 +160,16 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 }
 
 // securityHeaders sets the headers every response carries: a content
-// security policy without inline script, no MIME sniffing, no framing.
-func securityHeaders(next http.Handler) http.Handler {
+// security policy without inline script, no MIME sniffing, no framing;
+// over TLS also HSTS, so that browsers never again reach the site over
+// plain HTTP (one year; not includeSubDomains, since other hosts of the
+// same domain are not ours to decide for).
+func securityHeaders(tls bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if tls {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
 			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -128,10 +129,13 @@ func (s *Server) downloadTemplate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	attachment(w, spotcheck.KindNames[kind]+"导入模板."+string(f), f)
-	w.Write(buf.Bytes())
+	sendFile(w, r, &buf, int64(buf.Len()))
 }
 
-// exportFile streams every record of the kind within the user's scope.
+// exportFile sends every record of the kind within the user's scope. The
+// file is produced first, in an export slot (web/transport.go), so that
+// the database read is over before the first byte goes to a client who
+// may read slowly or not at all.
 func (s *Server) exportFile(w http.ResponseWriter, r *http.Request) {
 	kind, err := transferKind(r, false)
 	if err != nil {
@@ -143,10 +147,19 @@ func (s *Server) exportFile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	file, err := s.produce(w, r, "spotcheck-export-*."+string(f), func(ctx context.Context, path string) error {
+		_, err := xlsx.Transfers(s.dir)[kind].ExportFile(ctx, path)
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer file.Close()
 	attachment(w, spotcheck.KindNames[kind]+"."+string(f), f)
-	if _, err := xlsx.Transfers(s.dir)[kind].Export(r.Context(), w, f); err != nil {
+	if err := sendFile(w, r, file, file.size); err != nil {
 		// Headers are gone; the download ends short and the log says why.
-		s.log.Error("export", "kind", kind, "err", err)
+		s.log.Warn("export not sent", "kind", kind, "err", err)
 	}
 }
 

@@ -17,10 +17,12 @@ type Transfer struct {
 	// Import imports an uploaded file; name gives its format.
 	Import func(ctx context.Context, name string, r io.ReaderAt, size int64, opts ...Option) (spotcheck.ImportSummary, error)
 	// ExportFile writes every record the user may see to path and returns
-	// how many there were.
+	// how many there were. There is deliberately no variant that writes to
+	// an io.Writer: the store's read stays open while records are written,
+	// and a writer such as an HTTP response to a slow client would hold
+	// it, with its database connection, for as long as the client takes
+	// (issue 8). Serve a file produced first instead.
 	ExportFile func(ctx context.Context, path string) (int, error)
-	// Export writes them to out in the given format.
-	Export func(ctx context.Context, out io.Writer, format Format) (int, error)
 }
 
 func transferOf[T any](kind string, c *Codec[T],
@@ -55,13 +57,6 @@ func transferOf[T any](kind string, c *Codec[T],
 		},
 		ExportFile: func(ctx context.Context, path string) (int, error) {
 			w, err := Create(path, c)
-			if err != nil {
-				return 0, err
-			}
-			return write(ctx, w)
-		},
-		Export: func(ctx context.Context, out io.Writer, format Format) (int, error) {
-			w, err := NewWriter(out, format, c)
 			if err != nil {
 				return 0, err
 			}

@@ -84,6 +84,9 @@ const usage = `用法：spotcheck 命令 [参数]
 运行：
   demo [--db 路径] [--addr 主机:端口] [--no-serve]   创建演示数据库并启动
   serve [--db 数据库] [--addr 主机:端口] [--log-key 文件]   启动服务
+        [--tls-cert 证书 --tls-key 私钥]   直接提供 HTTPS
+        [--behind-tls-proxy]               在终止 TLS 的反向代理之后（Cookie 加 Secure，发送 HSTS）
+        [--trusted-proxy CIDR,…]           只信任这些代理的 X-Forwarded-For（登录限制按访问者地址计）
   migrate [--db 数据库]                              升级数据库结构
   bench import|export [--entities N] [--db 数据库]    测量百万级导入导出
   bench search|draw|log …                            测量检索、抽取、日志（见 docs/performance.md）

@@ -23,10 +23,15 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	logKey := logKeyFlag(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "监听地址")
 	noServe := fs.Bool("no-serve", false, "只创建数据库，不启动服务")
+	proxy := addProxyFlags(fs)
 	if pos, err := parse(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return usagef("demo 不接受位置参数")
+	}
+	opts, err := proxy.options(*addr)
+	if err != nil {
+		return err
 	}
 	db, err := m.openLoggedDB(ctx, *dsn, *logKey)
 	if err != nil {
@@ -49,7 +54,7 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 		return nil
 	}
 	fmt.Fprintf(m.Stdout, "登录：http://%s/login （公示门户：http://%s/）\n", *addr, *addr)
-	return m.serve(ctx, db, *addr, "", "")
+	return m.serve(ctx, db, opts)
 }
 
 // ensureDemoData fills a new database with the demo data. An existing demo

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"spotcheck"
@@ -22,6 +23,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "监听地址")
 	cert := fs.String("tls-cert", "", "TLS 证书文件")
 	key := fs.String("tls-key", "", "TLS 私钥文件")
+	proxy := addProxyFlags(fs)
 	if pos, err := parse(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -30,27 +32,68 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if (*cert == "") != (*key == "") {
 		return usagef("--tls-cert 与 --tls-key 须同时给出")
 	}
+	opts, err := proxy.options(*addr)
+	if err != nil {
+		return err
+	}
+	opts.cert, opts.key = *cert, *key
 	db, err := m.openLoggedDB(ctx, *dsn, *logKey)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	return m.serve(ctx, db, *addr, *cert, *key)
+	return m.serve(ctx, db, opts)
 }
 
-// serve serves until ctx ends, then shuts down gracefully.
-func (m *Main) serve(ctx context.Context, db *store.DB, addr, cert, key string) error {
+// serveOptions say where and how serve listens.
+type serveOptions struct {
+	addr, cert, key string // cert and key: serve HTTPS
+	behindTLSProxy  bool   // a proxy in front terminates TLS
+	trustedProxies  []netip.Prefix
+}
+
+// proxyFlags are the flags of serve and demo for running behind a reverse
+// proxy.
+type proxyFlags struct {
+	behindTLS *bool
+	trusted   *string
+}
+
+func addProxyFlags(fs *flag.FlagSet) proxyFlags {
+	return proxyFlags{
+		behindTLS: fs.Bool("behind-tls-proxy", false,
+			"在终止 TLS 的反向代理之后运行：Cookie 设为 Secure 并发送 HSTS（浏览器只经 HTTPS 访问本站时使用）"),
+		trusted: fs.String("trusted-proxy", "",
+			"可信反向代理的地址或网段（CIDR，逗号分隔）：只有来自这些地址的请求才读取 X-Forwarded-For 作为访问者地址"),
+	}
+}
+
+// options checks the flags' values.
+func (f proxyFlags) options(addr string) (serveOptions, error) {
+	trusted, err := web.ParseTrustedProxies(*f.trusted)
+	if err != nil {
+		return serveOptions{}, usagef("--trusted-proxy：%s", spotcheck.ErrorMessage(err))
+	}
+	return serveOptions{addr: addr, behindTLSProxy: *f.behindTLS, trustedProxies: trusted}, nil
+}
+
+// serve serves until ctx ends, then shuts down gracefully. The web
+// application sets each request's read and write deadlines by route
+// (web/transport.go); the server bounds the headers and idle connections.
+func (m *Main) serve(ctx context.Context, db *store.DB, o serveOptions) error {
 	logger := slog.New(slog.NewTextHandler(m.Stderr, nil))
-	app, err := web.New(web.Config{Accounts: db, Dir: db, Draws: db, Ledger: db, Log: logger, TLS: cert != ""})
+	app, err := web.New(web.Config{Accounts: db, Dir: db, Draws: db, Ledger: db, Log: logger,
+		TLS: o.cert != "" || o.behindTLSProxy, TrustedProxies: o.trustedProxies, Health: db.Ping})
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
-		return spotcheck.Errorf(spotcheck.EINVALID, "无法监听 %s：%v", addr, err)
+		return spotcheck.Errorf(spotcheck.EINVALID, "无法监听 %s：%v", o.addr, err)
 	}
 	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	cert, key := o.cert, o.key
 	scheme := "http"
 	if cert != "" {
 		scheme = "https"
