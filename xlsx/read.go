@@ -90,23 +90,27 @@ func Open[T any](path string, c *Codec[T], opts ...Option) (*spotcheck.ImportSou
 	case CSV:
 		var enc encoding // detected by the header pass, before any other
 		open = func() (table, error) {
-			f, err := os.Open(path)
+			f, size, err := openFile(path)
 			if err != nil {
-				return nil, openError(err)
+				return nil, err
 			}
-			fi, err := f.Stat()
-			if err != nil {
-				f.Close()
-				return nil, openError(err)
-			}
-			t, err := newCSVTable(f, fi.Size(), f, &enc)
+			t, err := newCSVTable(f, size, f, &enc)
 			if err != nil {
 				f.Close()
 			}
 			return t, err
 		}
 	case XLSX:
-		open = func() (table, error) { return openXLSXFile(path) }
+		// The workbook is read whole when opened; the file is not needed
+		// after.
+		open = func() (table, error) {
+			f, size, err := openFile(path)
+			if err != nil {
+				return nil, err
+			}
+			defer f.Close()
+			return openXLSX(f, size)
+		}
 	}
 	return newSource(filepath.Base(path), open, c, opts)
 }
@@ -119,7 +123,7 @@ func Read[T any](name string, r io.ReaderAt, size int64, c *Codec[T], opts ...Op
 	if err != nil {
 		return nil, err
 	}
-	open := func() (table, error) { return openXLSXReader(r, size) }
+	open := func() (table, error) { return openXLSX(r, size) }
 	if format == CSV {
 		var enc encoding
 		open = func() (table, error) { return newCSVTable(r, size, nil, &enc) }
@@ -127,18 +131,36 @@ func Read[T any](name string, r io.ReaderAt, size int64, c *Codec[T], opts ...Op
 	return newSource(filepath.Base(name), open, c, opts)
 }
 
-// openError and readError make a failure to read the user's file a
-// message the user sees: it is about their file, not an internal fault.
-func openError(err error) error {
-	var pe *os.PathError
-	if errors.Is(err, os.ErrNotExist) && errors.As(err, &pe) {
-		return spotcheck.Errorf(spotcheck.EINVALID, "文件不存在：%s", pe.Path)
+// openError makes a failure to open the user's file a message the user
+// sees: it is about their file, not an internal fault.
+func openError(path string, err error) error {
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return fileError(err, "文件不存在：%s", path)
+	case errors.Is(err, os.ErrPermission):
+		return fileError(err, "没有读取文件的权限：%s", path)
 	}
-	return spotcheck.Errorf(spotcheck.EINVALID, "无法打开文件：%v", err)
+	return fileError(err, "无法打开文件：%s", path)
 }
 
-func readError(err error) error {
-	return spotcheck.Errorf(spotcheck.EINVALID, "读取文件失败：%v", err)
+// openFile opens path for reading, refusing what is not a regular file
+// (a directory, a device that never ends, a pipe).
+func openFile(path string) (*os.File, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, openError(path, err)
+	}
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = fileError(nil, "“%s”不是普通文件，无法导入", path)
+	} else if err != nil {
+		err = openError(path, err)
+	}
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	return f, fi.Size(), nil
 }
 
 // layout is what the header row says: which field each file column fills
