@@ -2,9 +2,7 @@ package draw
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -66,12 +64,9 @@ func ReadInputs(dir string) (*Bundle, error) {
 func readFiles(dir string, names []string) (*Bundle, error) {
 	b := &Bundle{}
 	for _, name := range names {
-		data, err := os.ReadFile(filepath.Join(dir, name))
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			return nil, errorf(name, 0, "文件不存在（目录 %s）", dir)
-		case err != nil:
-			return nil, errorf(name, 0, "无法读取：%v", err)
+		data, err := readBundleFile(dir, name)
+		if err != nil {
+			return nil, err
 		}
 		if data == nil {
 			data = []byte{}
