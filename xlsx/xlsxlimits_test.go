@@ -95,7 +95,7 @@ func TestReadRefusesHugeCellOrRow(t *testing.T) {
 	tests := []struct {
 		name, rows, want string
 	}{
-		{"a cell", `<row r="1"><c r="A1" t="inlineStr"><is><t>` + noise(maxRun+10) + `</t></is></c></row>`, "工作表中有单元格或行过大（超过 1.0 MB）"},
+		{"a cell", `<row r="1"><c r="A1" t="inlineStr"><is><t>` + noise(maxRun+10) + `</t></is></c></row>`, "工作表中有单元格过大（超过 1.0 MB）"},
 		{"a row", wide.String(), "工作表中有一行过大（超过 4.0 MB）"},
 	}
 	for _, tt := range tests {

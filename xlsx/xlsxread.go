@@ -1,12 +1,8 @@
 package xlsx
 
 import (
-	"archive/zip"
-	"bytes"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -21,104 +17,19 @@ import (
 // and explains, rather than as whatever the cell's format displays.
 type xlsxTable struct {
 	f        *excelize.File
-	dir      string // the pass's temporary directory, removed by close
 	rows     *excelize.Rows
 	row      int
 	total    int64
 	date1904 bool
 }
 
-// openXLSX opens the workbook of size bytes in r for one pass, within
-// bounds on memory and disk that do not depend on what the file claims:
-//
-//   - CheckZip holds the zip directory against xlsxLimits;
-//   - only the parts that reading cells needs (see neededPart) are copied,
-//     still compressed, into a private temporary archive, which excelize
-//     opens: pictures and other embedded files are never inflated;
-//   - the parts excelize reads into memory whole are bounded together
-//     (xlsxInMemory), and the shared strings, which it indexes, alone
-//     (xlsxSharedStrings);
-//   - every part of the copy is inflated once, streaming, before excelize
-//     sees it (verifyParts): a part that is corrupt or longer than
-//     declared, which excelize would read into memory whole and silently
-//     cut, is refused, and so is a cell or row too large to hold.
-//
-// r is not used after openXLSX returns.
-func openXLSX(r io.ReaderAt, size int64) (table, error) {
-	head := make([]byte, len(oleSignature))
-	if _, err := r.ReadAt(head, 0); err == nil && bytes.Equal(head, oleSignature) {
-		return nil, encryptedError(nil)
-	}
-	zr, err := CheckZip(r, size, xlsxLimits)
-	if err != nil {
-		return nil, err
-	}
-	parts, err := neededParts(zr)
-	if err != nil {
-		return nil, err
-	}
-	dir, err := os.MkdirTemp("", "spotcheck-xlsx-")
-	if err != nil {
-		return nil, err
-	}
-	f, err := openParts(dir, parts)
-	if err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
-	t, err := newXLSXTable(f, dir)
-	if err != nil {
-		os.RemoveAll(dir)
-	}
-	return t, err
-}
-
-// openParts copies parts, compressed as they are, into a new archive in
-// dir, verifies the copy and opens it with excelize, which unpacks large
-// worksheets into dir too. The copy is removed once excelize has read it.
-func openParts(dir string, parts []*zip.File) (*excelize.File, error) {
-	path := filepath.Join(dir, "book.xlsx")
-	defer os.Remove(path)
-	out, err := os.Create(path)
-	if err != nil {
-		return nil, err
-	}
-	zw := zip.NewWriter(out)
-	for _, p := range parts {
-		if err = zw.Copy(p); err != nil {
-			break
-		}
-	}
-	if err == nil {
-		err = zw.Close()
-	}
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = verifyParts(path)
-	}
-	if err != nil {
-		return nil, xlsxError(err)
-	}
-	f, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true, TmpDir: dir,
-		UnzipSizeLimit: xlsxLimits.Total, UnzipXMLSizeLimit: xlsxSpill})
-	if err != nil {
-		if f != nil {
-			f.Close()
-		}
-		return nil, xlsxError(err)
-	}
-	return f, nil
-}
-
-func newXLSXTable(f *excelize.File, dir string) (table, error) {
+func newXLSXTable(f *excelize.File) (table, error) {
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
 		f.Close()
 		return nil, spotcheck.Errorf(spotcheck.EINVALID, "Excel文件中没有工作表")
 	}
-	t := &xlsxTable{f: f, dir: dir}
+	t := &xlsxTable{f: f}
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		t.date1904 = *props.Date1904
 	}
@@ -165,9 +76,6 @@ func (t *xlsxTable) close() error {
 	err := t.rows.Close()
 	if cerr := t.f.Close(); err == nil {
 		err = cerr
-	}
-	if rerr := os.RemoveAll(t.dir); err == nil {
-		err = rerr
 	}
 	return err
 }
