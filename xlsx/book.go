@@ -145,8 +145,11 @@ func inflatePart(zw *zip.Writer, p *zip.File) error {
 	if err != nil {
 		return err
 	}
-	if n := xlsxPart(p.Name); strings.HasPrefix(n, "xl/worksheets/") || n == "xl/sharedstrings.xml" {
-		return scanRuns(io.TeeReader(rc, w))
+	switch n := xlsxPart(p.Name); {
+	case strings.HasPrefix(n, "xl/worksheets/"):
+		return scanRuns(io.TeeReader(rc, w), sheetBounds)
+	case n == "xl/sharedstrings.xml":
+		return scanRuns(io.TeeReader(rc, w), sharedStringBounds)
 	}
 	_, err = io.Copy(w, rc)
 	return err

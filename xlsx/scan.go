@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"io"
+
+	"spotcheck"
 )
 
 // errTruncatedXML is an XML part that does not end with a closing tag.
@@ -20,11 +22,26 @@ const scanLook = 32
 // a closing tag was cut short, which excelize would not notice; that is
 // errTruncatedXML. Checking the XML in full would cost as much as
 // excelize's own parse; this finds each '<' with bytes.IndexByte.
-func scanRuns(r io.Reader) error { return scanXML(r, 256<<10, maxRun, maxRow) }
+//
+// The shared strings are also bounded in number, which is what excelize's
+// index of them costs.
+func scanRuns(r io.Reader, b scanBounds) error { return scanXML(r, 256<<10, b) }
 
-// scanXML is scanRuns with its buffer size (more than 2*scanLook) and
-// bounds given, for tests.
-func scanXML(r io.Reader, bufSize int, maxRun, maxRow int64) error {
+// scanBounds are what scanRuns holds a part to: the bytes of a text or
+// tag, and of a record, and the number of records (0: any).
+type scanBounds struct {
+	run, row int64
+	records  int
+}
+
+var (
+	sheetBounds        = scanBounds{run: maxRun, row: maxRow}
+	sharedStringBounds = scanBounds{run: maxRun, row: maxRow, records: maxSharedStrings}
+)
+
+// scanXML is scanRuns with its buffer size (more than 2*scanLook) given,
+// for tests.
+func scanXML(r io.Reader, bufSize int, b scanBounds) error {
 	buf := make([]byte, bufSize)
 	var (
 		n, start    int   // valid bytes in buf; the first not yet searched
@@ -33,6 +50,7 @@ func scanXML(r io.Reader, bufSize int, maxRun, maxRow int64) error {
 		rowStart    int64 = -1
 		lastClosing bool
 		eof         bool
+		records     int
 	)
 	for {
 		// Fill buf. Only io.EOF ends the part: a corrupt stream may end
@@ -59,22 +77,27 @@ func scanXML(r io.Reader, bufSize int, maxRun, maxRow int64) error {
 				break
 			}
 			at := start + i
-			if off+int64(at)-lastLT > maxRun {
-				return xlsxLimits.refuse("工作表中有单元格过大（超过 %s）", byteSize(uint64(maxRun)))
+			if off+int64(at)-lastLT > b.run {
+				return xlsxLimits.refuse("工作表中有单元格过大（超过 %s）", byteSize(uint64(b.run)))
 			}
 			lastLT = off + int64(at)
 			name := buf[at+1 : min(at+1+scanLook, n)]
 			lastClosing = len(name) > 0 && name[0] == '/'
 			if isRecord(name) {
-				if rowStart >= 0 && lastLT-rowStart > maxRow {
-					return xlsxLimits.refuse("工作表中有一行过大（超过 %s）", byteSize(uint64(maxRow)))
+				if rowStart >= 0 && lastLT-rowStart > b.row {
+					return xlsxLimits.refuse("工作表中有一行过大（超过 %s）", byteSize(uint64(b.row)))
 				}
 				rowStart = lastLT
+				if !lastClosing {
+					if records++; b.records > 0 && records > b.records {
+						return spotcheck.Errorf(spotcheck.EINVALID, "文件中的共享字符串过多（超过 %d 个）：请把数据分成几个文件导入，或另存为CSV后导入", b.records)
+					}
+				}
 			}
 			start = at + 1
 		}
-		if off+int64(limit)-lastLT > maxRun {
-			return xlsxLimits.refuse("工作表中有单元格过大（超过 %s）", byteSize(uint64(maxRun)))
+		if off+int64(limit)-lastLT > b.run {
+			return xlsxLimits.refuse("工作表中有单元格过大（超过 %s）", byteSize(uint64(b.run)))
 		}
 		if eof {
 			end := bytes.TrimRight(buf[:n], " \t\r\n")

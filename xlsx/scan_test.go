@@ -12,7 +12,8 @@ import (
 	"spotcheck"
 )
 
-// scanOutcome names what scanXML said: "ok", "run", "row" or "cut".
+// scanOutcome names what scanXML said: "ok", "run", "row", "many" or
+// "cut".
 func scanOutcome(err error) string {
 	switch msg := spotcheck.ErrorMessage(err); {
 	case err == nil:
@@ -23,32 +24,39 @@ func scanOutcome(err error) string {
 		return "run"
 	case strings.Contains(msg, "一行过大"):
 		return "row"
+	case strings.Contains(msg, "共享字符串过多"):
+		return "many"
 	}
 	return err.Error()
 }
 
 // naiveScan is scanXML's rule over the whole input at once.
-func naiveScan(b []byte, maxRun, maxRow int64) string {
-	last, rowStart, closing := int64(-1), int64(-1), false
+func naiveScan(b []byte, bounds scanBounds) string {
+	last, rowStart, closing, records := int64(-1), int64(-1), false, 0
 	for i, c := range b {
 		if c != '<' {
 			continue
 		}
 		at := int64(i)
-		if at-last > maxRun {
+		if at-last > bounds.run {
 			return "run"
 		}
 		last = at
 		name := b[i+1 : min(i+1+scanLook, len(b))]
 		closing = len(name) > 0 && name[0] == '/'
 		if isRecord(name) {
-			if rowStart >= 0 && at-rowStart > maxRow {
+			if rowStart >= 0 && at-rowStart > bounds.row {
 				return "row"
 			}
 			rowStart = at
+			if !closing {
+				if records++; bounds.records > 0 && records > bounds.records {
+					return "many"
+				}
+			}
 		}
 	}
-	if int64(len(b))-last > maxRun {
+	if int64(len(b))-last > bounds.run {
 		return "run"
 	}
 	end := bytes.TrimRight(b, " \t\r\n")
@@ -78,16 +86,16 @@ func TestScanXMLMatchesRule(t *testing.T) {
 			b.WriteString(`</worksheet`)
 		}
 		data := []byte(b.String())
-		maxRun, maxRow := int64(5+r.IntN(40)), int64(20+r.IntN(200))
-		want := naiveScan(data, maxRun, maxRow)
+		bounds := scanBounds{run: int64(5 + r.IntN(40)), row: int64(20 + r.IntN(200)), records: r.IntN(12)}
+		want := naiveScan(data, bounds)
 		counts[want]++
 		for _, size := range []int{2*scanLook + 1, 2*scanLook + 7, 100, 1 << 10} {
-			if got := scanOutcome(scanXML(bytes.NewReader(data), size, maxRun, maxRow)); got != want {
-				t.Fatalf("buffer %d, run %d, row %d: got %s, want %s\n%s", size, maxRun, maxRow, got, want, data)
+			if got := scanOutcome(scanXML(bytes.NewReader(data), size, bounds)); got != want {
+				t.Fatalf("buffer %d, bounds %+v: got %s, want %s\n%s", size, bounds, got, want, data)
 			}
 		}
 	}
-	for _, o := range []string{"ok", "run", "row", "cut"} {
+	for _, o := range []string{"ok", "run", "row", "many", "cut"} {
 		if counts[o] < 50 {
 			t.Errorf("only %d inputs give %s: %v", counts[o], o, counts)
 		}
@@ -97,7 +105,7 @@ func TestScanXMLMatchesRule(t *testing.T) {
 // A read error is passed on, not taken for the end of the part.
 func TestScanXMLReadError(t *testing.T) {
 	r := io.MultiReader(strings.NewReader("<worksheet>"), iotest.ErrReader(io.ErrUnexpectedEOF))
-	if err := scanRuns(r); !errors.Is(err, io.ErrUnexpectedEOF) {
+	if err := scanRuns(r, sheetBounds); !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Fatalf("got %v", err)
 	}
 }

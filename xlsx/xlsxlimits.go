@@ -24,10 +24,12 @@ const (
 	// shared strings up to xlsxSpill. Their parsed form is several times
 	// larger.
 	xlsxInMemory = 32 << 20
-	// xlsxSharedStrings bounds the shared-string table, which excelize
-	// indexes in memory at about 50 bytes a string. Excel writes one for
-	// the text of every sheet; this program writes none.
+	// xlsxSharedStrings bounds the shared-string table, and
+	// maxSharedStrings the strings in it, which excelize indexes in
+	// memory at about 50 bytes a string. Excel writes one for the text of
+	// every sheet; this program writes none.
 	xlsxSharedStrings = 256 << 20
+	maxSharedStrings  = 4_000_000
 	// maxRun bounds the bytes between two '<' of an unpacked part, that is
 	// any one text or tag (a cell holds at most 32,767 characters), and
 	// maxRow the bytes of one row, each of which excelize reads whole.

@@ -92,15 +92,21 @@ func TestReadRefusesHugeCellOrRow(t *testing.T) {
 		fmt.Fprintf(&wide, `<c r="%s1" t="inlineStr"><is><t>%d</t></is></c>`, columnName(i%16384), i)
 	}
 	wide.WriteString(`</row>`)
+	sst := []byte(`<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>` + noise(maxRun+10) +
+		`</t></si></sst>`)
 	tests := []struct {
-		name, rows, want string
+		name, part string
+		content    []byte
+		want       string
 	}{
-		{"a cell", `<row r="1"><c r="A1" t="inlineStr"><is><t>` + noise(maxRun+10) + `</t></is></c></row>`, "工作表中有单元格过大（超过 1.0 MB）"},
-		{"a row", wide.String(), "工作表中有一行过大（超过 4.0 MB）"},
+		{"a cell", "xl/worksheets/sheet1.xml", sheetXML(`<row r="1"><c r="A1" t="inlineStr"><is><t>` + noise(maxRun+10) +
+			`</t></is></c></row>`), "工作表中有单元格过大（超过 1.0 MB）"},
+		{"a row", "xl/worksheets/sheet1.xml", sheetXML(wide.String()), "工作表中有一行过大（超过 4.0 MB）"},
+		{"a shared string", "xl/sharedStrings.xml", sst, "工作表中有单元格过大（超过 1.0 MB）"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := replaced(t, tpl, "xl/worksheets/sheet1.xml", sheetXML(tt.rows))
+			b := replaced(t, tpl, tt.part, tt.content)
 			_, err := Read("e.xlsx", bytes.NewReader(b), int64(len(b)), Entities)
 			if msg := spotcheck.ErrorMessage(err); !strings.Contains(msg, tt.want) {
 				t.Fatalf("got %v, want %q", err, tt.want)
