@@ -3,6 +3,8 @@ package xlsx
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -99,5 +101,29 @@ func TestCSVRecordTooLong(t *testing.T) {
 	long := deptCSV + "TJWL," + strings.Repeat("台", maxCSVRecord/4) + ",FZWL,350103,文旅部门\n"
 	if err := readCSV([]byte(long)); err != nil {
 		t.Fatalf("a long row: %.300v", err)
+	}
+}
+
+// What is not a regular file is refused before it is opened: a device
+// never ends, a named pipe's opening waits for a writer.
+func TestOpenRefusesNonRegularFiles(t *testing.T) {
+	dir := t.TempDir()
+	zero := filepath.Join(dir, "zero.csv")
+	if err := os.Symlink("/dev/zero", zero); err != nil {
+		t.Fatal(err)
+	}
+	folder := filepath.Join(dir, "folder.xlsx")
+	if err := os.Mkdir(folder, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{zero, folder} {
+		_, err := Open(path, Departments)
+		if msg := spotcheck.ErrorMessage(err); !strings.Contains(msg, "不是普通文件，无法导入") {
+			t.Errorf("%s: %v", filepath.Base(path), err)
+		}
+	}
+	_, err := Open(filepath.Join(dir, "missing.csv"), Departments)
+	if msg := spotcheck.ErrorMessage(err); !strings.HasPrefix(msg, "文件不存在：") || strings.Contains(msg, "no such file") {
+		t.Errorf("missing: %v", err)
 	}
 }

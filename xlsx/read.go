@@ -105,7 +105,10 @@ func openSource[T any](path string, c *Codec[T], opts []Option) (*spotcheck.Impo
 	if format == XLSX {
 		return bookSource(filepath.Base(path), func() (io.ReaderAt, int64, io.Closer, error) {
 			f, size, err := openFile(path)
-			return f, size, f, err
+			if err != nil {
+				return nil, 0, nil, err
+			}
+			return f, size, f, nil
 		}, c, opts)
 	}
 	var enc encoding // detected by the header pass, before any other
@@ -168,22 +171,23 @@ func openError(path string, err error) error {
 	return fileError(err, "无法打开文件：%s", path)
 }
 
-// openFile opens path for reading, refusing what is not a regular file
-// (a directory, a device that never ends, a pipe).
+// openFile opens path for reading, refusing before it opens what is not
+// a regular file: a directory, a device that never ends, a named pipe
+// (whose opening would wait for a writer).
 func openFile(path string) (*os.File, int64, error) {
+	if fi, err := os.Stat(path); err != nil {
+		return nil, 0, openError(path, err)
+	} else if !fi.Mode().IsRegular() {
+		return nil, 0, fileError(nil, "“%s”不是普通文件，无法导入", path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, 0, openError(path, err)
 	}
 	fi, err := f.Stat()
-	if err == nil && !fi.Mode().IsRegular() {
-		err = fileError(nil, "“%s”不是普通文件，无法导入", path)
-	} else if err != nil {
-		err = openError(path, err)
-	}
 	if err != nil {
 		f.Close()
-		return nil, 0, err
+		return nil, 0, openError(path, err)
 	}
 	return f, fi.Size(), nil
 }
