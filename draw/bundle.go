@@ -62,12 +62,10 @@ func ReadBundle(dir string) (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(filepath.Join(dir, FilePublished))
-	switch {
-	case err == nil:
-		b.Published = append([]byte{}, data...)
-	case !errors.Is(err, fs.ErrNotExist):
-		return nil, errorf(FilePublished, 0, "无法读取：%v", err)
+	if _, err := os.Stat(filepath.Join(dir, FilePublished)); !errors.Is(err, fs.ErrNotExist) {
+		if b.Published, err = readBundleFile(dir, FilePublished); err != nil {
+			return nil, err
+		}
 	}
 	return b, nil
 }
@@ -82,12 +80,9 @@ func ReadInputs(dir string) (*Bundle, error) {
 func readFiles(dir string, names []string) (*Bundle, error) {
 	b := &Bundle{}
 	for _, name := range names {
-		data, err := os.ReadFile(filepath.Join(dir, name))
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			return nil, errorf(name, 0, "文件不存在（目录 %s）", dir)
-		case err != nil:
-			return nil, errorf(name, 0, "无法读取：%v", err)
+		data, err := readBundleFile(dir, name)
+		if err != nil {
+			return nil, err
 		}
 		if data == nil {
 			data = []byte{}

@@ -245,11 +245,11 @@ func ReadBundleEntries(dir string) ([]BundleEntry, error) {
 	fail := func(format string, args ...any) error {
 		return spotcheck.Errorf(spotcheck.EINVALID, format, args...)
 	}
-	key, err := os.ReadFile(filepath.Join(logDir, "key"))
+	key, err := readLogFile(filepath.Join(logDir, "key"))
 	if err != nil {
 		return nil, fail("log/key：无法读取（%v）", pathErr(err))
 	}
-	signed, err := os.ReadFile(filepath.Join(logDir, "checkpoint"))
+	signed, err := readLogFile(filepath.Join(logDir, "checkpoint"))
 	if err != nil {
 		return nil, fail("log/checkpoint：无法读取（%v）", pathErr(err))
 	}
@@ -267,21 +267,23 @@ func readBundleEntries(logDir string, c Checkpoint) ([]BundleEntry, error) {
 	if err != nil {
 		return nil, spotcheck.Errorf(spotcheck.EINVALID, "log/：无法读取（%v）", pathErr(err))
 	}
+	files = slices.DeleteFunc(files, func(f fs.DirEntry) bool {
+		name, ok := strings.CutSuffix(f.Name(), ".json")
+		index, err := strconv.ParseInt(name, 10, 64)
+		return !ok || err != nil || strconv.FormatInt(index, 10) != name
+	})
+	if len(files) > maxLogEntries {
+		return nil, spotcheck.Errorf(spotcheck.EINVALID, "log/：记录过多（%d 条，上限 %d 条），不是正常的抽取包", len(files), maxLogEntries)
+	}
 	var out []BundleEntry
 	for _, f := range files {
-		name, ok := strings.CutSuffix(f.Name(), ".json")
-		if !ok || strings.HasSuffix(name, ".proof") {
-			continue
-		}
-		index, err := strconv.ParseInt(name, 10, 64)
-		if err != nil || strconv.FormatInt(index, 10) != name {
-			continue
-		}
+		name := strings.TrimSuffix(f.Name(), ".json")
+		index, _ := strconv.ParseInt(name, 10, 64)
 		file := "log/" + f.Name()
 		fail := func(format string, args ...any) error {
 			return spotcheck.Errorf(spotcheck.EINVALID, file+"："+format, args...)
 		}
-		entry, err := os.ReadFile(filepath.Join(logDir, f.Name()))
+		entry, err := readLogFile(filepath.Join(logDir, f.Name()))
 		if err != nil {
 			return nil, fail("无法读取（%v）", pathErr(err))
 		}
@@ -289,9 +291,11 @@ func readBundleEntries(logDir string, c Checkpoint) ([]BundleEntry, error) {
 		if err != nil {
 			return nil, fail("不是有效的日志记录：%v", err)
 		}
-		data, err := os.ReadFile(filepath.Join(logDir, name+".proof.json"))
-		if err != nil {
+		data, err := readLogFile(filepath.Join(logDir, name+".proof.json"))
+		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fail("缺少包含证明 %s.proof.json", name)
+		} else if err != nil {
+			return nil, fail("包含证明 %s.proof.json 无法读取（%v）", name, pathErr(err))
 		}
 		var p InclusionProof
 		if err := json.Unmarshal(data, &p); err != nil {

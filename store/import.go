@@ -114,7 +114,8 @@ func (r *importRun[T]) readAll(ctx context.Context) error {
 				if spotcheck.ErrorCode(err) == spotcheck.EINVALID {
 					return err
 				}
-				return spotcheck.Errorf(spotcheck.EINVALID, "读取文件失败：%v", err)
+				// The user sees the message; the Go error is for the log.
+				return fmt.Errorf("%w: %w", spotcheck.Errorf(spotcheck.EINVALID, "读取文件失败，请重试"), err)
 			}
 			// The file cannot be read on from here (a broken CSV quote):
 			// report it with everything found before it.

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"path"
@@ -71,35 +71,77 @@ func (s *Server) importFile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	file, header, err := r.FormFile("file")
+	up, err := uploadedFile(r, "file")
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			s.fail(w, r, err)
 			return
 		}
+		if isTimeout(err) {
+			s.fail(w, r, errBodyTimeout)
+			return
+		}
+		if errors.Is(err, multipart.ErrMessageTooLarge) {
+			s.renderTransfer(w, r, http.StatusBadRequest, kind, map[string]any{"Error": "上传的表单内容过多：每次只选择一个文件导入"})
+			return
+		}
 		s.renderTransfer(w, r, http.StatusBadRequest, kind, map[string]any{"Error": "请选择要导入的 .xlsx 或 .csv 文件"})
 		return
 	}
-	defer file.Close()
-	data, err := io.ReadAll(file)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	sum, err := xlsx.Transfers(s.dir)[kind].Import(r.Context(), header.Filename, bytes.NewReader(data), int64(len(data)))
+	defer up.Close()
+	sum, err := xlsx.Transfers(s.dir)[kind].Import(r.Context(), up.Name, up, up.Size)
 	if ie, ok := errors.AsType[*spotcheck.ImportError](err); ok {
-		s.renderTransfer(w, r, http.StatusBadRequest, kind, map[string]any{"File": header.Filename, "Problems": ie})
+		s.renderTransfer(w, r, http.StatusBadRequest, kind, map[string]any{"File": up.Name, "Problems": ie})
 		return
 	}
 	if spotcheck.ErrorCode(err) == spotcheck.EINVALID {
-		s.renderTransfer(w, r, http.StatusBadRequest, kind, map[string]any{"File": header.Filename, "Error": spotcheck.ErrorMessage(err)})
+		// The page says what is wrong with the file, in Chinese; the
+		// log keeps the Go error behind it, if any.
+		s.log.Info("import refused", "kind", kind, "file", up.Name, "err", err)
+		s.renderTransfer(w, r, http.StatusBadRequest, kind, map[string]any{"File": up.Name, "Error": spotcheck.ErrorMessage(err)})
 		return
 	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.renderTransfer(w, r, http.StatusOK, kind, map[string]any{"File": header.Filename, "Summary": sum})
+	s.renderTransfer(w, r, http.StatusOK, kind, map[string]any{"File": up.Name, "Summary": sum})
+}
+
+// uploadMemory is how much of an uploaded file a request keeps in memory;
+// the rest waits in a temporary file.
+const uploadMemory = 1 << 20
+
+// formFile is a file sent in a multipart form: in memory up to
+// uploadMemory, in a temporary file beyond, readable at any offset until
+// Close, which removes the temporary files. The body's size is bounded by
+// the route (guard).
+type formFile struct {
+	multipart.File
+	Name string // as the client named it
+	Size int64
+	form *multipart.Form
+}
+
+// uploadedFile returns the file of the form's field; the caller closes it.
+func uploadedFile(r *http.Request, field string) (*formFile, error) {
+	if err := r.ParseMultipartForm(uploadMemory); err != nil {
+		return nil, err
+	}
+	f, h, err := r.FormFile(field)
+	if err != nil {
+		r.MultipartForm.RemoveAll()
+		return nil, err
+	}
+	return &formFile{File: f, Name: h.Filename, Size: h.Size, form: r.MultipartForm}, nil
+}
+
+func (u *formFile) Close() error {
+	err := u.File.Close()
+	if rerr := u.form.RemoveAll(); err == nil {
+		err = rerr
+	}
+	return err
 }
 
 // downloadFormat reads {file} (e.g. entities.xlsx) and checks it names the kind.

@@ -267,3 +267,34 @@ func TestRouteClasses(t *testing.T) {
 		}
 	}
 }
+
+// An import upload whose body stops arriving is answered 408 once the
+// upload class's read time has passed, like any other slow body, and not
+// taken for a form without a file.
+func TestSlowUploadIsCutOff(t *testing.T) {
+	forEachStore(t, 0, func(t *testing.T, db *store.DB) {
+		s, ts := storeServer(t, db)
+		s.limits[upload].read = 200 * time.Millisecond
+		session, err := db.CreateSession(context.Background(), "cityadmin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := net.Dial("tcp", ts.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		// The start of a multipart body of 10,000 bytes; the rest never comes.
+		part := "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"e.csv\"\r\n\r\n名称,"
+		fmt.Fprintf(c, "POST /staff/transfer/entities HTTP/1.1\r\nHost: spotcheck\r\nCookie: spotcheck_session=%s\r\n"+
+			"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 10000\r\n\r\n%s", session, part)
+		c.SetReadDeadline(time.Now().Add(time.Minute)) // only to turn a hang into a failure
+		line, err := bufio.NewReader(c).ReadString('\n')
+		if err != nil {
+			t.Fatalf("no answer to a stalled upload (%v)", err)
+		}
+		if !strings.HasPrefix(line, "HTTP/1.1 408 ") {
+			t.Fatalf("stalled upload: %q, want 408", line)
+		}
+	})
+}

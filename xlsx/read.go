@@ -78,67 +78,118 @@ type opener func() (table, error)
 
 // Open reads an import file of c's kind, .xlsx or .csv by the extension of
 // path. The header row is checked at once: its problems come back as a
-// *spotcheck.ImportError before any row. Each range over Rows re-opens the
-// file and closes it when done.
+// *spotcheck.ImportError before any row. Each range over Rows reads the
+// file again: a CSV file from disk, an .xlsx from the copy of the parts it
+// needs that the header pass prepared (see xlsxBook), which is removed
+// once the source is no longer referenced.
 func Open[T any](path string, c *Codec[T], opts ...Option) (*spotcheck.ImportSource[T], error) {
-	format, err := FormatOf(path)
-	if err != nil {
-		return nil, err
-	}
-	var open opener
-	switch format {
-	case CSV:
-		var enc encoding // detected by the header pass, before any other
-		open = func() (table, error) {
-			f, err := os.Open(path)
-			if err != nil {
-				return nil, openError(err)
-			}
-			fi, err := f.Stat()
-			if err != nil {
-				f.Close()
-				return nil, openError(err)
-			}
-			t, err := newCSVTable(f, fi.Size(), f, &enc)
-			if err != nil {
-				f.Close()
-			}
-			return t, err
-		}
-	case XLSX:
-		open = func() (table, error) { return openXLSXFile(path) }
-	}
-	return newSource(filepath.Base(path), open, c, opts)
+	src, _, err := openSource(path, c, opts)
+	return src, err
 }
 
 // Read is Open for a file held elsewhere, such as an upload: name gives
 // the format and the name shown, r and size the bytes. r must stay
 // readable as long as the source is used.
 func Read[T any](name string, r io.ReaderAt, size int64, c *Codec[T], opts ...Option) (*spotcheck.ImportSource[T], error) {
+	src, _, err := readSource(name, r, size, c, opts)
+	return src, err
+}
+
+// openSource is Open, also returning a release that removes at once what
+// the source keeps on disk.
+func openSource[T any](path string, c *Codec[T], opts []Option) (*spotcheck.ImportSource[T], func(), error) {
+	format, err := FormatOf(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if format == XLSX {
+		return bookSource(filepath.Base(path), func() (io.ReaderAt, int64, io.Closer, error) {
+			f, size, err := openFile(path)
+			if err != nil {
+				return nil, 0, nil, err
+			}
+			return f, size, f, nil
+		}, c, opts)
+	}
+	var enc encoding // detected by the header pass, before any other
+	open := func() (table, error) {
+		f, size, err := openFile(path)
+		if err != nil {
+			return nil, err
+		}
+		t, err := newCSVTable(f, size, f, &enc)
+		if err != nil {
+			f.Close()
+		}
+		return t, err
+	}
+	src, err := newSource(filepath.Base(path), open, c, opts)
+	return src, func() {}, err
+}
+
+// readSource is Read, also returning a release like openSource's.
+func readSource[T any](name string, r io.ReaderAt, size int64, c *Codec[T], opts []Option) (*spotcheck.ImportSource[T], func(), error) {
 	format, err := FormatOf(name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	open := func() (table, error) { return openXLSXReader(r, size) }
-	if format == CSV {
-		var enc encoding
-		open = func() (table, error) { return newCSVTable(r, size, nil, &enc) }
+	if format == XLSX {
+		return bookSource(filepath.Base(name), func() (io.ReaderAt, int64, io.Closer, error) {
+			return r, size, nil, nil
+		}, c, opts)
 	}
-	return newSource(filepath.Base(name), open, c, opts)
+	var enc encoding
+	open := func() (table, error) { return newCSVTable(r, size, nil, &enc) }
+	src, err := newSource(filepath.Base(name), open, c, opts)
+	return src, func() {}, err
 }
 
-// openError and readError make a failure to read the user's file a
-// message the user sees: it is about their file, not an internal fault.
-func openError(err error) error {
-	var pe *os.PathError
-	if errors.Is(err, os.ErrNotExist) && errors.As(err, &pe) {
-		return spotcheck.Errorf(spotcheck.EINVALID, "文件不存在：%s", pe.Path)
+// bookSource is the source of an .xlsx whose bytes source gives.
+func bookSource[T any](name string, source func() (io.ReaderAt, int64, io.Closer, error), c *Codec[T],
+	opts []Option) (*spotcheck.ImportSource[T], func(), error) {
+	book, err := newXLSXBook(source)
+	if err != nil {
+		return nil, nil, err
 	}
-	return spotcheck.Errorf(spotcheck.EINVALID, "无法打开文件：%v", err)
+	src, err := newSource(name, book.open, c, opts)
+	if err != nil {
+		book.release()
+		return nil, nil, err
+	}
+	return src, book.release, nil
 }
 
-func readError(err error) error {
-	return spotcheck.Errorf(spotcheck.EINVALID, "读取文件失败：%v", err)
+// openError makes a failure to open the user's file a message the user
+// sees: it is about their file, not an internal fault.
+func openError(path string, err error) error {
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return fileError(err, "文件不存在：%s", path)
+	case errors.Is(err, os.ErrPermission):
+		return fileError(err, "没有读取文件的权限：%s", path)
+	}
+	return fileError(err, "无法打开文件：%s", path)
+}
+
+// openFile opens path for reading, refusing before it opens what is not
+// a regular file: a directory, a device that never ends, a named pipe
+// (whose opening would wait for a writer).
+func openFile(path string) (*os.File, int64, error) {
+	if fi, err := os.Stat(path); err != nil {
+		return nil, 0, openError(path, err)
+	} else if !fi.Mode().IsRegular() {
+		return nil, 0, fileError(nil, "“%s”不是普通文件，无法导入", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, openError(path, err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, openError(path, err)
+	}
+	return f, fi.Size(), nil
 }
 
 // layout is what the header row says: which field each file column fills

@@ -42,17 +42,19 @@ func transferOf[T any](kind string, c *Codec[T],
 	return Transfer{
 		Kind: kind,
 		ImportFile: func(ctx context.Context, path string, opts ...Option) (spotcheck.ImportSummary, error) {
-			src, err := Open(path, c, opts...)
+			src, release, err := openSource(path, c, opts)
 			if err != nil {
 				return spotcheck.ImportSummary{}, err
 			}
+			defer release()
 			return imp(ctx, *src)
 		},
 		Import: func(ctx context.Context, name string, r io.ReaderAt, size int64, opts ...Option) (spotcheck.ImportSummary, error) {
-			src, err := Read(name, r, size, c, opts...)
+			src, release, err := readSource(name, r, size, c, opts)
 			if err != nil {
 				return spotcheck.ImportSummary{}, err
 			}
+			defer release()
 			return imp(ctx, *src)
 		},
 		ExportFile: func(ctx context.Context, path string) (int, error) {

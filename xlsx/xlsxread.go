@@ -23,29 +23,6 @@ type xlsxTable struct {
 	date1904 bool
 }
 
-// openXLSXFile reads a workbook from disk; excelize keeps a large sheet in
-// a temporary file rather than in memory.
-func openXLSXFile(path string) (table, error) {
-	f, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, xlsxOpenError(err)
-	}
-	return newXLSXTable(f)
-}
-
-// openXLSXReader reads a workbook held in r, such as an upload.
-func openXLSXReader(r io.ReaderAt, size int64) (table, error) {
-	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, xlsxOpenError(err)
-	}
-	return newXLSXTable(f)
-}
-
-func xlsxOpenError(err error) error {
-	return spotcheck.Errorf(spotcheck.EINVALID, "无法读取Excel文件：文件可能已损坏、加密或不是.xlsx格式（%v）", err)
-}
-
 func newXLSXTable(f *excelize.File) (table, error) {
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
@@ -67,7 +44,7 @@ func newXLSXTable(f *excelize.File) (table, error) {
 	rows, err := f.Rows(sheets[0])
 	if err != nil {
 		f.Close()
-		return nil, xlsxOpenError(err)
+		return nil, xlsxError(err)
 	}
 	t.rows = rows
 	return t, nil
@@ -81,14 +58,14 @@ func (t *xlsxTable) next() (int, []string, error) {
 		t.row++
 		cells, err := t.rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return t.row, nil, xlsxOpenError(err)
+			return t.row, nil, xlsxError(err)
 		}
 		if len(cells) > 0 {
 			return t.row, cells, nil
 		}
 	}
 	if err := t.rows.Error(); err != nil {
-		return t.row, nil, spotcheck.Errorf(spotcheck.EINVALID, "读取Excel文件失败：%v", err)
+		return t.row, nil, xlsxError(err)
 	}
 	return t.row + 1, nil, io.EOF
 }

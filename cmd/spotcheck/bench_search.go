@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	crand "crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -147,7 +148,10 @@ func ensureBenchUser(ctx context.Context, db *store.DB, dept string) (string, er
 	if root == "" {
 		return "", spotcheck.Errorf(spotcheck.EINVALID, "没有顶级文旅部门")
 	}
-	const name, password = "bench-search", "bench-search-password"
+	// A fresh password each run: the security policy refuses a password
+	// used before (and one that contains the user name).
+	const name = "bench-search"
+	password := "Bench#" + crand.Text()
 	u := &spotcheck.User{Username: name, Name: "性能测试", Dept: root, Roles: []string{spotcheck.RoleDeptAdmin}, Active: true}
 	if _, err := db.FindUserByUsername(ctx, name); err != nil {
 		return password, db.CreateUser(ctx, u, password)

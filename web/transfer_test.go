@@ -1,0 +1,182 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"spotcheck"
+	"spotcheck/internal/ziptest"
+	"spotcheck/xlsx"
+)
+
+// importDir is the fake directory with an import of entities that reads
+// the source to the end and keeps the rows it got, writing nothing: the
+// tests ask whether an upload reached the store, and with what.
+type importDir struct {
+	*fakeDir
+	mu       sync.Mutex
+	rows     []spotcheck.Entity
+	onImport func() // called as the import starts, if set
+}
+
+func (d *importDir) ImportEntities(ctx context.Context, src spotcheck.ImportSource[spotcheck.Entity]) (spotcheck.ImportSummary, error) {
+	if d.onImport != nil {
+		d.onImport()
+	}
+	var rows []spotcheck.Entity
+	for r, err := range src.Rows {
+		if err != nil {
+			return spotcheck.ImportSummary{}, err
+		}
+		rows = append(rows, r.Value)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.rows = append(d.rows, rows...)
+	return spotcheck.ImportSummary{Added: len(rows)}, nil
+}
+
+// newImportTestServer serves an importDir to the users of the draw tests,
+// logging into logs.
+func newImportTestServer(t *testing.T, logs io.Writer) (*Server, *importDir) {
+	t.Helper()
+	d := &importDir{fakeDir: newFakeDir()}
+	s, err := New(Config{Accounts: drawAccounts{}, Dir: d, Log: slog.New(slog.NewTextHandler(logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, d
+}
+
+// postFile posts data as the file field of the import form of entities, as
+// the department administrator.
+func postFile(t *testing.T, s *Server, name string, data []byte) (int, string) {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(data)
+	mw.Close()
+	req := httptest.NewRequest("POST", "/staff/transfer/entities", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.AddCookie(&http.Cookie{Name: "spotcheck_session", Value: "admin"})
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	return rec.Code, rec.Body.String()
+}
+
+// oneEntity is an .xlsx of one entity, as the program exports it.
+func oneEntity(t *testing.T) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w, err := xlsx.NewWriter(&buf, xlsx.XLSX, xlsx.Entities)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := spotcheck.Entity{ID: testEntityID, Name: "福州某旅行社", Type: "T01", Division: "350102", Status: "在营",
+		CreditClass: "B", Active: true}
+	if err := w.Write(&e); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// The zip bomb of issue 8, uploaded: refused with a Chinese message that
+// says why, and nothing reaches the store. The file without the bomb
+// imports.
+func TestImportRefusesZipBomb(t *testing.T) {
+	s, d := newImportTestServer(t, io.Discard)
+	good := oneEntity(t)
+	bomb, err := ziptest.Bomb(good, "xl/media/bomb.bin", 1<<30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, body := postFile(t, s, "bomb.xlsx", bomb)
+	if code != 400 || !strings.Contains(body, "“xl/media/bomb.bin”压缩比异常") || !strings.Contains(body, "解压后为 1.0 GB") ||
+		!strings.Contains(body, "请检查文件是否为正常的Excel表格") {
+		t.Fatalf("bomb: %d\n%s", code, body)
+	}
+	if len(d.rows) != 0 {
+		t.Fatalf("the bomb's rows reached the store: %v", d.rows)
+	}
+	if code, body := postFile(t, s, "good.xlsx", good); code != 200 || !strings.Contains(body, "新增 1 条") || len(d.rows) != 1 {
+		t.Fatalf("without the bomb: %d %d rows\n%s", code, len(d.rows), body)
+	}
+}
+
+// A broken upload is explained in Chinese; Go's error is in the server
+// log only.
+func TestImportBrokenFileMessages(t *testing.T) {
+	var logs bytes.Buffer
+	s, d := newImportTestServer(t, &logs)
+	good := oneEntity(t)
+	tests := []struct {
+		name string
+		data []byte
+		want string
+		log  string // in the log, not on the page
+	}{
+		{"e.xlsx", []byte("统一社会信用代码,名称\n"), "文件不是有效的Excel表格", "zip: not a valid zip file"},
+		{"e.xlsx", good[:len(good)/2], "文件不是有效的Excel表格", "zip: not a valid zip file"},
+		{"e.csv", good, "文件实际是Excel（.xlsx）文件，不是CSV：请把扩展名改为.xlsx后再导入", ""},
+		{"e.csv", []byte("\xff\xfe\x00\x00"), "文件是UTF-16编码", ""},
+	}
+	for _, tt := range tests {
+		logs.Reset()
+		code, body := postFile(t, s, tt.name, tt.data)
+		if code != 400 || !strings.Contains(body, tt.want) || strings.Contains(body, "zip:") {
+			t.Errorf("%s %.20q: %d\n%s", tt.name, tt.data, code, body)
+		}
+		if tt.log != "" && !strings.Contains(logs.String(), tt.log) {
+			t.Errorf("%s %.20q: the log lacks %q:\n%s", tt.name, tt.data, tt.log, logs.String())
+		}
+	}
+	if len(d.rows) != 0 {
+		t.Fatalf("rows reached the store: %v", d.rows)
+	}
+}
+
+// An upload larger than uploadMemory waits on disk, not in memory, while
+// it is imported, and no temporary file outlives the request.
+func TestImportUploadOnDisk(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	s, d := newImportTestServer(t, io.Discard)
+	var onDisk []string
+	d.onImport = func() {
+		des, _ := os.ReadDir(tmp)
+		for _, de := range des {
+			onDisk = append(onDisk, de.Name())
+		}
+	}
+	csv := "统一社会信用代码,名称,类型,区划代码,地址,经营状态,信用风险分类\n" +
+		testEntityID + ",福州某旅行社,T01,350102,福州市,在营,B\n" + strings.Repeat(",,,,,,\n", 2*uploadMemory/7)
+	if code, body := postFile(t, s, "e.csv", []byte(csv)); code != 200 || len(d.rows) != 1 {
+		t.Fatalf("%d %d rows\n%s", code, len(d.rows), body)
+	}
+	if len(onDisk) != 1 || !strings.HasPrefix(onDisk[0], "multipart-") {
+		t.Errorf("during the import, the temporary directory held %v, want the upload", onDisk)
+	}
+	// The .xlsx path keeps its own temporary files; they go too.
+	if code, body := postFile(t, s, "e.xlsx", oneEntity(t)); code != 200 {
+		t.Fatalf("xlsx: %d\n%s", code, body)
+	}
+	if des, _ := os.ReadDir(tmp); len(des) != 0 {
+		t.Errorf("left in the temporary directory: %v", des)
+	}
+}
