@@ -44,15 +44,16 @@ var drivers = []string{
 }
 
 var rules = map[string]rule{
-	"":                {stdlibOnly: true},
-	"draw":            {stdlibOnly: true},
-	"ledger":          {ours: []string{""}},
-	"workday":         {ours: []string{""}},
-	"xlsx":            {ours: []string{""}},
-	"store":           {anyOurs: true, denyOurs: []string{"web", "xlsx", "demo"}},
-	"web":             {anyOurs: true, denyOurs: []string{"store"}, deny: drivers},
-	"demo":            {ours: []string{""}, stdlibOnly: true},
-	"internal/pgtest": {libs: []string{"github.com/jackc/", "golang.org/x/"}},
+	"":                 {stdlibOnly: true},
+	"draw":             {stdlibOnly: true},
+	"ledger":           {ours: []string{""}},
+	"workday":          {ours: []string{""}},
+	"xlsx":             {ours: []string{""}},
+	"store":            {anyOurs: true, denyOurs: []string{"web", "xlsx", "demo"}},
+	"web":              {anyOurs: true, denyOurs: []string{"store"}, deny: drivers},
+	"demo":             {ours: []string{""}, stdlibOnly: true},
+	"internal/pgtest":  {libs: []string{"github.com/jackc/", "golang.org/x/"}},
+	"internal/ziptest": {stdlibOnly: true},
 }
 
 // ourDir returns the module-relative directory of one of our packages and
