@@ -88,23 +88,28 @@ func (b *browser) do(t *testing.T, what string, actions ...chromedp.Action[chrom
 }
 
 // load runs actions that navigate (a click on a link or a submit button)
-// and waits for the new page; it returns the page's HTTP status.
+// and waits for the new page; it returns the page's HTTP status. The new
+// page is checked for accessibility (checkA11y), as every page a browser
+// test reaches is.
 func (b *browser) load(t *testing.T, what string, actions ...chromedp.Action[chromedp.Void]) int64 {
 	t.Helper()
 	res, err := chromedp.RunResponse(b.step(t), actions...)
 	if err != nil {
 		t.Fatalf("%s: %v (at %s)", what, err, b.location())
 	}
+	b.checkA11y(t)
 	return res.Status
 }
 
-// open navigates to a path of the application and returns the status.
+// open navigates to a path of the application, checks the page for
+// accessibility and returns the status.
 func (b *browser) open(t *testing.T, path string) int64 {
 	t.Helper()
 	res, err := chromedp.Run(b.step(t), chromedp.NavigateResponse(b.a.URL+path))
 	if err != nil {
 		t.Fatalf("opening %s: %v", path, err)
 	}
+	b.checkA11y(t)
 	return res.Status
 }
 

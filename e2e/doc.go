@@ -8,4 +8,10 @@
 // (request → status and page text), the role × route permission matrix,
 // which walks web.Server.Routes so that a new route cannot escape it, and
 // browser journeys of a user doing a job.
+//
+// Every page a browser test opens is checked for accessibility with
+// axe-core (WCAG 2.0 and 2.1, levels A and AA, which GB/T 37668-2019 follows
+// for government sites), vendored in testdata/axe; a violation fails the
+// test, and TestBrowserAccessibility opens every page of the route table,
+// at a desktop's and at a phone's width.
 package e2e

@@ -76,6 +76,7 @@ func TestBrowserDraw(t *testing.T) {
 		officer.do(t, "mistyping", chromedp.SendKeys(chromedp.CSS(`#reveal input[name="secret"]`), secret+"x"),
 			chromedp.Click(chromedp.CSS(`#reveal button.primary`)))
 		waitText(t, officer, "[data-reveal-error]", "不符")
+		officer.checkA11y(t) // the page with the error the script shows
 		clearField(t, officer, `#reveal input[name="secret"]`)
 		officer.do(t, "retyping", chromedp.SendKeys(chromedp.CSS(`#reveal input[name="secret"]`), secret))
 		officer.load(t, "revealing", chromedp.Click(chromedp.CSS(`#reveal button.primary`)))
@@ -139,6 +140,7 @@ func TestBrowserDraw(t *testing.T) {
 		if res := visitor.text(t, "[data-ticket-result]"); !strings.Contains(res, "已被抽中") {
 			t.Errorf("a selected entity is told %q", res)
 		}
+		visitor.checkA11y(t) // the page with the answer the script shows
 		check(a.fx.other.ID, draw.Ticket(got.Seed, a.fx.other.ID)[:20])
 		if _, err := chromedp.Run(visitor.step(t), chromedp.Evaluate[bool](
 			`(Object.defineProperty(window.crypto, "subtle", {value: undefined}), true)`)); err != nil {

@@ -20,3 +20,18 @@ document.addEventListener("click", function (ev) {
     window.history.back();
   }
 });
+
+// On a phone a table wider than the screen scrolls sideways (style.css).
+// Keyboard users must reach it to scroll it with the arrow keys (WCAG 2.0
+// 2.1.1), so such a table is a tab stop, and only while it scrolls.
+function markScrollingTables() {
+  document.querySelectorAll("table.grid").forEach(function (table) {
+    if (table.scrollWidth > table.clientWidth + 1) {
+      table.tabIndex = 0;
+    } else {
+      table.removeAttribute("tabindex");
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", markScrollingTables);
+window.addEventListener("resize", markScrollingTables);
