@@ -160,7 +160,9 @@ func TestInspectorValidate(t *testing.T) {
 
 func TestAgencyValidate(t *testing.T) {
 	code := uscc(t, "91350100MA0000020")
-	valid := func() Agency { return Agency{Code: code, Name: "某会计师事务所", Field: "财务审计", Active: true} }
+	valid := func() Agency {
+		return Agency{Code: code, Name: "某会计师事务所", Field: "财务审计", Active: true}
+	}
 	checkValidate(t, valid, (*Agency).Normalize, (*Agency).Validate, []validateCase[Agency]{
 		{"valid", func(*Agency) {}, ""},
 		{"typed in lower case with spaces", func(a *Agency) { a.Code, a.Name = " "+strings.ToLower(code), " 某所 " }, ""},
@@ -296,7 +298,9 @@ func TestItemValidate(t *testing.T) {
 }
 
 func TestResponsibilityValidate(t *testing.T) {
-	valid := func() Responsibility { return Responsibility{Item: "WL-LXS-001", Dept: "FZWL", Role: RoleInitiate, Active: true} }
+	valid := func() Responsibility {
+		return Responsibility{Item: "WL-LXS-001", Dept: "FZWL", Role: RoleInitiate, Active: true}
+	}
 	checkValidate(t, valid, (*Responsibility).Normalize, (*Responsibility).Validate, []validateCase[Responsibility]{
 		{"valid", func(*Responsibility) {}, ""},
 		{"joining", func(r *Responsibility) { r.Role = RoleJoin }, ""},
@@ -309,7 +313,9 @@ func TestResponsibilityValidate(t *testing.T) {
 }
 
 func TestUserValidate(t *testing.T) {
-	valid := func() User { return User{Username: "zhang.san", Name: "张三", Dept: "FZWL", Roles: []string{RolePlanner}} }
+	valid := func() User {
+		return User{Username: "zhang.san", Name: "张三", Dept: "FZWL", Roles: []string{RolePlanner}}
+	}
 	checkValidate(t, valid, (*User).Normalize, (*User).Validate, []validateCase[User]{
 		{"valid", func(*User) {}, ""},
 		{"typed in upper case with spaces", func(u *User) { u.Username, u.Name = " Zhang.San ", " 张三 " }, ""},
