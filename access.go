@@ -117,8 +117,8 @@ func systemName(name string) string {
 
 // IsSystem reports whether p is a system principal (System), the only
 // principal the rules that keep administrator accounts to the command
-// line let through.
-func (p *Principal) IsSystem() bool { return p.all && slices.Contains(p.Roles, roleSystem) }
+// line let through. Nobody (nil) is not.
+func (p *Principal) IsSystem() bool { return p != nil && p.all && slices.Contains(p.Roles, roleSystem) }
 
 // Principal is an authenticated user together with the departments whose
 // data the user's department gives access to: its own department and the
