@@ -103,6 +103,9 @@ func systemName(name string) string {
 	kind, detail, _ := strings.Cut(name, ":")
 	switch kind {
 	case "cli":
+		if detail == "" {
+			return "系统（命令行）"
+		}
 		return "系统（命令行，" + detail + "）"
 	case "job":
 		return "系统（后台任务 " + detail + "）"

@@ -47,6 +47,7 @@ func TestRolePermissions(t *testing.T) {
 func TestSystemPrincipal(t *testing.T) {
 	tests := []struct{ name, id, display string }{
 		{"cli:root", "cli:root", "系统（命令行，root）"},
+		{"cli:", "cli:", "系统（命令行）"},
 		{"demo", "system:demo", "系统（演示数据）"},
 		{"job:search-rebuild", "job:search-rebuild", "系统（后台任务 search-rebuild）"},
 		{"migrate", "system:migrate", "系统（migrate）"},

@@ -58,13 +58,13 @@ func (it *Item) Normalize(ref *Reference) {
 		&it.Class, &it.EffectiveFrom, &it.EffectiveTo, &it.Status} {
 		*f = strings.TrimSpace(*f)
 	}
-	it.TargetTypes = normalizeTags(it.TargetTypes)
+	it.TargetTypes = append([]string{}, normalizeTags(it.TargetTypes)...) // never nil, as stored
 	for i, t := range it.TargetTypes {
 		if tt, ok := ref.Type(t); ok {
 			it.TargetTypes[i] = tt.Code
 		}
 	}
-	it.Methods = normalizeTags(it.Methods)
+	it.Methods = append([]string{}, normalizeTags(it.Methods)...)
 	for i, m := range it.Methods {
 		if code, ok := MethodByCodeOrName(m); ok {
 			it.Methods[i] = code
