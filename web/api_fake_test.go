@@ -138,7 +138,11 @@ func newFakeDir() *fakeDir {
 		entities: newMem("检查对象", edDir, func(e *spotcheck.Entity) string { return e.ID },
 			func(e *spotcheck.Entity) *int { return &e.Version },
 			func(e *spotcheck.Entity) string { return e.Dept },
-			func(e *spotcheck.Entity) spotcheck.Problems { e.Dept = "FZ"; e.Normalize(fakeRef); return e.Validate(fakeRef) }),
+			func(e *spotcheck.Entity) spotcheck.Problems {
+				e.Dept = "FZ"
+				e.Normalize(fakeRef)
+				return e.Validate(fakeRef)
+			}),
 		inspectors: newMem("人员", edDir, func(in *spotcheck.Inspector) string { return in.StaffID },
 			func(in *spotcheck.Inspector) *int { return &in.Version },
 			func(in *spotcheck.Inspector) string { return in.Dept },
