@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"strings"
 )
 
 // Permission is one thing a role allows. Every check of the web pages and
@@ -53,7 +54,13 @@ var rolePermissions = map[string][]Permission{
 		PermUseAPI},
 	RoleAgency: {PermViewLists, PermViewDepartments},
 	rolePublic: {PermViewLists, PermViewDepartments},
+	roleSystem: allPermissions,
 }
+
+// allPermissions lists every permission: what the system principal holds.
+var allPermissions = []Permission{PermViewDirectory, PermEditDirectory, PermViewLists, PermEditLists,
+	PermViewDepartments, PermManageDepartments, PermManageUsers, PermViewAudit, PermUseAPI, PermViewDraws,
+	PermManageDraws, PermWitnessDraws, PermApproveDraws, PermSuperviseDraws}
 
 // rolePublic is the pseudo-role of the public portal's visitors. It cannot
 // be given to a user (it is not in RoleNames).
@@ -65,6 +72,57 @@ func Public() *Principal {
 	return &Principal{User: User{Username: "public", Name: "公众", Roles: []string{rolePublic}}, scope: map[string]bool{}}
 }
 
+// roleSystem is the pseudo-role of the system principals (System). Like
+// rolePublic it cannot be given to a user: User.Validate refuses a role
+// that is not in RoleNames.
+const roleSystem = "system"
+
+// System returns the principal of a part of the program that acts on its
+// own rather than for a signed-in user: the command line run by the
+// operator on the server (“cli:<login>”), the demo loader (“demo”), a
+// background job (“job:search-rebuild”). It holds every permission over
+// every department, as the operator who holds the database does, and is
+// recorded under its own name in the change history and the log: the
+// store refuses a call that carries no principal at all (deny by
+// default), so that nothing is ever done by “nobody”.
+//
+// The name becomes the principal's Username and so the actor of recorded
+// changes. A name without a colon is prefixed with "system:", so that a
+// system actor is never mistaken for a user: a user name has no colon.
+func System(name string) *Principal {
+	if !strings.Contains(name, ":") {
+		name = "system:" + name
+	}
+	return &Principal{User: User{Username: name, Name: systemName(name), Roles: []string{roleSystem}, Active: true},
+		scope: map[string]bool{}, all: true, city: true}
+}
+
+// systemName is how the change history names a system principal:
+// 系统（命令行，root）, 系统（演示数据）, 系统（后台任务 search-rebuild）.
+func systemName(name string) string {
+	kind, detail, _ := strings.Cut(name, ":")
+	switch kind {
+	case "cli":
+		if detail == "" {
+			return "系统（命令行）"
+		}
+		return "系统（命令行，" + detail + "）"
+	case "job":
+		return "系统（后台任务 " + detail + "）"
+	case "system":
+		if detail == "demo" {
+			return "系统（演示数据）"
+		}
+		return "系统（" + detail + "）"
+	}
+	return "系统（" + name + "）"
+}
+
+// IsSystem reports whether p is a system principal (System), the only
+// principal the rules that keep administrator accounts to the command
+// line let through. Nobody (nil) is not.
+func (p *Principal) IsSystem() bool { return p != nil && p.all && slices.Contains(p.Roles, roleSystem) }
+
 // Principal is an authenticated user together with the departments whose
 // data the user's department gives access to: its own department and the
 // subtree below it (design §4). A partner department's subtree is itself;
@@ -75,6 +133,8 @@ type Principal struct {
 	// city is set when the user's department is the city bureau: a root
 	// of the tree that is a 文旅部门. It keeps the CityWide records.
 	city bool
+	// all is set for a system principal, whose scope is every department.
+	all bool
 }
 
 // NewPrincipal resolves u's department scope in the department tree. A
@@ -83,9 +143,14 @@ type Principal struct {
 // User.Validate refuses any other role beside one, but an account stored
 // before that rule existed may still hold both, and must not keep the
 // union of their permissions.
+//
+// The pseudo-roles of the public and of the system principals are dropped:
+// they are never a stored account's (User.Validate refuses them), and an
+// account row that held one anyway must not become a system principal.
 func NewPrincipal(u User, depts []Department) *Principal {
+	u.Roles = slices.DeleteFunc(slices.Clone(u.Roles), func(r string) bool { return r == roleSystem || r == rolePublic })
 	if u.IsAdmin() {
-		u.Roles = slices.DeleteFunc(slices.Clone(u.Roles), func(r string) bool { return !IsAdminRole(r) })
+		u.Roles = slices.DeleteFunc(u.Roles, func(r string) bool { return !IsAdminRole(r) })
 	}
 	p := &Principal{User: u, scope: map[string]bool{}}
 	if u.Dept == "" {
@@ -114,11 +179,15 @@ func (p *Principal) Has(perm Permission) bool {
 
 // InScope reports whether records of department dept are within the user's
 // department scope.
-func (p *Principal) InScope(dept string) bool { return p.scope[dept] }
+func (p *Principal) InScope(dept string) bool { return p.all || p.scope[dept] }
 
 // Scope returns the department codes of the user's scope, sorted; list
-// queries filter by it.
+// queries filter by it. It is nil for a system principal, whose scope is
+// every department, and empty (not nil) for a user without one.
 func (p *Principal) Scope() []string {
+	if p.all {
+		return nil
+	}
 	out := make([]string, 0, len(p.scope))
 	for c := range p.scope {
 		out = append(out, c)
@@ -169,13 +238,14 @@ func (p *Principal) AuthorizeDraw(perm Permission, depts []string) error {
 	return Errorf(EFORBIDDEN, "没有权限：该任务不属于您的部门")
 }
 
-// AuthorizeDrawCtx applies AuthorizeDraw to the user in ctx; the command
-// line may do everything.
+// AuthorizeDrawCtx applies AuthorizeDraw to the principal in ctx; without
+// one it returns EUNAUTHORIZED (ActingPrincipal).
 func AuthorizeDrawCtx(ctx context.Context, perm Permission, depts []string) error {
-	if p := PrincipalFromContext(ctx); p != nil {
-		return p.AuthorizeDraw(perm, depts)
+	p, err := ActingPrincipal(ctx)
+	if err != nil {
+		return err
 	}
-	return nil
+	return p.AuthorizeDraw(perm, depts)
 }
 
 type principalKey struct{}
@@ -187,18 +257,51 @@ func NewContextWithPrincipal(ctx context.Context, p *Principal) context.Context 
 	return context.WithValue(ctx, principalKey{}, p)
 }
 
-// PrincipalFromContext returns the authenticated user, or nil for the
-// command line, whose operator holds the database itself.
+// PrincipalFromContext returns the principal in ctx, or nil when there is
+// none. A nil principal is nobody and may do nothing: the rules refuse it
+// (ActingPrincipal); the command line, the demo and the background jobs
+// carry a System principal.
 func PrincipalFromContext(ctx context.Context) *Principal {
 	p, _ := ctx.Value(principalKey{}).(*Principal)
 	return p
 }
 
-// Authorize applies Principal.Authorize to the user in ctx; without one
-// (the command line) everything is allowed.
-func Authorize(ctx context.Context, perm Permission, dept string) error {
+// msgNoPrincipal is the refusal of a call that names nobody.
+const msgNoPrincipal = "请先登录：该操作未指明操作者，已拒绝"
+
+// ActingPrincipal returns the principal in ctx, or an EUNAUTHORIZED error
+// when there is none (deny by default): every entry point of the services
+// either asks it, directly or through Authorize and the other *Ctx
+// helpers, or establishes a principal itself from a password, a session
+// or a token.
+func ActingPrincipal(ctx context.Context) (*Principal, error) {
 	if p := PrincipalFromContext(ctx); p != nil {
-		return p.Authorize(perm, dept)
+		return p, nil
+	}
+	return nil, Errorf(EUNAUTHORIZED, msgNoPrincipal)
+}
+
+// Authorize applies Principal.Authorize to the principal in ctx; without
+// one it returns EUNAUTHORIZED.
+func Authorize(ctx context.Context, perm Permission, dept string) error {
+	p, err := ActingPrincipal(ctx)
+	if err != nil {
+		return err
+	}
+	return p.Authorize(perm, dept)
+}
+
+// AuthorizeSystem returns nil when the principal in ctx is a system
+// principal: maintenance that no user starts (bringing old draws into a
+// new form, rebuilding an index) is the program's own. A user gets
+// EFORBIDDEN, a call without a principal EUNAUTHORIZED.
+func AuthorizeSystem(ctx context.Context) error {
+	p, err := ActingPrincipal(ctx)
+	if err != nil {
+		return err
+	}
+	if !p.IsSystem() {
+		return Errorf(EFORBIDDEN, "没有权限：仅限系统维护任务")
 	}
 	return nil
 }
@@ -214,21 +317,25 @@ func WithoutScope(ctx context.Context) context.Context {
 }
 
 // ScopeFilter returns the department codes a list query must be limited
-// to, or nil for no limit (the command line).
+// to, or nil for no limit (a system principal, or WithoutScope). Without a
+// principal it returns an empty list, which matches nothing: the list
+// methods refuse such a call first (Authorize), and would show nothing if
+// they did not.
 func ScopeFilter(ctx context.Context) []string {
-	if ctx.Value(unscopedKey{}) != nil {
+	p := PrincipalFromContext(ctx)
+	switch {
+	case p == nil:
+		return []string{}
+	case ctx.Value(unscopedKey{}) != nil:
 		return nil
 	}
-	if p := PrincipalFromContext(ctx); p != nil {
-		return p.Scope()
-	}
-	return nil
+	return p.Scope()
 }
 
 // ItemKeeper returns the department that keeps an item of the
 // 抽查事项清单 for p: of the departments that initiate it (发起, from the
 // responsibility list), one in p's scope when there is one, else the first;
-// "" when nobody initiates it. p may be nil (the command line).
+// "" when nobody initiates it. p may be nil: then the first.
 func ItemKeeper(p *Principal, initiators []string) string {
 	if len(initiators) == 0 {
 		return ""
@@ -307,13 +414,14 @@ func (p *Principal) AuthorizeChange(perm Permission, from, to string) error {
 	return nil
 }
 
-// AuthorizeChangeCtx applies AuthorizeChange to the user in ctx; the
-// command line may do everything.
+// AuthorizeChangeCtx applies AuthorizeChange to the principal in ctx;
+// without one it returns EUNAUTHORIZED.
 func AuthorizeChangeCtx(ctx context.Context, perm Permission, from, to string) error {
-	if p := PrincipalFromContext(ctx); p != nil {
-		return p.AuthorizeChange(perm, from, to)
+	p, err := ActingPrincipal(ctx)
+	if err != nil {
+		return err
 	}
-	return nil
+	return p.AuthorizeChange(perm, from, to)
 }
 
 // AuthorizeView returns nil when p may see, with perm, a record of
@@ -340,13 +448,14 @@ func orMissing(err, missing error) error {
 	return err
 }
 
-// AuthorizeViewCtx applies AuthorizeView to the user in ctx; the command
-// line sees everything.
+// AuthorizeViewCtx applies AuthorizeView to the principal in ctx; without
+// one it returns EUNAUTHORIZED.
 func AuthorizeViewCtx(ctx context.Context, perm Permission, dept string, missing error) error {
-	if p := PrincipalFromContext(ctx); p != nil {
-		return p.AuthorizeView(perm, dept, missing)
+	p, err := ActingPrincipal(ctx)
+	if err != nil {
+		return err
 	}
-	return nil
+	return p.AuthorizeView(perm, dept, missing)
 }
 
 // AuthorizeTask returns nil when p may use perm on a task, or a draw of
@@ -370,11 +479,12 @@ func (p *Principal) AuthorizeTask(perm Permission, depts []string, missing error
 	return p.AuthorizeDraw(perm, depts)
 }
 
-// AuthorizeTaskCtx applies AuthorizeTask to the user in ctx; the command
-// line may do everything.
+// AuthorizeTaskCtx applies AuthorizeTask to the principal in ctx; without
+// one it returns EUNAUTHORIZED.
 func AuthorizeTaskCtx(ctx context.Context, perm Permission, depts []string, missing error) error {
-	if p := PrincipalFromContext(ctx); p != nil {
-		return p.AuthorizeTask(perm, depts, missing)
+	p, err := ActingPrincipal(ctx)
+	if err != nil {
+		return err
 	}
-	return nil
+	return p.AuthorizeTask(perm, depts, missing)
 }

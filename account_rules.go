@@ -15,9 +15,11 @@ import "slices"
 // application and the API outright, rather than to ask a second
 // administrator's approval: administrator accounts are created and changed
 // only on the server, with `spotcheck user …`, whose operator holds the
-// database itself and is recorded as the actor "cli:<login>"
-// (系统（命令行，login）). The command line carries no principal (actor nil);
-// it is bound by User.Validate only.
+// database itself and acts as the system principal System("cli:<login>"),
+// recorded as the actor "cli:<login>" (系统（命令行，login）). The rules below
+// let the system principal through (Principal.IsSystem), bound by
+// User.Validate only; a call without any principal (actor nil) is refused
+// with EUNAUTHORIZED, never taken for the command line.
 //
 // Every account change, and every act these rules refuse to a signed-in
 // user, is recorded in the change history that the audit administrator
@@ -34,7 +36,9 @@ const (
 // (before nil) or change the account before into after: name, department,
 // roles, active flag. It returns nil or an EFORBIDDEN error that says why.
 //
-//   - actor nil is the command line: everything (User.Validate still applies).
+//   - actor nil is nobody: EUNAUTHORIZED.
+//   - A system principal (the command line) may do everything
+//     (User.Validate still applies).
 //   - Otherwise actor needs PermManageUsers over the account's department,
 //     before and after (AuthorizeChange).
 //   - Nobody changes their own roles or disables themselves, so that no
@@ -46,6 +50,9 @@ const (
 //     still correct their own name and department.
 func CanChangeAccount(actor *Principal, before, after *User) error {
 	if actor == nil {
+		return Errorf(EUNAUTHORIZED, msgNoPrincipal)
+	}
+	if actor.IsSystem() {
 		return nil
 	}
 	from := after.Dept
@@ -76,10 +83,14 @@ func CanChangeAccount(actor *Principal, before, after *User) error {
 // target, end all of target's sessions or revoke all of target's API
 // tokens. Users may do so for themselves; for others it needs
 // PermManageUsers, and never for an administrator account (the security
-// administrator would otherwise take over or shut out the other two). The
-// command line (actor nil) may do everything.
+// administrator would otherwise take over or shut out the other two). A
+// system principal (the command line) may do everything; nobody (actor
+// nil) nothing.
 func CanResetCredentials(actor *Principal, target *User) error {
-	if actor == nil || actor.Username == target.Username {
+	if actor == nil {
+		return Errorf(EUNAUTHORIZED, msgNoPrincipal)
+	}
+	if actor.IsSystem() || actor.Username == target.Username {
 		return nil
 	}
 	if err := actor.AuthorizeChange(PermManageUsers, target.Dept, target.Dept); err != nil {
@@ -95,11 +106,12 @@ func CanResetCredentials(actor *Principal, target *User) error {
 // target (LoginDelay): the security administrator (PermManageUsers) may,
 // for any account, administrators included, since unlocking grants nothing
 // but a fresh count of attempts and is otherwise the only remedy for an
-// account kept out by someone guessing its password. The command line
-// (actor nil) may too.
+// account kept out by someone guessing its password. A system principal
+// (the command line) holds that permission too; nobody (actor nil) does
+// not.
 func CanUnlockLogin(actor *Principal, target *User) error {
 	if actor == nil {
-		return nil
+		return Errorf(EUNAUTHORIZED, msgNoPrincipal)
 	}
 	return actor.Authorize(PermManageUsers, "")
 }

@@ -11,6 +11,7 @@ func acct(name string, active bool, roles ...string) *User {
 }
 
 func TestCanChangeAccount(t *testing.T) {
+	cli := System("cli:root")
 	sec := NewPrincipal(*acct("sec", true, RoleSecurityAdmin), nil)
 	planner := NewPrincipal(*acct("pl", true, RolePlanner), nil)
 	self := acct("sec", true, RoleSecurityAdmin)
@@ -23,9 +24,11 @@ func TestCanChangeAccount(t *testing.T) {
 		before, after *User
 		want          string // "" allowed, else a part of the EFORBIDDEN message
 	}{
-		{"command line creates an admin", nil, nil, acct("x", true, RoleAuditAdmin), ""},
-		{"command line changes an admin's roles", nil, audit, with(audit, func(u *User) { u.Roles = []string{RoleSystemAdmin} }), ""},
-		{"command line disables an admin", nil, audit, with(audit, func(u *User) { u.Active = false }), ""},
+		{"command line creates an admin", cli, nil, acct("x", true, RoleAuditAdmin), ""},
+		{"command line changes an admin's roles", cli, audit, with(audit, func(u *User) { u.Roles = []string{RoleSystemAdmin} }), ""},
+		{"command line disables an admin", cli, audit, with(audit, func(u *User) { u.Active = false }), ""},
+		{"nobody creates an admin", nil, nil, acct("x", true, RoleAuditAdmin), "请先登录"},
+		{"nobody renames a working account", nil, insp, with(insp, func(u *User) { u.Name = "x" }), "请先登录"},
 		{"without PermManageUsers", planner, insp, with(insp, func(u *User) { u.Name = "x" }), "没有权限"},
 		{"creates a working account", sec, nil, acct("new", true, RolePlanner, RoleSupervisor), ""},
 		{"changes a working account's roles", sec, insp, with(insp, func(u *User) { u.Roles = []string{RoleDeptAdmin} }), ""},
@@ -46,17 +49,29 @@ func TestCanChangeAccount(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := CanChangeAccount(tt.actor, tt.before, tt.after)
-			switch {
-			case tt.want == "" && err != nil:
-				t.Fatalf("refused: %v", err)
-			case tt.want != "" && (ErrorCode(err) != EFORBIDDEN || !strings.Contains(ErrorMessage(err), tt.want)):
-				t.Fatalf("got %v, want EFORBIDDEN with %q", err, tt.want)
-			}
+			checkRefusal(t, err, tt.actor, tt.want)
 		})
 	}
 }
 
+// checkRefusal checks err against want: "" for allowed, else a part of
+// the message of an EFORBIDDEN error, or of EUNAUTHORIZED for nobody.
+func checkRefusal(t *testing.T, err error, actor *Principal, want string) {
+	t.Helper()
+	wantCode := EFORBIDDEN
+	if actor == nil {
+		wantCode = EUNAUTHORIZED
+	}
+	switch {
+	case want == "" && err != nil:
+		t.Fatalf("refused: %v", err)
+	case want != "" && (ErrorCode(err) != wantCode || !strings.Contains(ErrorMessage(err), want)):
+		t.Fatalf("got %v, want %s with %q", err, wantCode, want)
+	}
+}
+
 func TestCanResetCredentials(t *testing.T) {
+	cli := System("cli:root")
 	sec := NewPrincipal(*acct("sec", true, RoleSecurityAdmin), nil)
 	planner := NewPrincipal(*acct("pl", true, RolePlanner), nil)
 	tests := []struct {
@@ -65,7 +80,9 @@ func TestCanResetCredentials(t *testing.T) {
 		target *User
 		want   string
 	}{
-		{"command line, an admin", nil, acct("aud", true, RoleAuditAdmin), ""},
+		{"command line, an admin", cli, acct("aud", true, RoleAuditAdmin), ""},
+		{"nobody, a working account", nil, acct("insp", true, RoleInspector), "请先登录"},
+		{"nobody, an account named like nobody", nil, acct("", true, RoleInspector), "请先登录"},
 		{"oneself", planner, acct("pl", true, RolePlanner), ""},
 		{"security admin, a working account", sec, acct("insp", true, RoleInspector), ""},
 		{"security admin, itself", sec, acct("sec", true, RoleSecurityAdmin), ""},
@@ -76,19 +93,31 @@ func TestCanResetCredentials(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := CanResetCredentials(tt.actor, tt.target)
-			switch {
-			case tt.want == "" && err != nil:
-				t.Fatalf("refused: %v", err)
-			case tt.want != "" && (ErrorCode(err) != EFORBIDDEN || !strings.Contains(ErrorMessage(err), tt.want)):
-				t.Fatalf("got %v, want EFORBIDDEN with %q", err, tt.want)
-			}
+			checkRefusal(t, err, tt.actor, tt.want)
 		})
 	}
-	if err := CanUnlockLogin(planner, acct("insp", true, RoleInspector)); ErrorCode(err) != EFORBIDDEN {
-		t.Errorf("planner unlocks: %v", err)
+}
+
+func TestCanUnlockLogin(t *testing.T) {
+	sec := NewPrincipal(*acct("sec", true, RoleSecurityAdmin), nil)
+	planner := NewPrincipal(*acct("pl", true, RolePlanner), nil)
+	tests := []struct {
+		name   string
+		actor  *Principal
+		target *User
+		want   string
+	}{
+		{"security admin, the audit admin", sec, acct("aud", true, RoleAuditAdmin), ""},
+		{"security admin, a working account", sec, acct("insp", true, RoleInspector), ""},
+		{"command line", System("cli:root"), acct("sec", true, RoleSecurityAdmin), ""},
+		{"planner, another", planner, acct("insp", true, RoleInspector), "没有权限"},
+		{"planner, themself", planner, acct("pl", true, RolePlanner), "没有权限"},
+		{"nobody", nil, acct("insp", true, RoleInspector), "请先登录"},
 	}
-	if err := CanUnlockLogin(sec, acct("aud", true, RoleAuditAdmin)); err != nil {
-		t.Errorf("security admin unlocks the audit admin: %v", err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkRefusal(t, CanUnlockLogin(tt.actor, tt.target), tt.actor, tt.want)
+		})
 	}
 }
 

@@ -21,13 +21,17 @@ type Agency struct {
 	UpdatedAt time.Time
 }
 
-// Validate checks an agency's fields.
-func (a *Agency) Validate() Problems {
-	var p Problems
+// Normalize canonicalises the credit code and trims the other fields.
+func (a *Agency) Normalize() {
 	a.Code = NormalizeCode(a.Code)
 	for _, f := range []*string{&a.Name, &a.Field, &a.Qualification, &a.Contact, &a.Phone} {
 		*f = strings.TrimSpace(*f)
 	}
+}
+
+// Validate checks a normalized agency's fields; it changes nothing.
+func (a *Agency) Validate() Problems {
+	var p Problems
 	if p.checkRequired("code", "统一社会信用代码", a.Code) {
 		if c, err := CheckCreditCode(a.Code); err != nil {
 			p.Add("code", "统一社会信用代码", "%s", ErrorMessage(err))

@@ -39,15 +39,27 @@ type Conflict struct {
 	UpdatedAt time.Time
 }
 
-// Validate checks a conflict's fields; that the inspector and entity exist
-// is checked by the store.
-func (c *Conflict) Validate() Problems {
-	var p Problems
+// Normalize trims the fields, canonicalises the entity's code and fills
+// the review state a conflict of its kind starts in: a declared conflict
+// is 已通过, a request 待审核.
+func (c *Conflict) Normalize() {
 	c.StaffID = strings.TrimSpace(c.StaffID)
 	c.EntityID = NormalizeCode(c.EntityID)
 	for _, f := range []*string{&c.Kind, &c.Reason, &c.From, &c.To, &c.Review} {
 		*f = strings.TrimSpace(*f)
 	}
+	if c.Review == "" {
+		c.Review = ReviewApproved
+		if c.Kind == ConflictRequested {
+			c.Review = ReviewPending
+		}
+	}
+}
+
+// Validate checks a normalized conflict's fields and changes nothing; that
+// the inspector and entity exist is checked by the store.
+func (c *Conflict) Validate() Problems {
+	var p Problems
 	p.checkRequired("staff_id", "工号", c.StaffID)
 	p.checkRequired("entity_id", "检查对象代码", c.EntityID)
 	if p.checkRequired("kind", "回避类型", c.Kind) {
@@ -60,12 +72,6 @@ func (c *Conflict) Validate() Problems {
 	p.checkDate("to", "失效日期", c.To)
 	if c.To != "" && c.From != "" && c.To < c.From {
 		p.Add("to", "失效日期", "不能早于生效日期")
-	}
-	if c.Review == "" {
-		c.Review = ReviewApproved
-		if c.Kind == ConflictRequested {
-			c.Review = ReviewPending
-		}
 	}
 	p.checkOneOf("review", "审核状态", c.Review, ReviewPending, ReviewApproved, ReviewRejected)
 	if c.Kind == ConflictDeclared && c.Review != ReviewApproved {

@@ -38,12 +38,17 @@ type Department struct {
 
 var deptCode = regexp.MustCompile(`^[A-Z][A-Z0-9_]{1,15}$`)
 
-// Validate checks a department's own fields. Tree checks (parent exists, no
-// cycle) need the other departments and are done by ValidateDepartmentTree.
-func (d *Department) Validate(ref *Reference) Problems {
-	var p Problems
+// Normalize canonicalises the codes and trims the other fields.
+func (d *Department) Normalize() {
 	d.Code, d.Parent = NormalizeCode(d.Code), NormalizeCode(d.Parent)
 	d.Name, d.Division, d.Kind = strings.TrimSpace(d.Name), strings.TrimSpace(d.Division), strings.TrimSpace(d.Kind)
+}
+
+// Validate checks a normalized department's own fields and changes
+// nothing. Tree checks (parent exists, no cycle) need the other
+// departments and are done by ValidateDepartmentTree.
+func (d *Department) Validate(ref *Reference) Problems {
+	var p Problems
 	if p.checkRequired("code", "部门代码", d.Code) && !deptCode.MatchString(d.Code) {
 		p.Add("code", "部门代码", "“%s”无效，应为2–16位大写字母、数字或下划线，以字母开头", d.Code)
 	}

@@ -169,10 +169,15 @@ type DrawRequest struct {
 
 var participantID = regexp.MustCompile(`^[a-z][a-z0-9._-]{1,31}$`)
 
-// Validate checks a draw request on its own.
+// Normalize trims the officials' user names and drops repeated ones.
+func (r *DrawRequest) Normalize() {
+	r.Officials = trimAll(r.Officials)
+}
+
+// Validate checks a normalized draw request on its own; it changes
+// nothing.
 func (r *DrawRequest) Validate() Problems {
 	var p Problems
-	r.Officials = trimAll(r.Officials)
 	if len(r.Officials) == 0 {
 		p.Add("officials", "监督人员", "至少一名监督人员参与承诺（如纪检、法制）")
 	}

@@ -40,9 +40,12 @@ const (
 	InactiveLabel = "已停用"
 )
 
-// Normalize trims fields, upper-cases codes and sorts nothing: it only
-// canonicalises what people type, so that equal records compare equal.
-func (e *Entity) Normalize() {
+// Normalize canonicalises what people type, so that equal records compare
+// equal: it trims fields, upper-cases codes, drops repeated tags, resolves
+// a type given by name to its code and, for a person (导游/领队) without an
+// ID, derives the ID from the 导游证号 (GuideEntityID). What it cannot
+// resolve it leaves for Validate to name.
+func (e *Entity) Normalize(ref *Reference) {
 	e.ID = NormalizeCode(e.ID)
 	e.GuideCardNo = NormalizeCode(e.GuideCardNo)
 	e.CreditClass = NormalizeCode(e.CreditClass)
@@ -51,22 +54,29 @@ func (e *Entity) Normalize() {
 		*f = strings.TrimSpace(*f)
 	}
 	e.Tags = normalizeTags(e.Tags)
+	tt, ok := ref.Type(e.Type)
+	if !ok || e.Type == "" {
+		return
+	}
+	e.Type = tt.Code
+	if tt.Person && e.ID == "" && e.GuideCardNo != "" {
+		if id, err := GuideEntityID(e.GuideCardNo); err == nil {
+			e.ID = id
+		}
+	}
 }
 
-// Validate checks an entity against the rules of the directory and resolves
-// its type by code or name and, for a person, derives its ID. It returns the
-// problems; an entity with none may be stored.
+// Validate checks a normalized entity (Normalize) against the rules of the
+// directory and changes nothing. It returns the problems; an entity with
+// none may be stored.
 func (e *Entity) Validate(ref *Reference) Problems {
 	var p Problems
-	e.Normalize()
 	tt, typeOK := ref.Type(e.Type)
 	switch {
 	case e.Type == "":
 		p.Add("type", "类型", "不能为空")
-	case !typeOK:
+	case !typeOK || tt.Code != e.Type:
 		p.Add("type", "类型", "“%s”不是已知的检查对象类型", e.Type)
-	default:
-		e.Type = tt.Code
 	}
 	switch {
 	case typeOK && tt.Person:
@@ -74,10 +84,8 @@ func (e *Entity) Validate(ref *Reference) Problems {
 			p.Add("guide_card_no", "导游证号", "导游/领队必须填写导游证号")
 		} else if id, err := GuideEntityID(e.GuideCardNo); err != nil {
 			p.Add("guide_card_no", "导游证号", "%s", ErrorMessage(err))
-		} else if e.ID != "" && e.ID != id {
+		} else if e.ID != id {
 			p.Add("id", "统一社会信用代码", "导游/领队不填统一社会信用代码（由导游证号生成标识%s）", id)
-		} else {
-			e.ID = id
 		}
 	case e.GuideCardNo != "" && typeOK:
 		p.Add("guide_card_no", "导游证号", "只有导游/领队填写导游证号")

@@ -1,7 +1,3 @@
-// Package spotcheck holds the domain of the “双随机、一公开” platform: the
-// directories (两库), the lists (两单), their validation rules and the service
-// interfaces that the store implements. It imports only the standard library,
-// so every rule here can be table-tested without a database.
 package spotcheck
 
 import (

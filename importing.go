@@ -122,16 +122,19 @@ type ImportSummary struct {
 	Added, Updated, Unchanged int
 }
 
-// Actor is who acts: a user of the web application, or the operator of the
-// command line. Every recorded change names its actor.
+// Actor is who acts, as the change history names them: the principal of
+// the context (NewContextWithPrincipal sets it). Every recorded change
+// names its actor.
 type Actor struct {
-	ID   string // user name, or "cli" for the command line
+	ID   string // user name, or a system principal's name: cli:<login>, job:…
 	Name string
 }
 
 type actorKey struct{}
 
-// NewContextWithActor returns a context that carries the acting user.
+// NewContextWithActor returns a context that carries the acting user. It
+// authorises nothing: the services refuse a context without a principal
+// (NewContextWithPrincipal, which sets the actor too).
 func NewContextWithActor(ctx context.Context, a Actor) context.Context {
 	return context.WithValue(ctx, actorKey{}, a)
 }

@@ -44,11 +44,11 @@ func (in *Inspector) Normalize() {
 	in.Specialties = normalizeTags(in.Specialties)
 }
 
-// Validate checks an inspector's own fields; that Dept exists is checked by
-// the store, which knows the departments.
+// Validate checks a normalized inspector's own fields (Normalize) and
+// changes nothing; that Dept exists is checked by the store, which knows
+// the departments.
 func (in *Inspector) Validate() Problems {
 	var p Problems
-	in.Normalize()
 	if p.checkRequired("staff_id", "工号", in.StaffID) && !asciiID.MatchString(in.StaffID) {
 		p.Add("staff_id", "工号", "“%s”无效，应为1–32位字母、数字、点、下划线或连字符", in.StaffID)
 	}

@@ -46,10 +46,11 @@ var (
 	percent  = regexp.MustCompile(`^(100(\.0)?|[1-9]?[0-9](\.[0-9])?)%$`)
 )
 
-// Validate checks an item and resolves target types and methods given by
-// name to their codes.
-func (it *Item) Validate(ref *Reference) Problems {
-	var p Problems
+// Normalize canonicalises an item: codes, the full-width percent sign of
+// the ratio, trimmed fields, target types and methods given by name
+// resolved to their codes (unknown ones kept as given, for Validate to
+// name), and the default class (一般) and status (草稿).
+func (it *Item) Normalize(ref *Reference) {
 	it.Code = NormalizeCode(it.Code)
 	it.Parent = NormalizeCode(it.Parent)
 	it.Ratio = strings.ReplaceAll(strings.TrimSpace(it.Ratio), "％", "%")
@@ -57,6 +58,29 @@ func (it *Item) Validate(ref *Reference) Problems {
 		&it.Class, &it.EffectiveFrom, &it.EffectiveTo, &it.Status} {
 		*f = strings.TrimSpace(*f)
 	}
+	it.TargetTypes = append([]string{}, normalizeTags(it.TargetTypes)...) // never nil, as stored
+	for i, t := range it.TargetTypes {
+		if tt, ok := ref.Type(t); ok {
+			it.TargetTypes[i] = tt.Code
+		}
+	}
+	it.Methods = append([]string{}, normalizeTags(it.Methods)...)
+	for i, m := range it.Methods {
+		if code, ok := MethodByCodeOrName(m); ok {
+			it.Methods[i] = code
+		}
+	}
+	if it.Class == "" {
+		it.Class = ClassGeneral
+	}
+	if it.Status == "" {
+		it.Status = ItemDraft
+	}
+}
+
+// Validate checks a normalized item (Normalize) and changes nothing.
+func (it *Item) Validate(ref *Reference) Problems {
+	var p Problems
 	if p.checkRequired("code", "事项编码", it.Code) && !itemCode.MatchString(it.Code) {
 		p.Add("code", "事项编码", "“%s”无效，应为2–32位大写字母、数字或连字符", it.Code)
 	}
@@ -64,28 +88,26 @@ func (it *Item) Validate(ref *Reference) Problems {
 		p.checkLen("name", "事项名称", it.Name, 200)
 	}
 	p.checkRequired("body", "检查主体", it.Body)
-	types := make([]string, 0, len(it.TargetTypes))
-	for _, t := range normalizeTags(it.TargetTypes) {
-		if tt, ok := ref.Type(t); ok {
-			types = append(types, tt.Code)
+	types := 0
+	for _, t := range it.TargetTypes {
+		if tt, ok := ref.Type(t); ok && tt.Code == t {
+			types++
 		} else {
 			p.Add("target_types", "检查对象类型", "“%s”不是已知的检查对象类型", t)
 		}
 	}
-	it.TargetTypes = types
-	if len(it.TargetTypes) == 0 && it.Parent == "" {
+	if types == 0 && it.Parent == "" {
 		p.Add("target_types", "检查对象类型", "至少填写一种检查对象类型")
 	}
-	methods := make([]string, 0, len(it.Methods))
-	for _, m := range normalizeTags(it.Methods) {
-		if code, ok := MethodByCodeOrName(m); ok {
+	var methods []string
+	for _, m := range it.Methods {
+		if code, ok := MethodByCodeOrName(m); ok && code == m {
 			methods = append(methods, code)
 		} else {
 			p.Add("methods", "检查方式", "“%s”不是已知的检查方式", m)
 		}
 	}
-	it.Methods = methods
-	if len(it.Methods) == 1 && it.Methods[0] == "M05" {
+	if len(methods) == 1 && methods[0] == "M05" {
 		p.Add("methods", "检查方式", "专业机构协助不能作为唯一检查方式（专业机构不得作为检查主体）")
 	}
 	if it.Ratio != "" && !percent.MatchString(it.Ratio) {
@@ -93,9 +115,6 @@ func (it *Item) Validate(ref *Reference) Problems {
 	}
 	if it.Frequency < 0 || it.Frequency > 366 {
 		p.Add("frequency", "抽查频次", "应为0–366之间的整数（次/年）")
-	}
-	if it.Class == "" {
-		it.Class = ClassGeneral
 	}
 	p.checkOneOf("class", "事项类别", it.Class, ClassKey, ClassGeneral)
 	if it.Parent == it.Code && it.Code != "" {
@@ -108,12 +127,9 @@ func (it *Item) Validate(ref *Reference) Problems {
 	if it.EffectiveTo != "" && it.EffectiveTo < it.EffectiveFrom {
 		p.Add("effective_to", "失效日期", "不能早于生效日期")
 	}
-	if it.Status == "" {
-		it.Status = ItemDraft
-	}
 	p.checkOneOf("status", "状态", it.Status, ItemDraft, ItemActive, ItemRetired)
 	if it.Status == ItemActive {
-		it.checkComplete(&p)
+		it.checkComplete(&p, len(methods))
 	}
 	return p
 }
@@ -121,7 +137,7 @@ func (it *Item) Validate(ref *Reference) Problems {
 // checkComplete adds a problem for each of the nine elements an item must
 // have before it is used (国办发〔2015〕58号): above all its legal basis. A
 // checklist point inherits the rest from its parent item.
-func (it *Item) checkComplete(p *Problems) {
+func (it *Item) checkComplete(p *Problems, methods int) {
 	if it.LegalBasis == "" {
 		p.Add("legal_basis", "检查依据", "没有法律法规依据的事项不能启用")
 	}
@@ -134,7 +150,7 @@ func (it *Item) checkComplete(p *Problems) {
 	if it.Standards == "" {
 		p.Add("standards", "检查标准及要点", "启用的事项须写明检查标准及要点")
 	}
-	if len(it.Methods) == 0 {
+	if methods == 0 {
 		p.Add("methods", "检查方式", "启用的事项须写明检查方式")
 	}
 	if it.Ratio == "" {
@@ -164,14 +180,18 @@ type Responsibility struct {
 	UpdatedAt time.Time
 }
 
-// Validate checks a responsibility's own fields; that item and department
-// exist is checked by the store.
-func (r *Responsibility) Validate() Problems {
-	var p Problems
+// Normalize canonicalises the codes and trims role and note.
+func (r *Responsibility) Normalize() {
 	r.Item = NormalizeCode(r.Item)
 	r.Dept = NormalizeCode(r.Dept)
 	r.Role = strings.TrimSpace(r.Role)
 	r.Note = strings.TrimSpace(r.Note)
+}
+
+// Validate checks a normalized responsibility's own fields and changes
+// nothing; that item and department exist is checked by the store.
+func (r *Responsibility) Validate() Problems {
+	var p Problems
 	p.checkRequired("item", "事项编码", r.Item)
 	p.checkRequired("dept", "部门代码", r.Dept)
 	if p.checkRequired("role", "职责", r.Role) {

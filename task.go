@@ -130,7 +130,8 @@ func (t *Task) Departments() []string {
 	return append([]string{t.Authority}, t.Partners...)
 }
 
-// Normalize trims what people type and fills the defaults.
+// Normalize trims what people type, fills the defaults and puts the strata
+// in order of their ids.
 func (t *Task) Normalize() {
 	for _, f := range []*string{&t.Code, &t.Name, &t.Authority, &t.StrataBy, &t.Start, &t.End,
 		&t.Scope.FoundedBefore} {
@@ -153,6 +154,7 @@ func (t *Task) Normalize() {
 	if len(t.Team) == 0 && t.Authority != "" {
 		t.Team = []TeamSlot{{Unit: t.Authority, Size: 2}}
 	}
+	slices.SortStableFunc(t.Strata, func(a, b StratumRule) int { return strings.Compare(a.ID, b.ID) })
 }
 
 func trimAll(ss []string) []string {
@@ -165,11 +167,11 @@ func trimAll(ss []string) []string {
 	return out
 }
 
-// Validate checks a task on its own; that its departments, items, types and
-// divisions exist is checked by the store against the reference data.
+// Validate checks a normalized task (Normalize) on its own and changes
+// nothing; that its departments, items, types and divisions exist is
+// checked by the store against the reference data.
 func (t *Task) Validate() Problems {
 	var p Problems
-	t.Normalize()
 	if p.checkRequired("code", "任务编号", t.Code) && !taskCode.MatchString(t.Code) {
 		p.Add("code", "任务编号", "应为3–48位字母、数字或连字符，如 2026-FZWL-SJ-001")
 	}
@@ -246,7 +248,6 @@ func (t *Task) validateStrata(p *Problems) {
 			p.Add("strata."+id, "分层“"+id+"”", "缺少抽查比例")
 		}
 	}
-	slices.SortFunc(t.Strata, func(a, b StratumRule) int { return strings.Compare(a.ID, b.ID) })
 }
 
 func (t *Task) validateTeam(p *Problems) {

@@ -44,6 +44,7 @@ func TestTaskValidate(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			tk := validTask()
 			c.change(&tk)
+			tk.Normalize()
 			ps := tk.Validate()
 			if c.field == "" {
 				if len(ps) > 0 {
@@ -63,6 +64,7 @@ func TestTaskValidate(t *testing.T) {
 
 func TestTaskDefaultsAndSortedStrata(t *testing.T) {
 	tk := validTask()
+	tk.Normalize()
 	if ps := tk.Validate(); len(ps) > 0 {
 		t.Fatal(ps)
 	}
@@ -100,7 +102,7 @@ func TestStratum(t *testing.T) {
 
 func TestFrameExclusions(t *testing.T) {
 	tk := validTask()
-	tk.Validate()
+	tk.Normalize()
 	cands := []FrameCandidate{
 		{ID: "E1", Status: StatusOperating, CreditClass: "A"},
 		{ID: "E2", Status: StatusDeregistered, CreditClass: "B"},
@@ -168,6 +170,7 @@ func TestDrawConflicts(t *testing.T) {
 
 func TestDrawRequestParticipants(t *testing.T) {
 	r := DrawRequest{Officials: []string{"zhang", " liu ", "zhang"}}
+	r.Normalize()
 	if ps := r.Validate(); len(ps) > 0 {
 		t.Fatal(ps)
 	}

@@ -44,14 +44,20 @@ type User struct {
 
 var username = regexp.MustCompile(`^[a-z][a-z0-9._-]{1,31}$`)
 
-// Validate checks a user's fields and the separation of the three
-// administrator roles (三员分立): an account that holds 系统管理员, 安全管理员
-// or 审计管理员 holds no other role, so that no administrator can also edit
-// the directories or read the audit trail under another hat.
-func (u *User) Validate() Problems {
-	var p Problems
+// Normalize trims the user name and name and folds the user name to lower
+// case, as people sign in with it.
+func (u *User) Normalize() {
 	u.Username = strings.ToLower(strings.TrimSpace(u.Username))
 	u.Name = strings.TrimSpace(u.Name)
+}
+
+// Validate checks a normalized user's fields and the separation of the
+// three administrator roles (三员分立): an account that holds 系统管理员,
+// 安全管理员 or 审计管理员 holds no other role, so that no administrator can
+// also edit the directories or read the audit trail under another hat. It
+// changes nothing.
+func (u *User) Validate() Problems {
+	var p Problems
 	if p.checkRequired("username", "用户名", u.Username) && !username.MatchString(u.Username) {
 		p.Add("username", "用户名", "应为2–32位小写字母、数字、点、下划线或连字符，以字母开头")
 	}

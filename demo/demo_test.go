@@ -26,12 +26,14 @@ func TestGenerateIsDeterministic(t *testing.T) {
 }
 
 // TestGenerateRecordsValidate checks that every record passes its domain
-// Validate and that Validate finds nothing to normalise, so the store keeps
-// exactly what was generated (a guide only gains the ID Validate derives).
+// Validate and that Normalize finds nothing to change, so the store keeps
+// exactly what was generated (a guide only gains the ID Normalize derives).
 func TestGenerateRecordsValidate(t *testing.T) {
 	d := Generate(1, 3000, testToday)
 	for _, dep := range d.Departments {
-		if p := dep.Validate(ref); len(p) > 0 {
+		v := dep
+		v.Normalize()
+		if p := v.Validate(ref); len(p) > 0 || !reflect.DeepEqual(v, dep) {
 			t.Errorf("department %s: %v", dep.Code, p)
 		}
 	}
@@ -42,6 +44,7 @@ func TestGenerateRecordsValidate(t *testing.T) {
 	for _, e := range d.Entities {
 		v := e
 		v.Tags = slices.Clone(e.Tags)
+		v.Normalize(ref)
 		if p := v.Validate(ref); len(p) > 0 {
 			t.Errorf("entity %s %s: %v", e.ID, e.Name, p)
 			continue
@@ -63,30 +66,35 @@ func TestGenerateRecordsValidate(t *testing.T) {
 	}
 	for _, in := range d.Inspectors {
 		v := in
+		v.Normalize()
 		if p := v.Validate(); len(p) > 0 || !reflect.DeepEqual(v, in) {
 			t.Errorf("inspector %s: %v (changed: %v)", in.StaffID, p, !reflect.DeepEqual(v, in))
 		}
 	}
 	for _, a := range d.Agencies {
 		v := a
+		v.Normalize()
 		if p := v.Validate(); len(p) > 0 || !reflect.DeepEqual(v, a) {
 			t.Errorf("agency %s: %v", a.Name, p)
 		}
 	}
 	for _, it := range d.Items {
 		v := it
+		v.Normalize(ref)
 		if p := v.Validate(ref); len(p) > 0 || !reflect.DeepEqual(v, it) {
 			t.Errorf("item %s: %v", it.Code, p)
 		}
 	}
 	for _, r := range d.Responsibilities {
 		v := r
+		v.Normalize()
 		if p := v.Validate(); len(p) > 0 || !reflect.DeepEqual(v, r) {
 			t.Errorf("responsibility %s/%s: %v", r.Item, r.Dept, p)
 		}
 	}
 	for _, c := range d.Conflicts {
 		v := c
+		v.Normalize()
 		if p := v.Validate(); len(p) > 0 || !reflect.DeepEqual(v, c) {
 			t.Errorf("conflict %s/%s: %v", c.StaffID, c.EntityID, p)
 		}

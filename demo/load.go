@@ -30,7 +30,9 @@ var Users = []spotcheck.User{
 // Load writes d through the same imports a user runs, so that it passes
 // every check a file would, then creates the demo users. report, when not
 // nil, hears how many records of each kind were added. A failure means the
-// generator and the rules disagree: a bug, reported whole.
+// generator and the rules disagree: a bug, reported whole. ctx names who
+// loads, as for every service call: the demo command passes the system
+// principal "demo" (spotcheck.System).
 func Load(ctx context.Context, t spotcheck.Transfers, acc spotcheck.AccountService, d *Data, report func(kind string, n int)) error {
 	inspectors := func(expert bool) []spotcheck.Inspector {
 		var out []spotcheck.Inspector

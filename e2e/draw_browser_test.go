@@ -24,7 +24,10 @@ import (
 // computed in the browser, with WebCrypto and with the page's own SHA-256.
 func TestBrowserDraw(t *testing.T) {
 	a := sharedApp(t)
-	ctx := spotcheck.NewContextWithActor(context.Background(), spotcheck.Actor{ID: "planner", Name: "planner"})
+	ctx, err := a.asUser(context.Background(), "planner")
+	if err != nil {
+		t.Fatal(err)
+	}
 	tk := spotcheck.Task{Code: fmt.Sprintf("2026-E2E-DRAW-%d", time.Now().UnixNano()%1e9), // a new task each run
 		Name: "浏览器抽取检验任务", Authority: cityBureau, Items: []string{a.fx.item.Code},
 		StrataBy: spotcheck.StrataByKey, Strata: []spotcheck.StratumRule{{ID: "general", Rate: "5/100", Min: 1, Reserve: 1},
@@ -205,11 +208,11 @@ func waitText(t *testing.T, b *browser, sel, want string) {
 // findDraw returns the task's live draw as the command line sees it.
 func (a *app) findDraw(t *testing.T, task string) *spotcheck.Draw {
 	t.Helper()
-	l, err := a.DB.FindDraws(context.Background(), spotcheck.DrawFilter{Task: task})
+	l, err := a.DB.FindDraws(sysCtx, spotcheck.DrawFilter{Task: task})
 	if err != nil || len(l.Items) == 0 {
 		t.Fatalf("no draw of %s: %v", task, err)
 	}
-	d, err := a.DB.FindDrawByID(context.Background(), l.Items[0].ID)
+	d, err := a.DB.FindDrawByID(sysCtx, l.Items[0].ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -233,7 +233,7 @@ func (a *app) spareUser(t testing.TB, prefix, role string) string {
 	t.Helper()
 	u := spotcheck.User{Username: fmt.Sprintf("e2e.%s%d", prefix, userSeq.Add(1)), Name: "测试账号", Dept: cityBureau,
 		Roles: []string{role}}
-	if err := a.DB.CreateUser(context.Background(), &u, demo.Password); err != nil {
+	if err := a.DB.CreateUser(sysCtx, &u, demo.Password); err != nil {
 		t.Fatalf("CreateUser(%s): %v", u.Username, err)
 	}
 	return u.Username
@@ -268,10 +268,10 @@ func (a *app) createFirm(t testing.TB, name string) *spotcheck.Entity {
 	e := &spotcheck.Entity{ID: a.newCreditCode(), Name: name, Type: "T01", Division: homeDivision,
 		Address: "福州市鼓楼区五四路100号", LegalRep: "林测试", Status: spotcheck.StatusOperating, CreditClass: "B",
 		Phone: "0591-87000000", Active: true}
-	if err := a.DB.SaveEntity(context.Background(), e); err != nil {
+	if err := a.DB.SaveEntity(sysCtx, e); err != nil {
 		t.Fatalf("SaveEntity(%s %s): %v", e.ID, name, err)
 	}
-	saved, err := a.DB.FindEntityByID(context.Background(), e.ID)
+	saved, err := a.DB.FindEntityByID(sysCtx, e.ID)
 	if err != nil {
 		t.Fatalf("FindEntityByID(%s) after saving it: %v", e.ID, err)
 	}

@@ -72,11 +72,32 @@ type app struct {
 	tokens map[string]string // username → API token secret
 }
 
+// sysCtx is the context of the tests' own calls of the store, as the
+// command line makes them: the system principal "cli:e2e" (the store
+// refuses a call without a principal).
+var sysCtx = spotcheck.NewContextWithPrincipal(context.Background(), spotcheck.System("cli:e2e"))
+
+// asUser returns ctx carrying the principal of the account username, as
+// the web application makes it for that user when they sign in.
+func (a *app) asUser(ctx context.Context, username string) (context.Context, error) {
+	u, err := a.DB.FindUserByUsername(sysCtx, username)
+	if err != nil {
+		return nil, err
+	}
+	depts, err := a.DB.FindDepartments(sysCtx)
+	if err != nil {
+		return nil, err
+	}
+	return spotcheck.NewContextWithPrincipal(ctx, spotcheck.NewPrincipal(*u, depts)), nil
+}
+
 // startApp opens the database named by dsn, loads the demo data through
 // the same imports a user runs, adds extraUsers and serves the web
 // application. Warnings and errors of the server's log go to logw and are
-// kept for failure messages.
+// kept for failure messages. The loading is done as the system principal
+// of sysCtx.
 func startApp(ctx context.Context, dsn string, logw io.Writer) (*app, error) {
+	ctx = spotcheck.NewContextWithPrincipal(ctx, spotcheck.System("cli:e2e"))
 	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store.Open: %w", err)
@@ -326,7 +347,7 @@ func (a *app) get(t testing.TB, c creds, path string) (*http.Response, string) {
 // hundreds of signed-in requests and must not fill the login log.
 func (a *app) session(t testing.TB, username string) string {
 	t.Helper()
-	tok, err := a.DB.CreateSession(context.Background(), username)
+	tok, err := a.DB.CreateSession(sysCtx, username)
 	if err != nil {
 		t.Fatalf("CreateSession(%s): %v", username, err)
 	}
@@ -361,11 +382,11 @@ func (a *app) token(t testing.TB, username string) string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if s, ok := a.tokens[username]; ok {
-		if _, err := a.DB.AuthenticateToken(context.Background(), s); err == nil {
+		if _, err := a.DB.AuthenticateToken(sysCtx, s); err == nil {
 			return s
 		}
 	}
-	s, err := a.DB.CreateAPIToken(context.Background(), username, "e2e", 0)
+	s, err := a.DB.CreateAPIToken(sysCtx, username, "e2e", 0)
 	if err != nil {
 		t.Fatalf("CreateAPIToken(%s): %v", username, err)
 	}

@@ -16,9 +16,13 @@ import (
 // matrix's requests cannot change it (every step but the pending decision
 // is done, and the decision needs a field the matrix does not send).
 func makeDrawFixture(ctx context.Context, a *app, item string) (task string, drawID, changeID int64, err error) {
-	as := func(user string) context.Context {
-		return spotcheck.NewContextWithActor(ctx, spotcheck.Actor{ID: user, Name: user})
+	staff := map[string]context.Context{}
+	for _, user := range []string{"planner", "supervisor"} {
+		if staff[user], err = a.asUser(ctx, user); err != nil {
+			return "", 0, 0, err
+		}
 	}
+	as := func(user string) context.Context { return staff[user] }
 	credit := []spotcheck.StratumRule{{ID: "A", Rate: "3/100", Min: 1, Reserve: 2}, {ID: "B", Rate: "5/100", Min: 1, Reserve: 2},
 		{ID: "C", Rate: "10/100", Min: 1, Reserve: 2}, {ID: "D", Rate: "30/100", Min: 1, Reserve: 2}}
 	tk := spotcheck.Task{Code: "2026-E2E-MATRIX", Name: "权限矩阵抽查任务", Authority: cityBureau, Items: []string{item},

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -21,7 +20,7 @@ func ownershipRows(a *app) []scenario {
 	itemPath := "/api/v1/items/" + url.PathEscape(item)
 	agencyPage := "/staff/agencies/" + url.PathEscape(agency)
 	unchanged := func(t *testing.T, _ *http.Response, _ string) {
-		ctx := context.Background()
+		ctx := sysCtx
 		rs, err := a.DB.FindResponsibilities(ctx, spotcheck.ResponsibilityFilter{Item: item, Dept: homeDept})
 		if err != nil {
 			t.Fatal(err)

@@ -105,7 +105,7 @@ func TestSeparationOfDuties(t *testing.T) {
 		if err := db.UpdateUser(ctx, &a); err != nil {
 			t.Fatalf("command line disables the audit admin: %v", err)
 		}
-		if c := lastChange(t, db, "user", "auditor"); c.Action != "disable" || c.Actor != "tester" {
+		if c := lastChange(t, db, "user", "auditor"); c.Action != "disable" || c.Actor != "system:tester" {
 			t.Fatalf("command line's change: %+v", c)
 		}
 		if err := db.SetPassword(ctx, "auditor", "Reset-by-cli-1"); err != nil {

@@ -493,7 +493,7 @@ func TestAccountChanges(t *testing.T) {
 				}
 			}
 		}
-		want := "create/tester/1 update/secadmin/2 disable/secadmin/3 enable/secadmin/4 password/planner/5"
+		want := "create/system:tester/1 update/secadmin/2 disable/secadmin/3 enable/secadmin/4 password/planner/5"
 		if strings.Join(got, " ") != want {
 			t.Fatalf("changes:\n got %s\nwant %s", strings.Join(got, " "), want)
 		}

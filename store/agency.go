@@ -38,6 +38,7 @@ func agencyOwners(context.Context, *tx, *spotcheck.Agency, *spotcheck.Agency) ([
 
 // checkAgency validates an agency.
 func checkAgency(_ context.Context, _ *tx, _ *spotcheck.Reference, a, _ *spotcheck.Agency) spotcheck.Problems {
+	a.Normalize()
 	return a.Validate()
 }
 

@@ -28,7 +28,7 @@ var conflicts = &table[spotcheck.Conflict]{
 // owner of its entity, and is seen by those who see the entity.
 func conflictRules() *rules[spotcheck.Conflict] {
 	return &rules[spotcheck.Conflict]{tb: conflicts, perm: spotcheck.PermEditDirectory, view: spotcheck.PermViewDirectory,
-		key: func(c *spotcheck.Conflict) { c.Validate() }, check: checkConflict, owners: conflictOwners}
+		key: func(c *spotcheck.Conflict) { c.Normalize() }, check: checkConflict, owners: conflictOwners}
 }
 
 // checkConflict validates a conflict and checks that its inspector and
@@ -37,6 +37,7 @@ func conflictRules() *rules[spotcheck.Conflict] {
 // and credit codes other departments keep: a conflict is recorded by
 // someone who sees both sides.
 func checkConflict(ctx context.Context, t *tx, _ *spotcheck.Reference, c, _ *spotcheck.Conflict) spotcheck.Problems {
+	c.Normalize()
 	ps := c.Validate()
 	if c.StaffID != "" && !visible(ctx, t, "inspectors", "staff_id", c.StaffID, &ps) {
 		ps.Add("staff_id", "工号", "人员“%s”不存在", c.StaffID)

@@ -38,6 +38,7 @@ func departmentRules() *rules[spotcheck.Department] {
 // checkDepartment validates a department's own fields.
 func checkDepartment(_ context.Context, _ *tx, ref *spotcheck.Reference, d, _ *spotcheck.Department) spotcheck.Problems {
 	d.Parent = spotcheck.NormalizeCode(d.Parent)
+	d.Normalize()
 	return d.Validate(ref)
 }
 
@@ -97,9 +98,13 @@ func reassignEntityOwners(ctx context.Context, t *tx) error {
 		return err
 	}
 	// The user keeps what their department's subtree holds in the tree as
-	// changed: a department they have just placed under it included.
-	p := spotcheck.PrincipalFromContext(ctx)
-	if p != nil {
+	// changed: a department they have just placed under it included. A
+	// system principal keeps every department.
+	p, err := spotcheck.ActingPrincipal(ctx)
+	if err != nil {
+		return err
+	}
+	if !p.IsSystem() {
 		p = spotcheck.NewPrincipal(p.User, depts)
 	}
 	for _, d := range ref.Divisions {
@@ -194,7 +199,7 @@ func moveEntities(ctx context.Context, t *tx, p *spotcheck.Principal, division, 
 			continue
 		}
 		checked[m.dept] = true
-		if p != nil && p.AuthorizeChange(spotcheck.PermManageDepartments, m.dept, owner) != nil {
+		if p.AuthorizeChange(spotcheck.PermManageDepartments, m.dept, owner) != nil {
 			return spotcheck.Errorf(spotcheck.EFORBIDDEN, "没有权限：这一调整将使区划“%s”的检查对象由“%s”改归“%s”，超出您的管辖范围",
 				division, m.dept, owner)
 		}

@@ -22,10 +22,16 @@ var _ spotcheck.DrawService = (*DB)(nil)
 
 // PlanDraw freezes the frame, exclusions, roster and conflicts of a task
 // from the directories, logs the plan and the platform's commitment, and
-// waits for the officials' commitments. A task has one live draw; a
-// re-draw names the draw it supersedes and says why, and that draw is
-// marked superseded, visibly, by the same transaction.
+// waits for the officials' commitments. A task has one live draw
+// (spotcheck.Task.CanPlanDraw); a re-draw names the draw it supersedes and
+// says why, and that draw is marked superseded, visibly, by the same
+// transaction.
 func (db *DB) PlanDraw(ctx context.Context, code string, r spotcheck.DrawRequest) (*spotcheck.Draw, error) {
+	p, err := spotcheck.ActingPrincipal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r.Normalize()
 	ps := r.Validate()
 	t, err := db.beginWrite(ctx)
 	if err != nil {
@@ -39,12 +45,18 @@ func (db *DB) PlanDraw(ctx context.Context, code string, r spotcheck.DrawRequest
 	if err != nil {
 		return nil, err
 	}
-	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermManageDraws, tk.Departments(), noTask(code)); err != nil {
-		return nil, err
-	}
-	supersedes, err := checkSuperseded(ctx, t, tk.Code, r.Supersedes)
+	draws, err := drawsOfTask(ctx, t, tk.Code)
 	if err != nil {
 		return nil, err
+	}
+	if err := tk.CanPlanDraw(p, draws, r.Supersedes); err != nil {
+		return nil, err
+	}
+	var supersedes *spotcheck.Draw
+	for i := range draws {
+		if r.Supersedes != 0 && draws[i].ID == r.Supersedes {
+			supersedes = &draws[i]
+		}
 	}
 	for _, o := range r.Officials {
 		if err := checkOfficial(ctx, t, o); err != nil {
@@ -72,8 +84,12 @@ func (db *DB) PlanDraw(ctx context.Context, code string, r spotcheck.DrawRequest
 	for _, s := range tk.Strata {
 		spec.Strata = append(spec.Strata, draw.StratumRule{ID: s.ID, Rate: s.Rate, Min: s.Min, Max: s.Max, Reserve: s.Reserve})
 	}
+	next := ""
 	if supersedes != nil {
-		spec.Supersedes = supersedes.hash
+		spec.Supersedes = supersedes.PlanHash
+		if next, err = supersedes.Next(spotcheck.DrawActRedraw); err != nil {
+			return nil, err
+		}
 	}
 	plan, err := draw.MakePlan(spec, in)
 	if err != nil {
@@ -90,7 +106,7 @@ func (db *DB) PlanDraw(ctx context.Context, code string, r spotcheck.DrawRequest
 	}
 	var supersedesID any
 	if supersedes != nil {
-		supersedesID = supersedes.id
+		supersedesID = supersedes.ID
 	}
 	var id int64
 	if err := t.QueryRowContext(ctx, `INSERT INTO draws (task, authority, year, plan_hash, state, supersedes, reason,
@@ -111,7 +127,7 @@ func (db *DB) PlanDraw(ctx context.Context, code string, r spotcheck.DrawRequest
 	}
 	if supersedes != nil {
 		if _, err := t.ExecContext(ctx, `UPDATE draws SET state = $1, superseded_by = $2 WHERE id = $3`,
-			spotcheck.DrawSuperseded, id, supersedes.id); err != nil {
+			next, id, supersedes.ID); err != nil {
 			return nil, err
 		}
 	}
@@ -138,40 +154,23 @@ func (db *DB) systemSecret() (string, error) {
 	return hex.EncodeToString(b), nil
 }
 
-type drawRef struct {
-	id   int64
-	hash string
-}
-
-// checkSuperseded checks a re-draw: the draw it names must be of the same
-// task and not yet superseded; without one, the task must have no live
-// draw (a failed draw, too, is redone only by superseding it).
-func checkSuperseded(ctx context.Context, t *tx, task string, id int64) (*drawRef, error) {
-	if id == 0 {
-		var n int
-		if err := t.QueryRowContext(ctx, `SELECT count(*) FROM draws WHERE task = $1 AND state <> $2`,
-			task, spotcheck.DrawSuperseded).Scan(&n); err != nil {
-			return nil, err
-		}
-		if n > 0 {
-			return nil, spotcheck.Errorf(spotcheck.ECONFLICT, "任务 %s 已有抽取；如需重新抽取，请选择被取代的抽取并说明原因", task)
-		}
-		return nil, nil
-	}
-	var ref drawRef
-	var owner, state string
-	err := t.QueryRowContext(ctx, `SELECT id, plan_hash, task, state FROM draws WHERE id = $1`, id).
-		Scan(&ref.id, &ref.hash, &owner, &state)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && owner != task) {
-		return nil, spotcheck.Errorf(spotcheck.EINVALID, "被取代的抽取 %d 不是任务 %s 的抽取", id, task)
-	}
+// drawsOfTask loads, within t, what the task's rules decide on of each of
+// its draws (spotcheck.Task.CanPlanDraw): id, plan hash and state.
+func drawsOfTask(ctx context.Context, t *tx, task string) ([]spotcheck.Draw, error) {
+	rows, err := t.QueryContext(ctx, `SELECT id, plan_hash, state FROM draws WHERE task = $1 ORDER BY id`, task)
 	if err != nil {
 		return nil, err
 	}
-	if state == spotcheck.DrawSuperseded {
-		return nil, spotcheck.Errorf(spotcheck.ECONFLICT, "抽取 %d 已被取代", id)
+	defer rows.Close()
+	var out []spotcheck.Draw
+	for rows.Next() {
+		d := spotcheck.Draw{Task: task}
+		if err := rows.Scan(&d.ID, &d.PlanHash, &d.State); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
 	}
-	return &ref, nil
+	return out, rows.Err()
 }
 
 // checkOfficial checks that a participant is an active user who may

@@ -22,10 +22,7 @@ import (
 // be applied now.
 func (db *DB) RequestDrawChange(ctx context.Context, c *spotcheck.DrawChange) error {
 	return db.drawStep(ctx, c.DrawID, func(t *tx, d *drawRow) error {
-		if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermManageDraws, d.depts, noDraw(d.id)); err != nil {
-			return err
-		}
-		if err := d.inState(spotcheck.DrawDrawn, spotcheck.DrawPublished); err != nil {
+		if _, err := d.may(ctx, spotcheck.DrawActRequestChange); err != nil {
 			return err
 		}
 		c.Entity = spotcheck.NormalizeCode(c.Entity)
@@ -218,6 +215,9 @@ func conflictSet(s string) map[string]bool {
 // not be the requester (four eyes). An approval applies the change and
 // logs it.
 func (db *DB) DecideDrawChange(ctx context.Context, changeID int64, approve bool, note string) error {
+	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
+		return err
+	}
 	c, err := findChange(ctx, db.read, changeID) // a change never moves to another draw
 	if err != nil {
 		return err
@@ -227,25 +227,15 @@ func (db *DB) DecideDrawChange(ctx context.Context, changeID int64, approve bool
 		if err != nil {
 			return err
 		}
-		if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermApproveDraws, d.depts,
-			spotcheck.Errorf(spotcheck.ENOTFOUND, "没有编号为 %d 的变更申请", changeID)); err != nil {
+		if err := d.CanDecide(c, approve, spotcheck.PrincipalFromContext(ctx)); err != nil {
 			return err
 		}
-		if c.State != spotcheck.ChangePending {
-			return spotcheck.Errorf(spotcheck.ECONFLICT, "该申请已处理")
-		}
 		decider := actorID(ctx)
-		if decider == c.RequestedBy {
-			return spotcheck.Errorf(spotcheck.EFORBIDDEN, "申请人不能审批自己的申请，须由另一名人员审批")
-		}
 		state := spotcheck.ChangeRejected
 		var logIndex any
 		sha := ""
 		if approve {
 			state = spotcheck.ChangeApproved
-			if err := d.inState(spotcheck.DrawDrawn, spotcheck.DrawPublished); err != nil {
-				return err
-			}
 			p, err := planChange(ctx, t, c)
 			if err != nil {
 				return err
@@ -321,7 +311,7 @@ func findChange(ctx context.Context, q querier, id int64) (*spotcheck.DrawChange
 		return nil, err
 	}
 	if len(cs) == 0 {
-		return nil, spotcheck.Errorf(spotcheck.ENOTFOUND, "没有编号为 %d 的变更申请", id)
+		return nil, spotcheck.NoDrawChange(id)
 	}
 	return &cs[0], nil
 }
@@ -356,7 +346,7 @@ func (db *DB) FindDrawChanges(ctx context.Context, drawID int64) ([]spotcheck.Dr
 	if err != nil {
 		return nil, err
 	}
-	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermViewDraws, depts, noDraw(drawID)); err != nil {
+	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermViewDraws, depts, spotcheck.NoDraw(drawID)); err != nil {
 		return nil, err
 	}
 	rows, err := db.read.QueryContext(ctx, changeSelect+` WHERE draw_id = $1 ORDER BY id`, drawID)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
+	"spotcheck"
 	"spotcheck/draw"
 	"spotcheck/ledger"
 )
@@ -49,8 +50,12 @@ func publishDraw(ctx context.Context, t *tx, d *drawRow) error {
 // draw gets its publication record appended here, as LiftEmbargo does now.
 // Running it again changes nothing. It needs the log key (UseLogKey) only
 // when there is a draw to bring over; the program calls it whenever it
-// opens the database with its key, and `spotcheck migrate`.
+// opens the database with its key, and `spotcheck migrate`, as a system
+// principal: the changes it records name it.
 func (db *DB) PublishOldDraws(ctx context.Context) (int, error) {
+	if err := spotcheck.AuthorizeSystem(ctx); err != nil {
+		return 0, err
+	}
 	// published_at rather than the state: a published draw may have been
 	// superseded by a re-draw since.
 	rows, err := db.read.QueryContext(ctx, `SELECT id FROM draws WHERE published_at <> '' AND publication_index IS NULL ORDER BY id`)

@@ -21,8 +21,8 @@ import (
 // per-stratum cutoffs, the result record or which stratum an entity is in
 // (amendment 1: strata are credit risk classes).
 
-// seesAll reports whether the user in ctx may audit a draw of these
-// departments (the command line may).
+// seesAll reports whether the principal in ctx may audit a draw of these
+// departments (a system principal may; nobody may not).
 func seesAll(ctx context.Context, depts []string) bool {
 	return spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermViewDraws, depts) == nil
 }
@@ -61,6 +61,9 @@ func scanDraws(rows *sql.Rows) ([]spotcheck.Draw, error) {
 
 // FindDrawByID returns a draw with its commitments and strata.
 func (db *DB) FindDrawByID(ctx context.Context, id int64) (*spotcheck.Draw, error) {
+	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
+		return nil, err
+	}
 	rows, err := db.read.QueryContext(ctx, drawSelect+` WHERE d.id = $1`, id)
 	if err != nil {
 		return nil, err
@@ -149,15 +152,18 @@ func findCommits(ctx context.Context, q querier, id int64) ([]spotcheck.DrawComm
 // (supervisors all); the public every draw, since plans are public.
 func (db *DB) FindDraws(ctx context.Context, f spotcheck.DrawFilter) (spotcheck.List[spotcheck.Draw], error) {
 	var out spotcheck.List[spotcheck.Draw]
+	p, err := spotcheck.ActingPrincipal(ctx)
+	if err != nil {
+		return out, err
+	}
 	out.Offset, out.Limit = pageOf(f.Offset, f.Limit)
 	var c conds
 	c.eq("d.task", f.Task)
 	c.eq("d.state", f.State)
-	if p := spotcheck.PrincipalFromContext(ctx); p != nil && p.Has(spotcheck.PermViewDraws) {
+	if p.Has(spotcheck.PermViewDraws) {
 		scopeTasks(ctx, &c, "d.task")
 	}
 	where := c.where()
-	var err error
 	out.Total, out.More, err = countCapped(ctx, db.read, "SELECT 1 FROM draws d WHERE "+where, c.args)
 	if err != nil {
 		return out, err
@@ -182,6 +188,9 @@ func (db *DB) FindDraws(ctx context.Context, f spotcheck.DrawFilter) (spotcheck.
 // later substitutions are events of their own), without strata, ranks or
 // teams, in its order (ticket18, then entity_id).
 func (db *DB) FindDrawPicks(ctx context.Context, id int64) ([]spotcheck.DrawPick, error) {
+	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
+		return nil, err
+	}
 	depts, err := taskDeptsOfDraw(ctx, db.read, id)
 	if err != nil {
 		return nil, err

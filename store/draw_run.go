@@ -12,10 +12,13 @@ import (
 	"spotcheck/ledger"
 )
 
-// drawRow is a draw as the workflow steps load it.
+// drawRow is a draw as the workflow steps load it: the domain's view of
+// it (state, departments, commit–reveal rows), which its state machine
+// decides on (spotcheck.Draw.Can and Next), and what the steps need
+// besides.
 type drawRow struct {
+	*spotcheck.Draw
 	id                    int64
-	task, authority       string
 	planHash, state       string
 	plan                  []byte
 	depts                 []string
@@ -31,18 +34,23 @@ func loadDraw(ctx context.Context, t *tx, id int64) (*drawRow, error) {
 	if _, err := t.beginLog(ctx); err != nil {
 		return nil, err
 	}
-	d := &drawRow{id: id}
+	d := &drawRow{id: id, Draw: &spotcheck.Draw{ID: id}}
 	var plan string
 	err := t.QueryRowContext(ctx, `SELECT task, authority, plan_hash, state, plan, randomness_sha, result_sha
-		FROM draws WHERE id = $1`, id).Scan(&d.task, &d.authority, &d.planHash, &d.state, &plan, &d.randomnessSHA, &d.resSHA)
+		FROM draws WHERE id = $1`, id).Scan(&d.Task, &d.Authority, &d.planHash, &d.state, &plan, &d.randomnessSHA, &d.resSHA)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, spotcheck.Errorf(spotcheck.ENOTFOUND, "没有编号为 %d 的抽取", id)
+		return nil, spotcheck.NoDraw(id)
 	}
 	if err != nil {
 		return nil, err
 	}
 	d.plan = []byte(plan)
-	d.depts, err = taskDepts(ctx, t, d.task)
+	d.PlanHash, d.State = d.planHash, d.state
+	if d.depts, err = taskDepts(ctx, t, d.Task); err != nil {
+		return nil, err
+	}
+	d.Partners = d.depts[1:]
+	d.Commits, err = findCommits(ctx, t, id)
 	return d, err
 }
 
@@ -68,8 +76,11 @@ func taskDepts(ctx context.Context, q querier, task string) ([]string, error) {
 // drawStep runs one step of the workflow on draw id in one write
 // transaction: fn gets the draw (loaded with the log locked, see loadDraw)
 // and the transaction commits, signing the log's checkpoint, only when fn
-// returns nil.
+// returns nil. The caller must carry a principal.
 func (db *DB) drawStep(ctx context.Context, id int64, fn func(t *tx, d *drawRow) error) error {
+	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
+		return err
+	}
 	t, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
@@ -85,14 +96,22 @@ func (db *DB) drawStep(ctx context.Context, id int64, fn func(t *tx, d *drawRow)
 	return t.commit()
 }
 
-// inState fails unless the draw is in one of the states.
-func (d *drawRow) inState(states ...string) error {
-	for _, s := range states {
-		if d.state == s {
-			return nil
-		}
+// may checks that the principal in ctx may take action a on the draw now
+// (spotcheck.Draw.Can) and returns the state the draw is in afterwards
+// (spotcheck.Draw.Next), which the step stores when it differs.
+func (d *drawRow) may(ctx context.Context, a spotcheck.Action) (next string, err error) {
+	if err := d.Can(a, spotcheck.PrincipalFromContext(ctx)); err != nil {
+		return "", err
 	}
-	return spotcheck.Errorf(spotcheck.ECONFLICT, "抽取 %d 当前状态为“%s”，不能进行此操作", d.id, spotcheck.DrawStateNames[d.state])
+	return d.Next(a)
+}
+
+// moveTo stores the state a step leads to, when it changes.
+func (d *drawRow) moveTo(ctx context.Context, t *tx, next string) error {
+	if next == d.state {
+		return nil
+	}
+	return setState(ctx, t, d.id, next)
 }
 
 // commit records and logs one commitment.
@@ -110,30 +129,18 @@ func commit(ctx context.Context, t *tx, id int64, planHash, participant, commitm
 	return err
 }
 
-// actingAs checks that the user in ctx is the participant (the command
-// line may act for anyone: its operator holds the database).
+// actingAs checks that the principal in ctx may witness draws and is the
+// participant a request names: an official commits and reveals as
+// themself only (spotcheck.Principal.ActsAs).
 func actingAs(ctx context.Context, participant string) error {
-	p := spotcheck.PrincipalFromContext(ctx)
-	if p == nil {
-		return nil
+	p, err := spotcheck.ActingPrincipal(ctx)
+	if err != nil {
+		return err
 	}
 	if err := p.Authorize(spotcheck.PermWitnessDraws, ""); err != nil {
 		return err
 	}
-	if p.Username != participant {
-		return spotcheck.Errorf(spotcheck.EFORBIDDEN, "只能以本人身份（%s）提交承诺或揭示", p.Username)
-	}
-	return nil
-}
-
-// participantState loads one participant's row.
-func participantState(ctx context.Context, t *tx, id int64, participant string) (commitment, secret string, withheld bool, err error) {
-	err = t.QueryRowContext(ctx, `SELECT commitment, secret, withheld FROM draw_commits WHERE draw_id = $1 AND participant = $2`,
-		id, participant).Scan(&commitment, &secret, boolCol{&withheld})
-	if errors.Is(err, sql.ErrNoRows) {
-		err = spotcheck.Errorf(spotcheck.EFORBIDDEN, "“%s”不是本次抽取方案声明的参与人", participant)
-	}
-	return
+	return p.ActsAs(participant)
 }
 
 // CommitDraw records an official's commitment (computed on their device;
@@ -147,27 +154,15 @@ func (db *DB) CommitDraw(ctx context.Context, id int64, participant, commitment 
 		return spotcheck.Errorf(spotcheck.EINVALID, "承诺值应为64位十六进制（SHA-256）")
 	}
 	return db.drawStep(ctx, id, func(t *tx, d *drawRow) error {
-		if err := d.inState(spotcheck.DrawCommitting); err != nil {
-			return err
-		}
-		old, _, _, err := participantState(ctx, t, id, participant)
+		next, err := d.may(ctx, spotcheck.DrawActCommit)
 		if err != nil {
 			return err
-		}
-		if old != "" {
-			return spotcheck.Errorf(spotcheck.ECONFLICT, "%s 已提交承诺，承诺不能更改", participant)
 		}
 		if err := commit(ctx, t, id, d.planHash, participant, commitment); err != nil {
 			return err
 		}
-		var open int
-		if err := t.QueryRowContext(ctx, `SELECT count(*) FROM draw_commits WHERE draw_id = $1 AND commitment = ''`, id).Scan(&open); err != nil {
+		if err := d.moveTo(ctx, t, next); err != nil {
 			return err
-		}
-		if open == 0 {
-			if err := setState(ctx, t, id, spotcheck.DrawRevealing); err != nil {
-				return err
-			}
 		}
 		if err := recordEvent(ctx, t, "draw", fmt.Sprint(id), "commit", participant+" "+commitment); err != nil {
 			return err
@@ -192,20 +187,10 @@ func (db *DB) RevealDraw(ctx context.Context, id int64, participant, secret stri
 		return spotcheck.Errorf(spotcheck.EINVALID, "秘密值无效：%v", err)
 	}
 	return db.drawStep(ctx, id, func(t *tx, d *drawRow) error {
-		if d.state == spotcheck.DrawCommitting {
-			return spotcheck.Errorf(spotcheck.ECONFLICT, "还有参与人未提交承诺，所有承诺记入日志后才能揭示")
-		}
-		if err := d.inState(spotcheck.DrawRevealing); err != nil {
+		if _, err := d.may(ctx, spotcheck.DrawActReveal); err != nil {
 			return err
 		}
-		commitment, old, _, err := participantState(ctx, t, id, participant)
-		if err != nil {
-			return err
-		}
-		if old != "" {
-			return spotcheck.Errorf(spotcheck.ECONFLICT, "%s 已揭示", participant)
-		}
-		if draw.Commitment(d.planHash, participant, secret) != commitment {
+		if draw.Commitment(d.planHash, participant, secret) != d.Commit(participant).Commitment {
 			return spotcheck.Errorf(spotcheck.EINVALID, "秘密值与 %s 的承诺不符（请检查是否与生成承诺时完全一致）", participant)
 		}
 		if _, err := t.ExecContext(ctx, `UPDATE draw_commits SET secret = $1, revealed_at = $2 WHERE draw_id = $3 AND participant = $4`,
@@ -223,21 +208,15 @@ func (db *DB) RevealDraw(ctx context.Context, id int64, participant, secret stri
 // the draw fails and can only be redone by a new plan that supersedes it.
 func (db *DB) WithholdReveal(ctx context.Context, id int64, participant, note string) error {
 	return db.drawStep(ctx, id, func(t *tx, d *drawRow) error {
-		if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermManageDraws, d.depts, noDraw(d.id)); err != nil {
+		if err := d.CanWithhold(spotcheck.PrincipalFromContext(ctx), participant); err != nil {
 			return err
 		}
-		if err := d.inState(spotcheck.DrawCommitting, spotcheck.DrawRevealing); err != nil {
-			return err
-		}
-		commitment, secret, _, err := participantState(ctx, t, id, participant)
+		next, err := d.Next(spotcheck.DrawActWithhold)
 		if err != nil {
 			return err
 		}
-		if secret != "" || participant == spotcheck.SystemParticipant {
-			return spotcheck.Errorf(spotcheck.ECONFLICT, "%s 已履行承诺或揭示，不能记为未揭示", participant)
-		}
 		what := "reveal"
-		if commitment == "" {
+		if d.Commit(participant).Commitment == "" {
 			what = "commit"
 		}
 		body := fmt.Appendf(nil, `{"missing":"%s","participant":"%s","plan":"%s"}`, what, participant, d.planHash)
@@ -247,7 +226,7 @@ func (db *DB) WithholdReveal(ctx context.Context, id int64, participant, note st
 		if _, err := t.ExecContext(ctx, `UPDATE draw_commits SET withheld = 1 WHERE draw_id = $1 AND participant = $2`, id, participant); err != nil {
 			return err
 		}
-		if err := setState(ctx, t, id, spotcheck.DrawFailed); err != nil {
+		if err := d.moveTo(ctx, t, next); err != nil {
 			return err
 		}
 		if err := recordEvent(ctx, t, "draw", fmt.Sprint(id), "withheld", participant+"："+note); err != nil {
@@ -262,10 +241,8 @@ func (db *DB) WithholdReveal(ctx context.Context, id int64, participant, note st
 // §8: inspections are unannounced). Every official must have revealed.
 func (db *DB) RunDraw(ctx context.Context, id int64, run spotcheck.DrawRun) error {
 	return db.drawStep(ctx, id, func(t *tx, d *drawRow) error {
-		if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermManageDraws, d.depts, noDraw(d.id)); err != nil {
-			return err
-		}
-		if err := d.inState(spotcheck.DrawRevealing); err != nil {
+		next, err := d.may(ctx, spotcheck.DrawActRun)
+		if err != nil {
 			return err
 		}
 		commits, reveals, err := revealsOf(ctx, t, id)
@@ -307,7 +284,7 @@ func (db *DB) RunDraw(ctx context.Context, id int64, run spotcheck.DrawRun) erro
 		}
 		if _, err := t.ExecContext(ctx, `UPDATE draws SET state = $1, randomness = $2, result = $3, selected = $4, assignment = $5,
 			seed = $6, unassigned = $7, randomness_index = $8, result_index = $9, randomness_sha = $10, result_sha = $11, drawn_at = $12
-			WHERE id = $13`, spotcheck.DrawDrawn, string(randomness), string(out.Result), string(out.Selected), string(out.Assignment),
+			WHERE id = $13`, next, string(randomness), string(out.Result), string(out.Selected), string(out.Assignment),
 			out.Seed, countUnassigned(out.Teams), rIdx, resIdx, rSHA, resSHA, db.now(), id); err != nil {
 			return err
 		}
@@ -406,15 +383,13 @@ func insertPicks(ctx context.Context, t *tx, id int64, out draw.Outcome) error {
 // instead. The plans stage calls it when the task's results are published;
 // a supervisor may lift the embargo earlier, with a reason.
 func (db *DB) LiftEmbargo(ctx context.Context, id int64, reason string) error {
-	if err := spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermSuperviseDraws, nil); err != nil {
-		return err
-	}
-	if len([]rune(strings.TrimSpace(reason))) < 2 {
-		return spotcheck.Errorf(spotcheck.EINVALID, "解除保密必须说明原因")
-	}
 	return db.drawStep(ctx, id, func(t *tx, d *drawRow) error {
-		if err := d.inState(spotcheck.DrawDrawn); err != nil {
+		next, err := d.may(ctx, spotcheck.DrawActLiftEmbargo)
+		if err != nil {
 			return err
+		}
+		if len([]rune(strings.TrimSpace(reason))) < 2 {
+			return spotcheck.Errorf(spotcheck.EINVALID, "解除保密必须说明原因")
 		}
 		shas := []string{d.randomnessSHA}
 		rows, err := t.QueryContext(ctx, `SELECT record_sha FROM draw_changes WHERE draw_id = $1 AND record_sha <> '' ORDER BY id`, id)
@@ -439,7 +414,7 @@ func (db *DB) LiftEmbargo(ctx context.Context, id int64, reason string) error {
 			return err
 		}
 		if _, err := t.ExecContext(ctx, `UPDATE draws SET state = $1, published_at = $2 WHERE id = $3`,
-			spotcheck.DrawPublished, db.now(), id); err != nil {
+			next, db.now(), id); err != nil {
 			return err
 		}
 		if err := recordEvent(ctx, t, "draw", fmt.Sprint(id), "unseal", reason); err != nil {

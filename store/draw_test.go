@@ -294,3 +294,43 @@ func TestCreateTaskChecks(t *testing.T) {
 		}
 	})
 }
+
+// TestDrawWaitsForEveryCommitment: with two officials, the draw collects
+// commitments until both are in (spotcheck.Draw.Next), each official
+// commits once and as themself, and not even the system principal commits
+// for one.
+func TestDrawWaitsForEveryCommitment(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		as := drawWorld(t, db)
+		second := &spotcheck.User{Username: "supervisor2", Name: "法制科监督员", Dept: "FZWL",
+			Roles: []string{spotcheck.RoleSupervisor}}
+		if err := db.CreateUser(ctx, second, "Supervisor-2026"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CreateTask(as("planner"), drawTask("2026-FZWL-SJ-041", "WL-LXS-001")); err != nil {
+			t.Fatal(err)
+		}
+		d, err := db.PlanDraw(as("planner"), "2026-FZWL-SJ-041",
+			spotcheck.DrawRequest{Officials: []string{"supervisor", "supervisor2"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		commitment := func(who string) string { return draw.Commitment(d.PlanHash, who, supervisorSecret+who) }
+		wantErr(t, db.CommitDraw(ctx, d.ID, "supervisor", commitment("supervisor")), spotcheck.EFORBIDDEN)
+		wantErr(t, db.CommitDraw(as("supervisor"), d.ID, "supervisor2", commitment("supervisor2")), spotcheck.EFORBIDDEN)
+		if err := db.CommitDraw(as("supervisor"), d.ID, "supervisor", commitment("supervisor")); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.FindDrawByID(ctx, d.ID); got.State != spotcheck.DrawCommitting {
+			t.Fatalf("after one of two commitments: %s", got.State)
+		}
+		wantErr(t, db.CommitDraw(as("supervisor"), d.ID, "supervisor", commitment("supervisor")), spotcheck.ECONFLICT)
+		wantErr(t, db.RevealDraw(as("supervisor"), d.ID, "supervisor", supervisorSecret+"supervisor"), spotcheck.ECONFLICT)
+		if err := db.CommitDraw(as("supervisor2"), d.ID, "supervisor2", commitment("supervisor2")); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.FindDrawByID(ctx, d.ID); got.State != spotcheck.DrawRevealing {
+			t.Fatalf("after both commitments: %s", got.State)
+		}
+	})
+}

@@ -55,6 +55,7 @@ func (c *entityChecker) check(ctx context.Context, t *tx, ref *spotcheck.Referen
 			c.owners[d.Code] = spotcheck.OwnerBureau(depts, ref, d.Code)
 		}
 	}
+	e.Normalize(ref)
 	ps := e.Validate(ref)
 	if len(ps) == 0 {
 		if e.Dept = c.owners[e.Division]; e.Dept == "" {

@@ -179,7 +179,7 @@ func (r *importRun[T]) flush(ctx context.Context) error {
 			}
 			ps = r.check(ctx, r.t, r.ref, p.v, old)
 		}
-		if len(ps) == 0 && r.owners != nil && spotcheck.PrincipalFromContext(ctx) != nil {
+		if len(ps) == 0 && r.owners != nil && !spotcheck.PrincipalFromContext(ctx).IsSystem() {
 			os, err := r.owners(ctx, r.t, p.v, old)
 			if err != nil {
 				return err

@@ -56,6 +56,7 @@ func inspectorRules() *rules[spotcheck.Inspector] {
 // checkInspector validates an inspector, checks that its department
 // exists and that a staff id keeps its kind (inspector or expert).
 func checkInspector(ctx context.Context, t *tx, depts *deptSet, in, old *spotcheck.Inspector) spotcheck.Problems {
+	in.Normalize()
 	ps := in.Validate()
 	if in.Dept != "" {
 		if ok, err := depts.has(ctx, t, in.Dept); err != nil {

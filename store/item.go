@@ -38,6 +38,7 @@ func itemRules() *rules[spotcheck.Item] {
 // checkItem validates an item; its parent is checked by checkItemTree once
 // every row is written.
 func checkItem(_ context.Context, _ *tx, ref *spotcheck.Reference, it, _ *spotcheck.Item) spotcheck.Problems {
+	it.Normalize(ref)
 	return it.Validate(ref)
 }
 

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+
+	"spotcheck"
 )
 
 // migrations holds one folder per dialect with identical file names,
@@ -92,8 +94,12 @@ func splitStatements(sqlText string) []string {
 }
 
 // Migrate applies pending migrations; Open already does, so this exists for
-// `spotcheck migrate` to report what the schema is at.
+// `spotcheck migrate` to report what the schema is at. It is the
+// program's own (a system principal).
 func (db *DB) Migrate(ctx context.Context) ([]string, error) {
+	if err := spotcheck.AuthorizeSystem(ctx); err != nil {
+		return nil, err
+	}
 	if err := db.migrate(ctx); err != nil {
 		return nil, err
 	}

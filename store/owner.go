@@ -24,7 +24,7 @@ type owner struct {
 }
 
 // refused returns the problems of the owners that the user in ctx may not
-// change (none without a user: the command line).
+// change.
 func (r *rules[T]) refused(ctx context.Context, os []owner) spotcheck.Problems {
 	var ps spotcheck.Problems
 	for _, o := range os {
@@ -40,10 +40,10 @@ func (r *rules[T]) refused(ctx context.Context, os []owner) spotcheck.Problems {
 }
 
 // authorizeOwners returns EFORBIDDEN unless the user in ctx may change old
-// (nil for a new record) into v.
+// (nil for a new record) into v, EUNAUTHORIZED without a principal.
 func (r *rules[T]) authorizeOwners(ctx context.Context, t *tx, v, old *T) error {
-	if r.owners == nil || spotcheck.PrincipalFromContext(ctx) == nil {
-		return nil
+	if p, err := spotcheck.ActingPrincipal(ctx); err != nil || r.owners == nil || p.IsSystem() {
+		return err // a system principal keeps every record: no keeper to look up
 	}
 	os, err := r.owners(ctx, t, v, old)
 	if err != nil {
@@ -68,8 +68,8 @@ func (r *rules[T]) authorizeStored(ctx context.Context, t *tx, old *T) error {
 // authorizeView returns the not-found error of old's key when the user in
 // ctx may not see old (see rules.view).
 func (r *rules[T]) authorizeView(ctx context.Context, t *tx, old *T) error {
-	if r.view == "" || r.owners == nil || spotcheck.PrincipalFromContext(ctx) == nil {
-		return nil
+	if p, err := spotcheck.ActingPrincipal(ctx); err != nil || r.view == "" || r.owners == nil || p.IsSystem() {
+		return err
 	}
 	os, err := r.owners(ctx, t, old, old)
 	if err != nil {

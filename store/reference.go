@@ -38,8 +38,12 @@ func (db *DB) seedReference(ctx context.Context) error {
 	})
 }
 
-// Reference loads the reference data that validation needs.
+// Reference loads the reference data that validation needs; anyone with a
+// principal may read it.
 func (db *DB) Reference(ctx context.Context) (*spotcheck.Reference, error) {
+	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
+		return nil, err
+	}
 	return loadReference(ctx, db.read)
 }
 

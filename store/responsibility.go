@@ -79,6 +79,7 @@ type responsibilityChecker struct {
 }
 
 func (c *responsibilityChecker) check(ctx context.Context, t *tx, _ *spotcheck.Reference, r, _ *spotcheck.Responsibility) spotcheck.Problems {
+	r.Normalize()
 	ps := r.Validate()
 	if c.itemCodes == nil {
 		c.itemCodes = map[string]bool{}

@@ -198,9 +198,12 @@ type nameQuery struct {
 // RebuildSearchIndex rebuilds the search index from the entities. Imports
 // of many rows do it themselves, and PostgreSQL does it in the background
 // when many entities have been added or renamed since; it is exported for
-// tests and for the operator. On SQLite, whose index is always current, it
-// does nothing.
+// tests and for the operator (a system principal). On SQLite, whose index
+// is always current, it does nothing.
 func (db *DB) RebuildSearchIndex(ctx context.Context) error {
+	if err := spotcheck.AuthorizeSystem(ctx); err != nil {
+		return err
+	}
 	return db.dialect.rebuildSearch(ctx, db.write)
 }
 

@@ -9,6 +9,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
+
+	"spotcheck"
 )
 
 // PostgreSQL's search index is the postings of search.go: search_postings
@@ -205,7 +207,7 @@ func (d postgres) rebuildInBackground(db *sql.DB) {
 	}
 	go func() {
 		defer rebuilding.Delete(db)
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		ctx, cancel := context.WithTimeout(spotcheck.NewContextWithPrincipal(context.Background(), spotcheck.System("job:search-rebuild")), 10*time.Minute)
 		defer cancel()
 		if err := d.rebuild(ctx, db, false); err == nil {
 			db.ExecContext(ctx, "VACUUM ANALYZE search_postings, search_terms")

@@ -54,6 +54,8 @@ func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // SQLite's single writer for every sign-in; checking the limits in a
 // read-only first step would let parallel guesses all pass before any of
 // them was recorded.
+//
+// It needs no principal in ctx: the password is the proof (see FindSession).
 func (db *DB) Authenticate(ctx context.Context, username, password, ip string) (*spotcheck.User, error) {
 	username, ip = normUsername(username), truncate(ip, 64)
 	now := db.Now().UTC()
@@ -251,8 +253,13 @@ func hashSecret(s string) string {
 // CreateSession starts a browser session for an active user and returns
 // its token (32 random bytes, base64url), which only the cookie keeps. The
 // session ends spotcheck.SessionLifetime after it starts, however active.
-// The user's expired sessions are removed on the way.
+// The user's expired sessions are removed on the way. The caller has
+// authenticated the user (Authenticate) and carries a principal, the
+// public's on the sign-in page.
 func (db *DB) CreateSession(ctx context.Context, username string) (string, error) {
+	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
+		return "", err
+	}
 	username = normUsername(username)
 	token := newSecret(32)
 	now := db.Now().UTC()
@@ -284,7 +291,9 @@ func (db *DB) CreateSession(ctx context.Context, username string) (string, error
 // the same query. It runs on every request, so it only reads, except that
 // last_seen is written when it is touchInterval or more old; the idle
 // time is counted from last_seen, so that a session never outlives the
-// timeout but may end up to touchInterval (a minute) sooner.
+// timeout but may end up to touchInterval (a minute) sooner. Like
+// Authenticate and AuthenticateToken it needs no principal in ctx: the
+// token is the proof, and this is how a principal is made.
 func (db *DB) FindSession(ctx context.Context, token string) (*spotcheck.Session, *spotcheck.User, error) {
 	ended := spotcheck.Errorf(spotcheck.EUNAUTHORIZED, msgSessionEnded)
 	if token == "" {
@@ -331,8 +340,12 @@ type rowFunc func(dest ...any) error
 func (f rowFunc) Scan(dest ...any) error { return f(dest...) }
 
 // DeleteSession ends the session of a token (signing out). Holding the
-// token is the authority; an unknown token is not an error.
+// token is the authority, besides a principal; an unknown token is not an
+// error.
 func (db *DB) DeleteSession(ctx context.Context, token string) error {
+	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
+		return err
+	}
 	return db.inTx(ctx, func(t *tx) error {
 		_, err := t.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hashSecret(token))
 		return err
@@ -377,7 +390,11 @@ func (db *DB) DeleteUserSessions(ctx context.Context, username string) error {
 // spotcheck.MaxCount.
 func (db *DB) FindLoginAttempts(ctx context.Context, offset, limit int) (spotcheck.List[spotcheck.LoginAttempt], error) {
 	var out spotcheck.List[spotcheck.LoginAttempt]
-	if p := spotcheck.PrincipalFromContext(ctx); p != nil && !p.Has(spotcheck.PermManageUsers) {
+	p, err := spotcheck.ActingPrincipal(ctx)
+	if err != nil {
+		return out, err
+	}
+	if !p.Has(spotcheck.PermManageUsers) {
 		if err := p.Authorize(spotcheck.PermViewAudit, ""); err != nil {
 			return out, err
 		}
@@ -386,7 +403,7 @@ func (db *DB) FindLoginAttempts(ctx context.Context, offset, limit int) (spotche
 	if out.Limit <= 0 || out.Limit > 1000 {
 		out.Limit = 20
 	}
-	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM login_attempts LIMIT $1) c`,
+	err = db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM login_attempts LIMIT $1) c`,
 		spotcheck.MaxCount+1).Scan(&out.Total)
 	if err != nil {
 		return out, err

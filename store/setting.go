@@ -10,7 +10,16 @@ import (
 )
 
 // Setting returns the value of an installation setting, "" when unset.
+// It is the program's own (a system principal): users read and change the
+// settings meant for them through their own methods (FindSecurityPolicy).
 func (db *DB) Setting(ctx context.Context, key string) (string, error) {
+	if err := spotcheck.AuthorizeSystem(ctx); err != nil {
+		return "", err
+	}
+	return db.setting(ctx, key)
+}
+
+func (db *DB) setting(ctx context.Context, key string) (string, error) {
 	var v string
 	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -19,8 +28,12 @@ func (db *DB) Setting(ctx context.Context, key string) (string, error) {
 	return v, err
 }
 
-// SetSetting stores an installation setting.
+// SetSetting stores an installation setting; the program's own, like
+// Setting.
 func (db *DB) SetSetting(ctx context.Context, key, value string) error {
+	if err := spotcheck.AuthorizeSystem(ctx); err != nil {
+		return err
+	}
 	_, err := db.write.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return err
@@ -44,10 +57,13 @@ func parsePolicy(value string) spotcheck.SecurityPolicy {
 	return p
 }
 
-// FindSecurityPolicy returns the security policy in force. Everyone may
-// read it: the password forms say what it asks for.
+// FindSecurityPolicy returns the security policy in force. Everyone with a
+// principal may read it: the password forms say what it asks for.
 func (db *DB) FindSecurityPolicy(ctx context.Context) (spotcheck.SecurityPolicy, error) {
-	v, err := db.Setting(ctx, settingSecurityPolicy)
+	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
+		return spotcheck.SecurityPolicy{}, err
+	}
+	v, err := db.setting(ctx, settingSecurityPolicy)
 	return parsePolicy(v), err
 }
 

@@ -39,7 +39,11 @@ func openDB(t *testing.T, dsn string) *store.DB {
 	return db
 }
 
-var ctx = spotcheck.NewContextWithActor(context.Background(), spotcheck.Actor{ID: "tester", Name: "测试"})
+// ctx is the context of the tests that are not about permissions: the
+// system principal "system:tester", which may do everything and is
+// recorded as the actor. The store refuses a context without a principal
+// (TestNoPrincipalIsRefused); tests about permissions use real users.
+var ctx = spotcheck.NewContextWithPrincipal(context.Background(), spotcheck.System("tester"))
 
 // seedDepartments creates the city bureau, one district bureau and a partner.
 func seedDepartments(t *testing.T, db *store.DB) {
@@ -129,7 +133,7 @@ func TestImportEntities(t *testing.T) {
 		if err != nil || len(changes) != 1 {
 			t.Fatalf("changes = %v, %v", changes, err)
 		}
-		if c := changes[0]; c.Actor != "tester" || !strings.Contains(c.Before, `"CreditClass":"B"`) || !strings.Contains(c.After, `"CreditClass":"D"`) {
+		if c := changes[0]; c.Actor != "system:tester" || !strings.Contains(c.Before, `"CreditClass":"B"`) || !strings.Contains(c.After, `"CreditClass":"D"`) {
 			t.Fatalf("change = %+v", c)
 		}
 		list, err := db.FindEntities(ctx, spotcheck.EntityFilter{Query: "网吧"})

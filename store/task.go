@@ -18,6 +18,10 @@ import (
 // CreateTask checks a task against the rules and the reference data and
 // stores it. The planner needs the authority in scope.
 func (db *DB) CreateTask(ctx context.Context, tk *spotcheck.Task) error {
+	if err := spotcheck.Authorize(ctx, spotcheck.PermManageDraws, ""); err != nil {
+		return err
+	}
+	tk.Normalize()
 	ps := tk.Validate()
 	if err := spotcheck.AuthorizeChangeCtx(ctx, spotcheck.PermManageDraws, tk.Authority, tk.Authority); err != nil &&
 		tk.Authority != "" {
@@ -135,27 +139,17 @@ func (db *DB) FindTaskByCode(ctx context.Context, code string) (*spotcheck.Task,
 	if err != nil {
 		return nil, err
 	}
-	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermViewDraws, tk.Departments(), noTask(code)); err != nil {
+	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermViewDraws, tk.Departments(), spotcheck.NoTask(code)); err != nil {
 		return nil, err
 	}
 	return tk, nil
-}
-
-// noTask and noDraw are the answers for a task or draw that does not
-// exist, and for one the user may not see (spotcheck.AuthorizeTask).
-func noTask(code string) error {
-	return spotcheck.Errorf(spotcheck.ENOTFOUND, "没有编号为“%s”的抽查任务", code)
-}
-
-func noDraw(id int64) error {
-	return spotcheck.Errorf(spotcheck.ENOTFOUND, "没有编号为 %d 的抽取", id)
 }
 
 func findTask(ctx context.Context, q querier, code string) (*spotcheck.Task, error) {
 	var body string
 	err := q.QueryRowContext(ctx, `SELECT body FROM tasks WHERE code = $1`, code).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, noTask(code)
+		return nil, spotcheck.NoTask(code)
 	}
 	if err != nil {
 		return nil, err
@@ -172,8 +166,8 @@ func findTask(ctx context.Context, q querier, code string) (*spotcheck.Task, err
 func (db *DB) FindTasks(ctx context.Context, f spotcheck.TaskFilter) (spotcheck.List[spotcheck.Task], error) {
 	var out spotcheck.List[spotcheck.Task]
 	out.Offset, out.Limit = pageOf(f.Offset, f.Limit)
-	if p := spotcheck.PrincipalFromContext(ctx); p != nil && !p.Has(spotcheck.PermViewDraws) {
-		return out, p.Authorize(spotcheck.PermViewDraws, "")
+	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDraws, ""); err != nil {
+		return out, err
 	}
 	var c conds
 	if q := strings.TrimSpace(f.Query); q != "" {
@@ -207,10 +201,15 @@ func (db *DB) FindTasks(ctx context.Context, f spotcheck.TaskFilter) (spotcheck.
 }
 
 // scopeTasks limits a query to tasks one of whose departments is in the
-// user's scope, unless the user supervises draws (sees all).
+// user's scope, unless the user supervises draws (sees all); to none
+// without a principal.
 func scopeTasks(ctx context.Context, c *conds, taskCol string) {
 	p := spotcheck.PrincipalFromContext(ctx)
-	if p == nil || p.Has(spotcheck.PermSuperviseDraws) {
+	switch {
+	case p == nil:
+		c.add("1 = 0")
+		return
+	case p.Has(spotcheck.PermSuperviseDraws):
 		return
 	}
 	scope := p.Scope()

@@ -47,13 +47,17 @@ func scanToken(row interface{ Scan(...any) error }, k *spotcheck.APIToken) error
 
 // CreateAPIToken makes a personal API token named name for a user, valid
 // for days (one of spotcheck.TokenLifetimeDays, 0 for the default), and
-// returns its secret, which is shown once and stored only as a hash. In the
-// web application users make tokens for themselves only, and only when one
-// of their roles grants PermUseAPI; the command line may make one for any
+// returns its secret, which is shown once and stored only as a hash. Users
+// make tokens for themselves only, and only when one of their roles grants
+// PermUseAPI; a system principal (the command line) may make one for any
 // active user.
 func (db *DB) CreateAPIToken(ctx context.Context, username, name string, days int) (string, error) {
 	username, name = normUsername(username), strings.TrimSpace(name)
-	if p := spotcheck.PrincipalFromContext(ctx); p != nil {
+	p, err := spotcheck.ActingPrincipal(ctx)
+	if err != nil {
+		return "", err
+	}
+	if !p.IsSystem() {
 		if err := p.Authorize(spotcheck.PermUseAPI, ""); err != nil {
 			return "", err
 		}
@@ -78,7 +82,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, username, name string, days in
 		return "", err
 	}
 	secret := tokenPrefix + newSecret(32)
-	err := db.inTx(ctx, func(t *tx) error {
+	err = db.inTx(ctx, func(t *tx) error {
 		u, err := findUser(ctx, t, username)
 		if err != nil {
 			return err
@@ -222,7 +226,7 @@ func revokeTokens(ctx context.Context, t *tx, username string) (int, error) {
 // AuthenticateToken returns the user of an unrevoked, unexpired token, who
 // must be active: disabling a user stops its tokens without revoking them.
 // Like FindSession it runs on every request, so last_used is written at
-// most once a minute.
+// most once a minute. It needs no principal in ctx (see FindSession).
 func (db *DB) AuthenticateToken(ctx context.Context, secret string) (*spotcheck.User, error) {
 	invalid := spotcheck.Errorf(spotcheck.EUNAUTHORIZED, msgTokenInvalid)
 	if !strings.HasPrefix(secret, tokenPrefix) {

@@ -75,7 +75,8 @@ func truncate(s string, n int) string {
 }
 
 // authorizeSelf lets a user act on their own account; any other account
-// needs PermManageUsers (the command line may do everything).
+// needs PermManageUsers, which the system principal of the command line
+// holds. Without a principal it is EUNAUTHORIZED.
 func authorizeSelf(ctx context.Context, username string) error {
 	if p := spotcheck.PrincipalFromContext(ctx); p != nil && p.Username == username {
 		return nil
@@ -138,6 +139,7 @@ func (db *DB) CreateUser(ctx context.Context, u *spotcheck.User, password string
 	if err := spotcheck.Authorize(ctx, spotcheck.PermManageUsers, ""); err != nil {
 		return err
 	}
+	u.Normalize()
 	ps := u.Validate()
 	if err := spotcheck.CanChangeAccount(spotcheck.PrincipalFromContext(ctx), nil, u); err != nil {
 		return db.recordRefusal(ctx, u.Username, actionCreate, nil, u, err)
@@ -193,6 +195,7 @@ func (db *DB) UpdateUser(ctx context.Context, u *spotcheck.User) error {
 	if err := spotcheck.Authorize(ctx, spotcheck.PermManageUsers, ""); err != nil {
 		return err
 	}
+	u.Normalize()
 	ps := u.Validate()
 	p := spotcheck.PrincipalFromContext(ctx)
 	// The rule is checked before the transaction too, so that a refusal
@@ -368,12 +371,9 @@ type refusedAct struct {
 // recordRefusal records, in a transaction of its own, that the rules
 // refused the user in ctx an act on account key, and returns cause: the
 // audit admin sees what the security admin tried, not only what they did.
-// The command line is never refused, so nothing is recorded without a
-// principal.
+// Its callers have checked that ctx carries a principal (authorizeSelf,
+// spotcheck.Authorize), who is named as the actor.
 func (db *DB) recordRefusal(ctx context.Context, key, action string, before, attempt any, cause error) error {
-	if spotcheck.PrincipalFromContext(ctx) == nil {
-		return cause
-	}
 	err := db.inTx(ctx, func(t *tx) error {
 		return recordAccountChange(ctx, t, "user", truncate(key, 64), actionRefused, before,
 			refusedAct{Action: action, Reason: spotcheck.ErrorMessage(cause), Attempt: attempt})

@@ -127,9 +127,11 @@ func (s *Server) tokenPrincipal(r *http.Request) (*spotcheck.Principal, error) {
 	return p, nil
 }
 
-// principal resolves u's department scope in the current department tree.
+// principal resolves u's department scope in the current department tree,
+// read as the public reads it: no principal is established yet, and the
+// store refuses a call without one.
 func (s *Server) principal(ctx context.Context, u *spotcheck.User) (*spotcheck.Principal, error) {
-	depts, err := s.dir.FindDepartments(ctx)
+	depts, err := s.dir.FindDepartments(spotcheck.NewContextWithPrincipal(ctx, spotcheck.Public()))
 	if err != nil {
 		return nil, err
 	}

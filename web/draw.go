@@ -85,8 +85,7 @@ func drawListParams(q url.Values) spotcheck.DrawFilter {
 }
 
 // drawStates are the states in the order a draw passes them, for filters.
-var drawStates = []string{spotcheck.DrawCommitting, spotcheck.DrawRevealing, spotcheck.DrawDrawn,
-	spotcheck.DrawPublished, spotcheck.DrawFailed, spotcheck.DrawSuperseded}
+var drawStates = spotcheck.DrawMachine.States
 
 // officialSummary counts what one person did in the draws of a list: the
 // supervisors' view of every draw, re-draw and change per official.
@@ -245,21 +244,22 @@ func (s *Server) renderDraw(w http.ResponseWriter, r *http.Request, status int, 
 			supersedesID = o.ID
 		}
 	}
-	var me *spotcheck.DrawCommit
+	me := d.Commit(p.Username)
 	var officials []string
 	waiting := false // an official has not revealed yet
-	for i, c := range d.Commits {
-		if c.Participant == p.Username {
-			me = &d.Commits[i]
-		}
+	for _, c := range d.Commits {
 		if c.Participant != spotcheck.SystemParticipant {
 			officials = append(officials, c.Participant)
 			waiting = waiting || !c.Revealed
 		}
 	}
-	state := d.State
-	witness := p.Has(spotcheck.PermWitnessDraws) && me != nil
-	manage := p.Has(spotcheck.PermManageDraws) && p.AuthorizeDraw(spotcheck.PermManageDraws, d.Departments()[:1]) == nil
+	// The buttons are those the draw's state machine allows this user now
+	// (spotcheck.Draw.Can), which the store checks again when they are used.
+	can := func(a spotcheck.Action) bool { return d.Can(a, p) == nil }
+	decide := map[int64]bool{} // pending changes this user may decide
+	for i := range changes {
+		decide[changes[i].ID] = d.CanDecide(&changes[i], false, p) == nil
+	}
 	var current []spotcheck.DrawPick // entities that stand selected, for the change form
 	for _, pk := range picks {
 		if (!pk.Reserve || pk.Promoted) && !pk.Replaced {
@@ -273,15 +273,16 @@ func (s *Server) renderDraw(w http.ResponseWriter, r *http.Request, status int, 
 		"D": d, "Row": newDrawRow(*d), "Steps": drawSteps(d), "Picks": picks, "Current": current,
 		"Changes": changes, "SupersedesID": supersedesID, "Me": me, "Officials": officials,
 		"Message": msg, "Problems": problems, "Errors": fieldErrors(problems), "ChangeForm": changeForm,
-		"CanCommit":   witness && state == spotcheck.DrawCommitting && me.Commitment == "",
-		"CanReveal":   witness && state == spotcheck.DrawRevealing && me.Commitment != "" && !me.Revealed,
-		"CanWithhold": manage && (state == spotcheck.DrawCommitting || state == spotcheck.DrawRevealing),
-		"CanRun":      manage && state == spotcheck.DrawRevealing,
+		"CanCommit":   can(spotcheck.DrawActCommit),
+		"CanReveal":   can(spotcheck.DrawActReveal),
+		"CanWithhold": can(spotcheck.DrawActWithhold),
+		"CanRun":      can(spotcheck.DrawActRun),
 		"Waiting":     waiting,
-		"CanRequest":  manage && (state == spotcheck.DrawDrawn || state == spotcheck.DrawPublished) && len(current) > 0,
-		"CanRedraw":   manage && state != spotcheck.DrawSuperseded,
-		"CanDecide":   p.Has(spotcheck.PermApproveDraws),
-		"CanLift":     p.Has(spotcheck.PermSuperviseDraws) && state == spotcheck.DrawDrawn,
+		"CanRequest":  can(spotcheck.DrawActRequestChange) && len(current) > 0,
+		"CanRedraw":   can(spotcheck.DrawActRedraw),
+		"CanDecide":   can(spotcheck.DrawActRejectChange),
+		"Decide":      decide,
+		"CanLift":     can(spotcheck.DrawActLiftEmbargo),
 		"Kinds":       drawChangeKinds(), "Reasons": drawChangeReasons(), "KindNames": spotcheck.DrawChangeNames,
 		"ReasonNames": spotcheck.ChangeReasons,
 		"Command":     "spotcheck draw commit --plan " + d.PlanHash + " --participant " + p.Username,
@@ -345,14 +346,12 @@ func (s *Server) renderDrawForm(w http.ResponseWriter, r *http.Request, status i
 		s.fail(w, r, err)
 		return
 	}
-	var live []drawRow
-	for _, d := range draws {
-		if d.State != spotcheck.DrawSuperseded {
-			live = append(live, newDrawRow(d))
-		}
+	var live []drawRow // a task has one live draw at most (spotcheck.Task.LiveDraw)
+	if l := tk.LiveDraw(draws); l != nil {
+		live = append(live, newDrawRow(*l))
 	}
 	if form.Get("supersedes") == "" && len(live) > 0 && status == http.StatusOK {
-		form.Set("supersedes", strconv.FormatInt(live[0].ID, 10)) // a task has one live draw
+		form.Set("supersedes", strconv.FormatInt(live[0].ID, 10))
 	}
 	title := "发起随机抽取"
 	if len(live) > 0 {
@@ -399,6 +398,7 @@ func (s *Server) planDraw(w http.ResponseWriter, r *http.Request) {
 	req, ps := drawRequestFromForm(form)
 	var d *spotcheck.Draw
 	var err error
+	req.Normalize()
 	if ps = append(ps, req.Validate()...); len(ps) > 0 {
 		err = ps.Err()
 	} else {

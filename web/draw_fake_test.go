@@ -22,10 +22,12 @@ import (
 
 // The fakes of the draw tests: accounts that know sessions and tokens of
 // the users below (the token and the session are the user name), and a
-// draw service in memory that keeps the store's rules on who sees what
-// (spec §9) and who may do what — unless it is made leaky, when it hands
-// everything to everyone, so that a test can show that the public pages
-// themselves never show what is sealed.
+// draw service in memory that asks the domain, as the store does, who may
+// do what in which state (spotcheck.Draw.Can and Next,
+// spotcheck.Task.CanPlanDraw) and keeps the store's rules on who sees
+// what (spec §9) — unless it is made leaky, when it hands everything to
+// everyone, so that a test can show that the public pages themselves never
+// show what is sealed. It copies no rule of the workflow.
 
 var drawUsers = map[string]spotcheck.User{
 	"planner":    {Username: "planner", Name: "计划员", Dept: "FZ", Roles: []string{spotcheck.RolePlanner}},
@@ -151,6 +153,7 @@ func seesAll(ctx context.Context, depts []string) bool {
 func (f *fakeDraws) CreateTask(ctx context.Context, t *spotcheck.Task) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	t.Normalize()
 	if err := t.Validate().Err(); err != nil {
 		return err
 	}
@@ -261,22 +264,24 @@ func (f *fakeDraws) FindDraws(ctx context.Context, flt spotcheck.DrawFilter) (sp
 func (f *fakeDraws) PlanDraw(ctx context.Context, task string, r spotcheck.DrawRequest) (*spotcheck.Draw, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	r.Normalize()
 	ps := r.Validate()
 	t := f.tasks[task]
 	if t == nil {
-		return nil, spotcheck.Errorf(spotcheck.ENOTFOUND, "没有该任务")
+		return nil, spotcheck.NoTask(task)
 	}
-	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermManageDraws, t.Departments(),
-		spotcheck.Errorf(spotcheck.ENOTFOUND, "没有该任务")); err != nil {
+	var draws []spotcheck.Draw
+	for id := int64(1); id <= int64(len(f.draws)); id++ {
+		draws = append(draws, *f.draws[id])
+	}
+	if err := t.CanPlanDraw(spotcheck.PrincipalFromContext(ctx), draws, r.Supersedes); err != nil {
 		return nil, err
-	}
-	for _, d := range f.draws {
-		if d.Task == task && d.State != spotcheck.DrawSuperseded && r.Supersedes != d.ID {
-			return nil, spotcheck.Errorf(spotcheck.ECONFLICT, "任务 %s 已有抽取；如需重新抽取，请选择被取代的抽取并说明原因", task)
-		}
 	}
 	if err := ps.Err(); err != nil {
 		return nil, err
+	}
+	if old := f.draws[r.Supersedes]; old != nil {
+		old.State, _ = old.Next(spotcheck.DrawActRedraw)
 	}
 	id := int64(len(f.draws) + 1)
 	d := &spotcheck.Draw{ID: id, Task: task, TaskName: t.Name, Authority: t.Authority, State: spotcheck.DrawCommitting,
@@ -314,16 +319,28 @@ func (f *fakeDraws) FindDrawPicks(ctx context.Context, id int64) ([]spotcheck.Dr
 	return out, nil
 }
 
-// actingAs is the store's rule for commit and reveal.
+// step checks that the principal in ctx may take action a on draw id now
+// and returns the draw and its state afterwards, as the store's steps do.
+func (f *fakeDraws) step(ctx context.Context, id int64, a spotcheck.Action) (*spotcheck.Draw, string, error) {
+	d, err := f.find(id)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := d.Can(a, spotcheck.PrincipalFromContext(ctx)); err != nil {
+		return nil, "", err
+	}
+	next, err := d.Next(a)
+	return d, next, err
+}
+
+// actingAs checks, as the store does, that the principal in ctx is the
+// participant a request names.
 func actingAs(ctx context.Context, participant string) error {
-	p := spotcheck.PrincipalFromContext(ctx)
-	if err := p.Authorize(spotcheck.PermWitnessDraws, ""); err != nil {
+	p, err := spotcheck.ActingPrincipal(ctx)
+	if err != nil {
 		return err
 	}
-	if p.Username != participant {
-		return spotcheck.Errorf(spotcheck.EFORBIDDEN, "只能以本人身份提交")
-	}
-	return nil
+	return p.ActsAs(participant)
 }
 
 var hex64Re = regexp.MustCompile(`^[0-9a-f]{64}$`)
@@ -337,22 +354,14 @@ func (f *fakeDraws) CommitDraw(ctx context.Context, id int64, participant, commi
 	if !hex64Re.MatchString(commitment) {
 		return spotcheck.Errorf(spotcheck.EINVALID, "承诺值应为64位十六进制（SHA-256）")
 	}
-	d, err := f.find(id)
+	d, next, err := f.step(ctx, id, spotcheck.DrawActCommit)
 	if err != nil {
 		return err
 	}
-	if d.State != spotcheck.DrawCommitting {
-		return spotcheck.Errorf(spotcheck.ECONFLICT, "当前状态不能提交承诺")
-	}
-	for i := range d.Commits {
-		if d.Commits[i].Participant == participant {
-			d.Commits[i].Commitment = commitment
-			f.calls = append(f.calls, "CommitDraw "+participant+" "+commitment)
-			d.State = spotcheck.DrawRevealing
-			return nil
-		}
-	}
-	return spotcheck.Errorf(spotcheck.EFORBIDDEN, "不是本次抽取的参与人")
+	d.Commit(participant).Commitment = commitment
+	d.State = next
+	f.calls = append(f.calls, "CommitDraw "+participant+" "+commitment)
+	return nil
 }
 
 func (f *fakeDraws) RevealDraw(ctx context.Context, id int64, participant, secret string) error {
@@ -361,6 +370,12 @@ func (f *fakeDraws) RevealDraw(ctx context.Context, id int64, participant, secre
 	if err := actingAs(ctx, participant); err != nil {
 		return err
 	}
+	d, next, err := f.step(ctx, id, spotcheck.DrawActReveal)
+	if err != nil {
+		return err
+	}
+	d.Commit(participant).Revealed = true
+	d.State = next
 	f.calls = append(f.calls, "RevealDraw "+participant)
 	return nil
 }
@@ -372,10 +387,11 @@ func (f *fakeDraws) WithholdReveal(ctx context.Context, id int64, participant, n
 	if err != nil {
 		return err
 	}
-	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermManageDraws, d.Departments(), noFakeDraw(d.ID)); err != nil {
+	if err := d.CanWithhold(spotcheck.PrincipalFromContext(ctx), participant); err != nil {
 		return err
 	}
-	d.State = spotcheck.DrawFailed
+	d.Commit(participant).Withheld = true
+	d.State, _ = d.Next(spotcheck.DrawActWithhold)
 	f.calls = append(f.calls, "WithholdReveal "+participant)
 	return nil
 }
@@ -383,17 +399,11 @@ func (f *fakeDraws) WithholdReveal(ctx context.Context, id int64, participant, n
 func (f *fakeDraws) RunDraw(ctx context.Context, id int64, r spotcheck.DrawRun) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	d, err := f.find(id)
+	d, next, err := f.step(ctx, id, spotcheck.DrawActRun)
 	if err != nil {
 		return err
 	}
-	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermManageDraws, d.Departments(), noFakeDraw(d.ID)); err != nil {
-		return err
-	}
-	if d.State != spotcheck.DrawRevealing {
-		return spotcheck.Errorf(spotcheck.ECONFLICT, "当前状态不能执行抽取")
-	}
-	d.State = spotcheck.DrawDrawn
+	d.State = next
 	f.calls = append(f.calls, "RunDraw "+r.Dice)
 	return nil
 }
@@ -401,11 +411,7 @@ func (f *fakeDraws) RunDraw(ctx context.Context, id int64, r spotcheck.DrawRun) 
 func (f *fakeDraws) RequestDrawChange(ctx context.Context, c *spotcheck.DrawChange) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	d, err := f.find(c.DrawID)
-	if err != nil {
-		return err
-	}
-	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermManageDraws, d.Departments(), noFakeDraw(d.ID)); err != nil {
+	if _, _, err := f.step(ctx, c.DrawID, spotcheck.DrawActRequestChange); err != nil {
 		return err
 	}
 	c.ID, c.State, c.RequestedBy = int64(100+len(f.changes)), spotcheck.ChangePending, spotcheck.PrincipalFromContext(ctx).Username
@@ -423,22 +429,18 @@ func (f *fakeDraws) DecideDrawChange(ctx context.Context, id int64, approve bool
 			continue
 		}
 		d, _ := f.find(c.DrawID)
-		if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermApproveDraws, d.Departments(),
-			spotcheck.Errorf(spotcheck.ENOTFOUND, "没有该变更申请")); err != nil {
+		p := spotcheck.PrincipalFromContext(ctx)
+		if err := d.CanDecide(c, approve, p); err != nil {
 			return err
 		}
-		me := spotcheck.PrincipalFromContext(ctx).Username
-		if me == c.RequestedBy {
-			return spotcheck.Errorf(spotcheck.EFORBIDDEN, "申请人不能审批自己的申请")
-		}
-		c.State, c.DecidedBy = spotcheck.ChangeRejected, me
+		c.State, c.DecidedBy = spotcheck.ChangeRejected, p.Username
 		if approve {
 			c.State = spotcheck.ChangeApproved
 		}
 		f.calls = append(f.calls, "DecideDrawChange "+c.State)
 		return nil
 	}
-	return spotcheck.Errorf(spotcheck.ENOTFOUND, "没有该变更申请")
+	return spotcheck.NoDrawChange(id)
 }
 
 func (f *fakeDraws) FindDrawChanges(ctx context.Context, id int64) ([]spotcheck.DrawChange, error) {
@@ -463,17 +465,11 @@ func (f *fakeDraws) FindDrawChanges(ctx context.Context, id int64) ([]spotcheck.
 func (f *fakeDraws) LiftEmbargo(ctx context.Context, id int64, reason string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := spotcheck.AuthorizeDrawCtx(ctx, spotcheck.PermSuperviseDraws, nil); err != nil {
-		return err
-	}
-	d, err := f.find(id)
+	d, next, err := f.step(ctx, id, spotcheck.DrawActLiftEmbargo)
 	if err != nil {
 		return err
 	}
-	if d.State != spotcheck.DrawDrawn {
-		return spotcheck.Errorf(spotcheck.ECONFLICT, "当前状态不能解除保密")
-	}
-	d.State = spotcheck.DrawPublished
+	d.State = next
 	f.calls = append(f.calls, "LiftEmbargo "+reason)
 	return nil
 }

@@ -363,14 +363,9 @@ func TestDrawFormsErrors(t *testing.T) {
 	if rec.Code != 409 || !strings.Contains(body, "已有抽取") {
 		t.Errorf("second draw without supersedes: %d", rec.Code)
 	}
-	rec, _ = page(t, s, "planner", "POST", "/staff/tasks/2026-FZ-002/draws",
-		url.Values{"officials": {"supervisor"}, "supersedes": {"2"}, "reason": {"检查对象名录更新后重新抽取"}})
-	if rec.Code != 303 || !strings.HasPrefix(rec.Header().Get("Location"), "/staff/draws/4?ok=planned") {
-		t.Errorf("re-draw: %d %s", rec.Code, rec.Header().Get("Location"))
-	}
 	// A step refused in the draw's state shows the page with the reason.
 	rec, body = page(t, s, "planner", "POST", "/staff/draws/2/run", url.Values{})
-	if rec.Code != 409 || !strings.Contains(body, "当前状态不能执行抽取") {
+	if rec.Code != 409 || !strings.Contains(body, "当前状态为“已抽取（保密中）”，不能进行此操作") {
 		t.Errorf("run of a drawn draw: %d", rec.Code)
 	}
 	// The approver decides chief's request; chief may not.
@@ -402,8 +397,17 @@ func TestDrawFormsErrors(t *testing.T) {
 	if rec.Code != 303 || fd.draws[2].State != spotcheck.DrawPublished {
 		t.Errorf("lift: %d, state %s", rec.Code, fd.draws[2].State)
 	}
-	want := []string{"RequestDrawChange substitute " + fxEntity2, "PlanDraw 2026-FZ-002 supervisor",
-		"DecideDrawChange approved", "LiftEmbargo 检查结果已公示"}
+	// A re-draw names the draw it supersedes, and says why.
+	rec, _ = page(t, s, "planner", "POST", "/staff/tasks/2026-FZ-002/draws",
+		url.Values{"officials": {"supervisor"}, "supersedes": {"2"}, "reason": {"检查对象名录更新后重新抽取"}})
+	if rec.Code != 303 || !strings.HasPrefix(rec.Header().Get("Location"), "/staff/draws/4?ok=planned") {
+		t.Errorf("re-draw: %d %s", rec.Code, rec.Header().Get("Location"))
+	}
+	if fd.draws[2].State != spotcheck.DrawSuperseded {
+		t.Errorf("the re-draw left draw 2 %s", fd.draws[2].State)
+	}
+	want := []string{"RequestDrawChange substitute " + fxEntity2, "DecideDrawChange approved",
+		"LiftEmbargo 检查结果已公示", "PlanDraw 2026-FZ-002 supervisor"}
 	if !slices.Equal(fd.calls, want) {
 		t.Errorf("calls %v, want %v", fd.calls, want)
 	}

@@ -63,7 +63,7 @@ func (s *Server) showTask(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	live := slices.ContainsFunc(draws, func(d spotcheck.Draw) bool { return d.State != spotcheck.DrawSuperseded })
+	live := tk.LiveDraw(draws) != nil
 	s.renderTitled(w, r, http.StatusOK, "task", tk.Name, map[string]any{
 		"T": tk, "Draws": drawRows(draws), "Live": live, "Depts": deptNames(depts),
 		"Types": typeNames(ref, tk.Scope.Types), "Divisions": divisionNames(ref, tk.Scope.Divisions),
@@ -262,6 +262,7 @@ func (s *Server) saveTask(w http.ResponseWriter, r *http.Request) {
 	if len(ps) > 0 {
 		// Show the other problems too, not one round trip per field.
 		check := *tk
+		check.Normalize()
 		err = append(ps, check.Validate()...).Err()
 	} else {
 		err = s.draws.CreateTask(r.Context(), tk)

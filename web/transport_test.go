@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"spotcheck"
 	"spotcheck/demo"
 	"spotcheck/internal/pgtest"
 	"spotcheck/store"
@@ -22,6 +23,11 @@ import (
 // These tests run the web application on the real store (both databases)
 // behind a real listener: what they check is what a database connection
 // and a TCP connection do while a client is slow.
+
+// storeCtx is the context of the tests' own calls of the store: a system
+// principal, as the command line has (the store refuses a call without
+// one).
+var storeCtx = spotcheck.NewContextWithPrincipal(context.Background(), spotcheck.System("test:web"))
 
 // forEachStore runs fn on a fresh SQLite and a fresh PostgreSQL database
 // holding the demo data with the given number of entities.
@@ -33,7 +39,7 @@ func forEachStore(t *testing.T, entities int, fn func(t *testing.T, db *store.DB
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		if err := demo.Load(context.Background(), db, db, demo.Generate(20261126, entities, "2026-11-26"), nil); err != nil {
+		if err := demo.Load(storeCtx, db, db, demo.Generate(20261126, entities, "2026-11-26"), nil); err != nil {
 			t.Fatal(err)
 		}
 		return db
@@ -88,7 +94,7 @@ func stalledClient(c net.Conn, path, session string) string {
 func TestStalledDownloadsHoldNoConnection(t *testing.T) {
 	forEachStore(t, 3000, func(t *testing.T, db *store.DB) {
 		_, ts := storeServer(t, db)
-		session, err := db.CreateSession(context.Background(), "cityadmin")
+		session, err := db.CreateSession(storeCtx, "cityadmin")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,7 +151,7 @@ func TestExportSlots(t *testing.T) {
 	t.Setenv("TMPDIR", tmp)
 	forEachStore(t, 50, func(t *testing.T, db *store.DB) {
 		s, ts := storeServer(t, db)
-		session, err := db.CreateSession(context.Background(), "cityadmin")
+		session, err := db.CreateSession(storeCtx, "cityadmin")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -275,7 +281,7 @@ func TestSlowUploadIsCutOff(t *testing.T) {
 	forEachStore(t, 0, func(t *testing.T, db *store.DB) {
 		s, ts := storeServer(t, db)
 		s.limits[upload].read = 200 * time.Millisecond
-		session, err := db.CreateSession(context.Background(), "cityadmin")
+		session, err := db.CreateSession(storeCtx, "cityadmin")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -146,23 +146,32 @@ func TestHeadersMatchDomainLabels(t *testing.T) {
 	e := spotcheck.Entity{ID: "x", Type: "T01", Division: "1", Status: "x", CreditClass: "x", KeyReason: "x",
 		KeyExpiry: "x", Founded: "x", Phone: strings.Repeat("1", 40), Address: strings.Repeat("地", 201),
 		LegalRep: strings.Repeat("人", 51), LicenceNo: strings.Repeat("1", 65), Tags: []string{strings.Repeat("标", 21)}}
+	e.Normalize(ref)
 	check(spotcheck.KindEntities, e.Validate(ref))
 	g := spotcheck.Entity{Type: "T05", Name: "x"}
+	g.Normalize(ref)
 	check(spotcheck.KindEntities, g.Validate(ref))
 	in := spotcheck.Inspector{StaffID: "!", CertExpiry: "x", Lead: true, Leaves: []spotcheck.Leave{{From: "x"}}}
+	in.Normalize()
 	check(spotcheck.KindInspectors, in.Validate())
 	ex := spotcheck.Inspector{Expert: true}
+	ex.Normalize()
 	check(spotcheck.KindExperts, ex.Validate())
 	a := spotcheck.Agency{Code: "123"}
+	a.Normalize()
 	check(spotcheck.KindAgencies, a.Validate())
 	it := spotcheck.Item{Code: "x", Parent: "X", TargetTypes: []string{"?"}, Methods: []string{"?"}, Ratio: "x",
 		Frequency: -1, Class: "x", EffectiveFrom: "x", EffectiveTo: "a", Status: "启用"}
+	it.Normalize(ref)
 	check(spotcheck.KindItems, it.Validate(ref))
 	r := spotcheck.Responsibility{Role: "x"}
+	r.Normalize()
 	check(spotcheck.KindResponsibilities, r.Validate())
 	d := spotcheck.Department{Code: "x", Parent: "x", Division: "1", Kind: "x"}
+	d.Normalize()
 	check(spotcheck.KindDepartments, d.Validate(ref))
 	cf := spotcheck.Conflict{Kind: "申报回避", From: "2026-02-01", To: "2026-01-01", Review: "待审核"}
+	cf.Normalize()
 	check(spotcheck.KindConflicts, cf.Validate())
 }
 

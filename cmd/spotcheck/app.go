@@ -120,7 +120,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stderr, "未知命令“%s”\n\n%s\n", args[0], usage)
 		return exitUsage
 	}
-	ctx = spotcheck.NewContextWithActor(ctx, cliActor())
+	ctx = spotcheck.NewContextWithPrincipal(ctx, cliPrincipal())
 	err := cmd(ctx, args[1:])
 	var ue usageError
 	var ie *spotcheck.ImportError
@@ -150,22 +150,21 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	}
 }
 
-// cliActor names the operator of the command line in recorded changes:
-// the system principal "cli:<login>" (系统（命令行，login）), the login from
-// $USER or else the account the process runs as, so that a change made on
-// the server (the administrator accounts are kept only there, 三员分立)
-// names who made it; "cli" alone when neither is known.
-func cliActor() spotcheck.Actor {
+// cliPrincipal is the operator of the command line: the system principal
+// "cli:<login>" (系统（命令行，login）), the login from $USER or else the
+// account the process runs as, so that a change made on the server (the
+// administrator accounts are kept only there, 三员分立) names who made it;
+// "cli:" (系统（命令行）) when neither is known. The operator holds the
+// database itself, so the principal may do everything; the store refuses
+// a call that carries no principal at all.
+func cliPrincipal() *spotcheck.Principal {
 	name := os.Getenv("USER")
 	if name == "" {
 		if u, err := user.Current(); err == nil {
 			name = u.Username
 		}
 	}
-	if name == "" {
-		return spotcheck.Actor{ID: "cli", Name: "系统（命令行）"}
-	}
-	return spotcheck.Actor{ID: "cli:" + name, Name: "系统（命令行，" + name + "）"}
+	return spotcheck.System("cli:" + name)
 }
 
 // parse parses flags that may stand before or after the positional

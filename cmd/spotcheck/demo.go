@@ -59,8 +59,11 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 
 // ensureDemoData fills a new database with the demo data. An existing demo
 // database is used as it is; a database with other data is refused, so the
-// demo never mixes fictitious firms into real records.
+// demo never mixes fictitious firms into real records. The demo loader
+// acts as the system principal "demo" (系统（演示数据）), which the change
+// history names; its draws are taken by the demo users (demoDraws).
 func (m *Main) ensureDemoData(ctx context.Context, db *store.DB) error {
+	ctx = spotcheck.NewContextWithPrincipal(ctx, spotcheck.System("demo"))
 	marker, err := db.Setting(ctx, demoMarker)
 	if err != nil {
 		return err

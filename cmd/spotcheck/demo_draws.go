@@ -14,11 +14,25 @@ import (
 // workflow staff use, so that the draw pages, `draw export --all` and
 // `log verify` have something real to show: a city-bureau draw of travel
 // agencies and scenic spots with a substitution, published; and a joint
-// task with the fire brigade (联合抽查), still under embargo.
+// task with the fire brigade (联合抽查), still under embargo. Each step is
+// taken by the demo user whose job it is, as that user (a principal of
+// their account and department), so that the draw's rules apply to the
+// demo as they do to staff; ctx is the demo loader's system principal,
+// which reads the accounts.
 func (m *Main) demoDraws(ctx context.Context, db *store.DB, today time.Time) error {
-	as := func(user string) context.Context {
-		return spotcheck.NewContextWithActor(ctx, spotcheck.Actor{ID: user, Name: user})
+	depts, err := db.FindDepartments(ctx)
+	if err != nil {
+		return err
 	}
+	staff := map[string]context.Context{}
+	for _, name := range []string{"planner", "supervisor", "approver"} {
+		u, err := db.FindUserByUsername(ctx, name)
+		if err != nil {
+			return err
+		}
+		staff[name] = spotcheck.NewContextWithPrincipal(ctx, spotcheck.NewPrincipal(*u, depts))
+	}
+	as := func(user string) context.Context { return staff[user] }
 	start := today.Format(spotcheck.DateLayout)
 	end := today.AddDate(0, 0, 30)
 	if end.Year() != today.Year() {

@@ -160,7 +160,7 @@ func TestMigrateOldPublishedDraw(t *testing.T) {
 	dbPath := demoDB(t)
 	// Lift the embargo of the joint task the way the program did before
 	// the amendment: randomness and result unsealed, no publication.
-	ctx := context.Background()
+	ctx := sysCtx
 	db, err := store.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)

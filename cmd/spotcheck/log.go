@@ -75,8 +75,11 @@ func (m *Main) openLoggedDB(ctx context.Context, dsn, keyPath string) (*store.DB
 // specification into its form (store.DB.PublishOldDraws: a publication
 // record each; the result record no longer served, though its earlier
 // unseal entry stays in the append-only log as history). It runs whenever
-// the program opens the database with its log key, and in `migrate`.
+// the program opens the database with its log key, and in `migrate`, as
+// the system principal "job:publish-old-draws", which the change history
+// names.
 func (m *Main) publishOldDraws(ctx context.Context, db *store.DB) error {
+	ctx = spotcheck.NewContextWithPrincipal(ctx, spotcheck.System("job:publish-old-draws"))
 	n, err := db.PublishOldDraws(ctx)
 	if n > 0 {
 		fmt.Fprintf(m.Stderr, "已为 %d 个已公开的抽取补记 publication 记录；其结果记录不再公开（抽取规范修订1，原 unseal 记录作为历史保留在日志中）\n", n)

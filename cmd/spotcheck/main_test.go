@@ -18,6 +18,11 @@ import (
 	"spotcheck/internal/pgtest"
 )
 
+// sysCtx is the context of tests that call the store directly, as the
+// command line does: a system principal (the store refuses a context
+// without one).
+var sysCtx = spotcheck.NewContextWithPrincipal(context.Background(), spotcheck.System("cli:test"))
+
 // run runs the program with args and returns its exit status and output.
 func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()

@@ -24,8 +24,8 @@ const userUsage = `用法：
 密码从标准输入读取一行（终端或管道），须符合安全策略。`
 
 // runUser manages staff accounts from the command line. Its operator holds
-// the database itself, so it acts without a principal, recorded as the
-// actor "cli:<login>" (命令行（login）, see cliActor): this is how the first
+// the database itself, so it acts as the system principal "cli:<login>",
+// recorded as such (系统（命令行，login）, see cliPrincipal): this is how the first
 // security admin is created, how one who locked themselves out gets back
 // in, and the only way to create, change, disable or reset the password of
 // an administrator account (系统管理员, 安全管理员, 审计管理员), which the web

@@ -31,7 +31,7 @@ func userDB(t *testing.T) string {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	_, err = db.ImportDepartments(context.Background(), spotcheck.SliceSource("d", []spotcheck.Department{
+	_, err = db.ImportDepartments(sysCtx, spotcheck.SliceSource("d", []spotcheck.Department{
 		{Code: "FZWL", Name: "福州市文化和旅游局", Division: "350100", Kind: spotcheck.DeptBureau, Active: true},
 		{Code: "GLWL", Name: "鼓楼区文体旅局", Parent: "FZWL", Division: "350102", Kind: spotcheck.DeptBureau, Active: true},
 	}))
@@ -105,7 +105,7 @@ func TestUserCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	changes, err := db.FindRecordChanges(context.Background(), "user", "zhangsan")
+	changes, err := db.FindRecordChanges(sysCtx, "user", "zhangsan")
 	if err != nil || len(changes) != 4 {
 		t.Fatalf("changes: %+v, %v", changes, err)
 	}
@@ -206,7 +206,7 @@ func TestUserCommandsAdministrators(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	changes, _ := db.FindRecordChanges(context.Background(), "user", "auditor")
+	changes, _ := db.FindRecordChanges(sysCtx, "user", "auditor")
 	var got []string
 	for _, c := range changes {
 		if !strings.HasPrefix(c.Actor, "cli:") {

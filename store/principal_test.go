@@ -1,0 +1,190 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"spotcheck"
+	"spotcheck/draw"
+	"spotcheck/store"
+)
+
+// TestNoPrincipalIsRefused: deny by default. A call whose context carries
+// no principal is refused with EUNAUTHORIZED by every service — accounts,
+// each directory kind, tasks, draws, the change log and the program's own
+// jobs — and writes nothing, even where the data is public.
+func TestNoPrincipalIsRefused(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		as := drawWorld(t, db)
+		if err := db.CreateTask(as("planner"), drawTask("2026-FZWL-SJ-031", "WL-LXS-001")); err != nil {
+			t.Fatal(err)
+		}
+		d := completeDraw(t, db, as, "2026-FZWL-SJ-031", 0)
+		if err := db.LiftEmbargo(as("supervisor"), d.ID, "检查结果已公示"); err != nil {
+			t.Fatal(err)
+		}
+		ent, err := db.FindEntities(ctx, spotcheck.EntityFilter{Limit: 1})
+		if err != nil || len(ent.Items) == 0 {
+			t.Fatalf("FindEntities: %v", err)
+		}
+		e := *ent.Items[0]
+		changesBefore := countChanges(t, db)
+
+		nobody := context.Background()
+		// An actor alone names nobody either: only a principal counts.
+		actorOnly := spotcheck.NewContextWithActor(nobody, spotcheck.Actor{ID: "cli:root", Name: "系统（命令行，root）"})
+		calls := map[string]func(context.Context) error{
+			// accounts
+			"FindUsers": func(c context.Context) error { _, err := db.FindUsers(c); return err },
+			"CreateUser": func(c context.Context) error {
+				return db.CreateUser(c, &spotcheck.User{Username: "intruder", Name: "x", Dept: "FZWL",
+					Roles: []string{spotcheck.RoleSecurityAdmin}}, "Intruder-2026!")
+			},
+			"UpdateUser": func(c context.Context) error {
+				return db.UpdateUser(c, &spotcheck.User{Username: "planner", Name: "x", Dept: "FZWL",
+					Roles: []string{spotcheck.RolePlanner}, Active: false})
+			},
+			"SetPassword":        func(c context.Context) error { return db.SetPassword(c, "planner", "Intruder-2026!") },
+			"CreateAPIToken":     func(c context.Context) error { _, err := db.CreateAPIToken(c, "planner", "x", 0); return err },
+			"DeleteUserSessions": func(c context.Context) error { return db.DeleteUserSessions(c, "planner") },
+			"UnlockLogin":        func(c context.Context) error { return db.UnlockLogin(c, "planner") },
+			"FindLoginAttempts":  func(c context.Context) error { _, err := db.FindLoginAttempts(c, 0, 10); return err },
+			"FindSecurityPolicy": func(c context.Context) error { _, err := db.FindSecurityPolicy(c); return err },
+			"CreateSession":      func(c context.Context) error { _, err := db.CreateSession(c, "planner"); return err },
+			"FindUserByUsername": func(c context.Context) error { _, err := db.FindUserByUsername(c, "planner"); return err },
+			"FindAPITokens":      func(c context.Context) error { _, err := db.FindAPITokens(c, "planner"); return err },
+			"UpdateSecurityPolicy": func(c context.Context) error {
+				p := spotcheck.DefaultSecurityPolicy()
+				p.PasswordMinLength = 8
+				return db.UpdateSecurityPolicy(c, &p)
+			},
+			// the directory kinds
+			"Reference":       func(c context.Context) error { _, err := db.Reference(c); return err },
+			"FindDepartments": func(c context.Context) error { _, err := db.FindDepartments(c); return err },
+			"SaveDepartment": func(c context.Context) error {
+				return db.SaveDepartment(c, &spotcheck.Department{Code: "NEW", Name: "新部门", Division: "350100",
+					Kind: spotcheck.DeptOffice, Parent: "FZWL", Active: true})
+			},
+			"FindEntities":   func(c context.Context) error { _, err := db.FindEntities(c, spotcheck.EntityFilter{}); return err },
+			"FindEntityByID": func(c context.Context) error { _, err := db.FindEntityByID(c, e.ID); return err },
+			"SaveEntity": func(c context.Context) error {
+				v := e
+				v.Name = "被改名"
+				return db.SaveEntity(c, &v)
+			},
+			"ImportEntities": func(c context.Context) error {
+				_, err := db.ImportEntities(c, spotcheck.SliceSource("x.csv", []spotcheck.Entity{e}))
+				return err
+			},
+			"ExportEntities": func(c context.Context) error {
+				return db.ExportEntities(c, func(*spotcheck.Entity) error { return nil })
+			},
+			"FindInspectors": func(c context.Context) error {
+				_, err := db.FindInspectors(c, spotcheck.InspectorFilter{})
+				return err
+			},
+			"FindAgencies":   func(c context.Context) error { _, err := db.FindAgencies(c, spotcheck.AgencyFilter{}); return err },
+			"FindItems":      func(c context.Context) error { _, err := db.FindItems(c, spotcheck.ItemFilter{}); return err },
+			"FindItemByCode": func(c context.Context) error { _, err := db.FindItemByCode(c, "WL-LXS-001"); return err },
+			"FindResponsibilities": func(c context.Context) error {
+				_, err := db.FindResponsibilities(c, spotcheck.ResponsibilityFilter{})
+				return err
+			},
+			"FindConflicts": func(c context.Context) error { _, err := db.FindConflicts(c, spotcheck.ConflictFilter{}); return err },
+			// tasks
+			"CreateTask":     func(c context.Context) error { return db.CreateTask(c, drawTask("2026-FZWL-SJ-032", "WL-LXS-001")) },
+			"FindTasks":      func(c context.Context) error { _, err := db.FindTasks(c, spotcheck.TaskFilter{}); return err },
+			"FindTaskByCode": func(c context.Context) error { _, err := db.FindTaskByCode(c, "2026-FZWL-SJ-031"); return err },
+			// draws, a published one included
+			"FindDraws":     func(c context.Context) error { _, err := db.FindDraws(c, spotcheck.DrawFilter{}); return err },
+			"FindDrawByID":  func(c context.Context) error { _, err := db.FindDrawByID(c, d.ID); return err },
+			"FindDrawPicks": func(c context.Context) error { _, err := db.FindDrawPicks(c, d.ID); return err },
+			"DrawFiles":     func(c context.Context) error { _, err := db.DrawFiles(c, d.ID); return err },
+			"FindDrawChanges": func(c context.Context) error {
+				_, err := db.FindDrawChanges(c, d.ID)
+				return err
+			},
+			"PlanDraw": func(c context.Context) error {
+				_, err := db.PlanDraw(c, "2026-FZWL-SJ-031", spotcheck.DrawRequest{Officials: []string{"supervisor"},
+					Supersedes: d.ID, Reason: "无人操作的重新抽取"})
+				return err
+			},
+			"CommitDraw": func(c context.Context) error {
+				return db.CommitDraw(c, d.ID, "supervisor", draw.Commitment(d.PlanHash, "supervisor", supervisorSecret))
+			},
+			"RunDraw":          func(c context.Context) error { return db.RunDraw(c, d.ID, spotcheck.DrawRun{}) },
+			"WithholdReveal":   func(c context.Context) error { return db.WithholdReveal(c, d.ID, "supervisor", "") },
+			"LiftEmbargo":      func(c context.Context) error { return db.LiftEmbargo(c, d.ID, "无人解除") },
+			"DecideDrawChange": func(c context.Context) error { return db.DecideDrawChange(c, 1, true, "") },
+			"RequestDrawChange": func(c context.Context) error {
+				return db.RequestDrawChange(c, &spotcheck.DrawChange{DrawID: d.ID, Kind: spotcheck.ChangeSubstitute,
+					Entity: e.ID, Reason: "closed"})
+			},
+			// the change log
+			"FindChanges":       func(c context.Context) error { _, err := db.FindChanges(c, spotcheck.ChangeFilter{}); return err },
+			"FindRecordChanges": func(c context.Context) error { _, err := db.FindRecordChanges(c, "entity", e.ID); return err },
+			// the program's own jobs and settings
+			"PublishOldDraws":    func(c context.Context) error { _, err := db.PublishOldDraws(c); return err },
+			"RebuildSearchIndex": db.RebuildSearchIndex,
+			"Migrate":            func(c context.Context) error { _, err := db.Migrate(c); return err },
+			"Count":              func(c context.Context) error { _, err := db.Count(c, spotcheck.KindEntities); return err },
+			"Setting":            func(c context.Context) error { _, err := db.Setting(c, "demo"); return err },
+			"SetSetting":         func(c context.Context) error { return db.SetSetting(c, "demo", "x") },
+		}
+		for name, call := range calls {
+			for _, c := range []context.Context{nobody, actorOnly} {
+				if err := call(c); spotcheck.ErrorCode(err) != spotcheck.EUNAUTHORIZED {
+					t.Errorf("%s without a principal: %v, want EUNAUTHORIZED", name, err)
+				}
+			}
+		}
+		if n := countChanges(t, db); n != changesBefore {
+			t.Errorf("calls without a principal recorded %d changes", n-changesBefore)
+		}
+		if _, err := db.FindUserByUsername(ctx, "intruder"); spotcheck.ErrorCode(err) != spotcheck.ENOTFOUND {
+			t.Errorf("an account was created by nobody: %v", err)
+		}
+		// The program's jobs are the system's, not a user's.
+		for _, name := range []string{"PublishOldDraws", "RebuildSearchIndex", "Migrate", "Count", "Setting", "SetSetting"} {
+			if err := calls[name](as("secadmin")); spotcheck.ErrorCode(err) != spotcheck.EFORBIDDEN {
+				t.Errorf("%s by the security admin: %v, want EFORBIDDEN", name, err)
+			}
+			if err := calls[name](ctx); err != nil {
+				t.Errorf("%s by the system: %v", name, err)
+			}
+		}
+	})
+}
+
+// TestSystemPrincipalIsRecorded: what a system principal does is recorded
+// under its name, never as nobody.
+func TestSystemPrincipalIsRecorded(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		seedDepartments(t, db)
+		cli := spotcheck.NewContextWithPrincipal(context.Background(), spotcheck.System("cli:root"))
+		u := &spotcheck.User{Username: "audit1", Name: "审计", Dept: "FZWL", Roles: []string{spotcheck.RoleAuditAdmin}}
+		if err := db.CreateUser(cli, u, "Audit-Admin-2026"); err != nil {
+			t.Fatalf("the command line creates an administrator: %v", err)
+		}
+		e := entity(t, "350102", "MA0000037", "系统写入旅行社（示例）")
+		if err := db.SaveEntity(cli, &e); err != nil {
+			t.Fatal(err)
+		}
+		for _, kk := range [][2]string{{"user", "audit1"}, {"entity", e.ID}} {
+			cs, err := db.FindRecordChanges(ctx, kk[0], kk[1])
+			if err != nil || len(cs) != 1 || cs[0].Actor != "cli:root" {
+				t.Errorf("%s %s: changes %+v, %v; want one by cli:root", kk[0], kk[1], cs, err)
+			}
+		}
+	})
+}
+
+// countChanges counts the whole change history.
+func countChanges(t *testing.T, db *store.DB) int {
+	t.Helper()
+	l, err := db.FindChanges(ctx, spotcheck.ChangeFilter{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l.Total
+}
