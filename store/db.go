@@ -9,7 +9,6 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-	"net/url"
 	"runtime"
 	"strings"
 	"time"
@@ -80,32 +79,6 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
-}
-
-// sqliteDSN builds the modernc DSN with the pragmas of design §4; writer
-// connections begin their transactions IMMEDIATE.
-func sqliteDSN(path string, writer bool) string {
-	q := url.Values{}
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "synchronous(NORMAL)")
-	q.Add("_pragma", "foreign_keys(1)")
-	// A 64 MiB page cache (the default is 2 MiB) keeps million-row imports
-	// from re-reading the same B-tree pages through syscalls: 1M entities
-	// import in 26 s instead of 37–50 s. Memory-mapped I/O on the writer
-	// was tried and left out: it added up to 250 MB of resident memory to
-	// an import for no speed.
-	// Readers, several at a time, get 16 MiB each and read the file
-	// memory-mapped, which spares a search the syscall per page that was a
-	// quarter of its time.
-	if writer {
-		q.Add("_pragma", "cache_size(-65536)")
-		q.Set("_txlock", "immediate")
-	} else {
-		q.Add("_pragma", "cache_size(-16384)")
-		q.Add("_pragma", "mmap_size(1073741824)")
-	}
-	return "file:" + path + "?" + q.Encode()
 }
 
 // Close closes both pools.
