@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
+	"log/slog"
 	"runtime"
 	"strings"
 	"time"
@@ -34,6 +35,10 @@ type DB struct {
 	// Rand is the source of the platform's draw secrets; nil means
 	// crypto/rand. Tests replace it to make draws repeatable.
 	Rand io.Reader
+	// logger and bg: the background work of the DB and where it reports
+	// (store/background.go).
+	logger *slog.Logger
+	bg     background
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -43,8 +48,12 @@ func IsPostgres(dsn string) bool {
 
 // Open opens (creating if needed) the database named by dsn, a SQLite file
 // path or a postgres:// URL, and applies the pending migrations.
-func Open(ctx context.Context, dsn string) (*DB, error) {
-	db := &DB{Now: func() time.Time { return time.Now().UTC() }}
+func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
+	db := &DB{Now: func() time.Time { return time.Now().UTC() }, logger: slog.Default()}
+	for _, o := range opts {
+		o(db)
+	}
+	db.bg.init()
 	var err error
 	if IsPostgres(dsn) {
 		db.dialect = postgres{}
@@ -81,8 +90,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	return db, nil
 }
 
-// Close closes both pools.
+// Close stops the background work (and waits until it has stopped), then
+// closes both pools.
 func (db *DB) Close() error {
+	db.stopBackground()
 	var err error
 	if db.read != nil && db.read != db.write {
 		err = db.read.Close()
