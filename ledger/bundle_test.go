@@ -99,7 +99,7 @@ func TestBundleLog(t *testing.T) {
 		t.Errorf("log/key = %q", key)
 	}
 	entry, _ := os.ReadFile(filepath.Join(dir, "log", "3.json"))
-	if !bytes.Equal(entry, d.m.entries[3]) {
+	if !bytes.Equal(entry, d.m.mem.entries[3]) {
 		t.Errorf("log/3.json = %s", entry)
 	}
 	proof, _ := os.ReadFile(filepath.Join(dir, "log", "3.proof.json"))

@@ -35,21 +35,9 @@ func newMemory(t *testing.T, n int) *Memory {
 	return m
 }
 
-// mth is RFC 6962's Merkle tree hash, written out without tlog.
+// mth is merkleRoot (storagetest.go) as bytes.
 func mth(entries [][]byte) []byte {
-	if len(entries) == 0 {
-		h := sha256.Sum256(nil)
-		return h[:]
-	}
-	if len(entries) == 1 {
-		h := sha256.Sum256(append([]byte{0}, entries[0]...))
-		return h[:]
-	}
-	k := 1
-	for k*2 < len(entries) {
-		k *= 2
-	}
-	h := sha256.Sum256(append(append([]byte{1}, mth(entries[:k])...), mth(entries[k:])...))
+	h := merkleRoot(entries)
 	return h[:]
 }
 
@@ -73,11 +61,11 @@ func TestProofs(t *testing.T) {
 	if _, err := OpenCheckpoint(signed, m.LogKey()); err != nil {
 		t.Fatal(err)
 	}
-	if string(mth(m.entries)) != string(c.Root[:]) {
+	if string(mth(m.mem.entries)) != string(c.Root[:]) {
 		t.Fatalf("root differs from RFC 6962 MTH")
 	}
 	for size := int64(1); size <= n; size++ {
-		root := mth(m.entries[:size])
+		root := mth(m.mem.entries[:size])
 		for i := int64(0); i < size; i++ {
 			p, err := ProveInclusion(ctx, m, i, size)
 			if err != nil {
@@ -85,10 +73,10 @@ func TestProofs(t *testing.T) {
 			}
 			var r tlog.Hash
 			copy(r[:], root)
-			if err := p.Check(r, m.entries[i]); err != nil {
+			if err := p.Check(r, m.mem.entries[i]); err != nil {
 				t.Errorf("tlog: inclusion of %d in %d: %v", i, size, err)
 			}
-			leaf := rfc6962.DefaultHasher.HashLeaf(m.entries[i])
+			leaf := rfc6962.DefaultHasher.HashLeaf(m.mem.entries[i])
 			if err := proof.VerifyInclusion(rfc6962.DefaultHasher, uint64(i), uint64(size), leaf, hashBytes(p.Hashes), root); err != nil {
 				t.Errorf("merkle: inclusion of %d in %d: %v", i, size, err)
 			}
@@ -99,7 +87,7 @@ func TestProofs(t *testing.T) {
 				t.Fatal(err)
 			}
 			var o, r tlog.Hash
-			copy(o[:], mth(m.entries[:old]))
+			copy(o[:], mth(m.mem.entries[:old]))
 			copy(r[:], root)
 			if err := p.Check(o, r); err != nil {
 				t.Errorf("tlog: consistency %d→%d: %v", old, size, err)
@@ -138,7 +126,7 @@ func TestProofs(t *testing.T) {
 			t.Errorf("want EINVALID, got %v", err)
 		}
 	}
-	if es, err := ReadEntries(ctx, m, 2, 4); err != nil || len(es) != 2 || string(es[0]) != string(m.entries[2]) {
+	if es, err := ReadEntries(ctx, m, 2, 4); err != nil || len(es) != 2 || string(es[0]) != string(m.mem.entries[2]) {
 		t.Errorf("ReadEntries = %q, %v", es, err)
 	}
 }
@@ -175,7 +163,7 @@ type indexed struct {
 
 func (s *tampered) ScanLogEntries(ctx context.Context, fn func(int64, []byte) error) error {
 	var all []indexed
-	for i, e := range s.Memory.entries {
+	for i, e := range s.Memory.mem.entries {
 		all = append(all, indexed{int64(i), e})
 	}
 	if s.entries != nil {
@@ -233,15 +221,15 @@ func TestVerifyLog(t *testing.T) {
 		t.Fatalf("VerifyLog = %d, %v", got, err)
 	}
 	edited := func(i int) []byte {
-		return []byte(strings.Replace(string(m.entries[i]), `"n":`, `"n":1`, 1))
+		return []byte(strings.Replace(string(m.mem.entries[i]), `"n":`, `"n":1`, 1))
 	}
 	entries := func(f func([]indexed) []indexed) *tampered { return &tampered{Memory: m, entries: f} }
 	_, otherKey, _ := NewKey("test.example/log")
-	badSig := append([]memCheckpoint(nil), m.checkpoints...)
+	badSig := append([]memCheckpoint(nil), m.mem.checkpoints...)
 	badSig[19].signed = []byte(strings.Replace(string(badSig[19].signed), "\n20\n", "\n21\n", 1))
 	var rewritten [][]byte
 	for i := range n {
-		e := m.entries[i]
+		e := m.mem.entries[i]
 		if i == 7 {
 			e = edited(7)
 		}
@@ -249,7 +237,7 @@ func TestVerifyLog(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		s    Storage
+		s    Scanner
 		key  string
 		want string
 	}{
@@ -261,9 +249,9 @@ func TestVerifyLog(t *testing.T) {
 			for i := len(a) - 1; i >= 5; i-- {
 				a[i].i++
 			}
-			return append(append(a[:5:5], indexed{5, m.entries[2]}), a[5:]...)
+			return append(append(a[:5:5], indexed{5, m.mem.entries[2]}), a[5:]...)
 		}), "", "第 5 条记录与存储的哈希不符"},
-		{"appended unsigned", entries(func(a []indexed) []indexed { return append(a, indexed{n, m.entries[0]}) }), "", "第 40 条记录"},
+		{"appended unsigned", entries(func(a []indexed) []indexed { return append(a, indexed{n, m.mem.entries[0]}) }), "", "第 40 条记录"},
 		{"not canonical", entries(func(a []indexed) []indexed {
 			a[11].e = []byte(strings.Replace(string(a[11].e), `,"time"`, `, "time"`, 1))
 			return a
@@ -271,13 +259,13 @@ func TestVerifyLog(t *testing.T) {
 		{"hashes rewritten", &tampered{Memory: m, entries: func(a []indexed) []indexed { a[7].e = rewritten[7]; return a },
 			hashes: rehash(t, rewritten)}, "", "第 7 条记录与签名的检查点（大小 8）不符"},
 		{"node hash edited", &tampered{Memory: m, hashes: func() []tlog.Hash {
-			h := append([]tlog.Hash(nil), m.hashes...)
+			h := append([]tlog.Hash(nil), m.mem.hashes...)
 			h[tlog.StoredHashIndex(2, 1)][0] ^= 1
 			return h
 		}()}, "", "第 7 条记录写入的树节点哈希被改动"},
-		{"hash removed", &tampered{Memory: m, hashes: m.hashes[:len(m.hashes)-1]}, "", "第 39 条记录的存储哈希缺失"},
+		{"hash removed", &tampered{Memory: m, hashes: m.mem.hashes[:len(m.mem.hashes)-1]}, "", "第 39 条记录的存储哈希缺失"},
 		{"checkpoint signature", &tampered{Memory: m, checkpoints: badSig}, "", "第 19 条记录的检查点（大小 20）无效"},
-		{"checkpoint removed", &tampered{Memory: m, checkpoints: m.checkpoints[:n-1]}, "", "第 39 条记录未经签名"},
+		{"checkpoint removed", &tampered{Memory: m, checkpoints: m.mem.checkpoints[:n-1]}, "", "第 39 条记录未经签名"},
 		{"other key", m, otherKey, "第 0 条记录的检查点（大小 1）无效"},
 	}
 	for _, tt := range tests {

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"sync"
@@ -12,21 +13,56 @@ import (
 	"spotcheck"
 )
 
-// Memory is a log kept in memory, with the behaviour the store has on a
-// database: every append is signed at once, sealed records are served only
-// once unsealed. It serves tests of the log's readers (the HTTP interface,
-// bundles, VerifyLog) without a database. It is safe for concurrent use.
+// Memory is a log kept in memory: a Log over a Storage in memory, with
+// the behaviour the store has on a database (every append is signed at
+// once, sealed records are served only once unsealed). It serves tests of
+// the log's readers (the HTTP interface, bundles, VerifyLog) without a
+// database. It is safe for concurrent use.
+//
+// Its Append, AppendSealed and Unseal take no context, for tests; the
+// Log's own methods remain as m.Log.Append and so on.
 type Memory struct {
-	// Now is the clock of the entries; nil means time.Now.
-	Now func() time.Time
+	*Log
+	mem *memStorage
+}
 
-	mu          sync.Mutex
-	signer      note.Signer
-	key         string
+// NewMemory returns an empty log signed by signer, whose verifier key is
+// verifierKey (see NewKey).
+func NewMemory(signer note.Signer, verifierKey string) *Memory {
+	s := newMemStorage()
+	return &Memory{Log: New(s, signer, verifierKey), mem: s}
+}
+
+// Append logs a record of type typ with body (see EncodeEntry), signs the
+// new checkpoint and returns the entry's index.
+func (m *Memory) Append(typ string, body []byte) (int64, error) {
+	return m.Log.Append(context.Background(), typ, body)
+}
+
+// AppendSealed keeps data back and logs its sealed entry (see
+// Writer.AppendSealed); it returns the entry's index and the record's
+// digest.
+func (m *Memory) AppendSealed(record string, data []byte) (int64, string, error) {
+	return m.Log.AppendSealed(context.Background(), record, data)
+}
+
+// Unseal publishes the sealed record with digest sha (see Writer.Unseal).
+func (m *Memory) Unseal(sha string) (int64, error) {
+	return m.Log.Unseal(context.Background(), sha)
+}
+
+// memStorage is a Storage in memory. A write transaction holds writer for
+// its whole length (the head's lock) and collects its writes in a memTx;
+// the commit applies them under mu, so reads never see them before.
+type memStorage struct {
+	writer sync.Mutex
+
+	mu          sync.RWMutex
+	size        int64 // the head
 	entries     [][]byte
 	hashes      []tlog.Hash
 	checkpoints []memCheckpoint
-	records     map[string]*memRecord
+	records     map[string]*Record
 }
 
 type memCheckpoint struct {
@@ -34,168 +70,83 @@ type memCheckpoint struct {
 	signed []byte
 }
 
-type memRecord struct {
-	record    string // the record's type
-	data      []byte
-	published bool
-	unseal    int64 // index of the unseal entry, once published
+func newMemStorage() *memStorage { return &memStorage{records: map[string]*Record{}} }
+
+// ReadWrite implements Storage.
+func (s *memStorage) ReadWrite(ctx context.Context, f func(context.Context, Tx) error) error {
+	s.writer.Lock()
+	defer s.writer.Unlock()
+	s.mu.RLock()
+	tx := &memTx{s: s, size: s.size, records: map[string]*Record{}}
+	s.mu.RUnlock()
+	if err := f(ctx, tx); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.size = tx.size
+	s.entries = append(s.entries, tx.entries...)
+	s.hashes = append(s.hashes, tx.hashes...)
+	s.checkpoints = append(s.checkpoints, tx.checkpoints...)
+	for sha, r := range tx.records {
+		s.records[sha] = r
+	}
+	return nil
 }
 
-// NewMemory returns an empty log signed by signer, whose verifier key is
-// verifierKey (see NewKey).
-func NewMemory(signer note.Signer, verifierKey string) *Memory {
-	return &Memory{signer: signer, key: verifierKey, records: map[string]*memRecord{}}
+// ReadCheckpoint implements Storage.
+func (s *memStorage) ReadCheckpoint(ctx context.Context) ([]byte, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if len(s.checkpoints) == 0 {
+		return nil, nil
+	}
+	return s.checkpoints[len(s.checkpoints)-1].signed, nil
 }
 
-// Append logs a record of type typ with body (see EncodeEntry), signs the
-// new checkpoint and returns the entry's index.
-func (m *Memory) Append(typ string, body []byte) (int64, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.append(typ, body)
-}
-
-func (m *Memory) append(typ string, body []byte) (int64, error) {
-	now := time.Now()
-	if m.Now != nil {
-		now = m.Now()
-	}
-	entry, err := EncodeEntry(typ, now, body)
-	if err != nil {
-		return 0, err
-	}
-	n := int64(len(m.entries))
-	hashes, err := tlog.StoredHashes(n, entry, memHashes(m.hashes))
-	if err != nil {
-		return 0, err
-	}
-	base := int64(len(m.hashes))
-	root, err := tlog.TreeHash(n+1, tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
-		out := make([]tlog.Hash, len(indexes))
-		for i, x := range indexes {
-			if x >= base && x-base < int64(len(hashes)) {
-				out[i] = hashes[x-base]
-			} else if x >= 0 && x < base {
-				out[i] = m.hashes[x]
-			} else {
-				return nil, fmt.Errorf("stored hash %d missing", x)
-			}
-		}
-		return out, nil
-	}))
-	if err != nil {
-		return 0, err
-	}
-	signed, err := SignCheckpoint(Checkpoint{Origin: m.signer.Name(), Size: n + 1, Root: root}, m.signer)
-	if err != nil {
-		return 0, err
-	}
-	m.entries = append(m.entries, entry)
-	m.hashes = append(m.hashes, hashes...)
-	m.checkpoints = append(m.checkpoints, memCheckpoint{n + 1, signed})
-	return n, nil
-}
-
-// AppendSealed keeps data back and logs its sealed entry (see SealedBody);
-// it returns the entry's index and the record's digest.
-func (m *Memory) AppendSealed(record string, data []byte) (int64, string, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if !validName(record) {
-		return 0, "", fmt.Errorf("日志记录类型“%s”无效", record)
-	}
-	i, err := m.append(TypeSealed, SealedBody(record, data))
-	if err != nil {
-		return 0, "", err
-	}
-	sha := Digest(data)
-	if m.records[sha] == nil {
-		m.records[sha] = &memRecord{record: record, data: data}
-	}
-	return i, sha, nil
-}
-
-// Unseal publishes the sealed record with digest sha and logs the unseal
-// entry naming its sealed entry (see UnsealBody). A record already
-// published is left as it is, and the index of its unseal entry returned.
-func (m *Memory) Unseal(sha string) (int64, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	r := m.records[sha]
-	if r == nil {
-		return 0, spotcheck.Errorf(spotcheck.ENOTFOUND, "密封记录 %s 不存在", sha)
-	}
-	if !Servable(r.record) {
-		return 0, spotcheck.Errorf(spotcheck.EINVALID, "%s 记录不向公众公开（规范修订1），不能解除密封", r.record)
-	}
-	if r.published {
-		return r.unseal, nil
-	}
-	for i, e := range m.entries {
-		pe, err := ParseEntry(e)
-		if err != nil || pe.Type != TypeSealed {
-			continue
-		}
-		if rec, s, err := ParseSealedBody(pe.Body); err == nil && s == sha {
-			idx, err := m.append(TypeUnseal, UnsealBody(int64(i), rec, sha))
-			if err == nil {
-				r.published, r.unseal = true, idx
-			}
-			return idx, err
-		}
-	}
-	return 0, fmt.Errorf("ledger: sealed entry of %s not found", sha)
-}
-
-// LogKey implements Reader.
-func (m *Memory) LogKey() string { return m.key }
-
-// LogCheckpoint implements Reader.
-func (m *Memory) LogCheckpoint(ctx context.Context) ([]byte, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if len(m.checkpoints) == 0 {
-		return EmptyCheckpoint(m.signer)
-	}
-	return m.checkpoints[len(m.checkpoints)-1].signed, nil
-}
-
-// LogEntries implements Reader.
-func (m *Memory) LogEntries(ctx context.Context, start, end int64) ([][]byte, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if start < 0 || end < start || end-start > MaxEntriesPerRequest {
-		return nil, spotcheck.Errorf(spotcheck.EINVALID, "范围无效")
-	}
-	end = min(end, int64(len(m.entries)))
+// ReadEntries implements Storage.
+func (s *memStorage) ReadEntries(ctx context.Context, start, end int64) ([][]byte, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	end = min(end, int64(len(s.entries)))
 	if start >= end {
-		return [][]byte{}, nil
+		return nil, nil
 	}
-	return append([][]byte(nil), m.entries[start:end]...), nil
+	return append([][]byte(nil), s.entries[start:end]...), nil
 }
 
-// LogHashes implements Reader.
-func (m *Memory) LogHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return memHashes(m.hashes).ReadHashes(indexes)
+// ReadHashes implements Storage.
+func (s *memStorage) ReadHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return memHashes(s.hashes).ReadHashes(indexes)
 }
 
-// LogRecord implements Reader.
-func (m *Memory) LogRecord(ctx context.Context, sha string) ([]byte, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if r := m.records[sha]; r != nil && r.published && Servable(r.record) {
-		return r.data, nil
+// ReadRecord implements Storage.
+func (s *memStorage) ReadRecord(ctx context.Context, sha string) (*Record, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.record(sha)
+}
+
+// record returns a copy of the record with digest sha; s.mu is held.
+func (s *memStorage) record(sha string) (*Record, error) {
+	r := s.records[sha]
+	if r == nil {
+		return nil, spotcheck.Errorf(spotcheck.ENOTFOUND, "记录 %s 不存在", sha)
 	}
-	return nil, spotcheck.Errorf(spotcheck.ENOTFOUND, "记录 %s 不存在或尚未公开", sha)
+	c := *r
+	return &c, nil
 }
 
-// ScanLogEntries implements Storage.
-func (m *Memory) ScanLogEntries(ctx context.Context, fn func(int64, []byte) error) error {
-	m.mu.Lock()
-	entries := m.entries
-	m.mu.Unlock()
+// The scans read what was committed when they start: a commit only
+// appends beyond the slices they hold.
+
+// ScanEntries implements Storage.
+func (s *memStorage) ScanEntries(ctx context.Context, fn func(int64, []byte) error) error {
+	s.mu.RLock()
+	entries := s.entries
+	s.mu.RUnlock()
 	for i, e := range entries {
 		if err := fn(int64(i), e); err != nil {
 			return err
@@ -204,11 +155,11 @@ func (m *Memory) ScanLogEntries(ctx context.Context, fn func(int64, []byte) erro
 	return nil
 }
 
-// ScanLogHashes implements Storage.
-func (m *Memory) ScanLogHashes(ctx context.Context, fn func(int64, tlog.Hash) error) error {
-	m.mu.Lock()
-	hashes := m.hashes
-	m.mu.Unlock()
+// ScanHashes implements Storage.
+func (s *memStorage) ScanHashes(ctx context.Context, fn func(int64, tlog.Hash) error) error {
+	s.mu.RLock()
+	hashes := s.hashes
+	s.mu.RUnlock()
 	for i, h := range hashes {
 		if err := fn(int64(i), h); err != nil {
 			return err
@@ -217,11 +168,11 @@ func (m *Memory) ScanLogHashes(ctx context.Context, fn func(int64, tlog.Hash) er
 	return nil
 }
 
-// ScanLogCheckpoints implements Storage.
-func (m *Memory) ScanLogCheckpoints(ctx context.Context, fn func(int64, []byte) error) error {
-	m.mu.Lock()
-	cps := m.checkpoints
-	m.mu.Unlock()
+// ScanCheckpoints implements Storage.
+func (s *memStorage) ScanCheckpoints(ctx context.Context, fn func(int64, []byte) error) error {
+	s.mu.RLock()
+	cps := s.checkpoints
+	s.mu.RUnlock()
 	for _, c := range cps {
 		if err := fn(c.size, c.signed); err != nil {
 			return err
@@ -230,14 +181,91 @@ func (m *Memory) ScanLogCheckpoints(ctx context.Context, fn func(int64, []byte) 
 	return nil
 }
 
-// emptyRoot is the RFC 6962 root of the empty tree, SHA-256("").
-func emptyRoot() tlog.Hash {
-	h, _ := tlog.TreeHash(0, nil)
-	return h
+// memTx is a write transaction of a memStorage: its writes, not yet
+// committed. Only the one transaction that holds s.writer changes s, so it
+// reads s.entries and s.hashes without their lock changing under it.
+type memTx struct {
+	s           *memStorage
+	size        int64
+	entries     [][]byte
+	hashes      []tlog.Hash
+	checkpoints []memCheckpoint
+	records     map[string]*Record // written or published here
 }
 
-// EmptyCheckpoint returns the signed checkpoint of an empty log named
-// after signer: size 0, root SHA-256("").
-func EmptyCheckpoint(signer note.Signer) ([]byte, error) {
-	return SignCheckpoint(Checkpoint{Origin: signer.Name(), Root: emptyRoot()}, signer)
+// LockHead implements Tx: ReadWrite holds the lock already.
+func (tx *memTx) LockHead(ctx context.Context) (int64, error) { return tx.size, nil }
+
+// ReadHashes implements Tx.
+func (tx *memTx) ReadHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error) {
+	tx.s.mu.RLock()
+	defer tx.s.mu.RUnlock()
+	base := int64(len(tx.s.hashes))
+	out := make([]tlog.Hash, len(indexes))
+	for i, x := range indexes {
+		switch {
+		case x >= 0 && x < base:
+			out[i] = tx.s.hashes[x]
+		case x >= base && x-base < int64(len(tx.hashes)):
+			out[i] = tx.hashes[x-base]
+		default:
+			return nil, fmt.Errorf("stored hash %d missing", x)
+		}
+	}
+	return out, nil
+}
+
+// ReadRecord implements Tx.
+func (tx *memTx) ReadRecord(ctx context.Context, sha string) (*Record, error) {
+	if r := tx.records[sha]; r != nil {
+		c := *r
+		return &c, nil
+	}
+	tx.s.mu.RLock()
+	defer tx.s.mu.RUnlock()
+	return tx.s.record(sha)
+}
+
+// WriteEntries implements Tx.
+func (tx *memTx) WriteEntries(ctx context.Context, first int64, entries [][]byte, hashes []tlog.Hash) error {
+	tx.s.mu.RLock()
+	n, h := int64(len(tx.s.entries)), int64(len(tx.s.hashes))
+	tx.s.mu.RUnlock()
+	if first != n+int64(len(tx.entries)) || tlog.StoredHashIndex(0, first) != h+int64(len(tx.hashes)) {
+		return fmt.Errorf("ledger: entry %d written out of order", first)
+	}
+	for _, e := range entries {
+		tx.entries = append(tx.entries, bytes.Clone(e))
+	}
+	tx.hashes = append(tx.hashes, hashes...)
+	return nil
+}
+
+// WriteCheckpoint implements Tx.
+func (tx *memTx) WriteCheckpoint(ctx context.Context, size int64, signed []byte, at time.Time) error {
+	tx.checkpoints = append(tx.checkpoints, memCheckpoint{size, bytes.Clone(signed)})
+	tx.size = size
+	return nil
+}
+
+// WriteRecord implements Tx.
+func (tx *memTx) WriteRecord(ctx context.Context, r *Record) error {
+	if _, err := tx.ReadRecord(ctx, r.SHA256); err == nil {
+		return nil
+	}
+	c := *r
+	c.Data = bytes.Clone(r.Data)
+	tx.records[r.SHA256] = &c
+	return nil
+}
+
+// PublishRecord implements Tx.
+func (tx *memTx) PublishRecord(ctx context.Context, sha string, unseal int64, at time.Time) error {
+	r, err := tx.ReadRecord(ctx, sha)
+	if err != nil {
+		return err
+	}
+	r.Unseal = unseal
+	tx.records[sha] = r
+	return nil
 }

@@ -14,9 +14,9 @@ import (
 	"spotcheck"
 )
 
-// Storage is a Reader that can also hand over everything it keeps, in
-// order, for VerifyLog.
-type Storage interface {
+// Scanner is a Reader that can also hand over everything it keeps, in
+// order, for VerifyLog. Log implements it.
+type Scanner interface {
 	Reader
 	// ScanLogEntries calls fn for every stored entry in index order. Here
 	// and below, the bytes passed to fn are only valid during the call.
@@ -50,7 +50,7 @@ type Storage interface {
 // failures to read. A log whose hashes were all rewritten to match edited
 // entries fails on the first checkpoint signed after the edited entry,
 // which is one entry later where every append is signed.
-func VerifyLog(ctx context.Context, s Storage, verifierKey string) (int64, error) {
+func VerifyLog(ctx context.Context, s Scanner, verifierKey string) (int64, error) {
 	v, err := note.NewVerifier(verifierKey)
 	if err != nil {
 		return 0, spotcheck.Errorf(spotcheck.EINVALID, "日志公钥无效：%v", err)
@@ -176,7 +176,7 @@ func (p *firstProblem) err() error {
 // (in parallel: a log signed at every append has as many checkpoints as
 // entries) and returns them in order of size. A bad one is noted as a
 // problem of the last entry it covers.
-func readCheckpoints(ctx context.Context, s Storage, v note.Verifier, bad *firstProblem) ([]Checkpoint, error) {
+func readCheckpoints(ctx context.Context, s Scanner, v note.Verifier, bad *firstProblem) ([]Checkpoint, error) {
 	type job struct {
 		size   int64
 		signed []byte
@@ -236,7 +236,7 @@ func openCheckpoint(signed []byte, v note.Verifier) (Checkpoint, error) {
 // readHashes reads all stored hashes into memory, up to the first gap in
 // their indexes (the hashes after a gap are of no use: the entry whose
 // hash is missing is reported).
-func readHashes(ctx context.Context, s Storage, capacity int64) ([]tlog.Hash, error) {
+func readHashes(ctx context.Context, s Scanner, capacity int64) ([]tlog.Hash, error) {
 	stored := make([]tlog.Hash, 0, capacity)
 	gap := false
 	err := s.ScanLogHashes(ctx, func(index int64, h tlog.Hash) error {

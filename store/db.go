@@ -9,7 +9,7 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-	"net/url"
+	"log/slog"
 	"runtime"
 	"strings"
 	"time"
@@ -35,6 +35,10 @@ type DB struct {
 	// Rand is the source of the platform's draw secrets; nil means
 	// crypto/rand. Tests replace it to make draws repeatable.
 	Rand io.Reader
+	// logger and bg: the background work of the DB and where it reports
+	// (store/background.go).
+	logger *slog.Logger
+	bg     background
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -44,8 +48,12 @@ func IsPostgres(dsn string) bool {
 
 // Open opens (creating if needed) the database named by dsn, a SQLite file
 // path or a postgres:// URL, and applies the pending migrations.
-func Open(ctx context.Context, dsn string) (*DB, error) {
-	db := &DB{Now: func() time.Time { return time.Now().UTC() }}
+func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
+	db := &DB{Now: func() time.Time { return time.Now().UTC() }, logger: slog.Default()}
+	for _, o := range opts {
+		o(db)
+	}
+	db.bg.init()
 	var err error
 	if IsPostgres(dsn) {
 		db.dialect = postgres{}
@@ -82,34 +90,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	return db, nil
 }
 
-// sqliteDSN builds the modernc DSN with the pragmas of design §4; writer
-// connections begin their transactions IMMEDIATE.
-func sqliteDSN(path string, writer bool) string {
-	q := url.Values{}
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "synchronous(NORMAL)")
-	q.Add("_pragma", "foreign_keys(1)")
-	// A 64 MiB page cache (the default is 2 MiB) keeps million-row imports
-	// from re-reading the same B-tree pages through syscalls: 1M entities
-	// import in 26 s instead of 37–50 s. Memory-mapped I/O on the writer
-	// was tried and left out: it added up to 250 MB of resident memory to
-	// an import for no speed.
-	// Readers, several at a time, get 16 MiB each and read the file
-	// memory-mapped, which spares a search the syscall per page that was a
-	// quarter of its time.
-	if writer {
-		q.Add("_pragma", "cache_size(-65536)")
-		q.Set("_txlock", "immediate")
-	} else {
-		q.Add("_pragma", "cache_size(-16384)")
-		q.Add("_pragma", "mmap_size(1073741824)")
-	}
-	return "file:" + path + "?" + q.Encode()
-}
-
-// Close closes both pools.
+// Close stops the background work (and waits until it has stopped), then
+// closes both pools.
 func (db *DB) Close() error {
+	db.stopBackground()
 	var err error
 	if db.read != nil && db.read != db.write {
 		err = db.read.Close()

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -44,6 +45,49 @@ type dialect interface {
 }
 
 type sqlite struct{}
+
+// journalSizeLimit is the size in bytes that SQLite truncates the WAL file
+// to when it restarts it after a checkpoint (PRAGMA journal_size_limit).
+// Without a limit the file keeps the size of the largest burst of writes
+// between two checkpoints (a million-row import leaves gigabytes) for as
+// long as the database is open.
+const journalSizeLimit = 64 << 20
+
+// sqliteDSN builds the modernc DSN with the pragmas of design §4; writer
+// connections begin their transactions IMMEDIATE.
+//
+// The pragmas are listed in the order SQLite's documentation implies:
+// busy_timeout first, because journal_mode=WAL (and every other pragma
+// that touches the file) takes a lock and, without a timeout, fails at once
+// with SQLITE_BUSY when another connection or process holds one; then the
+// journal (journal_mode, journal_size_limit, synchronous, which WAL makes
+// safe at NORMAL), then per-connection settings. modernc.org/sqlite runs
+// busy_timeout first whatever the order (then the rest in name order), so
+// the list reads as it runs where it matters.
+func sqliteDSN(path string, writer bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", journalSizeLimit))
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	// A 64 MiB page cache (the default is 2 MiB) keeps million-row imports
+	// from re-reading the same B-tree pages through syscalls: 1M entities
+	// import in 26 s instead of 37–50 s. Memory-mapped I/O on the writer
+	// was tried and left out: it added up to 250 MB of resident memory to
+	// an import for no speed.
+	// Readers, several at a time, get 16 MiB each and read the file
+	// memory-mapped, which spares a search the syscall per page that was a
+	// quarter of its time.
+	if writer {
+		q.Add("_pragma", "cache_size(-65536)")
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "cache_size(-16384)")
+		q.Add("_pragma", "mmap_size(1073741824)")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
 
 func (sqlite) name() string { return "sqlite" }
 

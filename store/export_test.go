@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+
+	"spotcheck/ledger"
 )
 
 // QueryRowForTest runs a read query, for tests that look at what the
@@ -10,3 +12,7 @@ import (
 func (db *DB) QueryRowForTest(ctx context.Context, query string) *sql.Row {
 	return db.read.QueryRowContext(ctx, query)
 }
+
+// LogStorageForTest returns the log's storage on db's tables, for the
+// conformance suite ledger.TestStorage.
+func (db *DB) LogStorageForTest() ledger.Storage { return logStorage{db} }

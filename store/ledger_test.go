@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/transparency-dev/merkle/proof"
@@ -47,6 +46,22 @@ func forEachLogDB(t *testing.T, fn func(t *testing.T, db *store.DB, raw *sql.DB)
 		t.Parallel()
 		url := pgtest.URL(t)
 		run(t, url, "pgx", url)
+	})
+}
+
+// TestLogStorage runs the log's conformance suite on the store's tables:
+// appends, checkpoints, rollbacks, sealed records and concurrent writers,
+// on SQLite and PostgreSQL (where the head row is locked FOR UPDATE).
+func TestLogStorage(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		ledger.TestStorage(t, func(t *testing.T) ledger.Storage {
+			return openDB(t, filepath.Join(t.TempDir(), "test.db")).LogStorageForTest()
+		})
+	})
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		ledger.TestStorage(t, func(t *testing.T) ledger.Storage { return openDB(t, pgtest.URL(t)).LogStorageForTest() })
 	})
 }
 
@@ -193,41 +208,6 @@ func hashes(hs []tlog.Hash) [][]byte {
 	return out
 }
 
-func TestLogConcurrentAppends(t *testing.T) {
-	forEachLogDB(t, func(t *testing.T, db *store.DB, raw *sql.DB) {
-		const workers, each = 8, 25
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		seen := map[int64]bool{}
-		for w := range workers {
-			wg.Go(func() {
-				for i := range each {
-					idx, err := db.AppendLog(ctx, "test", body(w*1000+i))
-					if err != nil {
-						t.Error(err)
-						return
-					}
-					mu.Lock()
-					if seen[idx] {
-						t.Errorf("index %d given twice", idx)
-					}
-					seen[idx] = true
-					mu.Unlock()
-				}
-			})
-		}
-		wg.Wait()
-		if got, err := ledger.VerifyLog(ctx, db, db.LogKey()); got != workers*each || err != nil {
-			t.Fatalf("VerifyLog = %d, %v", got, err)
-		}
-		var count int
-		db.ScanLogCheckpoints(ctx, func(int64, []byte) error { count++; return nil })
-		if count != workers*each {
-			t.Errorf("%d checkpoints for %d appends", count, workers*each)
-		}
-	})
-}
-
 func TestVerifyLogCatchesTampering(t *testing.T) {
 	forEachLogDB(t, func(t *testing.T, db *store.DB, raw *sql.DB) {
 		for i := range 20 {
@@ -303,50 +283,6 @@ func TestVerifyLogCatchesTampering(t *testing.T) {
 		}
 		if _, err := ledger.VerifyLog(ctx, db, db.LogKey()); err == nil || !strings.HasPrefix(err.Error(), "第 7 条记录与签名的检查点（大小 8）不符") {
 			t.Errorf("rewritten hashes: %v", err)
-		}
-	})
-}
-
-func TestSealedRecord(t *testing.T) {
-	forEachLogDB(t, func(t *testing.T, db *store.DB, raw *sql.DB) {
-		data := []byte(`{"seed":"ab","v":"spotcheck-draw/1"}`)
-		db.AppendLog(ctx, "plan", []byte(`{}`))
-		idx, sha, err := db.AppendSealed(ctx, "randomness", data)
-		if err != nil || idx != 1 || sha != ledger.Digest(data) {
-			t.Fatalf("AppendSealed = %d %s %v", idx, sha, err)
-		}
-		if _, err := db.LogRecord(ctx, sha); spotcheck.ErrorCode(err) != spotcheck.ENOTFOUND {
-			t.Fatalf("sealed record served: %v", err)
-		}
-		u, err := db.Unseal(ctx, sha)
-		if err != nil || u != 2 {
-			t.Fatalf("Unseal = %d, %v", u, err)
-		}
-		got, err := db.LogRecord(ctx, sha)
-		if err != nil || string(got) != string(data) {
-			t.Fatalf("LogRecord = %s, %v", got, err)
-		}
-		// Unsealing again changes nothing.
-		if u2, err := db.Unseal(ctx, sha); err != nil || u2 != 2 {
-			t.Fatalf("second Unseal = %d, %v", u2, err)
-		}
-		entries := allEntries(t, db)
-		if len(entries) != 3 {
-			t.Fatalf("%d entries", len(entries))
-		}
-		for i, want := range []string{
-			`{"body":{"record":"randomness","sha256":"` + sha + `"},"time":"2026-03-01T08:00:00Z","type":"sealed"}`,
-			`{"body":{"index":1,"record":"randomness","sha256":"` + sha + `"},"time":"2026-03-01T08:00:00Z","type":"unseal"}`,
-		} {
-			if string(entries[i+1]) != want {
-				t.Errorf("entry %d = %s\nwant %s", i+1, entries[i+1], want)
-			}
-		}
-		if _, err := db.Unseal(ctx, ledger.Digest(nil)); spotcheck.ErrorCode(err) != spotcheck.ENOTFOUND {
-			t.Errorf("Unseal of an unknown record: %v", err)
-		}
-		if _, err := ledger.VerifyLog(ctx, db, db.LogKey()); err != nil {
-			t.Fatal(err)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"spotcheck"
@@ -123,6 +124,24 @@ func TestNoPrincipalIsRefused(t *testing.T) {
 			// the change log
 			"FindChanges":       func(c context.Context) error { _, err := db.FindChanges(c, spotcheck.ChangeFilter{}); return err },
 			"FindRecordChanges": func(c context.Context) error { _, err := db.FindRecordChanges(c, "entity", e.ID); return err },
+			// the log: read by anyone with a principal, the public's
+			// included; written on its own by the system only
+			"LogSize":       func(c context.Context) error { _, err := db.LogSize(c); return err },
+			"LogCheckpoint": func(c context.Context) error { _, err := db.LogCheckpoint(c); return err },
+			"LogEntries":    func(c context.Context) error { _, err := db.LogEntries(c, 0, 1); return err },
+			"LogHashes":     func(c context.Context) error { _, err := db.LogHashes(c, []int64{0}); return err },
+			"LogRecord": func(c context.Context) error {
+				_, err := db.LogRecord(c, strings.Repeat("0", 64))
+				return err
+			},
+			"ScanLogEntries": func(c context.Context) error {
+				return db.ScanLogEntries(c, func(int64, []byte) error { return nil })
+			},
+			"AppendLog": func(c context.Context) error { _, err := db.AppendLog(c, "test", []byte("{}")); return err },
+			"AppendSealed": func(c context.Context) error {
+				_, _, err := db.AppendSealed(c, "test", []byte("{}"))
+				return err
+			},
 			// the program's own jobs and settings
 			"PublishOldDraws":    func(c context.Context) error { _, err := db.PublishOldDraws(c); return err },
 			"RebuildSearchIndex": db.RebuildSearchIndex,
@@ -138,6 +157,12 @@ func TestNoPrincipalIsRefused(t *testing.T) {
 				}
 			}
 		}
+		// The public reads the log.
+		for _, name := range []string{"LogSize", "LogEntries", "ScanLogEntries"} {
+			if err := calls[name](spotcheck.NewContextWithPrincipal(context.Background(), spotcheck.Public())); err != nil {
+				t.Errorf("%s by the public: %v", name, err)
+			}
+		}
 		if n := countChanges(t, db); n != changesBefore {
 			t.Errorf("calls without a principal recorded %d changes", n-changesBefore)
 		}
@@ -145,7 +170,8 @@ func TestNoPrincipalIsRefused(t *testing.T) {
 			t.Errorf("an account was created by nobody: %v", err)
 		}
 		// The program's jobs are the system's, not a user's.
-		for _, name := range []string{"PublishOldDraws", "RebuildSearchIndex", "Migrate", "Count", "Setting", "SetSetting"} {
+		for _, name := range []string{"PublishOldDraws", "RebuildSearchIndex", "Migrate", "Count", "Setting", "SetSetting",
+			"AppendLog", "AppendSealed"} {
 			if err := calls[name](as("secadmin")); spotcheck.ErrorCode(err) != spotcheck.EFORBIDDEN {
 				t.Errorf("%s by the security admin: %v, want EFORBIDDEN", name, err)
 			}

@@ -31,7 +31,7 @@ func (d postgres) findNames(ctx context.Context, db *DB, q nameQuery) (spotcheck
 		return out, err
 	}
 	if m.stale > rebuildAfter {
-		d.rebuildInBackground(db.write)
+		db.rebuildSearchInBackground()
 	}
 	out.Total, out.More = min(len(seqs), spotcheck.MaxCount), len(seqs) > spotcheck.MaxCount
 	var page []int64

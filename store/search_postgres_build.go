@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -22,7 +21,8 @@ import (
 // search_dirty; a search matches both kinds of entity directly with LIKE
 // and leaves the dirty ones out of what it reads from the postings. Large
 // imports rebuild (refreshStats), and a search that finds more than
-// rebuildAfter such entities starts a rebuild in the background.
+// rebuildAfter such entities starts a rebuild in the background of its DB
+// (rebuildSearchInBackground), which Close stops.
 //
 // A GIN index on an array of bigrams was used first. It finds matches but
 // cannot count them: PostgreSQL 15 reads the heap page of every match of
@@ -195,22 +195,26 @@ func (postgres) rebuild(ctx context.Context, db *sql.DB, wait bool) error {
 	})
 }
 
-// rebuilding holds the *sql.DB of every database whose background rebuild
-// is running in this process.
-var rebuilding sync.Map
-
-// rebuildInBackground starts a rebuild unless one is running here; another
-// app server's is skipped by the advisory lock.
-func (d postgres) rebuildInBackground(db *sql.DB) {
-	if _, running := rebuilding.LoadOrStore(db, true); running {
+// rebuildSearchInBackground starts a rebuild of the search index in the
+// background of db, unless one is running there already or db is closed;
+// another app server's is skipped by the advisory lock. Close stops it,
+// and its errors go to db's logger.
+func (db *DB) rebuildSearchInBackground() {
+	if !db.bg.rebuilding.CompareAndSwap(false, true) {
 		return
 	}
-	go func() {
-		defer rebuilding.Delete(db)
-		ctx, cancel := context.WithTimeout(spotcheck.NewContextWithPrincipal(context.Background(), spotcheck.System("job:search-rebuild")), 10*time.Minute)
+	started := db.goBackground("后台重建搜索索引失败", func(ctx context.Context) error {
+		defer db.bg.rebuilding.Store(false)
+		ctx, cancel := context.WithTimeout(spotcheck.NewContextWithPrincipal(ctx, spotcheck.System("job:search-rebuild")), 10*time.Minute)
 		defer cancel()
-		if err := d.rebuild(ctx, db, false); err == nil {
-			db.ExecContext(ctx, "VACUUM ANALYZE search_postings, search_terms")
+		d := postgres{}
+		if err := d.rebuild(ctx, db.write, false); err != nil {
+			return err
 		}
-	}()
+		_, err := db.write.ExecContext(ctx, "VACUUM ANALYZE search_postings, search_terms")
+		return err
+	})
+	if !started {
+		db.bg.rebuilding.Store(false)
+	}
 }

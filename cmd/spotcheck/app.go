@@ -190,9 +190,10 @@ func dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", "spotcheck.db", "SQLite 文件路径或 postgres:// 地址")
 }
 
-// openDB opens the database a --db flag names.
+// openDB opens the database a --db flag names; its background work logs
+// to m.Stderr, as serve does.
 func (m *Main) openDB(ctx context.Context, dsn string) (*store.DB, error) {
-	db, err := store.Open(ctx, dsn)
+	db, err := store.Open(ctx, dsn, store.WithLogger(slog.New(slog.NewTextHandler(m.Stderr, nil))))
 	if err != nil {
 		return nil, spotcheck.Errorf(spotcheck.EINVALID, "打开数据库失败（%s）：%v", redact(dsn), err)
 	}
