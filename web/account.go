@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 )
 
 // showAccount shows the user's own account: password and API tokens.
@@ -13,15 +14,15 @@ func (s *Server) showAccount(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, d map[string]any) {
-	me := staffUser(r)
+	me := view.StaffUser(r)
 	tokens, err := s.accounts.FindAPITokens(r.Context(), me.Username)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	policy, err := s.accounts.FindSecurityPolicy(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	valid := 0
@@ -33,11 +34,11 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 	d["Tokens"], d["ValidTokens"], d["Now"] = tokens, valid, s.now()
 	d["TokenDays"], d["DefaultTokenDays"] = spotcheck.TokenLifetimeDays, spotcheck.DefaultTokenDays
 	d["Policy"] = policy
-	s.renderTitled(w, r, status, "account", "我的账号", d)
+	s.views.Render(w, r, status, "account", "我的账号", d)
 }
 
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
-	me := staffUser(r)
+	me := view.StaffUser(r)
 	old, pw, pw2 := r.PostFormValue("old"), r.PostFormValue("password"), r.PostFormValue("password2")
 	var msg string
 	switch {
@@ -48,7 +49,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 			msg = "原密码错误"
 		} else if err := s.accounts.SetPassword(r.Context(), me.Username, pw); err != nil {
 			if spotcheck.ErrorCode(err) != spotcheck.EINVALID {
-				s.fail(w, r, err)
+				s.views.Fail(w, r, err)
 				return
 			}
 			msg = spotcheck.ErrorMessage(err)
@@ -62,11 +63,11 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	// token; start a new session here.
 	token, err := s.accounts.CreateSession(r.Context(), me.Username)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	s.setSessionCookie(w, token, int(spotcheck.SessionLifetime.Seconds()))
-	redirect(w, r, "/staff/account?ok=password")
+	view.Redirect(w, r, "/staff/account?ok=password")
 }
 
 // createToken makes a personal API token, valid for the chosen number of
@@ -81,11 +82,11 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	if err != nil && r.PostFormValue("days") != "" {
 		days = -1 // refused by the store, which names the choices
 	}
-	secret, err := s.accounts.CreateAPIToken(r.Context(), staffUser(r).Username, name, days)
+	secret, err := s.accounts.CreateAPIToken(r.Context(), view.StaffUser(r).Username, name, days)
 	if err != nil {
-		problems, msg, ok := formProblems(err)
+		problems, msg, ok := view.FormProblems(err)
 		if !ok {
-			s.fail(w, r, err)
+			s.views.Fail(w, r, err)
 			return
 		}
 		for _, p := range problems {
@@ -100,22 +101,22 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 // revokeAllTokens revokes every valid token of the signed-in user, for
 // example when a script's machine was lost.
 func (s *Server) revokeAllTokens(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.accounts.RevokeAPITokens(r.Context(), staffUser(r).Username); err != nil {
-		s.fail(w, r, err)
+	if _, err := s.accounts.RevokeAPITokens(r.Context(), view.StaffUser(r).Username); err != nil {
+		s.views.Fail(w, r, err)
 		return
 	}
-	redirect(w, r, "/staff/account?ok=tokens")
+	view.Redirect(w, r, "/staff/account?ok=tokens")
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		s.fail(w, r, spotcheck.Errorf(spotcheck.ENOTFOUND, "令牌不存在"))
+		s.views.Fail(w, r, spotcheck.Errorf(spotcheck.ENOTFOUND, "令牌不存在"))
 		return
 	}
-	if err := s.accounts.RevokeAPIToken(r.Context(), staffUser(r).Username, id); err != nil {
-		s.fail(w, r, err)
+	if err := s.accounts.RevokeAPIToken(r.Context(), view.StaffUser(r).Username, id); err != nil {
+		s.views.Fail(w, r, err)
 		return
 	}
-	redirect(w, r, "/staff/account?ok=token")
+	view.Redirect(w, r, "/staff/account?ok=token")
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 )
 
 // setActive deactivates (active=0) or reactivates (active=1) one record:
@@ -17,17 +18,17 @@ func setActive[T any](s *Server, w http.ResponseWriter, r *http.Request,
 	save func(context.Context, *T) error, back func(*T) string) {
 	v, err := find(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	version, active := fields(v)
 	*version, _ = strconv.Atoi(r.PostFormValue("version"))
 	*active = r.PostFormValue("active") == "1"
 	if err := save(r.Context(), v); err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	redirect(w, r, withFlash(back(v), activeFlash(*active)))
+	view.Redirect(w, r, view.WithFlash(back(v), view.ActiveFlash(*active)))
 }
 
 // saveForm saves v from a create or edit form and answers: the form again,
@@ -38,24 +39,16 @@ func saveForm[T any](s *Server, w http.ResponseWriter, r *http.Request, v *T, cr
 	save func(context.Context, *T) error, form func(status int, problems spotcheck.Problems, msg string),
 	at func(*T) string) {
 	if err := save(r.Context(), v); err != nil {
-		if problems, msg, ok := formProblems(err); ok {
+		if problems, msg, ok := view.FormProblems(err); ok {
 			form(http.StatusBadRequest, problems, msg)
 			return
 		}
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	ok := "saved"
 	if created {
 		ok = "created"
 	}
-	redirect(w, r, withFlash(at(v), ok))
-}
-
-// activeFlash is the flash of a deactivation or reactivation.
-func activeFlash(active bool) string {
-	if active {
-		return "reactivated"
-	}
-	return "deactivated"
+	view.Redirect(w, r, view.WithFlash(at(v), ok))
 }

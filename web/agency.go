@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 )
 
 // 专业机构 (agencies) assist tasks and are never the inspecting party. They
@@ -20,10 +21,10 @@ func (s *Server) showAgencies(w http.ResponseWriter, r *http.Request) {
 	f.Offset, f.Limit = pageParams(q)
 	list, err := s.dir.FindAgencies(r.Context(), f)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, http.StatusOK, "agencies", "专业机构名录库", map[string]any{
+	s.views.Render(w, r, http.StatusOK, "agencies", "专业机构名录库", map[string]any{
 		"List": list, "F": f, "Q": q, "Pager": newPager(r, list.Total, list.Offset, list.Limit, len(list.Items), list.More),
 	})
 }
@@ -31,29 +32,29 @@ func (s *Server) showAgencies(w http.ResponseWriter, r *http.Request) {
 func (s *Server) showAgency(w http.ResponseWriter, r *http.Request) {
 	a, err := s.dir.FindAgencyByCode(r.Context(), r.PathValue("code"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	history, err := s.history(r.Context(), "agency", a.Code)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, http.StatusOK, "agency", a.Name, map[string]any{"A": a, "History": history})
+	s.views.Render(w, r, http.StatusOK, "agency", a.Name, map[string]any{"A": a, "History": history})
 }
 
 // showAgencyForm shows the create form, or the edit form of {code}, to
 // those who may save it.
 func (s *Server) showAgencyForm(w http.ResponseWriter, r *http.Request) {
-	if err := staffUser(r).AuthorizeChange(spotcheck.PermEditDirectory, spotcheck.CityWide, spotcheck.CityWide); err != nil {
-		s.fail(w, r, err)
+	if err := view.StaffUser(r).AuthorizeChange(spotcheck.PermEditDirectory, spotcheck.CityWide, spotcheck.CityWide); err != nil {
+		s.views.Fail(w, r, err)
 		return
 	}
 	a := &spotcheck.Agency{Active: true}
 	if code := r.PathValue("code"); code != "" {
 		var err error
 		if a, err = s.dir.FindAgencyByCode(r.Context(), code); err != nil {
-			s.fail(w, r, err)
+			s.views.Fail(w, r, err)
 			return
 		}
 	}
@@ -66,7 +67,7 @@ func (s *Server) renderAgencyForm(w http.ResponseWriter, r *http.Request, status
 	if a.Version > 0 {
 		title = "编辑：" + a.Name
 	}
-	s.renderTitled(w, r, status, "agency_form", title, map[string]any{"A": a, "Errors": fieldErrors(problems),
+	s.views.Render(w, r, status, "agency_form", title, map[string]any{"A": a, "Errors": view.FieldErrors(problems),
 		"Problems": problems, "Message": msg})
 }
 
@@ -86,7 +87,7 @@ func (s *Server) saveAgency(w http.ResponseWriter, r *http.Request) {
 	if code := r.PathValue("code"); code != "" {
 		old, err := s.dir.FindAgencyByCode(r.Context(), code)
 		if err != nil {
-			s.fail(w, r, err)
+			s.views.Fail(w, r, err)
 			return
 		}
 		a.Code, a.Active = old.Code, old.Active

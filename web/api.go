@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 )
 
 // The JSON API: the same services and permission checks as the pages,
@@ -68,18 +69,12 @@ type errorDetailJSON struct {
 // carries its problems by field, so that a client can show each message
 // beside its field; everything else goes through the one error table.
 func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
-	if ps, ok := invalidFields(err); ok {
-		writeJSON(w, http.StatusBadRequest, errorJSON{errorDetailJSON{Code: spotcheck.EINVALID,
-			Message: spotcheck.ErrorMessage(err), Fields: fieldErrors(ps)}})
+	if ps, ok := view.InvalidFields(err); ok {
+		view.WriteJSON(w, http.StatusBadRequest, errorJSON{errorDetailJSON{Code: spotcheck.EINVALID,
+			Message: spotcheck.ErrorMessage(err), Fields: view.FieldErrors(ps)}})
 		return
 	}
-	s.fail(w, r, err)
-}
-
-// fieldError returns an EINVALID error about one field, which the API
-// reports like a validation error of the domain.
-func fieldError(field, label, message string) error {
-	return spotcheck.Problems{{Field: field, Label: label, Message: message}}.Err()
+	s.views.Fail(w, r, err)
 }
 
 // strictQuery refuses query parameters that the operation does not take,
@@ -198,7 +193,7 @@ func (k apiKind[T, J]) get(s *Server) http.HandlerFunc {
 			s.apiFail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, k.toJSON(v))
+		view.WriteJSON(w, http.StatusOK, k.toJSON(v))
 	}
 }
 
@@ -237,13 +232,13 @@ func (k apiKind[T, J]) update(s *Server) http.HandlerFunc {
 		}
 		v := k.fromJSON(&j)
 		if !hasVersion || *k.version(v) <= 0 {
-			s.apiFail(w, r, fieldError("version", "版本号", "更新须提供 version（所依据的版本号）"))
+			s.apiFail(w, r, view.FieldError("version", "版本号", "更新须提供 version（所依据的版本号）"))
 			return
 		}
 		stored, given := k.key(old), k.key(v)
 		for i := range k.keys {
 			if spotcheck.NormalizeCode(*given[i]) != spotcheck.NormalizeCode(*stored[i]) {
-				s.apiFail(w, r, fieldError(k.keys[i], k.keys[i], "与路径中的“"+*stored[i]+"”不一致；主键不能修改"))
+				s.apiFail(w, r, view.FieldError(k.keys[i], k.keys[i], "与路径中的“"+*stored[i]+"”不一致；主键不能修改"))
 				return
 			}
 			*given[i] = *stored[i]
@@ -271,7 +266,7 @@ func (k apiKind[T, J]) saveAndShow(s *Server, w http.ResponseWriter, r *http.Req
 		}
 		w.Header().Set("Location", loc)
 	}
-	writeJSON(w, status, k.toJSON(saved))
+	view.WriteJSON(w, status, k.toJSON(saved))
 }
 
 // apiList serves a list: filter reads the query, find asks the service.
@@ -283,7 +278,7 @@ func apiList[F, T, J any](s *Server, filter func(url.Values) F,
 			s.apiFail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, toListJSON(l, conv))
+		view.WriteJSON(w, http.StatusOK, toListJSON(l, conv))
 	}
 }
 
@@ -296,7 +291,7 @@ func apiAll[T, J any](s *Server, find func(dirSvc, *http.Request) ([]T, error), 
 			s.apiFail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, toListJSON(pageOf(all, r.URL.Query()), conv))
+		view.WriteJSON(w, http.StatusOK, toListJSON(pageOf(all, r.URL.Query()), conv))
 	}
 }
 
@@ -328,5 +323,5 @@ type meJSON struct {
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
 	p := spotcheck.PrincipalFromContext(r.Context())
-	writeJSON(w, http.StatusOK, meJSON{p.Username, p.Name, p.Dept, nonNil(p.Roles), nonNil(p.Scope())})
+	view.WriteJSON(w, http.StatusOK, meJSON{p.Username, p.Name, p.Dept, nonNil(p.Roles), nonNil(p.Scope())})
 }

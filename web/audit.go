@@ -110,10 +110,10 @@ func (s *Server) showAudit(w http.ResponseWriter, r *http.Request) {
 	f.Offset, f.Limit = pageParams(q)
 	list, err := s.dir.FindChanges(r.Context(), f)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, http.StatusOK, "audit", "操作记录", map[string]any{"Tab": "changes", "F": f,
+	s.views.Render(w, r, http.StatusOK, "audit", "操作记录", map[string]any{"Tab": "changes", "F": f,
 		"Kinds": changeKinds, "Changes": changeRows(list.Items),
 		"Pager": newPager(r, list.Total, list.Offset, list.Limit, len(list.Items), list.More)})
 }
@@ -125,9 +125,9 @@ func (s *Server) showLoginAttempts(w http.ResponseWriter, r *http.Request) {
 	offset, limit := pageParams(r.URL.Query())
 	list, err := s.accounts.FindLoginAttempts(r.Context(), offset, limit)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, http.StatusOK, "audit", "登录记录", map[string]any{"Tab": "logins", "Attempts": list.Items,
+	s.views.Render(w, r, http.StatusOK, "audit", "登录记录", map[string]any{"Tab": "logins", "Attempts": list.Items,
 		"Pager": newPager(r, list.Total, list.Offset, list.Limit, len(list.Items), list.More)})
 }

@@ -5,12 +5,10 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"path"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 )
 
 // cookieName is the session cookie. Over TLS it carries the __Host-
@@ -20,15 +18,6 @@ func (s *Server) cookieName() string {
 		return "__Host-spotcheck_session"
 	}
 	return "spotcheck_session"
-}
-
-type staffKey struct{}
-
-// staffUser returns the signed-in staff user of a request, nil for
-// visitors; the layout shows it.
-func staffUser(r *http.Request) *spotcheck.Principal {
-	p, _ := r.Context().Value(staffKey{}).(*spotcheck.Principal)
-	return p
 }
 
 // guard authenticates and authorises a request for rt before its handler
@@ -44,14 +33,14 @@ func (s *Server) guard(rt route) http.Handler {
 		if r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 			if err := r.ParseForm(); err != nil {
 				if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-					s.fail(w, r, err)
+					s.views.Fail(w, r, err)
 					return
 				}
-				if isTimeout(err) {
-					s.fail(w, r, errBodyTimeout)
+				if view.IsTimeout(err) {
+					s.views.Fail(w, r, view.ErrBodyTimeout)
 					return
 				}
-				s.fail(w, r, spotcheck.Errorf(spotcheck.EINVALID, "表单格式错误"))
+				s.views.Fail(w, r, spotcheck.Errorf(spotcheck.EINVALID, "表单格式错误"))
 				return
 			}
 		}
@@ -60,34 +49,34 @@ func (s *Server) guard(rt route) http.Handler {
 		switch rt.access {
 		case Public:
 			if staff, err := s.sessionPrincipal(r); err == nil {
-				ctx = context.WithValue(ctx, staffKey{}, staff)
+				ctx = view.WithStaffUser(ctx, staff)
 			}
 			p = spotcheck.Public()
 		case Staff:
 			staff, err := s.sessionPrincipal(r)
 			if err != nil {
 				if r.Method == http.MethodGet {
-					redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()))
+					view.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()))
 					return
 				}
-				s.fail(w, r, err)
+				s.views.Fail(w, r, err)
 				return
 			}
 			p = staff
-			ctx = context.WithValue(ctx, staffKey{}, staff)
+			ctx = view.WithStaffUser(ctx, staff)
 		case API:
 			var err error
 			if p, err = s.tokenPrincipal(r); err != nil {
 				if spotcheck.ErrorCode(err) == spotcheck.EUNAUTHORIZED {
 					w.Header().Set("WWW-Authenticate", `Bearer realm="spotcheck"`)
 				}
-				s.fail(w, r, err)
+				s.views.Fail(w, r, err)
 				return
 			}
 		}
 		noteUser(ctx, p.Username)
 		if rt.perm != "" && !p.Has(rt.perm) {
-			s.fail(w, r.WithContext(ctx), p.Authorize(rt.perm, ""))
+			s.views.Fail(w, r.WithContext(ctx), p.Authorize(rt.perm, ""))
 			return
 		}
 		rt.handle(w, r.WithContext(spotcheck.NewContextWithPrincipal(ctx, p)))
@@ -142,87 +131,49 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, token string, maxAge in
 }
 
 func (s *Server) showLogin(w http.ResponseWriter, r *http.Request) {
-	if staffUser(r) != nil {
-		redirect(w, r, "/staff/")
+	if view.StaffUser(r) != nil {
+		view.Redirect(w, r, "/staff/")
 		return
 	}
-	s.renderTitled(w, r, http.StatusOK, "login", "登录", map[string]any{"Next": safeNext(r.URL.Query().Get("next"))})
+	s.views.Render(w, r, http.StatusOK, "login", "登录", map[string]any{"Next": view.SafeNext(r.URL.Query().Get("next"))})
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	username, password := r.PostFormValue("username"), r.PostFormValue("password")
-	next := safeNext(r.PostFormValue("next"))
+	next := view.SafeNext(r.PostFormValue("next"))
 	u, err := s.accounts.Authenticate(r.Context(), username, password, clientIP(r))
 	if err == nil {
 		var token string
 		if token, err = s.accounts.CreateSession(r.Context(), u.Username); err == nil {
 			s.setSessionCookie(w, token, int(spotcheck.SessionLifetime.Seconds()))
-			redirect(w, r, next)
+			view.Redirect(w, r, next)
 			return
 		}
 	}
 	if code := spotcheck.ErrorCode(err); code != spotcheck.EUNAUTHORIZED {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, http.StatusUnauthorized, "login", "登录",
+	s.views.Render(w, r, http.StatusUnauthorized, "login", "登录",
 		map[string]any{"Next": next, "Username": username, "Error": spotcheck.ErrorMessage(err)})
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(s.cookieName()); err == nil {
 		if err := s.accounts.DeleteSession(r.Context(), c.Value); err != nil {
-			s.fail(w, r, err)
+			s.views.Fail(w, r, err)
 			return
 		}
 	}
 	s.setSessionCookie(w, "", -1)
-	redirect(w, r, "/login")
+	view.Redirect(w, r, "/login")
 }
 
 func (s *Server) logoutEverywhere(w http.ResponseWriter, r *http.Request) {
-	if err := s.accounts.DeleteUserSessions(r.Context(), staffUser(r).Username); err != nil {
-		s.fail(w, r, err)
+	if err := s.accounts.DeleteUserSessions(r.Context(), view.StaffUser(r).Username); err != nil {
+		s.views.Fail(w, r, err)
 		return
 	}
 	s.setSessionCookie(w, "", -1)
-	redirect(w, r, "/login")
-}
-
-// safeNext keeps a post-login redirect on this site. It accepts only a
-// path of this site, judged after parsing the way a browser would read the
-// Location header: no scheme, no host, no user info, no control or
-// whitespace characters (browsers drop tabs and newlines, turning
-// "/\t/evil" into "//evil"), no backslash (browsers read "/\evil" as
-// "//evil"), and the path is cleaned before it is used, so that "/./" or
-// "/a/../" cannot rebuild a leading "//". Anything else goes to the
-// workspace's home.
-func safeNext(next string) string {
-	const home = "/staff/"
-	if !strings.HasPrefix(next, "/") || strings.ContainsFunc(next, unsafeInNext) {
-		return home
-	}
-	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
-		return home
-	}
-	clean := path.Clean(u.Path)
-	if strings.HasSuffix(u.Path, "/") && clean != "/" {
-		clean += "/"
-	}
-	if !strings.HasPrefix(clean, "/") || strings.HasPrefix(clean, "//") {
-		return home
-	}
-	out := (&url.URL{Path: clean, RawQuery: u.RawQuery}).RequestURI()
-	if strings.HasPrefix(out, "//") || strings.ContainsFunc(out, unsafeInNext) {
-		return home
-	}
-	return out
-}
-
-// unsafeInNext reports the characters a redirect target may not hold:
-// control characters, white space of any script, and the backslash.
-func unsafeInNext(r rune) bool {
-	return r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) || r == utf8.RuneError ||
-		unicode.Is(unicode.Cf, r)
+	view.Redirect(w, r, "/login")
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 )
 
 // 回避关系 (conflicts): inspector × entity pairs that must not meet in an
@@ -56,7 +57,7 @@ func (s *Server) renderConflicts(w http.ResponseWriter, r *http.Request, status 
 	f := conflictListParams(r.URL.Query())
 	list, err := s.dir.FindConflicts(r.Context(), f)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	rows := make([]conflictRow, len(list.Items))
@@ -64,8 +65,8 @@ func (s *Server) renderConflicts(w http.ResponseWriter, r *http.Request, status 
 		rows[i] = conflictRow{c, "/staff/conflicts/" + url.PathEscape(c.StaffID) + "/" + url.PathEscape(c.EntityID) +
 			"/" + conflictKindSlugs[c.Kind]}
 	}
-	s.renderTitled(w, r, status, "conflicts", "回避关系", map[string]any{
-		"Rows": rows, "F": f, "Today": s.today(), "New": nc, "Errors": fieldErrors(problems), "Problems": problems,
+	s.views.Render(w, r, status, "conflicts", "回避关系", map[string]any{
+		"Rows": rows, "F": f, "Today": s.today(), "New": nc, "Errors": view.FieldErrors(problems), "Problems": problems,
 		"Message": msg, "Next": r.URL.RequestURI(),
 		"Kinds":    []string{spotcheck.ConflictDeclared, spotcheck.ConflictRequested},
 		"Reviews":  []string{spotcheck.ReviewPending, spotcheck.ReviewApproved, spotcheck.ReviewRejected},
@@ -81,14 +82,14 @@ func (s *Server) addConflict(w http.ResponseWriter, r *http.Request) {
 		Kind: r.PostFormValue("kind"), Reason: r.PostFormValue("reason"), From: r.PostFormValue("from"),
 		To: r.PostFormValue("to"), Active: true}
 	if err := s.dir.SaveConflict(r.Context(), nc); err != nil {
-		if problems, msg, ok := formProblems(err); ok {
+		if problems, msg, ok := view.FormProblems(err); ok {
 			s.renderConflicts(w, r, http.StatusBadRequest, nc, problems, msg)
 			return
 		}
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	redirect(w, r, "/staff/conflicts?"+url.Values{"staff_id": {nc.StaffID}, "ok": {"created"}}.Encode())
+	view.Redirect(w, r, "/staff/conflicts?"+url.Values{"staff_id": {nc.StaffID}, "ok": {"created"}}.Encode())
 }
 
 // findConflict loads the conflict of the path's staff, entity and kind.
@@ -108,7 +109,7 @@ func (s *Server) reviewConflict(w http.ResponseWriter, r *http.Request) {
 func (s *Server) setConflictActive(w http.ResponseWriter, r *http.Request) {
 	s.changeConflict(w, r, func(c *spotcheck.Conflict) string {
 		c.Active = r.PostFormValue("active") == "1"
-		return activeFlash(c.Active)
+		return view.ActiveFlash(c.Active)
 	})
 }
 
@@ -117,14 +118,14 @@ func (s *Server) setConflictActive(w http.ResponseWriter, r *http.Request) {
 func (s *Server) changeConflict(w http.ResponseWriter, r *http.Request, change func(*spotcheck.Conflict) string) {
 	c, err := s.findConflict(r)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	c.Version, _ = strconv.Atoi(r.PostFormValue("version"))
 	ok := change(c)
 	if err := s.dir.SaveConflict(r.Context(), c); err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	redirect(w, r, withFlash(r.PostFormValue("next"), ok))
+	view.Redirect(w, r, view.WithFlash(r.PostFormValue("next"), ok))
 }

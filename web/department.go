@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 )
 
 // Departments (部门) are the tree that bounds what everyone sees. Viewing
@@ -89,23 +90,6 @@ func deptNames(depts []spotcheck.Department) map[string]string {
 	return m
 }
 
-// formProblems sorts a failed save into what a form can show: the field
-// problems of an *InvalidError go beside their fields, and the other rule
-// violations (a stale version, a duplicate key, a check the store makes
-// across records) become one message above the form. ok is false for
-// errors a form cannot help with (forbidden, internal), which get the
-// error page.
-func formProblems(err error) (problems spotcheck.Problems, msg string, ok bool) {
-	if ps, isField := invalidFields(err); isField {
-		return ps, "", true
-	}
-	switch spotcheck.ErrorCode(err) {
-	case spotcheck.EINVALID, spotcheck.ECONFLICT:
-		return nil, spotcheck.ErrorMessage(err), true
-	}
-	return nil, "", false
-}
-
 // namingDepts returns the departments for showing names and offering
 // choices, or none when the store does not show the tree to the user (the
 // roles without PermViewDepartments, such as inspectors): their pages then
@@ -119,36 +103,36 @@ func (s *Server) namingDepts(ctx context.Context) ([]spotcheck.Department, error
 }
 
 // today is the current date in China, as forms and records write dates.
-func (s *Server) today() string { return s.now().In(chinaTime).Format(spotcheck.DateLayout) }
+func (s *Server) today() string { return s.now().In(view.ChinaTime).Format(spotcheck.DateLayout) }
 
 func (s *Server) showDepartments(w http.ResponseWriter, r *http.Request) {
 	depts, err := s.dir.FindDepartments(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	ref, err := s.dir.Reference(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	divisions := map[string]string{}
 	for _, d := range ref.Divisions {
 		divisions[d.Code] = d.Name
 	}
-	s.renderTitled(w, r, http.StatusOK, "departments", "部门", map[string]any{
+	s.views.Render(w, r, http.StatusOK, "departments", "部门", map[string]any{
 		"Tree": deptTree(depts), "Divisions": divisions})
 }
 
 func (s *Server) showDepartment(w http.ResponseWriter, r *http.Request) {
 	d, err := s.dir.FindDepartmentByCode(r.Context(), r.PathValue("code"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	depts, err := s.dir.FindDepartments(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	var children []spotcheck.Department
@@ -159,15 +143,15 @@ func (s *Server) showDepartment(w http.ResponseWriter, r *http.Request) {
 	}
 	history, err := s.history(r.Context(), "department", d.Code)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	ref, err := s.dir.Reference(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, http.StatusOK, "department", d.Name, map[string]any{"Dept": d, "Children": children,
+	s.views.Render(w, r, http.StatusOK, "department", d.Name, map[string]any{"Dept": d, "Children": children,
 		"ParentName": deptNames(depts)[d.Parent], "Division": divisionName(ref, d.Division), "History": history})
 }
 
@@ -175,12 +159,12 @@ func (s *Server) showDepartment(w http.ResponseWriter, r *http.Request) {
 func (s *Server) showDepartmentForm(w http.ResponseWriter, r *http.Request) {
 	d := &spotcheck.Department{Kind: spotcheck.DeptOffice, Active: true, Parent: r.URL.Query().Get("parent")}
 	if d.Parent == "" {
-		d.Parent = staffUser(r).Dept // new departments go under one of the user's
+		d.Parent = view.StaffUser(r).Dept // new departments go under one of the user's
 	}
 	if code := r.PathValue("code"); code != "" {
 		var err error
 		if d, err = s.dir.FindDepartmentByCode(r.Context(), code); err != nil {
-			s.fail(w, r, err)
+			s.views.Fail(w, r, err)
 			return
 		}
 	}
@@ -191,12 +175,12 @@ func (s *Server) renderDepartmentForm(w http.ResponseWriter, r *http.Request, st
 	problems spotcheck.Problems, msg string) {
 	depts, err := s.dir.FindDepartments(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	ref, err := s.dir.Reference(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	var parents []deptNode // a department cannot be its own parent
@@ -209,8 +193,8 @@ func (s *Server) renderDepartmentForm(w http.ResponseWriter, r *http.Request, st
 	if d.Version > 0 {
 		title = "编辑：" + d.Name
 	}
-	s.renderTitled(w, r, status, "department_form", title, map[string]any{"Dept": d, "Parents": parents,
-		"Divisions": ref.Divisions, "Kinds": spotcheck.DeptKinds, "Errors": fieldErrors(problems),
+	s.views.Render(w, r, status, "department_form", title, map[string]any{"Dept": d, "Parents": parents,
+		"Divisions": ref.Divisions, "Kinds": spotcheck.DeptKinds, "Errors": view.FieldErrors(problems),
 		"Problems": problems, "Message": msg})
 }
 
@@ -230,7 +214,7 @@ func (s *Server) saveDepartment(w http.ResponseWriter, r *http.Request) {
 	if code := r.PathValue("code"); code != "" {
 		old, err := s.dir.FindDepartmentByCode(r.Context(), code)
 		if err != nil {
-			s.fail(w, r, err)
+			s.views.Fail(w, r, err)
 			return
 		}
 		d.Code, d.Active = old.Code, old.Active

@@ -10,26 +10,13 @@ import (
 	"strings"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 )
 
 // The staff pages of a draw (design §5, spec/draw-v1.md): the list of
 // draws, the page of one draw that walks planner and officials through its
 // states, and the form that plans a draw for a task. The POSTs of the
 // workflow are in draw_action.go; the public pages in draw_public.go.
-
-func init() {
-	maps.Copy(flashMessages, map[string]string{
-		"planned":   "抽取方案已记入日志，平台的承诺已提交，请各监督人员提交承诺",
-		"committed": "您的承诺已记入日志。请妥善保管秘密，揭示时须逐字输入",
-		"revealed":  "秘密已揭示并与承诺核对一致",
-		"withheld":  "已记录参与人未揭示，本次抽取失败，只能重新抽取",
-		"drawn":     "抽取完成：随机数与结果已保密记入日志（仅记摘要）",
-		"requested": "变更申请已提交，须由另一名审核人员审批",
-		"approved":  "已批准，变更已记入日志",
-		"rejected":  "已驳回该申请",
-		"unsealed":  "已解除保密：随机数与抽取结果已公开",
-	})
-}
 
 // drawRow is a draw in a list, with what the list shows of its state.
 type drawRow struct {
@@ -103,7 +90,7 @@ func (s *Server) showDraws(w http.ResponseWriter, r *http.Request) {
 	f := drawListParams(r.URL.Query())
 	list, err := s.draws.FindDraws(ctx, f)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	type row struct {
@@ -127,7 +114,7 @@ func (s *Server) showDraws(w http.ResponseWriter, r *http.Request) {
 		}
 		cs, err := s.draws.FindDrawChanges(ctx, d.ID)
 		if err != nil && spotcheck.ErrorCode(err) != spotcheck.EFORBIDDEN {
-			s.fail(w, r, err)
+			s.views.Fail(w, r, err)
 			return
 		}
 		rows[i].Changes = cs
@@ -151,9 +138,9 @@ func (s *Server) showDraws(w http.ResponseWriter, r *http.Request) {
 	for i, st := range drawStates {
 		states[i].Value, states[i].Name = st, spotcheck.DrawStateNames[st]
 	}
-	s.renderTitled(w, r, http.StatusOK, "draws", "随机抽取", map[string]any{
+	s.views.Render(w, r, http.StatusOK, "draws", "随机抽取", map[string]any{
 		"Rows": rows, "F": f, "States": states, "Summary": summary, "Kinds": spotcheck.DrawChangeNames,
-		"All":   staffUser(r).Has(spotcheck.PermSuperviseDraws),
+		"All":   view.StaffUser(r).Has(spotcheck.PermSuperviseDraws),
 		"Pager": newPager(r, list.Total, list.Offset, list.Limit, len(list.Items), list.More),
 	})
 }
@@ -213,30 +200,30 @@ func (s *Server) renderDraw(w http.ResponseWriter, r *http.Request, status int, 
 	ctx := r.Context()
 	id, err := drawID(r, "id")
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	d, err := s.staffDraw(ctx, id)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	p := staffUser(r)
+	p := view.StaffUser(r)
 	var picks []spotcheck.DrawPick
 	if !d.DrawnAt.IsZero() || d.State == spotcheck.DrawDrawn || d.State == spotcheck.DrawPublished {
 		if picks, err = s.draws.FindDrawPicks(ctx, id); err != nil {
-			s.fail(w, r, err)
+			s.views.Fail(w, r, err)
 			return
 		}
 	}
 	changes, err := s.draws.FindDrawChanges(ctx, id)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	siblings, err := s.drawsOfTask(ctx, d.Task)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	var supersedesID int64
@@ -269,10 +256,10 @@ func (s *Server) renderDraw(w http.ResponseWriter, r *http.Request, status int, 
 	if changeForm == nil {
 		changeForm = url.Values{"kind": {spotcheck.ChangeSubstitute}}
 	}
-	s.renderTitled(w, r, status, "draw", "抽取 #"+strconv.FormatInt(d.ID, 10)+" · "+d.TaskName, map[string]any{
+	s.views.Render(w, r, status, "draw", "抽取 #"+strconv.FormatInt(d.ID, 10)+" · "+d.TaskName, map[string]any{
 		"D": d, "Row": newDrawRow(*d), "Steps": drawSteps(d), "Picks": picks, "Current": current,
 		"Changes": changes, "SupersedesID": supersedesID, "Me": me, "Officials": officials,
-		"Message": msg, "Problems": problems, "Errors": fieldErrors(problems), "ChangeForm": changeForm,
+		"Message": msg, "Problems": problems, "Errors": view.FieldErrors(problems), "ChangeForm": changeForm,
 		"CanCommit":   witness && state == spotcheck.DrawCommitting && me.Commitment == "",
 		"CanReveal":   witness && state == spotcheck.DrawRevealing && me.Commitment != "" && !me.Revealed,
 		"CanWithhold": manage && (state == spotcheck.DrawCommitting || state == spotcheck.DrawRevealing),
@@ -337,12 +324,12 @@ func (s *Server) renderDrawForm(w http.ResponseWriter, r *http.Request, status i
 	ctx := r.Context()
 	tk, err := s.draws.FindTaskByCode(ctx, r.PathValue("code"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	draws, err := s.drawsOfTask(ctx, tk.Code)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	var live []drawRow
@@ -358,8 +345,8 @@ func (s *Server) renderDrawForm(w http.ResponseWriter, r *http.Request, status i
 	if len(live) > 0 {
 		title = "重新抽取"
 	}
-	s.renderTitled(w, r, status, "draw_form", title, map[string]any{"T": tk, "Live": live, "Form": form,
-		"Errors": fieldErrors(problems), "Problems": problems, "Message": msg})
+	s.views.Render(w, r, status, "draw_form", title, map[string]any{"T": tk, "Live": live, "Form": form,
+		"Errors": view.FieldErrors(problems), "Problems": problems, "Message": msg})
 }
 
 // drawRequestFromForm reads the plan form.
@@ -405,13 +392,13 @@ func (s *Server) planDraw(w http.ResponseWriter, r *http.Request) {
 		d, err = s.draws.PlanDraw(r.Context(), r.PathValue("code"), req)
 	}
 	if err != nil {
-		if problems, msg, ok := formProblems(err); ok {
-			status, _, _ := errorStatus(err)
+		if problems, msg, ok := view.FormProblems(err); ok {
+			status, _, _ := view.ErrorStatus(err)
 			s.renderDrawForm(w, r, status, form, problems, msg)
 			return
 		}
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	redirect(w, r, withFlash("/staff/draws/"+strconv.FormatInt(d.ID, 10), "planned"))
+	view.Redirect(w, r, view.WithFlash("/staff/draws/"+strconv.FormatInt(d.ID, 10), "planned"))
 }

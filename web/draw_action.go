@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 )
 
 // The steps of a draw's workflow, each one POST from the draw's page and
@@ -19,15 +20,15 @@ import (
 // again with what went wrong.
 func (s *Server) afterStep(w http.ResponseWriter, r *http.Request, err error, ok string, form url.Values) {
 	if err == nil {
-		redirect(w, r, withFlash("/staff/draws/"+r.PathValue("id"), ok))
+		view.Redirect(w, r, view.WithFlash("/staff/draws/"+r.PathValue("id"), ok))
 		return
 	}
-	problems, msg, shown := formProblems(err)
+	problems, msg, shown := view.FormProblems(err)
 	if !shown {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	status, _, _ := errorStatus(err)
+	status, _, _ := view.ErrorStatus(err)
 	if msg == "" {
 		msg = "请修改标红的字段后重新提交。"
 	}
@@ -42,7 +43,7 @@ func (s *Server) afterStep(w http.ResponseWriter, r *http.Request, err error, ok
 func (s *Server) commitDraw(w http.ResponseWriter, r *http.Request) {
 	id, err := drawID(r, "id")
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	if _, has := r.PostForm["secret"]; has {
@@ -52,9 +53,9 @@ func (s *Server) commitDraw(w http.ResponseWriter, r *http.Request) {
 	}
 	c := strings.TrimSpace(r.PostFormValue("commitment"))
 	if c == "" {
-		err = fieldError("commitment", "承诺值", "请填写承诺值（在浏览器中计算，或粘贴 spotcheck draw commit 的输出）")
+		err = view.FieldError("commitment", "承诺值", "请填写承诺值（在浏览器中计算，或粘贴 spotcheck draw commit 的输出）")
 	} else {
-		err = s.draws.CommitDraw(r.Context(), id, staffUser(r).Username, c)
+		err = s.draws.CommitDraw(r.Context(), id, view.StaffUser(r).Username, c)
 	}
 	s.afterStep(w, r, err, "committed", nil)
 }
@@ -64,14 +65,14 @@ func (s *Server) commitDraw(w http.ResponseWriter, r *http.Request) {
 func (s *Server) revealDraw(w http.ResponseWriter, r *http.Request) {
 	id, err := drawID(r, "id")
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	secret := r.PostFormValue("secret")
 	if secret == "" {
-		err = fieldError("secret", "秘密值", "请输入提交承诺时使用的秘密值")
+		err = view.FieldError("secret", "秘密值", "请输入提交承诺时使用的秘密值")
 	} else {
-		err = s.draws.RevealDraw(r.Context(), id, staffUser(r).Username, secret)
+		err = s.draws.RevealDraw(r.Context(), id, view.StaffUser(r).Username, secret)
 	}
 	s.afterStep(w, r, err, "revealed", nil)
 }
@@ -81,12 +82,12 @@ func (s *Server) revealDraw(w http.ResponseWriter, r *http.Request) {
 func (s *Server) withholdReveal(w http.ResponseWriter, r *http.Request) {
 	id, err := drawID(r, "id")
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	who := strings.TrimSpace(r.PostFormValue("participant"))
 	if who == "" {
-		err = fieldError("participant", "参与人", "请选择未揭示的参与人")
+		err = view.FieldError("participant", "参与人", "请选择未揭示的参与人")
 	} else {
 		err = s.draws.WithholdReveal(r.Context(), id, who, strings.TrimSpace(r.PostFormValue("note")))
 	}
@@ -98,7 +99,7 @@ func (s *Server) withholdReveal(w http.ResponseWriter, r *http.Request) {
 func (s *Server) runDraw(w http.ResponseWriter, r *http.Request) {
 	id, err := drawID(r, "id")
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	run := spotcheck.DrawRun{Dice: strings.TrimSpace(r.PostFormValue("dice")),
@@ -142,7 +143,7 @@ func changeFromForm(form url.Values) (*spotcheck.DrawChange, spotcheck.Problems)
 func (s *Server) requestDrawChange(w http.ResponseWriter, r *http.Request) {
 	id, err := drawID(r, "id")
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	c, ps := changeFromForm(r.PostForm)
@@ -161,21 +162,21 @@ func (s *Server) requestDrawChange(w http.ResponseWriter, r *http.Request) {
 func (s *Server) decideDrawChange(w http.ResponseWriter, r *http.Request) {
 	id, err := drawID(r, "id")
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	cid, err := strconv.ParseInt(r.PathValue("change"), 10, 64)
 	if err != nil {
-		s.fail(w, r, spotcheck.Errorf(spotcheck.ENOTFOUND, "没有该变更申请"))
+		s.views.Fail(w, r, spotcheck.Errorf(spotcheck.ENOTFOUND, "没有该变更申请"))
 		return
 	}
 	decision := r.PostFormValue("decision")
 	if decision != "approve" && decision != "reject" {
-		s.afterStep(w, r, fieldError("decision", "审批意见", "请选择批准或驳回"), "", nil)
+		s.afterStep(w, r, view.FieldError("decision", "审批意见", "请选择批准或驳回"), "", nil)
 		return
 	}
 	if err := s.changeOfDraw(r, id, cid); err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	err = s.draws.DecideDrawChange(r.Context(), cid, decision == "approve", strings.TrimSpace(r.PostFormValue("note")))
@@ -202,12 +203,12 @@ func (s *Server) changeOfDraw(r *http.Request, id, cid int64) error {
 func (s *Server) liftEmbargo(w http.ResponseWriter, r *http.Request) {
 	id, err := drawID(r, "id")
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	if len([]rune(reason)) < 2 {
-		err = fieldError("embargo_reason", "解除保密的原因", "请说明解除保密的原因")
+		err = view.FieldError("embargo_reason", "解除保密的原因", "请说明解除保密的原因")
 	} else {
 		err = s.draws.LiftEmbargo(r.Context(), id, reason)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 )
 
 // The draws in the API: the same service calls as the pages, with the
@@ -176,7 +177,7 @@ func (s *Server) apiDraws(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toListJSON(l, drawToJSON))
+	view.WriteJSON(w, http.StatusOK, toListJSON(l, drawToJSON))
 }
 
 // apiDrawOf returns the draw of the path for the token's user, who must
@@ -196,7 +197,7 @@ func (s *Server) showAPIDraw(w http.ResponseWriter, r *http.Request, id int64, s
 		s.apiFail(w, r, err)
 		return
 	}
-	writeJSON(w, status, drawToJSON(*d))
+	view.WriteJSON(w, status, drawToJSON(*d))
 }
 
 func (s *Server) apiDraw(w http.ResponseWriter, r *http.Request) {
@@ -205,7 +206,7 @@ func (s *Server) apiDraw(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, drawToJSON(*d))
+	view.WriteJSON(w, http.StatusOK, drawToJSON(*d))
 }
 
 func (s *Server) apiDrawPicks(w http.ResponseWriter, r *http.Request) {
@@ -219,7 +220,7 @@ func (s *Server) apiDrawPicks(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toListJSON(pageOf(picks, r.URL.Query()), drawPickToJSON))
+	view.WriteJSON(w, http.StatusOK, toListJSON(pageOf(picks, r.URL.Query()), drawPickToJSON))
 }
 
 func (s *Server) apiDrawChanges(w http.ResponseWriter, r *http.Request) {
@@ -233,7 +234,7 @@ func (s *Server) apiDrawChanges(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toListJSON(pageOf(cs, r.URL.Query()), drawChangeToJSON))
+	view.WriteJSON(w, http.StatusOK, toListJSON(pageOf(cs, r.URL.Query()), drawChangeToJSON))
 }
 
 // apiStep runs one workflow step on the draw of the path: it decodes the
@@ -276,13 +277,13 @@ func (s *Server) apiPlanDraw(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", apiBase+"/draws/"+strconv.FormatInt(d.ID, 10))
-	writeJSON(w, http.StatusCreated, drawToJSON(*d))
+	view.WriteJSON(w, http.StatusCreated, drawToJSON(*d))
 }
 
 func (s *Server) apiCommitDraw(w http.ResponseWriter, r *http.Request) {
 	apiStep(s, func(r *http.Request, id int64, in *drawCommitmentJSON) error {
 		if in.Commitment == "" {
-			return fieldError("commitment", "承诺值", "请提供承诺值")
+			return view.FieldError("commitment", "承诺值", "请提供承诺值")
 		}
 		return s.draws.CommitDraw(r.Context(), id, spotcheck.PrincipalFromContext(r.Context()).Username, in.Commitment)
 	})(w, r)
@@ -291,7 +292,7 @@ func (s *Server) apiCommitDraw(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiRevealDraw(w http.ResponseWriter, r *http.Request) {
 	apiStep(s, func(r *http.Request, id int64, in *drawRevealJSON) error {
 		if in.Secret == "" {
-			return fieldError("secret", "秘密", "请提供秘密")
+			return view.FieldError("secret", "秘密", "请提供秘密")
 		}
 		return s.draws.RevealDraw(r.Context(), id, spotcheck.PrincipalFromContext(r.Context()).Username, in.Secret)
 	})(w, r)
@@ -300,7 +301,7 @@ func (s *Server) apiRevealDraw(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiWithholdReveal(w http.ResponseWriter, r *http.Request) {
 	apiStep(s, func(r *http.Request, id int64, in *drawWithholdJSON) error {
 		if in.Participant == "" {
-			return fieldError("participant", "参与人", "请提供未揭示的参与人")
+			return view.FieldError("participant", "参与人", "请提供未揭示的参与人")
 		}
 		return s.draws.WithholdReveal(r.Context(), id, in.Participant, in.Note)
 	})(w, r)
@@ -315,7 +316,7 @@ func (s *Server) apiRunDraw(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiLiftEmbargo(w http.ResponseWriter, r *http.Request) {
 	apiStep(s, func(r *http.Request, id int64, in *drawEmbargoJSON) error {
 		if len([]rune(in.Reason)) < 2 {
-			return fieldError("reason", "原因", "请说明解除保密的原因")
+			return view.FieldError("reason", "原因", "请说明解除保密的原因")
 		}
 		return s.draws.LiftEmbargo(r.Context(), id, in.Reason)
 	})(w, r)
@@ -400,7 +401,7 @@ func (s *Server) showAPIChange(w http.ResponseWriter, r *http.Request, id, cid i
 	}
 	for _, c := range cs {
 		if c.ID == cid {
-			writeJSON(w, status, drawChangeToJSON(c))
+			view.WriteJSON(w, status, drawChangeToJSON(c))
 			return
 		}
 	}

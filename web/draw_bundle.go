@@ -34,11 +34,11 @@ func (s *Server) publicDrawBundle(w http.ResponseWriter, r *http.Request) {
 func (s *Server) staffDrawBundle(w http.ResponseWriter, r *http.Request) {
 	id, err := drawID(r, "id")
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	if _, err := s.staffDraw(r.Context(), id); err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	s.writeBundle(w, r, false)
@@ -50,7 +50,7 @@ func (s *Server) staffDrawBundle(w http.ResponseWriter, r *http.Request) {
 func (s *Server) writeBundle(w http.ResponseWriter, r *http.Request, public bool) {
 	id, err := drawID(r, "id")
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	var dir string
@@ -70,7 +70,7 @@ func (s *Server) writeBundle(w http.ResponseWriter, r *http.Request, public bool
 		return os.WriteFile(path, body, 0o600)
 	})
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	defer file.Close()

@@ -25,14 +25,14 @@ func (s *Server) showPublicDraws(w http.ResponseWriter, r *http.Request) {
 	f := drawListParams(r.URL.Query())
 	list, err := s.draws.FindDraws(r.Context(), f)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	rows := drawRows(list.Items)
 	for i := range rows {
 		rows[i].Seed, rows[i].Unassigned = "", 0
 	}
-	s.renderTitled(w, r, http.StatusOK, "public_draws", "随机抽取公示", map[string]any{
+	s.views.Render(w, r, http.StatusOK, "public_draws", "随机抽取公示", map[string]any{
 		"Rows": rows, "F": f, "Pager": newPager(r, list.Total, list.Offset, list.Limit, len(list.Items), list.More),
 	})
 }
@@ -47,12 +47,12 @@ func (s *Server) showPublicDraw(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id, err := drawID(r, "id")
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	d, err := s.draws.FindDrawByID(ctx, id)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	sealed := d.Embargoed()
@@ -65,7 +65,7 @@ func (s *Server) showPublicDraw(w http.ResponseWriter, r *http.Request) {
 	if !sealed {
 		picks, err := s.draws.FindDrawPicks(ctx, id)
 		if err != nil {
-			s.fail(w, r, err)
+			s.views.Fail(w, r, err)
 			return
 		}
 		out := []publicPick{}
@@ -84,7 +84,7 @@ func (s *Server) showPublicDraw(w http.ResponseWriter, r *http.Request) {
 	// Only what the page shows of the draw is passed on: the seed above
 	// and the plan's totals; no stratum.
 	d.Strata, d.Seed, d.Unassigned = nil, "", 0
-	s.renderTitled(w, r, http.StatusOK, "public_draw", "抽取 #"+strconv.FormatInt(d.ID, 10)+" · "+d.TaskName, data)
+	s.views.Render(w, r, http.StatusOK, "public_draw", "抽取 #"+strconv.FormatInt(d.ID, 10)+" · "+d.TaskName, data)
 }
 
 // officialsOf lists the participants of a draw's commit–reveal other than

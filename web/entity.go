@@ -2,13 +2,13 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 )
 
 // entityListParams reads the list filters from the query string; the same
@@ -53,15 +53,15 @@ func (s *Server) showEntities(w http.ResponseWriter, r *http.Request) {
 	f := entityListParams(r.URL.Query())
 	list, err := s.dir.FindEntities(r.Context(), f)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	ref, err := s.dir.Reference(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, http.StatusOK, "entities", "检查对象名录库", map[string]any{
+	s.views.Render(w, r, http.StatusOK, "entities", "检查对象名录库", map[string]any{
 		"List": list, "F": f, "Q": r.URL.Query(), "Ref": ref, "Statuses": spotcheck.EntityStatuses,
 		"Classes": spotcheck.CreditClasses, "Pager": newPager(r, list.Total, list.Offset, list.Limit, len(list.Items), list.More),
 	})
@@ -70,20 +70,20 @@ func (s *Server) showEntities(w http.ResponseWriter, r *http.Request) {
 func (s *Server) showEntity(w http.ResponseWriter, r *http.Request) {
 	e, err := s.dir.FindEntityByID(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	history, err := s.dir.FindChanges(r.Context(), spotcheck.ChangeFilter{Kind: "entity", Key: e.ID, Limit: 200})
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	ref, err := s.dir.Reference(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, http.StatusOK, "entity", e.Name, map[string]any{"E": e, "History": history.Items,
+	s.views.Render(w, r, http.StatusOK, "entity", e.Name, map[string]any{"E": e, "History": history.Items,
 		"TypeName": strings.Join(typeNames(ref, []string{e.Type}), ""), "Division": divisionName(ref, e.Division)})
 }
 
@@ -93,7 +93,7 @@ func (s *Server) showEntityForm(w http.ResponseWriter, r *http.Request) {
 	if id := r.PathValue("id"); id != "" {
 		var err error
 		if e, err = s.dir.FindEntityByID(r.Context(), id); err != nil {
-			s.fail(w, r, err)
+			s.views.Fail(w, r, err)
 			return
 		}
 	}
@@ -112,15 +112,15 @@ func entityFormAction(r *http.Request) string {
 func (s *Server) renderEntityForm(w http.ResponseWriter, r *http.Request, status int, e *spotcheck.Entity, problems spotcheck.Problems) {
 	ref, err := s.dir.Reference(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	title := "新增检查对象"
 	if e.Version > 0 {
 		title = "编辑：" + e.Name
 	}
-	s.renderTitled(w, r, status, "entity_form", title, map[string]any{"E": e, "Ref": ref, "Action": entityFormAction(r),
-		"Errors": fieldErrors(problems), "Problems": problems, "Statuses": spotcheck.EntityStatuses, "Classes": spotcheck.CreditClasses,
+	s.views.Render(w, r, status, "entity_form", title, map[string]any{"E": e, "Ref": ref, "Action": entityFormAction(r),
+		"Errors": view.FieldErrors(problems), "Problems": problems, "Statuses": spotcheck.EntityStatuses, "Classes": spotcheck.CreditClasses,
 		"Tags": strings.Join(e.Tags, "、")})
 }
 
@@ -148,7 +148,7 @@ func (s *Server) saveEntity(w http.ResponseWriter, r *http.Request) {
 	if id := r.PathValue("id"); id != "" {
 		var err error
 		if old, err = s.dir.FindEntityByID(r.Context(), id); err != nil {
-			s.fail(w, r, err)
+			s.views.Fail(w, r, err)
 			return
 		}
 		e.GuideCardNo, e.Active = old.GuideCardNo, old.Active
@@ -166,18 +166,18 @@ func (s *Server) saveEntity(w http.ResponseWriter, r *http.Request) {
 		err = s.dir.SaveEntity(r.Context(), e)
 	}
 	if err != nil {
-		if problems, ok := invalidFields(err); ok {
+		if problems, ok := view.InvalidFields(err); ok {
 			s.renderEntityForm(w, r, http.StatusBadRequest, e, problems)
 			return
 		}
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	ok := "saved"
 	if r.PathValue("id") == "" {
 		ok = "created"
 	}
-	redirect(w, r, "/staff/entities/"+url.PathEscape(e.ID)+"?ok="+ok)
+	view.Redirect(w, r, "/staff/entities/"+url.PathEscape(e.ID)+"?ok="+ok)
 }
 
 // setEntityActive deactivates (active=0) or reactivates (active=1) an
@@ -190,27 +190,6 @@ func (s *Server) setEntityActive(w http.ResponseWriter, r *http.Request) {
 		func(e *spotcheck.Entity) (*int, *bool) { return &e.Version, &e.Active },
 		s.dir.SaveEntity,
 		func(e *spotcheck.Entity) string { return "/staff/entities/" + url.PathEscape(e.ID) })
-}
-
-// invalidFields returns the field problems of a validation error.
-func invalidFields(err error) (spotcheck.Problems, bool) {
-	var ie *spotcheck.InvalidError
-	if errors.As(err, &ie) {
-		return ie.Fields, true
-	}
-	return nil, false
-}
-
-// fieldErrors maps field keys to their messages, for the form template.
-func fieldErrors(ps spotcheck.Problems) map[string]string {
-	m := map[string]string{}
-	for _, p := range ps {
-		if m[p.Field] != "" {
-			m[p.Field] += "；"
-		}
-		m[p.Field] += p.Message
-	}
-	return m
 }
 
 func divisionName(ref *spotcheck.Reference, code string) string {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 )
 
 // homeCard is one box of the home page: a count of what the user works
@@ -21,13 +22,13 @@ type homeCard struct {
 // list queries as the pages, so a card never promises what its page
 // would not show.
 func (s *Server) showHome(w http.ResponseWriter, r *http.Request) {
-	p := staffUser(r)
+	p := view.StaffUser(r)
 	cards, err := s.homeCards(r, p)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, http.StatusOK, "home", "工作台", map[string]any{"Cards": cards})
+	s.views.Render(w, r, http.StatusOK, "home", "工作台", map[string]any{"Cards": cards})
 }
 
 func (s *Server) homeCards(r *http.Request, p *spotcheck.Principal) ([]homeCard, error) {

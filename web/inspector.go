@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 )
 
 // 执法检查人员 and 专家 are one directory (Inspector with the Expert flag,
@@ -57,17 +58,17 @@ func (s *Server) showInspectors(w http.ResponseWriter, r *http.Request) {
 	f := inspectorListParams(r.URL.Query(), k)
 	list, err := s.dir.FindInspectors(r.Context(), f)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	depts, err := s.namingDepts(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, http.StatusOK, "inspectors", k.Name+"名录库", map[string]any{
+	s.views.Render(w, r, http.StatusOK, "inspectors", k.Name+"名录库", map[string]any{
 		"K": k, "List": list, "F": f, "Q": r.URL.Query(), "Today": s.today(),
-		"Depts": scopedDepts(staffUser(r), deptTree(depts)), "DeptNames": deptNames(depts),
+		"Depts": scopedDepts(view.StaffUser(r), deptTree(depts)), "DeptNames": deptNames(depts),
 		"Pager": newPager(r, list.Total, list.Offset, list.Limit, len(list.Items), list.More),
 	})
 }
@@ -78,16 +79,16 @@ func (s *Server) showInspectors(w http.ResponseWriter, r *http.Request) {
 func (s *Server) findInspector(w http.ResponseWriter, r *http.Request) (*spotcheck.Inspector, bool) {
 	in, err := s.dir.FindInspectorByID(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return nil, false
 	}
 	if k := kindOfInspector(in); k != staffKindOf(r) {
 		if r.Method != http.MethodGet {
-			s.fail(w, r, spotcheck.Errorf(spotcheck.ENOTFOUND, "%s“%s”不存在", staffKindOf(r).Name, in.StaffID))
+			s.views.Fail(w, r, spotcheck.Errorf(spotcheck.ENOTFOUND, "%s“%s”不存在", staffKindOf(r).Name, in.StaffID))
 			return nil, false
 		}
 		rest := strings.TrimPrefix(r.URL.Path, staffKindOf(r).Path)
-		redirect(w, r, k.Path+rest)
+		view.Redirect(w, r, k.Path+rest)
 		return nil, false
 	}
 	return in, true
@@ -100,22 +101,22 @@ func (s *Server) showInspector(w http.ResponseWriter, r *http.Request) {
 	}
 	history, err := s.history(r.Context(), "inspector", in.StaffID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	depts, err := s.namingDepts(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, http.StatusOK, "inspector", in.Name, map[string]any{"K": kindOfInspector(in), "In": in,
+	s.views.Render(w, r, http.StatusOK, "inspector", in.Name, map[string]any{"K": kindOfInspector(in), "In": in,
 		"DeptName": deptNames(depts)[in.Dept], "Today": s.today(), "History": history})
 }
 
 // showInspectorForm shows the create form, or the edit form of {id}.
 func (s *Server) showInspectorForm(w http.ResponseWriter, r *http.Request) {
 	k := staffKindOf(r)
-	in := &spotcheck.Inspector{Expert: k.Expert, Active: true, Dept: staffUser(r).Dept}
+	in := &spotcheck.Inspector{Expert: k.Expert, Active: true, Dept: view.StaffUser(r).Dept}
 	if r.PathValue("id") != "" {
 		var ok bool
 		if in, ok = s.findInspector(w, r); !ok {
@@ -129,7 +130,7 @@ func (s *Server) renderInspectorForm(w http.ResponseWriter, r *http.Request, sta
 	problems spotcheck.Problems, msg string) {
 	depts, err := s.namingDepts(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	k := kindOfInspector(in)
@@ -141,9 +142,9 @@ func (s *Server) renderInspectorForm(w http.ResponseWriter, r *http.Request, sta
 	for i, l := range in.Leaves {
 		leaves[i] = l.From + "~" + l.To
 	}
-	s.renderTitled(w, r, status, "inspector_form", title, map[string]any{"K": k, "In": in,
-		"Depts": scopedDepts(staffUser(r), deptTree(depts)), "Specialties": strings.Join(in.Specialties, "、"),
-		"Leaves": strings.Join(leaves, "\n"), "Errors": fieldErrors(problems), "Problems": problems, "Message": msg})
+	s.views.Render(w, r, status, "inspector_form", title, map[string]any{"K": k, "In": in,
+		"Depts": scopedDepts(view.StaffUser(r), deptTree(depts)), "Specialties": strings.Join(in.Specialties, "、"),
+		"Leaves": strings.Join(leaves, "\n"), "Errors": view.FieldErrors(problems), "Problems": problems, "Message": msg})
 }
 
 // inspectorFromForm reads the inspector form. Leave periods are typed one
@@ -197,8 +198,8 @@ func (s *Server) setInspectorActive(w http.ResponseWriter, r *http.Request) {
 	in.Version, _ = strconv.Atoi(r.PostFormValue("version"))
 	in.Active = r.PostFormValue("active") == "1"
 	if err := s.dir.SaveInspector(r.Context(), in); err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	redirect(w, r, kindOfInspector(in).Path+"/"+url.PathEscape(in.StaffID)+"?ok="+activeFlash(in.Active))
+	view.Redirect(w, r, kindOfInspector(in).Path+"/"+url.PathEscape(in.StaffID)+"?ok="+view.ActiveFlash(in.Active))
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 )
 
 // The 随机抽查事项清单 (items). An item is versioned: saving it stores a new
@@ -30,24 +31,24 @@ func (s *Server) showItems(w http.ResponseWriter, r *http.Request) {
 	f := itemListParams(r.URL.Query())
 	list, err := s.dir.FindItems(r.Context(), f)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	ref, err := s.dir.Reference(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	depts, err := s.namingDepts(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	types := map[string]string{}
 	for _, t := range ref.Types {
 		types[t.Code] = t.Name
 	}
-	s.renderTitled(w, r, http.StatusOK, "items", "随机抽查事项清单", map[string]any{
+	s.views.Render(w, r, http.StatusOK, "items", "随机抽查事项清单", map[string]any{
 		"List": list, "F": f, "Ref": ref, "TypeNames": types, "Statuses": itemStatuses,
 		"Classes": []string{spotcheck.ClassKey, spotcheck.ClassGeneral}, "Depts": deptTree(depts),
 		"Pager": newPager(r, list.Total, list.Offset, list.Limit, len(list.Items), list.More),
@@ -66,17 +67,17 @@ func (s *Server) showItem(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	it, err := s.dir.FindItemByCode(ctx, r.PathValue("code"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	versions, err := s.dir.FindItemVersions(ctx, it.Code)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	history, err := s.history(ctx, "item", it.Code)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	actors := map[int]string{}
@@ -91,7 +92,7 @@ func (s *Server) showItem(w http.ResponseWriter, r *http.Request) {
 		return s.dir.FindItems(ctx, spotcheck.ItemFilter{Offset: off, Limit: 200})
 	})
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	var points []*spotcheck.Item
@@ -102,23 +103,23 @@ func (s *Server) showItem(w http.ResponseWriter, r *http.Request) {
 	}
 	resps, err := s.dir.FindResponsibilities(ctx, spotcheck.ResponsibilityFilter{Item: it.Code, Limit: 200})
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	ref, err := s.dir.Reference(ctx)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	depts, err := s.namingDepts(ctx)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, http.StatusOK, "item", it.Name, map[string]any{"It": it, "Versions": rows, "Points": points,
+	s.views.Render(w, r, http.StatusOK, "item", it.Name, map[string]any{"It": it, "Versions": rows, "Points": points,
 		"Responsibilities": resps.Items, "DeptNames": deptNames(depts), "Types": typeNames(ref, it.TargetTypes),
 		"Methods": methodNames(it.Methods), "History": history,
-		"CanEdit": staffUser(r).Has(spotcheck.PermEditLists) && s.authorizeItemEdit(r, it.Code) == nil})
+		"CanEdit": view.StaffUser(r).Has(spotcheck.PermEditLists) && s.authorizeItemEdit(r, it.Code) == nil})
 }
 
 // showItemForm shows the create form (?parent= makes a checklist point of
@@ -131,15 +132,15 @@ func (s *Server) showItemForm(w http.ResponseWriter, r *http.Request) {
 	if code := r.PathValue("code"); code != "" {
 		var err error
 		if it, err = s.dir.FindItemByCode(r.Context(), code); err != nil {
-			s.fail(w, r, err)
+			s.views.Fail(w, r, err)
 			return
 		}
 		if err := s.authorizeItemEdit(r, it.Code); err != nil {
-			s.fail(w, r, err)
+			s.views.Fail(w, r, err)
 			return
 		}
-	} else if err := staffUser(r).AuthorizeChange(spotcheck.PermEditLists, spotcheck.CityWide, spotcheck.CityWide); err != nil {
-		s.fail(w, r, err)
+	} else if err := view.StaffUser(r).AuthorizeChange(spotcheck.PermEditLists, spotcheck.CityWide, spotcheck.CityWide); err != nil {
+		s.views.Fail(w, r, err)
 		return
 	}
 	s.renderItemForm(w, r, http.StatusOK, it, nil, "")
@@ -149,7 +150,7 @@ func (s *Server) renderItemForm(w http.ResponseWriter, r *http.Request, status i
 	problems spotcheck.Problems, msg string) {
 	ref, err := s.dir.Reference(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	title := "新增抽查事项"
@@ -163,9 +164,9 @@ func (s *Server) renderItemForm(w http.ResponseWriter, r *http.Request, status i
 		}
 		return m
 	}
-	s.renderTitled(w, r, status, "item_form", title, map[string]any{"It": it, "Ref": ref, "Methods": spotcheck.Methods,
+	s.views.Render(w, r, status, "item_form", title, map[string]any{"It": it, "Ref": ref, "Methods": spotcheck.Methods,
 		"TypeSet": set(it.TargetTypes), "MethodSet": set(it.Methods), "Statuses": itemStatuses,
-		"Classes": []string{spotcheck.ClassKey, spotcheck.ClassGeneral}, "Errors": fieldErrors(problems),
+		"Classes": []string{spotcheck.ClassKey, spotcheck.ClassGeneral}, "Errors": view.FieldErrors(problems),
 		"Problems": problems, "Message": msg})
 }
 
@@ -199,7 +200,7 @@ func (s *Server) saveItem(w http.ResponseWriter, r *http.Request) {
 	if code := r.PathValue("code"); code != "" {
 		old, err := s.dir.FindItemByCode(r.Context(), code)
 		if err != nil {
-			s.fail(w, r, err)
+			s.views.Fail(w, r, err)
 			return
 		}
 		it.Code = old.Code
@@ -214,7 +215,7 @@ func (s *Server) saveItem(w http.ResponseWriter, r *http.Request) {
 func (s *Server) setItemStatus(w http.ResponseWriter, r *http.Request) {
 	it, err := s.dir.FindItemByCode(r.Context(), r.PathValue("code"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	it.Version, _ = strconv.Atoi(r.PostFormValue("version"))
@@ -231,12 +232,12 @@ func (s *Server) storeItem(w http.ResponseWriter, r *http.Request, it *spotcheck
 		if r.PathValue("code") == "" {
 			ok = "created"
 		}
-		redirect(w, r, "/staff/items/"+url.PathEscape(it.Code)+"?ok="+ok)
+		view.Redirect(w, r, "/staff/items/"+url.PathEscape(it.Code)+"?ok="+ok)
 		return
 	}
-	problems, m, isForm := formProblems(err)
+	problems, m, isForm := view.FormProblems(err)
 	if !isForm {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	if m != "" {
@@ -258,5 +259,5 @@ func (s *Server) authorizeItemEdit(r *http.Request, code string) error {
 			initiators = append(initiators, x.Dept)
 		}
 	}
-	return staffUser(r).AuthorizeItem(spotcheck.PermEditLists, initiators)
+	return view.StaffUser(r).AuthorizeItem(spotcheck.PermEditLists, initiators)
 }

@@ -7,6 +7,7 @@ import (
 
 	"spotcheck"
 	"spotcheck/ledger"
+	"spotcheck/web/internal/view"
 )
 
 // The HTTP interface of the log (spec/draw-v1.md §8.1), public, so that
@@ -147,7 +148,7 @@ func (s *Server) logKey() string {
 // logFail answers a log request with the status of err and its message as
 // one line of text: the log's clients are programs, not browsers.
 func (s *Server) logFail(w http.ResponseWriter, r *http.Request, err error) {
-	status, _, msg := errorStatus(err)
+	status, _, msg := view.ErrorStatus(err)
 	if status == http.StatusInternalServerError {
 		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}

@@ -11,11 +11,12 @@ import (
 	"unicode"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 )
 
 // openAPI serves the OpenAPI 3 description of /api/v1.
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, s.openAPIDoc())
+	view.WriteJSON(w, http.StatusOK, s.openAPIDoc())
 }
 
 // openAPIDoc builds the OpenAPI document from the API's operation table

@@ -22,19 +22,19 @@ type publicDept struct {
 func (s *Server) showPortal(w http.ResponseWriter, r *http.Request) {
 	groups, err := s.publishedItems(r)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, http.StatusOK, "portal", "双随机、一公开", map[string]any{"Groups": groups, "LogKey": s.logKey()})
+	s.views.Render(w, r, http.StatusOK, "portal", "双随机、一公开", map[string]any{"Groups": groups, "LogKey": s.logKey()})
 }
 
 func (s *Server) showPublicItems(w http.ResponseWriter, r *http.Request) {
 	groups, err := s.publishedItems(r)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, http.StatusOK, "public_items", "随机抽查事项清单", map[string]any{"Groups": groups})
+	s.views.Render(w, r, http.StatusOK, "public_items", "随机抽查事项清单", map[string]any{"Groups": groups})
 }
 
 // publishedItems groups the active top-level items by the department that
@@ -96,14 +96,14 @@ func (s *Server) showPublicItem(w http.ResponseWriter, r *http.Request) {
 		err = spotcheck.Errorf(spotcheck.ENOTFOUND, "事项不存在或未公开")
 	}
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	all, err := allPages(func(off int) (spotcheck.List[*spotcheck.Item], error) {
 		return s.dir.FindItems(r.Context(), spotcheck.ItemFilter{Status: spotcheck.ItemActive, Offset: off, Limit: 200})
 	})
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	var points []*spotcheck.Item
@@ -114,10 +114,10 @@ func (s *Server) showPublicItem(w http.ResponseWriter, r *http.Request) {
 	}
 	ref, err := s.dir.Reference(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, http.StatusOK, "public_item", it.Name, map[string]any{"Item": it, "Points": points,
+	s.views.Render(w, r, http.StatusOK, "public_item", it.Name, map[string]any{"Item": it, "Points": points,
 		"Types": typeNames(ref, it.TargetTypes), "Methods": methodNames(it.Methods)})
 }
 
@@ -125,7 +125,7 @@ func (s *Server) showPublicItem(w http.ResponseWriter, r *http.Request) {
 // task announcements and results come with the plans and publicity stages.
 func (s *Server) showPublicSoon(w http.ResponseWriter, r *http.Request) {
 	titles := map[string]string{"/plans": "年度抽查计划", "/tasks": "抽查任务公告", "/results": "抽查结果公示"}
-	s.renderTitled(w, r, http.StatusOK, "public_soon", titles[r.URL.Path], nil)
+	s.views.Render(w, r, http.StatusOK, "public_soon", titles[r.URL.Path], nil)
 }
 
 // health answers a load balancer or monitor: 200 "ok" when the database

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 )
 
 // The 多部门监管责任事项清单 (responsibilities): which department initiates
@@ -34,14 +35,14 @@ func (s *Server) renderResponsibilities(w http.ResponseWriter, r *http.Request, 
 	f := responsibilityListParams(r.URL.Query())
 	list, err := s.dir.FindResponsibilities(ctx, f)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	items, err := allPages(func(off int) (spotcheck.List[*spotcheck.Item], error) {
 		return s.dir.FindItems(ctx, spotcheck.ItemFilter{Offset: off, Limit: 200})
 	})
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	itemNames := make(map[string]string, len(items))
@@ -50,13 +51,13 @@ func (s *Server) renderResponsibilities(w http.ResponseWriter, r *http.Request, 
 	}
 	depts, err := s.namingDepts(ctx)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, status, "responsibilities", "多部门监管责任事项清单", map[string]any{
+	s.views.Render(w, r, status, "responsibilities", "多部门监管责任事项清单", map[string]any{
 		"List": list, "F": f, "Items": items, "ItemNames": itemNames, "DeptNames": deptNames(depts),
-		"Depts": scopedDepts(staffUser(r), deptTree(depts)), // the store refuses the others
-		"Roles": []string{spotcheck.RoleInitiate, spotcheck.RoleJoin}, "New": nr, "Errors": fieldErrors(problems),
+		"Depts": scopedDepts(view.StaffUser(r), deptTree(depts)), // the store refuses the others
+		"Roles": []string{spotcheck.RoleInitiate, spotcheck.RoleJoin}, "New": nr, "Errors": view.FieldErrors(problems),
 		"Problems": problems, "Message": msg, "Next": r.URL.RequestURI(),
 		"Pager": newPager(r, list.Total, list.Offset, list.Limit, len(list.Items), list.More),
 	})
@@ -68,14 +69,14 @@ func (s *Server) addResponsibility(w http.ResponseWriter, r *http.Request) {
 	nr := &spotcheck.Responsibility{Item: r.PostFormValue("item"), Dept: r.PostFormValue("dept"),
 		Role: r.PostFormValue("role"), Note: r.PostFormValue("note"), Active: true}
 	if err := s.dir.SaveResponsibility(r.Context(), nr); err != nil {
-		if problems, msg, ok := formProblems(err); ok {
+		if problems, msg, ok := view.FormProblems(err); ok {
 			s.renderResponsibilities(w, r, http.StatusBadRequest, nr, problems, msg)
 			return
 		}
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	redirect(w, r, "/staff/responsibilities?"+url.Values{"item": {nr.Item}, "ok": {"created"}}.Encode())
+	view.Redirect(w, r, "/staff/responsibilities?"+url.Values{"item": {nr.Item}, "ok": {"created"}}.Encode())
 }
 
 // setResponsibilityActive deactivates or reactivates the responsibility of
@@ -88,17 +89,4 @@ func (s *Server) setResponsibilityActive(w http.ResponseWriter, r *http.Request)
 		func(rs *spotcheck.Responsibility) (*int, *bool) { return &rs.Version, &rs.Active },
 		s.dir.SaveResponsibility,
 		func(*spotcheck.Responsibility) string { return r.PostFormValue("next") })
-}
-
-// withFlash returns the local page next (see safeNext) with the flash
-// ?ok= set, for buttons that return to the list they were pressed on.
-func withFlash(next, ok string) string {
-	u, err := url.Parse(safeNext(next))
-	if err != nil {
-		return "/staff/?ok=" + url.QueryEscape(ok)
-	}
-	q := u.Query()
-	q.Set("ok", ok)
-	u.RawQuery = q.Encode()
-	return u.RequestURI()
 }

@@ -3,9 +3,9 @@ package web
 import (
 	"net/http"
 	"slices"
-	"strings"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 )
 
 // Access says who may reach a route.
@@ -113,9 +113,9 @@ func (s *Server) notFoundAsPage(mux *http.ServeMux) http.Handler {
 		}
 		var err error = spotcheck.Errorf(spotcheck.ENOTFOUND, "页面不存在")
 		if rec.status == http.StatusMethodNotAllowed {
-			err = &statusError{status: http.StatusMethodNotAllowed, code: "method_not_allowed", msg: "不支持该请求方法"}
+			err = &view.StatusError{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Msg: "不支持该请求方法"}
 		}
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 	})
 }
 
@@ -129,6 +129,3 @@ type muxRecorder struct {
 func (m *muxRecorder) Header() http.Header         { return m.header }
 func (m *muxRecorder) WriteHeader(code int)        { m.status = code }
 func (m *muxRecorder) Write(b []byte) (int, error) { return len(b), nil }
-
-// isAPI reports whether r is for the JSON API, which answers in JSON.
-func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 )
 
 // The security policy (安全策略): the password rules and the idle timeout
@@ -17,7 +18,7 @@ import (
 func (s *Server) showSecurity(w http.ResponseWriter, r *http.Request) {
 	p, err := s.accounts.FindSecurityPolicy(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	s.renderSecurity(w, r, http.StatusOK, map[string]string{
@@ -28,7 +29,7 @@ func (s *Server) showSecurity(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderSecurity(w http.ResponseWriter, r *http.Request, status int, form map[string]string,
 	problems spotcheck.Problems) {
-	s.renderTitled(w, r, status, "security", "安全策略", map[string]any{"F": form, "Errors": fieldErrors(problems),
+	s.views.Render(w, r, status, "security", "安全策略", map[string]any{"F": form, "Errors": view.FieldErrors(problems),
 		"Problems": problems, "Default": spotcheck.DefaultSecurityPolicy(),
 		"Lifetime": fmt.Sprintf("%d小时", int(spotcheck.SessionLifetime.Hours())), "MaxFailures": spotcheck.MaxLoginFailures})
 }
@@ -62,9 +63,9 @@ func (s *Server) saveSecurity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.accounts.UpdateSecurityPolicy(r.Context(), &p); err != nil {
-		ps, msg, ok := formProblems(err)
+		ps, msg, ok := view.FormProblems(err)
 		if !ok {
-			s.fail(w, r, err)
+			s.views.Fail(w, r, err)
 			return
 		}
 		if msg != "" {
@@ -73,5 +74,5 @@ func (s *Server) saveSecurity(w http.ResponseWriter, r *http.Request) {
 		s.renderSecurity(w, r, http.StatusBadRequest, form, ps)
 		return
 	}
-	redirect(w, r, "/staff/security?ok=saved")
+	view.Redirect(w, r, "/staff/security?ok=saved")
 }

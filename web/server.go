@@ -14,6 +14,7 @@ import (
 
 	"spotcheck"
 	"spotcheck/ledger"
+	"spotcheck/web/internal/view"
 )
 
 // Server serves the application. Create it with New.
@@ -25,7 +26,7 @@ type Server struct {
 	log      *slog.Logger
 	now      func() time.Time
 	tls      bool
-	views    *views
+	views    *view.Views
 	handler  http.Handler
 
 	// Transport (web/transport.go, web/proxy.go).
@@ -59,7 +60,7 @@ type Config struct {
 
 // New parses the templates once and builds the route table.
 func New(c Config) (*Server, error) {
-	v, err := loadViews()
+	v, err := view.New(c.Log, c.Dir)
 	if err != nil {
 		return nil, err
 	}
@@ -89,10 +90,10 @@ func (s *Server) buildHandler() http.Handler {
 	for _, rt := range s.routes() {
 		mux.Handle(rt.pattern, s.guard(rt))
 	}
-	mux.Handle("GET /assets/", s.assetHandler())
+	mux.Handle("GET /assets/", s.views.Assets())
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, spotcheck.Errorf(spotcheck.EFORBIDDEN, "跨站请求被拒绝"))
+		s.views.Fail(w, r, spotcheck.Errorf(spotcheck.EFORBIDDEN, "跨站请求被拒绝"))
 	}))
 	return s.withDeadlines(s.withClientAddr(s.recoverPanics(s.logRequests(
 		securityHeaders(s.tls, csrf.Handler(s.notFoundAsPage(mux)))))))
@@ -152,7 +153,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 					panic(v)
 				}
 				s.log.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-				s.fail(w, r, fmt.Errorf("panic: %v", v))
+				s.views.Fail(w, r, fmt.Errorf("panic: %v", v))
 			}
 		}()
 		next.ServeHTTP(w, r)

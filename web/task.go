@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 )
 
 // Tasks (抽查任务) as far as a draw needs them (design §5): planners create
@@ -27,15 +28,15 @@ func (s *Server) showTasks(w http.ResponseWriter, r *http.Request) {
 	f := taskListParams(r.URL.Query())
 	list, err := s.draws.FindTasks(r.Context(), f)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	depts, err := s.namingDepts(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, http.StatusOK, "tasks", "抽查任务", map[string]any{
+	s.views.Render(w, r, http.StatusOK, "tasks", "抽查任务", map[string]any{
 		"List": list, "F": f, "Depts": deptNames(depts),
 		"Pager": newPager(r, list.Total, list.Offset, list.Limit, len(list.Items), list.More),
 	})
@@ -45,26 +46,26 @@ func (s *Server) showTask(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	tk, err := s.draws.FindTaskByCode(ctx, r.PathValue("code"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	draws, err := s.drawsOfTask(ctx, tk.Code)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	depts, err := s.namingDepts(ctx)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	ref, err := s.dir.Reference(ctx)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	live := slices.ContainsFunc(draws, func(d spotcheck.Draw) bool { return d.State != spotcheck.DrawSuperseded })
-	s.renderTitled(w, r, http.StatusOK, "task", tk.Name, map[string]any{
+	s.views.Render(w, r, http.StatusOK, "task", tk.Name, map[string]any{
 		"T": tk, "Draws": drawRows(draws), "Live": live, "Depts": deptNames(depts),
 		"Types": typeNames(ref, tk.Scope.Types), "Divisions": divisionNames(ref, tk.Scope.Divisions),
 		"StrataBy": strataByNames[tk.StrataBy],
@@ -117,7 +118,7 @@ func newTaskForm(p *spotcheck.Principal) url.Values {
 }
 
 func (s *Server) showTaskForm(w http.ResponseWriter, r *http.Request) {
-	s.renderTaskForm(w, r, http.StatusOK, newTaskForm(staffUser(r)), nil, "")
+	s.renderTaskForm(w, r, http.StatusOK, newTaskForm(view.StaffUser(r)), nil, "")
 }
 
 // stratumRow is one stratum's row of the task form, as typed.
@@ -135,23 +136,23 @@ func (s *Server) renderTaskForm(w http.ResponseWriter, r *http.Request, status i
 	ctx := r.Context()
 	depts, err := s.namingDepts(ctx)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	ref, err := s.dir.Reference(ctx)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	items, err := allPages(func(off int) (spotcheck.List[*spotcheck.Item], error) {
 		return s.dir.FindItems(ctx, spotcheck.ItemFilter{Status: spotcheck.ItemActive, Offset: off, Limit: 200})
 	})
 	if err != nil && spotcheck.ErrorCode(err) != spotcheck.EFORBIDDEN {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	items = slices.DeleteFunc(items, func(it *spotcheck.Item) bool { return it.Parent != "" })
-	errs := fieldErrors(problems)
+	errs := view.FieldErrors(problems)
 	var strata []stratumRow
 	for _, id := range taskStrataIDs {
 		var for_ []string
@@ -179,9 +180,9 @@ func (s *Server) renderTaskForm(w http.ResponseWriter, r *http.Request, status i
 		team = append(team, teamRow{})
 	}
 	tree := deptTree(depts)
-	s.renderTitled(w, r, status, "task_form", "新增抽查任务", map[string]any{
+	s.views.Render(w, r, status, "task_form", "新增抽查任务", map[string]any{
 		"Form": form, "Errors": errs, "Problems": problems, "Message": msg,
-		"Authorities": scopedDepts(staffUser(r), tree), "Depts": tree, "Items": items, "Ref": ref,
+		"Authorities": scopedDepts(view.StaffUser(r), tree), "Depts": tree, "Items": items, "Ref": ref,
 		"Statuses": spotcheck.EntityStatuses, "Strata": strata, "Team": team,
 		"StrataBy": []struct{ Value, Name string }{
 			{spotcheck.StrataByCredit, strataByNames[spotcheck.StrataByCredit]},
@@ -267,14 +268,14 @@ func (s *Server) saveTask(w http.ResponseWriter, r *http.Request) {
 		err = s.draws.CreateTask(r.Context(), tk)
 	}
 	if err != nil {
-		if problems, msg, ok := formProblems(err); ok {
+		if problems, msg, ok := view.FormProblems(err); ok {
 			s.renderTaskForm(w, r, http.StatusBadRequest, form, problems, msg)
 			return
 		}
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	redirect(w, r, withFlash("/staff/tasks/"+url.PathEscape(tk.Code), "created"))
+	view.Redirect(w, r, view.WithFlash("/staff/tasks/"+url.PathEscape(tk.Code), "created"))
 }
 
 // drawsOfTask lists every draw of a task, newest first, superseded ones

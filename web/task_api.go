@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 )
 
 // taskJSON is a task (抽查任务) in the API. (Its items are ItemCodes in
@@ -88,7 +89,7 @@ func (s *Server) apiTasks(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toListJSON(l, taskToJSON))
+	view.WriteJSON(w, http.StatusOK, toListJSON(l, taskToJSON))
 }
 
 func (s *Server) apiTask(w http.ResponseWriter, r *http.Request) {
@@ -97,7 +98,7 @@ func (s *Server) apiTask(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, taskToJSON(*t))
+	view.WriteJSON(w, http.StatusOK, taskToJSON(*t))
 }
 
 // apiCreateTask creates a task; the authority defaults to the token
@@ -122,5 +123,5 @@ func (s *Server) apiCreateTask(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", apiBase+"/tasks/"+url.PathEscape(saved.Code))
-	writeJSON(w, http.StatusCreated, taskToJSON(*saved))
+	view.WriteJSON(w, http.StatusCreated, taskToJSON(*saved))
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 	"spotcheck/xlsx"
 )
 
@@ -35,7 +36,7 @@ func transferKind(r *http.Request, edit bool) (string, error) {
 	if !ok {
 		return "", spotcheck.Errorf(spotcheck.ENOTFOUND, "未知的类别“%s”", kind)
 	}
-	p := staffUser(r)
+	p := view.StaffUser(r)
 	if err := p.Authorize(perms[0], ""); err != nil {
 		return "", err
 	}
@@ -50,7 +51,7 @@ func transferKind(r *http.Request, edit bool) (string, error) {
 func (s *Server) showTransfer(w http.ResponseWriter, r *http.Request) {
 	kind, err := transferKind(r, false)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	s.renderTransfer(w, r, http.StatusOK, kind, map[string]any{})
@@ -58,9 +59,9 @@ func (s *Server) showTransfer(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderTransfer(w http.ResponseWriter, r *http.Request, status int, kind string, d map[string]any) {
 	d["Kind"] = kind
-	d["CanImport"] = staffUser(r).Has(transferPerms[kind][1])
+	d["CanImport"] = view.StaffUser(r).Has(transferPerms[kind][1])
 	d["Columns"], _ = xlsx.ColumnsOf(kind)
-	s.renderTitled(w, r, status, "transfer", spotcheck.KindNames[kind]+"导入导出", d)
+	s.views.Render(w, r, status, "transfer", spotcheck.KindNames[kind]+"导入导出", d)
 }
 
 // importFile imports an uploaded .xlsx or .csv, all or nothing, and shows
@@ -68,17 +69,17 @@ func (s *Server) renderTransfer(w http.ResponseWriter, r *http.Request, status i
 func (s *Server) importFile(w http.ResponseWriter, r *http.Request) {
 	kind, err := transferKind(r, true)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	up, err := uploadedFile(r, "file")
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			s.fail(w, r, err)
+			s.views.Fail(w, r, err)
 			return
 		}
-		if isTimeout(err) {
-			s.fail(w, r, errBodyTimeout)
+		if view.IsTimeout(err) {
+			s.views.Fail(w, r, view.ErrBodyTimeout)
 			return
 		}
 		if errors.Is(err, multipart.ErrMessageTooLarge) {
@@ -102,7 +103,7 @@ func (s *Server) importFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	s.renderTransfer(w, r, http.StatusOK, kind, map[string]any{"File": up.Name, "Summary": sum})
@@ -157,17 +158,17 @@ func downloadFormat(r *http.Request, kind string) (xlsx.Format, error) {
 func (s *Server) downloadTemplate(w http.ResponseWriter, r *http.Request) {
 	kind, err := transferKind(r, false)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	f, err := downloadFormat(r, kind)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	var buf bytes.Buffer
 	if err := xlsx.WriteTemplate(&buf, f, kind); err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	attachment(w, spotcheck.KindNames[kind]+"导入模板."+string(f), f)
@@ -181,12 +182,12 @@ func (s *Server) downloadTemplate(w http.ResponseWriter, r *http.Request) {
 func (s *Server) exportFile(w http.ResponseWriter, r *http.Request) {
 	kind, err := transferKind(r, false)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	f, err := downloadFormat(r, kind)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	file, err := s.produce(w, r, "spotcheck-export-*."+string(f), func(ctx context.Context, path string) error {
@@ -194,7 +195,7 @@ func (s *Server) exportFile(w http.ResponseWriter, r *http.Request) {
 		return err
 	})
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	defer file.Close()

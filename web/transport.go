@@ -2,14 +2,14 @@ package web
 
 import (
 	"context"
-	"errors"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"strconv"
 	"sync"
 	"time"
+
+	"spotcheck/web/internal/view"
 )
 
 // class is a route's transport class: how long its request body may take
@@ -111,16 +111,6 @@ func (b *bodyRead) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// isTimeout reports whether err is a deadline passing, such as a body that
-// did not arrive within its class's read time.
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout() || errors.Is(err, os.ErrDeadlineExceeded)
-}
-
-// errBodyTimeout answers a request whose body came too slowly.
-var errBodyTimeout = &statusError{status: http.StatusRequestTimeout, code: "timeout", msg: "请求内容发送超时，请重试"}
-
 // exportSlots is how many files are produced at once. Producing one holds
 // a database read for seconds (8.7 s for 1M entities as CSV); with at most
 // two at a time, long transfers can never take every read connection
@@ -128,8 +118,8 @@ var errBodyTimeout = &statusError{status: http.StatusRequestTimeout, code: "time
 const exportSlots = 2
 
 // errBusy answers a download while every export slot stays taken.
-var errBusy = &statusError{status: http.StatusServiceUnavailable, code: "busy",
-	msg: "当前导出任务较多，系统正忙，请稍后再试"}
+var errBusy = &view.StatusError{Status: http.StatusServiceUnavailable, Code: "busy",
+	Msg: "当前导出任务较多，系统正忙，请稍后再试"}
 
 // retryAfter is the Retry-After of errBusy, in seconds.
 const retryAfter = 30

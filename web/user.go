@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 )
 
 // Staff accounts, kept by the security admin (PermManageUsers) through the
@@ -46,7 +47,7 @@ func (s *Server) showUsers(w http.ResponseWriter, r *http.Request) {
 		Active: boolParam(q.Get("active"))}
 	all, err := s.accounts.FindUsers(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	var matched []spotcheck.User
@@ -59,10 +60,10 @@ func (s *Server) showUsers(w http.ResponseWriter, r *http.Request) {
 	page := matched[min(offset, len(matched)):min(offset+limit, len(matched))]
 	depts, err := s.dir.FindDepartments(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, http.StatusOK, "users", "用户管理", map[string]any{
+	s.views.Render(w, r, http.StatusOK, "users", "用户管理", map[string]any{
 		"Users": page, "F": f, "Q": q, "Roles": roleOrder, "Depts": deptTree(depts), "DeptNames": deptNames(depts),
 		"Pager": newPager(r, len(matched), offset, limit, len(page), false),
 	})
@@ -78,33 +79,33 @@ func (s *Server) showUser(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderUser(w http.ResponseWriter, r *http.Request, status int, pwErr string) {
 	u, err := s.accounts.FindUserByUsername(r.Context(), r.PathValue("username"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	history, err := s.history(r.Context(), "user", u.Username)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	depts, err := s.dir.FindDepartments(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	limit, err := s.accounts.FindLoginLimit(r.Context(), u.Username)
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	policy, err := s.accounts.FindSecurityPolicy(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	me := staffUser(r)
+	me := view.StaffUser(r)
 	toggled := *u
 	toggled.Active = !u.Active
-	s.renderTitled(w, r, status, "user", u.Name, map[string]any{"U": u, "DeptName": deptNames(depts)[u.Dept],
+	s.views.Render(w, r, status, "user", u.Name, map[string]any{"U": u, "DeptName": deptNames(depts)[u.Dept],
 		"Self": u.Username == me.Username, "PasswordError": pwErr, "History": history, "Limit": limit,
 		"Policy": policy, "Now": s.now(),
 		"CanEdit":   spotcheck.CanChangeAccount(me, u, u) == nil,
@@ -121,13 +122,13 @@ func (s *Server) showUserForm(w http.ResponseWriter, r *http.Request) {
 	if name := r.PathValue("username"); name != "" {
 		var err error
 		if u, err = s.accounts.FindUserByUsername(r.Context(), name); err != nil {
-			s.fail(w, r, err)
+			s.views.Fail(w, r, err)
 			return
 		}
 		// An account the user may not change at all (another
 		// administrator's) has no edit form.
-		if err := spotcheck.CanChangeAccount(staffUser(r), u, u); err != nil {
-			s.fail(w, r, err)
+		if err := spotcheck.CanChangeAccount(view.StaffUser(r), u, u); err != nil {
+			s.views.Fail(w, r, err)
 			return
 		}
 	}
@@ -138,7 +139,7 @@ func (s *Server) renderUserForm(w http.ResponseWriter, r *http.Request, status i
 	problems spotcheck.Problems, msg string) {
 	depts, err := s.dir.FindDepartments(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	editing := r.PathValue("username") != ""
@@ -153,7 +154,7 @@ func (s *Server) renderUserForm(w http.ResponseWriter, r *http.Request, status i
 	// The roles offered are those the rules let this user give: the
 	// administrator roles never (the command line's), and one's own roles
 	// not at all, which are then sent unchanged.
-	me := staffUser(r)
+	me := view.StaffUser(r)
 	self := editing && strings.EqualFold(r.PathValue("username"), me.Username)
 	var before *spotcheck.User // nil: a new account
 	if editing {
@@ -169,11 +170,11 @@ func (s *Server) renderUserForm(w http.ResponseWriter, r *http.Request, status i
 	}
 	policy, err := s.accounts.FindSecurityPolicy(r.Context())
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, status, "user_form", title, map[string]any{"U": u, "Editing": editing, "Depts": deptTree(depts),
-		"Roles": offered, "RoleSet": roles, "Self": self, "Errors": fieldErrors(problems), "Problems": problems,
+	s.views.Render(w, r, status, "user_form", title, map[string]any{"U": u, "Editing": editing, "Depts": deptTree(depts),
+		"Roles": offered, "RoleSet": roles, "Self": self, "Errors": view.FieldErrors(problems), "Problems": problems,
 		"Message": msg, "Policy": policy})
 }
 
@@ -207,7 +208,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 		s.userFormFailed(w, r, u, err)
 		return
 	}
-	redirect(w, r, "/staff/users/"+url.PathEscape(u.Username)+"?ok=created")
+	view.Redirect(w, r, "/staff/users/"+url.PathEscape(u.Username)+"?ok=created")
 }
 
 // updateUser changes name, department, roles and the active flag of
@@ -220,15 +221,15 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 		s.userFormFailed(w, r, u, err)
 		return
 	}
-	redirect(w, r, "/staff/users/"+url.PathEscape(u.Username)+"?ok=saved")
+	view.Redirect(w, r, "/staff/users/"+url.PathEscape(u.Username)+"?ok=saved")
 }
 
 // userFormFailed shows the user form again after a refused save. A taken
 // user name (ECONFLICT) is a problem of the user name field.
 func (s *Server) userFormFailed(w http.ResponseWriter, r *http.Request, u *spotcheck.User, err error) {
-	problems, msg, ok := formProblems(err)
+	problems, msg, ok := view.FormProblems(err)
 	if !ok {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	if spotcheck.ErrorCode(err) == spotcheck.ECONFLICT && r.PathValue("username") == "" {
@@ -242,15 +243,15 @@ func (s *Server) userFormFailed(w http.ResponseWriter, r *http.Request, u *spotc
 func (s *Server) setUserActive(w http.ResponseWriter, r *http.Request) {
 	u, err := s.accounts.FindUserByUsername(r.Context(), r.PathValue("username"))
 	if err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
 	u.Active = r.PostFormValue("active") == "1"
 	if err := s.accounts.UpdateUser(r.Context(), u); err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	redirect(w, r, "/staff/users/"+url.PathEscape(u.Username)+"?ok="+activeFlash(u.Active))
+	view.Redirect(w, r, "/staff/users/"+url.PathEscape(u.Username)+"?ok="+view.ActiveFlash(u.Active))
 }
 
 // resetPassword sets a new password for {username}, which signs the user
@@ -268,18 +269,18 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 			s.renderUser(w, r, http.StatusBadRequest, spotcheck.ErrorMessage(err))
 			return
 		}
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	if me := staffUser(r); strings.EqualFold(strings.TrimSpace(name), me.Username) {
+	if me := view.StaffUser(r); strings.EqualFold(strings.TrimSpace(name), me.Username) {
 		token, err := s.accounts.CreateSession(r.Context(), me.Username)
 		if err != nil {
-			s.fail(w, r, err)
+			s.views.Fail(w, r, err)
 			return
 		}
 		s.setSessionCookie(w, token, int(spotcheck.SessionLifetime.Seconds()))
 	}
-	redirect(w, r, "/staff/users/"+url.PathEscape(name)+"?ok=saved")
+	view.Redirect(w, r, "/staff/users/"+url.PathEscape(name)+"?ok=saved")
 }
 
 // unlockUser lifts the sign-in back-off of {username} (the security
@@ -287,8 +288,8 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 func (s *Server) unlockUser(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("username")
 	if err := s.accounts.UnlockLogin(r.Context(), name); err != nil {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	redirect(w, r, "/staff/users/"+url.PathEscape(name)+"?ok=unlocked")
+	view.Redirect(w, r, "/staff/users/"+url.PathEscape(name)+"?ok=unlocked")
 }

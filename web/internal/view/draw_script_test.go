@@ -1,4 +1,4 @@
-package web
+package view
 
 import (
 	"crypto/sha256"
@@ -34,6 +34,7 @@ func TestDrawJS(t *testing.T) {
 		t.Fatal(err)
 	}
 	seed := "7e77d110e1914b2e0f0a29cc181aa9d91920816c6a76553b12f491f7df64bd93"
+	plan := strings.Repeat("1", 64) // a plan hash
 	entities := []string{"91350122WU1JT6WJ5D", "91350102Q6HYUH7C6L", "G-350100-2019-0001", "x"}
 	texts := []string{"", "abc", strings.Repeat("a", 55), strings.Repeat("a", 56), strings.Repeat("b", 64),
 		strings.Repeat("福州市文旅", 50)}
@@ -47,7 +48,7 @@ const [seed, entities, texts, secret] = JSON.parse(process.argv[2]);
     out.pure.push(await d.ticket(seed, e, true));
     if (d.hasSubtle()) out.subtle.push(await d.ticket(seed, e, false));
   }
-  if (d.hasSubtle()) out.commit = await d.commitment("` + fxPlan1 + `", "supervisor", secret);
+  if (d.hasSubtle()) out.commit = await d.commitment("` + plan + `", "supervisor", secret);
   out.short = d.secretProblem("太短");
   out.tab = d.secretProblem("含有制表符\t的秘密值已经超过二十个字符了");
   out.ok = d.secretProblem(secret);
@@ -84,8 +85,8 @@ const [seed, entities, texts, secret] = JSON.parse(process.argv[2]);
 	if out.Pure[0][:20] != "0.099497870941477309" { // spec/vectors/small-4strata, stratum A rank 1
 		t.Errorf("vector ticket %s", out.Pure[0])
 	}
-	if out.Commit != "" && out.Commit != draw.Commitment(fxPlan1, "supervisor", secret) {
-		t.Errorf("commitment %s, want %s", out.Commit, draw.Commitment(fxPlan1, "supervisor", secret))
+	if out.Commit != "" && out.Commit != draw.Commitment(plan, "supervisor", secret) {
+		t.Errorf("commitment %s, want %s", out.Commit, draw.Commitment(plan, "supervisor", secret))
 	}
 	if out.Short == "" || out.Tab == "" || out.OK != "" {
 		t.Errorf("secretProblem: short %q, tab %q, ok %q", out.Short, out.Tab, out.OK)

@@ -1,4 +1,4 @@
-package web
+package view
 
 import (
 	"net/url"
@@ -22,8 +22,8 @@ func TestSafeNext(t *testing.T) {
 		"/staff/draws/1#sealed":       "/staff/draws/1",
 	}
 	for in, want := range keep {
-		if got := safeNext(in); got != want {
-			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		if got := SafeNext(in); got != want {
+			t.Errorf("SafeNext(%q) = %q, want %q", in, got, want)
 		}
 	}
 	refuse := []string{
@@ -34,16 +34,16 @@ func TestSafeNext(t *testing.T) {
 		"javascript:alert(1)", " /staff/", "/staff/\x00", "/\xff/evil",
 	}
 	for _, in := range refuse {
-		if got := safeNext(in); got != "/staff/" {
-			t.Errorf("safeNext(%q) = %q, want the home page", in, got)
+		if got := SafeNext(in); got != "/staff/" {
+			t.Errorf("SafeNext(%q) = %q, want the home page", in, got)
 		}
 	}
 	// Whatever comes out, a browser resolving it against the site stays on it.
 	base, _ := url.Parse("https://spotcheck.example/login")
 	for in := range keep {
-		u, err := base.Parse(safeNext(in))
+		u, err := base.Parse(SafeNext(in))
 		if err != nil || u.Host != base.Host || u.Scheme != base.Scheme {
-			t.Errorf("safeNext(%q) resolves to %v (%v)", in, u, err)
+			t.Errorf("SafeNext(%q) resolves to %v (%v)", in, u, err)
 		}
 	}
 }

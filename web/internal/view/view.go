@@ -1,13 +1,21 @@
-package web
+// Package view is what every audience of the web application shares: the
+// templates (parsed once from the embedded files), the assets with hashed
+// URLs, rendering, the error pages with the one error → status table, the
+// names shown for codes, and the typed forms that turn a request into a
+// value with field problems. It serves no route of its own; web/staff,
+// web/api and web/portal render through it.
+package view
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"path"
 	"strings"
@@ -19,9 +27,11 @@ import (
 //go:embed all:templates assets
 var files embed.FS
 
-// views holds the parsed templates, one set per page (the page's file with
+// Views holds the parsed templates, one set per page (the page's file with
 // the layouts and partials), and the assets with their content hashes.
-type views struct {
+type Views struct {
+	log    *slog.Logger
+	names  NameSource
 	pages  map[string]*template.Template
 	assets map[string]asset // by hashed name, e.g. style.3fa2b1c4.css
 	urls   map[string]string
@@ -32,9 +42,15 @@ type asset struct {
 	typ  string
 }
 
-// loadViews parses every template once, at start-up.
-func loadViews() (*views, error) {
-	v := &views{pages: map[string]*template.Template{}, assets: map[string]asset{}, urls: map[string]string{}}
+// New parses every template once, at start-up. log hears internal errors;
+// names, when not nil, gives the reference data and departments the pages
+// name codes with (names.go).
+func New(log *slog.Logger, names NameSource) (*Views, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	v := &Views{log: log, names: names, pages: map[string]*template.Template{}, assets: map[string]asset{},
+		urls: map[string]string{}}
 	if err := v.loadAssets(); err != nil {
 		return nil, err
 	}
@@ -60,9 +76,12 @@ func loadViews() (*views, error) {
 	return v, nil
 }
 
+// Log is the logger of internal errors, for the handlers' own warnings.
+func (v *Views) Log() *slog.Logger { return v.log }
+
 // loadAssets hashes every asset so that its URL changes with its content
 // and can be cached for ever.
-func (v *views) loadAssets() error {
+func (v *Views) loadAssets() error {
 	return fs.WalkDir(files, "assets", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -83,12 +102,13 @@ func (v *views) loadAssets() error {
 	})
 }
 
-// assetHandler serves assets by hashed name, cacheable for a year.
-func (s *Server) assetHandler() http.Handler {
+// Assets serves the assets under /assets/ by hashed name, cacheable for a
+// year.
+func (v *Views) Assets() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a, ok := s.views.assets[strings.TrimPrefix(r.URL.Path, "/assets/")]
+		a, ok := v.assets[strings.TrimPrefix(r.URL.Path, "/assets/")]
 		if !ok {
-			s.fail(w, r, spotcheck.Errorf(spotcheck.ENOTFOUND, "页面不存在"))
+			v.Fail(w, r, spotcheck.Errorf(spotcheck.ENOTFOUND, "页面不存在"))
 			return
 		}
 		w.Header().Set("Content-Type", a.typ)
@@ -97,7 +117,7 @@ func (s *Server) assetHandler() http.Handler {
 	})
 }
 
-func (v *views) funcs() template.FuncMap {
+func (v *Views) funcs() template.FuncMap {
 	return template.FuncMap{
 		"asset":      func(name string) string { return v.urls[name] },
 		"roleName":   func(r string) string { return spotcheck.RoleNames[r] },
@@ -107,7 +127,7 @@ func (v *views) funcs() template.FuncMap {
 			if t.IsZero() {
 				return ""
 			}
-			return t.In(chinaTime).Format("2006-01-02 15:04")
+			return t.In(ChinaTime).Format("2006-01-02 15:04")
 		},
 		"join": strings.Join,
 		"add":  func(a, b int) int { return a + b },
@@ -128,9 +148,12 @@ func (v *views) funcs() template.FuncMap {
 	}
 }
 
-// chinaTime is China Standard Time (UTC+8, no daylight saving), in which
+// ChinaTime is China Standard Time (UTC+8, no daylight saving), in which
 // every time is shown.
-var chinaTime = time.FixedZone("CST", 8*3600)
+var ChinaTime = time.FixedZone("CST", 8*3600)
+
+// Today is the date of now in China, as forms and records write dates.
+func Today(now time.Time) string { return now.In(ChinaTime).Format(spotcheck.DateLayout) }
 
 // pageData is what every page template receives: the page's own data in D
 // and what the layout needs.
@@ -139,28 +162,26 @@ type pageData struct {
 	User  *spotcheck.Principal // the signed-in user, also on public pages
 	Staff bool                 // the staff workspace's chrome, not the portal's
 	Flash string
+	Names *Names // the names of codes (names.go)
 	D     any
 }
 
-// render writes page name with status. Pages render into a buffer first so
-// that a template error becomes a clean 500, never half a page.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, d any) {
-	s.renderTitled(w, r, status, name, "", d)
-}
-
-func (s *Server) renderTitled(w http.ResponseWriter, r *http.Request, status int, name, title string, d any) {
-	t, ok := s.views.pages[name]
+// Render writes page name with status and title (when title is "", the
+// Title of a map d). Pages render into a buffer first so that a template
+// error becomes a clean 500, never half a page.
+func (v *Views) Render(w http.ResponseWriter, r *http.Request, status int, name, title string, d any) {
+	t, ok := v.pages[name]
 	if !ok {
 		panic(fmt.Sprintf("no template %q", name))
 	}
-	pd := pageData{Title: title, User: staffUser(r), Flash: flash(r), D: d,
-		Staff: strings.HasPrefix(r.URL.Path, "/staff/") && staffUser(r) != nil}
+	pd := pageData{Title: title, User: StaffUser(r), Flash: flash(r), Names: v.namesFor(r.Context()), D: d,
+		Staff: strings.HasPrefix(r.URL.Path, "/staff/") && StaffUser(r) != nil}
 	if m, ok := d.(map[string]any); ok && pd.Title == "" {
 		pd.Title, _ = m["Title"].(string)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "page", pd); err != nil {
-		s.log.Error("template", "page", name, "err", err)
+		v.log.Error("template", "page", name, "err", err)
 		http.Error(w, "内部错误", http.StatusInternalServerError)
 		return
 	}
@@ -168,6 +189,21 @@ func (s *Server) renderTitled(w http.ResponseWriter, r *http.Request, status int
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+type staffKey struct{}
+
+// WithStaffUser returns a context that carries the signed-in staff user,
+// whom the layout shows, also on public pages.
+func WithStaffUser(ctx context.Context, p *spotcheck.Principal) context.Context {
+	return context.WithValue(ctx, staffKey{}, p)
+}
+
+// StaffUser returns the signed-in staff user of a request, nil for
+// visitors.
+func StaffUser(r *http.Request) *spotcheck.Principal {
+	p, _ := r.Context().Value(staffKey{}).(*spotcheck.Principal)
+	return p
 }
 
 // flash returns the one-time message passed in the URL by a redirect after
@@ -186,9 +222,27 @@ var flashMessages = map[string]string{
 	"token":       "令牌已吊销",
 	"tokens":      "有效的接口令牌已全部吊销",
 	"unlocked":    "已解除登录限制",
+	// The steps of a draw (web/staff/draw_action.go).
+	"planned":   "抽取方案已记入日志，平台的承诺已提交，请各监督人员提交承诺",
+	"committed": "您的承诺已记入日志。请妥善保管秘密，揭示时须逐字输入",
+	"revealed":  "秘密已揭示并与承诺核对一致",
+	"withheld":  "已记录参与人未揭示，本次抽取失败，只能重新抽取",
+	"drawn":     "抽取完成：随机数与结果已保密记入日志（仅记摘要）",
+	"requested": "变更申请已提交，须由另一名审核人员审批",
+	"approved":  "已批准，变更已记入日志",
+	"rejected":  "已驳回该申请",
+	"unsealed":  "已解除保密：随机数与抽取结果已公开",
 }
 
-// redirect sends the browser to url after a POST (303 See Other).
-func redirect(w http.ResponseWriter, r *http.Request, url string) {
+// ActiveFlash is the flash of a deactivation or reactivation.
+func ActiveFlash(active bool) string {
+	if active {
+		return "reactivated"
+	}
+	return "deactivated"
+}
+
+// Redirect sends the browser to url after a POST (303 See Other).
+func Redirect(w http.ResponseWriter, r *http.Request, url string) {
 	http.Redirect(w, r, url, http.StatusSeeOther)
 }
