@@ -54,6 +54,10 @@ var rules = map[string]rule{
 	"demo":             {ours: []string{""}, stdlibOnly: true},
 	"internal/pgtest":  {libs: []string{"github.com/jackc/", "golang.org/x/"}},
 	"internal/ziptest": {stdlibOnly: true},
+	// The web packages' test harness: the real store on a temporary
+	// database behind the real server, so it may import everything, like
+	// cmd and e2e; only tests import it.
+	"internal/webtest": {anyOurs: true},
 }
 
 // ourDir returns the module-relative directory of one of our packages and

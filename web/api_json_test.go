@@ -36,10 +36,16 @@ func trip[T, J any](t *testing.T, rec *T, toJSON func(*T) J, fromJSON func(*J) *
 	return fromJSON(&j)
 }
 
+// tripEntityID is a valid credit code.
+const tripEntityID = "91350100M000100Y43"
+
+// tripRef is the default reference data.
+var tripRef = &spotcheck.Reference{Types: spotcheck.DefaultTargetTypes, Divisions: spotcheck.DefaultDivisions}
+
 var (
 	tripTime = time.Date(2026, 3, 1, 8, 30, 0, 0, time.UTC)
 	tripRecs = []roundTrip{
-		kindTrip("entity", &spotcheck.Entity{ID: testEntityID, Name: "某旅行社", Type: "T01", Division: "350102",
+		kindTrip("entity", &spotcheck.Entity{ID: tripEntityID, Name: "某旅行社", Type: "T01", Division: "350102",
 			Address: "鼓楼区", LegalRep: "张三", LicenceNo: "L1", GuideCardNo: "G1", Status: "在营", CreditClass: "B",
 			Key: true, KeyReason: "投诉多", KeyExpiry: "2026-12-31", Tags: []string{"a", "b"}, Founded: "2001-01-01",
 			Phone: "123", Active: true, Dept: "FZ", Version: 3, CreatedAt: tripTime, UpdatedAt: tripTime},
@@ -59,7 +65,7 @@ var (
 		kindTrip("responsibility", &spotcheck.Responsibility{Item: "FZ-1", Dept: "FZ", Role: "发起", Note: "n",
 			Active: true, Version: 1, CreatedAt: tripTime, UpdatedAt: tripTime},
 			[]string{"CreatedAt", "UpdatedAt"}, apiResponsibilities),
-		kindTrip("conflict", &spotcheck.Conflict{StaffID: "FZ1", EntityID: testEntityID, Kind: "申请回避",
+		kindTrip("conflict", &spotcheck.Conflict{StaffID: "FZ1", EntityID: tripEntityID, Kind: "申请回避",
 			Reason: "r", From: "2026-01-01", To: "2026-02-01", Review: "待审核", Active: true, Version: 5,
 			CreatedAt: tripTime, UpdatedAt: tripTime}, []string{"CreatedAt", "UpdatedAt"}, apiConflicts),
 		kindTrip("department", &spotcheck.Department{Code: "GL", Name: "鼓楼", Parent: "FZ", Division: "350102",
@@ -121,7 +127,7 @@ func TestChangeJSON(t *testing.T) {
 // lists are never null.
 func TestJSONNames(t *testing.T) {
 	snake := regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
-	s, _ := newAPITestServer(t)
+	s := newBare(t)
 	seen := map[reflect.Type]bool{}
 	var walk func(reflect.Type)
 	walk = func(ty reflect.Type) {
@@ -158,15 +164,15 @@ func TestProblemFieldsAreJSONFields(t *testing.T) {
 		problems spotcheck.Problems
 		json     any
 	}{
-		{(&spotcheck.Entity{Key: false, KeyReason: "x"}).Validate(fakeRef), entityJSON{}},
-		{(&spotcheck.Entity{Type: "T05"}).Validate(fakeRef), entityJSON{}},
+		{(&spotcheck.Entity{Key: false, KeyReason: "x"}).Validate(tripRef), entityJSON{}},
+		{(&spotcheck.Entity{Type: "T05"}).Validate(tripRef), entityJSON{}},
 		{(&spotcheck.Inspector{Lead: true, Expert: true, Leaves: []spotcheck.Leave{{}}}).Validate(), inspectorJSON{}},
 		{(&spotcheck.Inspector{}).Validate(), inspectorJSON{}},
 		{(&spotcheck.Agency{}).Validate(), agencyJSON{}},
-		{(&spotcheck.Item{Status: spotcheck.ItemActive, Ratio: "x", Frequency: -1}).Validate(fakeRef), itemJSON{}},
+		{(&spotcheck.Item{Status: spotcheck.ItemActive, Ratio: "x", Frequency: -1}).Validate(tripRef), itemJSON{}},
 		{(&spotcheck.Responsibility{}).Validate(), responsibilityJSON{}},
 		{(&spotcheck.Conflict{To: "x"}).Validate(), conflictJSON{}},
-		{(&spotcheck.Department{Code: "X", Parent: "X"}).Validate(fakeRef), departmentJSON{}},
+		{(&spotcheck.Department{Code: "X", Parent: "X"}).Validate(tripRef), departmentJSON{}},
 	}
 	for _, tt := range tests {
 		ty := reflect.TypeOf(tt.json)

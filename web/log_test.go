@@ -1,13 +1,13 @@
-package web
+package web_test
 
 import (
 	"encoding/json"
 	"fmt"
 	"html"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"spotcheck/internal/webtest"
+	"spotcheck/web"
 	"strings"
 	"testing"
 	"time"
@@ -18,8 +18,9 @@ import (
 )
 
 // newLogTestServer serves a log kept in memory (ledger.Memory, which
-// behaves as the store does) of n entries and one sealed record.
-func newLogTestServer(t *testing.T, n int) (*Server, *ledger.Memory, string) {
+// behaves as the store does) of n entries and one sealed record, beside
+// the real store.
+func newLogTestServer(t *testing.T, n int) (*web.Server, *ledger.Memory, string) {
 	t.Helper()
 	signer, vkey, err := ledger.NewKey("test.example/log")
 	if err != nil {
@@ -36,14 +37,10 @@ func newLogTestServer(t *testing.T, n int) (*Server, *ledger.Memory, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Config{Accounts: fakeAccounts{}, Dir: newFakeDir(), Ledger: m, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s, m, sha
+	return webtest.New(t, func(c *web.Config) { c.Ledger = m }).Web, m, sha
 }
 
-func get(s *Server, path string) *httptest.ResponseRecorder {
+func get(s *web.Server, path string) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
 	return rec
@@ -137,7 +134,7 @@ func TestLogRoutes(t *testing.T) {
 }
 
 func TestLogRoutesWithoutLog(t *testing.T) {
-	s, _ := newAPITestServer(t)
+	s := webtest.New(t, func(c *web.Config) { c.Ledger = nil }).Web
 	for _, path := range []string{"/log/key", "/log/checkpoint", "/log/entries?start=0&end=1"} {
 		if res := get(s, path); res.Code != http.StatusNotFound || !strings.Contains(res.Body.String(), "未启用") {
 			t.Errorf("GET %s without a log: %d %s", path, res.Code, res.Body)

@@ -12,7 +12,7 @@ import (
 // openAPIServed fetches the document as a client would: without a token.
 func openAPIServed(t *testing.T) map[string]any {
 	t.Helper()
-	s, _ := newAPITestServer(t)
+	s := newBare(t)
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/openapi.json", nil))
 	if rec.Code != http.StatusOK {
@@ -29,7 +29,7 @@ func openAPIServed(t *testing.T) map[string]any {
 // document with its method, and the document has no operation that is not
 // a route.
 func TestOpenAPICoversRoutes(t *testing.T) {
-	s, _ := newAPITestServer(t)
+	s := newBare(t)
 	doc := openAPIServed(t)
 	paths := doc["paths"].(map[string]any)
 	routes := map[string]bool{}

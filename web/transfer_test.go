@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"bytes"
@@ -9,8 +9,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"spotcheck/internal/webtest"
+	"spotcheck/web"
 	"strings"
-	"sync"
 	"testing"
 
 	"spotcheck"
@@ -18,48 +19,47 @@ import (
 	"spotcheck/xlsx"
 )
 
-// importDir is the fake directory with an import of entities that reads
-// the source to the end and keeps the rows it got, writing nothing: the
-// tests ask whether an upload reached the store, and with what.
-type importDir struct {
-	*fakeDir
-	mu       sync.Mutex
-	rows     []spotcheck.Entity
-	onImport func() // called as the import starts, if set
+// watchedImports is the real store, with a hook called as an import of
+// entities starts, so that a test can look at the temporary files of the
+// upload while the store reads it.
+type watchedImports struct {
+	spotcheck.DirectoryService
+	onImport func()
 }
 
-func (d *importDir) ImportEntities(ctx context.Context, src spotcheck.ImportSource[spotcheck.Entity]) (spotcheck.ImportSummary, error) {
+func (d *watchedImports) ImportEntities(ctx context.Context, src spotcheck.ImportSource[spotcheck.Entity]) (spotcheck.ImportSummary, error) {
 	if d.onImport != nil {
 		d.onImport()
 	}
-	var rows []spotcheck.Entity
-	for r, err := range src.Rows {
-		if err != nil {
-			return spotcheck.ImportSummary{}, err
-		}
-		rows = append(rows, r.Value)
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.rows = append(d.rows, rows...)
-	return spotcheck.ImportSummary{Added: len(rows)}, nil
+	return d.DirectoryService.ImportEntities(ctx, src)
 }
 
-// newImportTestServer serves an importDir to the users of the draw tests,
-// logging into logs.
-func newImportTestServer(t *testing.T, logs io.Writer) (*Server, *importDir) {
+// newImportTestServer serves the real store, logging into logs, with the
+// hook of watchedImports.
+func newImportTestServer(t *testing.T, logs io.Writer) (*webtest.App, *watchedImports) {
 	t.Helper()
-	d := &importDir{fakeDir: newFakeDir()}
-	s, err := New(Config{Accounts: drawAccounts{}, Dir: d, Log: slog.New(slog.NewTextHandler(logs, nil))})
-	if err != nil {
+	w := &watchedImports{}
+	a := webtest.New(t, func(c *web.Config) {
+		w.DirectoryService = c.Dir
+		c.Dir = w
+		c.Log = slog.New(slog.NewTextHandler(logs, nil))
+	})
+	return a, w
+}
+
+// imported reports whether the entity of oneEntity reached the store.
+func imported(t *testing.T, a *webtest.App) bool {
+	t.Helper()
+	_, err := a.DB.FindEntityByID(a.As(t, "cityadmin"), testEntityID)
+	if err != nil && spotcheck.ErrorCode(err) != spotcheck.ENOTFOUND {
 		t.Fatal(err)
 	}
-	return s, d
+	return err == nil
 }
 
 // postFile posts data as the file field of the import form of entities, as
-// the department administrator.
-func postFile(t *testing.T, s *Server, name string, data []byte) (int, string) {
+// the city's department administrator.
+func postFile(t *testing.T, a *webtest.App, name string, data []byte) (int, string) {
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
@@ -71,9 +71,9 @@ func postFile(t *testing.T, s *Server, name string, data []byte) (int, string) {
 	mw.Close()
 	req := httptest.NewRequest("POST", "/staff/transfer/entities", &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.AddCookie(&http.Cookie{Name: "spotcheck_session", Value: "admin"})
+	req.AddCookie(&http.Cookie{Name: "spotcheck_session", Value: a.Session(t, "cityadmin")})
 	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, req)
+	a.Web.ServeHTTP(rec, req)
 	return rec.Code, rec.Body.String()
 }
 
@@ -100,22 +100,22 @@ func oneEntity(t *testing.T) []byte {
 // says why, and nothing reaches the store. The file without the bomb
 // imports.
 func TestImportRefusesZipBomb(t *testing.T) {
-	s, d := newImportTestServer(t, io.Discard)
+	a, _ := newImportTestServer(t, io.Discard)
 	good := oneEntity(t)
 	bomb, err := ziptest.Bomb(good, "xl/media/bomb.bin", 1<<30)
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, body := postFile(t, s, "bomb.xlsx", bomb)
+	code, body := postFile(t, a, "bomb.xlsx", bomb)
 	if code != 400 || !strings.Contains(body, "“xl/media/bomb.bin”压缩比异常") || !strings.Contains(body, "解压后为 1.0 GB") ||
 		!strings.Contains(body, "请检查文件是否为正常的Excel表格") {
 		t.Fatalf("bomb: %d\n%s", code, body)
 	}
-	if len(d.rows) != 0 {
-		t.Fatalf("the bomb's rows reached the store: %v", d.rows)
+	if imported(t, a) {
+		t.Fatalf("the bomb's rows reached the store")
 	}
-	if code, body := postFile(t, s, "good.xlsx", good); code != 200 || !strings.Contains(body, "新增 1 条") || len(d.rows) != 1 {
-		t.Fatalf("without the bomb: %d %d rows\n%s", code, len(d.rows), body)
+	if code, body := postFile(t, a, "good.xlsx", good); code != 200 || !strings.Contains(body, "新增 1 条") || !imported(t, a) {
+		t.Fatalf("without the bomb: %d\n%s", code, body)
 	}
 }
 
@@ -123,7 +123,7 @@ func TestImportRefusesZipBomb(t *testing.T) {
 // log only.
 func TestImportBrokenFileMessages(t *testing.T) {
 	var logs bytes.Buffer
-	s, d := newImportTestServer(t, &logs)
+	a, _ := newImportTestServer(t, &logs)
 	good := oneEntity(t)
 	tests := []struct {
 		name string
@@ -138,7 +138,7 @@ func TestImportBrokenFileMessages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		logs.Reset()
-		code, body := postFile(t, s, tt.name, tt.data)
+		code, body := postFile(t, a, tt.name, tt.data)
 		if code != 400 || !strings.Contains(body, tt.want) || strings.Contains(body, "zip:") {
 			t.Errorf("%s %.20q: %d\n%s", tt.name, tt.data, code, body)
 		}
@@ -146,17 +146,21 @@ func TestImportBrokenFileMessages(t *testing.T) {
 			t.Errorf("%s %.20q: the log lacks %q:\n%s", tt.name, tt.data, tt.log, logs.String())
 		}
 	}
-	if len(d.rows) != 0 {
-		t.Fatalf("rows reached the store: %v", d.rows)
+	if imported(t, a) {
+		t.Fatalf("rows reached the store")
 	}
 }
+
+// uploadMemory is how much of an upload the import keeps in memory
+// (web/transfer.go).
+const uploadMemory = 1 << 20
 
 // An upload larger than uploadMemory waits on disk, not in memory, while
 // it is imported, and no temporary file outlives the request.
 func TestImportUploadOnDisk(t *testing.T) {
+	a, d := newImportTestServer(t, io.Discard)
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
-	s, d := newImportTestServer(t, io.Discard)
 	var onDisk []string
 	d.onImport = func() {
 		des, _ := os.ReadDir(tmp)
@@ -166,14 +170,14 @@ func TestImportUploadOnDisk(t *testing.T) {
 	}
 	csv := "统一社会信用代码,名称,类型,区划代码,地址,经营状态,信用风险分类\n" +
 		testEntityID + ",福州某旅行社,T01,350102,福州市,在营,B\n" + strings.Repeat(",,,,,,\n", 2*uploadMemory/7)
-	if code, body := postFile(t, s, "e.csv", []byte(csv)); code != 200 || len(d.rows) != 1 {
-		t.Fatalf("%d %d rows\n%s", code, len(d.rows), body)
+	if code, body := postFile(t, a, "e.csv", []byte(csv)); code != 200 || !imported(t, a) {
+		t.Fatalf("%d\n%s", code, body)
 	}
 	if len(onDisk) != 1 || !strings.HasPrefix(onDisk[0], "multipart-") {
 		t.Errorf("during the import, the temporary directory held %v, want the upload", onDisk)
 	}
 	// The .xlsx path keeps its own temporary files; they go too.
-	if code, body := postFile(t, s, "e.xlsx", oneEntity(t)); code != 200 {
+	if code, body := postFile(t, a, "e.xlsx", oneEntity(t)); code != 200 {
 		t.Fatalf("xlsx: %d\n%s", code, body)
 	}
 	if des, _ := os.ReadDir(tmp); len(des) != 0 {
