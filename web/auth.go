@@ -22,9 +22,10 @@ func (s *Server) cookieName() string {
 
 // guard authenticates and authorises a request for rt before its handler
 // runs: public routes run as the public principal, staff routes need a
-// session, API routes a token; rt.perm is checked here, and the store
-// checks each record's department again. It first applies the limits of
-// rt.class: deadlines and body size (web/transport.go).
+// session, API routes a token; rt.perm is checked here (deny by default: a
+// route without a permission serves nobody), and the store checks each
+// record's department again. It first applies the limits of rt.class:
+// deadlines and body size (web/transport.go).
 func (s *Server) guard(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r = applyLimits(w, r, s.limits[rt.class])
@@ -75,12 +76,36 @@ func (s *Server) guard(rt route) http.Handler {
 			}
 		}
 		noteUser(ctx, p.Username)
-		if rt.perm != "" && !p.Has(rt.perm) {
-			s.views.Fail(w, r.WithContext(ctx), p.Authorize(rt.perm, ""))
+		if err := permitted(rt, p); err != nil {
+			s.views.Fail(w, r.WithContext(ctx), err)
 			return
 		}
 		rt.handle(w, r.WithContext(spotcheck.NewContextWithPrincipal(ctx, p)))
 	})
+}
+
+// permitted reports whether p, admitted by rt's access, holds the
+// permission rt needs. PermPublic serves anyone on a public route and
+// PermAnySignedIn whoever the access authenticated; any other permission
+// must be one of p's; "" (a route that forgot to say) serves nobody.
+func permitted(rt route, p *spotcheck.Principal) error {
+	switch rt.perm {
+	case spotcheck.PermPublic:
+		if rt.access == Public {
+			return nil
+		}
+	case spotcheck.PermAnySignedIn:
+		if rt.access != Public {
+			return nil
+		}
+	case "":
+	default:
+		if p.Has(rt.perm) {
+			return nil
+		}
+		return p.Authorize(rt.perm, "")
+	}
+	return spotcheck.Errorf(spotcheck.EFORBIDDEN, "没有权限：该页面未声明所需的权限")
 }
 
 // sessionPrincipal resolves the session cookie to a principal.
@@ -125,6 +150,11 @@ func (s *Server) principal(ctx context.Context, u *spotcheck.User) (*spotcheck.P
 	return spotcheck.NewPrincipal(*u, depts), nil
 }
 
+// startSession sets the cookie of a new session.
+func (s *Server) startSession(w http.ResponseWriter, token string) {
+	s.setSessionCookie(w, token, int(spotcheck.SessionLifetime.Seconds()))
+}
+
 func (s *Server) setSessionCookie(w http.ResponseWriter, token string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: token, Path: "/", MaxAge: maxAge,
 		HttpOnly: true, Secure: s.tls, SameSite: http.SameSiteLaxMode})
@@ -139,13 +169,14 @@ func (s *Server) showLogin(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	username, password := r.PostFormValue("username"), r.PostFormValue("password")
-	next := view.SafeNext(r.PostFormValue("next"))
-	u, err := s.accounts.Authenticate(r.Context(), username, password, clientIP(r))
+	var f view.LoginForm
+	view.Decode(r.PostForm, &f) // text fields only: nothing to misparse
+	username, next := f.Username, view.SafeNext(f.Next)
+	u, err := s.accounts.Authenticate(r.Context(), username, f.Password, view.ClientIP(r))
 	if err == nil {
 		var token string
 		if token, err = s.accounts.CreateSession(r.Context(), u.Username); err == nil {
-			s.setSessionCookie(w, token, int(spotcheck.SessionLifetime.Seconds()))
+			s.startSession(w, token)
 			view.Redirect(w, r, next)
 			return
 		}

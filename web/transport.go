@@ -124,20 +124,17 @@ var errBusy = &view.StatusError{Status: http.StatusServiceUnavailable, Code: "bu
 // retryAfter is the Retry-After of errBusy, in seconds.
 const retryAfter = 30
 
-// spool is a file produced for one download, in a temporary file that
-// Close removes.
-type spool struct {
-	*os.File
-	size int64
+// downloads gives the handlers the server's export slots and sendFile
+// (view.Downloads).
+type downloads struct{ s *Server }
+
+func (d downloads) Produce(w http.ResponseWriter, r *http.Request, pattern string,
+	build func(ctx context.Context, path string) error) (*view.Spool, error) {
+	return d.s.produce(w, r, pattern, build)
 }
 
-// Close closes and removes the temporary file.
-func (f *spool) Close() error {
-	err := f.File.Close()
-	if rerr := os.Remove(f.Name()); err == nil {
-		err = rerr
-	}
-	return err
+func (d downloads) Send(w http.ResponseWriter, r *http.Request, body io.Reader, size int64) error {
+	return sendFile(w, r, body, size)
 }
 
 // produce runs build, which writes a file at the path it is given (named
@@ -147,7 +144,7 @@ func (f *spool) Close() error {
 // database read of the download: the file is complete, and the read
 // closed, before a byte of it is sent.
 func (s *Server) produce(w http.ResponseWriter, r *http.Request, pattern string,
-	build func(ctx context.Context, path string) error) (*spool, error) {
+	build func(ctx context.Context, path string) error) (*view.Spool, error) {
 	if err := s.takeSlot(r.Context()); err != nil {
 		w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
 		return nil, err
@@ -174,7 +171,7 @@ func (s *Server) produce(w http.ResponseWriter, r *http.Request, pattern string,
 		os.Remove(name)
 		return nil, err
 	}
-	return &spool{File: f, size: fi.Size()}, nil
+	return &view.Spool{File: f, Size: fi.Size()}, nil
 }
 
 // takeSlot takes an export slot, waiting up to s.exportWait.
