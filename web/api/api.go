@@ -68,13 +68,13 @@ type errorDetailJSON struct {
 // fail answers an API request with an error. A validation error also
 // carries its problems by field, so that a client can show each message
 // beside its field; everything else goes through the one error table.
-func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+func (s *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if ps, ok := view.InvalidFields(err); ok {
 		view.WriteJSON(w, http.StatusBadRequest, errorJSON{errorDetailJSON{Code: spotcheck.EINVALID,
 			Message: spotcheck.ErrorMessage(err), Fields: view.FieldErrors(ps)}})
 		return
 	}
-	h.views.Fail(w, r, err)
+	s.views.Fail(w, r, err)
 }
 
 // Strict refuses query parameters that the route of pattern does not
@@ -84,14 +84,14 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 // document lists (docs), so the document is also the rule. The route
 // table of package web wraps every API route with it; a pattern the
 // document does not describe is a programming error.
-func (h *Handler) Strict(pattern string, next http.HandlerFunc) http.HandlerFunc {
+func (s *Handler) Strict(pattern string, next http.HandlerFunc) http.HandlerFunc {
 	d, ok := docs[pattern]
 	if !ok {
 		panic("api: the OpenAPI document does not describe " + pattern)
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
 		if err := checkQuery(d.query, r.URL.Query()); err != nil {
-			h.fail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		next(w, r)
@@ -192,11 +192,11 @@ func (k apiKind[T, J]) fromPath(r *http.Request) *T {
 }
 
 // get serves GET …/{key}.
-func (k apiKind[T, J]) get(h *Handler) http.HandlerFunc {
+func (k apiKind[T, J]) get(s *Handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		v, err := k.find(h.dir, r.Context(), k.fromPath(r))
+		v, err := k.find(s.dir, r.Context(), k.fromPath(r))
 		if err != nil {
-			h.fail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		view.WriteJSON(w, http.StatusOK, k.toJSON(v))
@@ -204,65 +204,65 @@ func (k apiKind[T, J]) get(h *Handler) http.HandlerFunc {
 }
 
 // create serves POST …: a new record, whatever version the body says.
-func (k apiKind[T, J]) create(h *Handler) http.HandlerFunc {
+func (k apiKind[T, J]) create(s *Handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var j J
 		if k.newJSON != nil {
 			j = k.newJSON()
 		}
 		if err := readJSON(r, &j); err != nil {
-			h.fail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		v := k.fromJSON(&j)
 		*k.version(v) = 0
-		k.saveAndShow(h, w, r, v, http.StatusCreated)
+		k.saveAndShow(s, w, r, v, http.StatusCreated)
 	}
 }
 
 // update serves PUT …/{key}: the stored record with the fields the body
 // gives. The body must give the version it was made from; a key field it
 // gives must name the same record as the path.
-func (k apiKind[T, J]) update(h *Handler) http.HandlerFunc {
+func (k apiKind[T, J]) update(s *Handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		old, err := k.find(h.dir, r.Context(), k.fromPath(r))
+		old, err := k.find(s.dir, r.Context(), k.fromPath(r))
 		if err != nil {
-			h.fail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		j := k.toJSON(old)
 		hasVersion, err := readJSONOver(r, &j, "version")
 		if err != nil {
-			h.fail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		v := k.fromJSON(&j)
 		if !hasVersion || *k.version(v) <= 0 {
-			h.fail(w, r, view.FieldError("version", "版本号", "更新须提供 version（所依据的版本号）"))
+			s.fail(w, r, view.FieldError("version", "版本号", "更新须提供 version（所依据的版本号）"))
 			return
 		}
 		stored, given := k.key(old), k.key(v)
 		for i := range k.keys {
 			if spotcheck.NormalizeCode(*given[i]) != spotcheck.NormalizeCode(*stored[i]) {
-				h.fail(w, r, view.FieldError(k.keys[i], k.keys[i], "与路径中的“"+*stored[i]+"”不一致；主键不能修改"))
+				s.fail(w, r, view.FieldError(k.keys[i], k.keys[i], "与路径中的“"+*stored[i]+"”不一致；主键不能修改"))
 				return
 			}
 			*given[i] = *stored[i]
 		}
-		k.saveAndShow(h, w, r, v, http.StatusOK)
+		k.saveAndShow(s, w, r, v, http.StatusOK)
 	}
 }
 
 // saveAndShow saves v and answers with the record as stored, so that the
 // client learns its new version and what the store derived.
-func (k apiKind[T, J]) saveAndShow(h *Handler, w http.ResponseWriter, r *http.Request, v *T, status int) {
-	if err := k.save(h.dir, r.Context(), v); err != nil {
-		h.fail(w, r, err)
+func (k apiKind[T, J]) saveAndShow(s *Handler, w http.ResponseWriter, r *http.Request, v *T, status int) {
+	if err := k.save(s.dir, r.Context(), v); err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	saved, err := k.find(h.dir, r.Context(), v)
+	saved, err := k.find(s.dir, r.Context(), v)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	if status == http.StatusCreated {
@@ -276,12 +276,12 @@ func (k apiKind[T, J]) saveAndShow(h *Handler, w http.ResponseWriter, r *http.Re
 }
 
 // apiList serves a list: filter reads the query, find asks the service.
-func apiList[F, T, J any](h *Handler, filter func(url.Values) F,
+func apiList[F, T, J any](s *Handler, filter func(url.Values) F,
 	find func(dirSvc, context.Context, F) (spotcheck.List[T], error), conv func(T) J) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		l, err := find(h.dir, r.Context(), filter(r.URL.Query()))
+		l, err := find(s.dir, r.Context(), filter(r.URL.Query()))
 		if err != nil {
-			h.fail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		view.WriteJSON(w, http.StatusOK, toListJSON(l, conv))
@@ -290,11 +290,11 @@ func apiList[F, T, J any](h *Handler, filter func(url.Values) F,
 
 // apiAll serves a list that the service returns whole (departments, the
 // versions of an item), paged here so that it has the shape of every list.
-func apiAll[T, J any](h *Handler, find func(dirSvc, *http.Request) ([]T, error), conv func(T) J) http.HandlerFunc {
+func apiAll[T, J any](s *Handler, find func(dirSvc, *http.Request) ([]T, error), conv func(T) J) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		all, err := find(h.dir, r)
+		all, err := find(s.dir, r)
 		if err != nil {
-			h.fail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		view.WriteJSON(w, http.StatusOK, toListJSON(view.PageOf(all, r.URL.Query()), conv))
@@ -319,7 +319,7 @@ type meJSON struct {
 	Scope    []string `json:"scope" doc:"可见的部门代码：本部门及下级部门"`
 }
 
-func (h *Handler) me(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) me(w http.ResponseWriter, r *http.Request) {
 	p := spotcheck.PrincipalFromContext(r.Context())
 	view.WriteJSON(w, http.StatusOK, meJSON{p.Username, p.Name, p.Dept, nonNil(p.Roles), nonNil(p.Scope())})
 }

@@ -171,10 +171,10 @@ type (
 // drawQuery are the parameters view.DrawFilter reads.
 var drawQuery = append([]apiParam{textParam("task", "任务编号"), oneOfParam("state", "状态", view.DrawStates...)}, pageQuery...)
 
-func (h *Handler) ListDraws(w http.ResponseWriter, r *http.Request) {
-	l, err := h.draws.FindDraws(r.Context(), view.DrawFilter(r.URL.Query()))
+func (s *Handler) ListDraws(w http.ResponseWriter, r *http.Request) {
+	l, err := s.draws.FindDraws(r.Context(), view.DrawFilter(r.URL.Query()))
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	view.WriteJSON(w, http.StatusOK, toListJSON(l, drawToJSON))
@@ -182,56 +182,56 @@ func (h *Handler) ListDraws(w http.ResponseWriter, r *http.Request) {
 
 // apiDrawOf returns the draw of the path for the token's user, who must
 // be staff of its departments or a supervisor (as on the pages).
-func (h *Handler) apiDrawOf(r *http.Request, name string) (*spotcheck.Draw, error) {
+func (s *Handler) apiDrawOf(r *http.Request, name string) (*spotcheck.Draw, error) {
 	id, err := view.DrawID(r, name)
 	if err != nil {
 		return nil, err
 	}
-	return view.StaffDraw(r.Context(), h.draws, id)
+	return view.StaffDraw(r.Context(), s.draws, id)
 }
 
 // showAPIDraw answers with draw id as it is now, with status.
-func (h *Handler) showAPIDraw(w http.ResponseWriter, r *http.Request, id int64, status int) {
-	d, err := h.draws.FindDrawByID(r.Context(), id)
+func (s *Handler) showAPIDraw(w http.ResponseWriter, r *http.Request, id int64, status int) {
+	d, err := s.draws.FindDrawByID(r.Context(), id)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	view.WriteJSON(w, status, drawToJSON(*d))
 }
 
-func (h *Handler) GetDraw(w http.ResponseWriter, r *http.Request) {
-	d, err := h.apiDrawOf(r, "id")
+func (s *Handler) GetDraw(w http.ResponseWriter, r *http.Request) {
+	d, err := s.apiDrawOf(r, "id")
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	view.WriteJSON(w, http.StatusOK, drawToJSON(*d))
 }
 
-func (h *Handler) ListDrawPicks(w http.ResponseWriter, r *http.Request) {
-	d, err := h.apiDrawOf(r, "id")
+func (s *Handler) ListDrawPicks(w http.ResponseWriter, r *http.Request) {
+	d, err := s.apiDrawOf(r, "id")
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	picks, err := h.draws.FindDrawPicks(r.Context(), d.ID)
+	picks, err := s.draws.FindDrawPicks(r.Context(), d.ID)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	view.WriteJSON(w, http.StatusOK, toListJSON(view.PageOf(picks, r.URL.Query()), drawPickToJSON))
 }
 
-func (h *Handler) ListDrawChanges(w http.ResponseWriter, r *http.Request) {
-	d, err := h.apiDrawOf(r, "id")
+func (s *Handler) ListDrawChanges(w http.ResponseWriter, r *http.Request) {
+	d, err := s.apiDrawOf(r, "id")
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	cs, err := h.draws.FindDrawChanges(r.Context(), d.ID)
+	cs, err := s.draws.FindDrawChanges(r.Context(), d.ID)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	view.WriteJSON(w, http.StatusOK, toListJSON(view.PageOf(cs, r.URL.Query()), drawChangeToJSON))
@@ -241,147 +241,147 @@ func (h *Handler) ListDrawChanges(w http.ResponseWriter, r *http.Request) {
 // body into in and answers with the draw after step. As on the pages, the
 // draw must be one the user may see: staff of another department learn
 // nothing from the answers to a malformed body.
-func apiStep[J any](h *Handler, step func(r *http.Request, id int64, in *J) error) http.HandlerFunc {
+func apiStep[J any](s *Handler, step func(r *http.Request, id int64, in *J) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		d, err := h.apiDrawOf(r, "id")
+		d, err := s.apiDrawOf(r, "id")
 		if err != nil {
-			h.fail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		id := d.ID
 		var in J
 		if err := readJSON(r, &in); err != nil {
-			h.fail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		if err := step(r, id, &in); err != nil {
-			h.fail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
-		h.showAPIDraw(w, r, id, http.StatusCreated)
+		s.showAPIDraw(w, r, id, http.StatusCreated)
 	}
 }
 
 // PlanDraw logs a plan for the task of the path.
-func (h *Handler) PlanDraw(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) PlanDraw(w http.ResponseWriter, r *http.Request) {
 	var in drawRequestJSON
 	if err := readJSON(r, &in); err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	req := spotcheck.DrawRequest{Officials: in.Officials, Dice: in.Dice, BeaconChain: in.BeaconChain,
 		BeaconRound: in.BeaconRound, Supersedes: in.Supersedes, Reason: in.Reason}
-	d, err := h.draws.PlanDraw(r.Context(), r.PathValue("task"), req)
+	d, err := s.draws.PlanDraw(r.Context(), r.PathValue("task"), req)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	w.Header().Set("Location", apiBase+"/draws/"+strconv.FormatInt(d.ID, 10))
 	view.WriteJSON(w, http.StatusCreated, drawToJSON(*d))
 }
 
-func (h *Handler) CommitDraw(w http.ResponseWriter, r *http.Request) {
-	apiStep(h, func(r *http.Request, id int64, in *drawCommitmentJSON) error {
+func (s *Handler) CommitDraw(w http.ResponseWriter, r *http.Request) {
+	apiStep(s, func(r *http.Request, id int64, in *drawCommitmentJSON) error {
 		if in.Commitment == "" {
 			return view.FieldError("commitment", "承诺值", "请提供承诺值")
 		}
-		return h.draws.CommitDraw(r.Context(), id, spotcheck.PrincipalFromContext(r.Context()).Username, in.Commitment)
+		return s.draws.CommitDraw(r.Context(), id, spotcheck.PrincipalFromContext(r.Context()).Username, in.Commitment)
 	})(w, r)
 }
 
-func (h *Handler) RevealDraw(w http.ResponseWriter, r *http.Request) {
-	apiStep(h, func(r *http.Request, id int64, in *drawRevealJSON) error {
+func (s *Handler) RevealDraw(w http.ResponseWriter, r *http.Request) {
+	apiStep(s, func(r *http.Request, id int64, in *drawRevealJSON) error {
 		if in.Secret == "" {
 			return view.FieldError("secret", "秘密", "请提供秘密")
 		}
-		return h.draws.RevealDraw(r.Context(), id, spotcheck.PrincipalFromContext(r.Context()).Username, in.Secret)
+		return s.draws.RevealDraw(r.Context(), id, spotcheck.PrincipalFromContext(r.Context()).Username, in.Secret)
 	})(w, r)
 }
 
-func (h *Handler) WithholdReveal(w http.ResponseWriter, r *http.Request) {
-	apiStep(h, func(r *http.Request, id int64, in *drawWithholdJSON) error {
+func (s *Handler) WithholdReveal(w http.ResponseWriter, r *http.Request) {
+	apiStep(s, func(r *http.Request, id int64, in *drawWithholdJSON) error {
 		if in.Participant == "" {
 			return view.FieldError("participant", "参与人", "请提供未揭示的参与人")
 		}
-		return h.draws.WithholdReveal(r.Context(), id, in.Participant, in.Note)
+		return s.draws.WithholdReveal(r.Context(), id, in.Participant, in.Note)
 	})(w, r)
 }
 
-func (h *Handler) RunDraw(w http.ResponseWriter, r *http.Request) {
-	apiStep(h, func(r *http.Request, id int64, in *drawRunJSON) error {
-		return h.draws.RunDraw(r.Context(), id, spotcheck.DrawRun{Dice: in.Dice, BeaconRandomness: in.BeaconRandomness})
+func (s *Handler) RunDraw(w http.ResponseWriter, r *http.Request) {
+	apiStep(s, func(r *http.Request, id int64, in *drawRunJSON) error {
+		return s.draws.RunDraw(r.Context(), id, spotcheck.DrawRun{Dice: in.Dice, BeaconRandomness: in.BeaconRandomness})
 	})(w, r)
 }
 
-func (h *Handler) LiftEmbargo(w http.ResponseWriter, r *http.Request) {
-	apiStep(h, func(r *http.Request, id int64, in *drawEmbargoJSON) error {
+func (s *Handler) LiftEmbargo(w http.ResponseWriter, r *http.Request) {
+	apiStep(s, func(r *http.Request, id int64, in *drawEmbargoJSON) error {
 		if len([]rune(in.Reason)) < 2 {
 			return view.FieldError("reason", "原因", "请说明解除保密的原因")
 		}
-		return h.draws.LiftEmbargo(r.Context(), id, in.Reason)
+		return s.draws.LiftEmbargo(r.Context(), id, in.Reason)
 	})(w, r)
 }
 
 // RequestDrawChange records a change request and answers with it.
-func (h *Handler) RequestDrawChange(w http.ResponseWriter, r *http.Request) {
-	d, err := h.apiDrawOf(r, "id")
+func (s *Handler) RequestDrawChange(w http.ResponseWriter, r *http.Request) {
+	d, err := s.apiDrawOf(r, "id")
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	id := d.ID
 	var in drawChangeRequestJSON
 	if err := readJSON(r, &in); err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	c, ps := view.DrawChange(&spotcheck.DrawChange{DrawID: id, Kind: in.Kind, Entity: strings.TrimSpace(in.Entity),
 		Inspector: strings.TrimSpace(in.Inspector), NewInspector: strings.TrimSpace(in.NewInspector),
 		Inspectors: in.Inspectors, Reason: in.Reason, Note: strings.TrimSpace(in.Note)})
 	if err := ps.Err(); err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	if err := h.draws.RequestDrawChange(r.Context(), c); err != nil {
-		h.fail(w, r, err)
+	if err := s.draws.RequestDrawChange(r.Context(), c); err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	h.showAPIChange(w, r, id, c.ID, http.StatusCreated)
+	s.showAPIChange(w, r, id, c.ID, http.StatusCreated)
 }
 
 // DecideDrawChange approves or rejects change {id} of draw {draw_id}.
-func (h *Handler) DecideDrawChange(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) DecideDrawChange(w http.ResponseWriter, r *http.Request) {
 	id, err := view.DrawID(r, "draw_id")
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	cid, err := view.ChangeID(r, "id")
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	var in drawDecisionJSON
 	if err := readJSON(r, &in); err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	if err := view.ChangeOfDraw(r.Context(), h.draws, id, cid); err != nil {
-		h.fail(w, r, err)
+	if err := view.ChangeOfDraw(r.Context(), s.draws, id, cid); err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	if err := h.draws.DecideDrawChange(r.Context(), cid, in.Approve, in.Note); err != nil {
-		h.fail(w, r, err)
+	if err := s.draws.DecideDrawChange(r.Context(), cid, in.Approve, in.Note); err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	h.showAPIChange(w, r, id, cid, http.StatusCreated)
+	s.showAPIChange(w, r, id, cid, http.StatusCreated)
 }
 
 // showAPIChange answers with change cid of draw id as stored.
-func (h *Handler) showAPIChange(w http.ResponseWriter, r *http.Request, id, cid int64, status int) {
-	cs, err := h.draws.FindDrawChanges(r.Context(), id)
+func (s *Handler) showAPIChange(w http.ResponseWriter, r *http.Request, id, cid int64, status int) {
+	cs, err := s.draws.FindDrawChanges(r.Context(), id)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	for _, c := range cs {
@@ -390,5 +390,5 @@ func (h *Handler) showAPIChange(w http.ResponseWriter, r *http.Request, id, cid 
 			return
 		}
 	}
-	h.fail(w, r, spotcheck.Errorf(spotcheck.ENOTFOUND, "抽取 %d 没有编号为 %d 的变更申请", id, cid))
+	s.fail(w, r, spotcheck.Errorf(spotcheck.ENOTFOUND, "抽取 %d 没有编号为 %d 的变更申请", id, cid))
 }

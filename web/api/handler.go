@@ -43,9 +43,9 @@ type Op struct {
 
 // Describe gives the handler the API routes of the route table, which the
 // OpenAPI document (GET /api/v1/openapi.json) describes.
-func (h *Handler) Describe(ops []Op) { h.ops = ops }
+func (s *Handler) Describe(ops []Op) { s.ops = ops }
 
 // OpenAPI serves the OpenAPI 3 description of /api/v1.
-func (h *Handler) OpenAPI(w http.ResponseWriter, r *http.Request) {
-	view.WriteJSON(w, http.StatusOK, Document(h.ops))
+func (s *Handler) OpenAPI(w http.ResponseWriter, r *http.Request) {
+	view.WriteJSON(w, http.StatusOK, Document(s.ops))
 }

@@ -10,79 +10,79 @@ import (
 // list, record, create and update, through the generic handlers of api.go.
 
 // Me serves the user of the token.
-func (h *Handler) Me(w http.ResponseWriter, r *http.Request) { h.me(w, r) }
+func (s *Handler) Me(w http.ResponseWriter, r *http.Request) { s.me(w, r) }
 
-func (h *Handler) ListEntities(w http.ResponseWriter, r *http.Request) {
-	apiList(h, view.EntityFilter, dirSvc.FindEntities, entityToJSON)(w, r)
+func (s *Handler) ListEntities(w http.ResponseWriter, r *http.Request) {
+	apiList(s, view.EntityFilter, dirSvc.FindEntities, entityToJSON)(w, r)
 }
-func (h *Handler) GetEntity(w http.ResponseWriter, r *http.Request)    { apiEntities.get(h)(w, r) }
-func (h *Handler) CreateEntity(w http.ResponseWriter, r *http.Request) { apiEntities.create(h)(w, r) }
-func (h *Handler) UpdateEntity(w http.ResponseWriter, r *http.Request) { apiEntities.update(h)(w, r) }
+func (s *Handler) GetEntity(w http.ResponseWriter, r *http.Request)    { apiEntities.get(s)(w, r) }
+func (s *Handler) CreateEntity(w http.ResponseWriter, r *http.Request) { apiEntities.create(s)(w, r) }
+func (s *Handler) UpdateEntity(w http.ResponseWriter, r *http.Request) { apiEntities.update(s)(w, r) }
 
-func (h *Handler) ListInspectors(w http.ResponseWriter, r *http.Request) {
-	apiList(h, view.InspectorFilter, dirSvc.FindInspectors, inspectorToJSON)(w, r)
+func (s *Handler) ListInspectors(w http.ResponseWriter, r *http.Request) {
+	apiList(s, view.InspectorFilter, dirSvc.FindInspectors, inspectorToJSON)(w, r)
 }
-func (h *Handler) GetInspector(w http.ResponseWriter, r *http.Request) { apiInspectors.get(h)(w, r) }
-func (h *Handler) CreateInspector(w http.ResponseWriter, r *http.Request) {
-	apiInspectors.create(h)(w, r)
+func (s *Handler) GetInspector(w http.ResponseWriter, r *http.Request) { apiInspectors.get(s)(w, r) }
+func (s *Handler) CreateInspector(w http.ResponseWriter, r *http.Request) {
+	apiInspectors.create(s)(w, r)
 }
-func (h *Handler) UpdateInspector(w http.ResponseWriter, r *http.Request) {
-	apiInspectors.update(h)(w, r)
-}
-
-func (h *Handler) ListAgencies(w http.ResponseWriter, r *http.Request) {
-	apiList(h, view.AgencyFilter, dirSvc.FindAgencies, agencyToJSON)(w, r)
-}
-func (h *Handler) GetAgency(w http.ResponseWriter, r *http.Request)    { apiAgencies.get(h)(w, r) }
-func (h *Handler) CreateAgency(w http.ResponseWriter, r *http.Request) { apiAgencies.create(h)(w, r) }
-func (h *Handler) UpdateAgency(w http.ResponseWriter, r *http.Request) { apiAgencies.update(h)(w, r) }
-
-func (h *Handler) ListConflicts(w http.ResponseWriter, r *http.Request) {
-	apiList(h, view.ConflictFilter, dirSvc.FindConflicts, conflictToJSON)(w, r)
-}
-func (h *Handler) GetConflict(w http.ResponseWriter, r *http.Request) { apiConflicts.get(h)(w, r) }
-func (h *Handler) CreateConflict(w http.ResponseWriter, r *http.Request) {
-	apiConflicts.create(h)(w, r)
-}
-func (h *Handler) UpdateConflict(w http.ResponseWriter, r *http.Request) {
-	apiConflicts.update(h)(w, r)
+func (s *Handler) UpdateInspector(w http.ResponseWriter, r *http.Request) {
+	apiInspectors.update(s)(w, r)
 }
 
-func (h *Handler) ListItems(w http.ResponseWriter, r *http.Request) {
-	apiList(h, view.ItemFilter, dirSvc.FindItems, itemToJSON)(w, r)
+func (s *Handler) ListAgencies(w http.ResponseWriter, r *http.Request) {
+	apiList(s, view.AgencyFilter, dirSvc.FindAgencies, agencyToJSON)(w, r)
 }
-func (h *Handler) GetItem(w http.ResponseWriter, r *http.Request) { apiItems.get(h)(w, r) }
-func (h *Handler) ListItemVersions(w http.ResponseWriter, r *http.Request) {
-	apiAll(h, apiFindItemVersions, itemToJSON)(w, r)
-}
-func (h *Handler) CreateItem(w http.ResponseWriter, r *http.Request) { apiItems.create(h)(w, r) }
-func (h *Handler) UpdateItem(w http.ResponseWriter, r *http.Request) { apiItems.update(h)(w, r) }
+func (s *Handler) GetAgency(w http.ResponseWriter, r *http.Request)    { apiAgencies.get(s)(w, r) }
+func (s *Handler) CreateAgency(w http.ResponseWriter, r *http.Request) { apiAgencies.create(s)(w, r) }
+func (s *Handler) UpdateAgency(w http.ResponseWriter, r *http.Request) { apiAgencies.update(s)(w, r) }
 
-func (h *Handler) ListResponsibilities(w http.ResponseWriter, r *http.Request) {
-	apiList(h, view.ResponsibilityFilter, dirSvc.FindResponsibilities, responsibilityToJSON)(w, r)
+func (s *Handler) ListConflicts(w http.ResponseWriter, r *http.Request) {
+	apiList(s, view.ConflictFilter, dirSvc.FindConflicts, conflictToJSON)(w, r)
 }
-func (h *Handler) GetResponsibility(w http.ResponseWriter, r *http.Request) {
-	apiResponsibilities.get(h)(w, r)
+func (s *Handler) GetConflict(w http.ResponseWriter, r *http.Request) { apiConflicts.get(s)(w, r) }
+func (s *Handler) CreateConflict(w http.ResponseWriter, r *http.Request) {
+	apiConflicts.create(s)(w, r)
 }
-func (h *Handler) CreateResponsibility(w http.ResponseWriter, r *http.Request) {
-	apiResponsibilities.create(h)(w, r)
-}
-func (h *Handler) UpdateResponsibility(w http.ResponseWriter, r *http.Request) {
-	apiResponsibilities.update(h)(w, r)
+func (s *Handler) UpdateConflict(w http.ResponseWriter, r *http.Request) {
+	apiConflicts.update(s)(w, r)
 }
 
-func (h *Handler) ListDepartments(w http.ResponseWriter, r *http.Request) {
-	apiAll(h, apiFindDepartments, departmentToJSON)(w, r)
+func (s *Handler) ListItems(w http.ResponseWriter, r *http.Request) {
+	apiList(s, view.ItemFilter, dirSvc.FindItems, itemToJSON)(w, r)
 }
-func (h *Handler) GetDepartment(w http.ResponseWriter, r *http.Request) { apiDepartments.get(h)(w, r) }
-func (h *Handler) CreateDepartment(w http.ResponseWriter, r *http.Request) {
-	apiDepartments.create(h)(w, r)
+func (s *Handler) GetItem(w http.ResponseWriter, r *http.Request) { apiItems.get(s)(w, r) }
+func (s *Handler) ListItemVersions(w http.ResponseWriter, r *http.Request) {
+	apiAll(s, apiFindItemVersions, itemToJSON)(w, r)
 }
-func (h *Handler) UpdateDepartment(w http.ResponseWriter, r *http.Request) {
-	apiDepartments.update(h)(w, r)
+func (s *Handler) CreateItem(w http.ResponseWriter, r *http.Request) { apiItems.create(s)(w, r) }
+func (s *Handler) UpdateItem(w http.ResponseWriter, r *http.Request) { apiItems.update(s)(w, r) }
+
+func (s *Handler) ListResponsibilities(w http.ResponseWriter, r *http.Request) {
+	apiList(s, view.ResponsibilityFilter, dirSvc.FindResponsibilities, responsibilityToJSON)(w, r)
+}
+func (s *Handler) GetResponsibility(w http.ResponseWriter, r *http.Request) {
+	apiResponsibilities.get(s)(w, r)
+}
+func (s *Handler) CreateResponsibility(w http.ResponseWriter, r *http.Request) {
+	apiResponsibilities.create(s)(w, r)
+}
+func (s *Handler) UpdateResponsibility(w http.ResponseWriter, r *http.Request) {
+	apiResponsibilities.update(s)(w, r)
+}
+
+func (s *Handler) ListDepartments(w http.ResponseWriter, r *http.Request) {
+	apiAll(s, apiFindDepartments, departmentToJSON)(w, r)
+}
+func (s *Handler) GetDepartment(w http.ResponseWriter, r *http.Request) { apiDepartments.get(s)(w, r) }
+func (s *Handler) CreateDepartment(w http.ResponseWriter, r *http.Request) {
+	apiDepartments.create(s)(w, r)
+}
+func (s *Handler) UpdateDepartment(w http.ResponseWriter, r *http.Request) {
+	apiDepartments.update(s)(w, r)
 }
 
 // ListChanges serves the audit trail.
-func (h *Handler) ListChanges(w http.ResponseWriter, r *http.Request) {
-	apiList(h, view.ChangeFilter, dirSvc.FindChanges, changeToJSON)(w, r)
+func (s *Handler) ListChanges(w http.ResponseWriter, r *http.Request) {
+	apiList(s, view.ChangeFilter, dirSvc.FindChanges, changeToJSON)(w, r)
 }

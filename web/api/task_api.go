@@ -83,19 +83,19 @@ func (j *taskJSON) toTask() *spotcheck.Task {
 // taskQuery are the parameters view.TaskFilter reads.
 var taskQuery = append([]apiParam{textParam("q", "任务编号前缀或名称子串")}, pageQuery...)
 
-func (h *Handler) ListTasks(w http.ResponseWriter, r *http.Request) {
-	l, err := h.draws.FindTasks(r.Context(), view.TaskFilter(r.URL.Query()))
+func (s *Handler) ListTasks(w http.ResponseWriter, r *http.Request) {
+	l, err := s.draws.FindTasks(r.Context(), view.TaskFilter(r.URL.Query()))
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	view.WriteJSON(w, http.StatusOK, toListJSON(l, taskToJSON))
 }
 
-func (h *Handler) GetTask(w http.ResponseWriter, r *http.Request) {
-	t, err := h.draws.FindTaskByCode(r.Context(), r.PathValue("code"))
+func (s *Handler) GetTask(w http.ResponseWriter, r *http.Request) {
+	t, err := s.draws.FindTaskByCode(r.Context(), r.PathValue("code"))
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	view.WriteJSON(w, http.StatusOK, taskToJSON(*t))
@@ -103,23 +103,23 @@ func (h *Handler) GetTask(w http.ResponseWriter, r *http.Request) {
 
 // CreateTask creates a task; the authority defaults to the token
 // user's department, as on the form.
-func (h *Handler) CreateTask(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) CreateTask(w http.ResponseWriter, r *http.Request) {
 	var j taskJSON
 	if err := readJSON(r, &j); err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	if j.Authority == "" {
 		j.Authority = spotcheck.PrincipalFromContext(r.Context()).Dept
 	}
 	t := j.toTask()
-	if err := h.draws.CreateTask(r.Context(), t); err != nil {
-		h.fail(w, r, err)
+	if err := s.draws.CreateTask(r.Context(), t); err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	saved, err := h.draws.FindTaskByCode(r.Context(), t.Code)
+	saved, err := s.draws.FindTaskByCode(r.Context(), t.Code)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	w.Header().Set("Location", apiBase+"/tasks/"+url.PathEscape(saved.Code))

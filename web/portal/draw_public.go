@@ -22,18 +22,18 @@ import (
 // The handlers run as the public principal, so the store shows no more;
 // and the page itself never shows what is sealed, whatever it is given.
 
-func (h *Handler) ShowPublicDraws(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) ShowPublicDraws(w http.ResponseWriter, r *http.Request) {
 	f := view.DrawFilter(r.URL.Query())
-	list, err := h.draws.FindDraws(r.Context(), f)
+	list, err := s.draws.FindDraws(r.Context(), f)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	rows := view.DrawRows(list.Items)
 	for i := range rows {
 		rows[i].Seed, rows[i].Unassigned = "", 0
 	}
-	h.render(w, r, http.StatusOK, "public_draws", "随机抽取公示", map[string]any{
+	s.renderTitled(w, r, http.StatusOK, "public_draws", "随机抽取公示", map[string]any{
 		"Rows": rows, "F": f, "Pager": view.ListPager(r, list),
 	})
 }
@@ -44,16 +44,16 @@ type publicPick struct {
 	Entity, Name, Ticket string
 }
 
-func (h *Handler) ShowPublicDraw(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) ShowPublicDraw(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id, err := view.DrawID(r, "id")
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	d, err := h.draws.FindDrawByID(ctx, id)
+	d, err := s.draws.FindDrawByID(ctx, id)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	sealed := d.Embargoed()
@@ -64,9 +64,9 @@ func (h *Handler) ShowPublicDraw(w http.ResponseWriter, r *http.Request) {
 	}
 	data["Total"] = total
 	if !sealed {
-		picks, err := h.draws.FindDrawPicks(ctx, id)
+		picks, err := s.draws.FindDrawPicks(ctx, id)
 		if err != nil {
-			h.fail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		out := []publicPick{}
@@ -85,7 +85,7 @@ func (h *Handler) ShowPublicDraw(w http.ResponseWriter, r *http.Request) {
 	// Only what the page shows of the draw is passed on: the seed above
 	// and the plan's totals; no stratum.
 	d.Strata, d.Seed, d.Unassigned = nil, "", 0
-	h.render(w, r, http.StatusOK, "public_draw", "抽取 #"+strconv.FormatInt(d.ID, 10)+" · "+d.TaskName, data)
+	s.renderTitled(w, r, http.StatusOK, "public_draw", "抽取 #"+strconv.FormatInt(d.ID, 10)+" · "+d.TaskName, data)
 }
 
 // officialsOf lists the participants of a draw's commit–reveal other than

@@ -41,20 +41,20 @@ func New(c Config) *Handler {
 }
 
 // fail answers with the error page.
-func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) { h.views.Fail(w, r, err) }
+func (s *Handler) fail(w http.ResponseWriter, r *http.Request, err error) { s.views.Fail(w, r, err) }
 
-// render writes page name with status and title.
-func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name, title string, d any) {
-	h.views.Render(w, r, status, name, title, d)
+// renderTitled writes page name with status and title.
+func (s *Handler) renderTitled(w http.ResponseWriter, r *http.Request, status int, name, title string, d any) {
+	s.views.Render(w, r, status, name, title, d)
 }
 
 // DownloadDrawBundle serves a draw's bundle as the public sees it, to
 // anyone (spec §9, amendment 1): the files DrawFiles.Public keeps.
-func (h *Handler) DownloadDrawBundle(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) DownloadDrawBundle(w http.ResponseWriter, r *http.Request) {
 	id, err := view.DrawID(r, "id")
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	h.views.SendBundle(w, r, view.Bundle{Draws: h.draws, Ledger: h.ledger, Files: h.files, Now: h.now}, id, true)
+	s.views.SendBundle(w, r, view.Bundle{Draws: s.draws, Ledger: s.ledger, Files: s.files, Now: s.now}, id, true)
 }

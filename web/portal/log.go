@@ -27,24 +27,24 @@ import (
 // record still sealed is 404.
 
 // ShowLogKey serves the note verifier key of the log.
-func (h *Handler) ShowLogKey(w http.ResponseWriter, r *http.Request) {
-	key := h.logKey()
+func (s *Handler) ShowLogKey(w http.ResponseWriter, r *http.Request) {
+	key := s.logKey()
 	if key == "" {
-		h.logFail(w, r, errNoLog)
+		s.logFail(w, r, errNoLog)
 		return
 	}
 	writeText(w, []byte(key+"\n"))
 }
 
 // ShowLogCheckpoint serves the latest signed checkpoint.
-func (h *Handler) ShowLogCheckpoint(w http.ResponseWriter, r *http.Request) {
-	if h.ledger == nil {
-		h.logFail(w, r, errNoLog)
+func (s *Handler) ShowLogCheckpoint(w http.ResponseWriter, r *http.Request) {
+	if s.ledger == nil {
+		s.logFail(w, r, errNoLog)
 		return
 	}
-	signed, err := h.ledger.LogCheckpoint(r.Context())
+	signed, err := s.ledger.LogCheckpoint(r.Context())
 	if err != nil {
-		h.logFail(w, r, err)
+		s.logFail(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-cache")
@@ -52,19 +52,19 @@ func (h *Handler) ShowLogCheckpoint(w http.ResponseWriter, r *http.Request) {
 }
 
 // ShowLogEntries serves entries start … end−1, each followed by LF.
-func (h *Handler) ShowLogEntries(w http.ResponseWriter, r *http.Request) {
-	if h.ledger == nil {
-		h.logFail(w, r, errNoLog)
+func (s *Handler) ShowLogEntries(w http.ResponseWriter, r *http.Request) {
+	if s.ledger == nil {
+		s.logFail(w, r, errNoLog)
 		return
 	}
 	start, end, err := int64Params(r, "start", "end")
 	if err != nil {
-		h.logFail(w, r, err)
+		s.logFail(w, r, err)
 		return
 	}
-	entries, err := ledger.ReadEntries(r.Context(), h.ledger, start, end)
+	entries, err := ledger.ReadEntries(r.Context(), s.ledger, start, end)
 	if err != nil {
-		h.logFail(w, r, err)
+		s.logFail(w, r, err)
 		return
 	}
 	var body []byte
@@ -76,57 +76,57 @@ func (h *Handler) ShowLogEntries(w http.ResponseWriter, r *http.Request) {
 
 // ShowInclusionProof serves the audit path of entry index in the tree of
 // the given size.
-func (h *Handler) ShowInclusionProof(w http.ResponseWriter, r *http.Request) {
-	if h.ledger == nil {
-		h.logFail(w, r, errNoLog)
+func (s *Handler) ShowInclusionProof(w http.ResponseWriter, r *http.Request) {
+	if s.ledger == nil {
+		s.logFail(w, r, errNoLog)
 		return
 	}
 	index, size, err := int64Params(r, "index", "size")
 	if err != nil {
-		h.logFail(w, r, err)
+		s.logFail(w, r, err)
 		return
 	}
-	p, err := ledger.ProveInclusion(r.Context(), h.ledger, index, size)
+	p, err := ledger.ProveInclusion(r.Context(), s.ledger, index, size)
 	if err != nil {
-		h.logFail(w, r, err)
+		s.logFail(w, r, err)
 		return
 	}
 	writeLogJSON(w, p)
 }
 
 // ShowConsistencyProof serves the consistency proof between two sizes.
-func (h *Handler) ShowConsistencyProof(w http.ResponseWriter, r *http.Request) {
-	if h.ledger == nil {
-		h.logFail(w, r, errNoLog)
+func (s *Handler) ShowConsistencyProof(w http.ResponseWriter, r *http.Request) {
+	if s.ledger == nil {
+		s.logFail(w, r, errNoLog)
 		return
 	}
 	oldSize, newSize, err := int64Params(r, "old", "new")
 	if err != nil {
-		h.logFail(w, r, err)
+		s.logFail(w, r, err)
 		return
 	}
-	p, err := ledger.ProveConsistency(r.Context(), h.ledger, oldSize, newSize)
+	p, err := ledger.ProveConsistency(r.Context(), s.ledger, oldSize, newSize)
 	if err != nil {
-		h.logFail(w, r, err)
+		s.logFail(w, r, err)
 		return
 	}
 	writeLogJSON(w, p)
 }
 
 // ShowLogRecord serves a published record byte for byte.
-func (h *Handler) ShowLogRecord(w http.ResponseWriter, r *http.Request) {
-	if h.ledger == nil {
-		h.logFail(w, r, errNoLog)
+func (s *Handler) ShowLogRecord(w http.ResponseWriter, r *http.Request) {
+	if s.ledger == nil {
+		s.logFail(w, r, errNoLog)
 		return
 	}
 	sha := r.PathValue("sha256")
 	if !ledger.IsDigest(sha) {
-		h.logFail(w, r, spotcheck.Errorf(spotcheck.ENOTFOUND, "记录名应为 64 位小写十六进制 SHA-256 摘要"))
+		s.logFail(w, r, spotcheck.Errorf(spotcheck.ENOTFOUND, "记录名应为 64 位小写十六进制 SHA-256 摘要"))
 		return
 	}
-	body, err := h.ledger.LogRecord(r.Context(), sha)
+	body, err := s.ledger.LogRecord(r.Context(), sha)
 	if err != nil {
-		h.logFail(w, r, err)
+		s.logFail(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -138,19 +138,19 @@ var errNoLog = spotcheck.Errorf(spotcheck.ENOTFOUND, "本服务未启用抽取�
 
 // logKey returns the log's verifier key, "" without a log; the portal
 // shows it.
-func (h *Handler) logKey() string {
-	if h.ledger == nil {
+func (s *Handler) logKey() string {
+	if s.ledger == nil {
 		return ""
 	}
-	return h.ledger.LogKey()
+	return s.ledger.LogKey()
 }
 
 // logFail answers a log request with the status of err and its message as
 // one line of text: the log's clients are programs, not browsers.
-func (h *Handler) logFail(w http.ResponseWriter, r *http.Request, err error) {
+func (s *Handler) logFail(w http.ResponseWriter, r *http.Request, err error) {
 	status, _, msg := view.ErrorStatus(err)
 	if status == http.StatusInternalServerError {
-		h.views.Log().Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.views.Log().Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")

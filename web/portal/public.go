@@ -18,41 +18,41 @@ type publicDept struct {
 }
 
 // ShowPortal is the portal's home: the published 抽查事项清单 by department.
-func (h *Handler) ShowPortal(w http.ResponseWriter, r *http.Request) {
-	groups, err := h.publishedItems(r)
+func (s *Handler) ShowPortal(w http.ResponseWriter, r *http.Request) {
+	groups, err := s.publishedItems(r)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "portal", "双随机、一公开", map[string]any{"Groups": groups, "LogKey": h.logKey()})
+	s.renderTitled(w, r, http.StatusOK, "portal", "双随机、一公开", map[string]any{"Groups": groups, "LogKey": s.logKey()})
 }
 
-func (h *Handler) ShowPublicItems(w http.ResponseWriter, r *http.Request) {
-	groups, err := h.publishedItems(r)
+func (s *Handler) ShowPublicItems(w http.ResponseWriter, r *http.Request) {
+	groups, err := s.publishedItems(r)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "public_items", "随机抽查事项清单", map[string]any{"Groups": groups})
+	s.renderTitled(w, r, http.StatusOK, "public_items", "随机抽查事项清单", map[string]any{"Groups": groups})
 }
 
 // publishedItems groups the active top-level items by the department that
 // initiates them (发起); items without one stand under “其他”.
-func (h *Handler) publishedItems(r *http.Request) ([]publicDept, error) {
+func (s *Handler) publishedItems(r *http.Request) ([]publicDept, error) {
 	ctx := r.Context()
 	items, err := view.AllPages(func(off int) (spotcheck.List[*spotcheck.Item], error) {
-		return h.dir.FindItems(ctx, spotcheck.ItemFilter{Status: spotcheck.ItemActive, Offset: off, Limit: 200})
+		return s.dir.FindItems(ctx, spotcheck.ItemFilter{Status: spotcheck.ItemActive, Offset: off, Limit: 200})
 	})
 	if err != nil {
 		return nil, err
 	}
 	resps, err := view.AllPages(func(off int) (spotcheck.List[*spotcheck.Responsibility], error) {
-		return h.dir.FindResponsibilities(ctx, spotcheck.ResponsibilityFilter{Offset: off, Limit: 200})
+		return s.dir.FindResponsibilities(ctx, spotcheck.ResponsibilityFilter{Offset: off, Limit: 200})
 	})
 	if err != nil {
 		return nil, err
 	}
-	depts, err := h.dir.FindDepartments(ctx)
+	depts, err := s.dir.FindDepartments(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -89,20 +89,20 @@ func (h *Handler) publishedItems(r *http.Request) ([]publicDept, error) {
 }
 
 // ShowPublicItem shows one published item with its checklist points.
-func (h *Handler) ShowPublicItem(w http.ResponseWriter, r *http.Request) {
-	it, err := h.dir.FindItemByCode(r.Context(), r.PathValue("code"))
+func (s *Handler) ShowPublicItem(w http.ResponseWriter, r *http.Request) {
+	it, err := s.dir.FindItemByCode(r.Context(), r.PathValue("code"))
 	if err == nil && it.Status != spotcheck.ItemActive {
 		err = spotcheck.Errorf(spotcheck.ENOTFOUND, "事项不存在或未公开")
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	all, err := view.AllPages(func(off int) (spotcheck.List[*spotcheck.Item], error) {
-		return h.dir.FindItems(r.Context(), spotcheck.ItemFilter{Status: spotcheck.ItemActive, Offset: off, Limit: 200})
+		return s.dir.FindItems(r.Context(), spotcheck.ItemFilter{Status: spotcheck.ItemActive, Offset: off, Limit: 200})
 	})
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	var points []*spotcheck.Item
@@ -111,12 +111,12 @@ func (h *Handler) ShowPublicItem(w http.ResponseWriter, r *http.Request) {
 			points = append(points, c)
 		}
 	}
-	h.render(w, r, http.StatusOK, "public_item", it.Name, map[string]any{"Item": it, "Points": points})
+	s.renderTitled(w, r, http.StatusOK, "public_item", it.Name, map[string]any{"Item": it, "Points": points})
 }
 
 // ShowPublicSoon is the skeleton of the portal's later sections: plans,
 // task announcements and results come with the plans and publicity stages.
-func (h *Handler) ShowPublicSoon(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) ShowPublicSoon(w http.ResponseWriter, r *http.Request) {
 	titles := map[string]string{"/plans": "年度抽查计划", "/tasks": "抽查任务公告", "/results": "抽查结果公示"}
-	h.render(w, r, http.StatusOK, "public_soon", titles[r.URL.Path], nil)
+	s.renderTitled(w, r, http.StatusOK, "public_soon", titles[r.URL.Path], nil)
 }

@@ -12,23 +12,23 @@ import (
 // find loads it, the form gives the version it was shown at (optimistic
 // locking) and the new state, save stores it as a recorded change, and the
 // browser goes to back(record) with the flash. Nothing is ever deleted.
-func setActive[T any](h *Handler, w http.ResponseWriter, r *http.Request,
+func setActive[T any](s *Handler, w http.ResponseWriter, r *http.Request,
 	find func(context.Context) (*T, error), fields func(*T) (version *int, active *bool),
 	save func(context.Context, *T) error, back func(*T) string) {
 	v, err := find(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	var f view.StateForm
-	if ps := h.decode(r, &f); ps != nil {
-		h.fail(w, r, ps.Err())
+	if ps := s.decode(r, &f); ps != nil {
+		s.fail(w, r, ps.Err())
 		return
 	}
 	version, active := fields(v)
 	*version, *active = f.Version, f.Active
 	if err := save(r.Context(), v); err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	view.Redirect(w, r, view.WithFlash(back(v), view.ActiveFlash(*active)))
@@ -38,7 +38,7 @@ func setActive[T any](h *Handler, w http.ResponseWriter, r *http.Request,
 // with the problems beside their fields or a message above it, when the
 // form did not parse (ps) or the store refuses the input; otherwise the
 // record's page (at(v)) with the flash created or saved.
-func saveForm[T any](h *Handler, w http.ResponseWriter, r *http.Request, v *T, ps spotcheck.Problems, created bool,
+func saveForm[T any](s *Handler, w http.ResponseWriter, r *http.Request, v *T, ps spotcheck.Problems, created bool,
 	save func(context.Context, *T) error, form func(status int, problems spotcheck.Problems, msg string),
 	at func(*T) string) {
 	if ps != nil {
@@ -50,7 +50,7 @@ func saveForm[T any](h *Handler, w http.ResponseWriter, r *http.Request, v *T, p
 			form(http.StatusBadRequest, problems, msg)
 			return
 		}
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	ok := "saved"

@@ -95,8 +95,8 @@ type historyView struct {
 }
 
 // history loads the change history of one record, newest first.
-func (h *Handler) history(ctx context.Context, kind, key string) (historyView, error) {
-	l, err := h.dir.FindChanges(ctx, spotcheck.ChangeFilter{Kind: kind, Key: key, Limit: 200})
+func (s *Handler) history(ctx context.Context, kind, key string) (historyView, error) {
+	l, err := s.dir.FindChanges(ctx, spotcheck.ChangeFilter{Kind: kind, Key: key, Limit: 200})
 	if spotcheck.ErrorCode(err) == spotcheck.EFORBIDDEN {
 		return historyView{Hidden: true}, nil
 	}
@@ -105,16 +105,16 @@ func (h *Handler) history(ctx context.Context, kind, key string) (historyView, e
 
 // ShowAudit lists the recorded changes, newest first, filtered by kind,
 // actor and record key.
-func (h *Handler) ShowAudit(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) ShowAudit(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := spotcheck.ChangeFilter{Kind: q.Get("kind"), Actor: strings.TrimSpace(q.Get("actor")), Key: strings.TrimSpace(q.Get("key"))}
 	f.Offset, f.Limit = view.PageParams(q)
-	list, err := h.dir.FindChanges(r.Context(), f)
+	list, err := s.dir.FindChanges(r.Context(), f)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "audit", "操作记录", map[string]any{"Tab": "changes", "F": f,
+	s.renderTitled(w, r, http.StatusOK, "audit", "操作记录", map[string]any{"Tab": "changes", "F": f,
 		"Kinds": changeKinds, "Changes": changeRows(list.Items),
 		"Pager": view.ListPager(r, list)})
 }
@@ -122,13 +122,13 @@ func (h *Handler) ShowAudit(w http.ResponseWriter, r *http.Request) {
 // ShowLoginAttempts lists the sign-in attempts, newest first. The route
 // admits any signed-in user: the store lets the auditors and the security
 // admin (who handles lockouts) read them and refuses everyone else.
-func (h *Handler) ShowLoginAttempts(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) ShowLoginAttempts(w http.ResponseWriter, r *http.Request) {
 	offset, limit := view.PageParams(r.URL.Query())
-	list, err := h.accounts.FindLoginAttempts(r.Context(), offset, limit)
+	list, err := s.accounts.FindLoginAttempts(r.Context(), offset, limit)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "audit", "登录记录", map[string]any{"Tab": "logins", "Attempts": list.Items,
+	s.renderTitled(w, r, http.StatusOK, "audit", "登录记录", map[string]any{"Tab": "logins", "Attempts": list.Items,
 		"Pager": view.ListPager(r, list)})
 }

@@ -34,20 +34,20 @@ type conflictRow struct {
 	Path string // /staff/conflicts/{staff}/{entity}/{kind}
 }
 
-func (h *Handler) ShowConflicts(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) ShowConflicts(w http.ResponseWriter, r *http.Request) {
 	f := view.ConflictFilter(r.URL.Query())
-	h.renderConflicts(w, r, http.StatusOK, &spotcheck.Conflict{StaffID: f.StaffID, EntityID: f.EntityID,
-		Kind: spotcheck.ConflictDeclared, From: h.today()}, nil, "")
+	s.renderConflicts(w, r, http.StatusOK, &spotcheck.Conflict{StaffID: f.StaffID, EntityID: f.EntityID,
+		Kind: spotcheck.ConflictDeclared, From: s.today()}, nil, "")
 }
 
 // renderConflicts shows the list and the add form with nc (what was typed,
 // after a failed add) and its problems.
-func (h *Handler) renderConflicts(w http.ResponseWriter, r *http.Request, status int, nc *spotcheck.Conflict,
+func (s *Handler) renderConflicts(w http.ResponseWriter, r *http.Request, status int, nc *spotcheck.Conflict,
 	problems spotcheck.Problems, msg string) {
 	f := view.ConflictFilter(r.URL.Query())
-	list, err := h.dir.FindConflicts(r.Context(), f)
+	list, err := s.dir.FindConflicts(r.Context(), f)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	rows := make([]conflictRow, len(list.Items))
@@ -55,8 +55,8 @@ func (h *Handler) renderConflicts(w http.ResponseWriter, r *http.Request, status
 		rows[i] = conflictRow{c, "/staff/conflicts/" + url.PathEscape(c.StaffID) + "/" + url.PathEscape(c.EntityID) +
 			"/" + conflictKindSlugs[c.Kind]}
 	}
-	h.render(w, r, status, "conflicts", "回避关系", map[string]any{
-		"Rows": rows, "F": f, "Today": h.today(), "New": nc, "Errors": view.FieldErrors(problems), "Problems": problems,
+	s.renderTitled(w, r, status, "conflicts", "回避关系", map[string]any{
+		"Rows": rows, "F": f, "Today": s.today(), "New": nc, "Errors": view.FieldErrors(problems), "Problems": problems,
 		"Message": msg, "Next": r.URL.RequestURI(),
 		"Kinds":    []string{spotcheck.ConflictDeclared, spotcheck.ConflictRequested},
 		"Reviews":  []string{spotcheck.ReviewPending, spotcheck.ReviewApproved, spotcheck.ReviewRejected},
@@ -67,37 +67,37 @@ func (h *Handler) renderConflicts(w http.ResponseWriter, r *http.Request, status
 
 // AddConflict records a conflict (POST /staff/conflicts); a request
 // starts 待审核, a declaration 已通过 (Conflict.Validate).
-func (h *Handler) AddConflict(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) AddConflict(w http.ResponseWriter, r *http.Request) {
 	var f view.ConflictForm
-	h.decode(r, &f) // text fields only: nothing to misparse
+	s.decode(r, &f) // text fields only: nothing to misparse
 	nc := f.Conflict()
-	if err := h.dir.SaveConflict(r.Context(), nc); err != nil {
+	if err := s.dir.SaveConflict(r.Context(), nc); err != nil {
 		if problems, msg, ok := view.FormProblems(err); ok {
-			h.renderConflicts(w, r, http.StatusBadRequest, nc, problems, msg)
+			s.renderConflicts(w, r, http.StatusBadRequest, nc, problems, msg)
 			return
 		}
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	view.Redirect(w, r, "/staff/conflicts?"+url.Values{"staff_id": {nc.StaffID}, "ok": {"created"}}.Encode())
 }
 
 // findConflict loads the conflict of the path's staff, entity and kind.
-func (h *Handler) findConflict(r *http.Request) (*spotcheck.Conflict, error) {
-	return h.dir.FindConflict(r.Context(), r.PathValue("staff"), r.PathValue("entity"), conflictKindOfSlug(r.PathValue("kind")))
+func (s *Handler) findConflict(r *http.Request) (*spotcheck.Conflict, error) {
+	return s.dir.FindConflict(r.Context(), r.PathValue("staff"), r.PathValue("entity"), conflictKindOfSlug(r.PathValue("kind")))
 }
 
 // ReviewConflict approves (review=已通过) or rejects (已驳回) a request.
-func (h *Handler) ReviewConflict(w http.ResponseWriter, r *http.Request) {
-	h.changeConflict(w, r, func(c *spotcheck.Conflict, f *view.StateForm) string {
+func (s *Handler) ReviewConflict(w http.ResponseWriter, r *http.Request) {
+	s.changeConflict(w, r, func(c *spotcheck.Conflict, f *view.StateForm) string {
 		c.Review = f.Review
 		return "saved"
 	})
 }
 
 // SetConflictActive deactivates or reactivates a conflict.
-func (h *Handler) SetConflictActive(w http.ResponseWriter, r *http.Request) {
-	h.changeConflict(w, r, func(c *spotcheck.Conflict, f *view.StateForm) string {
+func (s *Handler) SetConflictActive(w http.ResponseWriter, r *http.Request) {
+	s.changeConflict(w, r, func(c *spotcheck.Conflict, f *view.StateForm) string {
 		c.Active = f.Active
 		return view.ActiveFlash(c.Active)
 	})
@@ -105,22 +105,22 @@ func (h *Handler) SetConflictActive(w http.ResponseWriter, r *http.Request) {
 
 // changeConflict applies change to the conflict of the path at the
 // version the button was made from, saves it and returns to the list.
-func (h *Handler) changeConflict(w http.ResponseWriter, r *http.Request,
+func (s *Handler) changeConflict(w http.ResponseWriter, r *http.Request,
 	change func(*spotcheck.Conflict, *view.StateForm) string) {
-	c, err := h.findConflict(r)
+	c, err := s.findConflict(r)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	var f view.StateForm
-	if ps := h.decode(r, &f); ps != nil {
-		h.fail(w, r, ps.Err())
+	if ps := s.decode(r, &f); ps != nil {
+		s.fail(w, r, ps.Err())
 		return
 	}
 	c.Version = f.Version
 	ok := change(c, &f)
-	if err := h.dir.SaveConflict(r.Context(), c); err != nil {
-		h.fail(w, r, err)
+	if err := s.dir.SaveConflict(r.Context(), c); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	view.Redirect(w, r, view.WithFlash(f.Next, ok))

@@ -89,34 +89,34 @@ func deptNames(depts []spotcheck.Department) map[string]string {
 	return m
 }
 
-func (h *Handler) ShowDepartments(w http.ResponseWriter, r *http.Request) {
-	depts, err := h.dir.FindDepartments(r.Context())
+func (s *Handler) ShowDepartments(w http.ResponseWriter, r *http.Request) {
+	depts, err := s.dir.FindDepartments(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	ref, err := h.dir.Reference(r.Context())
+	ref, err := s.dir.Reference(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	divisions := map[string]string{}
 	for _, d := range ref.Divisions {
 		divisions[d.Code] = d.Name
 	}
-	h.render(w, r, http.StatusOK, "departments", "部门", map[string]any{
+	s.renderTitled(w, r, http.StatusOK, "departments", "部门", map[string]any{
 		"Tree": deptTree(depts), "Divisions": divisions})
 }
 
-func (h *Handler) ShowDepartment(w http.ResponseWriter, r *http.Request) {
-	d, err := h.dir.FindDepartmentByCode(r.Context(), r.PathValue("code"))
+func (s *Handler) ShowDepartment(w http.ResponseWriter, r *http.Request) {
+	d, err := s.dir.FindDepartmentByCode(r.Context(), r.PathValue("code"))
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	depts, err := h.dir.FindDepartments(r.Context())
+	depts, err := s.dir.FindDepartments(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	var children []spotcheck.Department
@@ -125,41 +125,41 @@ func (h *Handler) ShowDepartment(w http.ResponseWriter, r *http.Request) {
 			children = append(children, c)
 		}
 	}
-	history, err := h.history(r.Context(), "department", d.Code)
+	history, err := s.history(r.Context(), "department", d.Code)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "department", d.Name, map[string]any{"Dept": d, "Children": children,
+	s.renderTitled(w, r, http.StatusOK, "department", d.Name, map[string]any{"Dept": d, "Children": children,
 		"ParentName": deptNames(depts)[d.Parent], "History": history})
 }
 
 // ShowDepartmentForm shows the create form, or the edit form of {code}.
-func (h *Handler) ShowDepartmentForm(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) ShowDepartmentForm(w http.ResponseWriter, r *http.Request) {
 	d := &spotcheck.Department{Kind: spotcheck.DeptOffice, Active: true, Parent: r.URL.Query().Get("parent")}
 	if d.Parent == "" {
 		d.Parent = view.StaffUser(r).Dept // new departments go under one of the user's
 	}
 	if code := r.PathValue("code"); code != "" {
 		var err error
-		if d, err = h.dir.FindDepartmentByCode(r.Context(), code); err != nil {
-			h.fail(w, r, err)
+		if d, err = s.dir.FindDepartmentByCode(r.Context(), code); err != nil {
+			s.fail(w, r, err)
 			return
 		}
 	}
-	h.renderDepartmentForm(w, r, http.StatusOK, d, nil, "")
+	s.renderDepartmentForm(w, r, http.StatusOK, d, nil, "")
 }
 
-func (h *Handler) renderDepartmentForm(w http.ResponseWriter, r *http.Request, status int, d *spotcheck.Department,
+func (s *Handler) renderDepartmentForm(w http.ResponseWriter, r *http.Request, status int, d *spotcheck.Department,
 	problems spotcheck.Problems, msg string) {
-	depts, err := h.dir.FindDepartments(r.Context())
+	depts, err := s.dir.FindDepartments(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	ref, err := h.dir.Reference(r.Context())
+	ref, err := s.dir.Reference(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	var parents []deptNode // a department cannot be its own parent
@@ -172,40 +172,40 @@ func (h *Handler) renderDepartmentForm(w http.ResponseWriter, r *http.Request, s
 	if d.Version > 0 {
 		title = "编辑：" + d.Name
 	}
-	h.render(w, r, status, "department_form", title, map[string]any{"Dept": d, "Parents": parents,
+	s.renderTitled(w, r, status, "department_form", title, map[string]any{"Dept": d, "Parents": parents,
 		"Divisions": ref.Divisions, "Kinds": spotcheck.DeptKinds, "Errors": view.FieldErrors(problems),
 		"Problems": problems, "Message": msg})
 }
 
 // SaveDepartment creates (POST /staff/departments) or updates (POST
 // /staff/departments/{code}) a department.
-func (h *Handler) SaveDepartment(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) SaveDepartment(w http.ResponseWriter, r *http.Request) {
 	var f view.DepartmentForm
-	ps := h.decode(r, &f)
+	ps := s.decode(r, &f)
 	d := f.Department()
 	if code := r.PathValue("code"); code != "" {
-		old, err := h.dir.FindDepartmentByCode(r.Context(), code)
+		old, err := s.dir.FindDepartmentByCode(r.Context(), code)
 		if err != nil {
-			h.fail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		d.Code, d.Active = old.Code, old.Active
 	}
-	saveForm(h, w, r, d, ps, r.PathValue("code") == "", h.dir.SaveDepartment,
+	saveForm(s, w, r, d, ps, r.PathValue("code") == "", s.dir.SaveDepartment,
 		func(status int, problems spotcheck.Problems, msg string) {
-			h.renderDepartmentForm(w, r, status, d, problems, msg)
+			s.renderDepartmentForm(w, r, status, d, problems, msg)
 		},
 		func(d *spotcheck.Department) string { return "/staff/departments/" + url.PathEscape(d.Code) })
 }
 
 // SetDepartmentActive deactivates or reactivates a department; it stays in
 // the tree, since records and past draws name it.
-func (h *Handler) SetDepartmentActive(w http.ResponseWriter, r *http.Request) {
-	setActive(h, w, r,
+func (s *Handler) SetDepartmentActive(w http.ResponseWriter, r *http.Request) {
+	setActive(s, w, r,
 		func(ctx context.Context) (*spotcheck.Department, error) {
-			return h.dir.FindDepartmentByCode(ctx, r.PathValue("code"))
+			return s.dir.FindDepartmentByCode(ctx, r.PathValue("code"))
 		},
 		func(d *spotcheck.Department) (*int, *bool) { return &d.Version, &d.Active },
-		h.dir.SaveDepartment,
+		s.dir.SaveDepartment,
 		func(d *spotcheck.Department) string { return "/staff/departments/" + url.PathEscape(d.Code) })
 }

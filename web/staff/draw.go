@@ -26,12 +26,12 @@ type officialSummary struct {
 
 // ShowDraws lists draws: those of the user's departments, and every draw
 // for supervisors, with their re-draws and changes per official.
-func (h *Handler) ShowDraws(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) ShowDraws(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	f := view.DrawFilter(r.URL.Query())
-	list, err := h.draws.FindDraws(ctx, f)
+	list, err := s.draws.FindDraws(ctx, f)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	type row struct {
@@ -53,9 +53,9 @@ func (h *Handler) ShowDraws(w http.ResponseWriter, r *http.Request) {
 		if d.Supersedes != "" {
 			p.Redraws++
 		}
-		cs, err := h.draws.FindDrawChanges(ctx, d.ID)
+		cs, err := s.draws.FindDrawChanges(ctx, d.ID)
 		if err != nil && spotcheck.ErrorCode(err) != spotcheck.EFORBIDDEN {
-			h.fail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		rows[i].Changes = cs
@@ -79,7 +79,7 @@ func (h *Handler) ShowDraws(w http.ResponseWriter, r *http.Request) {
 	for i, st := range view.DrawStates {
 		states[i].Value, states[i].Name = st, spotcheck.DrawStateNames[st]
 	}
-	h.render(w, r, http.StatusOK, "draws", "随机抽取", map[string]any{
+	s.renderTitled(w, r, http.StatusOK, "draws", "随机抽取", map[string]any{
 		"Rows": rows, "F": f, "States": states, "Summary": summary, "Kinds": spotcheck.DrawChangeNames,
 		"All":   view.StaffUser(r).Has(spotcheck.PermSuperviseDraws),
 		"Pager": view.ListPager(r, list),
@@ -129,42 +129,42 @@ func drawSteps(d *spotcheck.Draw) []drawStep {
 
 // ShowDraw is the page of one draw for staff of its departments and
 // supervisors.
-func (h *Handler) ShowDraw(w http.ResponseWriter, r *http.Request) {
-	h.renderDraw(w, r, http.StatusOK, "", nil, nil)
+func (s *Handler) ShowDraw(w http.ResponseWriter, r *http.Request) {
+	s.renderDraw(w, r, http.StatusOK, "", nil, nil)
 }
 
 // renderDraw shows a draw's page; after a refused action, with the
 // message above it, the problems beside the form's fields and what was
 // typed into the change form.
-func (h *Handler) renderDraw(w http.ResponseWriter, r *http.Request, status int, msg string,
+func (s *Handler) renderDraw(w http.ResponseWriter, r *http.Request, status int, msg string,
 	problems spotcheck.Problems, changeForm url.Values) {
 	ctx := r.Context()
 	id, err := view.DrawID(r, "id")
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	d, err := view.StaffDraw(ctx, h.draws, id)
+	d, err := view.StaffDraw(ctx, s.draws, id)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	p := view.StaffUser(r)
 	var picks []spotcheck.DrawPick
 	if !d.DrawnAt.IsZero() || d.State == spotcheck.DrawDrawn || d.State == spotcheck.DrawPublished {
-		if picks, err = h.draws.FindDrawPicks(ctx, id); err != nil {
-			h.fail(w, r, err)
+		if picks, err = s.draws.FindDrawPicks(ctx, id); err != nil {
+			s.fail(w, r, err)
 			return
 		}
 	}
-	changes, err := h.draws.FindDrawChanges(ctx, id)
+	changes, err := s.draws.FindDrawChanges(ctx, id)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	siblings, err := h.drawsOfTask(ctx, d.Task)
+	siblings, err := s.drawsOfTask(ctx, d.Task)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	var supersedesID int64
@@ -197,7 +197,7 @@ func (h *Handler) renderDraw(w http.ResponseWriter, r *http.Request, status int,
 	if changeForm == nil {
 		changeForm = url.Values{"kind": {spotcheck.ChangeSubstitute}}
 	}
-	h.render(w, r, status, "draw", "抽取 #"+strconv.FormatInt(d.ID, 10)+" · "+d.TaskName, map[string]any{
+	s.renderTitled(w, r, status, "draw", "抽取 #"+strconv.FormatInt(d.ID, 10)+" · "+d.TaskName, map[string]any{
 		"D": d, "Row": view.NewDrawRow(*d), "Steps": drawSteps(d), "Picks": picks, "Current": current,
 		"Changes": changes, "SupersedesID": supersedesID, "Me": me, "Officials": officials,
 		"Message": msg, "Problems": problems, "Errors": view.FieldErrors(problems), "ChangeForm": changeForm,
@@ -240,22 +240,22 @@ func drawChangeReasons() []option {
 
 // ShowDrawForm is the form that plans a draw for a task, or a re-draw
 // that supersedes one of its draws.
-func (h *Handler) ShowDrawForm(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) ShowDrawForm(w http.ResponseWriter, r *http.Request) {
 	form := url.Values{"supersedes": {r.URL.Query().Get("supersedes")}}
-	h.renderDrawForm(w, r, http.StatusOK, form, nil, "")
+	s.renderDrawForm(w, r, http.StatusOK, form, nil, "")
 }
 
-func (h *Handler) renderDrawForm(w http.ResponseWriter, r *http.Request, status int, form url.Values,
+func (s *Handler) renderDrawForm(w http.ResponseWriter, r *http.Request, status int, form url.Values,
 	problems spotcheck.Problems, msg string) {
 	ctx := r.Context()
-	tk, err := h.draws.FindTaskByCode(ctx, r.PathValue("code"))
+	tk, err := s.draws.FindTaskByCode(ctx, r.PathValue("code"))
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	draws, err := h.drawsOfTask(ctx, tk.Code)
+	draws, err := s.drawsOfTask(ctx, tk.Code)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	var live []view.DrawRow
@@ -271,15 +271,15 @@ func (h *Handler) renderDrawForm(w http.ResponseWriter, r *http.Request, status 
 	if len(live) > 0 {
 		title = "重新抽取"
 	}
-	h.render(w, r, status, "draw_form", title, map[string]any{"T": tk, "Live": live, "Form": form,
+	s.renderTitled(w, r, status, "draw_form", title, map[string]any{"T": tk, "Live": live, "Form": form,
 		"Errors": view.FieldErrors(problems), "Problems": problems, "Message": msg})
 }
 
 // PlanDraw logs a plan for the task: the frame, exclusions, roster and
 // conflicts are frozen from the directories as they are now.
-func (h *Handler) PlanDraw(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) PlanDraw(w http.ResponseWriter, r *http.Request) {
 	var f view.DrawRequestForm
-	h.decode(r, &f) // text fields only: Request reads the numbers
+	s.decode(r, &f) // text fields only: Request reads the numbers
 	form := r.PostForm
 	req, ps := f.Request()
 	var d *spotcheck.Draw
@@ -287,15 +287,15 @@ func (h *Handler) PlanDraw(w http.ResponseWriter, r *http.Request) {
 	if ps = append(ps, req.Validate()...); len(ps) > 0 {
 		err = ps.Err()
 	} else {
-		d, err = h.draws.PlanDraw(r.Context(), r.PathValue("code"), req)
+		d, err = s.draws.PlanDraw(r.Context(), r.PathValue("code"), req)
 	}
 	if err != nil {
 		if problems, msg, ok := view.FormProblems(err); ok {
 			status, _, _ := view.ErrorStatus(err)
-			h.renderDrawForm(w, r, status, form, problems, msg)
+			s.renderDrawForm(w, r, status, form, problems, msg)
 			return
 		}
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	view.Redirect(w, r, view.WithFlash("/staff/draws/"+strconv.FormatInt(d.ID, 10), "planned"))
@@ -303,15 +303,15 @@ func (h *Handler) PlanDraw(w http.ResponseWriter, r *http.Request) {
 
 // DownloadDrawBundle serves the whole bundle to staff of the draw's
 // departments and supervisors; the public bundle is the portal's.
-func (h *Handler) DownloadDrawBundle(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) DownloadDrawBundle(w http.ResponseWriter, r *http.Request) {
 	id, err := view.DrawID(r, "id")
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	if _, err := view.StaffDraw(r.Context(), h.draws, id); err != nil {
-		h.fail(w, r, err)
+	if _, err := view.StaffDraw(r.Context(), s.draws, id); err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	h.views.SendBundle(w, r, view.Bundle{Draws: h.draws, Ledger: h.ledger, Files: h.files, Now: h.now}, id, false)
+	s.views.SendBundle(w, r, view.Bundle{Draws: s.draws, Ledger: s.ledger, Files: s.files, Now: s.now}, id, false)
 }

@@ -48,22 +48,22 @@ func New(c Config) *Handler {
 }
 
 // fail answers with the error page.
-func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) { h.views.Fail(w, r, err) }
+func (s *Handler) fail(w http.ResponseWriter, r *http.Request, err error) { s.views.Fail(w, r, err) }
 
-// render writes page name with status and title.
-func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name, title string, d any) {
-	h.views.Render(w, r, status, name, title, d)
+// renderTitled writes page name with status and title.
+func (s *Handler) renderTitled(w http.ResponseWriter, r *http.Request, status int, name, title string, d any) {
+	s.views.Render(w, r, status, name, title, d)
 }
 
 // today is the current date in China, as forms and records write dates.
-func (h *Handler) today() string { return view.Today(h.now()) }
+func (s *Handler) today() string { return view.Today(s.now()) }
 
 // namingDepts returns the departments for showing names and offering
 // choices, or none when the store does not show the tree to the user (the
 // roles without PermViewDepartments): their pages then show department
 // codes and offer no department filter instead of failing.
-func (h *Handler) namingDepts(ctx context.Context) ([]spotcheck.Department, error) {
-	depts, err := h.dir.FindDepartments(ctx)
+func (s *Handler) namingDepts(ctx context.Context) ([]spotcheck.Department, error) {
+	depts, err := s.dir.FindDepartments(ctx)
 	if spotcheck.ErrorCode(err) == spotcheck.EFORBIDDEN {
 		return nil, nil
 	}
@@ -72,7 +72,7 @@ func (h *Handler) namingDepts(ctx context.Context) ([]spotcheck.Department, erro
 
 // decode reads the posted form into the typed form dst (view.Decode) and
 // returns the problems of values that do not parse.
-func (h *Handler) decode(r *http.Request, dst any) spotcheck.Problems {
+func (s *Handler) decode(r *http.Request, dst any) spotcheck.Problems {
 	if err := r.ParseForm(); err != nil {
 		return spotcheck.Problems{{Field: "", Label: "表单", Message: "表单格式错误"}}
 	}

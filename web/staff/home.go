@@ -20,17 +20,17 @@ type homeCard struct {
 // and the next steps its permissions allow. The counts come from the same
 // list queries as the pages, so a card never promises what its page
 // would not show.
-func (h *Handler) ShowHome(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) ShowHome(w http.ResponseWriter, r *http.Request) {
 	p := view.StaffUser(r)
-	cards, err := h.homeCards(r, p)
+	cards, err := s.homeCards(r, p)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "home", "工作台", map[string]any{"Cards": cards})
+	s.renderTitled(w, r, http.StatusOK, "home", "工作台", map[string]any{"Cards": cards})
 }
 
-func (h *Handler) homeCards(r *http.Request, p *spotcheck.Principal) ([]homeCard, error) {
+func (s *Handler) homeCards(r *http.Request, p *spotcheck.Principal) ([]homeCard, error) {
 	ctx := r.Context()
 	var cards []homeCard
 	var err error
@@ -45,37 +45,37 @@ func (h *Handler) homeCards(r *http.Request, p *spotcheck.Principal) ([]homeCard
 	}
 	yes, no := true, false
 	if p.Has(spotcheck.PermViewDirectory) {
-		l, e := h.dir.FindEntities(ctx, spotcheck.EntityFilter{Limit: 1})
+		l, e := s.dir.FindEntities(ctx, spotcheck.EntityFilter{Limit: 1})
 		add("检查对象", "/staff/entities", "本部门及下级部门管辖的检查对象", l.Total, l.More, e)
-		l, e = h.dir.FindEntities(ctx, spotcheck.EntityFilter{Key: &yes, Limit: 1})
+		l, e = s.dir.FindEntities(ctx, spotcheck.EntityFilter{Key: &yes, Limit: 1})
 		add("重点检查对象", "/staff/entities?key=1", "高风险、投诉多等列入重点名录的对象", l.Total, l.More, e)
-		in, e := h.dir.FindInspectors(ctx, spotcheck.InspectorFilter{Expert: &no, Active: &yes, Limit: 1})
+		in, e := s.dir.FindInspectors(ctx, spotcheck.InspectorFilter{Expert: &no, Active: &yes, Limit: 1})
 		add("执法检查人员", "/staff/inspectors?active=1", "有效的执法检查人员", in.Total, in.More, e)
-		in, e = h.dir.FindInspectors(ctx, spotcheck.InspectorFilter{Expert: &yes, Active: &yes, Limit: 1})
+		in, e = s.dir.FindInspectors(ctx, spotcheck.InspectorFilter{Expert: &yes, Active: &yes, Limit: 1})
 		add("专家", "/staff/experts?active=1", "有效的专家名录", in.Total, in.More, e)
-		c, e := h.dir.FindConflicts(ctx, spotcheck.ConflictFilter{Review: spotcheck.ReviewPending, Limit: 1})
+		c, e := s.dir.FindConflicts(ctx, spotcheck.ConflictFilter{Review: spotcheck.ReviewPending, Limit: 1})
 		add("待审核的回避申请", "/staff/conflicts?review="+spotcheck.ReviewPending, "检查对象提出、尚未审核的回避申请", c.Total, c.More, e)
 	}
 	if p.Has(spotcheck.PermViewLists) {
-		l, e := h.dir.FindItems(ctx, spotcheck.ItemFilter{Status: spotcheck.ItemActive, Limit: 1})
+		l, e := s.dir.FindItems(ctx, spotcheck.ItemFilter{Status: spotcheck.ItemActive, Limit: 1})
 		add("启用的抽查事项", "/staff/items?status="+spotcheck.ItemActive, "两单之一：随机抽查事项清单", l.Total, l.More, e)
 		if p.Has(spotcheck.PermEditLists) {
-			l, e = h.dir.FindItems(ctx, spotcheck.ItemFilter{Status: spotcheck.ItemDraft, Limit: 1})
+			l, e = s.dir.FindItems(ctx, spotcheck.ItemFilter{Status: spotcheck.ItemDraft, Limit: 1})
 			add("草稿事项", "/staff/items?status="+spotcheck.ItemDraft, "尚未启用的事项，补全检查依据等要素后启用", l.Total, l.More, e)
 		}
-		rs, e := h.dir.FindResponsibilities(ctx, spotcheck.ResponsibilityFilter{Limit: 1})
+		rs, e := s.dir.FindResponsibilities(ctx, spotcheck.ResponsibilityFilter{Limit: 1})
 		add("监管责任", "/staff/responsibilities", "两单之二：多部门监管责任事项清单", rs.Total, rs.More, e)
 	}
 	if p.Has(spotcheck.PermViewDepartments) {
-		ds, e := h.dir.FindDepartments(ctx)
+		ds, e := s.dir.FindDepartments(ctx)
 		add("部门", "/staff/departments", "部门树决定每个用户可见的数据范围", len(ds), false, e)
 	}
 	if p.Has(spotcheck.PermManageUsers) {
-		us, e := h.accounts.FindUsers(ctx)
+		us, e := s.accounts.FindUsers(ctx)
 		add("用户", "/staff/users", "账号、角色与密码", len(us), false, e)
 	}
 	if p.Has(spotcheck.PermViewAudit) {
-		ch, e := h.dir.FindChanges(ctx, spotcheck.ChangeFilter{Limit: 1})
+		ch, e := s.dir.FindChanges(ctx, spotcheck.ChangeFilter{Limit: 1})
 		add("操作记录", "/staff/audit", "所有人员（含各管理员）的变更记录", ch.Total, ch.More, e)
 	}
 	return cards, err

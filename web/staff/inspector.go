@@ -43,22 +43,22 @@ func kindOfInspector(in *spotcheck.Inspector) staffKind {
 	return inspectorKind
 }
 
-func (h *Handler) ShowInspectors(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) ShowInspectors(w http.ResponseWriter, r *http.Request) {
 	k := staffKindOf(r)
 	f := view.InspectorFilter(r.URL.Query())
 	f.Expert = &k.Expert // the half of the directory the path names
-	list, err := h.dir.FindInspectors(r.Context(), f)
+	list, err := s.dir.FindInspectors(r.Context(), f)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	depts, err := h.namingDepts(r.Context())
+	depts, err := s.namingDepts(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "inspectors", k.Name+"名录库", map[string]any{
-		"K": k, "List": list, "F": f, "Q": r.URL.Query(), "Today": h.today(),
+	s.renderTitled(w, r, http.StatusOK, "inspectors", k.Name+"名录库", map[string]any{
+		"K": k, "List": list, "F": f, "Q": r.URL.Query(), "Today": s.today(),
 		"Depts": scopedDepts(view.StaffUser(r), deptTree(depts)), "DeptNames": deptNames(depts),
 		"Pager": view.ListPager(r, list),
 	})
@@ -67,15 +67,15 @@ func (h *Handler) ShowInspectors(w http.ResponseWriter, r *http.Request) {
 // findInspector loads {id} and checks that it belongs to the half of the
 // directory the path names; a link to the other half is sent to the
 // record's own address, so that each record has one.
-func (h *Handler) findInspector(w http.ResponseWriter, r *http.Request) (*spotcheck.Inspector, bool) {
-	in, err := h.dir.FindInspectorByID(r.Context(), r.PathValue("id"))
+func (s *Handler) findInspector(w http.ResponseWriter, r *http.Request) (*spotcheck.Inspector, bool) {
+	in, err := s.dir.FindInspectorByID(r.Context(), r.PathValue("id"))
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return nil, false
 	}
 	if k := kindOfInspector(in); k != staffKindOf(r) {
 		if r.Method != http.MethodGet {
-			h.fail(w, r, spotcheck.Errorf(spotcheck.ENOTFOUND, "%s“%s”不存在", staffKindOf(r).Name, in.StaffID))
+			s.fail(w, r, spotcheck.Errorf(spotcheck.ENOTFOUND, "%s“%s”不存在", staffKindOf(r).Name, in.StaffID))
 			return nil, false
 		}
 		rest := strings.TrimPrefix(r.URL.Path, staffKindOf(r).Path)
@@ -85,43 +85,43 @@ func (h *Handler) findInspector(w http.ResponseWriter, r *http.Request) (*spotch
 	return in, true
 }
 
-func (h *Handler) ShowInspector(w http.ResponseWriter, r *http.Request) {
-	in, ok := h.findInspector(w, r)
+func (s *Handler) ShowInspector(w http.ResponseWriter, r *http.Request) {
+	in, ok := s.findInspector(w, r)
 	if !ok {
 		return
 	}
-	history, err := h.history(r.Context(), "inspector", in.StaffID)
+	history, err := s.history(r.Context(), "inspector", in.StaffID)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	depts, err := h.namingDepts(r.Context())
+	depts, err := s.namingDepts(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "inspector", in.Name, map[string]any{"K": kindOfInspector(in), "In": in,
-		"DeptName": deptNames(depts)[in.Dept], "Today": h.today(), "History": history})
+	s.renderTitled(w, r, http.StatusOK, "inspector", in.Name, map[string]any{"K": kindOfInspector(in), "In": in,
+		"DeptName": deptNames(depts)[in.Dept], "Today": s.today(), "History": history})
 }
 
 // ShowInspectorForm shows the create form, or the edit form of {id}.
-func (h *Handler) ShowInspectorForm(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) ShowInspectorForm(w http.ResponseWriter, r *http.Request) {
 	k := staffKindOf(r)
 	in := &spotcheck.Inspector{Expert: k.Expert, Active: true, Dept: view.StaffUser(r).Dept}
 	if r.PathValue("id") != "" {
 		var ok bool
-		if in, ok = h.findInspector(w, r); !ok {
+		if in, ok = s.findInspector(w, r); !ok {
 			return
 		}
 	}
-	h.renderInspectorForm(w, r, http.StatusOK, in, nil, "")
+	s.renderInspectorForm(w, r, http.StatusOK, in, nil, "")
 }
 
-func (h *Handler) renderInspectorForm(w http.ResponseWriter, r *http.Request, status int, in *spotcheck.Inspector,
+func (s *Handler) renderInspectorForm(w http.ResponseWriter, r *http.Request, status int, in *spotcheck.Inspector,
 	problems spotcheck.Problems, msg string) {
-	depts, err := h.namingDepts(r.Context())
+	depts, err := s.namingDepts(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	k := kindOfInspector(in)
@@ -133,7 +133,7 @@ func (h *Handler) renderInspectorForm(w http.ResponseWriter, r *http.Request, st
 	for i, l := range in.Leaves {
 		leaves[i] = l.From + "~" + l.To
 	}
-	h.render(w, r, status, "inspector_form", title, map[string]any{"K": k, "In": in,
+	s.renderTitled(w, r, status, "inspector_form", title, map[string]any{"K": k, "In": in,
 		"Depts": scopedDepts(view.StaffUser(r), deptTree(depts)), "Specialties": strings.Join(in.Specialties, "、"),
 		"Leaves": strings.Join(leaves, "\n"), "Errors": view.FieldErrors(problems), "Problems": problems, "Message": msg})
 }
@@ -141,12 +141,12 @@ func (h *Handler) renderInspectorForm(w http.ResponseWriter, r *http.Request, st
 // SaveInspector creates (POST /staff/inspectors) or updates (POST
 // /staff/inspectors/{id}) a person; the fields the form of one half does
 // not show (an inspector's expert fields, an expert's 主检 flag) are kept.
-func (h *Handler) SaveInspector(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) SaveInspector(w http.ResponseWriter, r *http.Request) {
 	var f view.InspectorForm
-	ps := h.decode(r, &f)
+	ps := s.decode(r, &f)
 	in := f.Inspector(staffKindOf(r).Expert)
 	if r.PathValue("id") != "" {
-		old, ok := h.findInspector(w, r)
+		old, ok := s.findInspector(w, r)
 		if !ok {
 			return
 		}
@@ -157,9 +157,9 @@ func (h *Handler) SaveInspector(w http.ResponseWriter, r *http.Request) {
 			in.Field, in.Title, in.Employer = old.Field, old.Title, old.Employer
 		}
 	}
-	saveForm(h, w, r, in, ps, r.PathValue("id") == "", h.dir.SaveInspector,
+	saveForm(s, w, r, in, ps, r.PathValue("id") == "", s.dir.SaveInspector,
 		func(status int, problems spotcheck.Problems, msg string) {
-			h.renderInspectorForm(w, r, status, in, problems, msg)
+			s.renderInspectorForm(w, r, status, in, problems, msg)
 		},
 		func(in *spotcheck.Inspector) string {
 			return kindOfInspector(in).Path + "/" + url.PathEscape(in.StaffID)
@@ -168,19 +168,19 @@ func (h *Handler) SaveInspector(w http.ResponseWriter, r *http.Request) {
 
 // SetInspectorActive deactivates (active=0) or reactivates (active=1) a
 // person: a deactivated one is no longer drawn, and the record stays.
-func (h *Handler) SetInspectorActive(w http.ResponseWriter, r *http.Request) {
-	in, ok := h.findInspector(w, r)
+func (s *Handler) SetInspectorActive(w http.ResponseWriter, r *http.Request) {
+	in, ok := s.findInspector(w, r)
 	if !ok {
 		return
 	}
 	var f view.StateForm
-	if ps := h.decode(r, &f); ps != nil {
-		h.fail(w, r, ps.Err())
+	if ps := s.decode(r, &f); ps != nil {
+		s.fail(w, r, ps.Err())
 		return
 	}
 	in.Version, in.Active = f.Version, f.Active
-	if err := h.dir.SaveInspector(r.Context(), in); err != nil {
-		h.fail(w, r, err)
+	if err := s.dir.SaveInspector(r.Context(), in); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	view.Redirect(w, r, kindOfInspector(in).Path+"/"+url.PathEscape(in.StaffID)+"?ok="+view.ActiveFlash(in.Active))

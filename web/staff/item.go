@@ -16,28 +16,28 @@ import (
 
 var itemStatuses = []string{spotcheck.ItemDraft, spotcheck.ItemActive, spotcheck.ItemRetired}
 
-func (h *Handler) ShowItems(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) ShowItems(w http.ResponseWriter, r *http.Request) {
 	f := view.ItemFilter(r.URL.Query())
-	list, err := h.dir.FindItems(r.Context(), f)
+	list, err := s.dir.FindItems(r.Context(), f)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	ref, err := h.dir.Reference(r.Context())
+	ref, err := s.dir.Reference(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	depts, err := h.namingDepts(r.Context())
+	depts, err := s.namingDepts(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	types := map[string]string{}
 	for _, t := range ref.Types {
 		types[t.Code] = t.Name
 	}
-	h.render(w, r, http.StatusOK, "items", "随机抽查事项清单", map[string]any{
+	s.renderTitled(w, r, http.StatusOK, "items", "随机抽查事项清单", map[string]any{
 		"List": list, "F": f, "Ref": ref, "TypeNames": types, "Statuses": itemStatuses,
 		"Classes": []string{spotcheck.ClassKey, spotcheck.ClassGeneral}, "Depts": deptTree(depts),
 		"Pager": view.ListPager(r, list),
@@ -52,21 +52,21 @@ type itemVersion struct {
 
 // ShowItem shows an item's nine elements, its checklist points, every
 // version and the departments responsible for it.
-func (h *Handler) ShowItem(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) ShowItem(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	it, err := h.dir.FindItemByCode(ctx, r.PathValue("code"))
+	it, err := s.dir.FindItemByCode(ctx, r.PathValue("code"))
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	versions, err := h.dir.FindItemVersions(ctx, it.Code)
+	versions, err := s.dir.FindItemVersions(ctx, it.Code)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	history, err := h.history(ctx, "item", it.Code)
+	history, err := s.history(ctx, "item", it.Code)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	actors := map[int]string{}
@@ -78,10 +78,10 @@ func (h *Handler) ShowItem(w http.ResponseWriter, r *http.Request) {
 		rows = append(rows, itemVersion{versions[i], actors[versions[i].Version]})
 	}
 	all, err := view.AllPages(func(off int) (spotcheck.List[*spotcheck.Item], error) {
-		return h.dir.FindItems(ctx, spotcheck.ItemFilter{Offset: off, Limit: 200})
+		return s.dir.FindItems(ctx, spotcheck.ItemFilter{Offset: off, Limit: 200})
 	})
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	var points []*spotcheck.Item
@@ -90,50 +90,50 @@ func (h *Handler) ShowItem(w http.ResponseWriter, r *http.Request) {
 			points = append(points, c)
 		}
 	}
-	resps, err := h.dir.FindResponsibilities(ctx, spotcheck.ResponsibilityFilter{Item: it.Code, Limit: 200})
+	resps, err := s.dir.FindResponsibilities(ctx, spotcheck.ResponsibilityFilter{Item: it.Code, Limit: 200})
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	depts, err := h.namingDepts(ctx)
+	depts, err := s.namingDepts(ctx)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "item", it.Name, map[string]any{"It": it, "Versions": rows, "Points": points,
+	s.renderTitled(w, r, http.StatusOK, "item", it.Name, map[string]any{"It": it, "Versions": rows, "Points": points,
 		"Responsibilities": resps.Items, "DeptNames": deptNames(depts), "History": history,
-		"CanEdit": view.StaffUser(r).Has(spotcheck.PermEditLists) && h.authorizeItemEdit(r, it.Code) == nil})
+		"CanEdit": view.StaffUser(r).Has(spotcheck.PermEditLists) && s.authorizeItemEdit(r, it.Code) == nil})
 }
 
 // ShowItemForm shows the create form (?parent= makes a checklist point of
 // that item), or the edit form of {code}, which saves a new version.
-func (h *Handler) ShowItemForm(w http.ResponseWriter, r *http.Request) {
-	it := &spotcheck.Item{Status: spotcheck.ItemDraft, Class: spotcheck.ClassGeneral, EffectiveFrom: h.today(),
+func (s *Handler) ShowItemForm(w http.ResponseWriter, r *http.Request) {
+	it := &spotcheck.Item{Status: spotcheck.ItemDraft, Class: spotcheck.ClassGeneral, EffectiveFrom: s.today(),
 		Parent: r.URL.Query().Get("parent")}
 	// Show the form only to those who may save it: a new item is
 	// city-wide until a department initiates it.
 	if code := r.PathValue("code"); code != "" {
 		var err error
-		if it, err = h.dir.FindItemByCode(r.Context(), code); err != nil {
-			h.fail(w, r, err)
+		if it, err = s.dir.FindItemByCode(r.Context(), code); err != nil {
+			s.fail(w, r, err)
 			return
 		}
-		if err := h.authorizeItemEdit(r, it.Code); err != nil {
-			h.fail(w, r, err)
+		if err := s.authorizeItemEdit(r, it.Code); err != nil {
+			s.fail(w, r, err)
 			return
 		}
 	} else if err := view.StaffUser(r).AuthorizeChange(spotcheck.PermEditLists, spotcheck.CityWide, spotcheck.CityWide); err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	h.renderItemForm(w, r, http.StatusOK, it, nil, "")
+	s.renderItemForm(w, r, http.StatusOK, it, nil, "")
 }
 
-func (h *Handler) renderItemForm(w http.ResponseWriter, r *http.Request, status int, it *spotcheck.Item,
+func (s *Handler) renderItemForm(w http.ResponseWriter, r *http.Request, status int, it *spotcheck.Item,
 	problems spotcheck.Problems, msg string) {
-	ref, err := h.dir.Reference(r.Context())
+	ref, err := s.dir.Reference(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	title := "新增抽查事项"
@@ -147,7 +147,7 @@ func (h *Handler) renderItemForm(w http.ResponseWriter, r *http.Request, status 
 		}
 		return m
 	}
-	h.render(w, r, status, "item_form", title, map[string]any{"It": it, "Ref": ref, "Methods": spotcheck.Methods,
+	s.renderTitled(w, r, status, "item_form", title, map[string]any{"It": it, "Ref": ref, "Methods": spotcheck.Methods,
 		"TypeSet": set(it.TargetTypes), "MethodSet": set(it.Methods), "Statuses": itemStatuses,
 		"Classes": []string{spotcheck.ClassKey, spotcheck.ClassGeneral}, "Errors": view.FieldErrors(problems),
 		"Problems": problems, "Message": msg})
@@ -155,9 +155,9 @@ func (h *Handler) renderItemForm(w http.ResponseWriter, r *http.Request, status 
 
 // SaveItem creates (POST /staff/items) an item or saves a new version of
 // {code} (POST /staff/items/{code}).
-func (h *Handler) SaveItem(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) SaveItem(w http.ResponseWriter, r *http.Request) {
 	var f view.ItemForm
-	ps := h.decode(r, &f)
+	ps := s.decode(r, &f)
 	it := f.Item()
 	for _, p := range ps {
 		if p.Field == "frequency" {
@@ -165,44 +165,44 @@ func (h *Handler) SaveItem(w http.ResponseWriter, r *http.Request) {
 			// field, together with every other problem of the item.
 			it.Frequency = -1
 		} else {
-			h.renderItemForm(w, r, http.StatusBadRequest, it, ps, "")
+			s.renderItemForm(w, r, http.StatusBadRequest, it, ps, "")
 			return
 		}
 	}
 	if code := r.PathValue("code"); code != "" {
-		old, err := h.dir.FindItemByCode(r.Context(), code)
+		old, err := s.dir.FindItemByCode(r.Context(), code)
 		if err != nil {
-			h.fail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		it.Code = old.Code
 	}
-	h.storeItem(w, r, it, "")
+	s.storeItem(w, r, it, "")
 }
 
 // SetItemStatus is the 启用/停用 button of the item page: the current
 // version with another status. When the item is not complete (above all,
 // without a legal basis) the edit form comes back with the problems beside
 // the missing elements, ready to be filled in.
-func (h *Handler) SetItemStatus(w http.ResponseWriter, r *http.Request) {
-	it, err := h.dir.FindItemByCode(r.Context(), r.PathValue("code"))
+func (s *Handler) SetItemStatus(w http.ResponseWriter, r *http.Request) {
+	it, err := s.dir.FindItemByCode(r.Context(), r.PathValue("code"))
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	var f view.StateForm
-	if ps := h.decode(r, &f); ps != nil {
-		h.fail(w, r, ps.Err())
+	if ps := s.decode(r, &f); ps != nil {
+		s.fail(w, r, ps.Err())
 		return
 	}
 	it.Version, it.Status = f.Version, f.Status
-	h.storeItem(w, r, it, "该事项尚不能"+it.Status+"：请补全标红的要素后保存。")
+	s.storeItem(w, r, it, "该事项尚不能"+it.Status+"：请补全标红的要素后保存。")
 }
 
 // storeItem saves it and goes to its page, or shows the form with the
 // problems; msg, when set, explains them above the form.
-func (h *Handler) storeItem(w http.ResponseWriter, r *http.Request, it *spotcheck.Item, msg string) {
-	err := h.dir.SaveItem(r.Context(), it)
+func (s *Handler) storeItem(w http.ResponseWriter, r *http.Request, it *spotcheck.Item, msg string) {
+	err := s.dir.SaveItem(r.Context(), it)
 	if err == nil {
 		ok := "saved"
 		if r.PathValue("code") == "" {
@@ -213,19 +213,19 @@ func (h *Handler) storeItem(w http.ResponseWriter, r *http.Request, it *spotchec
 	}
 	problems, m, isForm := view.FormProblems(err)
 	if !isForm {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	if m != "" {
 		msg = m
 	}
-	h.renderItemForm(w, r, http.StatusBadRequest, it, problems, msg)
+	s.renderItemForm(w, r, http.StatusBadRequest, it, problems, msg)
 }
 
 // authorizeItemEdit checks that the user keeps the item: the store applies
 // the same rule (spotcheck.Principal.AuthorizeItem) when it is saved.
-func (h *Handler) authorizeItemEdit(r *http.Request, code string) error {
-	rs, err := h.dir.FindResponsibilities(r.Context(), spotcheck.ResponsibilityFilter{Item: code, Limit: 200})
+func (s *Handler) authorizeItemEdit(r *http.Request, code string) error {
+	rs, err := s.dir.FindResponsibilities(r.Context(), spotcheck.ResponsibilityFilter{Item: code, Limit: 200})
 	if err != nil {
 		return err
 	}

@@ -14,39 +14,39 @@ import (
 // page of its own: the list has a form to add one and a button per row to
 // deactivate or reactivate it.
 
-func (h *Handler) ShowResponsibilities(w http.ResponseWriter, r *http.Request) {
-	h.renderResponsibilities(w, r, http.StatusOK, &spotcheck.Responsibility{Role: spotcheck.RoleInitiate,
+func (s *Handler) ShowResponsibilities(w http.ResponseWriter, r *http.Request) {
+	s.renderResponsibilities(w, r, http.StatusOK, &spotcheck.Responsibility{Role: spotcheck.RoleInitiate,
 		Item: view.ResponsibilityFilter(r.URL.Query()).Item}, nil, "")
 }
 
 // renderResponsibilities shows the list and, below it, the add form with
 // nr (what was typed, after a failed add) and its problems.
-func (h *Handler) renderResponsibilities(w http.ResponseWriter, r *http.Request, status int, nr *spotcheck.Responsibility,
+func (s *Handler) renderResponsibilities(w http.ResponseWriter, r *http.Request, status int, nr *spotcheck.Responsibility,
 	problems spotcheck.Problems, msg string) {
 	ctx := r.Context()
 	f := view.ResponsibilityFilter(r.URL.Query())
-	list, err := h.dir.FindResponsibilities(ctx, f)
+	list, err := s.dir.FindResponsibilities(ctx, f)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	items, err := view.AllPages(func(off int) (spotcheck.List[*spotcheck.Item], error) {
-		return h.dir.FindItems(ctx, spotcheck.ItemFilter{Offset: off, Limit: 200})
+		return s.dir.FindItems(ctx, spotcheck.ItemFilter{Offset: off, Limit: 200})
 	})
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	itemNames := make(map[string]string, len(items))
 	for _, it := range items {
 		itemNames[it.Code] = it.Name
 	}
-	depts, err := h.namingDepts(ctx)
+	depts, err := s.namingDepts(ctx)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	h.render(w, r, status, "responsibilities", "多部门监管责任事项清单", map[string]any{
+	s.renderTitled(w, r, status, "responsibilities", "多部门监管责任事项清单", map[string]any{
 		"List": list, "F": f, "Items": items, "ItemNames": itemNames, "DeptNames": deptNames(depts),
 		"Depts": scopedDepts(view.StaffUser(r), deptTree(depts)), // the store refuses the others
 		"Roles": []string{spotcheck.RoleInitiate, spotcheck.RoleJoin}, "New": nr, "Errors": view.FieldErrors(problems),
@@ -57,16 +57,16 @@ func (h *Handler) renderResponsibilities(w http.ResponseWriter, r *http.Request,
 
 // AddResponsibility adds a responsibility (POST /staff/responsibilities);
 // on problems the list comes back with the form as it was typed.
-func (h *Handler) AddResponsibility(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) AddResponsibility(w http.ResponseWriter, r *http.Request) {
 	var f view.ResponsibilityForm
-	h.decode(r, &f) // text fields only: nothing to misparse
+	s.decode(r, &f) // text fields only: nothing to misparse
 	nr := f.Responsibility()
-	if err := h.dir.SaveResponsibility(r.Context(), nr); err != nil {
+	if err := s.dir.SaveResponsibility(r.Context(), nr); err != nil {
 		if problems, msg, ok := view.FormProblems(err); ok {
-			h.renderResponsibilities(w, r, http.StatusBadRequest, nr, problems, msg)
+			s.renderResponsibilities(w, r, http.StatusBadRequest, nr, problems, msg)
 			return
 		}
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	view.Redirect(w, r, "/staff/responsibilities?"+url.Values{"item": {nr.Item}, "ok": {"created"}}.Encode())
@@ -74,12 +74,12 @@ func (h *Handler) AddResponsibility(w http.ResponseWriter, r *http.Request) {
 
 // SetResponsibilityActive deactivates or reactivates the responsibility of
 // {dept} for {item} and returns to the page the button was on.
-func (h *Handler) SetResponsibilityActive(w http.ResponseWriter, r *http.Request) {
-	setActive(h, w, r,
+func (s *Handler) SetResponsibilityActive(w http.ResponseWriter, r *http.Request) {
+	setActive(s, w, r,
 		func(ctx context.Context) (*spotcheck.Responsibility, error) {
-			return h.dir.FindResponsibility(ctx, r.PathValue("item"), r.PathValue("dept"))
+			return s.dir.FindResponsibility(ctx, r.PathValue("item"), r.PathValue("dept"))
 		},
 		func(rs *spotcheck.Responsibility) (*int, *bool) { return &rs.Version, &rs.Active },
-		h.dir.SaveResponsibility,
+		s.dir.SaveResponsibility,
 		func(*spotcheck.Responsibility) string { return r.FormValue("next") })
 }

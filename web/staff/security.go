@@ -15,48 +15,48 @@ import (
 // store records as a change of kind "setting".
 
 // ShowSecurity shows the policy in force in its form.
-func (h *Handler) ShowSecurity(w http.ResponseWriter, r *http.Request) {
-	p, err := h.accounts.FindSecurityPolicy(r.Context())
+func (s *Handler) ShowSecurity(w http.ResponseWriter, r *http.Request) {
+	p, err := s.accounts.FindSecurityPolicy(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	h.renderSecurity(w, r, http.StatusOK, map[string]string{
+	s.renderSecurity(w, r, http.StatusOK, map[string]string{
 		"password_min_length": strconv.Itoa(p.PasswordMinLength), "password_classes": strconv.Itoa(p.PasswordClasses),
 		"password_history": strconv.Itoa(p.PasswordHistory), "idle_minutes": strconv.Itoa(p.IdleMinutes),
 	}, nil)
 }
 
-func (h *Handler) renderSecurity(w http.ResponseWriter, r *http.Request, status int, form map[string]string,
+func (s *Handler) renderSecurity(w http.ResponseWriter, r *http.Request, status int, form map[string]string,
 	problems spotcheck.Problems) {
-	h.render(w, r, status, "security", "安全策略", map[string]any{"F": form, "Errors": view.FieldErrors(problems),
+	s.renderTitled(w, r, status, "security", "安全策略", map[string]any{"F": form, "Errors": view.FieldErrors(problems),
 		"Problems": problems, "Default": spotcheck.DefaultSecurityPolicy(),
 		"Lifetime": fmt.Sprintf("%d小时", int(spotcheck.SessionLifetime.Hours())), "MaxFailures": spotcheck.MaxLoginFailures})
 }
 
 // SaveSecurity stores the policy of the form (POST /staff/security).
-func (h *Handler) SaveSecurity(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) SaveSecurity(w http.ResponseWriter, r *http.Request) {
 	var f view.SecurityForm
-	problems := h.decode(r, &f)
+	problems := s.decode(r, &f)
 	form := map[string]string{} // as typed, for the form
 	for _, k := range []string{"password_min_length", "password_classes", "password_history", "idle_minutes"} {
 		form[k] = strings.TrimSpace(r.PostFormValue(k))
 	}
 	if problems != nil {
-		h.renderSecurity(w, r, http.StatusBadRequest, form, problems)
+		s.renderSecurity(w, r, http.StatusBadRequest, form, problems)
 		return
 	}
 	p := f.Policy()
-	if err := h.accounts.UpdateSecurityPolicy(r.Context(), p); err != nil {
+	if err := s.accounts.UpdateSecurityPolicy(r.Context(), p); err != nil {
 		ps, msg, ok := view.FormProblems(err)
 		if !ok {
-			h.fail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		if msg != "" {
 			ps.Add("", "安全策略", "%s", msg)
 		}
-		h.renderSecurity(w, r, http.StatusBadRequest, form, ps)
+		s.renderSecurity(w, r, http.StatusBadRequest, form, ps)
 		return
 	}
 	view.Redirect(w, r, "/staff/security?ok=saved")

@@ -16,43 +16,43 @@ import (
 // them, everyone who may see draws reads those of their departments
 // (supervisors all). A task is never edited; a wrong one is left unused.
 
-func (h *Handler) ShowTasks(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) ShowTasks(w http.ResponseWriter, r *http.Request) {
 	f := view.TaskFilter(r.URL.Query())
-	list, err := h.draws.FindTasks(r.Context(), f)
+	list, err := s.draws.FindTasks(r.Context(), f)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	depts, err := h.namingDepts(r.Context())
+	depts, err := s.namingDepts(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "tasks", "抽查任务", map[string]any{
+	s.renderTitled(w, r, http.StatusOK, "tasks", "抽查任务", map[string]any{
 		"List": list, "F": f, "Depts": deptNames(depts),
 		"Pager": view.ListPager(r, list),
 	})
 }
 
-func (h *Handler) ShowTask(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) ShowTask(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	tk, err := h.draws.FindTaskByCode(ctx, r.PathValue("code"))
+	tk, err := s.draws.FindTaskByCode(ctx, r.PathValue("code"))
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	draws, err := h.drawsOfTask(ctx, tk.Code)
+	draws, err := s.drawsOfTask(ctx, tk.Code)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	depts, err := h.namingDepts(ctx)
+	depts, err := s.namingDepts(ctx)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	live := slices.ContainsFunc(draws, func(d spotcheck.Draw) bool { return d.State != spotcheck.DrawSuperseded })
-	h.render(w, r, http.StatusOK, "task", tk.Name, map[string]any{
+	s.renderTitled(w, r, http.StatusOK, "task", tk.Name, map[string]any{
 		"T": tk, "Draws": view.DrawRows(draws), "Live": live, "Depts": deptNames(depts),
 		"StrataBy": strataByNames[tk.StrataBy],
 	})
@@ -91,8 +91,8 @@ func newTaskForm(p *spotcheck.Principal) url.Values {
 	return v
 }
 
-func (h *Handler) ShowTaskForm(w http.ResponseWriter, r *http.Request) {
-	h.renderTaskForm(w, r, http.StatusOK, newTaskForm(view.StaffUser(r)), nil, "")
+func (s *Handler) ShowTaskForm(w http.ResponseWriter, r *http.Request) {
+	s.renderTaskForm(w, r, http.StatusOK, newTaskForm(view.StaffUser(r)), nil, "")
 }
 
 // stratumRow is one stratum's row of the task form, as typed.
@@ -102,24 +102,24 @@ type stratumRow struct {
 	Error                   string
 }
 
-func (h *Handler) renderTaskForm(w http.ResponseWriter, r *http.Request, status int, form url.Values,
+func (s *Handler) renderTaskForm(w http.ResponseWriter, r *http.Request, status int, form url.Values,
 	problems spotcheck.Problems, msg string) {
 	ctx := r.Context()
-	depts, err := h.namingDepts(ctx)
+	depts, err := s.namingDepts(ctx)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	ref, err := h.dir.Reference(ctx)
+	ref, err := s.dir.Reference(ctx)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	items, err := view.AllPages(func(off int) (spotcheck.List[*spotcheck.Item], error) {
-		return h.dir.FindItems(ctx, spotcheck.ItemFilter{Status: spotcheck.ItemActive, Offset: off, Limit: 200})
+		return s.dir.FindItems(ctx, spotcheck.ItemFilter{Status: spotcheck.ItemActive, Offset: off, Limit: 200})
 	})
 	if err != nil && spotcheck.ErrorCode(err) != spotcheck.EFORBIDDEN {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	items = slices.DeleteFunc(items, func(it *spotcheck.Item) bool { return it.Parent != "" })
@@ -141,7 +141,7 @@ func (h *Handler) renderTaskForm(w http.ResponseWriter, r *http.Request, status 
 		team = append(team, view.TeamRow{})
 	}
 	tree := deptTree(depts)
-	h.render(w, r, status, "task_form", "新增抽查任务", map[string]any{
+	s.renderTitled(w, r, status, "task_form", "新增抽查任务", map[string]any{
 		"Form": form, "Errors": errs, "Problems": problems, "Message": msg,
 		"Authorities": scopedDepts(view.StaffUser(r), tree), "Depts": tree, "Items": items, "Ref": ref,
 		"Statuses": spotcheck.EntityStatuses, "Strata": strata, "Team": team,
@@ -156,7 +156,7 @@ func (h *Handler) renderTaskForm(w http.ResponseWriter, r *http.Request, status 
 
 // SaveTask creates a task from the form; problems come back beside their
 // fields with everything as typed.
-func (h *Handler) SaveTask(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) SaveTask(w http.ResponseWriter, r *http.Request) {
 	form := r.PostForm
 	tk, ps := view.ParseTaskForm(form)
 	var err error
@@ -165,14 +165,14 @@ func (h *Handler) SaveTask(w http.ResponseWriter, r *http.Request) {
 		check := *tk
 		err = append(ps, check.Validate()...).Err()
 	} else {
-		err = h.draws.CreateTask(r.Context(), tk)
+		err = s.draws.CreateTask(r.Context(), tk)
 	}
 	if err != nil {
 		if problems, msg, ok := view.FormProblems(err); ok {
-			h.renderTaskForm(w, r, http.StatusBadRequest, form, problems, msg)
+			s.renderTaskForm(w, r, http.StatusBadRequest, form, problems, msg)
 			return
 		}
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	view.Redirect(w, r, view.WithFlash("/staff/tasks/"+url.PathEscape(tk.Code), "created"))
@@ -180,8 +180,8 @@ func (h *Handler) SaveTask(w http.ResponseWriter, r *http.Request) {
 
 // drawsOfTask lists every draw of a task, newest first, superseded ones
 // included.
-func (h *Handler) drawsOfTask(ctx context.Context, task string) ([]spotcheck.Draw, error) {
+func (s *Handler) drawsOfTask(ctx context.Context, task string) ([]spotcheck.Draw, error) {
 	return view.AllPages(func(off int) (spotcheck.List[spotcheck.Draw], error) {
-		return h.draws.FindDraws(ctx, spotcheck.DrawFilter{Task: task, Offset: off, Limit: 200})
+		return s.draws.FindDraws(ctx, spotcheck.DrawFilter{Task: task, Offset: off, Limit: 200})
 	})
 }

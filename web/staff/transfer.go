@@ -48,65 +48,65 @@ func transferKind(r *http.Request, edit bool) (string, error) {
 	return kind, nil
 }
 
-func (h *Handler) ShowTransfer(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) ShowTransfer(w http.ResponseWriter, r *http.Request) {
 	kind, err := transferKind(r, false)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	h.renderTransfer(w, r, http.StatusOK, kind, map[string]any{})
+	s.renderTransfer(w, r, http.StatusOK, kind, map[string]any{})
 }
 
-func (h *Handler) renderTransfer(w http.ResponseWriter, r *http.Request, status int, kind string, d map[string]any) {
+func (s *Handler) renderTransfer(w http.ResponseWriter, r *http.Request, status int, kind string, d map[string]any) {
 	d["Kind"] = kind
 	d["CanImport"] = view.StaffUser(r).Has(transferPerms[kind][1])
 	d["Columns"], _ = xlsx.ColumnsOf(kind)
-	h.render(w, r, status, "transfer", spotcheck.KindNames[kind]+"导入导出", d)
+	s.renderTitled(w, r, status, "transfer", spotcheck.KindNames[kind]+"导入导出", d)
 }
 
 // ImportFile imports an uploaded .xlsx or .csv, all or nothing, and shows
 // either the summary or every problem with its row and column.
-func (h *Handler) ImportFile(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) ImportFile(w http.ResponseWriter, r *http.Request) {
 	kind, err := transferKind(r, true)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	up, err := uploadedFile(r, "file")
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			h.fail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 		if view.IsTimeout(err) {
-			h.fail(w, r, view.ErrBodyTimeout)
+			s.fail(w, r, view.ErrBodyTimeout)
 			return
 		}
 		if errors.Is(err, multipart.ErrMessageTooLarge) {
-			h.renderTransfer(w, r, http.StatusBadRequest, kind, map[string]any{"Error": "上传的表单内容过多：每次只选择一个文件导入"})
+			s.renderTransfer(w, r, http.StatusBadRequest, kind, map[string]any{"Error": "上传的表单内容过多：每次只选择一个文件导入"})
 			return
 		}
-		h.renderTransfer(w, r, http.StatusBadRequest, kind, map[string]any{"Error": "请选择要导入的 .xlsx 或 .csv 文件"})
+		s.renderTransfer(w, r, http.StatusBadRequest, kind, map[string]any{"Error": "请选择要导入的 .xlsx 或 .csv 文件"})
 		return
 	}
 	defer up.Close()
-	sum, err := xlsx.Transfers(h.dir)[kind].Import(r.Context(), up.Name, up, up.Size)
+	sum, err := xlsx.Transfers(s.dir)[kind].Import(r.Context(), up.Name, up, up.Size)
 	if ie, ok := errors.AsType[*spotcheck.ImportError](err); ok {
-		h.renderTransfer(w, r, http.StatusBadRequest, kind, map[string]any{"File": up.Name, "Problems": ie})
+		s.renderTransfer(w, r, http.StatusBadRequest, kind, map[string]any{"File": up.Name, "Problems": ie})
 		return
 	}
 	if spotcheck.ErrorCode(err) == spotcheck.EINVALID {
 		// The page says what is wrong with the file, in Chinese; the
 		// log keeps the Go error behind it, if any.
-		h.views.Log().Info("import refused", "kind", kind, "file", up.Name, "err", err)
-		h.renderTransfer(w, r, http.StatusBadRequest, kind, map[string]any{"File": up.Name, "Error": spotcheck.ErrorMessage(err)})
+		s.views.Log().Info("import refused", "kind", kind, "file", up.Name, "err", err)
+		s.renderTransfer(w, r, http.StatusBadRequest, kind, map[string]any{"File": up.Name, "Error": spotcheck.ErrorMessage(err)})
 		return
 	}
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	h.renderTransfer(w, r, http.StatusOK, kind, map[string]any{"File": up.Name, "Summary": sum})
+	s.renderTransfer(w, r, http.StatusOK, kind, map[string]any{"File": up.Name, "Summary": sum})
 }
 
 // uploadMemory is how much of an uploaded file a request keeps in memory;
@@ -155,54 +155,54 @@ func downloadFormat(r *http.Request, kind string) (xlsx.Format, error) {
 	return f, nil
 }
 
-func (h *Handler) DownloadTemplate(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) DownloadTemplate(w http.ResponseWriter, r *http.Request) {
 	kind, err := transferKind(r, false)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	f, err := downloadFormat(r, kind)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	var buf bytes.Buffer
 	if err := xlsx.WriteTemplate(&buf, f, kind); err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	attachment(w, spotcheck.KindNames[kind]+"导入模板."+string(f), f)
-	h.files.Send(w, r, &buf, int64(buf.Len()))
+	s.files.Send(w, r, &buf, int64(buf.Len()))
 }
 
 // ExportFile sends every record of the kind within the user's scope. The
 // file is produced first, in an export slot (web/transport.go), so that
 // the database read is over before the first byte goes to a client who
 // may read slowly or not at all.
-func (h *Handler) ExportFile(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) ExportFile(w http.ResponseWriter, r *http.Request) {
 	kind, err := transferKind(r, false)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	f, err := downloadFormat(r, kind)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	file, err := h.files.Produce(w, r, "spotcheck-export-*."+string(f), func(ctx context.Context, path string) error {
-		_, err := xlsx.Transfers(h.dir)[kind].ExportFile(ctx, path)
+	file, err := s.files.Produce(w, r, "spotcheck-export-*."+string(f), func(ctx context.Context, path string) error {
+		_, err := xlsx.Transfers(s.dir)[kind].ExportFile(ctx, path)
 		return err
 	})
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	defer file.Close()
 	attachment(w, spotcheck.KindNames[kind]+"."+string(f), f)
-	if err := h.files.Send(w, r, file, file.Size); err != nil {
+	if err := s.files.Send(w, r, file, file.Size); err != nil {
 		// Headers are gone; the download ends short and the log says why.
-		h.views.Log().Warn("export not sent", "kind", kind, "err", err)
+		s.views.Log().Warn("export not sent", "kind", kind, "err", err)
 	}
 }
 

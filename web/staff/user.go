@@ -33,13 +33,13 @@ func (f userListParams) match(u spotcheck.User) bool {
 		(f.Active == nil || u.Active == *f.Active)
 }
 
-func (h *Handler) ShowUsers(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) ShowUsers(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := userListParams{Query: strings.TrimSpace(q.Get("q")), Dept: q.Get("dept"), Role: q.Get("role"),
 		Active: view.BoolParam(q.Get("active"))}
-	all, err := h.accounts.FindUsers(r.Context())
+	all, err := s.accounts.FindUsers(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	var matched []spotcheck.User
@@ -50,56 +50,56 @@ func (h *Handler) ShowUsers(w http.ResponseWriter, r *http.Request) {
 	}
 	offset, limit := view.PageParams(q)
 	page := matched[min(offset, len(matched)):min(offset+limit, len(matched))]
-	depts, err := h.dir.FindDepartments(r.Context())
+	depts, err := s.dir.FindDepartments(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "users", "用户管理", map[string]any{
+	s.renderTitled(w, r, http.StatusOK, "users", "用户管理", map[string]any{
 		"Users": page, "F": f, "Q": q, "Roles": view.RoleOrder, "Depts": deptTree(depts), "DeptNames": deptNames(depts),
 		"Pager": view.NewPager(r, len(matched), offset, limit, len(page), false),
 	})
 }
 
-func (h *Handler) ShowUser(w http.ResponseWriter, r *http.Request) {
-	h.renderUser(w, r, http.StatusOK, "")
+func (s *Handler) ShowUser(w http.ResponseWriter, r *http.Request) {
+	s.renderUser(w, r, http.StatusOK, "")
 }
 
 // renderUser shows an account with its history, its sign-in back-off and
 // the password reset form; pwErr is the reset's problem, if any. The
 // buttons are those the rules allow the signed-in user.
-func (h *Handler) renderUser(w http.ResponseWriter, r *http.Request, status int, pwErr string) {
-	u, err := h.accounts.FindUserByUsername(r.Context(), r.PathValue("username"))
+func (s *Handler) renderUser(w http.ResponseWriter, r *http.Request, status int, pwErr string) {
+	u, err := s.accounts.FindUserByUsername(r.Context(), r.PathValue("username"))
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	history, err := h.history(r.Context(), "user", u.Username)
+	history, err := s.history(r.Context(), "user", u.Username)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	depts, err := h.dir.FindDepartments(r.Context())
+	depts, err := s.dir.FindDepartments(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	limit, err := h.accounts.FindLoginLimit(r.Context(), u.Username)
+	limit, err := s.accounts.FindLoginLimit(r.Context(), u.Username)
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	policy, err := h.accounts.FindSecurityPolicy(r.Context())
+	policy, err := s.accounts.FindSecurityPolicy(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	me := view.StaffUser(r)
 	toggled := *u
 	toggled.Active = !u.Active
-	h.render(w, r, status, "user", u.Name, map[string]any{"U": u, "DeptName": deptNames(depts)[u.Dept],
+	s.renderTitled(w, r, status, "user", u.Name, map[string]any{"U": u, "DeptName": deptNames(depts)[u.Dept],
 		"Self": u.Username == me.Username, "PasswordError": pwErr, "History": history, "Limit": limit,
-		"Policy": policy, "Now": h.now(),
+		"Policy": policy, "Now": s.now(),
 		"CanEdit":   spotcheck.CanChangeAccount(me, u, u) == nil,
 		"CanToggle": spotcheck.CanChangeAccount(me, u, &toggled) == nil,
 		"CanReset":  spotcheck.CanResetCredentials(me, u) == nil,
@@ -109,29 +109,29 @@ func (h *Handler) renderUser(w http.ResponseWriter, r *http.Request, status int,
 }
 
 // ShowUserForm shows the create form, or the edit form of {username}.
-func (h *Handler) ShowUserForm(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) ShowUserForm(w http.ResponseWriter, r *http.Request) {
 	u := &spotcheck.User{Active: true}
 	if name := r.PathValue("username"); name != "" {
 		var err error
-		if u, err = h.accounts.FindUserByUsername(r.Context(), name); err != nil {
-			h.fail(w, r, err)
+		if u, err = s.accounts.FindUserByUsername(r.Context(), name); err != nil {
+			s.fail(w, r, err)
 			return
 		}
 		// An account the user may not change at all (another
 		// administrator's) has no edit form.
 		if err := spotcheck.CanChangeAccount(view.StaffUser(r), u, u); err != nil {
-			h.fail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
 	}
-	h.renderUserForm(w, r, http.StatusOK, u, nil, "")
+	s.renderUserForm(w, r, http.StatusOK, u, nil, "")
 }
 
-func (h *Handler) renderUserForm(w http.ResponseWriter, r *http.Request, status int, u *spotcheck.User,
+func (s *Handler) renderUserForm(w http.ResponseWriter, r *http.Request, status int, u *spotcheck.User,
 	problems spotcheck.Problems, msg string) {
-	depts, err := h.dir.FindDepartments(r.Context())
+	depts, err := s.dir.FindDepartments(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	editing := r.PathValue("username") != ""
@@ -160,28 +160,28 @@ func (h *Handler) renderUserForm(w http.ResponseWriter, r *http.Request, status 
 			offered = append(offered, ro)
 		}
 	}
-	policy, err := h.accounts.FindSecurityPolicy(r.Context())
+	policy, err := s.accounts.FindSecurityPolicy(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	h.render(w, r, status, "user_form", title, map[string]any{"U": u, "Editing": editing, "Depts": deptTree(depts),
+	s.renderTitled(w, r, status, "user_form", title, map[string]any{"U": u, "Editing": editing, "Depts": deptTree(depts),
 		"Roles": offered, "RoleSet": roles, "Self": self, "Errors": view.FieldErrors(problems), "Problems": problems,
 		"Message": msg, "Policy": policy})
 }
 
 // CreateUser adds an account with its initial password (POST /staff/users).
-func (h *Handler) CreateUser(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) CreateUser(w http.ResponseWriter, r *http.Request) {
 	var f view.UserForm
-	h.decode(r, &f) // text and choices only: nothing to misparse
+	s.decode(r, &f) // text and choices only: nothing to misparse
 	u := f.User()
 	if f.Mismatch() {
-		h.renderUserForm(w, r, http.StatusBadRequest, u,
+		s.renderUserForm(w, r, http.StatusBadRequest, u,
 			spotcheck.Problems{{Field: "password2", Label: "确认密码", Message: "两次输入的密码不一致"}}, "")
 		return
 	}
-	if err := h.accounts.CreateUser(r.Context(), u, f.Password); err != nil {
-		h.userFormFailed(w, r, u, err)
+	if err := s.accounts.CreateUser(r.Context(), u, f.Password); err != nil {
+		s.userFormFailed(w, r, u, err)
 		return
 	}
 	view.Redirect(w, r, "/staff/users/"+url.PathEscape(u.Username)+"?ok=created")
@@ -189,13 +189,13 @@ func (h *Handler) CreateUser(w http.ResponseWriter, r *http.Request) {
 
 // UpdateUser changes name, department, roles and the active flag of
 // {username} (POST /staff/users/{username}).
-func (h *Handler) UpdateUser(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) UpdateUser(w http.ResponseWriter, r *http.Request) {
 	var f view.UserForm
-	h.decode(r, &f) // text and choices only: nothing to misparse
+	s.decode(r, &f) // text and choices only: nothing to misparse
 	u := f.User()
 	u.Username, u.Active = r.PathValue("username"), f.Active
-	if err := h.accounts.UpdateUser(r.Context(), u); err != nil {
-		h.userFormFailed(w, r, u, err)
+	if err := s.accounts.UpdateUser(r.Context(), u); err != nil {
+		s.userFormFailed(w, r, u, err)
 		return
 	}
 	view.Redirect(w, r, "/staff/users/"+url.PathEscape(u.Username)+"?ok=saved")
@@ -203,34 +203,34 @@ func (h *Handler) UpdateUser(w http.ResponseWriter, r *http.Request) {
 
 // userFormFailed shows the user form again after a refused save. A taken
 // user name (ECONFLICT) is a problem of the user name field.
-func (h *Handler) userFormFailed(w http.ResponseWriter, r *http.Request, u *spotcheck.User, err error) {
+func (s *Handler) userFormFailed(w http.ResponseWriter, r *http.Request, u *spotcheck.User, err error) {
 	problems, msg, ok := view.FormProblems(err)
 	if !ok {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	if spotcheck.ErrorCode(err) == spotcheck.ECONFLICT && r.PathValue("username") == "" {
 		problems, msg = spotcheck.Problems{{Field: "username", Label: "用户名", Message: msg}}, ""
 	}
-	h.renderUserForm(w, r, http.StatusBadRequest, u, problems, msg)
+	s.renderUserForm(w, r, http.StatusBadRequest, u, problems, msg)
 }
 
 // SetUserActive disables (active=0) or enables (active=1) an account;
 // disabling ends its sessions at once (store).
-func (h *Handler) SetUserActive(w http.ResponseWriter, r *http.Request) {
-	u, err := h.accounts.FindUserByUsername(r.Context(), r.PathValue("username"))
+func (s *Handler) SetUserActive(w http.ResponseWriter, r *http.Request) {
+	u, err := s.accounts.FindUserByUsername(r.Context(), r.PathValue("username"))
 	if err != nil {
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	var f view.StateForm
-	if ps := h.decode(r, &f); ps != nil {
-		h.fail(w, r, ps.Err())
+	if ps := s.decode(r, &f); ps != nil {
+		s.fail(w, r, ps.Err())
 		return
 	}
 	u.Active = f.Active
-	if err := h.accounts.UpdateUser(r.Context(), u); err != nil {
-		h.fail(w, r, err)
+	if err := s.accounts.UpdateUser(r.Context(), u); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	view.Redirect(w, r, "/staff/users/"+url.PathEscape(u.Username)+"?ok="+view.ActiveFlash(u.Active))
@@ -239,39 +239,39 @@ func (h *Handler) SetUserActive(w http.ResponseWriter, r *http.Request) {
 // ResetPassword sets a new password for {username}, which signs the user
 // out everywhere. Resetting one's own password here would sign oneself out
 // too, so the admin gets a new session, as on the account page.
-func (h *Handler) ResetPassword(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) ResetPassword(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("username")
 	var f view.PasswordForm
-	h.decode(r, &f) // text fields only: nothing to misparse
+	s.decode(r, &f) // text fields only: nothing to misparse
 	if f.Mismatch() {
-		h.renderUser(w, r, http.StatusBadRequest, "两次输入的密码不一致")
+		s.renderUser(w, r, http.StatusBadRequest, "两次输入的密码不一致")
 		return
 	}
-	if err := h.accounts.SetPassword(r.Context(), name, f.Password); err != nil {
+	if err := s.accounts.SetPassword(r.Context(), name, f.Password); err != nil {
 		if spotcheck.ErrorCode(err) == spotcheck.EINVALID {
-			h.renderUser(w, r, http.StatusBadRequest, spotcheck.ErrorMessage(err))
+			s.renderUser(w, r, http.StatusBadRequest, spotcheck.ErrorMessage(err))
 			return
 		}
-		h.fail(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	if me := view.StaffUser(r); strings.EqualFold(strings.TrimSpace(name), me.Username) {
-		token, err := h.accounts.CreateSession(r.Context(), me.Username)
+		token, err := s.accounts.CreateSession(r.Context(), me.Username)
 		if err != nil {
-			h.fail(w, r, err)
+			s.fail(w, r, err)
 			return
 		}
-		h.session(w, token)
+		s.session(w, token)
 	}
 	view.Redirect(w, r, "/staff/users/"+url.PathEscape(name)+"?ok=saved")
 }
 
 // UnlockUser lifts the sign-in back-off of {username} (the security
 // admin's unlock, recorded by the store).
-func (h *Handler) UnlockUser(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) UnlockUser(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("username")
-	if err := h.accounts.UnlockLogin(r.Context(), name); err != nil {
-		h.fail(w, r, err)
+	if err := s.accounts.UnlockLogin(r.Context(), name); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	view.Redirect(w, r, "/staff/users/"+url.PathEscape(name)+"?ok=unlocked")
