@@ -90,11 +90,11 @@ func (s *Handler) ShowPublicDraw(w http.ResponseWriter, r *http.Request) {
 
 // officialsOf lists the participants of a draw's commit–reveal other than
 // the platform.
-func officialsOf(d *spotcheck.Draw) []string {
-	var out []string
+func officialsOf(d *spotcheck.Draw) []spotcheck.DrawCommit {
+	var out []spotcheck.DrawCommit
 	for _, c := range d.Commits {
 		if c.Participant != spotcheck.SystemParticipant {
-			out = append(out, c.Participant)
+			out = append(out, c)
 		}
 	}
 	return out

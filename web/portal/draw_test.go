@@ -133,3 +133,32 @@ func TestPublicDrawPublished(t *testing.T) {
 		t.Errorf("the staff page lost the cutoffs")
 	}
 }
+
+// TestPublicDrawShowsNames: the public draw page names the departments
+// and each participant by role and unit (issue 9, item 8), not by user
+// name, which stays in the tooltip (the commitment is computed with it).
+func TestPublicDrawShowsNames(t *testing.T) {
+	a := webtest.New(t)
+	for _, d := range []webtest.Draw{a.Draws.Drawn, a.Draws.Published} {
+		_, body := a.Page(t, "", "GET", "/draws/"+strconv.FormatInt(d.ID, 10), nil)
+		cells := webtest.TableOf(t, body, "commits").Column(t, "参与人")
+		if !slices.Equal(cells, []string{"监督员（福州市文化和旅游局）", "平台"}) {
+			t.Errorf("draw %d: participants %q", d.ID, cells)
+		}
+		text := webtest.Text(body)
+		for _, want := range []string{"发起部门 福州市文化和旅游局", "承诺—揭示（平台及 监督员（福州市文化和旅游局）",
+			"监督员（福州市文化和旅游局）的承诺"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("draw %d: the page lacks %q", d.ID, want)
+			}
+		}
+		for _, code := range []string{"supervisor", "FZWL"} {
+			if slices.Contains(strings.Fields(text), code) || strings.Contains(text, " "+code+" 的") {
+				t.Errorf("draw %d: the page shows %s", d.ID, code)
+			}
+		}
+		if !strings.Contains(body, `title="supervisor"`) || !strings.Contains(body, `title="FZWL"`) {
+			t.Errorf("draw %d: the user name or department code is not in a tooltip", d.ID)
+		}
+	}
+}

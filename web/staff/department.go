@@ -80,32 +80,13 @@ func scopedDepts(p *spotcheck.Principal, nodes []deptNode) []deptNode {
 	return out
 }
 
-// deptNames maps department codes to names, for lists that store codes.
-func deptNames(depts []spotcheck.Department) map[string]string {
-	m := make(map[string]string, len(depts))
-	for _, d := range depts {
-		m[d.Code] = d.Name
-	}
-	return m
-}
-
 func (s *Handler) ShowDepartments(w http.ResponseWriter, r *http.Request) {
 	depts, err := s.dir.FindDepartments(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	ref, err := s.dir.Reference(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	divisions := map[string]string{}
-	for _, d := range ref.Divisions {
-		divisions[d.Code] = d.Name
-	}
-	s.renderTitled(w, r, http.StatusOK, "departments", "部门", map[string]any{
-		"Tree": deptTree(depts), "Divisions": divisions})
+	s.renderTitled(w, r, http.StatusOK, "departments", "部门", map[string]any{"Tree": deptTree(depts)})
 }
 
 func (s *Handler) ShowDepartment(w http.ResponseWriter, r *http.Request) {
@@ -131,7 +112,7 @@ func (s *Handler) ShowDepartment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.renderTitled(w, r, http.StatusOK, "department", d.Name, map[string]any{"Dept": d, "Children": children,
-		"ParentName": deptNames(depts)[d.Parent], "History": history})
+		"History": history})
 }
 
 // ShowDepartmentForm shows the create form, or the edit form of {code}.

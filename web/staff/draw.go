@@ -174,14 +174,14 @@ func (s *Handler) renderDraw(w http.ResponseWriter, r *http.Request, status int,
 		}
 	}
 	var me *spotcheck.DrawCommit
-	var officials []string
+	var officials []spotcheck.DrawCommit
 	waiting := false // an official has not revealed yet
 	for i, c := range d.Commits {
 		if c.Participant == p.Username {
 			me = &d.Commits[i]
 		}
 		if c.Participant != spotcheck.SystemParticipant {
-			officials = append(officials, c.Participant)
+			officials = append(officials, c)
 			waiting = waiting || !c.Revealed
 		}
 	}

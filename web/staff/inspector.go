@@ -59,7 +59,7 @@ func (s *Handler) ShowInspectors(w http.ResponseWriter, r *http.Request) {
 	}
 	s.renderTitled(w, r, http.StatusOK, "inspectors", k.Name+"名录库", map[string]any{
 		"K": k, "List": list, "F": f, "Q": r.URL.Query(), "Today": s.today(),
-		"Depts": scopedDepts(view.StaffUser(r), deptTree(depts)), "DeptNames": deptNames(depts),
+		"Depts": scopedDepts(view.StaffUser(r), deptTree(depts)),
 		"Pager": view.ListPager(r, list),
 	})
 }
@@ -95,13 +95,8 @@ func (s *Handler) ShowInspector(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	depts, err := s.namingDepts(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	s.renderTitled(w, r, http.StatusOK, "inspector", in.Name, map[string]any{"K": kindOfInspector(in), "In": in,
-		"DeptName": deptNames(depts)[in.Dept], "Today": s.today(), "History": history})
+		"Today": s.today(), "History": history})
 }
 
 // ShowInspectorForm shows the create form, or the edit form of {id}.

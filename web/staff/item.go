@@ -33,12 +33,8 @@ func (s *Handler) ShowItems(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	types := map[string]string{}
-	for _, t := range ref.Types {
-		types[t.Code] = t.Name
-	}
 	s.renderTitled(w, r, http.StatusOK, "items", "随机抽查事项清单", map[string]any{
-		"List": list, "F": f, "Ref": ref, "TypeNames": types, "Statuses": itemStatuses,
+		"List": list, "F": f, "Ref": ref, "Statuses": itemStatuses,
 		"Classes": []string{spotcheck.ClassKey, spotcheck.ClassGeneral}, "Depts": deptTree(depts),
 		"Pager": view.ListPager(r, list),
 	})
@@ -95,13 +91,8 @@ func (s *Handler) ShowItem(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	depts, err := s.namingDepts(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	s.renderTitled(w, r, http.StatusOK, "item", it.Name, map[string]any{"It": it, "Versions": rows, "Points": points,
-		"Responsibilities": resps.Items, "DeptNames": deptNames(depts), "History": history,
+		"Responsibilities": resps.Items, "History": history,
 		"CanEdit": view.StaffUser(r).Has(spotcheck.PermEditLists) && s.authorizeItemEdit(r, it.Code) == nil})
 }
 

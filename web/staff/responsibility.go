@@ -47,7 +47,7 @@ func (s *Handler) renderResponsibilities(w http.ResponseWriter, r *http.Request,
 		return
 	}
 	s.renderTitled(w, r, status, "responsibilities", "多部门监管责任事项清单", map[string]any{
-		"List": list, "F": f, "Items": items, "ItemNames": itemNames, "DeptNames": deptNames(depts),
+		"List": list, "F": f, "Items": items, "ItemNames": itemNames,
 		"Depts": scopedDepts(view.StaffUser(r), deptTree(depts)), // the store refuses the others
 		"Roles": []string{spotcheck.RoleInitiate, spotcheck.RoleJoin}, "New": nr, "Errors": view.FieldErrors(problems),
 		"Problems": problems, "Message": msg, "Next": r.URL.RequestURI(),

@@ -23,13 +23,8 @@ func (s *Handler) ShowTasks(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	depts, err := s.namingDepts(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	s.renderTitled(w, r, http.StatusOK, "tasks", "抽查任务", map[string]any{
-		"List": list, "F": f, "Depts": deptNames(depts),
+		"List": list, "F": f,
 		"Pager": view.ListPager(r, list),
 	})
 }
@@ -46,14 +41,9 @@ func (s *Handler) ShowTask(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	depts, err := s.namingDepts(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	live := slices.ContainsFunc(draws, func(d spotcheck.Draw) bool { return d.State != spotcheck.DrawSuperseded })
 	s.renderTitled(w, r, http.StatusOK, "task", tk.Name, map[string]any{
-		"T": tk, "Draws": view.DrawRows(draws), "Live": live, "Depts": deptNames(depts),
+		"T": tk, "Draws": view.DrawRows(draws), "Live": live,
 		"StrataBy": strataByNames[tk.StrataBy],
 	})
 }

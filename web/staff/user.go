@@ -56,7 +56,7 @@ func (s *Handler) ShowUsers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.renderTitled(w, r, http.StatusOK, "users", "用户管理", map[string]any{
-		"Users": page, "F": f, "Q": q, "Roles": view.RoleOrder, "Depts": deptTree(depts), "DeptNames": deptNames(depts),
+		"Users": page, "F": f, "Q": q, "Roles": view.RoleOrder, "Depts": deptTree(depts),
 		"Pager": view.NewPager(r, len(matched), offset, limit, len(page), false),
 	})
 }
@@ -79,11 +79,6 @@ func (s *Handler) renderUser(w http.ResponseWriter, r *http.Request, status int,
 		s.fail(w, r, err)
 		return
 	}
-	depts, err := s.dir.FindDepartments(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	limit, err := s.accounts.FindLoginLimit(r.Context(), u.Username)
 	if err != nil {
 		s.fail(w, r, err)
@@ -97,7 +92,7 @@ func (s *Handler) renderUser(w http.ResponseWriter, r *http.Request, status int,
 	me := view.StaffUser(r)
 	toggled := *u
 	toggled.Active = !u.Active
-	s.renderTitled(w, r, status, "user", u.Name, map[string]any{"U": u, "DeptName": deptNames(depts)[u.Dept],
+	s.renderTitled(w, r, status, "user", u.Name, map[string]any{"U": u,
 		"Self": u.Username == me.Username, "PasswordError": pwErr, "History": history, "Limit": limit,
 		"Policy": policy, "Now": s.now(),
 		"CanEdit":   spotcheck.CanChangeAccount(me, u, u) == nil,

@@ -3,6 +3,7 @@ package view
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 
@@ -154,6 +155,39 @@ func (n *Names) ChangeKind(code string) string { return or(spotcheck.DrawChangeN
 
 // ChangeReason names the reason of a draw change: closed is 已停业.
 func (n *Names) ChangeReason(code string) string { return or(spotcheck.ChangeReasons[code], code) }
+
+// Participant names a participant of a draw's commit–reveal by role and
+// unit, as the public sees them — 监督员（福州市文化和旅游局） — not by user
+// name: the role is the first of theirs (in RoleOrder) that takes part in
+// draws (spotcheck.PermWitnessDraws). The user name, which the commitment
+// is computed with, stays in the tooltip and the bundle.
+func (n *Names) Participant(c spotcheck.DrawCommit) string {
+	if c.Participant == spotcheck.SystemParticipant {
+		return "平台"
+	}
+	witness := func(r string) bool {
+		return spotcheck.NewPrincipal(spotcheck.User{Roles: []string{r}}, nil).Has(spotcheck.PermWitnessDraws)
+	}
+	role := ""
+	for _, r := range RoleOrder {
+		if slices.Contains(c.Roles, r) && (role == "" || witness(r)) {
+			role = n.Role(r)
+			if witness(r) {
+				break
+			}
+		}
+	}
+	switch {
+	case role == "" && c.Unit == "":
+		return c.Participant // no account: its user name is all there is
+	case role == "":
+		role = "参与人"
+	}
+	if c.Unit == "" {
+		return role
+	}
+	return role + "（" + c.Unit + "）"
+}
 
 func (n *Names) each(codes []string, name func(string) string) string {
 	out := make([]string, len(codes))

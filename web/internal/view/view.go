@@ -119,10 +119,7 @@ func (v *Views) Assets() http.Handler {
 
 func (v *Views) funcs() template.FuncMap {
 	return template.FuncMap{
-		"asset":      func(name string) string { return v.urls[name] },
-		"roleName":   func(r string) string { return spotcheck.RoleNames[r] },
-		"kindName":   func(k string) string { return spotcheck.KindNames[k] },
-		"classNames": func(c string) string { return spotcheck.CreditClassNames[c] },
+		"asset": func(name string) string { return v.urls[name] },
 		"time": func(t time.Time) string {
 			if t.IsZero() {
 				return ""
