@@ -11,10 +11,11 @@ import (
 // setActive deactivates (active=0) or reactivates (active=1) one record:
 // find loads it, the form gives the version it was shown at (optimistic
 // locking) and the new state, save stores it as a recorded change, and the
-// browser goes to back(record) with the flash. Nothing is ever deleted.
+// browser goes to back(record, the form's next page) with the flash.
+// Nothing is ever deleted.
 func setActive[T any](s *Handler, w http.ResponseWriter, r *http.Request,
 	find func(context.Context) (*T, error), fields func(*T) (version *int, active *bool),
-	save func(context.Context, *T) error, back func(*T) string) {
+	save func(context.Context, *T) error, back func(v *T, next string) string) {
 	v, err := find(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
@@ -31,7 +32,7 @@ func setActive[T any](s *Handler, w http.ResponseWriter, r *http.Request,
 		s.fail(w, r, err)
 		return
 	}
-	view.Redirect(w, r, view.WithFlash(back(v), view.ActiveFlash(*active)))
+	view.Redirect(w, r, view.WithFlash(back(v, f.Next), view.ActiveFlash(*active)))
 }
 
 // saveForm saves v from a create or edit form and answers: the form again,

@@ -97,5 +97,5 @@ func (s *Handler) SetAgencyActive(w http.ResponseWriter, r *http.Request) {
 		},
 		func(a *spotcheck.Agency) (*int, *bool) { return &a.Version, &a.Active },
 		s.dir.SaveAgency,
-		func(a *spotcheck.Agency) string { return "/staff/agencies/" + url.PathEscape(a.Code) })
+		func(a *spotcheck.Agency, _ string) string { return "/staff/agencies/" + url.PathEscape(a.Code) })
 }

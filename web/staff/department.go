@@ -188,5 +188,5 @@ func (s *Handler) SetDepartmentActive(w http.ResponseWriter, r *http.Request) {
 		},
 		func(d *spotcheck.Department) (*int, *bool) { return &d.Version, &d.Active },
 		s.dir.SaveDepartment,
-		func(d *spotcheck.Department) string { return "/staff/departments/" + url.PathEscape(d.Code) })
+		func(d *spotcheck.Department, _ string) string { return "/staff/departments/" + url.PathEscape(d.Code) })
 }

@@ -80,7 +80,7 @@ func (s *Handler) ShowDraws(w http.ResponseWriter, r *http.Request) {
 		states[i].Value, states[i].Name = st, spotcheck.DrawStateNames[st]
 	}
 	s.renderTitled(w, r, http.StatusOK, "draws", "随机抽取", map[string]any{
-		"Rows": rows, "F": f, "States": states, "Summary": summary, "Kinds": spotcheck.DrawChangeNames,
+		"Rows": rows, "F": f, "States": states, "Summary": summary,
 		"All":   view.StaffUser(r).Has(spotcheck.PermSuperviseDraws),
 		"Pager": view.ListPager(r, list),
 	})
@@ -210,9 +210,8 @@ func (s *Handler) renderDraw(w http.ResponseWriter, r *http.Request, status int,
 		"CanRedraw":   manage && state != spotcheck.DrawSuperseded,
 		"CanDecide":   p.Has(spotcheck.PermApproveDraws),
 		"CanLift":     p.Has(spotcheck.PermSuperviseDraws) && state == spotcheck.DrawDrawn,
-		"Kinds":       drawChangeKinds(), "Reasons": drawChangeReasons(), "KindNames": spotcheck.DrawChangeNames,
-		"ReasonNames": spotcheck.ChangeReasons,
-		"Command":     "spotcheck draw commit --plan " + d.PlanHash + " --participant " + p.Username,
+		"Kinds":       drawChangeKinds(), "Reasons": drawChangeReasons(),
+		"Command": "spotcheck draw commit --plan " + d.PlanHash + " --participant " + p.Username,
 		"ChangeNames": map[string]string{spotcheck.ChangePending: "待审批", spotcheck.ChangeApproved: "已批准",
 			spotcheck.ChangeRejected: "已驳回"},
 	})

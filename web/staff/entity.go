@@ -135,5 +135,5 @@ func (s *Handler) SetEntityActive(w http.ResponseWriter, r *http.Request) {
 		},
 		func(e *spotcheck.Entity) (*int, *bool) { return &e.Version, &e.Active },
 		s.dir.SaveEntity,
-		func(e *spotcheck.Entity) string { return "/staff/entities/" + url.PathEscape(e.ID) })
+		func(e *spotcheck.Entity, _ string) string { return "/staff/entities/" + url.PathEscape(e.ID) })
 }

@@ -81,5 +81,5 @@ func (s *Handler) SetResponsibilityActive(w http.ResponseWriter, r *http.Request
 		},
 		func(rs *spotcheck.Responsibility) (*int, *bool) { return &rs.Version, &rs.Active },
 		s.dir.SaveResponsibility,
-		func(*spotcheck.Responsibility) string { return r.FormValue("next") })
+		func(_ *spotcheck.Responsibility, next string) string { return next })
 }

@@ -48,10 +48,6 @@ func (v *Views) namesFor(ctx context.Context) *Names {
 	return &Names{ctx: ctx, src: v.names, log: v.log}
 }
 
-// NamesFor returns names read as the user of ctx, for handlers that name
-// codes outside a template (a page title, a sorted list of options).
-func (v *Views) NamesFor(ctx context.Context) *Names { return v.namesFor(ctx) }
-
 // Ref returns the reference data (target types, divisions) for the
 // options of filters and forms; empty when it cannot be read.
 func (n *Names) Ref() *spotcheck.Reference {
@@ -122,9 +118,6 @@ func (n *Names) Types(codes []string) string { return n.each(codes, n.Type) }
 // Dept names a department: FZWL is 福州市文化和旅游局.
 func (n *Names) Dept(code string) string { n.Depts(); return or(n.deptName[code], code) }
 
-// DeptList names several departments, joined by 、.
-func (n *Names) DeptList(codes []string) string { return n.each(codes, n.Dept) }
-
 // Role names a role: planner is 计划员.
 func (n *Names) Role(code string) string { return or(spotcheck.RoleNames[code], code) }
 
@@ -146,9 +139,6 @@ func (n *Names) Class(code string) string { return or(spotcheck.CreditClassNames
 
 // Kind names an import kind: entities is 检查对象.
 func (n *Names) Kind(code string) string { return or(spotcheck.KindNames[code], code) }
-
-// DrawState names a draw's state: drawn is 已抽取（保密中）.
-func (n *Names) DrawState(code string) string { return or(spotcheck.DrawStateNames[code], code) }
 
 // ChangeKind names a kind of draw change: substitute is 替补检查对象.
 func (n *Names) ChangeKind(code string) string { return or(spotcheck.DrawChangeNames[code], code) }
