@@ -31,7 +31,7 @@ type Server struct {
 	accounts spotcheck.AccountService
 	dir      spotcheck.DirectoryService
 	draws    spotcheck.DrawService
-	ledger   ledger.Reader // the log of spec §8 (web/log.go); nil: none
+	ledger   ledger.Reader // the log of spec §8 (web/portal/log.go); nil: none
 	log      *slog.Logger
 	now      func() time.Time
 	tls      bool
@@ -57,7 +57,7 @@ type Config struct {
 	Accounts spotcheck.AccountService
 	Dir      spotcheck.DirectoryService
 	Draws    spotcheck.DrawService // tasks, draws, their changes and bundles
-	Ledger   ledger.Reader         // the log served under /log/ (web/log.go); nil: none
+	Ledger   ledger.Reader         // the log served under /log/ (web/portal/log.go); nil: none
 	Log      *slog.Logger
 	Now      func() time.Time // nil: time.Now
 	// TLS marks cookies Secure (and names the session cookie __Host-) and

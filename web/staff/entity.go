@@ -17,13 +17,10 @@ func (s *Handler) ShowEntities(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	ref, err := s.dir.Reference(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	// The filters' types and divisions come from the page's names
+	// ($.Names.Ref), read once for the filters and the rows.
 	s.renderTitled(w, r, http.StatusOK, "entities", "检查对象名录库", map[string]any{
-		"List": list, "F": f, "Q": r.URL.Query(), "Ref": ref, "Statuses": spotcheck.EntityStatuses,
+		"List": list, "F": f, "Q": r.URL.Query(), "Statuses": spotcheck.EntityStatuses,
 		"Classes": spotcheck.CreditClasses, "Pager": view.ListPager(r, list),
 	})
 }

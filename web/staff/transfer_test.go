@@ -155,7 +155,7 @@ func TestImportBrokenFileMessages(t *testing.T) {
 }
 
 // uploadMemory is how much of an upload the import keeps in memory
-// (web/transfer.go).
+// (web/staff/transfer.go).
 const uploadMemory = 1 << 20
 
 // An upload larger than uploadMemory waits on disk, not in memory, while
