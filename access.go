@@ -31,6 +31,16 @@ const (
 	PermSuperviseDraws    Permission = "draws.supervise"
 )
 
+// The permissions of routes that need none of the above, stated as values
+// of their own so that every route of the web's route table says what it
+// needs and a route that says nothing ("") is refused to everyone.
+// Principal.Has grants neither: the web's guard admits PermPublic to
+// anyone and PermAnySignedIn to whoever it has authenticated.
+const (
+	PermPublic      Permission = "public"    // anyone, signed in or not: the portal, the log, signing in
+	PermAnySignedIn Permission = "signed-in" // any signed-in user; the store decides the rest
+)
+
 // rolePermissions is the one table of what each role may do (design §1).
 // The three administrators are kept apart (三员分立): the system admin runs
 // the installation but neither manages accounts nor reads the audit trail,

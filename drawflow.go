@@ -81,6 +81,12 @@ type DrawCommit struct {
 	RevealedAt  time.Time
 	Withheld    bool
 	LogIndex    int64
+	// Roles and Unit say who the participant is, for the pages that name
+	// participants by role and unit rather than by user name: the roles
+	// of their account and the name of its department, as they are now
+	// (none for the platform, or a user name without an account).
+	Roles []string
+	Unit  string
 }
 
 // DrawStratum is a stratum of the plan, with the cutoff once drawn.

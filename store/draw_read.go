@@ -128,8 +128,11 @@ func fillFromPlan(d *spotcheck.Draw, plan []byte) error {
 }
 
 func findCommits(ctx context.Context, q querier, id int64) ([]spotcheck.DrawCommit, error) {
-	rows, err := q.QueryContext(ctx, `SELECT participant, commitment, committed_at, secret <> '', revealed_at, withheld, log_index
-		FROM draw_commits WHERE draw_id = $1 ORDER BY participant`, id)
+	rows, err := q.QueryContext(ctx, `SELECT c.participant, c.commitment, c.committed_at, c.secret <> '', c.revealed_at,
+		c.withheld, c.log_index, COALESCE(u.roles, ''), COALESCE(d.name, '')
+		FROM draw_commits c LEFT JOIN users u ON u.username = c.participant
+		LEFT JOIN departments d ON d.code = u.dept
+		WHERE c.draw_id = $1 ORDER BY c.participant`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -138,11 +141,15 @@ func findCommits(ctx context.Context, q querier, id int64) ([]spotcheck.DrawComm
 	for rows.Next() {
 		var c spotcheck.DrawCommit
 		var idx sql.NullInt64
+		var roles string
 		if err := rows.Scan(&c.Participant, &c.Commitment, timeText{&c.CommittedAt}, boolCol{&c.Revealed},
-			timeText{&c.RevealedAt}, boolCol{&c.Withheld}, &idx); err != nil {
+			timeText{&c.RevealedAt}, boolCol{&c.Withheld}, &idx, &roles, &c.Unit); err != nil {
 			return nil, err
 		}
 		c.LogIndex = idx.Int64
+		if roles != "" {
+			c.Roles = strings.Split(roles, ",")
+		}
 		out = append(out, c)
 	}
 	return out, rows.Err()

@@ -91,6 +91,16 @@ func TestDrawWorkflow(t *testing.T) {
 		if d.State != spotcheck.DrawCommitting || len(d.Commits) != 2 || d.Commits[1].Commitment == "" || d.Commits[0].Commitment != "" {
 			t.Fatalf("after the plan: %+v", d)
 		}
+		// The participants as the public draw page names them: the roles
+		// and the department of their accounts, read as the public.
+		seen, err := db.FindDrawByID(spotcheck.NewContextWithPrincipal(ctx, spotcheck.Public()), d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := seen.Commits[0]; c.Participant != "supervisor" || !slices.Equal(c.Roles, []string{spotcheck.RoleSupervisor}) ||
+			c.Unit != "福州市文化和旅游局" || seen.Commits[1].Unit != "" || seen.Commits[1].Roles != nil {
+			t.Errorf("participants as the public sees them: %+v", seen.Commits)
+		}
 		commitment := draw.Commitment(d.PlanHash, "supervisor", supervisorSecret)
 		wantErr(t, db.RevealDraw(as("supervisor"), d.ID, "supervisor", supervisorSecret), spotcheck.ECONFLICT)
 		wantErr(t, db.CommitDraw(as("planner"), d.ID, "supervisor", commitment), spotcheck.EFORBIDDEN)

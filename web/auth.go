@@ -5,12 +5,10 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"path"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 )
 
 // cookieName is the session cookie. Over TLS it carries the __Host-
@@ -22,20 +20,12 @@ func (s *Server) cookieName() string {
 	return "spotcheck_session"
 }
 
-type staffKey struct{}
-
-// staffUser returns the signed-in staff user of a request, nil for
-// visitors; the layout shows it.
-func staffUser(r *http.Request) *spotcheck.Principal {
-	p, _ := r.Context().Value(staffKey{}).(*spotcheck.Principal)
-	return p
-}
-
 // guard authenticates and authorises a request for rt before its handler
 // runs: public routes run as the public principal, staff routes need a
-// session, API routes a token; rt.perm is checked here, and the store
-// checks each record's department again. It first applies the limits of
-// rt.class: deadlines and body size (web/transport.go).
+// session, API routes a token; rt.perm is checked here (deny by default: a
+// route without a permission serves nobody), and the store checks each
+// record's department again. It first applies the limits of rt.class:
+// deadlines and body size (web/transport.go).
 func (s *Server) guard(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r = applyLimits(w, r, s.limits[rt.class])
@@ -44,14 +34,14 @@ func (s *Server) guard(rt route) http.Handler {
 		if r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 			if err := r.ParseForm(); err != nil {
 				if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-					s.fail(w, r, err)
+					s.views.Fail(w, r, err)
 					return
 				}
-				if isTimeout(err) {
-					s.fail(w, r, errBodyTimeout)
+				if view.IsTimeout(err) {
+					s.views.Fail(w, r, view.ErrBodyTimeout)
 					return
 				}
-				s.fail(w, r, spotcheck.Errorf(spotcheck.EINVALID, "表单格式错误"))
+				s.views.Fail(w, r, spotcheck.Errorf(spotcheck.EINVALID, "表单格式错误"))
 				return
 			}
 		}
@@ -60,38 +50,62 @@ func (s *Server) guard(rt route) http.Handler {
 		switch rt.access {
 		case Public:
 			if staff, err := s.sessionPrincipal(r); err == nil {
-				ctx = context.WithValue(ctx, staffKey{}, staff)
+				ctx = view.WithStaffUser(ctx, staff)
 			}
 			p = spotcheck.Public()
 		case Staff:
 			staff, err := s.sessionPrincipal(r)
 			if err != nil {
 				if r.Method == http.MethodGet {
-					redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()))
+					view.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()))
 					return
 				}
-				s.fail(w, r, err)
+				s.views.Fail(w, r, err)
 				return
 			}
 			p = staff
-			ctx = context.WithValue(ctx, staffKey{}, staff)
+			ctx = view.WithStaffUser(ctx, staff)
 		case API:
 			var err error
 			if p, err = s.tokenPrincipal(r); err != nil {
 				if spotcheck.ErrorCode(err) == spotcheck.EUNAUTHORIZED {
 					w.Header().Set("WWW-Authenticate", `Bearer realm="spotcheck"`)
 				}
-				s.fail(w, r, err)
+				s.views.Fail(w, r, err)
 				return
 			}
 		}
 		noteUser(ctx, p.Username)
-		if rt.perm != "" && !p.Has(rt.perm) {
-			s.fail(w, r.WithContext(ctx), p.Authorize(rt.perm, ""))
+		if err := permitted(rt, p); err != nil {
+			s.views.Fail(w, r.WithContext(ctx), err)
 			return
 		}
 		rt.handle(w, r.WithContext(spotcheck.NewContextWithPrincipal(ctx, p)))
 	})
+}
+
+// permitted reports whether p, admitted by rt's access, holds the
+// permission rt needs. PermPublic serves anyone on a public route and
+// PermAnySignedIn whoever the access authenticated; any other permission
+// must be one of p's; "" (a route that forgot to say) serves nobody.
+func permitted(rt route, p *spotcheck.Principal) error {
+	switch rt.perm {
+	case spotcheck.PermPublic:
+		if rt.access == Public {
+			return nil
+		}
+	case spotcheck.PermAnySignedIn:
+		if rt.access != Public {
+			return nil
+		}
+	case "":
+	default:
+		if p.Has(rt.perm) {
+			return nil
+		}
+		return p.Authorize(rt.perm, "")
+	}
+	return spotcheck.Errorf(spotcheck.EFORBIDDEN, "没有权限：该页面未声明所需的权限")
 }
 
 // sessionPrincipal resolves the session cookie to a principal.
@@ -138,93 +152,61 @@ func (s *Server) principal(ctx context.Context, u *spotcheck.User) (*spotcheck.P
 	return spotcheck.NewPrincipal(*u, depts), nil
 }
 
+// startSession sets the cookie of a new session.
+func (s *Server) startSession(w http.ResponseWriter, token string) {
+	s.setSessionCookie(w, token, int(spotcheck.SessionLifetime.Seconds()))
+}
+
 func (s *Server) setSessionCookie(w http.ResponseWriter, token string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: token, Path: "/", MaxAge: maxAge,
 		HttpOnly: true, Secure: s.tls, SameSite: http.SameSiteLaxMode})
 }
 
 func (s *Server) showLogin(w http.ResponseWriter, r *http.Request) {
-	if staffUser(r) != nil {
-		redirect(w, r, "/staff/")
+	if view.StaffUser(r) != nil {
+		view.Redirect(w, r, "/staff/")
 		return
 	}
-	s.renderTitled(w, r, http.StatusOK, "login", "登录", map[string]any{"Next": safeNext(r.URL.Query().Get("next"))})
+	s.views.Render(w, r, http.StatusOK, "login", "登录", map[string]any{"Next": view.SafeNext(r.URL.Query().Get("next"))})
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	username, password := r.PostFormValue("username"), r.PostFormValue("password")
-	next := safeNext(r.PostFormValue("next"))
-	u, err := s.accounts.Authenticate(r.Context(), username, password, clientIP(r))
+	var f view.LoginForm
+	view.Decode(r.PostForm, &f) // text fields only: nothing to misparse
+	username, next := f.Username, view.SafeNext(f.Next)
+	u, err := s.accounts.Authenticate(r.Context(), username, f.Password, view.ClientIP(r))
 	if err == nil {
 		var token string
 		if token, err = s.accounts.CreateSession(r.Context(), u.Username); err == nil {
-			s.setSessionCookie(w, token, int(spotcheck.SessionLifetime.Seconds()))
-			redirect(w, r, next)
+			s.startSession(w, token)
+			view.Redirect(w, r, next)
 			return
 		}
 	}
 	if code := spotcheck.ErrorCode(err); code != spotcheck.EUNAUTHORIZED {
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, http.StatusUnauthorized, "login", "登录",
+	s.views.Render(w, r, http.StatusUnauthorized, "login", "登录",
 		map[string]any{"Next": next, "Username": username, "Error": spotcheck.ErrorMessage(err)})
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(s.cookieName()); err == nil {
 		if err := s.accounts.DeleteSession(r.Context(), c.Value); err != nil {
-			s.fail(w, r, err)
+			s.views.Fail(w, r, err)
 			return
 		}
 	}
 	s.setSessionCookie(w, "", -1)
-	redirect(w, r, "/login")
+	view.Redirect(w, r, "/login")
 }
 
 func (s *Server) logoutEverywhere(w http.ResponseWriter, r *http.Request) {
-	if err := s.accounts.DeleteUserSessions(r.Context(), staffUser(r).Username); err != nil {
-		s.fail(w, r, err)
+	if err := s.accounts.DeleteUserSessions(r.Context(), view.StaffUser(r).Username); err != nil {
+		s.views.Fail(w, r, err)
 		return
 	}
 	s.setSessionCookie(w, "", -1)
-	redirect(w, r, "/login")
-}
-
-// safeNext keeps a post-login redirect on this site. It accepts only a
-// path of this site, judged after parsing the way a browser would read the
-// Location header: no scheme, no host, no user info, no control or
-// whitespace characters (browsers drop tabs and newlines, turning
-// "/\t/evil" into "//evil"), no backslash (browsers read "/\evil" as
-// "//evil"), and the path is cleaned before it is used, so that "/./" or
-// "/a/../" cannot rebuild a leading "//". Anything else goes to the
-// workspace's home.
-func safeNext(next string) string {
-	const home = "/staff/"
-	if !strings.HasPrefix(next, "/") || strings.ContainsFunc(next, unsafeInNext) {
-		return home
-	}
-	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
-		return home
-	}
-	clean := path.Clean(u.Path)
-	if strings.HasSuffix(u.Path, "/") && clean != "/" {
-		clean += "/"
-	}
-	if !strings.HasPrefix(clean, "/") || strings.HasPrefix(clean, "//") {
-		return home
-	}
-	out := (&url.URL{Path: clean, RawQuery: u.RawQuery}).RequestURI()
-	if strings.HasPrefix(out, "//") || strings.ContainsFunc(out, unsafeInNext) {
-		return home
-	}
-	return out
-}
-
-// unsafeInNext reports the characters a redirect target may not hold:
-// control characters, white space of any script, and the backslash.
-func unsafeInNext(r rune) bool {
-	return r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) || r == utf8.RuneError ||
-		unicode.Is(unicode.Cf, r)
+	view.Redirect(w, r, "/login")
 }

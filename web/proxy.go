@@ -1,13 +1,13 @@
 package web
 
 import (
-	"context"
 	"net"
 	"net/http"
 	"net/netip"
 	"strings"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 )
 
 // ParseTrustedProxies reads the reverse proxies whose X-Forwarded-For is
@@ -34,25 +34,12 @@ func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-// clientKey holds the client's address, as clientAddr found it.
-type clientKey struct{}
-
 // withClientAddr puts the client's address into the request's context,
-// where clientIP finds it.
+// where view.ClientIP finds it.
 func (s *Server) withClientAddr(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), clientKey{}, s.clientAddr(r))
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, r.WithContext(view.WithClientIP(r.Context(), s.clientAddr(r))))
 	})
-}
-
-// clientIP is the address the login limits count against: the one
-// withClientAddr found, or else the peer's.
-func clientIP(r *http.Request) string {
-	if a, ok := r.Context().Value(clientKey{}).(string); ok {
-		return a
-	}
-	return (&Server{}).clientAddr(r)
 }
 
 // clientAddr finds the client's address. The peer is the client unless it

@@ -1,15 +1,9 @@
 package web
 
 import (
-	"context"
-	"io"
-	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
 	"spotcheck"
@@ -88,83 +82,6 @@ func TestParseTrustedProxies(t *testing.T) {
 		if _, err := ParseTrustedProxies(bad); spotcheck.ErrorCode(err) != spotcheck.EINVALID ||
 			!strings.Contains(spotcheck.ErrorMessage(err), "CIDR") {
 			t.Errorf("%q: %v", bad, err)
-		}
-	}
-}
-
-// loginAccounts accepts any password and records the address each
-// attempt was counted against.
-type loginAccounts struct {
-	spotcheck.AccountService
-	mu  sync.Mutex
-	ips []string
-}
-
-func (a *loginAccounts) Authenticate(ctx context.Context, username, password, ip string) (*spotcheck.User, error) {
-	a.mu.Lock()
-	a.ips = append(a.ips, ip)
-	a.mu.Unlock()
-	u := fakeUsers["admin"]
-	return &u, nil
-}
-
-func (a *loginAccounts) CreateSession(ctx context.Context, username string) (string, error) {
-	return "session-token", nil
-}
-
-// The address a login is counted against is the one clientAddr finds.
-func TestLoginCountsAgainstTheClient(t *testing.T) {
-	acc := &loginAccounts{}
-	s, err := New(Config{Accounts: acc, Dir: newFakeDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, peer := range []string{"10.0.0.2:4000", "203.0.113.5:4000"} {
-		r := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"username": {"admin"}, "password": {"x"}}.Encode()))
-		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		r.Header.Set("X-Forwarded-For", "6.6.6.6, 198.51.100.7")
-		r.RemoteAddr = peer
-		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, r)
-		if rec.Code != http.StatusSeeOther {
-			t.Fatalf("login from %s: %d", peer, rec.Code)
-		}
-	}
-	if want := []string{"198.51.100.7", "203.0.113.5"}; strings.Join(acc.ips, " ") != strings.Join(want, " ") {
-		t.Fatalf("logins counted against %v, want %v", acc.ips, want)
-	}
-}
-
-// Issue 8, item 9: over TLS, or behind a proxy that terminates it, every
-// answer carries HSTS and the session cookie is Secure with the __Host-
-// prefix; over plain HTTP neither.
-func TestTLSHeadersAndCookie(t *testing.T) {
-	for _, tls := range []bool{true, false} {
-		s, err := New(Config{Accounts: &loginAccounts{}, Dir: newFakeDir(), TLS: tls,
-			Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, path := range []string{"/login", "/healthz", "/nosuchpage"} {
-			rec := httptest.NewRecorder()
-			s.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
-			hsts := rec.Header().Get("Strict-Transport-Security")
-			if tls && !strings.HasPrefix(hsts, "max-age=") || !tls && hsts != "" {
-				t.Errorf("TLS %v, GET %s: Strict-Transport-Security %q", tls, path, hsts)
-			}
-		}
-		r := httptest.NewRequest("POST", "/login", strings.NewReader("username=admin&password=x"))
-		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, r)
-		cookies := rec.Result().Cookies()
-		if len(cookies) != 1 {
-			t.Fatalf("TLS %v: cookies %v", tls, cookies)
-		}
-		c := cookies[0]
-		if tls && (c.Name != "__Host-spotcheck_session" || !c.Secure) || !tls && (c.Name != "spotcheck_session" || c.Secure) {
-			t.Errorf("TLS %v: cookie %s Secure=%v", tls, c.Name, c.Secure)
 		}
 	}
 }

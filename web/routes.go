@@ -3,9 +3,9 @@ package web
 import (
 	"net/http"
 	"slices"
-	"strings"
 
 	"spotcheck"
+	"spotcheck/web/internal/view"
 )
 
 // Access says who may reach a route.
@@ -24,9 +24,12 @@ const (
 type route struct {
 	pattern string // method and path, as http.ServeMux takes them
 	access  Access
-	perm    spotcheck.Permission // "" = any signed-in user
-	handle  http.HandlerFunc
-	class   class // deadlines and body limit (web/transport.go)
+	// perm is the permission the route needs: spotcheck.PermPublic for
+	// anyone, spotcheck.PermAnySignedIn for any user the access admits;
+	// "" is refused to everyone (and fails TestRoutesDeclarePermissions).
+	perm   spotcheck.Permission
+	handle http.HandlerFunc
+	class  class // deadlines and body limit (web/transport.go)
 }
 
 // RouteInfo describes a route for tests that walk every route.
@@ -38,25 +41,24 @@ type RouteInfo struct {
 	// for as long as the client reads it, or an import file taken; neither
 	// is an ordinary page or API call.
 	Download, Upload bool
+	// MaxBody is how large the route's request body may be, in bytes.
+	MaxBody int64
 }
 
 // Routes lists the route table.
 func (s *Server) Routes() []RouteInfo {
 	var out []RouteInfo
-	for _, rt := range s.routes() {
-		out = append(out, RouteInfo{rt.pattern, rt.access, rt.perm, rt.class == download, rt.class == upload})
+	for _, rt := range s.table {
+		out = append(out, RouteInfo{rt.pattern, rt.access, rt.perm, rt.class == download, rt.class == upload,
+			s.limits[rt.class].body})
 	}
 	return out
 }
 
-// routes is the route table of the application: the public portal, the
-// staff workspace and the JSON API, each section in its own file.
-func (s *Server) routes() []route {
-	return slices.Concat(s.publicRoutes(), s.staffRoutes(), s.drawRoutes(), s.apiRoutes())
-}
-
-// Short names for the permissions in the route tables.
+// Short names for the permissions in the route table.
 const (
+	public    = spotcheck.PermPublic
+	signedIn  = spotcheck.PermAnySignedIn
 	viewDir   = spotcheck.PermViewDirectory
 	editDir   = spotcheck.PermEditDirectory
 	viewLists = spotcheck.PermViewLists
@@ -65,7 +67,6 @@ const (
 	mngDepts  = spotcheck.PermManageDepartments
 	mngUsers  = spotcheck.PermManageUsers
 	audit     = spotcheck.PermViewAudit
-	useAPI    = spotcheck.PermUseAPI
 	viewDraws = spotcheck.PermViewDraws
 	mngDraws  = spotcheck.PermManageDraws
 	witness   = spotcheck.PermWitnessDraws
@@ -73,28 +74,227 @@ const (
 	supervise = spotcheck.PermSuperviseDraws
 )
 
-func (s *Server) publicRoutes() []route {
-	return []route{
-		{"GET /{$}", Public, "", s.showPortal, interactive},
-		{"GET /items", Public, "", s.showPublicItems, interactive},
-		{"GET /items/{code}", Public, "", s.showPublicItem, interactive},
-		{"GET /plans", Public, "", s.showPublicSoon, interactive},
-		{"GET /tasks", Public, "", s.showPublicSoon, interactive},
-		{"GET /results", Public, "", s.showPublicSoon, interactive},
-		{"GET /healthz", Public, "", s.health, interactive},
-		{"GET /login", Public, "", s.showLogin, interactive},
-		{"POST /login", Public, "", s.login, interactive},
-		{"POST /logout", Staff, "", s.logout, interactive},
-		{"POST /logout/all", Staff, "", s.logoutEverywhere, interactive},
-		{"GET /api/v1/openapi.json", Public, "", s.openAPI, interactive},
-		// The log of spec §8.1 (web/log.go).
-		{"GET /log/key", Public, "", s.showLogKey, interactive},
-		{"GET /log/checkpoint", Public, "", s.showLogCheckpoint, interactive},
-		{"GET /log/entries", Public, "", s.showLogEntries, interactive},
-		{"GET /log/proof/inclusion", Public, "", s.showInclusionProof, interactive},
-		{"GET /log/proof/consistency", Public, "", s.showConsistencyProof, interactive},
-		{"GET /log/records/{sha256}", Public, "", s.showLogRecord, interactive},
+// routes is the route table of the application: every route with who may
+// reach it, the permission it needs, its handler and its transport class.
+// The handlers live with their audience: web/portal (the public portal
+// and /log), web/staff (the staff workspace), web/api (/api/v1); the guard
+// checks each route's access and permission before its handler runs, and
+// the store checks the department of every record again.
+func (s *Server) routes() []route {
+	pt, st, ap := s.portal, s.staff, s.api
+	return slices.Concat([]route{
+		// The public portal (web/portal).
+		{"GET /{$}", Public, public, pt.ShowPortal, interactive},
+		{"GET /items", Public, public, pt.ShowPublicItems, interactive},
+		{"GET /items/{code}", Public, public, pt.ShowPublicItem, interactive},
+		{"GET /plans", Public, public, pt.ShowPublicSoon, interactive},
+		{"GET /tasks", Public, public, pt.ShowPublicSoon, interactive},
+		{"GET /results", Public, public, pt.ShowPublicSoon, interactive},
+		// Every plan and its commitments at once, the result after the
+		// embargo; the bundle as spec §9 lets the public see it (staff
+		// download theirs from the staff route).
+		{"GET /draws", Public, public, pt.ShowPublicDraws, interactive},
+		{"GET /draws/{id}", Public, public, pt.ShowPublicDraw, interactive},
+		{"GET /draws/{id}/bundle.zip", Public, public, pt.DownloadDrawBundle, download},
+		// The log of spec §8.1 (web/portal/log.go).
+		{"GET /log/key", Public, public, pt.ShowLogKey, interactive},
+		{"GET /log/checkpoint", Public, public, pt.ShowLogCheckpoint, interactive},
+		{"GET /log/entries", Public, public, pt.ShowLogEntries, interactive},
+		{"GET /log/proof/inclusion", Public, public, pt.ShowInclusionProof, interactive},
+		{"GET /log/proof/consistency", Public, public, pt.ShowConsistencyProof, interactive},
+		{"GET /log/records/{sha256}", Public, public, pt.ShowLogRecord, interactive},
+
+		// The server itself: health, signing in and out (web/auth.go).
+		{"GET /healthz", Public, public, s.health, interactive},
+		{"GET /login", Public, public, s.showLogin, interactive},
+		{"POST /login", Public, public, s.login, interactive},
+		{"POST /logout", Staff, signedIn, s.logout, interactive},
+		{"POST /logout/all", Staff, signedIn, s.logoutEverywhere, interactive},
+		{"GET /api/v1/openapi.json", Public, public, ap.OpenAPI, interactive},
+
+		// The staff workspace (web/staff).
+		{"GET /staff/{$}", Staff, signedIn, st.ShowHome, interactive},
+		{"GET /staff/account", Staff, signedIn, st.ShowAccount, interactive},
+		{"POST /staff/account/password", Staff, signedIn, st.ChangePassword, interactive},
+		{"POST /staff/account/tokens", Staff, spotcheck.PermUseAPI, st.CreateToken, interactive},
+		{"POST /staff/account/tokens/{id}/revoke", Staff, signedIn, st.RevokeToken, interactive},
+		{"POST /staff/account/tokens/revoke", Staff, signedIn, st.RevokeAllTokens, interactive},
+
+		{"GET /staff/entities", Staff, viewDir, st.ShowEntities, interactive},
+		{"GET /staff/entities/new", Staff, editDir, st.ShowEntityForm, interactive},
+		{"POST /staff/entities", Staff, editDir, st.SaveEntity, interactive},
+		{"GET /staff/entities/{id}", Staff, viewDir, st.ShowEntity, interactive},
+		{"GET /staff/entities/{id}/edit", Staff, editDir, st.ShowEntityForm, interactive},
+		{"POST /staff/entities/{id}", Staff, editDir, st.SaveEntity, interactive},
+		{"POST /staff/entities/{id}/active", Staff, editDir, st.SetEntityActive, interactive},
+
+		// 执法检查人员 and 专家: one directory, two halves, the same handlers.
+		{"GET /staff/inspectors", Staff, viewDir, st.ShowInspectors, interactive},
+		{"GET /staff/inspectors/new", Staff, editDir, st.ShowInspectorForm, interactive},
+		{"POST /staff/inspectors", Staff, editDir, st.SaveInspector, interactive},
+		{"GET /staff/inspectors/{id}", Staff, viewDir, st.ShowInspector, interactive},
+		{"GET /staff/inspectors/{id}/edit", Staff, editDir, st.ShowInspectorForm, interactive},
+		{"POST /staff/inspectors/{id}", Staff, editDir, st.SaveInspector, interactive},
+		{"POST /staff/inspectors/{id}/active", Staff, editDir, st.SetInspectorActive, interactive},
+		{"GET /staff/experts", Staff, viewDir, st.ShowInspectors, interactive},
+		{"GET /staff/experts/new", Staff, editDir, st.ShowInspectorForm, interactive},
+		{"POST /staff/experts", Staff, editDir, st.SaveInspector, interactive},
+		{"GET /staff/experts/{id}", Staff, viewDir, st.ShowInspector, interactive},
+		{"GET /staff/experts/{id}/edit", Staff, editDir, st.ShowInspectorForm, interactive},
+		{"POST /staff/experts/{id}", Staff, editDir, st.SaveInspector, interactive},
+		{"POST /staff/experts/{id}/active", Staff, editDir, st.SetInspectorActive, interactive},
+
+		{"GET /staff/agencies", Staff, viewDir, st.ShowAgencies, interactive},
+		{"GET /staff/agencies/new", Staff, editDir, st.ShowAgencyForm, interactive},
+		{"POST /staff/agencies", Staff, editDir, st.SaveAgency, interactive},
+		{"GET /staff/agencies/{code}", Staff, viewDir, st.ShowAgency, interactive},
+		{"GET /staff/agencies/{code}/edit", Staff, editDir, st.ShowAgencyForm, interactive},
+		{"POST /staff/agencies/{code}", Staff, editDir, st.SaveAgency, interactive},
+		{"POST /staff/agencies/{code}/active", Staff, editDir, st.SetAgencyActive, interactive},
+
+		{"GET /staff/conflicts", Staff, viewDir, st.ShowConflicts, interactive},
+		{"POST /staff/conflicts", Staff, editDir, st.AddConflict, interactive},
+		{"POST /staff/conflicts/{staff}/{entity}/{kind}/review", Staff, editDir, st.ReviewConflict, interactive},
+		{"POST /staff/conflicts/{staff}/{entity}/{kind}/active", Staff, editDir, st.SetConflictActive, interactive},
+
+		{"GET /staff/items", Staff, viewLists, st.ShowItems, interactive},
+		{"GET /staff/items/new", Staff, editLists, st.ShowItemForm, interactive},
+		{"POST /staff/items", Staff, editLists, st.SaveItem, interactive},
+		{"GET /staff/items/{code}", Staff, viewLists, st.ShowItem, interactive},
+		{"GET /staff/items/{code}/edit", Staff, editLists, st.ShowItemForm, interactive},
+		{"POST /staff/items/{code}", Staff, editLists, st.SaveItem, interactive},
+		{"POST /staff/items/{code}/status", Staff, editLists, st.SetItemStatus, interactive},
+
+		{"GET /staff/responsibilities", Staff, viewLists, st.ShowResponsibilities, interactive},
+		{"POST /staff/responsibilities", Staff, editLists, st.AddResponsibility, interactive},
+		{"POST /staff/responsibilities/{item}/{dept}/active", Staff, editLists, st.SetResponsibilityActive, interactive},
+
+		{"GET /staff/departments", Staff, viewDepts, st.ShowDepartments, interactive},
+		{"GET /staff/departments/new", Staff, mngDepts, st.ShowDepartmentForm, interactive},
+		{"POST /staff/departments", Staff, mngDepts, st.SaveDepartment, interactive},
+		{"GET /staff/departments/{code}", Staff, viewDepts, st.ShowDepartment, interactive},
+		{"GET /staff/departments/{code}/edit", Staff, mngDepts, st.ShowDepartmentForm, interactive},
+		{"POST /staff/departments/{code}", Staff, mngDepts, st.SaveDepartment, interactive},
+		{"POST /staff/departments/{code}/active", Staff, mngDepts, st.SetDepartmentActive, interactive},
+
+		{"GET /staff/users", Staff, mngUsers, st.ShowUsers, interactive},
+		{"GET /staff/users/new", Staff, mngUsers, st.ShowUserForm, interactive},
+		{"POST /staff/users", Staff, mngUsers, st.CreateUser, interactive},
+		{"GET /staff/users/{username}", Staff, mngUsers, st.ShowUser, interactive},
+		{"GET /staff/users/{username}/edit", Staff, mngUsers, st.ShowUserForm, interactive},
+		{"POST /staff/users/{username}", Staff, mngUsers, st.UpdateUser, interactive},
+		{"POST /staff/users/{username}/active", Staff, mngUsers, st.SetUserActive, interactive},
+		{"POST /staff/users/{username}/password", Staff, mngUsers, st.ResetPassword, interactive},
+		{"POST /staff/users/{username}/unlock", Staff, mngUsers, st.UnlockUser, interactive},
+		{"GET /staff/security", Staff, mngUsers, st.ShowSecurity, interactive},
+		{"POST /staff/security", Staff, mngUsers, st.SaveSecurity, interactive},
+
+		{"GET /staff/audit", Staff, audit, st.ShowAudit, interactive},
+		// Any signed-in user: the store admits the auditors and the
+		// security admin (who handles lockouts) and refuses the others.
+		{"GET /staff/audit/logins", Staff, signedIn, st.ShowLoginAttempts, interactive},
+
+		// Any signed-in user: the handlers check the permissions of the
+		// kind the path names (view to export, edit to import).
+		{"GET /staff/transfer/{kind}", Staff, signedIn, st.ShowTransfer, interactive},
+		{"POST /staff/transfer/{kind}", Staff, signedIn, st.ImportFile, upload},
+		{"GET /staff/transfer/{kind}/template/{file}", Staff, signedIn, st.DownloadTemplate, download},
+		{"GET /staff/transfer/{kind}/export/{file}", Staff, signedIn, st.ExportFile, download},
+
+		// Tasks and draws (design §5, spec/draw-v1.md). Who does what
+		// (design §1): planners (draws.manage) create tasks, plan and run
+		// draws and request changes; supervisors (draws.witness) commit and
+		// reveal as themselves, approve changes, see every draw and lift the
+		// embargo (draws.supervise); approvers (draws.approve) decide
+		// changes. The handlers refuse a draw page to staff outside its
+		// departments.
+		{"GET /staff/tasks", Staff, viewDraws, st.ShowTasks, interactive},
+		{"GET /staff/tasks/new", Staff, mngDraws, st.ShowTaskForm, interactive},
+		{"POST /staff/tasks", Staff, mngDraws, st.SaveTask, interactive},
+		{"GET /staff/tasks/{code}", Staff, viewDraws, st.ShowTask, interactive},
+		{"GET /staff/tasks/{code}/draws/new", Staff, mngDraws, st.ShowDrawForm, interactive},
+		{"POST /staff/tasks/{code}/draws", Staff, mngDraws, st.PlanDraw, interactive},
+
+		{"GET /staff/draws", Staff, viewDraws, st.ShowDraws, interactive},
+		{"GET /staff/draws/{id}", Staff, viewDraws, st.ShowDraw, interactive},
+		{"GET /staff/draws/{id}/bundle.zip", Staff, viewDraws, st.DownloadDrawBundle, download},
+		{"POST /staff/draws/{id}/commit", Staff, witness, st.CommitDraw, interactive},
+		{"POST /staff/draws/{id}/reveal", Staff, witness, st.RevealDraw, interactive},
+		{"POST /staff/draws/{id}/withhold", Staff, mngDraws, st.WithholdReveal, interactive},
+		{"POST /staff/draws/{id}/run", Staff, mngDraws, st.RunDraw, interactive},
+		{"POST /staff/draws/{id}/changes", Staff, mngDraws, st.RequestDrawChange, interactive},
+		{"POST /staff/draws/{id}/changes/{change}/decide", Staff, approve, st.DecideDrawChange, interactive},
+		{"POST /staff/draws/{id}/embargo", Staff, supervise, st.LiftEmbargo, interactive},
+	}, apiRoutes([]route{
+		// The JSON API (web/api), under the permissions of the pages; every
+		// token needs api.use besides (the guard). The OpenAPI document
+		// describes each route (web/api/docs.go).
+		{"GET /api/v1/me", API, signedIn, ap.Me, interactive},
+
+		{"GET /api/v1/entities", API, viewDir, ap.ListEntities, interactive},
+		{"GET /api/v1/entities/{id}", API, viewDir, ap.GetEntity, interactive},
+		{"POST /api/v1/entities", API, editDir, ap.CreateEntity, interactive},
+		{"PUT /api/v1/entities/{id}", API, editDir, ap.UpdateEntity, interactive},
+
+		{"GET /api/v1/inspectors", API, viewDir, ap.ListInspectors, interactive},
+		{"GET /api/v1/inspectors/{staff_id}", API, viewDir, ap.GetInspector, interactive},
+		{"POST /api/v1/inspectors", API, editDir, ap.CreateInspector, interactive},
+		{"PUT /api/v1/inspectors/{staff_id}", API, editDir, ap.UpdateInspector, interactive},
+
+		{"GET /api/v1/agencies", API, viewDir, ap.ListAgencies, interactive},
+		{"GET /api/v1/agencies/{code}", API, viewDir, ap.GetAgency, interactive},
+		{"POST /api/v1/agencies", API, editDir, ap.CreateAgency, interactive},
+		{"PUT /api/v1/agencies/{code}", API, editDir, ap.UpdateAgency, interactive},
+
+		{"GET /api/v1/conflicts", API, viewDir, ap.ListConflicts, interactive},
+		{"GET /api/v1/conflicts/{staff_id}/{entity_id}/{kind}", API, viewDir, ap.GetConflict, interactive},
+		{"POST /api/v1/conflicts", API, editDir, ap.CreateConflict, interactive},
+		{"PUT /api/v1/conflicts/{staff_id}/{entity_id}/{kind}", API, editDir, ap.UpdateConflict, interactive},
+
+		{"GET /api/v1/items", API, viewLists, ap.ListItems, interactive},
+		{"GET /api/v1/items/{code}", API, viewLists, ap.GetItem, interactive},
+		{"GET /api/v1/items/{code}/versions", API, viewLists, ap.ListItemVersions, interactive},
+		{"POST /api/v1/items", API, editLists, ap.CreateItem, interactive},
+		{"PUT /api/v1/items/{code}", API, editLists, ap.UpdateItem, interactive},
+
+		{"GET /api/v1/responsibilities", API, viewLists, ap.ListResponsibilities, interactive},
+		{"GET /api/v1/responsibilities/{item}/{dept}", API, viewLists, ap.GetResponsibility, interactive},
+		{"POST /api/v1/responsibilities", API, editLists, ap.CreateResponsibility, interactive},
+		{"PUT /api/v1/responsibilities/{item}/{dept}", API, editLists, ap.UpdateResponsibility, interactive},
+
+		{"GET /api/v1/departments", API, viewDepts, ap.ListDepartments, interactive},
+		{"GET /api/v1/departments/{code}", API, viewDepts, ap.GetDepartment, interactive},
+		{"POST /api/v1/departments", API, mngDepts, ap.CreateDepartment, interactive},
+		{"PUT /api/v1/departments/{code}", API, mngDepts, ap.UpdateDepartment, interactive},
+
+		{"GET /api/v1/changes", API, audit, ap.ListChanges, interactive},
+
+		{"GET /api/v1/tasks", API, viewDraws, ap.ListTasks, interactive},
+		{"GET /api/v1/tasks/{code}", API, viewDraws, ap.GetTask, interactive},
+		{"POST /api/v1/tasks", API, mngDraws, ap.CreateTask, interactive},
+		{"POST /api/v1/tasks/{task}/draws", API, mngDraws, ap.PlanDraw, interactive},
+
+		{"GET /api/v1/draws", API, viewDraws, ap.ListDraws, interactive},
+		{"GET /api/v1/draws/{id}", API, viewDraws, ap.GetDraw, interactive},
+		{"GET /api/v1/draws/{id}/picks", API, viewDraws, ap.ListDrawPicks, interactive},
+		{"GET /api/v1/draws/{id}/changes", API, viewDraws, ap.ListDrawChanges, interactive},
+		{"POST /api/v1/draws/{id}/commit", API, witness, ap.CommitDraw, interactive},
+		{"POST /api/v1/draws/{id}/reveal", API, witness, ap.RevealDraw, interactive},
+		{"POST /api/v1/draws/{id}/withhold", API, mngDraws, ap.WithholdReveal, interactive},
+		{"POST /api/v1/draws/{id}/run", API, mngDraws, ap.RunDraw, interactive},
+		{"POST /api/v1/draws/{id}/changes", API, mngDraws, ap.RequestDrawChange, interactive},
+		{"POST /api/v1/draws/{draw_id}/changes/{id}/decide", API, approve, ap.DecideDrawChange, interactive},
+		{"POST /api/v1/draws/{id}/embargo", API, supervise, ap.LiftEmbargo, interactive},
+	}, ap.Strict))
+}
+
+// apiRoutes wraps each API route's handler in strict, which refuses the
+// query parameters the route does not take.
+func apiRoutes(rts []route, strict func(pattern string, next http.HandlerFunc) http.HandlerFunc) []route {
+	for i := range rts {
+		rts[i].handle = strict(rts[i].pattern, rts[i].handle)
 	}
+	return rts
 }
 
 // notFoundAsPage serves the mux, but answers requests that match no route
@@ -113,9 +313,9 @@ func (s *Server) notFoundAsPage(mux *http.ServeMux) http.Handler {
 		}
 		var err error = spotcheck.Errorf(spotcheck.ENOTFOUND, "页面不存在")
 		if rec.status == http.StatusMethodNotAllowed {
-			err = &statusError{status: http.StatusMethodNotAllowed, code: "method_not_allowed", msg: "不支持该请求方法"}
+			err = &view.StatusError{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Msg: "不支持该请求方法"}
 		}
-		s.fail(w, r, err)
+		s.views.Fail(w, r, err)
 	})
 }
 
@@ -129,6 +329,3 @@ type muxRecorder struct {
 func (m *muxRecorder) Header() http.Header         { return m.header }
 func (m *muxRecorder) WriteHeader(code int)        { m.status = code }
 func (m *muxRecorder) Write(b []byte) (int, error) { return len(b), nil }
-
-// isAPI reports whether r is for the JSON API, which answers in JSON.
-func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }

@@ -1,6 +1,12 @@
-// Package web is the HTTP face of spotcheck: the staff workspace, the JSON
-// API under /api/v1 and the public portal, from one route table. It knows
-// the store only through the domain's service interfaces.
+// Package web is the HTTP face of spotcheck: the server, its one route
+// table (web/routes.go: every route with who may reach it, the permission
+// it needs and its transport class), the guard that enforces the table,
+// and the transport every route shares (deadlines, body limits, export
+// slots, proxies, CSRF). The handlers live with their audience below it:
+// web/staff (the staff workspace), web/api (the JSON API and its OpenAPI
+// document) and web/portal (the public portal and /log), all rendering
+// through web/internal/view. It knows the store only through the domain's
+// service interfaces.
 package web
 
 import (
@@ -10,10 +16,14 @@ import (
 	"net/http"
 	"net/netip"
 	"runtime/debug"
+	"spotcheck/web/api"
+	"spotcheck/web/portal"
+	"spotcheck/web/staff"
 	"time"
 
 	"spotcheck"
 	"spotcheck/ledger"
+	"spotcheck/web/internal/view"
 )
 
 // Server serves the application. Create it with New.
@@ -21,12 +31,18 @@ type Server struct {
 	accounts spotcheck.AccountService
 	dir      spotcheck.DirectoryService
 	draws    spotcheck.DrawService
-	ledger   ledger.Reader // the log of spec §8 (web/log.go); nil: none
+	ledger   ledger.Reader // the log of spec §8 (web/portal/log.go); nil: none
 	log      *slog.Logger
 	now      func() time.Time
 	tls      bool
-	views    *views
+	views    *view.Views
 	handler  http.Handler
+
+	// The audiences' handlers and the route table that names them.
+	staff  *staff.Handler
+	portal *portal.Handler
+	api    *api.Handler
+	table  []route
 
 	// Transport (web/transport.go, web/proxy.go).
 	limits     [len(defaultLimits)]limits  // by route class
@@ -41,7 +57,7 @@ type Config struct {
 	Accounts spotcheck.AccountService
 	Dir      spotcheck.DirectoryService
 	Draws    spotcheck.DrawService // tasks, draws, their changes and bundles
-	Ledger   ledger.Reader         // the log served under /log/ (web/log.go); nil: none
+	Ledger   ledger.Reader         // the log served under /log/ (web/portal/log.go); nil: none
 	Log      *slog.Logger
 	Now      func() time.Time // nil: time.Now
 	// TLS marks cookies Secure (and names the session cookie __Host-) and
@@ -59,7 +75,7 @@ type Config struct {
 
 // New parses the templates once and builds the route table.
 func New(c Config) (*Server, error) {
-	v, err := loadViews()
+	v, err := view.New(c.Log, c.Dir)
 	if err != nil {
 		return nil, err
 	}
@@ -73,6 +89,19 @@ func New(c Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	files := downloads{s}
+	s.staff = staff.New(staff.Config{Accounts: c.Accounts, Dir: c.Dir, Draws: c.Draws, Ledger: c.Ledger, Views: v,
+		Files: files, Now: s.now, Session: s.startSession})
+	s.portal = portal.New(portal.Config{Dir: c.Dir, Draws: c.Draws, Ledger: c.Ledger, Views: v, Files: files, Now: s.now})
+	s.api = api.New(api.Config{Dir: c.Dir, Draws: c.Draws, Views: v})
+	s.table = s.routes()
+	var ops []api.Op
+	for _, rt := range s.table {
+		if rt.access == API {
+			ops = append(ops, api.Op{Pattern: rt.pattern, Perm: rt.perm, MaxBody: s.limits[rt.class].body})
+		}
+	}
+	s.api.Describe(ops)
 	s.handler = s.buildHandler()
 	return s, nil
 }
@@ -86,13 +115,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // CSRF.
 func (s *Server) buildHandler() http.Handler {
 	mux := http.NewServeMux()
-	for _, rt := range s.routes() {
+	for _, rt := range s.table {
 		mux.Handle(rt.pattern, s.guard(rt))
 	}
-	mux.Handle("GET /assets/", s.assetHandler())
+	mux.Handle("GET /assets/", s.views.Assets())
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, spotcheck.Errorf(spotcheck.EFORBIDDEN, "跨站请求被拒绝"))
+		s.views.Fail(w, r, spotcheck.Errorf(spotcheck.EFORBIDDEN, "跨站请求被拒绝"))
 	}))
 	return s.withDeadlines(s.withClientAddr(s.recoverPanics(s.logRequests(
 		securityHeaders(s.tls, csrf.Handler(s.notFoundAsPage(mux)))))))
@@ -152,7 +181,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 					panic(v)
 				}
 				s.log.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-				s.fail(w, r, fmt.Errorf("panic: %v", v))
+				s.views.Fail(w, r, fmt.Errorf("panic: %v", v))
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -178,3 +207,26 @@ func securityHeaders(tls bool, next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// health answers a load balancer or monitor: 200 "ok" when the database
+// answers a query within healthTimeout, 503 otherwise, so that an instance
+// whose database is gone, or whose read pool is all taken, is seen as
+// down.
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if s.ping != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+		defer cancel()
+		if err := s.ping(ctx); err != nil {
+			s.log.Warn("health check", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write([]byte("数据库无响应\n"))
+			return
+		}
+	}
+	w.Write([]byte("ok\n"))
+}
+
+// healthTimeout bounds the database check of /healthz.
+const healthTimeout = 2 * time.Second

@@ -2,14 +2,14 @@ package web
 
 import (
 	"context"
-	"errors"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"strconv"
 	"sync"
 	"time"
+
+	"spotcheck/web/internal/view"
 )
 
 // class is a route's transport class: how long its request body may take
@@ -111,16 +111,6 @@ func (b *bodyRead) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// isTimeout reports whether err is a deadline passing, such as a body that
-// did not arrive within its class's read time.
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout() || errors.Is(err, os.ErrDeadlineExceeded)
-}
-
-// errBodyTimeout answers a request whose body came too slowly.
-var errBodyTimeout = &statusError{status: http.StatusRequestTimeout, code: "timeout", msg: "请求内容发送超时，请重试"}
-
 // exportSlots is how many files are produced at once. Producing one holds
 // a database read for seconds (8.7 s for 1M entities as CSV); with at most
 // two at a time, long transfers can never take every read connection
@@ -128,26 +118,23 @@ var errBodyTimeout = &statusError{status: http.StatusRequestTimeout, code: "time
 const exportSlots = 2
 
 // errBusy answers a download while every export slot stays taken.
-var errBusy = &statusError{status: http.StatusServiceUnavailable, code: "busy",
-	msg: "当前导出任务较多，系统正忙，请稍后再试"}
+var errBusy = &view.StatusError{Status: http.StatusServiceUnavailable, Code: "busy",
+	Msg: "当前导出任务较多，系统正忙，请稍后再试"}
 
 // retryAfter is the Retry-After of errBusy, in seconds.
 const retryAfter = 30
 
-// spool is a file produced for one download, in a temporary file that
-// Close removes.
-type spool struct {
-	*os.File
-	size int64
+// downloads gives the handlers the server's export slots and sendFile
+// (view.Downloads).
+type downloads struct{ s *Server }
+
+func (d downloads) Produce(w http.ResponseWriter, r *http.Request, pattern string,
+	build func(ctx context.Context, path string) error) (*view.Spool, error) {
+	return d.s.produce(w, r, pattern, build)
 }
 
-// Close closes and removes the temporary file.
-func (f *spool) Close() error {
-	err := f.File.Close()
-	if rerr := os.Remove(f.Name()); err == nil {
-		err = rerr
-	}
-	return err
+func (d downloads) Send(w http.ResponseWriter, r *http.Request, body io.Reader, size int64) error {
+	return sendFile(w, r, body, size)
 }
 
 // produce runs build, which writes a file at the path it is given (named
@@ -157,7 +144,7 @@ func (f *spool) Close() error {
 // database read of the download: the file is complete, and the read
 // closed, before a byte of it is sent.
 func (s *Server) produce(w http.ResponseWriter, r *http.Request, pattern string,
-	build func(ctx context.Context, path string) error) (*spool, error) {
+	build func(ctx context.Context, path string) error) (*view.Spool, error) {
 	if err := s.takeSlot(r.Context()); err != nil {
 		w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
 		return nil, err
@@ -184,7 +171,7 @@ func (s *Server) produce(w http.ResponseWriter, r *http.Request, pattern string,
 		os.Remove(name)
 		return nil, err
 	}
-	return &spool{File: f, size: fi.Size()}, nil
+	return &view.Spool{File: f, Size: fi.Size()}, nil
 }
 
 // takeSlot takes an export slot, waiting up to s.exportWait.

@@ -193,7 +193,7 @@ func TestExportSlots(t *testing.T) {
 // route's read deadline (here shortened) with 408, instead of keeping the
 // connection for as long as the client likes.
 func TestSlowBodyIsCutOff(t *testing.T) {
-	s, err := New(Config{Accounts: fakeAccounts{}, Dir: newFakeDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	s, err := New(Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,9 +240,11 @@ func TestHealthzTouchesTheDatabase(t *testing.T) {
 	})
 }
 
-// A check that does not return in time makes /healthz 503 as well.
+// A check that does not return in time makes /healthz 503 as well. The
+// check is a double, since a database cannot be made to hang on cue; it
+// is the only service the route uses.
 func TestHealthzTimesOut(t *testing.T) {
-	s, err := New(Config{Accounts: fakeAccounts{}, Dir: newFakeDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	s, err := New(Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Health: func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }})
 	if err != nil {
 		t.Fatal(err)
@@ -257,7 +259,7 @@ func TestHealthzTimesOut(t *testing.T) {
 // Every route has a transport class; files go out as downloads and only
 // the import takes an upload's size and time.
 func TestRouteClasses(t *testing.T) {
-	s, _ := newAPITestServer(t)
+	s := newBare(t)
 	downloads := map[string]bool{
 		"GET /staff/transfer/{kind}/template/{file}": true,
 		"GET /staff/transfer/{kind}/export/{file}":   true,
@@ -303,4 +305,15 @@ func TestSlowUploadIsCutOff(t *testing.T) {
 			t.Fatalf("stalled upload: %q, want 408", line)
 		}
 	})
+}
+
+// newBare is the server without services, for what answers without one:
+// the route table, the OpenAPI document, limits before any handler.
+func newBare(t *testing.T) *Server {
+	t.Helper()
+	s, err := New(Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -30,7 +30,7 @@ func logDB(t *testing.T, n int) string {
 	}
 	db.UseLogKey(signer, vkey)
 	for i := range n {
-		if _, err := db.AppendLog(context.Background(), "test", fmt.Appendf(nil, `{"n":%d}`, i)); err != nil {
+		if _, err := db.AppendLog(sysCtx, "test", fmt.Appendf(nil, `{"n":%d}`, i)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -99,7 +99,7 @@ func TestOpenLoggedDBCreatesKey(t *testing.T) {
 	if !strings.HasPrefix(db.LogKey(), ledger.DefaultOrigin+"+") || !strings.Contains(errs.String(), "已生成日志签名密钥") {
 		t.Fatalf("key %q, stderr %q", db.LogKey(), errs.String())
 	}
-	if _, err := db.AppendLog(context.Background(), "test", []byte(`{}`)); err != nil {
+	if _, err := db.AppendLog(sysCtx, "test", []byte(`{}`)); err != nil {
 		t.Fatal(err)
 	}
 	key, _ := os.ReadFile(path + ".logkey")

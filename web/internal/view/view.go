@@ -1,0 +1,245 @@
+// Package view is what every audience of the web application shares: the
+// templates (parsed once from the embedded files), the assets with hashed
+// URLs, rendering, the error pages with the one error → status table, the
+// names shown for codes, and the typed forms that turn a request into a
+// value with field problems. It serves no route of its own; web/staff,
+// web/api and web/portal render through it.
+package view
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"spotcheck"
+)
+
+//go:embed all:templates assets
+var files embed.FS
+
+// Views holds the parsed templates, one set per page (the page's file with
+// the layouts and partials), and the assets with their content hashes.
+type Views struct {
+	log    *slog.Logger
+	names  NameSource
+	pages  map[string]*template.Template
+	assets map[string]asset // by hashed name, e.g. style.3fa2b1c4.css
+	urls   map[string]string
+}
+
+type asset struct {
+	body []byte
+	typ  string
+}
+
+// New parses every template once, at start-up. log hears internal errors;
+// names, when not nil, gives the reference data and departments the pages
+// name codes with (names.go).
+func New(log *slog.Logger, names NameSource) (*Views, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	v := &Views{log: log, names: names, pages: map[string]*template.Template{}, assets: map[string]asset{},
+		urls: map[string]string{}}
+	if err := v.loadAssets(); err != nil {
+		return nil, err
+	}
+	base := template.New("").Funcs(v.funcs())
+	shared, err := fs.Glob(files, "templates/_*.html")
+	if err != nil {
+		return nil, err
+	}
+	if base, err = base.ParseFS(files, shared...); err != nil {
+		return nil, err
+	}
+	pages, err := fs.Glob(files, "templates/[a-z]*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pages {
+		t, err := template.Must(base.Clone()).ParseFS(files, p)
+		if err != nil {
+			return nil, err
+		}
+		v.pages[strings.TrimSuffix(path.Base(p), ".html")] = t
+	}
+	return v, nil
+}
+
+// Log is the logger of internal errors, for the handlers' own warnings.
+func (v *Views) Log() *slog.Logger { return v.log }
+
+// loadAssets hashes every asset so that its URL changes with its content
+// and can be cached for ever.
+func (v *Views) loadAssets() error {
+	return fs.WalkDir(files, "assets", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		body, err := files.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(body)
+		name := path.Base(p)
+		ext := path.Ext(name)
+		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+		typ := map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+			".svg": "image/svg+xml"}[ext]
+		v.assets[hashed] = asset{body: body, typ: typ}
+		v.urls[name] = "/assets/" + hashed
+		return nil
+	})
+}
+
+// Assets serves the assets under /assets/ by hashed name, cacheable for a
+// year.
+func (v *Views) Assets() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a, ok := v.assets[strings.TrimPrefix(r.URL.Path, "/assets/")]
+		if !ok {
+			v.Fail(w, r, spotcheck.Errorf(spotcheck.ENOTFOUND, "页面不存在"))
+			return
+		}
+		w.Header().Set("Content-Type", a.typ)
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		w.Write(a.body)
+	})
+}
+
+func (v *Views) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset": func(name string) string { return v.urls[name] },
+		"time": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(ChinaTime).Format("2006-01-02 15:04")
+		},
+		"join": strings.Join,
+		"add":  func(a, b int) int { return a + b },
+		"can": func(p *spotcheck.Principal, perm string) bool {
+			return p != nil && p.Has(spotcheck.Permission(perm))
+		},
+		// keeps: may the user change records of dept ("" for the
+		// city-wide ones) with perm (spotcheck.Principal.AuthorizeChange).
+		"keeps": func(p *spotcheck.Principal, perm, dept string) bool {
+			return p != nil && p.AuthorizeChange(spotcheck.Permission(perm), dept, dept) == nil
+		},
+		"yesno": func(b bool) string {
+			if b {
+				return "是"
+			}
+			return "否"
+		},
+	}
+}
+
+// ChinaTime is China Standard Time (UTC+8, no daylight saving), in which
+// every time is shown.
+var ChinaTime = time.FixedZone("CST", 8*3600)
+
+// Today is the date of now in China, as forms and records write dates.
+func Today(now time.Time) string { return now.In(ChinaTime).Format(spotcheck.DateLayout) }
+
+// pageData is what every page template receives: the page's own data in D
+// and what the layout needs.
+type pageData struct {
+	Title string
+	User  *spotcheck.Principal // the signed-in user, also on public pages
+	Staff bool                 // the staff workspace's chrome, not the portal's
+	Flash string
+	Names *Names // the names of codes (names.go)
+	D     any
+}
+
+// Render writes page name with status and title (when title is "", the
+// Title of a map d). Pages render into a buffer first so that a template
+// error becomes a clean 500, never half a page.
+func (v *Views) Render(w http.ResponseWriter, r *http.Request, status int, name, title string, d any) {
+	t, ok := v.pages[name]
+	if !ok {
+		panic(fmt.Sprintf("no template %q", name))
+	}
+	pd := pageData{Title: title, User: StaffUser(r), Flash: flash(r), Names: v.namesFor(r.Context()), D: d,
+		Staff: strings.HasPrefix(r.URL.Path, "/staff/") && StaffUser(r) != nil}
+	if m, ok := d.(map[string]any); ok && pd.Title == "" {
+		pd.Title, _ = m["Title"].(string)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "page", pd); err != nil {
+		v.log.Error("template", "page", name, "err", err)
+		http.Error(w, "内部错误", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+type staffKey struct{}
+
+// WithStaffUser returns a context that carries the signed-in staff user,
+// whom the layout shows, also on public pages.
+func WithStaffUser(ctx context.Context, p *spotcheck.Principal) context.Context {
+	return context.WithValue(ctx, staffKey{}, p)
+}
+
+// StaffUser returns the signed-in staff user of a request, nil for
+// visitors.
+func StaffUser(r *http.Request) *spotcheck.Principal {
+	p, _ := r.Context().Value(staffKey{}).(*spotcheck.Principal)
+	return p
+}
+
+// flash returns the one-time message passed in the URL by a redirect after
+// a successful POST (?ok=…), limited to known messages so that a link
+// cannot make the page say anything.
+func flash(r *http.Request) string {
+	return flashMessages[r.URL.Query().Get("ok")]
+}
+
+var flashMessages = map[string]string{
+	"saved":       "已保存",
+	"created":     "已新增",
+	"deactivated": "已停用",
+	"reactivated": "已恢复启用",
+	"password":    "密码已修改，其他设备上的登录已退出，接口令牌已全部吊销",
+	"token":       "令牌已吊销",
+	"tokens":      "有效的接口令牌已全部吊销",
+	"unlocked":    "已解除登录限制",
+	// The steps of a draw (web/staff/draw_action.go).
+	"planned":   "抽取方案已记入日志，平台的承诺已提交，请各监督人员提交承诺",
+	"committed": "您的承诺已记入日志。请妥善保管秘密，揭示时须逐字输入",
+	"revealed":  "秘密已揭示并与承诺核对一致",
+	"withheld":  "已记录参与人未揭示，本次抽取失败，只能重新抽取",
+	"drawn":     "抽取完成：随机数与结果已保密记入日志（仅记摘要）",
+	"requested": "变更申请已提交，须由另一名审核人员审批",
+	"approved":  "已批准，变更已记入日志",
+	"rejected":  "已驳回该申请",
+	"unsealed":  "已解除保密：随机数与抽取结果已公开",
+}
+
+// ActiveFlash is the flash of a deactivation or reactivation.
+func ActiveFlash(active bool) string {
+	if active {
+		return "reactivated"
+	}
+	return "deactivated"
+}
+
+// Redirect sends the browser to url after a POST (303 See Other).
+func Redirect(w http.ResponseWriter, r *http.Request, url string) {
+	http.Redirect(w, r, url, http.StatusSeeOther)
+}

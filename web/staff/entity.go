@@ -1,0 +1,136 @@
+package staff
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"spotcheck"
+	"spotcheck/web/internal/view"
+)
+
+func (s *Handler) ShowEntities(w http.ResponseWriter, r *http.Request) {
+	f := view.EntityFilter(r.URL.Query())
+	list, err := s.dir.FindEntities(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// The filters' types and divisions come from the page's names
+	// ($.Names.Ref), read once for the filters and the rows.
+	s.renderTitled(w, r, http.StatusOK, "entities", "检查对象名录库", map[string]any{
+		"List": list, "F": f, "Q": r.URL.Query(), "Statuses": spotcheck.EntityStatuses,
+		"Classes": spotcheck.CreditClasses, "Pager": view.ListPager(r, list),
+	})
+}
+
+func (s *Handler) ShowEntity(w http.ResponseWriter, r *http.Request) {
+	e, err := s.dir.FindEntityByID(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	history, err := s.dir.FindChanges(r.Context(), spotcheck.ChangeFilter{Kind: "entity", Key: e.ID, Limit: 200})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderTitled(w, r, http.StatusOK, "entity", e.Name, map[string]any{"E": e, "History": history.Items})
+}
+
+// ShowEntityForm shows the create form, or the edit form of {id}.
+func (s *Handler) ShowEntityForm(w http.ResponseWriter, r *http.Request) {
+	e := &spotcheck.Entity{Status: spotcheck.StatusOperating, CreditClass: "B", Active: true}
+	if id := r.PathValue("id"); id != "" {
+		var err error
+		if e, err = s.dir.FindEntityByID(r.Context(), id); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.renderEntityForm(w, r, http.StatusOK, e, nil)
+}
+
+// entityFormAction is where the form posts: the create URL, or the edit URL
+// of the record as stored (the form may hold a corrected code).
+func entityFormAction(r *http.Request) string {
+	if id := r.PathValue("id"); id != "" {
+		return "/staff/entities/" + url.PathEscape(id)
+	}
+	return "/staff/entities"
+}
+
+func (s *Handler) renderEntityForm(w http.ResponseWriter, r *http.Request, status int, e *spotcheck.Entity, problems spotcheck.Problems) {
+	ref, err := s.dir.Reference(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	title := "新增检查对象"
+	if e.Version > 0 {
+		title = "编辑：" + e.Name
+	}
+	s.renderTitled(w, r, status, "entity_form", title, map[string]any{"E": e, "Ref": ref, "Action": entityFormAction(r),
+		"Errors": view.FieldErrors(problems), "Problems": problems, "Statuses": spotcheck.EntityStatuses, "Classes": spotcheck.CreditClasses,
+		"Tags": strings.Join(e.Tags, "、")})
+}
+
+// SaveEntity creates (POST /staff/entities) or updates (POST
+// /staff/entities/{id}) an entity; on problems the form comes back with
+// what was typed and a message beside each field.
+func (s *Handler) SaveEntity(w http.ResponseWriter, r *http.Request) {
+	var f view.EntityForm
+	ps := s.decode(r, &f)
+	e := f.Entity()
+	if ps != nil {
+		s.renderEntityForm(w, r, http.StatusBadRequest, e, ps)
+		return
+	}
+	var old *spotcheck.Entity
+	if id := r.PathValue("id"); id != "" {
+		var err error
+		if old, err = s.dir.FindEntityByID(r.Context(), id); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		e.GuideCardNo, e.Active = old.GuideCardNo, old.Active
+		if old.GuideCardNo != "" {
+			e.ID = old.ID // a guide's id comes from the card number
+		}
+	}
+	var err error
+	if old != nil && spotcheck.NormalizeCode(e.ID) != old.ID {
+		err = s.dir.RecodeEntity(r.Context(), old.ID, e)
+	} else {
+		if old != nil {
+			e.ID = old.ID
+		}
+		err = s.dir.SaveEntity(r.Context(), e)
+	}
+	if err != nil {
+		if problems, ok := view.InvalidFields(err); ok {
+			s.renderEntityForm(w, r, http.StatusBadRequest, e, problems)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	ok := "saved"
+	if r.PathValue("id") == "" {
+		ok = "created"
+	}
+	view.Redirect(w, r, "/staff/entities/"+url.PathEscape(e.ID)+"?ok="+ok)
+}
+
+// SetEntityActive deactivates (active=0) or reactivates (active=1) an
+// entity; nothing is ever deleted.
+func (s *Handler) SetEntityActive(w http.ResponseWriter, r *http.Request) {
+	setActive(s, w, r,
+		func(ctx context.Context) (*spotcheck.Entity, error) {
+			return s.dir.FindEntityByID(ctx, r.PathValue("id"))
+		},
+		func(e *spotcheck.Entity) (*int, *bool) { return &e.Version, &e.Active },
+		s.dir.SaveEntity,
+		func(e *spotcheck.Entity, _ string) string { return "/staff/entities/" + url.PathEscape(e.ID) })
+}

@@ -1,0 +1,178 @@
+package staff
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"spotcheck"
+	"spotcheck/web/internal/view"
+)
+
+// Tasks (抽查任务) as far as a draw needs them (design §5): planners create
+// them, everyone who may see draws reads those of their departments
+// (supervisors all). A task is never edited; a wrong one is left unused.
+
+func (s *Handler) ShowTasks(w http.ResponseWriter, r *http.Request) {
+	f := view.TaskFilter(r.URL.Query())
+	list, err := s.draws.FindTasks(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderTitled(w, r, http.StatusOK, "tasks", "抽查任务", map[string]any{
+		"List": list, "F": f,
+		"Pager": view.ListPager(r, list),
+	})
+}
+
+func (s *Handler) ShowTask(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	tk, err := s.draws.FindTaskByCode(ctx, r.PathValue("code"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	draws, err := s.drawsOfTask(ctx, tk.Code)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	live := tk.LiveDraw(draws) != nil
+	s.renderTitled(w, r, http.StatusOK, "task", tk.Name, map[string]any{
+		"T": tk, "Draws": view.DrawRows(draws), "Live": live,
+		"StrataBy": strataByNames[tk.StrataBy],
+	})
+}
+
+// strataByNames names the ways of stratifying.
+var strataByNames = map[string]string{
+	spotcheck.StrataByCredit:    "按信用风险分类（A、B、C、D）",
+	spotcheck.StrataByKey:       "按重点/一般检查对象（key、general）",
+	spotcheck.StrataByKeyCredit: "重点对象单列，其余按信用风险分类",
+}
+
+// stratumNames names stratum ids where the pages show them.
+var stratumNames = map[string]string{
+	"A": "信用风险低", "B": "信用风险一般", "C": "信用风险较高", "D": "信用风险高",
+	"key": "重点检查对象", "general": "一般检查对象",
+}
+
+// defaultRates are the rates a new task's form proposes: the 3 % floor,
+// higher for riskier strata (国办发〔2019〕5号: 信用风险高的提高比例).
+var defaultRates = map[string]string{"A": "3/100", "B": "5/100", "C": "10/100", "D": "20/100", "key": "20/100",
+	"general": "5/100"}
+
+// newTaskForm returns the form values of a new task: the planner's
+// department as the authority and the usual defaults.
+func newTaskForm(p *spotcheck.Principal) url.Values {
+	v := url.Values{"authority": {p.Dept}, "strata_by": {spotcheck.StrataByCredit}, "cap_slack": {"0"},
+		"annual_cap": {strconv.Itoa(spotcheck.DefaultAnnualCap)}, "eligible_status": {spotcheck.StatusOperating},
+		"team_unit": {p.Dept}, "team_size": {"2"}}
+	for _, id := range view.TaskStrataIDs {
+		v.Set("rate."+id, defaultRates[id])
+		v.Set("min."+id, "1")
+		v.Set("max."+id, "0")
+		v.Set("reserve."+id, "2")
+	}
+	return v
+}
+
+func (s *Handler) ShowTaskForm(w http.ResponseWriter, r *http.Request) {
+	s.renderTaskForm(w, r, http.StatusOK, newTaskForm(view.StaffUser(r)), nil, "")
+}
+
+// stratumRow is one stratum's row of the task form, as typed.
+type stratumRow struct {
+	ID, Name, For           string
+	Rate, Min, Max, Reserve string
+	Error                   string
+}
+
+func (s *Handler) renderTaskForm(w http.ResponseWriter, r *http.Request, status int, form url.Values,
+	problems spotcheck.Problems, msg string) {
+	ctx := r.Context()
+	depts, err := s.namingDepts(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ref, err := s.dir.Reference(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	items, err := view.AllPages(func(off int) (spotcheck.List[*spotcheck.Item], error) {
+		return s.dir.FindItems(ctx, spotcheck.ItemFilter{Status: spotcheck.ItemActive, Offset: off, Limit: 200})
+	})
+	if err != nil && spotcheck.ErrorCode(err) != spotcheck.EFORBIDDEN {
+		s.fail(w, r, err)
+		return
+	}
+	items = slices.DeleteFunc(items, func(it *spotcheck.Item) bool { return it.Parent != "" })
+	errs := view.FieldErrors(problems)
+	var strata []stratumRow
+	for _, id := range view.TaskStrataIDs {
+		var for_ []string
+		for _, by := range []string{spotcheck.StrataByCredit, spotcheck.StrataByKey, spotcheck.StrataByKeyCredit} {
+			if slices.Contains(spotcheck.StratumIDs(by), id) {
+				for_ = append(for_, by)
+			}
+		}
+		strata = append(strata, stratumRow{ID: id, Name: stratumNames[id], For: strings.Join(for_, " "),
+			Rate: form.Get("rate." + id), Min: form.Get("min." + id), Max: form.Get("max." + id),
+			Reserve: form.Get("reserve." + id), Error: errs["strata."+id]})
+	}
+	team := (&view.TaskForm{TeamUnits: form["team_unit"], TeamSizes: form["team_size"]}).Team()
+	for len(team) < 3 {
+		team = append(team, view.TeamRow{})
+	}
+	tree := deptTree(depts)
+	s.renderTitled(w, r, status, "task_form", "新增抽查任务", map[string]any{
+		"Form": form, "Errors": errs, "Problems": problems, "Message": msg,
+		"Authorities": scopedDepts(view.StaffUser(r), tree), "Depts": tree, "Items": items, "Ref": ref,
+		"Statuses": spotcheck.EntityStatuses, "Strata": strata, "Team": team,
+		"StrataBy": []struct{ Value, Name string }{
+			{spotcheck.StrataByCredit, strataByNames[spotcheck.StrataByCredit]},
+			{spotcheck.StrataByKey, strataByNames[spotcheck.StrataByKey]},
+			{spotcheck.StrataByKeyCredit, strataByNames[spotcheck.StrataByKeyCredit]},
+		},
+		"Set": func(field, v string) bool { return view.Checked(form, field, v) },
+	})
+}
+
+// SaveTask creates a task from the form; problems come back beside their
+// fields with everything as typed.
+func (s *Handler) SaveTask(w http.ResponseWriter, r *http.Request) {
+	form := r.PostForm
+	tk, ps := view.ParseTaskForm(form)
+	var err error
+	if len(ps) > 0 {
+		// Show the other problems too, not one round trip per field.
+		check := *tk
+		check.Normalize()
+		err = append(ps, check.Validate()...).Err()
+	} else {
+		err = s.draws.CreateTask(r.Context(), tk)
+	}
+	if err != nil {
+		if problems, msg, ok := view.FormProblems(err); ok {
+			s.renderTaskForm(w, r, http.StatusBadRequest, form, problems, msg)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	view.Redirect(w, r, view.WithFlash("/staff/tasks/"+url.PathEscape(tk.Code), "created"))
+}
+
+// drawsOfTask lists every draw of a task, newest first, superseded ones
+// included.
+func (s *Handler) drawsOfTask(ctx context.Context, task string) ([]spotcheck.Draw, error) {
+	return view.AllPages(func(off int) (spotcheck.List[spotcheck.Draw], error) {
+		return s.draws.FindDraws(ctx, spotcheck.DrawFilter{Task: task, Offset: off, Limit: 200})
+	})
+}
