@@ -1,6 +1,7 @@
 package spotcheck
 
 import (
+	"context"
 	"strings"
 	"time"
 )
@@ -44,4 +45,23 @@ func (a *Agency) Validate() Problems {
 	}
 	p.checkRequired("field", "服务领域", a.Field)
 	return p
+}
+
+// AgencyService keeps the directory of agencies. The common contract of
+// every service is in doc.go.
+type AgencyService interface {
+	// FindAgencies returns one page of the agencies that match f.
+	// EUNAUTHORIZED, EFORBIDDEN.
+	FindAgencies(ctx context.Context, f AgencyFilter) (List[*Agency], error)
+	// FindAgencyByCode returns the agency with code. ENOTFOUND,
+	// EUNAUTHORIZED, EFORBIDDEN.
+	FindAgencyByCode(ctx context.Context, code string) (*Agency, error)
+	// SaveAgency creates (Version 0) or updates a and sets its new
+	// Version. EINVALID, ECONFLICT, ENOTFOUND, EFORBIDDEN, EUNAUTHORIZED.
+	SaveAgency(ctx context.Context, a *Agency) error
+	// ImportAgencies imports src all or nothing. EINVALID (*ImportError),
+	// EFORBIDDEN, EUNAUTHORIZED.
+	ImportAgencies(ctx context.Context, src ImportSource[Agency]) (ImportSummary, error)
+	// ExportAgencies calls fn with every agency. EFORBIDDEN, EUNAUTHORIZED.
+	ExportAgencies(ctx context.Context, fn func(*Agency) error) error
 }

@@ -1,6 +1,7 @@
 package spotcheck
 
 import (
+	"context"
 	"strings"
 	"time"
 )
@@ -78,4 +79,24 @@ func (c *Conflict) Validate() Problems {
 		p.Add("review", "审核状态", "申报回避无需审核，应为“已通过”")
 	}
 	return p
+}
+
+// ConflictService keeps the conflicts of interest between inspectors and
+// entities (回避). The common contract of every service is in doc.go.
+type ConflictService interface {
+	// FindConflicts returns one page of the conflicts in the user's scope
+	// that match f. EUNAUTHORIZED, EFORBIDDEN.
+	FindConflicts(ctx context.Context, f ConflictFilter) (List[*Conflict], error)
+	// FindConflict returns the conflict of kind between staffID and
+	// entityID. ENOTFOUND, EUNAUTHORIZED, EFORBIDDEN.
+	FindConflict(ctx context.Context, staffID, entityID, kind string) (*Conflict, error)
+	// SaveConflict creates (Version 0) or updates c and sets its new
+	// Version. EINVALID, ECONFLICT, ENOTFOUND, EFORBIDDEN, EUNAUTHORIZED.
+	SaveConflict(ctx context.Context, c *Conflict) error
+	// ImportConflicts imports src all or nothing. EINVALID (*ImportError),
+	// EFORBIDDEN, EUNAUTHORIZED.
+	ImportConflicts(ctx context.Context, src ImportSource[Conflict]) (ImportSummary, error)
+	// ExportConflicts calls fn with every conflict in the user's scope.
+	// EFORBIDDEN, EUNAUTHORIZED.
+	ExportConflicts(ctx context.Context, fn func(*Conflict) error) error
 }

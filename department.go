@@ -1,6 +1,7 @@
 package spotcheck
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"time"
@@ -142,4 +143,24 @@ func UnitOf(depts []Department, code string) string {
 		code = d.Parent
 	}
 	return ""
+}
+
+// DepartmentService keeps the department tree. The common contract of
+// every service is in doc.go.
+type DepartmentService interface {
+	// FindDepartments returns every department, in tree order.
+	// EUNAUTHORIZED, EFORBIDDEN (no PermViewDepartments).
+	FindDepartments(ctx context.Context) ([]Department, error)
+	// FindDepartmentByCode returns the department with code. ENOTFOUND,
+	// EUNAUTHORIZED, EFORBIDDEN.
+	FindDepartmentByCode(ctx context.Context, code string) (*Department, error)
+	// SaveDepartment creates (Version 0) or updates d and sets its new
+	// Version. EINVALID, ECONFLICT, ENOTFOUND, EFORBIDDEN, EUNAUTHORIZED.
+	SaveDepartment(ctx context.Context, d *Department) error
+	// ImportDepartments imports src all or nothing. EINVALID
+	// (*ImportError), EFORBIDDEN, EUNAUTHORIZED.
+	ImportDepartments(ctx context.Context, src ImportSource[Department]) (ImportSummary, error)
+	// ExportDepartments calls fn with every department. EFORBIDDEN,
+	// EUNAUTHORIZED.
+	ExportDepartments(ctx context.Context, fn func(*Department) error) error
 }

@@ -11,6 +11,45 @@
 // the pages call the same function to decide what to offer. Neither
 // writes the rule again.
 //
+// # Services
+//
+// Each aggregate has one service interface beside its type, which the
+// store implements with one type: EntityService (entity.go),
+// InspectorService (inspector.go), AgencyService (agency.go), ItemService
+// and ResponsibilityService (item.go), DepartmentService (department.go),
+// ConflictService (conflict.go), ReferenceService (reference.go),
+// ChangeService (service.go), AccountService (account.go), TaskService
+// (task.go) and DrawService (drawflow.go). Their methods use one verb
+// set:
+//
+//   - FindXByID, FindXByCode, FindXByUsername — one record by its key
+//     (FindX(ctx, part, …) when the key has several parts); ENOTFOUND
+//     when there is none, and also when the record is outside the
+//     user's scope, so that a page does not tell which keys exist.
+//   - FindXs(ctx, XFilter) — one page of a list (List[T]), in the user's
+//     scope; FindXs(ctx) when the list is small and whole.
+//   - CreateX — a new record that has no optimistic locking; ECONFLICT
+//     when its key exists.
+//   - UpdateX — change a record that has no version.
+//   - SaveX — the upsert of a versioned record: Version 0 creates it
+//     (ECONFLICT when the key exists), otherwise Version must be the
+//     stored one (ECONFLICT when someone saved in between); the new
+//     Version is set on the record. Nothing is deleted: Active = false
+//     deactivates.
+//   - ImportXs / ExportXs — all-or-nothing imports (Transfers) and
+//     streaming exports of an import kind.
+//   - a named transition for every other act, the verb of the domain:
+//     PlanDraw, CommitDraw, RevealDraw, RunDraw, LiftEmbargo,
+//     RecodeEntity, SetPassword, UnlockLogin, RevokeAPIToken,
+//     Authenticate … Sessions, which are not records, are created and
+//     deleted.
+//
+// Every method gives EUNAUTHORIZED when ctx carries no principal (the
+// sign-in methods excepted) and EFORBIDDEN when the principal lacks the
+// permission or the department; EINVALID carries Problems that name each
+// field. Each method's comment lists the codes it gives. Any other error
+// is an internal failure.
+//
 // # Normalize, then Validate
 //
 // A record that people type (Entity, Inspector, Agency, Item,

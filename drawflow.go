@@ -276,32 +276,67 @@ type DrawFilter struct {
 	Limit  int
 }
 
-// DrawService is the draw workflow.
+// DrawService is the draw workflow (drawstate.go has its machine): a
+// draw is planned for a task, its participants commit and reveal, it runs,
+// and its result stays under embargo until published. Each transition
+// loads the draw in its transaction and asks Draw.Can, so it gives
+// EUNAUTHORIZED, EFORBIDDEN (the role or the department), ENOTFOUND (a
+// draw the user may not see) or ECONFLICT (the draw's state) as Can does.
+// The common contract of every service is in doc.go.
 type DrawService interface {
-	CreateTask(ctx context.Context, t *Task) error
-	FindTaskByCode(ctx context.Context, code string) (*Task, error)
-	FindTasks(ctx context.Context, f TaskFilter) (List[Task], error)
-
+	// PlanDraw plans a draw of r for task and returns it, in state
+	// planned. EINVALID (r's problems), ENOTFOUND (the task), ECONFLICT
+	// (the task has a live draw: Task.CanPlanDraw), EFORBIDDEN,
+	// EUNAUTHORIZED.
 	PlanDraw(ctx context.Context, task string, r DrawRequest) (*Draw, error)
+	// FindDrawByID returns the draw with id: staff in its scope see all of
+	// it, the public only a published one. ENOTFOUND, EUNAUTHORIZED.
 	FindDrawByID(ctx context.Context, id int64) (*Draw, error)
+	// FindDraws returns one page of the draws that match f and that the
+	// user may see. EUNAUTHORIZED.
 	FindDraws(ctx context.Context, f DrawFilter) (List[Draw], error)
 	// FindDrawPicks lists the selected and reserve entities; only for
 	// staff who may see the draw, or, after the embargo, to anyone the
 	// lines of published.tsv (entity, name, ticket; no stratum).
+	// ENOTFOUND, EFORBIDDEN (under embargo), EUNAUTHORIZED.
 	FindDrawPicks(ctx context.Context, id int64) ([]DrawPick, error)
+	// CommitDraw records participant's commitment. EINVALID (the
+	// commitment's form), ECONFLICT (state, or already committed),
+	// ENOTFOUND, EFORBIDDEN, EUNAUTHORIZED.
 	CommitDraw(ctx context.Context, id int64, participant, commitment string) error
+	// RevealDraw records participant's secret, which must open the
+	// commitment. EINVALID, ECONFLICT, ENOTFOUND, EFORBIDDEN,
+	// EUNAUTHORIZED.
 	RevealDraw(ctx context.Context, id int64, participant, secret string) error
+	// WithholdReveal records that participant will not reveal, with a
+	// note. EINVALID (no note), ECONFLICT, ENOTFOUND, EFORBIDDEN,
+	// EUNAUTHORIZED.
 	WithholdReveal(ctx context.Context, id int64, participant, note string) error
+	// RunDraw runs the draw with the public randomness of r and appends it
+	// to the log. EINVALID, ECONFLICT, ENOTFOUND, EFORBIDDEN,
+	// EUNAUTHORIZED.
 	RunDraw(ctx context.Context, id int64, r DrawRun) error
 
+	// RequestDrawChange asks to change a run draw's result (c.DrawID)
+	// and sets c.ID. EINVALID, ECONFLICT, ENOTFOUND, EFORBIDDEN,
+	// EUNAUTHORIZED.
 	RequestDrawChange(ctx context.Context, c *DrawChange) error
+	// DecideDrawChange approves or refuses a requested change; a second
+	// person must decide. EINVALID, ECONFLICT (decided, or one's own
+	// request), ENOTFOUND, EFORBIDDEN, EUNAUTHORIZED.
 	DecideDrawChange(ctx context.Context, changeID int64, approve bool, note string) error
+	// FindDrawChanges returns the change requests of a draw, oldest
+	// first. ENOTFOUND, EFORBIDDEN, EUNAUTHORIZED.
 	FindDrawChanges(ctx context.Context, drawID int64) ([]DrawChange, error)
+	// LiftEmbargo publishes a run draw's result before its embargo ends,
+	// for reason. EINVALID (no reason), ECONFLICT, ENOTFOUND, EFORBIDDEN,
+	// EUNAUTHORIZED.
 	LiftEmbargo(ctx context.Context, id int64, reason string) error
 
-	// DrawFiles returns the bundle: all of it for staff who may audit
+	// FindDrawFiles returns the bundle: all of it for staff who may audit
 	// the draw; for the public, per spec §9 (amendment 1), the plan and
 	// commitments, and after the embargo also the randomness and
 	// published.tsv with the publication entry — never the result.
-	DrawFiles(ctx context.Context, id int64) (*DrawFiles, error)
+	// ENOTFOUND, EUNAUTHORIZED.
+	FindDrawFiles(ctx context.Context, id int64) (*DrawFiles, error)
 }

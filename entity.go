@@ -1,6 +1,7 @@
 package spotcheck
 
 import (
+	"context"
 	"strings"
 	"time"
 )
@@ -168,4 +169,34 @@ type EntityFilter struct {
 	Sort        string   // "id" (default), "name", "-updated"
 	Offset      int
 	Limit       int
+}
+
+// EntityService keeps the directory of market entities (entities.go in
+// store). The common contract of every service is in doc.go.
+type EntityService interface {
+	// FindEntities returns one page of the entities in the user's scope
+	// that match f. EUNAUTHORIZED, EFORBIDDEN (no PermViewDirectory).
+	FindEntities(ctx context.Context, f EntityFilter) (List[*Entity], error)
+	// FindEntityByID returns the entity with credit code id. ENOTFOUND,
+	// also for one outside the user's scope; EUNAUTHORIZED, EFORBIDDEN.
+	FindEntityByID(ctx context.Context, id string) (*Entity, error)
+	// SaveEntity creates (Version 0) or updates e, normalised, and sets its
+	// new Version. EINVALID (with Problems), ECONFLICT (the key exists, or
+	// a stale Version), ENOTFOUND, EFORBIDDEN (outside the user's scope),
+	// EUNAUTHORIZED.
+	SaveEntity(ctx context.Context, e *Entity) error
+	// RecodeEntity corrects the credit code of entity oldID (a typing
+	// error at registration): e, with its new ID and Version equal to the
+	// stored version of oldID, becomes a new record; the old one is
+	// deactivated, never deleted, and its conflicts move to the new code;
+	// both changes are recorded. One transaction. The errors of
+	// SaveEntity, and ECONFLICT when the new code exists.
+	RecodeEntity(ctx context.Context, oldID string, e *Entity) error
+	// ImportEntities imports src all or nothing and says how many rows it
+	// created, updated and left. EINVALID (an *ImportError naming each
+	// row's problems), EFORBIDDEN, EUNAUTHORIZED.
+	ImportEntities(ctx context.Context, src ImportSource[Entity]) (ImportSummary, error)
+	// ExportEntities calls fn with every entity in the user's scope, in
+	// key order, and stops at fn's first error. EFORBIDDEN, EUNAUTHORIZED.
+	ExportEntities(ctx context.Context, fn func(*Entity) error) error
 }

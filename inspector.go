@@ -1,6 +1,7 @@
 package spotcheck
 
 import (
+	"context"
 	"strings"
 	"time"
 )
@@ -117,4 +118,25 @@ type InspectorFilter struct {
 	Depts  []string // scope; nil = unrestricted
 	Offset int
 	Limit  int
+}
+
+// InspectorService keeps the directories of inspectors and of experts
+// (expert set). The common contract of every service is in doc.go.
+type InspectorService interface {
+	// FindInspectors returns one page of the inspectors or experts in the
+	// user's scope that match f. EUNAUTHORIZED, EFORBIDDEN.
+	FindInspectors(ctx context.Context, f InspectorFilter) (List[*Inspector], error)
+	// FindInspectorByID returns the inspector or expert with staffID.
+	// ENOTFOUND, also outside the user's scope; EUNAUTHORIZED, EFORBIDDEN.
+	FindInspectorByID(ctx context.Context, staffID string) (*Inspector, error)
+	// SaveInspector creates (Version 0) or updates in, normalised, and sets
+	// its new Version. EINVALID, ECONFLICT, ENOTFOUND, EFORBIDDEN,
+	// EUNAUTHORIZED.
+	SaveInspector(ctx context.Context, in *Inspector) error
+	// ImportInspectors imports src (experts when expert) all or nothing.
+	// EINVALID (*ImportError), EFORBIDDEN, EUNAUTHORIZED.
+	ImportInspectors(ctx context.Context, expert bool, src ImportSource[Inspector]) (ImportSummary, error)
+	// ExportInspectors calls fn with every inspector (expert) in the
+	// user's scope. EFORBIDDEN, EUNAUTHORIZED.
+	ExportInspectors(ctx context.Context, expert bool, fn func(*Inspector) error) error
 }

@@ -1,6 +1,7 @@
 package spotcheck
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"time"
@@ -198,4 +199,47 @@ func (r *Responsibility) Validate() Problems {
 		p.checkOneOf("role", "职责", r.Role, RoleInitiate, RoleJoin)
 	}
 	return p
+}
+
+// ItemService keeps the list of inspection items (抽查事项清单), each code
+// with its versions. The common contract of every service is in doc.go.
+type ItemService interface {
+	// FindItems returns one page of the current versions of the items
+	// that match f; the public sees only published ones. EUNAUTHORIZED.
+	FindItems(ctx context.Context, f ItemFilter) (List[*Item], error)
+	// FindItemByCode returns the current version of the item with code.
+	// ENOTFOUND (also an unpublished item to the public), EUNAUTHORIZED.
+	FindItemByCode(ctx context.Context, code string) (*Item, error)
+	// FindItemVersions returns every version of the item with code, oldest
+	// first. ENOTFOUND, EUNAUTHORIZED.
+	FindItemVersions(ctx context.Context, code string) ([]*Item, error)
+	// SaveItem creates (Version 0) or updates it and sets its new Version.
+	// EINVALID, ECONFLICT, ENOTFOUND, EFORBIDDEN, EUNAUTHORIZED.
+	SaveItem(ctx context.Context, it *Item) error
+	// ImportItems imports src all or nothing. EINVALID (*ImportError),
+	// EFORBIDDEN, EUNAUTHORIZED.
+	ImportItems(ctx context.Context, src ImportSource[Item]) (ImportSummary, error)
+	// ExportItems calls fn with every item. EFORBIDDEN, EUNAUTHORIZED.
+	ExportItems(ctx context.Context, fn func(*Item) error) error
+}
+
+// ResponsibilityService keeps which department is responsible for which
+// item (the responsibility list). The common contract of every service is
+// in doc.go.
+type ResponsibilityService interface {
+	// FindResponsibilities returns one page of the responsibilities that
+	// match f. EUNAUTHORIZED, EFORBIDDEN.
+	FindResponsibilities(ctx context.Context, f ResponsibilityFilter) (List[*Responsibility], error)
+	// FindResponsibility returns the responsibility of dept for item.
+	// ENOTFOUND, EUNAUTHORIZED, EFORBIDDEN.
+	FindResponsibility(ctx context.Context, item, dept string) (*Responsibility, error)
+	// SaveResponsibility creates (Version 0) or updates r and sets its new
+	// Version. EINVALID, ECONFLICT, ENOTFOUND, EFORBIDDEN, EUNAUTHORIZED.
+	SaveResponsibility(ctx context.Context, r *Responsibility) error
+	// ImportResponsibilities imports src all or nothing. EINVALID
+	// (*ImportError), EFORBIDDEN, EUNAUTHORIZED.
+	ImportResponsibilities(ctx context.Context, src ImportSource[Responsibility]) (ImportSummary, error)
+	// ExportResponsibilities calls fn with every responsibility in the
+	// user's scope. EFORBIDDEN, EUNAUTHORIZED.
+	ExportResponsibilities(ctx context.Context, fn func(*Responsibility) error) error
 }

@@ -1,6 +1,9 @@
 package spotcheck
 
-import "strings"
+import (
+	"context"
+	"strings"
+)
 
 // TargetType is a kind of supervised entity (检查对象类型, design §11), kept
 // as editable reference data. Person types (导游/领队) have no credit code
@@ -130,4 +133,12 @@ func MethodByCodeOrName(s string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// ReferenceService gives the reference data (regions, industries, target
+// types, …). The common contract of every service is in doc.go.
+type ReferenceService interface {
+	// FindReference returns the reference data; any principal may read
+	// it. EUNAUTHORIZED.
+	FindReference(ctx context.Context) (*Reference, error)
 }

@@ -83,131 +83,32 @@ type LoginAttempt struct {
 // security.go.
 const SessionLifetime = 12 * time.Hour
 
-// AccountService keeps staff accounts, sessions and API tokens. Who may
-// change which account is decided by CanChangeAccount,
-// CanResetCredentials and CanUnlockLogin; acts they refuse to a signed-in
-// user are recorded as changes with action "refused".
-type AccountService interface {
-	// Authenticate checks a password, records the attempt and enforces the
-	// login limits (LoginDelay, MaxAddressFailures); every failure gives the
-	// same EUNAUTHORIZED message, a refusal by the limits says how long to
-	// wait (LoginRefusedMessage).
-	Authenticate(ctx context.Context, username, password, ip string) (*User, error)
-	CreateSession(ctx context.Context, username string) (token string, err error)
-	// FindSession returns the session of a token and its active user;
-	// expired or idle sessions and disabled users give EUNAUTHORIZED.
-	FindSession(ctx context.Context, token string) (*Session, *User, error)
-	DeleteSession(ctx context.Context, token string) error
-	// DeleteUserSessions ends every session of a user and revokes the
-	// user's API tokens ("sign out everywhere").
-	DeleteUserSessions(ctx context.Context, username string) error
-
-	FindUsers(ctx context.Context) ([]User, error)
-	FindUserByUsername(ctx context.Context, username string) (*User, error)
-	// CreateUser adds an account; the password must satisfy the
-	// SecurityPolicy.
-	CreateUser(ctx context.Context, u *User, password string) error
-	// UpdateUser changes name, department, roles and the active flag;
-	// disabling a user ends its sessions and stops its tokens.
-	UpdateUser(ctx context.Context, u *User) error
-	// SetPassword sets a password that satisfies the SecurityPolicy (and
-	// is none of the last PasswordHistory), ends the user's sessions and
-	// revokes the user's API tokens.
-	SetPassword(ctx context.Context, username, password string) error
-
-	// CreateAPIToken makes a token valid for days (one of
-	// TokenLifetimeDays; 0 for DefaultTokenDays).
-	CreateAPIToken(ctx context.Context, username, name string, days int) (secret string, err error)
-	FindAPITokens(ctx context.Context, username string) ([]APIToken, error)
-	RevokeAPIToken(ctx context.Context, username string, id int64) error
-	// RevokeAPITokens revokes every valid token of a user and returns how
-	// many it revoked.
-	RevokeAPITokens(ctx context.Context, username string) (int, error)
-	// AuthenticateToken returns the active user of an unrevoked, unexpired
-	// token.
-	AuthenticateToken(ctx context.Context, secret string) (*User, error)
-
-	FindLoginAttempts(ctx context.Context, offset, limit int) (List[LoginAttempt], error)
-	// FindLoginLimit returns the sign-in back-off of a user name.
-	FindLoginLimit(ctx context.Context, username string) (*LoginLimit, error)
-	// UnlockLogin lifts the back-off of a user, recorded.
-	UnlockLogin(ctx context.Context, username string) error
-
-	// FindSecurityPolicy returns the policy in force; any signed-in user
-	// may read it (the password forms show it).
-	FindSecurityPolicy(ctx context.Context) (SecurityPolicy, error)
-	// UpdateSecurityPolicy stores a new policy (PermManageUsers), recorded
-	// as a change of kind "setting".
-	UpdateSecurityPolicy(ctx context.Context, p *SecurityPolicy) error
-}
-
-// DirectoryService keeps the directories and lists. List methods limit
-// their results to the department scope of the user in ctx; Save methods
-// authorise against it (see Authorize). A Save with Version 0 creates the
-// record; otherwise Version must be the stored one (optimistic locking),
-// and the change is recorded with both states. Records are never deleted:
-// saving Active = false deactivates.
-type DirectoryService interface {
-	Reference(ctx context.Context) (*Reference, error)
-
-	FindDepartments(ctx context.Context) ([]Department, error)
-	FindDepartmentByCode(ctx context.Context, code string) (*Department, error)
-	SaveDepartment(ctx context.Context, d *Department) error
-
-	FindEntities(ctx context.Context, f EntityFilter) (List[*Entity], error)
-	FindEntityByID(ctx context.Context, id string) (*Entity, error)
-	SaveEntity(ctx context.Context, e *Entity) error
-	// RecodeEntity corrects the credit code of entity oldID (a typing
-	// error at registration): e, with its new ID and Version equal to the
-	// stored version of oldID, becomes a new record; the old one is
-	// deactivated, never deleted, and its conflicts move to the new code;
-	// both changes are recorded. One transaction.
-	RecodeEntity(ctx context.Context, oldID string, e *Entity) error
-
-	FindInspectors(ctx context.Context, f InspectorFilter) (List[*Inspector], error)
-	FindInspectorByID(ctx context.Context, staffID string) (*Inspector, error)
-	SaveInspector(ctx context.Context, in *Inspector) error
-
-	FindAgencies(ctx context.Context, f AgencyFilter) (List[*Agency], error)
-	FindAgencyByCode(ctx context.Context, code string) (*Agency, error)
-	SaveAgency(ctx context.Context, a *Agency) error
-
-	FindItems(ctx context.Context, f ItemFilter) (List[*Item], error)
-	FindItemByCode(ctx context.Context, code string) (*Item, error)
-	FindItemVersions(ctx context.Context, code string) ([]*Item, error)
-	SaveItem(ctx context.Context, it *Item) error
-
-	FindResponsibilities(ctx context.Context, f ResponsibilityFilter) (List[*Responsibility], error)
-	FindResponsibility(ctx context.Context, item, dept string) (*Responsibility, error)
-	SaveResponsibility(ctx context.Context, r *Responsibility) error
-
-	FindConflicts(ctx context.Context, f ConflictFilter) (List[*Conflict], error)
-	FindConflict(ctx context.Context, staffID, entityID, kind string) (*Conflict, error)
-	SaveConflict(ctx context.Context, c *Conflict) error
-
+// ChangeService reads the change history: every create, update,
+// deactivation, import and account change, recorded by the store in the
+// transaction that made it (store/change.go). The common contract of every
+// service is in doc.go.
+type ChangeService interface {
+	// FindChanges returns one page of the changes that match f, newest
+	// first. The whole trail needs PermViewAudit; the history of one
+	// record (f.Kind and f.Key set) is open to whoever may view the
+	// record. EFORBIDDEN, ENOTFOUND (the record, outside the user's
+	// scope), EUNAUTHORIZED.
 	FindChanges(ctx context.Context, f ChangeFilter) (List[Change], error)
-
-	Transfers
 }
 
-// Transfers are the all-or-nothing imports and the streaming exports of
-// every import kind (spec/cli.md). Imports authorise every row against the
-// user in ctx; exports are limited to the user's scope like the lists.
-type Transfers interface {
-	ImportEntities(ctx context.Context, src ImportSource[Entity]) (ImportSummary, error)
-	ExportEntities(ctx context.Context, fn func(*Entity) error) error
-	ImportInspectors(ctx context.Context, expert bool, src ImportSource[Inspector]) (ImportSummary, error)
-	ExportInspectors(ctx context.Context, expert bool, fn func(*Inspector) error) error
-	ImportAgencies(ctx context.Context, src ImportSource[Agency]) (ImportSummary, error)
-	ExportAgencies(ctx context.Context, fn func(*Agency) error) error
-	ImportItems(ctx context.Context, src ImportSource[Item]) (ImportSummary, error)
-	ExportItems(ctx context.Context, fn func(*Item) error) error
-	ImportResponsibilities(ctx context.Context, src ImportSource[Responsibility]) (ImportSummary, error)
-	ExportResponsibilities(ctx context.Context, fn func(*Responsibility) error) error
-	ImportDepartments(ctx context.Context, src ImportSource[Department]) (ImportSummary, error)
-	ExportDepartments(ctx context.Context, fn func(*Department) error) error
-	ImportConflicts(ctx context.Context, src ImportSource[Conflict]) (ImportSummary, error)
-	ExportConflicts(ctx context.Context, fn func(*Conflict) error) error
+// Transfers names the services whose all-or-nothing imports and
+// streaming exports of every import kind (spec/cli.md) the file formats
+// run (xlsx.Transfers) and the demo loader fills. Imports authorise every
+// row against the user in ctx; exports are limited to the user's scope
+// like the lists.
+type Transfers struct {
+	Entities         EntityService
+	Inspectors       InspectorService
+	Agencies         AgencyService
+	Items            ItemService
+	Responsibilities ResponsibilityService
+	Departments      DepartmentService
+	Conflicts        ConflictService
 }
 
 // AgencyFilter selects agencies.

@@ -1,6 +1,7 @@
 package spotcheck
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"slices"
@@ -288,4 +289,18 @@ func ParseRate(s string) (a, b int, ok bool) {
 	fmt.Sscan(m[1], &a)
 	fmt.Sscan(m[2], &b)
 	return a, b, a <= b
+}
+
+// TaskService keeps the tasks that draws are planned for. The common
+// contract of every service is in doc.go.
+type TaskService interface {
+	// CreateTask stores a new task t, normalised. EINVALID, ECONFLICT (its
+	// code exists), EFORBIDDEN (no PermManageDraws), EUNAUTHORIZED.
+	CreateTask(ctx context.Context, t *Task) error
+	// FindTaskByCode returns the task with code. ENOTFOUND, EUNAUTHORIZED,
+	// EFORBIDDEN.
+	FindTaskByCode(ctx context.Context, code string) (*Task, error)
+	// FindTasks returns one page of the tasks that match f.
+	// EUNAUTHORIZED, EFORBIDDEN.
+	FindTasks(ctx context.Context, f TaskFilter) (List[Task], error)
 }

@@ -48,28 +48,28 @@ func Load(ctx context.Context, t spotcheck.Transfers, acc spotcheck.AccountServi
 		run  func() (spotcheck.ImportSummary, error)
 	}{
 		{spotcheck.KindDepartments, func() (spotcheck.ImportSummary, error) {
-			return t.ImportDepartments(ctx, spotcheck.SliceSource("demo", d.Departments))
+			return t.Departments.ImportDepartments(ctx, spotcheck.SliceSource("demo", d.Departments))
 		}},
 		{spotcheck.KindEntities, func() (spotcheck.ImportSummary, error) {
-			return t.ImportEntities(ctx, spotcheck.SliceSource("demo", d.Entities))
+			return t.Entities.ImportEntities(ctx, spotcheck.SliceSource("demo", d.Entities))
 		}},
 		{spotcheck.KindInspectors, func() (spotcheck.ImportSummary, error) {
-			return t.ImportInspectors(ctx, false, spotcheck.SliceSource("demo", inspectors(false)))
+			return t.Inspectors.ImportInspectors(ctx, false, spotcheck.SliceSource("demo", inspectors(false)))
 		}},
 		{spotcheck.KindExperts, func() (spotcheck.ImportSummary, error) {
-			return t.ImportInspectors(ctx, true, spotcheck.SliceSource("demo", inspectors(true)))
+			return t.Inspectors.ImportInspectors(ctx, true, spotcheck.SliceSource("demo", inspectors(true)))
 		}},
 		{spotcheck.KindAgencies, func() (spotcheck.ImportSummary, error) {
-			return t.ImportAgencies(ctx, spotcheck.SliceSource("demo", d.Agencies))
+			return t.Agencies.ImportAgencies(ctx, spotcheck.SliceSource("demo", d.Agencies))
 		}},
 		{spotcheck.KindItems, func() (spotcheck.ImportSummary, error) {
-			return t.ImportItems(ctx, spotcheck.SliceSource("demo", d.Items))
+			return t.Items.ImportItems(ctx, spotcheck.SliceSource("demo", d.Items))
 		}},
 		{spotcheck.KindResponsibilities, func() (spotcheck.ImportSummary, error) {
-			return t.ImportResponsibilities(ctx, spotcheck.SliceSource("demo", d.Responsibilities))
+			return t.Responsibilities.ImportResponsibilities(ctx, spotcheck.SliceSource("demo", d.Responsibilities))
 		}},
 		{spotcheck.KindConflicts, func() (spotcheck.ImportSummary, error) {
-			return t.ImportConflicts(ctx, spotcheck.SliceSource("demo", d.Conflicts))
+			return t.Conflicts.ImportConflicts(ctx, spotcheck.SliceSource("demo", d.Conflicts))
 		}},
 	}
 	for _, s := range steps {

@@ -33,7 +33,7 @@ func TestBrowserDraw(t *testing.T) {
 		StrataBy: spotcheck.StrataByKey, Strata: []spotcheck.StratumRule{{ID: "general", Rate: "5/100", Min: 1, Reserve: 1},
 			{ID: "key", Rate: "10/100", Min: 1, Reserve: 1}},
 		Team: []spotcheck.TeamSlot{{Unit: cityBureau, Size: 2}}, Start: demoToday, End: "2026-12-20"}
-	if err := a.DB.CreateTask(ctx, &tk); err != nil {
+	if err := a.DB.Tasks().CreateTask(ctx, &tk); err != nil {
 		t.Fatal(err)
 	}
 	planner, officer, visitor := newBrowser(t, a), newBrowser(t, a), newBrowser(t, a)
@@ -115,7 +115,7 @@ func TestBrowserDraw(t *testing.T) {
 	})
 	step(visitor, "anyone checks a ticket in the browser", func(t *testing.T) {
 		got := a.findDraw(t, tk.Code)
-		picks, err := a.DB.FindDrawPicks(ctx, d.ID)
+		picks, err := a.DB.Draws().FindDrawPicks(ctx, d.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -208,11 +208,11 @@ func waitText(t *testing.T, b *browser, sel, want string) {
 // findDraw returns the task's live draw as the command line sees it.
 func (a *app) findDraw(t *testing.T, task string) *spotcheck.Draw {
 	t.Helper()
-	l, err := a.DB.FindDraws(sysCtx, spotcheck.DrawFilter{Task: task})
+	l, err := a.DB.Draws().FindDraws(sysCtx, spotcheck.DrawFilter{Task: task})
 	if err != nil || len(l.Items) == 0 {
 		t.Fatalf("no draw of %s: %v", task, err)
 	}
-	d, err := a.DB.FindDrawByID(sysCtx, l.Items[0].ID)
+	d, err := a.DB.Draws().FindDrawByID(sysCtx, l.Items[0].ID)
 	if err != nil {
 		t.Fatal(err)
 	}

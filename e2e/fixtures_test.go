@@ -65,7 +65,7 @@ func pickFixtures(ctx context.Context, a *app) (*fixtures, error) {
 			e := &a.Data.Entities[i]
 			if e.Active && e.GuideCardNo == "" && e.Phone != "" && !used[e.ID] && ok(e) {
 				used[e.ID] = true
-				return a.DB.FindEntityByID(ctx, e.ID)
+				return a.DB.Entities().FindEntityByID(ctx, e.ID)
 			}
 		}
 		return nil, fmt.Errorf("the demo data has no entity for a fixture")
@@ -89,7 +89,7 @@ func pickFixtures(ctx context.Context, a *app) (*fixtures, error) {
 	if err := fx.pickSearch(a.Data.Entities, used); err != nil {
 		return nil, err
 	}
-	if fx.search, err = a.DB.FindEntityByID(ctx, fx.search.ID); err != nil {
+	if fx.search, err = a.DB.Entities().FindEntityByID(ctx, fx.search.ID); err != nil {
 		return nil, err
 	}
 	for i := range a.Data.Inspectors {
@@ -123,10 +123,10 @@ func pickFixtures(ctx context.Context, a *app) (*fixtures, error) {
 		return nil, fmt.Errorf("the demo data lacks an inspector of %s, an expert, an active item with a "+
 			"responsibility, an agency or a conflict", homeDept)
 	}
-	if _, err := a.DB.CreateAPIToken(ctx, "e2e.owner", "矩阵吊销测试", 0); err != nil {
+	if _, err := a.DB.Accounts().CreateAPIToken(ctx, "e2e.owner", "矩阵吊销测试", 0); err != nil {
 		return nil, err
 	}
-	toks, err := a.DB.FindAPITokens(ctx, "e2e.owner")
+	toks, err := a.DB.Accounts().FindAPITokens(ctx, "e2e.owner")
 	if err != nil || len(toks) == 0 {
 		return nil, fmt.Errorf("FindAPITokens(e2e.owner): %d tokens, %v", len(toks), err)
 	}
@@ -233,7 +233,7 @@ func (a *app) spareUser(t testing.TB, prefix, role string) string {
 	t.Helper()
 	u := spotcheck.User{Username: fmt.Sprintf("e2e.%s%d", prefix, userSeq.Add(1)), Name: "测试账号", Dept: cityBureau,
 		Roles: []string{role}}
-	if err := a.DB.CreateUser(sysCtx, &u, demo.Password); err != nil {
+	if err := a.DB.Accounts().CreateUser(sysCtx, &u, demo.Password); err != nil {
 		t.Fatalf("CreateUser(%s): %v", u.Username, err)
 	}
 	return u.Username
@@ -268,10 +268,10 @@ func (a *app) createFirm(t testing.TB, name string) *spotcheck.Entity {
 	e := &spotcheck.Entity{ID: a.newCreditCode(), Name: name, Type: "T01", Division: homeDivision,
 		Address: "福州市鼓楼区五四路100号", LegalRep: "林测试", Status: spotcheck.StatusOperating, CreditClass: "B",
 		Phone: "0591-87000000", Active: true}
-	if err := a.DB.SaveEntity(sysCtx, e); err != nil {
+	if err := a.DB.Entities().SaveEntity(sysCtx, e); err != nil {
 		t.Fatalf("SaveEntity(%s %s): %v", e.ID, name, err)
 	}
-	saved, err := a.DB.FindEntityByID(sysCtx, e.ID)
+	saved, err := a.DB.Entities().FindEntityByID(sysCtx, e.ID)
 	if err != nil {
 		t.Fatalf("FindEntityByID(%s) after saving it: %v", e.ID, err)
 	}

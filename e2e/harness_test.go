@@ -20,6 +20,7 @@ import (
 	"spotcheck"
 	"spotcheck/demo"
 	"spotcheck/internal/pgtest"
+	"spotcheck/internal/webtest"
 	"spotcheck/ledger"
 	"spotcheck/store"
 	"spotcheck/web"
@@ -80,11 +81,11 @@ var sysCtx = spotcheck.NewContextWithPrincipal(context.Background(), spotcheck.S
 // asUser returns ctx carrying the principal of the account username, as
 // the web application makes it for that user when they sign in.
 func (a *app) asUser(ctx context.Context, username string) (context.Context, error) {
-	u, err := a.DB.FindUserByUsername(sysCtx, username)
+	u, err := a.DB.Accounts().FindUserByUsername(sysCtx, username)
 	if err != nil {
 		return nil, err
 	}
-	depts, err := a.DB.FindDepartments(sysCtx)
+	depts, err := a.DB.Departments().FindDepartments(sysCtx)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +123,7 @@ func startApp(ctx context.Context, dsn string, logw io.Writer) (*app, error) {
 		return nil, err
 	}
 	logger := slog.New(slog.NewTextHandler(io.MultiWriter(a.logs, logw), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	if a.Web, err = web.New(web.Config{Accounts: db, Dir: db, Draws: db, Ledger: db, Log: logger}); err != nil {
+	if a.Web, err = web.New(web.Config{Services: webtest.Services(db), Ledger: db, Log: logger}); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("web.New: %w", err)
 	}
@@ -136,11 +137,11 @@ func startApp(ctx context.Context, dsn string, logw io.Writer) (*app, error) {
 }
 
 func (a *app) load(ctx context.Context) error {
-	if err := demo.Load(ctx, a.DB, a.DB, a.Data, nil); err != nil {
+	if err := demo.Load(ctx, a.DB.Transfers(), a.DB.Accounts(), a.Data, nil); err != nil {
 		return fmt.Errorf("demo.Load: %w", err)
 	}
 	for _, u := range extraUsers {
-		if err := a.DB.CreateUser(ctx, &u, demo.Password); err != nil {
+		if err := a.DB.Accounts().CreateUser(ctx, &u, demo.Password); err != nil {
 			return fmt.Errorf("CreateUser %s: %w", u.Username, err)
 		}
 	}
@@ -347,7 +348,7 @@ func (a *app) get(t testing.TB, c creds, path string) (*http.Response, string) {
 // hundreds of signed-in requests and must not fill the login log.
 func (a *app) session(t testing.TB, username string) string {
 	t.Helper()
-	tok, err := a.DB.CreateSession(sysCtx, username)
+	tok, err := a.DB.Accounts().CreateSession(sysCtx, username)
 	if err != nil {
 		t.Fatalf("CreateSession(%s): %v", username, err)
 	}
@@ -382,11 +383,11 @@ func (a *app) token(t testing.TB, username string) string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if s, ok := a.tokens[username]; ok {
-		if _, err := a.DB.AuthenticateToken(sysCtx, s); err == nil {
+		if _, err := a.DB.Accounts().AuthenticateToken(sysCtx, s); err == nil {
 			return s
 		}
 	}
-	s, err := a.DB.CreateAPIToken(sysCtx, username, "e2e", 0)
+	s, err := a.DB.Accounts().CreateAPIToken(sysCtx, username, "e2e", 0)
 	if err != nil {
 		t.Fatalf("CreateAPIToken(%s): %v", username, err)
 	}

@@ -107,7 +107,7 @@ func TestBrowserCityAdmin(t *testing.T) {
 		if v := b.value(t, `input[name="address"]`); v != typedAddress {
 			t.Errorf("the address field holds %q after the error, want what was typed, %q", v, typedAddress)
 		}
-		if got, err := a.DB.FindEntityByID(sysCtx, e.ID); err != nil || got.Address != e.Address {
+		if got, err := a.DB.Entities().FindEntityByID(sysCtx, e.ID); err != nil || got.Address != e.Address {
 			t.Errorf("the refused save changed the firm: %v, %v", got, err)
 		}
 	})
@@ -126,7 +126,7 @@ func TestBrowserCityAdmin(t *testing.T) {
 		if c := b.text(t, "dd.code"); c != newCode {
 			t.Errorf("the detail page shows code %q, want %q", c, newCode)
 		}
-		got, err := a.DB.FindEntityByID(sysCtx, newCode)
+		got, err := a.DB.Entities().FindEntityByID(sysCtx, newCode)
 		if err != nil || got.Name != e.Name || got.Address != typedAddress {
 			t.Errorf("FindEntityByID(%s) after recoding: %+v, %v", newCode, got, err)
 		}
@@ -159,7 +159,7 @@ func TestBrowserCityAdmin(t *testing.T) {
 			t.Errorf("the page does not say that nothing was written")
 		}
 		for _, code := range []string{okCode, badCode} {
-			if _, err := a.DB.FindEntityByID(sysCtx, code); spotcheck.ErrorCode(err) != spotcheck.ENOTFOUND {
+			if _, err := a.DB.Entities().FindEntityByID(sysCtx, code); spotcheck.ErrorCode(err) != spotcheck.ENOTFOUND {
 				t.Errorf("after the refused import FindEntityByID(%s) = %v, want not found", code, err)
 			}
 		}

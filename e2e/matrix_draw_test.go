@@ -28,24 +28,24 @@ func makeDrawFixture(ctx context.Context, a *app, item string) (task string, dra
 	tk := spotcheck.Task{Code: "2026-E2E-MATRIX", Name: "权限矩阵抽查任务", Authority: cityBureau, Items: []string{item},
 		StrataBy: spotcheck.StrataByCredit, Strata: credit, Team: []spotcheck.TeamSlot{{Unit: cityBureau, Size: 2}},
 		Start: demoToday, End: "2026-12-26"}
-	if err := a.DB.CreateTask(as("planner"), &tk); err != nil {
+	if err := a.DB.Tasks().CreateTask(as("planner"), &tk); err != nil {
 		return "", 0, 0, fmt.Errorf("CreateTask: %w", err)
 	}
-	d, err := a.DB.PlanDraw(as("planner"), tk.Code, spotcheck.DrawRequest{Officials: []string{"supervisor"}})
+	d, err := a.DB.Draws().PlanDraw(as("planner"), tk.Code, spotcheck.DrawRequest{Officials: []string{"supervisor"}})
 	if err != nil {
 		return "", 0, 0, fmt.Errorf("PlanDraw: %w", err)
 	}
 	const secret = "纪检监察室见证-权限矩阵-2026-11-26"
-	if err := a.DB.CommitDraw(as("supervisor"), d.ID, "supervisor", draw.Commitment(d.PlanHash, "supervisor", secret)); err != nil {
+	if err := a.DB.Draws().CommitDraw(as("supervisor"), d.ID, "supervisor", draw.Commitment(d.PlanHash, "supervisor", secret)); err != nil {
 		return "", 0, 0, fmt.Errorf("CommitDraw: %w", err)
 	}
-	if err := a.DB.RevealDraw(as("supervisor"), d.ID, "supervisor", secret); err != nil {
+	if err := a.DB.Draws().RevealDraw(as("supervisor"), d.ID, "supervisor", secret); err != nil {
 		return "", 0, 0, fmt.Errorf("RevealDraw: %w", err)
 	}
-	if err := a.DB.RunDraw(as("planner"), d.ID, spotcheck.DrawRun{}); err != nil {
+	if err := a.DB.Draws().RunDraw(as("planner"), d.ID, spotcheck.DrawRun{}); err != nil {
 		return "", 0, 0, fmt.Errorf("RunDraw: %w", err)
 	}
-	picks, err := a.DB.FindDrawPicks(ctx, d.ID)
+	picks, err := a.DB.Draws().FindDrawPicks(ctx, d.ID)
 	if err != nil {
 		return "", 0, 0, err
 	}
@@ -61,7 +61,7 @@ func makeDrawFixture(ctx context.Context, a *app, item string) (task string, dra
 		}
 		c := &spotcheck.DrawChange{DrawID: d.ID, Kind: spotcheck.ChangeSubstitute, Entity: p.Entity, Reason: "closed",
 			Note: "权限矩阵：待审批"}
-		if err := a.DB.RequestDrawChange(as("planner"), c); err != nil {
+		if err := a.DB.Draws().RequestDrawChange(as("planner"), c); err != nil {
 			return "", 0, 0, fmt.Errorf("RequestDrawChange: %w", err)
 		}
 		return tk.Code, d.ID, c.ID, nil

@@ -21,7 +21,7 @@ func ownershipRows(a *app) []scenario {
 	agencyPage := "/staff/agencies/" + url.PathEscape(agency)
 	unchanged := func(t *testing.T, _ *http.Response, _ string) {
 		ctx := sysCtx
-		rs, err := a.DB.FindResponsibilities(ctx, spotcheck.ResponsibilityFilter{Item: item, Dept: homeDept})
+		rs, err := a.DB.Responsibilities().FindResponsibilities(ctx, spotcheck.ResponsibilityFilter{Item: item, Dept: homeDept})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -30,11 +30,11 @@ func ownershipRows(a *app) []scenario {
 				t.Errorf("%s initiates the city's item %s: %+v", homeDept, item, r)
 			}
 		}
-		it, err := a.DB.FindItemByCode(ctx, item)
+		it, err := a.DB.Items().FindItemByCode(ctx, item)
 		if err != nil || it.LegalBasis != fx.item.LegalBasis {
 			t.Errorf("the city's item changed: %+v, %v", it, err)
 		}
-		ag, err := a.DB.FindAgencyByCode(ctx, agency)
+		ag, err := a.DB.Agencies().FindAgencyByCode(ctx, agency)
 		if err != nil || !ag.Active || ag.Phone != fx.agency.Phone {
 			t.Errorf("the city's agency changed: %+v, %v", ag, err)
 		}

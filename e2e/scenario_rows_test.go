@@ -228,7 +228,7 @@ func directoryRows(a *app) []scenario {
 		{name: "scope/district admin cannot save it", user: "gladmin", method: "POST", path: entity(fx.other),
 			body: entityForm(fx.other, "address", "越权修改的地址"), status: 404,
 			check: func(t *testing.T, _ *http.Response, _ string) {
-				e, err := a.DB.FindEntityByID(sysCtx, fx.other.ID)
+				e, err := a.DB.Entities().FindEntityByID(sysCtx, fx.other.ID)
 				if err != nil || e.Version != fx.other.Version || e.Address != fx.other.Address {
 					t.Errorf("a refused save changed the entity: %+v, %v", e, err)
 				}

@@ -189,7 +189,7 @@ func noSession(t *testing.T, res *http.Response, _ string) {
 // entityAbsent returns a check that no entity with id was stored.
 func entityAbsent(a *app, id string) func(*testing.T, *http.Response, string) {
 	return func(t *testing.T, _ *http.Response, _ string) {
-		_, err := a.DB.FindEntityByID(sysCtx, id)
+		_, err := a.DB.Entities().FindEntityByID(sysCtx, id)
 		if code := spotcheck.ErrorCode(err); code != spotcheck.ENOTFOUND {
 			t.Errorf("FindEntityByID(%s) after a refused save: %v (code %q), want not_found", id, err, code)
 		}

@@ -43,18 +43,21 @@ func checkAgency(_ context.Context, _ *tx, _ *spotcheck.Reference, a, _ *spotche
 }
 
 // ImportAgencies imports 专业机构 all or nothing.
-func (db *DB) ImportAgencies(ctx context.Context, src spotcheck.ImportSource[spotcheck.Agency]) (spotcheck.ImportSummary, error) {
+func (sv *AgencyService) ImportAgencies(ctx context.Context, src spotcheck.ImportSource[spotcheck.Agency]) (spotcheck.ImportSummary, error) {
+	db := sv.db
 	im := &importer[spotcheck.Agency]{rules: agencyRules(), kindName: spotcheck.KindAgencies}
 	return im.run(ctx, db, src)
 }
 
 // SaveAgency creates or updates one agency (see rules.save).
-func (db *DB) SaveAgency(ctx context.Context, a *spotcheck.Agency) error {
+func (sv *AgencyService) SaveAgency(ctx context.Context, a *spotcheck.Agency) error {
+	db := sv.db
 	return agencyRules().save(ctx, db, a)
 }
 
 // ExportAgencies calls fn for every agency in code order.
-func (db *DB) ExportAgencies(ctx context.Context, fn func(*spotcheck.Agency) error) error {
+func (sv *AgencyService) ExportAgencies(ctx context.Context, fn func(*spotcheck.Agency) error) error {
+	db := sv.db
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDirectory, ""); err != nil {
 		return err
 	}
@@ -62,12 +65,14 @@ func (db *DB) ExportAgencies(ctx context.Context, fn func(*spotcheck.Agency) err
 }
 
 // FindAgencyByCode returns one agency.
-func (db *DB) FindAgencyByCode(ctx context.Context, code string) (*spotcheck.Agency, error) {
+func (sv *AgencyService) FindAgencyByCode(ctx context.Context, code string) (*spotcheck.Agency, error) {
+	db := sv.db
 	return findByKey(ctx, db, agencies, spotcheck.PermViewDirectory, nil, spotcheck.NormalizeCode(code))
 }
 
 // FindAgencies returns one page of the agencies that match f, by code.
-func (db *DB) FindAgencies(ctx context.Context, f spotcheck.AgencyFilter) (spotcheck.List[*spotcheck.Agency], error) {
+func (sv *AgencyService) FindAgencies(ctx context.Context, f spotcheck.AgencyFilter) (spotcheck.List[*spotcheck.Agency], error) {
+	db := sv.db
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDirectory, ""); err != nil {
 		return spotcheck.List[*spotcheck.Agency]{}, err
 	}

@@ -22,11 +22,11 @@ func BenchmarkImportEntities(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := db.ImportDepartments(ctx, spotcheck.SliceSource("d", depts)); err != nil {
+		if _, err := db.Departments().ImportDepartments(ctx, spotcheck.SliceSource("d", depts)); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		if _, err := db.ImportEntities(ctx, spotcheck.SliceSource("e", rows)); err != nil {
+		if _, err := db.Entities().ImportEntities(ctx, spotcheck.SliceSource("e", rows)); err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()
@@ -41,11 +41,11 @@ func BenchmarkImportEntities(b *testing.B) {
 func TestLargeImportRefreshesStatistics(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *store.DB) {
 		depts := demo.Generate(1, 0, "2026-01-01").Departments
-		if _, err := db.ImportDepartments(ctx, spotcheck.SliceSource("d", depts)); err != nil {
+		if _, err := db.Departments().ImportDepartments(ctx, spotcheck.SliceSource("d", depts)); err != nil {
 			t.Fatal(err)
 		}
 		rows := slices.Collect(demo.Entities(7, 10000))
-		if _, err := db.ImportEntities(ctx, spotcheck.SliceSource("e", rows)); err != nil {
+		if _, err := db.Entities().ImportEntities(ctx, spotcheck.SliceSource("e", rows)); err != nil {
 			t.Fatal(err)
 		}
 		query := `SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'entities'`

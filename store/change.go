@@ -39,7 +39,8 @@ func findChanges(ctx context.Context, q querier, where string, args ...any) ([]s
 // FindChanges returns one page of the recorded changes that match f, newest
 // first. The audit trail needs PermViewAudit; the history of one record
 // (f.Kind and f.Key set) is also open to whoever may view the record.
-func (db *DB) FindChanges(ctx context.Context, f spotcheck.ChangeFilter) (spotcheck.List[spotcheck.Change], error) {
+func (sv *ChangeService) FindChanges(ctx context.Context, f spotcheck.ChangeFilter) (spotcheck.List[spotcheck.Change], error) {
+	db := sv.db
 	out := spotcheck.List[spotcheck.Change]{Items: []spotcheck.Change{}}
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewAudit, ""); err != nil {
 		if f.Kind == "" || f.Key == "" {
@@ -70,9 +71,9 @@ func (db *DB) authorizeHistory(ctx context.Context, kind, key string) error {
 	var err error
 	switch parts := strings.Split(key, "|"); {
 	case kind == entities.kind:
-		_, err = db.FindEntityByID(ctx, key)
+		_, err = db.Entities().FindEntityByID(ctx, key)
 	case kind == inspectors.kind:
-		_, err = db.FindInspectorByID(ctx, key)
+		_, err = db.Inspectors().FindInspectorByID(ctx, key)
 	case kind == agencies.kind:
 		err = spotcheck.Authorize(ctx, spotcheck.PermViewDirectory, "")
 	case kind == conflicts.kind && len(parts) == 3:

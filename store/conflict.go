@@ -76,13 +76,15 @@ func conflictOwners(ctx context.Context, t *tx, c, _ *spotcheck.Conflict) ([]own
 
 // ImportConflicts imports 回避 relations; the inspector and the entity of
 // every row must exist.
-func (db *DB) ImportConflicts(ctx context.Context, src spotcheck.ImportSource[spotcheck.Conflict]) (spotcheck.ImportSummary, error) {
+func (sv *ConflictService) ImportConflicts(ctx context.Context, src spotcheck.ImportSource[spotcheck.Conflict]) (spotcheck.ImportSummary, error) {
+	db := sv.db
 	im := &importer[spotcheck.Conflict]{rules: conflictRules(), kindName: spotcheck.KindConflicts}
 	return im.run(ctx, db, src)
 }
 
 // SaveConflict creates or updates one conflict (see rules.save).
-func (db *DB) SaveConflict(ctx context.Context, c *spotcheck.Conflict) error {
+func (sv *ConflictService) SaveConflict(ctx context.Context, c *spotcheck.Conflict) error {
+	db := sv.db
 	return conflictRules().save(ctx, db, c)
 }
 
@@ -112,7 +114,8 @@ func conflictScope(ctx context.Context, c *conds) {
 }
 
 // ExportConflicts calls fn for every conflict of an entity in the user's scope.
-func (db *DB) ExportConflicts(ctx context.Context, fn func(*spotcheck.Conflict) error) error {
+func (sv *ConflictService) ExportConflicts(ctx context.Context, fn func(*spotcheck.Conflict) error) error {
+	db := sv.db
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDirectory, ""); err != nil {
 		return err
 	}
@@ -123,7 +126,8 @@ func (db *DB) ExportConflicts(ctx context.Context, fn func(*spotcheck.Conflict) 
 
 // FindConflicts returns one page of the conflicts that match f, within
 // the user's scope.
-func (db *DB) FindConflicts(ctx context.Context, f spotcheck.ConflictFilter) (spotcheck.List[*spotcheck.Conflict], error) {
+func (sv *ConflictService) FindConflicts(ctx context.Context, f spotcheck.ConflictFilter) (spotcheck.List[*spotcheck.Conflict], error) {
+	db := sv.db
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDirectory, ""); err != nil {
 		return spotcheck.List[*spotcheck.Conflict]{}, err
 	}
@@ -137,7 +141,8 @@ func (db *DB) FindConflicts(ctx context.Context, f spotcheck.ConflictFilter) (sp
 
 // FindConflict returns one conflict; one whose entity lies outside the
 // user's departments is answered as missing (ENOTFOUND), never shown.
-func (db *DB) FindConflict(ctx context.Context, staffID, entityID, kind string) (*spotcheck.Conflict, error) {
+func (sv *ConflictService) FindConflict(ctx context.Context, staffID, entityID, kind string) (*spotcheck.Conflict, error) {
+	db := sv.db
 	entityID = spotcheck.NormalizeCode(entityID)
 	c, err := findByKey(ctx, db, conflicts, spotcheck.PermViewDirectory, nil, staffID, entityID, kind)
 	if err != nil {

@@ -1,7 +1,3 @@
-// Package store keeps every record of the platform in SQLite (the default,
-// one file, pure Go) or PostgreSQL (to scale out), with the same SQL text for
-// both. Each exported method is one use case in one transaction; the rules
-// it applies live in the domain package.
 package store
 
 import (

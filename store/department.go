@@ -119,7 +119,8 @@ func reassignEntityOwners(ctx context.Context, t *tx) error {
 
 // FindDepartments returns every department, ordered by code: the tree is
 // shown whole, to name the departments of any record.
-func (db *DB) FindDepartments(ctx context.Context) ([]spotcheck.Department, error) {
+func (sv *DepartmentService) FindDepartments(ctx context.Context) ([]spotcheck.Department, error) {
+	db := sv.db
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDepartments, ""); err != nil {
 		return nil, err
 	}
@@ -136,24 +137,28 @@ func findDepartments(ctx context.Context, q querier) ([]spotcheck.Department, er
 }
 
 // FindDepartmentByCode returns one department.
-func (db *DB) FindDepartmentByCode(ctx context.Context, code string) (*spotcheck.Department, error) {
+func (sv *DepartmentService) FindDepartmentByCode(ctx context.Context, code string) (*spotcheck.Department, error) {
+	db := sv.db
 	return findByKey(ctx, db, departments, spotcheck.PermViewDepartments, nil, spotcheck.NormalizeCode(code))
 }
 
 // ImportDepartments imports departments all or nothing; the whole tree is
 // checked (parents exist, no cycle) before anything is kept.
-func (db *DB) ImportDepartments(ctx context.Context, src spotcheck.ImportSource[spotcheck.Department]) (spotcheck.ImportSummary, error) {
+func (sv *DepartmentService) ImportDepartments(ctx context.Context, src spotcheck.ImportSource[spotcheck.Department]) (spotcheck.ImportSummary, error) {
+	db := sv.db
 	im := &importer[spotcheck.Department]{rules: departmentRules(), kindName: spotcheck.KindDepartments}
 	return im.run(ctx, db, src)
 }
 
 // SaveDepartment creates or updates one department (see rules.save).
-func (db *DB) SaveDepartment(ctx context.Context, d *spotcheck.Department) error {
+func (sv *DepartmentService) SaveDepartment(ctx context.Context, d *spotcheck.Department) error {
+	db := sv.db
 	return departmentRules().save(ctx, db, d)
 }
 
 // ExportDepartments calls fn for every department in code order.
-func (db *DB) ExportDepartments(ctx context.Context, fn func(*spotcheck.Department) error) error {
+func (sv *DepartmentService) ExportDepartments(ctx context.Context, fn func(*spotcheck.Department) error) error {
+	db := sv.db
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDepartments, ""); err != nil {
 		return err
 	}

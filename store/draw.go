@@ -18,15 +18,14 @@ import (
 // step in one transaction that also appends the step's log entries, so a
 // step is either done and logged or not done at all.
 
-var _ spotcheck.DrawService = (*DB)(nil)
-
 // PlanDraw freezes the frame, exclusions, roster and conflicts of a task
 // from the directories, logs the plan and the platform's commitment, and
 // waits for the officials' commitments. A task has one live draw
 // (spotcheck.Task.CanPlanDraw); a re-draw names the draw it supersedes and
 // says why, and that draw is marked superseded, visibly, by the same
 // transaction.
-func (db *DB) PlanDraw(ctx context.Context, code string, r spotcheck.DrawRequest) (*spotcheck.Draw, error) {
+func (sv *DrawService) PlanDraw(ctx context.Context, code string, r spotcheck.DrawRequest) (*spotcheck.Draw, error) {
+	db := sv.db
 	p, err := spotcheck.ActingPrincipal(ctx)
 	if err != nil {
 		return nil, err
@@ -137,7 +136,7 @@ func (db *DB) PlanDraw(ctx context.Context, code string, r spotcheck.DrawRequest
 	if err := t.commit(); err != nil {
 		return nil, err
 	}
-	return db.FindDrawByID(ctx, id)
+	return db.Draws().FindDrawByID(ctx, id)
 }
 
 // systemSecret draws the platform's commit–reveal secret: 32 random bytes

@@ -20,7 +20,8 @@ import (
 
 // RequestDrawChange records a pending change after checking that it can
 // be applied now.
-func (db *DB) RequestDrawChange(ctx context.Context, c *spotcheck.DrawChange) error {
+func (sv *DrawService) RequestDrawChange(ctx context.Context, c *spotcheck.DrawChange) error {
+	db := sv.db
 	return db.drawStep(ctx, c.DrawID, func(t *tx, d *drawRow) error {
 		if _, err := d.may(ctx, spotcheck.DrawActRequestChange); err != nil {
 			return err
@@ -214,7 +215,8 @@ func conflictSet(s string) map[string]bool {
 // DecideDrawChange approves or rejects a pending change. The decider must
 // not be the requester (four eyes). An approval applies the change and
 // logs it.
-func (db *DB) DecideDrawChange(ctx context.Context, changeID int64, approve bool, note string) error {
+func (sv *DrawService) DecideDrawChange(ctx context.Context, changeID int64, approve bool, note string) error {
+	db := sv.db
 	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
 		return err
 	}
@@ -341,7 +343,8 @@ func scanChanges(rows *sql.Rows) ([]spotcheck.DrawChange, error) {
 
 // FindDrawChanges lists a draw's change requests, oldest first; staff who
 // may see the draw only (they name selected entities).
-func (db *DB) FindDrawChanges(ctx context.Context, drawID int64) ([]spotcheck.DrawChange, error) {
+func (sv *DrawService) FindDrawChanges(ctx context.Context, drawID int64) ([]spotcheck.DrawChange, error) {
+	db := sv.db
 	depts, err := taskDeptsOfDraw(ctx, db.read, drawID)
 	if err != nil {
 		return nil, err

@@ -55,7 +55,7 @@ func publicationChecks(t *testing.T, db *store.DB, d *spotcheck.Draw, full *spot
 	}
 
 	pub := spotcheck.NewContextWithPrincipal(ctx, spotcheck.Public())
-	pd, err := db.FindDrawByID(pub, d.ID)
+	pd, err := db.Draws().FindDrawByID(pub, d.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func publicationChecks(t *testing.T, db *store.DB, d *spotcheck.Draw, full *spot
 			t.Errorf("the public sees the cutoff of stratum %s", s.ID)
 		}
 	}
-	pf, err := db.DrawFiles(pub, d.ID)
+	pf, err := db.Draws().FindDrawFiles(pub, d.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func publicationChecks(t *testing.T, db *store.DB, d *spotcheck.Draw, full *spot
 		string(pf.Randomness) != string(full.Randomness) || string(pf.Published) != string(published) {
 		t.Errorf("public bundle: result %q selected %q published %q", pf.Result, pf.Selected, pf.Published)
 	}
-	picks, err := db.FindDrawPicks(pub, d.ID)
+	picks, err := db.Draws().FindDrawPicks(pub, d.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,11 +97,11 @@ func publicationChecks(t *testing.T, db *store.DB, d *spotcheck.Draw, full *spot
 func TestDrawPublication(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *store.DB) {
 		as := drawWorld(t, db)
-		if err := db.CreateTask(as("planner"), drawTask("2026-FZWL-SJ-021", "WL-LXS-001")); err != nil {
+		if err := db.Tasks().CreateTask(as("planner"), drawTask("2026-FZWL-SJ-021", "WL-LXS-001")); err != nil {
 			t.Fatal(err)
 		}
 		d := completeDraw(t, db, as, "2026-FZWL-SJ-021", 0)
-		if err := db.LiftEmbargo(as("supervisor"), d.ID, "检查结果已公示"); err != nil {
+		if err := db.Draws().LiftEmbargo(as("supervisor"), d.ID, "检查结果已公示"); err != nil {
 			t.Fatalf("LiftEmbargo: %v", err)
 		}
 		full := mustFiles(t, db, as("planner"), d.ID)
@@ -109,7 +109,7 @@ func TestDrawPublication(t *testing.T) {
 
 		// Staff keep the cutoffs and the whole bundle, published.tsv and
 		// the publication entry included.
-		sd, err := db.FindDrawByID(as("planner"), d.ID)
+		sd, err := db.Draws().FindDrawByID(as("planner"), d.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,7 +139,7 @@ func TestDrawPublication(t *testing.T) {
 func TestPublishOldDraws(t *testing.T) {
 	forEachLogDB(t, func(t *testing.T, db *store.DB, raw *sql.DB) {
 		as := drawWorld(t, db)
-		if err := db.CreateTask(as("planner"), drawTask("2026-FZWL-SJ-022", "WL-LXS-001")); err != nil {
+		if err := db.Tasks().CreateTask(as("planner"), drawTask("2026-FZWL-SJ-022", "WL-LXS-001")); err != nil {
 			t.Fatal(err)
 		}
 		d := completeDraw(t, db, as, "2026-FZWL-SJ-022", 0)

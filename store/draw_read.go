@@ -60,7 +60,8 @@ func scanDraws(rows *sql.Rows) ([]spotcheck.Draw, error) {
 }
 
 // FindDrawByID returns a draw with its commitments and strata.
-func (db *DB) FindDrawByID(ctx context.Context, id int64) (*spotcheck.Draw, error) {
+func (sv *DrawService) FindDrawByID(ctx context.Context, id int64) (*spotcheck.Draw, error) {
+	db := sv.db
 	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
 		return nil, err
 	}
@@ -157,7 +158,8 @@ func findCommits(ctx context.Context, q querier, id int64) ([]spotcheck.DrawComm
 
 // FindDraws lists draws, newest first: staff those of their departments
 // (supervisors all); the public every draw, since plans are public.
-func (db *DB) FindDraws(ctx context.Context, f spotcheck.DrawFilter) (spotcheck.List[spotcheck.Draw], error) {
+func (sv *DrawService) FindDraws(ctx context.Context, f spotcheck.DrawFilter) (spotcheck.List[spotcheck.Draw], error) {
+	db := sv.db
 	var out spotcheck.List[spotcheck.Draw]
 	p, err := spotcheck.ActingPrincipal(ctx)
 	if err != nil {
@@ -194,7 +196,8 @@ func (db *DB) FindDraws(ctx context.Context, f spotcheck.DrawFilter) (spotcheck.
 // published.tsv: the selected entities of the draw (reserves excluded;
 // later substitutions are events of their own), without strata, ranks or
 // teams, in its order (ticket18, then entity_id).
-func (db *DB) FindDrawPicks(ctx context.Context, id int64) ([]spotcheck.DrawPick, error) {
+func (sv *DrawService) FindDrawPicks(ctx context.Context, id int64) ([]spotcheck.DrawPick, error) {
+	db := sv.db
 	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
 		return nil, err
 	}
@@ -255,8 +258,9 @@ func (db *DB) FindDrawPicks(ctx context.Context, id int64) ([]spotcheck.DrawPick
 // the publication entry; never the result record, selected.tsv or the
 // input files. Staff who may audit the draw get everything, published.tsv
 // and the publication entry included once published.
-func (db *DB) DrawFiles(ctx context.Context, id int64) (*spotcheck.DrawFiles, error) {
-	d, err := db.FindDrawByID(ctx, id)
+func (sv *DrawService) FindDrawFiles(ctx context.Context, id int64) (*spotcheck.DrawFiles, error) {
+	db := sv.db
+	d, err := db.Draws().FindDrawByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}

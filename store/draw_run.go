@@ -145,7 +145,8 @@ func actingAs(ctx context.Context, participant string) error {
 
 // CommitDraw records an official's commitment (computed on their device;
 // the secret is not sent). When the last commitment is in, reveals open.
-func (db *DB) CommitDraw(ctx context.Context, id int64, participant, commitment string) error {
+func (sv *DrawService) CommitDraw(ctx context.Context, id int64, participant, commitment string) error {
+	db := sv.db
 	if err := actingAs(ctx, participant); err != nil {
 		return err
 	}
@@ -179,7 +180,8 @@ func setState(ctx context.Context, t *tx, id int64, state string) error {
 // RevealDraw accepts an official's secret once every commitment is in,
 // and only if it matches the commitment (spec §4). The secret is kept
 // until the draw runs and then published inside randomness.json.
-func (db *DB) RevealDraw(ctx context.Context, id int64, participant, secret string) error {
+func (sv *DrawService) RevealDraw(ctx context.Context, id int64, participant, secret string) error {
+	db := sv.db
 	if err := actingAs(ctx, participant); err != nil {
 		return err
 	}
@@ -206,7 +208,8 @@ func (db *DB) RevealDraw(ctx context.Context, id int64, participant, secret stri
 
 // WithholdReveal records, in the log, that a participant did not reveal:
 // the draw fails and can only be redone by a new plan that supersedes it.
-func (db *DB) WithholdReveal(ctx context.Context, id int64, participant, note string) error {
+func (sv *DrawService) WithholdReveal(ctx context.Context, id int64, participant, note string) error {
+	db := sv.db
 	return db.drawStep(ctx, id, func(t *tx, d *drawRow) error {
 		if err := d.CanWithhold(spotcheck.PrincipalFromContext(ctx), participant); err != nil {
 			return err
@@ -239,7 +242,8 @@ func (db *DB) WithholdReveal(ctx context.Context, id int64, participant, note st
 // RunDraw reveals the platform's secret, mixes the declared sources into
 // the seed, performs the draw and logs randomness and result sealed (spec
 // §8: inspections are unannounced). Every official must have revealed.
-func (db *DB) RunDraw(ctx context.Context, id int64, run spotcheck.DrawRun) error {
+func (sv *DrawService) RunDraw(ctx context.Context, id int64, run spotcheck.DrawRun) error {
+	db := sv.db
 	return db.drawStep(ctx, id, func(t *tx, d *drawRow) error {
 		next, err := d.may(ctx, spotcheck.DrawActRun)
 		if err != nil {
@@ -382,7 +386,8 @@ func insertPicks(ctx context.Context, t *tx, id int64, out draw.Outcome) error {
 // the publication record of published.tsv is appended in the clear
 // instead. The plans stage calls it when the task's results are published;
 // a supervisor may lift the embargo earlier, with a reason.
-func (db *DB) LiftEmbargo(ctx context.Context, id int64, reason string) error {
+func (sv *DrawService) LiftEmbargo(ctx context.Context, id int64, reason string) error {
+	db := sv.db
 	return db.drawStep(ctx, id, func(t *tx, d *drawRow) error {
 		next, err := d.may(ctx, spotcheck.DrawActLiftEmbargo)
 		if err != nil {

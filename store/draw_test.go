@@ -19,7 +19,7 @@ import (
 // function giving the context of a demo user.
 func drawWorld(t *testing.T, db *store.DB) func(user string) context.Context {
 	t.Helper()
-	if err := demo.Load(ctx, db, db, demo.Generate(7, 600, "2026-03-01"), nil); err != nil {
+	if err := demo.Load(ctx, db.Transfers(), db.Accounts(), demo.Generate(7, 600, "2026-03-01"), nil); err != nil {
 		t.Fatalf("demo.Load: %v", err)
 	}
 	signer, vkey, err := ledger.NewKey("spotcheck.test/log")
@@ -28,12 +28,12 @@ func drawWorld(t *testing.T, db *store.DB) func(user string) context.Context {
 	}
 	db.UseLogKey(signer, vkey)
 	db.Rand = bytes.NewReader(bytes.Repeat([]byte{7}, 1<<16))
-	depts, err := db.FindDepartments(ctx)
+	depts, err := db.Departments().FindDepartments(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return func(user string) context.Context {
-		u, err := db.FindUserByUsername(ctx, user)
+		u, err := db.Accounts().FindUserByUsername(ctx, user)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,20 +58,20 @@ func completeDraw(t *testing.T, db *store.DB, as func(string) context.Context, t
 	if supersedes != 0 {
 		req.Reason = "原抽取监督人员未揭示"
 	}
-	d, err := db.PlanDraw(as("planner"), task, req)
+	d, err := db.Draws().PlanDraw(as("planner"), task, req)
 	if err != nil {
 		t.Fatalf("PlanDraw: %v", err)
 	}
-	if err := db.CommitDraw(as("supervisor"), d.ID, "supervisor", draw.Commitment(d.PlanHash, "supervisor", supervisorSecret)); err != nil {
+	if err := db.Draws().CommitDraw(as("supervisor"), d.ID, "supervisor", draw.Commitment(d.PlanHash, "supervisor", supervisorSecret)); err != nil {
 		t.Fatalf("CommitDraw: %v", err)
 	}
-	if err := db.RevealDraw(as("supervisor"), d.ID, "supervisor", supervisorSecret); err != nil {
+	if err := db.Draws().RevealDraw(as("supervisor"), d.ID, "supervisor", supervisorSecret); err != nil {
 		t.Fatalf("RevealDraw: %v", err)
 	}
-	if err := db.RunDraw(as("planner"), d.ID, spotcheck.DrawRun{}); err != nil {
+	if err := db.Draws().RunDraw(as("planner"), d.ID, spotcheck.DrawRun{}); err != nil {
 		t.Fatalf("RunDraw: %v", err)
 	}
-	d, err = db.FindDrawByID(as("planner"), d.ID)
+	d, err = db.Draws().FindDrawByID(as("planner"), d.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,10 +81,10 @@ func completeDraw(t *testing.T, db *store.DB, as func(string) context.Context, t
 func TestDrawWorkflow(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *store.DB) {
 		as := drawWorld(t, db)
-		if err := db.CreateTask(as("planner"), drawTask("2026-FZWL-SJ-001", "WL-LXS-001")); err != nil {
+		if err := db.Tasks().CreateTask(as("planner"), drawTask("2026-FZWL-SJ-001", "WL-LXS-001")); err != nil {
 			t.Fatalf("CreateTask: %v", err)
 		}
-		d, err := db.PlanDraw(as("planner"), "2026-FZWL-SJ-001", spotcheck.DrawRequest{Officials: []string{"supervisor"}})
+		d, err := db.Draws().PlanDraw(as("planner"), "2026-FZWL-SJ-001", spotcheck.DrawRequest{Officials: []string{"supervisor"}})
 		if err != nil {
 			t.Fatalf("PlanDraw: %v", err)
 		}
@@ -93,7 +93,7 @@ func TestDrawWorkflow(t *testing.T) {
 		}
 		// The participants as the public draw page names them: the roles
 		// and the department of their accounts, read as the public.
-		seen, err := db.FindDrawByID(spotcheck.NewContextWithPrincipal(ctx, spotcheck.Public()), d.ID)
+		seen, err := db.Draws().FindDrawByID(spotcheck.NewContextWithPrincipal(ctx, spotcheck.Public()), d.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,25 +102,25 @@ func TestDrawWorkflow(t *testing.T) {
 			t.Errorf("participants as the public sees them: %+v", seen.Commits)
 		}
 		commitment := draw.Commitment(d.PlanHash, "supervisor", supervisorSecret)
-		wantErr(t, db.RevealDraw(as("supervisor"), d.ID, "supervisor", supervisorSecret), spotcheck.ECONFLICT)
-		wantErr(t, db.CommitDraw(as("planner"), d.ID, "supervisor", commitment), spotcheck.EFORBIDDEN)
-		wantErr(t, db.RunDraw(as("planner"), d.ID, spotcheck.DrawRun{}), spotcheck.ECONFLICT)
-		if err := db.CommitDraw(as("supervisor"), d.ID, "supervisor", commitment); err != nil {
+		wantErr(t, db.Draws().RevealDraw(as("supervisor"), d.ID, "supervisor", supervisorSecret), spotcheck.ECONFLICT)
+		wantErr(t, db.Draws().CommitDraw(as("planner"), d.ID, "supervisor", commitment), spotcheck.EFORBIDDEN)
+		wantErr(t, db.Draws().RunDraw(as("planner"), d.ID, spotcheck.DrawRun{}), spotcheck.ECONFLICT)
+		if err := db.Draws().CommitDraw(as("supervisor"), d.ID, "supervisor", commitment); err != nil {
 			t.Fatalf("CommitDraw: %v", err)
 		}
-		wantErr(t, db.CommitDraw(as("supervisor"), d.ID, "supervisor", commitment), spotcheck.ECONFLICT)
-		wantErr(t, db.RevealDraw(as("supervisor"), d.ID, "supervisor", supervisorSecret+"。"), spotcheck.EINVALID)
-		wantErr(t, db.RunDraw(as("planner"), d.ID, spotcheck.DrawRun{}), spotcheck.ECONFLICT) // not revealed yet
-		if err := db.RevealDraw(as("supervisor"), d.ID, "supervisor", supervisorSecret); err != nil {
+		wantErr(t, db.Draws().CommitDraw(as("supervisor"), d.ID, "supervisor", commitment), spotcheck.ECONFLICT)
+		wantErr(t, db.Draws().RevealDraw(as("supervisor"), d.ID, "supervisor", supervisorSecret+"。"), spotcheck.EINVALID)
+		wantErr(t, db.Draws().RunDraw(as("planner"), d.ID, spotcheck.DrawRun{}), spotcheck.ECONFLICT) // not revealed yet
+		if err := db.Draws().RevealDraw(as("supervisor"), d.ID, "supervisor", supervisorSecret); err != nil {
 			t.Fatalf("RevealDraw: %v", err)
 		}
-		wantErr(t, db.RunDraw(as("supervisor"), d.ID, spotcheck.DrawRun{}), spotcheck.EFORBIDDEN)
-		if err := db.RunDraw(as("planner"), d.ID, spotcheck.DrawRun{}); err != nil {
+		wantErr(t, db.Draws().RunDraw(as("supervisor"), d.ID, spotcheck.DrawRun{}), spotcheck.EFORBIDDEN)
+		if err := db.Draws().RunDraw(as("planner"), d.ID, spotcheck.DrawRun{}); err != nil {
 			t.Fatalf("RunDraw: %v", err)
 		}
 
 		// The bundle verifies and replays to the same bytes.
-		f, err := db.DrawFiles(as("planner"), d.ID)
+		f, err := db.Draws().FindDrawFiles(as("planner"), d.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,29 +139,29 @@ func TestDrawWorkflow(t *testing.T) {
 
 		// Embargo: the public sees the plan but neither seed nor picks.
 		pub := spotcheck.NewContextWithPrincipal(ctx, spotcheck.Public())
-		pd, err := db.FindDrawByID(pub, d.ID)
+		pd, err := db.Draws().FindDrawByID(pub, d.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if pd.Seed != "" || pd.Strata[0].Cutoff != "" || pd.PlanHash != d.PlanHash {
 			t.Fatalf("public view under embargo: %+v", pd)
 		}
-		_, err = db.FindDrawPicks(pub, d.ID)
+		_, err = db.Draws().FindDrawPicks(pub, d.ID)
 		wantErr(t, err, spotcheck.EFORBIDDEN)
-		pf, err := db.DrawFiles(pub, d.ID)
+		pf, err := db.Draws().FindDrawFiles(pub, d.ID)
 		if err != nil || pf.Randomness != nil || pf.Frame != nil || len(pf.LogIndexes) != 3 {
 			t.Fatalf("public bundle under embargo: %+v, %v", pf, err)
 		}
 		gl := as("gladmin") // another department without draw rights
-		_, err = db.FindDrawPicks(gl, d.ID)
+		_, err = db.Draws().FindDrawPicks(gl, d.ID)
 		wantErr(t, err, spotcheck.EFORBIDDEN)
 
 		// One live draw per task.
-		_, err = db.PlanDraw(as("planner"), "2026-FZWL-SJ-001", spotcheck.DrawRequest{Officials: []string{"supervisor"}})
+		_, err = db.Draws().PlanDraw(as("planner"), "2026-FZWL-SJ-001", spotcheck.DrawRequest{Officials: []string{"supervisor"}})
 		wantErr(t, err, spotcheck.ECONFLICT)
 
 		// Substitution by the next reserve, approved by a second official.
-		picks, err := db.FindDrawPicks(as("planner"), d.ID)
+		picks, err := db.Draws().FindDrawPicks(as("planner"), d.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -175,22 +175,22 @@ func TestDrawWorkflow(t *testing.T) {
 			}
 		}
 		c := &spotcheck.DrawChange{DrawID: d.ID, Kind: spotcheck.ChangeSubstitute, Entity: first.Entity, Reason: "closed", Note: "已停业"}
-		if err := db.RequestDrawChange(as("planner"), c); err != nil {
+		if err := db.Draws().RequestDrawChange(as("planner"), c); err != nil {
 			t.Fatalf("RequestDrawChange: %v", err)
 		}
-		wantErr(t, db.DecideDrawChange(as("planner"), c.ID, true, ""), spotcheck.EFORBIDDEN)
-		if err := db.DecideDrawChange(as("approver"), c.ID, true, "同意"); err != nil {
+		wantErr(t, db.Draws().DecideDrawChange(as("planner"), c.ID, true, ""), spotcheck.EFORBIDDEN)
+		if err := db.Draws().DecideDrawChange(as("approver"), c.ID, true, "同意"); err != nil {
 			t.Fatalf("DecideDrawChange: %v", err)
 		}
-		wantErr(t, db.DecideDrawChange(as("supervisor"), c.ID, true, ""), spotcheck.ECONFLICT)
+		wantErr(t, db.Draws().DecideDrawChange(as("supervisor"), c.ID, true, ""), spotcheck.ECONFLICT)
 
 		// Lifting the embargo publishes the selection without strata
 		// (spec §8, amendment 1).
-		wantErr(t, db.LiftEmbargo(as("planner"), d.ID, "公示"), spotcheck.EFORBIDDEN)
-		if err := db.LiftEmbargo(as("supervisor"), d.ID, "检查结果已公示"); err != nil {
+		wantErr(t, db.Draws().LiftEmbargo(as("planner"), d.ID, "公示"), spotcheck.EFORBIDDEN)
+		if err := db.Draws().LiftEmbargo(as("supervisor"), d.ID, "检查结果已公示"); err != nil {
 			t.Fatalf("LiftEmbargo: %v", err)
 		}
-		public, err := db.FindDrawPicks(pub, d.ID)
+		public, err := db.Draws().FindDrawPicks(pub, d.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -209,17 +209,17 @@ func TestDrawWorkflow(t *testing.T) {
 		if !slices.Contains(ids, first.Entity) || slices.Contains(ids, reserve.Entity) {
 			t.Fatalf("public list %v: selected %s must be in, reserve %s out", ids, first.Entity, reserve.Entity)
 		}
-		if pd, _ := db.FindDrawByID(pub, d.ID); pd.Seed != sum.Seed {
+		if pd, _ := db.Draws().FindDrawByID(pub, d.ID); pd.Seed != sum.Seed {
 			t.Fatalf("published seed %q, want %q", pd.Seed, sum.Seed)
 		}
 
 		// A later task with the same item excludes what was drawn, and
 		// rotates the teams.
-		if err := db.CreateTask(as("planner"), drawTask("2026-FZWL-SJ-002", "WL-LXS-001")); err != nil {
+		if err := db.Tasks().CreateTask(as("planner"), drawTask("2026-FZWL-SJ-002", "WL-LXS-001")); err != nil {
 			t.Fatal(err)
 		}
 		d2 := completeDraw(t, db, as, "2026-FZWL-SJ-002", 0)
-		f2, err := db.DrawFiles(as("planner"), d2.ID)
+		f2, err := db.Draws().FindDrawFiles(as("planner"), d2.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -239,27 +239,27 @@ func TestDrawWorkflow(t *testing.T) {
 func TestDrawWithheldRevealAndRedraw(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *store.DB) {
 		as := drawWorld(t, db)
-		if err := db.CreateTask(as("planner"), drawTask("2026-FZWL-SJ-009", "WL-LXS-002")); err != nil {
+		if err := db.Tasks().CreateTask(as("planner"), drawTask("2026-FZWL-SJ-009", "WL-LXS-002")); err != nil {
 			t.Fatal(err)
 		}
-		d, err := db.PlanDraw(as("planner"), "2026-FZWL-SJ-009", spotcheck.DrawRequest{Officials: []string{"supervisor"}})
+		d, err := db.Draws().PlanDraw(as("planner"), "2026-FZWL-SJ-009", spotcheck.DrawRequest{Officials: []string{"supervisor"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := db.CommitDraw(as("supervisor"), d.ID, "supervisor", draw.Commitment(d.PlanHash, "supervisor", supervisorSecret)); err != nil {
+		if err := db.Draws().CommitDraw(as("supervisor"), d.ID, "supervisor", draw.Commitment(d.PlanHash, "supervisor", supervisorSecret)); err != nil {
 			t.Fatal(err)
 		}
-		wantErr(t, db.WithholdReveal(as("planner"), d.ID, "system", ""), spotcheck.ECONFLICT)
-		if err := db.WithholdReveal(as("planner"), d.ID, "supervisor", "未到场"); err != nil {
+		wantErr(t, db.Draws().WithholdReveal(as("planner"), d.ID, "system", ""), spotcheck.ECONFLICT)
+		if err := db.Draws().WithholdReveal(as("planner"), d.ID, "supervisor", "未到场"); err != nil {
 			t.Fatalf("WithholdReveal: %v", err)
 		}
-		wantErr(t, db.RevealDraw(as("supervisor"), d.ID, "supervisor", supervisorSecret), spotcheck.ECONFLICT)
-		_, err = db.PlanDraw(as("planner"), "2026-FZWL-SJ-009", spotcheck.DrawRequest{Officials: []string{"supervisor"}})
+		wantErr(t, db.Draws().RevealDraw(as("supervisor"), d.ID, "supervisor", supervisorSecret), spotcheck.ECONFLICT)
+		_, err = db.Draws().PlanDraw(as("planner"), "2026-FZWL-SJ-009", spotcheck.DrawRequest{Officials: []string{"supervisor"}})
 		wantErr(t, err, spotcheck.ECONFLICT)
-		_, err = db.PlanDraw(as("planner"), "2026-FZWL-SJ-009", spotcheck.DrawRequest{Officials: []string{"supervisor"}, Supersedes: d.ID})
+		_, err = db.Draws().PlanDraw(as("planner"), "2026-FZWL-SJ-009", spotcheck.DrawRequest{Officials: []string{"supervisor"}, Supersedes: d.ID})
 		wantErr(t, err, spotcheck.EINVALID) // no reason given
 		d2 := completeDraw(t, db, as, "2026-FZWL-SJ-009", d.ID)
-		old, err := db.FindDrawByID(as("supervisor"), d.ID)
+		old, err := db.Draws().FindDrawByID(as("supervisor"), d.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -275,7 +275,7 @@ func TestDrawWithheldRevealAndRedraw(t *testing.T) {
 
 func mustFiles(t *testing.T, db *store.DB, ctx context.Context, id int64) *spotcheck.DrawFiles {
 	t.Helper()
-	f, err := db.DrawFiles(ctx, id)
+	f, err := db.Draws().FindDrawFiles(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,19 +287,19 @@ func TestCreateTaskChecks(t *testing.T) {
 		as := drawWorld(t, db)
 		tk := drawTask("2026-FZWL-SJ-003", "NO-SUCH-ITEM")
 		tk.Partners = []string{"NOPE"}
-		err := db.CreateTask(as("planner"), tk)
+		err := db.Tasks().CreateTask(as("planner"), tk)
 		wantErr(t, err, spotcheck.EINVALID)
 		for _, want := range []string{"NO-SUCH-ITEM", "NOPE"} {
 			if !strings.Contains(spotcheck.ErrorMessage(err), want) {
 				t.Errorf("error %q does not name %s", spotcheck.ErrorMessage(err), want)
 			}
 		}
-		wantErr(t, db.CreateTask(as("gladmin"), drawTask("2026-FZWL-SJ-004", "WL-LXS-001")), spotcheck.EFORBIDDEN)
-		if err := db.CreateTask(as("planner"), drawTask("2026-FZWL-SJ-005", "WL-LXS-001")); err != nil {
+		wantErr(t, db.Tasks().CreateTask(as("gladmin"), drawTask("2026-FZWL-SJ-004", "WL-LXS-001")), spotcheck.EFORBIDDEN)
+		if err := db.Tasks().CreateTask(as("planner"), drawTask("2026-FZWL-SJ-005", "WL-LXS-001")); err != nil {
 			t.Fatal(err)
 		}
-		wantErr(t, db.CreateTask(as("planner"), drawTask("2026-FZWL-SJ-005", "WL-LXS-001")), spotcheck.EINVALID)
-		if _, err := db.PlanDraw(as("planner"), "2026-FZWL-SJ-005", spotcheck.DrawRequest{Officials: []string{"planner"}}); spotcheck.ErrorCode(err) != spotcheck.EINVALID {
+		wantErr(t, db.Tasks().CreateTask(as("planner"), drawTask("2026-FZWL-SJ-005", "WL-LXS-001")), spotcheck.EINVALID)
+		if _, err := db.Draws().PlanDraw(as("planner"), "2026-FZWL-SJ-005", spotcheck.DrawRequest{Officials: []string{"planner"}}); spotcheck.ErrorCode(err) != spotcheck.EINVALID {
 			t.Fatalf("a planner accepted as official: %v", err)
 		}
 	})
@@ -314,32 +314,32 @@ func TestDrawWaitsForEveryCommitment(t *testing.T) {
 		as := drawWorld(t, db)
 		second := &spotcheck.User{Username: "supervisor2", Name: "法制科监督员", Dept: "FZWL",
 			Roles: []string{spotcheck.RoleSupervisor}}
-		if err := db.CreateUser(ctx, second, "Supervisor-2026"); err != nil {
+		if err := db.Accounts().CreateUser(ctx, second, "Supervisor-2026"); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.CreateTask(as("planner"), drawTask("2026-FZWL-SJ-041", "WL-LXS-001")); err != nil {
+		if err := db.Tasks().CreateTask(as("planner"), drawTask("2026-FZWL-SJ-041", "WL-LXS-001")); err != nil {
 			t.Fatal(err)
 		}
-		d, err := db.PlanDraw(as("planner"), "2026-FZWL-SJ-041",
+		d, err := db.Draws().PlanDraw(as("planner"), "2026-FZWL-SJ-041",
 			spotcheck.DrawRequest{Officials: []string{"supervisor", "supervisor2"}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		commitment := func(who string) string { return draw.Commitment(d.PlanHash, who, supervisorSecret+who) }
-		wantErr(t, db.CommitDraw(ctx, d.ID, "supervisor", commitment("supervisor")), spotcheck.EFORBIDDEN)
-		wantErr(t, db.CommitDraw(as("supervisor"), d.ID, "supervisor2", commitment("supervisor2")), spotcheck.EFORBIDDEN)
-		if err := db.CommitDraw(as("supervisor"), d.ID, "supervisor", commitment("supervisor")); err != nil {
+		wantErr(t, db.Draws().CommitDraw(ctx, d.ID, "supervisor", commitment("supervisor")), spotcheck.EFORBIDDEN)
+		wantErr(t, db.Draws().CommitDraw(as("supervisor"), d.ID, "supervisor2", commitment("supervisor2")), spotcheck.EFORBIDDEN)
+		if err := db.Draws().CommitDraw(as("supervisor"), d.ID, "supervisor", commitment("supervisor")); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := db.FindDrawByID(ctx, d.ID); got.State != spotcheck.DrawCommitting {
+		if got, _ := db.Draws().FindDrawByID(ctx, d.ID); got.State != spotcheck.DrawCommitting {
 			t.Fatalf("after one of two commitments: %s", got.State)
 		}
-		wantErr(t, db.CommitDraw(as("supervisor"), d.ID, "supervisor", commitment("supervisor")), spotcheck.ECONFLICT)
-		wantErr(t, db.RevealDraw(as("supervisor"), d.ID, "supervisor", supervisorSecret+"supervisor"), spotcheck.ECONFLICT)
-		if err := db.CommitDraw(as("supervisor2"), d.ID, "supervisor2", commitment("supervisor2")); err != nil {
+		wantErr(t, db.Draws().CommitDraw(as("supervisor"), d.ID, "supervisor", commitment("supervisor")), spotcheck.ECONFLICT)
+		wantErr(t, db.Draws().RevealDraw(as("supervisor"), d.ID, "supervisor", supervisorSecret+"supervisor"), spotcheck.ECONFLICT)
+		if err := db.Draws().CommitDraw(as("supervisor2"), d.ID, "supervisor2", commitment("supervisor2")); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := db.FindDrawByID(ctx, d.ID); got.State != spotcheck.DrawRevealing {
+		if got, _ := db.Draws().FindDrawByID(ctx, d.ID); got.State != spotcheck.DrawRevealing {
 			t.Fatalf("after both commitments: %s", got.State)
 		}
 	})

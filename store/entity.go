@@ -95,13 +95,15 @@ func entityKey(e *spotcheck.Entity) {
 // id; unchanged rows are left alone, changed ones get a new version and a
 // recorded change. A user needs PermEditDirectory and every row's old and
 // new division in scope.
-func (db *DB) ImportEntities(ctx context.Context, src spotcheck.ImportSource[spotcheck.Entity]) (spotcheck.ImportSummary, error) {
+func (sv *EntityService) ImportEntities(ctx context.Context, src spotcheck.ImportSource[spotcheck.Entity]) (spotcheck.ImportSummary, error) {
+	db := sv.db
 	im := &importer[spotcheck.Entity]{rules: entityRules(), kindName: spotcheck.KindEntities}
 	return im.run(ctx, db, src)
 }
 
 // SaveEntity creates or updates one entity (see rules.save).
-func (db *DB) SaveEntity(ctx context.Context, e *spotcheck.Entity) error {
+func (sv *EntityService) SaveEntity(ctx context.Context, e *spotcheck.Entity) error {
+	db := sv.db
 	return entityRules().save(ctx, db, e)
 }
 
@@ -110,7 +112,8 @@ func (db *DB) SaveEntity(ctx context.Context, e *spotcheck.Entity) error {
 // becomes a new record (recorded as recode, with the old record before
 // it); the old one is deactivated, never deleted; its conflicts move to
 // the new code, each recorded. e is checked and authorised as a save is.
-func (db *DB) RecodeEntity(ctx context.Context, oldID string, e *spotcheck.Entity) error {
+func (sv *EntityService) RecodeEntity(ctx context.Context, oldID string, e *spotcheck.Entity) error {
+	db := sv.db
 	r := entityRules()
 	if err := spotcheck.Authorize(ctx, r.perm, ""); err != nil {
 		return err
@@ -176,7 +179,8 @@ func (db *DB) RecodeEntity(ctx context.Context, oldID string, e *spotcheck.Entit
 
 // ExportEntities calls fn for every entity (active or not) in the user's
 // scope, in id order, streaming from the database.
-func (db *DB) ExportEntities(ctx context.Context, fn func(*spotcheck.Entity) error) error {
+func (sv *EntityService) ExportEntities(ctx context.Context, fn func(*spotcheck.Entity) error) error {
+	db := sv.db
 	where, args, err := scoped(ctx, spotcheck.PermViewDirectory, "dept", nil, nil)
 	if err != nil {
 		return err
@@ -186,7 +190,8 @@ func (db *DB) ExportEntities(ctx context.Context, fn func(*spotcheck.Entity) err
 
 // FindEntityByID returns one entity; one outside the user's scope is
 // answered as missing (ENOTFOUND).
-func (db *DB) FindEntityByID(ctx context.Context, id string) (*spotcheck.Entity, error) {
+func (sv *EntityService) FindEntityByID(ctx context.Context, id string) (*spotcheck.Entity, error) {
+	db := sv.db
 	return findByKey(ctx, db, entities, spotcheck.PermViewDirectory,
 		func(e *spotcheck.Entity) string { return e.Dept }, spotcheck.NormalizeCode(id))
 }

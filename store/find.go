@@ -15,9 +15,6 @@ import (
 // cost a full scan of a million-row directory: the count runs over
 // `SELECT 1 … LIMIT MaxCount+1`, and a list with more rows says More.
 
-// DB keeps the directories and lists for the web layer.
-var _ spotcheck.DirectoryService = (*DB)(nil)
-
 // Page sizes: a list shows defaultLimit rows unless asked for another
 // number, and never more than maxLimit.
 const (

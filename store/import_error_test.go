@@ -22,7 +22,7 @@ func TestImportReadErrorMessage(t *testing.T) {
 				yield(spotcheck.ImportRow[spotcheck.Entity]{Row: 3}, cause)
 			}
 		}
-		_, err := db.ImportEntities(ctx, src)
+		_, err := db.Entities().ImportEntities(ctx, src)
 		msg := spotcheck.ErrorMessage(err)
 		if spotcheck.ErrorCode(err) != spotcheck.EINVALID || msg != "读取文件失败，请重试" || !errors.Is(err, cause) {
 			t.Fatalf("got %q (%v)", msg, err)

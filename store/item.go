@@ -77,14 +77,16 @@ func initiators(ctx context.Context, t *tx, item string) ([]string, error) {
 // ImportItems imports the 抽查事项清单. A changed item becomes a new version;
 // the old versions stay. Every parent must exist once the file is applied,
 // and parent links may not form a cycle.
-func (db *DB) ImportItems(ctx context.Context, src spotcheck.ImportSource[spotcheck.Item]) (spotcheck.ImportSummary, error) {
+func (sv *ItemService) ImportItems(ctx context.Context, src spotcheck.ImportSource[spotcheck.Item]) (spotcheck.ImportSummary, error) {
+	db := sv.db
 	im := &importer[spotcheck.Item]{rules: itemRules(), kindName: spotcheck.KindItems}
 	return im.run(ctx, db, src)
 }
 
 // SaveItem creates an item or saves a changed one as its next version
 // (see rules.save); it.Version must be the current version.
-func (db *DB) SaveItem(ctx context.Context, it *spotcheck.Item) error {
+func (sv *ItemService) SaveItem(ctx context.Context, it *spotcheck.Item) error {
+	db := sv.db
 	return itemRules().save(ctx, db, it)
 }
 
@@ -121,7 +123,8 @@ func checkItemTree(ctx context.Context, t *tx, rowOf map[string]int) []spotcheck
 }
 
 // ExportItems calls fn for the current version of every item in code order.
-func (db *DB) ExportItems(ctx context.Context, fn func(*spotcheck.Item) error) error {
+func (sv *ItemService) ExportItems(ctx context.Context, fn func(*spotcheck.Item) error) error {
+	db := sv.db
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewLists, ""); err != nil {
 		return err
 	}
@@ -129,13 +132,15 @@ func (db *DB) ExportItems(ctx context.Context, fn func(*spotcheck.Item) error) e
 }
 
 // FindItemByCode returns the current version of an item.
-func (db *DB) FindItemByCode(ctx context.Context, code string) (*spotcheck.Item, error) {
+func (sv *ItemService) FindItemByCode(ctx context.Context, code string) (*spotcheck.Item, error) {
+	db := sv.db
 	return findByKey(ctx, db, items, spotcheck.PermViewLists, nil, spotcheck.NormalizeCode(code))
 }
 
 // FindItems returns one page of the current versions of the items that
 // match f, by code. Items are a city-wide list.
-func (db *DB) FindItems(ctx context.Context, f spotcheck.ItemFilter) (spotcheck.List[*spotcheck.Item], error) {
+func (sv *ItemService) FindItems(ctx context.Context, f spotcheck.ItemFilter) (spotcheck.List[*spotcheck.Item], error) {
+	db := sv.db
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewLists, ""); err != nil {
 		return spotcheck.List[*spotcheck.Item]{}, err
 	}
@@ -154,7 +159,8 @@ func (db *DB) FindItems(ctx context.Context, f spotcheck.ItemFilter) (spotcheck.
 }
 
 // FindItemVersions returns every version of an item, oldest first.
-func (db *DB) FindItemVersions(ctx context.Context, code string) ([]*spotcheck.Item, error) {
+func (sv *ItemService) FindItemVersions(ctx context.Context, code string) ([]*spotcheck.Item, error) {
+	db := sv.db
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewLists, ""); err != nil {
 		return nil, err
 	}

@@ -17,14 +17,14 @@ import (
 func TestNoPrincipalIsRefused(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *store.DB) {
 		as := drawWorld(t, db)
-		if err := db.CreateTask(as("planner"), drawTask("2026-FZWL-SJ-031", "WL-LXS-001")); err != nil {
+		if err := db.Tasks().CreateTask(as("planner"), drawTask("2026-FZWL-SJ-031", "WL-LXS-001")); err != nil {
 			t.Fatal(err)
 		}
 		d := completeDraw(t, db, as, "2026-FZWL-SJ-031", 0)
-		if err := db.LiftEmbargo(as("supervisor"), d.ID, "检查结果已公示"); err != nil {
+		if err := db.Draws().LiftEmbargo(as("supervisor"), d.ID, "检查结果已公示"); err != nil {
 			t.Fatal(err)
 		}
-		ent, err := db.FindEntities(ctx, spotcheck.EntityFilter{Limit: 1})
+		ent, err := db.Entities().FindEntities(ctx, spotcheck.EntityFilter{Limit: 1})
 		if err != nil || len(ent.Items) == 0 {
 			t.Fatalf("FindEntities: %v", err)
 		}
@@ -36,93 +36,110 @@ func TestNoPrincipalIsRefused(t *testing.T) {
 		actorOnly := spotcheck.NewContextWithActor(nobody, spotcheck.Actor{ID: "cli:root", Name: "系统（命令行，root）"})
 		calls := map[string]func(context.Context) error{
 			// accounts
-			"FindUsers": func(c context.Context) error { _, err := db.FindUsers(c); return err },
+			"FindUsers": func(c context.Context) error { _, err := db.Accounts().FindUsers(c); return err },
 			"CreateUser": func(c context.Context) error {
-				return db.CreateUser(c, &spotcheck.User{Username: "intruder", Name: "x", Dept: "FZWL",
+				return db.Accounts().CreateUser(c, &spotcheck.User{Username: "intruder", Name: "x", Dept: "FZWL",
 					Roles: []string{spotcheck.RoleSecurityAdmin}}, "Intruder-2026!")
 			},
 			"UpdateUser": func(c context.Context) error {
-				return db.UpdateUser(c, &spotcheck.User{Username: "planner", Name: "x", Dept: "FZWL",
+				return db.Accounts().UpdateUser(c, &spotcheck.User{Username: "planner", Name: "x", Dept: "FZWL",
 					Roles: []string{spotcheck.RolePlanner}, Active: false})
 			},
-			"SetPassword":        func(c context.Context) error { return db.SetPassword(c, "planner", "Intruder-2026!") },
-			"CreateAPIToken":     func(c context.Context) error { _, err := db.CreateAPIToken(c, "planner", "x", 0); return err },
-			"DeleteUserSessions": func(c context.Context) error { return db.DeleteUserSessions(c, "planner") },
-			"UnlockLogin":        func(c context.Context) error { return db.UnlockLogin(c, "planner") },
-			"FindLoginAttempts":  func(c context.Context) error { _, err := db.FindLoginAttempts(c, 0, 10); return err },
-			"FindSecurityPolicy": func(c context.Context) error { _, err := db.FindSecurityPolicy(c); return err },
-			"CreateSession":      func(c context.Context) error { _, err := db.CreateSession(c, "planner"); return err },
-			"FindUserByUsername": func(c context.Context) error { _, err := db.FindUserByUsername(c, "planner"); return err },
-			"FindAPITokens":      func(c context.Context) error { _, err := db.FindAPITokens(c, "planner"); return err },
+			"SetPassword": func(c context.Context) error { return db.Accounts().SetPassword(c, "planner", "Intruder-2026!") },
+			"CreateAPIToken": func(c context.Context) error {
+				_, err := db.Accounts().CreateAPIToken(c, "planner", "x", 0)
+				return err
+			},
+			"DeleteUserSessions": func(c context.Context) error { return db.Accounts().DeleteUserSessions(c, "planner") },
+			"UnlockLogin":        func(c context.Context) error { return db.Accounts().UnlockLogin(c, "planner") },
+			"FindLoginAttempts":  func(c context.Context) error { _, err := db.Accounts().FindLoginAttempts(c, 0, 10); return err },
+			"FindSecurityPolicy": func(c context.Context) error { _, err := db.Accounts().FindSecurityPolicy(c); return err },
+			"CreateSession":      func(c context.Context) error { _, err := db.Accounts().CreateSession(c, "planner"); return err },
+			"FindUserByUsername": func(c context.Context) error { _, err := db.Accounts().FindUserByUsername(c, "planner"); return err },
+			"FindAPITokens":      func(c context.Context) error { _, err := db.Accounts().FindAPITokens(c, "planner"); return err },
 			"UpdateSecurityPolicy": func(c context.Context) error {
 				p := spotcheck.DefaultSecurityPolicy()
 				p.PasswordMinLength = 8
-				return db.UpdateSecurityPolicy(c, &p)
+				return db.Accounts().UpdateSecurityPolicy(c, &p)
 			},
 			// the directory kinds
-			"Reference":       func(c context.Context) error { _, err := db.Reference(c); return err },
-			"FindDepartments": func(c context.Context) error { _, err := db.FindDepartments(c); return err },
+			"Reference":       func(c context.Context) error { _, err := db.ReferenceData().FindReference(c); return err },
+			"FindDepartments": func(c context.Context) error { _, err := db.Departments().FindDepartments(c); return err },
 			"SaveDepartment": func(c context.Context) error {
-				return db.SaveDepartment(c, &spotcheck.Department{Code: "NEW", Name: "新部门", Division: "350100",
+				return db.Departments().SaveDepartment(c, &spotcheck.Department{Code: "NEW", Name: "新部门", Division: "350100",
 					Kind: spotcheck.DeptOffice, Parent: "FZWL", Active: true})
 			},
-			"FindEntities":   func(c context.Context) error { _, err := db.FindEntities(c, spotcheck.EntityFilter{}); return err },
-			"FindEntityByID": func(c context.Context) error { _, err := db.FindEntityByID(c, e.ID); return err },
+			"FindEntities": func(c context.Context) error {
+				_, err := db.Entities().FindEntities(c, spotcheck.EntityFilter{})
+				return err
+			},
+			"FindEntityByID": func(c context.Context) error { _, err := db.Entities().FindEntityByID(c, e.ID); return err },
 			"SaveEntity": func(c context.Context) error {
 				v := e
 				v.Name = "被改名"
-				return db.SaveEntity(c, &v)
+				return db.Entities().SaveEntity(c, &v)
 			},
 			"ImportEntities": func(c context.Context) error {
-				_, err := db.ImportEntities(c, spotcheck.SliceSource("x.csv", []spotcheck.Entity{e}))
+				_, err := db.Entities().ImportEntities(c, spotcheck.SliceSource("x.csv", []spotcheck.Entity{e}))
 				return err
 			},
 			"ExportEntities": func(c context.Context) error {
-				return db.ExportEntities(c, func(*spotcheck.Entity) error { return nil })
+				return db.Entities().ExportEntities(c, func(*spotcheck.Entity) error { return nil })
 			},
 			"FindInspectors": func(c context.Context) error {
-				_, err := db.FindInspectors(c, spotcheck.InspectorFilter{})
+				_, err := db.Inspectors().FindInspectors(c, spotcheck.InspectorFilter{})
 				return err
 			},
-			"FindAgencies":   func(c context.Context) error { _, err := db.FindAgencies(c, spotcheck.AgencyFilter{}); return err },
-			"FindItems":      func(c context.Context) error { _, err := db.FindItems(c, spotcheck.ItemFilter{}); return err },
-			"FindItemByCode": func(c context.Context) error { _, err := db.FindItemByCode(c, "WL-LXS-001"); return err },
+			"FindAgencies": func(c context.Context) error {
+				_, err := db.Agencies().FindAgencies(c, spotcheck.AgencyFilter{})
+				return err
+			},
+			"FindItems":      func(c context.Context) error { _, err := db.Items().FindItems(c, spotcheck.ItemFilter{}); return err },
+			"FindItemByCode": func(c context.Context) error { _, err := db.Items().FindItemByCode(c, "WL-LXS-001"); return err },
 			"FindResponsibilities": func(c context.Context) error {
-				_, err := db.FindResponsibilities(c, spotcheck.ResponsibilityFilter{})
+				_, err := db.Responsibilities().FindResponsibilities(c, spotcheck.ResponsibilityFilter{})
 				return err
 			},
-			"FindConflicts": func(c context.Context) error { _, err := db.FindConflicts(c, spotcheck.ConflictFilter{}); return err },
+			"FindConflicts": func(c context.Context) error {
+				_, err := db.Conflicts().FindConflicts(c, spotcheck.ConflictFilter{})
+				return err
+			},
 			// tasks
-			"CreateTask":     func(c context.Context) error { return db.CreateTask(c, drawTask("2026-FZWL-SJ-032", "WL-LXS-001")) },
-			"FindTasks":      func(c context.Context) error { _, err := db.FindTasks(c, spotcheck.TaskFilter{}); return err },
-			"FindTaskByCode": func(c context.Context) error { _, err := db.FindTaskByCode(c, "2026-FZWL-SJ-031"); return err },
+			"CreateTask": func(c context.Context) error {
+				return db.Tasks().CreateTask(c, drawTask("2026-FZWL-SJ-032", "WL-LXS-001"))
+			},
+			"FindTasks":      func(c context.Context) error { _, err := db.Tasks().FindTasks(c, spotcheck.TaskFilter{}); return err },
+			"FindTaskByCode": func(c context.Context) error { _, err := db.Tasks().FindTaskByCode(c, "2026-FZWL-SJ-031"); return err },
 			// draws, a published one included
-			"FindDraws":     func(c context.Context) error { _, err := db.FindDraws(c, spotcheck.DrawFilter{}); return err },
-			"FindDrawByID":  func(c context.Context) error { _, err := db.FindDrawByID(c, d.ID); return err },
-			"FindDrawPicks": func(c context.Context) error { _, err := db.FindDrawPicks(c, d.ID); return err },
-			"DrawFiles":     func(c context.Context) error { _, err := db.DrawFiles(c, d.ID); return err },
+			"FindDraws":     func(c context.Context) error { _, err := db.Draws().FindDraws(c, spotcheck.DrawFilter{}); return err },
+			"FindDrawByID":  func(c context.Context) error { _, err := db.Draws().FindDrawByID(c, d.ID); return err },
+			"FindDrawPicks": func(c context.Context) error { _, err := db.Draws().FindDrawPicks(c, d.ID); return err },
+			"DrawFiles":     func(c context.Context) error { _, err := db.Draws().FindDrawFiles(c, d.ID); return err },
 			"FindDrawChanges": func(c context.Context) error {
-				_, err := db.FindDrawChanges(c, d.ID)
+				_, err := db.Draws().FindDrawChanges(c, d.ID)
 				return err
 			},
 			"PlanDraw": func(c context.Context) error {
-				_, err := db.PlanDraw(c, "2026-FZWL-SJ-031", spotcheck.DrawRequest{Officials: []string{"supervisor"},
+				_, err := db.Draws().PlanDraw(c, "2026-FZWL-SJ-031", spotcheck.DrawRequest{Officials: []string{"supervisor"},
 					Supersedes: d.ID, Reason: "无人操作的重新抽取"})
 				return err
 			},
 			"CommitDraw": func(c context.Context) error {
-				return db.CommitDraw(c, d.ID, "supervisor", draw.Commitment(d.PlanHash, "supervisor", supervisorSecret))
+				return db.Draws().CommitDraw(c, d.ID, "supervisor", draw.Commitment(d.PlanHash, "supervisor", supervisorSecret))
 			},
-			"RunDraw":          func(c context.Context) error { return db.RunDraw(c, d.ID, spotcheck.DrawRun{}) },
-			"WithholdReveal":   func(c context.Context) error { return db.WithholdReveal(c, d.ID, "supervisor", "") },
-			"LiftEmbargo":      func(c context.Context) error { return db.LiftEmbargo(c, d.ID, "无人解除") },
-			"DecideDrawChange": func(c context.Context) error { return db.DecideDrawChange(c, 1, true, "") },
+			"RunDraw":          func(c context.Context) error { return db.Draws().RunDraw(c, d.ID, spotcheck.DrawRun{}) },
+			"WithholdReveal":   func(c context.Context) error { return db.Draws().WithholdReveal(c, d.ID, "supervisor", "") },
+			"LiftEmbargo":      func(c context.Context) error { return db.Draws().LiftEmbargo(c, d.ID, "无人解除") },
+			"DecideDrawChange": func(c context.Context) error { return db.Draws().DecideDrawChange(c, 1, true, "") },
 			"RequestDrawChange": func(c context.Context) error {
-				return db.RequestDrawChange(c, &spotcheck.DrawChange{DrawID: d.ID, Kind: spotcheck.ChangeSubstitute,
+				return db.Draws().RequestDrawChange(c, &spotcheck.DrawChange{DrawID: d.ID, Kind: spotcheck.ChangeSubstitute,
 					Entity: e.ID, Reason: "closed"})
 			},
 			// the change log
-			"FindChanges":       func(c context.Context) error { _, err := db.FindChanges(c, spotcheck.ChangeFilter{}); return err },
+			"FindChanges": func(c context.Context) error {
+				_, err := db.Changes().FindChanges(c, spotcheck.ChangeFilter{})
+				return err
+			},
 			"FindRecordChanges": func(c context.Context) error { _, err := db.FindRecordChanges(c, "entity", e.ID); return err },
 			// the log: read by anyone with a principal, the public's
 			// included; written on its own by the system only
@@ -166,7 +183,7 @@ func TestNoPrincipalIsRefused(t *testing.T) {
 		if n := countChanges(t, db); n != changesBefore {
 			t.Errorf("calls without a principal recorded %d changes", n-changesBefore)
 		}
-		if _, err := db.FindUserByUsername(ctx, "intruder"); spotcheck.ErrorCode(err) != spotcheck.ENOTFOUND {
+		if _, err := db.Accounts().FindUserByUsername(ctx, "intruder"); spotcheck.ErrorCode(err) != spotcheck.ENOTFOUND {
 			t.Errorf("an account was created by nobody: %v", err)
 		}
 		// The program's jobs are the system's, not a user's.
@@ -189,11 +206,11 @@ func TestSystemPrincipalIsRecorded(t *testing.T) {
 		seedDepartments(t, db)
 		cli := spotcheck.NewContextWithPrincipal(context.Background(), spotcheck.System("cli:root"))
 		u := &spotcheck.User{Username: "audit1", Name: "审计", Dept: "FZWL", Roles: []string{spotcheck.RoleAuditAdmin}}
-		if err := db.CreateUser(cli, u, "Audit-Admin-2026"); err != nil {
+		if err := db.Accounts().CreateUser(cli, u, "Audit-Admin-2026"); err != nil {
 			t.Fatalf("the command line creates an administrator: %v", err)
 		}
 		e := entity(t, "350102", "MA0000037", "系统写入旅行社（示例）")
-		if err := db.SaveEntity(cli, &e); err != nil {
+		if err := db.Entities().SaveEntity(cli, &e); err != nil {
 			t.Fatal(err)
 		}
 		for _, kk := range [][2]string{{"user", "audit1"}, {"entity", e.ID}} {
@@ -208,7 +225,7 @@ func TestSystemPrincipalIsRecorded(t *testing.T) {
 // countChanges counts the whole change history.
 func countChanges(t *testing.T, db *store.DB) int {
 	t.Helper()
-	l, err := db.FindChanges(ctx, spotcheck.ChangeFilter{Limit: 1})
+	l, err := db.Changes().FindChanges(ctx, spotcheck.ChangeFilter{Limit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -357,7 +357,7 @@ type rules[T any] struct {
 }
 
 // save creates or updates one record in its own transaction, as the Save
-// methods of spotcheck.DirectoryService do. A record with version 0 is
+// methods of the directory and list services do. A record with version 0 is
 // created (ECONFLICT when its key exists); otherwise its version must be
 // the stored one (ECONFLICT when someone saved in between). The user
 // needs r.perm for the old and the new state of the record; v is checked

@@ -40,7 +40,8 @@ func (db *DB) seedReference(ctx context.Context) error {
 
 // Reference loads the reference data that validation needs; anyone with a
 // principal may read it.
-func (db *DB) Reference(ctx context.Context) (*spotcheck.Reference, error) {
+func (sv *ReferenceService) FindReference(ctx context.Context) (*spotcheck.Reference, error) {
+	db := sv.db
 	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
 		return nil, err
 	}

@@ -103,20 +103,23 @@ func (c *responsibilityChecker) check(ctx context.Context, t *tx, _ *spotcheck.R
 
 // ImportResponsibilities imports the 多部门监管责任事项清单; the item and the
 // department of every row must exist.
-func (db *DB) ImportResponsibilities(ctx context.Context, src spotcheck.ImportSource[spotcheck.Responsibility]) (spotcheck.ImportSummary, error) {
+func (sv *ResponsibilityService) ImportResponsibilities(ctx context.Context, src spotcheck.ImportSource[spotcheck.Responsibility]) (spotcheck.ImportSummary, error) {
+	db := sv.db
 	im := &importer[spotcheck.Responsibility]{rules: responsibilityRules(), kindName: spotcheck.KindResponsibilities}
 	return im.run(ctx, db, src)
 }
 
 // SaveResponsibility creates or updates one responsibility (see rules.save).
-func (db *DB) SaveResponsibility(ctx context.Context, r *spotcheck.Responsibility) error {
+func (sv *ResponsibilityService) SaveResponsibility(ctx context.Context, r *spotcheck.Responsibility) error {
+	db := sv.db
 	return responsibilityRules().save(ctx, db, r)
 }
 
 // ExportResponsibilities calls fn for every responsibility by item and
 // department. The 多部门监管责任事项清单 is published whole, so reading it
 // is not limited to the user's departments; editing is.
-func (db *DB) ExportResponsibilities(ctx context.Context, fn func(*spotcheck.Responsibility) error) error {
+func (sv *ResponsibilityService) ExportResponsibilities(ctx context.Context, fn func(*spotcheck.Responsibility) error) error {
+	db := sv.db
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewLists, ""); err != nil {
 		return err
 	}
@@ -126,7 +129,8 @@ func (db *DB) ExportResponsibilities(ctx context.Context, fn func(*spotcheck.Res
 // FindResponsibilities returns one page of the responsibilities that match
 // f, by item and department (the whole published list, as
 // ExportResponsibilities).
-func (db *DB) FindResponsibilities(ctx context.Context, f spotcheck.ResponsibilityFilter) (spotcheck.List[*spotcheck.Responsibility], error) {
+func (sv *ResponsibilityService) FindResponsibilities(ctx context.Context, f spotcheck.ResponsibilityFilter) (spotcheck.List[*spotcheck.Responsibility], error) {
+	db := sv.db
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewLists, ""); err != nil {
 		return spotcheck.List[*spotcheck.Responsibility]{}, err
 	}
@@ -137,7 +141,8 @@ func (db *DB) FindResponsibilities(ctx context.Context, f spotcheck.Responsibili
 }
 
 // FindResponsibility returns one responsibility of the published list.
-func (db *DB) FindResponsibility(ctx context.Context, item, dept string) (*spotcheck.Responsibility, error) {
+func (sv *ResponsibilityService) FindResponsibility(ctx context.Context, item, dept string) (*spotcheck.Responsibility, error) {
+	db := sv.db
 	return findByKey(ctx, db, responsibilities, spotcheck.PermViewLists, nil,
 		spotcheck.NormalizeCode(item), spotcheck.NormalizeCode(dept))
 }

@@ -127,7 +127,8 @@ var entitySorts = map[string]string{"id": "id", "name": "name, id", "-updated": 
 
 // FindEntities returns one page of the entities that match f and the
 // total, within the user's scope (plans above).
-func (db *DB) FindEntities(ctx context.Context, f spotcheck.EntityFilter) (spotcheck.List[*spotcheck.Entity], error) {
+func (sv *EntityService) FindEntities(ctx context.Context, f spotcheck.EntityFilter) (spotcheck.List[*spotcheck.Entity], error) {
+	db := sv.db
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDirectory, ""); err != nil {
 		return spotcheck.List[*spotcheck.Entity]{}, err
 	}

@@ -58,7 +58,7 @@ func runQueries(b *testing.B, db *store.DB, qs []string, clients int) []time.Dur
 		wg.Go(func() {
 			for q := range next {
 				start := time.Now()
-				if _, err := db.FindEntities(ctx, spotcheck.EntityFilter{Query: q, Limit: 20}); err != nil {
+				if _, err := db.Entities().FindEntities(ctx, spotcheck.EntityFilter{Query: q, Limit: 20}); err != nil {
 					b.Error(q, err)
 				}
 				d := time.Since(start)
@@ -131,7 +131,7 @@ func benchDB(b *testing.B) *store.DB {
 		return db
 	}
 	start := time.Now()
-	if _, err := db.ImportDepartments(ctx, spotcheck.SliceSource("depts", demo.Generate(1, 0, demo.StreamDate).Departments)); err != nil {
+	if _, err := db.Departments().ImportDepartments(ctx, spotcheck.SliceSource("depts", demo.Generate(1, 0, demo.StreamDate).Departments)); err != nil {
 		b.Fatal(err)
 	}
 	src := spotcheck.ImportSource[spotcheck.Entity]{Name: "bench", Rows: func(yield func(spotcheck.ImportRow[spotcheck.Entity], error) bool) {
@@ -143,7 +143,7 @@ func benchDB(b *testing.B) *store.DB {
 			row++
 		}
 	}}
-	if _, err := db.ImportEntities(ctx, src); err != nil {
+	if _, err := db.Entities().ImportEntities(ctx, src); err != nil {
 		b.Fatal(err)
 	}
 	fmt.Fprintf(os.Stderr, "built %s with %d entities in %.1f s\n", db.Dialect(), benchEntities, time.Since(start).Seconds())

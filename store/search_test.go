@@ -37,7 +37,7 @@ func findAllIn(t *testing.T, ctx context.Context, db *store.DB, f spotcheck.Enti
 	var first spotcheck.List[*spotcheck.Entity]
 	f.Limit = 200
 	for f.Offset = 0; f.Offset < pages*200; f.Offset += 200 {
-		list, err := db.FindEntities(ctx, f)
+		list, err := db.Entities().FindEntities(ctx, f)
 		if err != nil {
 			t.Fatalf("%+v: %v", f, err)
 		}
@@ -62,7 +62,7 @@ func findAllIn(t *testing.T, ctx context.Context, db *store.DB, f spotcheck.Enti
 func TestSearchMatchesBruteForce(t *testing.T) {
 	d := demo.Generate(1, 3000, "2026-01-01")
 	forEachDB(t, func(t *testing.T, db *store.DB) {
-		if _, err := db.ImportDepartments(ctx, spotcheck.SliceSource("d", d.Departments)); err != nil {
+		if _, err := db.Departments().ImportDepartments(ctx, spotcheck.SliceSource("d", d.Departments)); err != nil {
 			t.Fatal(err)
 		}
 		es := slices.Clone(d.Entities)
@@ -74,7 +74,7 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 		// window.
 		es[3].Name = "𠀋𠀌文化传媒有限公司（示例）"
 		es[4].Name = "福州市鼓楼区福州市鼓楼区的文化传媒有限公司（示例）"
-		if _, err := db.ImportEntities(ctx, spotcheck.SliceSource("e", es)); err != nil {
+		if _, err := db.Entities().ImportEntities(ctx, spotcheck.SliceSource("e", es)); err != nil {
 			t.Fatal(err)
 		}
 		for i := range es {
@@ -122,12 +122,12 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 		}
 		edit := func(i int, change func(e *spotcheck.Entity)) {
 			t.Helper()
-			got, err := db.FindEntityByID(ctx, es[i].ID)
+			got, err := db.Entities().FindEntityByID(ctx, es[i].ID)
 			if err != nil {
 				t.Fatal(err)
 			}
 			change(got)
-			if err := db.SaveEntity(ctx, got); err != nil {
+			if err := db.Entities().SaveEntity(ctx, got); err != nil {
 				t.Fatalf("save %s: %v", got.Name, err)
 			}
 			es[i] = *got
@@ -138,7 +138,7 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 		edit(deactivated, func(e *spotcheck.Entity) { e.Active = false })
 		edit(moved, func(e *spotcheck.Entity) { e.Division = "350102" })
 		added := entity(t, "350102", "MA0000010", "新来的文化传媒有限公司（示例）")
-		if err := db.SaveEntity(ctx, &added); err != nil {
+		if err := db.Entities().SaveEntity(ctx, &added); err != nil {
 			t.Fatal(err)
 		}
 		es = append(es, added)
@@ -270,7 +270,7 @@ func TestSearchCountsAtTheCap(t *testing.T) {
 			es[i] = entity(t, division, org+string(spotcheck.OrgCodeCheckChar(org)), name)
 			es[i].ID = code(t, division, org+string(spotcheck.OrgCodeCheckChar(org)))
 		}
-		if _, err := db.ImportEntities(ctx, spotcheck.SliceSource("e", es)); err != nil {
+		if _, err := db.Entities().ImportEntities(ctx, spotcheck.SliceSource("e", es)); err != nil {
 			t.Fatal(err)
 		}
 		admin := signedIn(t, db, "GLWL", spotcheck.RoleDeptAdmin)
@@ -285,7 +285,7 @@ func TestSearchCountsAtTheCap(t *testing.T) {
 				if strings.HasPrefix(q, "active ") {
 					f.Active, f.Query = &yes, strings.TrimPrefix(q, "active ")
 				}
-				list, err := db.FindEntities(c, f)
+				list, err := db.Entities().FindEntities(c, f)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -300,15 +300,15 @@ func TestSearchCountsAtTheCap(t *testing.T) {
 			"GLWL 甲乙": (n-49)/2 + (n-49)%2, "GLWL 子癸壬辛": 0, "GLWL 辛壬癸子": n / 2, "active 甲乙": n - 49, "乙甲": 49, "甲乙一丙丁二戊己庚三辛壬癸子有": (n-51)/2 + (n-51)%2})
 
 		// Renamed, deactivated and added after the index was built.
-		first, _ := db.FindEntityByID(ctx, es[0].ID)
+		first, _ := db.Entities().FindEntityByID(ctx, es[0].ID)
 		first.Name = "改名之后（示例）"
-		second, _ := db.FindEntityByID(ctx, es[1].ID)
+		second, _ := db.Entities().FindEntityByID(ctx, es[1].ID)
 		second.Active = false
 		added := entity(t, "350102", "MD0000001", "甲乙一丙丁二戊己庚（示例）")
 		org := "MD000001"
 		added.ID = code(t, "350102", org+string(spotcheck.OrgCodeCheckChar(org)))
 		for _, e := range []*spotcheck.Entity{first, second, &added} {
-			if err := db.SaveEntity(ctx, e); err != nil {
+			if err := db.Entities().SaveEntity(ctx, e); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -337,12 +337,12 @@ func TestSearchFollowsRenames(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *store.DB) {
 		seedDepartments(t, db)
 		e := entity(t, "350102", "MA0000010", "甲乙丙丁（示例）")
-		if err := db.SaveEntity(ctx, &e); err != nil {
+		if err := db.Entities().SaveEntity(ctx, &e); err != nil {
 			t.Fatal(err)
 		}
 		found := func(q string) int {
 			t.Helper()
-			list, err := db.FindEntities(ctx, spotcheck.EntityFilter{Query: q})
+			list, err := db.Entities().FindEntities(ctx, spotcheck.EntityFilter{Query: q})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -352,7 +352,7 @@ func TestSearchFollowsRenames(t *testing.T) {
 			t.Fatal("new entity not indexed")
 		}
 		e.Name = "戊己庚ABCDEF传媒（示例）"
-		if err := db.SaveEntity(ctx, &e); err != nil {
+		if err := db.Entities().SaveEntity(ctx, &e); err != nil {
 			t.Fatal(err)
 		}
 		if found("乙丙") != 0 || found("己庚") != 1 || found("abcdef") != 1 || found("ABCDEF传媒") != 1 {
@@ -360,30 +360,30 @@ func TestSearchFollowsRenames(t *testing.T) {
 		}
 		renamed := e
 		renamed.Name, renamed.Version = "辛壬癸（示例）", 0
-		if _, err := db.ImportEntities(ctx, spotcheck.SliceSource("e", []spotcheck.Entity{renamed})); err != nil {
+		if _, err := db.Entities().ImportEntities(ctx, spotcheck.SliceSource("e", []spotcheck.Entity{renamed})); err != nil {
 			t.Fatal(err)
 		}
 		if found("己庚") != 0 || found("壬癸") != 1 {
 			t.Fatal("rename by import not indexed")
 		}
 		// Saving without a change of name keeps the index as it is.
-		got, _ := db.FindEntityByID(ctx, e.ID)
+		got, _ := db.Entities().FindEntityByID(ctx, e.ID)
 		got.Phone = "1"
-		if err := db.SaveEntity(ctx, got); err != nil || found("辛壬") != 1 {
+		if err := db.Entities().SaveEntity(ctx, got); err != nil || found("辛壬") != 1 {
 			t.Fatalf("unrelated save: %v", err)
 		}
-		list, _ := db.FindEntities(ctx, spotcheck.EntityFilter{Query: "壬癸", Sort: "name"})
+		list, _ := db.Entities().FindEntities(ctx, spotcheck.EntityFilter{Query: "壬癸", Sort: "name"})
 		if len(list.Items) != 1 || list.Items[0].Name != "辛壬癸（示例）" {
 			t.Fatalf("sorted search %+v", list)
 		}
 		for i := range 30 {
 			x := entity(t, "350102", fmt.Sprintf("MB%07d", i), fmt.Sprintf("同名%02d（示例）", 29-i))
 			x.ID = code(t, "350102", fmt.Sprintf("MB%06d", i)+string(spotcheck.OrgCodeCheckChar(fmt.Sprintf("MB%06d", i))))
-			if err := db.SaveEntity(ctx, &x); err != nil {
+			if err := db.Entities().SaveEntity(ctx, &x); err != nil {
 				t.Fatal(err)
 			}
 		}
-		list, _ = db.FindEntities(ctx, spotcheck.EntityFilter{Query: "同名", Sort: "name", Offset: 20})
+		list, _ = db.Entities().FindEntities(ctx, spotcheck.EntityFilter{Query: "同名", Sort: "name", Offset: 20})
 		if list.Total != 30 || len(list.Items) != 10 || list.Items[0].Name != "同名20（示例）" {
 			t.Fatalf("sorted page 2: %d %s", list.Total, entityNames(list.Items))
 		}
@@ -397,34 +397,34 @@ func TestRecodeEntity(t *testing.T) {
 		es := directory(t, db)
 		in := spotcheck.Inspector{StaffID: "GL0001", Name: "李四", Dept: "GLWL", CertNo: "1", CertExpiry: "2028-12-31", Active: true}
 		c := spotcheck.Conflict{StaffID: "GL0001", EntityID: es[0].ID, Kind: spotcheck.ConflictDeclared, Reason: "亲属", From: "2026-01-01", Active: true}
-		if err := errors.Join(db.SaveInspector(ctx, &in), db.SaveConflict(ctx, &c)); err != nil {
+		if err := errors.Join(db.Inspectors().SaveInspector(ctx, &in), db.Conflicts().SaveConflict(ctx, &c)); err != nil {
 			t.Fatal(err)
 		}
 		admin := signedIn(t, db, "GLWL", spotcheck.RoleDeptAdmin)
-		e, _ := db.FindEntityByID(admin, es[0].ID)
+		e, _ := db.Entities().FindEntityByID(admin, es[0].ID)
 		e.ID = es[0].ID[:17] + "0"
 		if e.ID == es[0].ID {
 			e.ID = es[0].ID[:17] + "1"
 		}
 		var inv *spotcheck.InvalidError
-		if err := db.RecodeEntity(admin, es[0].ID, e); !errors.As(err, &inv) || inv.Fields[0].Field != "id" {
+		if err := db.Entities().RecodeEntity(admin, es[0].ID, e); !errors.As(err, &inv) || inv.Fields[0].Field != "id" {
 			t.Fatalf("bad check character: %v", err)
 		}
 		e.ID = code(t, "350102", "MA0000096")
-		if err := db.RecodeEntity(admin, es[0].ID, e); err != nil {
+		if err := db.Entities().RecodeEntity(admin, es[0].ID, e); err != nil {
 			t.Fatal(err)
 		}
-		old, _ := db.FindEntityByID(ctx, es[0].ID)
-		got, err := db.FindEntityByID(ctx, e.ID)
+		old, _ := db.Entities().FindEntityByID(ctx, es[0].ID)
+		got, err := db.Entities().FindEntityByID(ctx, e.ID)
 		if err != nil || old.Active || !got.Active || got.Name != es[0].Name || got.Version != 1 {
 			t.Fatalf("old %+v new %+v %v", old, got, err)
 		}
-		if l, _ := db.FindConflicts(ctx, spotcheck.ConflictFilter{EntityID: e.ID}); l.Total != 1 {
+		if l, _ := db.Conflicts().FindConflicts(ctx, spotcheck.ConflictFilter{EntityID: e.ID}); l.Total != 1 {
 			t.Fatalf("conflict did not move")
 		}
-		if l, _ := db.FindEntities(ctx, spotcheck.EntityFilter{Query: "甲旅行"}); l.Total != 2 {
+		if l, _ := db.Entities().FindEntities(ctx, spotcheck.EntityFilter{Query: "甲旅行"}); l.Total != 2 {
 			t.Fatalf("both records are found: %d", l.Total)
 		}
-		wantErr(t, db.RecodeEntity(admin, es[0].ID, e), spotcheck.ECONFLICT)
+		wantErr(t, db.Entities().RecodeEntity(admin, es[0].ID, e), spotcheck.ECONFLICT)
 	})
 }

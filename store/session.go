@@ -56,7 +56,8 @@ func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // them was recorded.
 //
 // It needs no principal in ctx: the password is the proof (see FindSession).
-func (db *DB) Authenticate(ctx context.Context, username, password, ip string) (*spotcheck.User, error) {
+func (sv *AccountService) Authenticate(ctx context.Context, username, password, ip string) (*spotcheck.User, error) {
+	db := sv.db
 	username, ip = normUsername(username), truncate(ip, 64)
 	now := db.Now().UTC()
 	var (
@@ -183,7 +184,8 @@ func loginLimit(ctx context.Context, q querier, username string, resetID int64, 
 // FindLoginLimit returns the sign-in back-off of a user name, for the
 // security admin's page of the account (PermManageUsers) and the
 // auditors (PermViewAudit).
-func (db *DB) FindLoginLimit(ctx context.Context, username string) (*spotcheck.LoginLimit, error) {
+func (sv *AccountService) FindLoginLimit(ctx context.Context, username string) (*spotcheck.LoginLimit, error) {
+	db := sv.db
 	username = normUsername(username)
 	if err := spotcheck.Authorize(ctx, spotcheck.PermManageUsers, ""); err != nil {
 		if spotcheck.Authorize(ctx, spotcheck.PermViewAudit, "") != nil {
@@ -203,7 +205,8 @@ func (db *DB) FindLoginLimit(ctx context.Context, username string) (*spotcheck.L
 // no longer count (the address limit stays). It needs
 // spotcheck.CanUnlockLogin and is recorded as a change of the user with
 // action "unlock", the limit before and after.
-func (db *DB) UnlockLogin(ctx context.Context, username string) error {
+func (sv *AccountService) UnlockLogin(ctx context.Context, username string) error {
+	db := sv.db
 	username = normUsername(username)
 	if err := spotcheck.Authorize(ctx, spotcheck.PermManageUsers, ""); err != nil {
 		return err
@@ -256,7 +259,8 @@ func hashSecret(s string) string {
 // The user's expired sessions are removed on the way. The caller has
 // authenticated the user (Authenticate) and carries a principal, the
 // public's on the sign-in page.
-func (db *DB) CreateSession(ctx context.Context, username string) (string, error) {
+func (sv *AccountService) CreateSession(ctx context.Context, username string) (string, error) {
+	db := sv.db
 	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
 		return "", err
 	}
@@ -294,7 +298,8 @@ func (db *DB) CreateSession(ctx context.Context, username string) (string, error
 // timeout but may end up to touchInterval (a minute) sooner. Like
 // Authenticate and AuthenticateToken it needs no principal in ctx: the
 // token is the proof, and this is how a principal is made.
-func (db *DB) FindSession(ctx context.Context, token string) (*spotcheck.Session, *spotcheck.User, error) {
+func (sv *AccountService) FindSession(ctx context.Context, token string) (*spotcheck.Session, *spotcheck.User, error) {
+	db := sv.db
 	ended := spotcheck.Errorf(spotcheck.EUNAUTHORIZED, msgSessionEnded)
 	if token == "" {
 		return nil, nil, ended
@@ -342,7 +347,8 @@ func (f rowFunc) Scan(dest ...any) error { return f(dest...) }
 // DeleteSession ends the session of a token (signing out). Holding the
 // token is the authority, besides a principal; an unknown token is not an
 // error.
-func (db *DB) DeleteSession(ctx context.Context, token string) error {
+func (sv *AccountService) DeleteSession(ctx context.Context, token string) error {
+	db := sv.db
 	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
 		return err
 	}
@@ -356,7 +362,8 @@ func (db *DB) DeleteSession(ctx context.Context, token string) error {
 // and revokes the user's API tokens, so that whoever took one of them is
 // shut out too; the revocations are recorded. Users may do so for
 // themselves; others need spotcheck.CanResetCredentials.
-func (db *DB) DeleteUserSessions(ctx context.Context, username string) error {
+func (sv *AccountService) DeleteUserSessions(ctx context.Context, username string) error {
+	db := sv.db
 	username = normUsername(username)
 	if err := authorizeSelf(ctx, username); err != nil {
 		return err
@@ -388,7 +395,8 @@ func (db *DB) DeleteUserSessions(ctx context.Context, username string) error {
 // FindLoginAttempts returns one page of sign-in attempts, newest first, for
 // the security and audit admins. The total stops counting at
 // spotcheck.MaxCount.
-func (db *DB) FindLoginAttempts(ctx context.Context, offset, limit int) (spotcheck.List[spotcheck.LoginAttempt], error) {
+func (sv *AccountService) FindLoginAttempts(ctx context.Context, offset, limit int) (spotcheck.List[spotcheck.LoginAttempt], error) {
+	db := sv.db
 	var out spotcheck.List[spotcheck.LoginAttempt]
 	p, err := spotcheck.ActingPrincipal(ctx)
 	if err != nil {

@@ -59,7 +59,8 @@ func parsePolicy(value string) spotcheck.SecurityPolicy {
 
 // FindSecurityPolicy returns the security policy in force. Everyone with a
 // principal may read it: the password forms say what it asks for.
-func (db *DB) FindSecurityPolicy(ctx context.Context) (spotcheck.SecurityPolicy, error) {
+func (sv *AccountService) FindSecurityPolicy(ctx context.Context) (spotcheck.SecurityPolicy, error) {
+	db := sv.db
 	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
 		return spotcheck.SecurityPolicy{}, err
 	}
@@ -72,7 +73,8 @@ func (db *DB) FindSecurityPolicy(ctx context.Context) (spotcheck.SecurityPolicy,
 // "setting", key "security_policy", before and after. Sessions and
 // passwords are checked against it from the next request on; passwords
 // already set are not, until they are next changed.
-func (db *DB) UpdateSecurityPolicy(ctx context.Context, p *spotcheck.SecurityPolicy) error {
+func (sv *AccountService) UpdateSecurityPolicy(ctx context.Context, p *spotcheck.SecurityPolicy) error {
+	db := sv.db
 	if err := spotcheck.Authorize(ctx, spotcheck.PermManageUsers, ""); err != nil {
 		return err
 	}

@@ -48,7 +48,7 @@ var ctx = spotcheck.NewContextWithPrincipal(context.Background(), spotcheck.Syst
 // seedDepartments creates the city bureau, one district bureau and a partner.
 func seedDepartments(t *testing.T, db *store.DB) {
 	t.Helper()
-	_, err := db.ImportDepartments(ctx, spotcheck.SliceSource("depts", []spotcheck.Department{
+	_, err := db.Departments().ImportDepartments(ctx, spotcheck.SliceSource("depts", []spotcheck.Department{
 		{Code: "FZWL", Name: "福州市文化和旅游局", Division: "350100", Kind: spotcheck.DeptBureau, Active: true},
 		{Code: "GLWL", Name: "鼓楼区文体旅局", Parent: "FZWL", Division: "350102", Kind: spotcheck.DeptBureau, Active: true},
 		{Code: "FZXF", Name: "福州市消防救援支队", Parent: "FZWL", Division: "350100", Kind: spotcheck.DeptPartner, Active: true},
@@ -92,14 +92,14 @@ func TestImportEntities(t *testing.T) {
 			{GuideCardNo: "D-3501-000123", Name: "张三（示例）", Type: "导游/领队", Division: "350103",
 				Status: "在营", CreditClass: "A", Active: true},
 		}
-		sum, err := db.ImportEntities(ctx, spotcheck.SliceSource("a.csv", rows))
+		sum, err := db.Entities().ImportEntities(ctx, spotcheck.SliceSource("a.csv", rows))
 		if err != nil {
 			t.Fatalf("import: %v", err)
 		}
 		if sum.Added != 3 || sum.Updated != 0 {
 			t.Fatalf("summary = %+v", sum)
 		}
-		e, err := db.FindEntityByID(ctx, rows[0].ID)
+		e, err := db.Entities().FindEntityByID(ctx, rows[0].ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -107,10 +107,10 @@ func TestImportEntities(t *testing.T) {
 			t.Fatalf("stored %+v", e)
 		}
 		// A division without a bureau of its own falls to the city bureau.
-		if e, _ := db.FindEntityByID(ctx, rows[1].ID); e.Dept != "FZWL" {
+		if e, _ := db.Entities().FindEntityByID(ctx, rows[1].ID); e.Dept != "FZWL" {
 			t.Fatalf("仓山 entity owned by %q, want FZWL", e.Dept)
 		}
-		g, err := db.FindEntityByID(ctx, "GUIDE-D-3501-000123")
+		g, err := db.Entities().FindEntityByID(ctx, "GUIDE-D-3501-000123")
 		if err != nil || g.Type != "T05" {
 			t.Fatalf("guide: %+v, %v", g, err)
 		}
@@ -118,14 +118,14 @@ func TestImportEntities(t *testing.T) {
 		// Re-import: one unchanged, one changed, the guide matched by card number.
 		rows[1].CreditClass = "D"
 		rows[1].Key, rows[1].KeyReason = true, "信用风险分类为D类"
-		sum, err = db.ImportEntities(ctx, spotcheck.SliceSource("b.csv", rows))
+		sum, err = db.Entities().ImportEntities(ctx, spotcheck.SliceSource("b.csv", rows))
 		if err != nil {
 			t.Fatalf("re-import: %v", err)
 		}
 		if sum != (spotcheck.ImportSummary{Added: 0, Updated: 1, Unchanged: 2}) {
 			t.Fatalf("re-import summary = %+v", sum)
 		}
-		e, _ = db.FindEntityByID(ctx, rows[1].ID)
+		e, _ = db.Entities().FindEntityByID(ctx, rows[1].ID)
 		if e.Version != 2 || e.CreditClass != "D" || !e.Key {
 			t.Fatalf("after update: %+v", e)
 		}
@@ -136,7 +136,7 @@ func TestImportEntities(t *testing.T) {
 		if c := changes[0]; c.Actor != "system:tester" || !strings.Contains(c.Before, `"CreditClass":"B"`) || !strings.Contains(c.After, `"CreditClass":"D"`) {
 			t.Fatalf("change = %+v", c)
 		}
-		list, err := db.FindEntities(ctx, spotcheck.EntityFilter{Query: "网吧"})
+		list, err := db.Entities().FindEntities(ctx, spotcheck.EntityFilter{Query: "网吧"})
 		if err != nil || list.Total != 1 || len(list.Items) != 1 || list.Items[0].ID != rows[1].ID {
 			t.Fatalf("FindEntities = %+v, %v", list, err)
 		}
@@ -160,7 +160,7 @@ func TestImportEntitiesAllOrNothing(t *testing.T) {
 		badClass := entity(t, "350102", "MA0000061", "坏分类（示例）")
 		badClass.CreditClass = "E"
 		rows := []spotcheck.Entity{good, badCode, unknownType, unknownDiv, missingName, good, badClass}
-		_, err := db.ImportEntities(ctx, spotcheck.SliceSource("bad.csv", rows))
+		_, err := db.Entities().ImportEntities(ctx, spotcheck.SliceSource("bad.csv", rows))
 		ie := importErr(t, err)
 		want := []string{
 			"第3行 统一社会信用代码：校验位错误",
@@ -188,7 +188,7 @@ func TestImportEntitiesAllOrNothing(t *testing.T) {
 			yield(spotcheck.ImportRow[spotcheck.Entity]{Row: 2, Value: good}, nil)
 			yield(spotcheck.ImportRow[spotcheck.Entity]{Row: 3, Problems: spotcheck.Problems{{Label: "重点检查对象", Message: "应为是或否"}}}, nil)
 		}
-		if _, err := db.ImportEntities(ctx, src); !strings.Contains(errString(err), "第3行 重点检查对象：应为是或否") {
+		if _, err := db.Entities().ImportEntities(ctx, src); !strings.Contains(errString(err), "第3行 重点检查对象：应为是或否") {
 			t.Fatalf("cell problem: %v", err)
 		}
 		if n, _ := db.Count(ctx, spotcheck.KindEntities); n != 0 {
@@ -218,7 +218,7 @@ func TestImportRollsBackFlushedChunks(t *testing.T) {
 		bad := entity(t, "350102", "YY0000001", "坏状态（示例）")
 		bad.Status = "倒闭"
 		rows = append(rows, bad)
-		_, err := db.ImportEntities(ctx, spotcheck.SliceSource("big.csv", rows))
+		_, err := db.Entities().ImportEntities(ctx, spotcheck.SliceSource("big.csv", rows))
 		ie := importErr(t, err)
 		if ie.Total != 1 || !strings.Contains(ie.Error(), "第1202行 经营状态：“倒闭”无效") {
 			t.Fatalf("problems (%d): %v", ie.Total, ie)
@@ -226,7 +226,7 @@ func TestImportRollsBackFlushedChunks(t *testing.T) {
 		if n, _ := db.Count(ctx, spotcheck.KindEntities); n != 0 {
 			t.Fatalf("%d entities left after a failed import", n)
 		}
-		sum, err := db.ImportEntities(ctx, spotcheck.SliceSource("big.csv", rows[:1200]))
+		sum, err := db.Entities().ImportEntities(ctx, spotcheck.SliceSource("big.csv", rows[:1200]))
 		if err != nil || sum.Added != 1200 {
 			t.Fatalf("good import: %+v, %v", sum, err)
 		}
@@ -241,16 +241,16 @@ func TestImportFillKeepsAbsentColumns(t *testing.T) {
 		seedDepartments(t, db)
 		e := entity(t, "350102", "MA0000010", "甲（示例）")
 		e.Phone, e.Tags = "0591-12345678", []string{"连锁"}
-		if _, err := db.ImportEntities(ctx, spotcheck.SliceSource("a", []spotcheck.Entity{e})); err != nil {
+		if _, err := db.Entities().ImportEntities(ctx, spotcheck.SliceSource("a", []spotcheck.Entity{e})); err != nil {
 			t.Fatal(err)
 		}
 		slim := entity(t, "350102", "MA0000010", "甲（示例）更名")
 		src := spotcheck.SliceSource("slim", []spotcheck.Entity{slim})
 		src.Fill = func(v, old *spotcheck.Entity) { v.Phone, v.Tags = old.Phone, old.Tags }
-		if _, err := db.ImportEntities(ctx, src); err != nil {
+		if _, err := db.Entities().ImportEntities(ctx, src); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := db.FindEntityByID(ctx, e.ID)
+		got, _ := db.Entities().FindEntityByID(ctx, e.ID)
 		if got.Name != "甲（示例）更名" || got.Phone != "0591-12345678" || len(got.Tags) != 1 {
 			t.Fatalf("after slim import: %+v", got)
 		}
@@ -260,14 +260,14 @@ func TestImportFillKeepsAbsentColumns(t *testing.T) {
 func TestImportDepartmentsTree(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *store.DB) {
 		seedDepartments(t, db)
-		_, err := db.ImportDepartments(ctx, spotcheck.SliceSource("d", []spotcheck.Department{
+		_, err := db.Departments().ImportDepartments(ctx, spotcheck.SliceSource("d", []spotcheck.Department{
 			{Code: "AAWL", Name: "甲", Parent: "BBWL", Division: "350103", Kind: spotcheck.DeptBureau, Active: true},
 			{Code: "BBWL", Name: "乙", Parent: "AAWL", Division: "350104", Kind: spotcheck.DeptBureau, Active: true},
 		}))
 		if err == nil || !strings.Contains(err.Error(), "循环") {
 			t.Fatalf("cycle accepted: %v", err)
 		}
-		_, err = db.ImportDepartments(ctx, spotcheck.SliceSource("d", []spotcheck.Department{
+		_, err = db.Departments().ImportDepartments(ctx, spotcheck.SliceSource("d", []spotcheck.Department{
 			{Code: "CCWL", Name: "丙", Parent: "NOPE", Division: "350103", Kind: spotcheck.DeptBureau, Active: true},
 			{Code: "x", Name: "丁", Division: "999999", Kind: "处室", Active: true},
 		}))
@@ -291,33 +291,33 @@ func TestImportInspectorsAndExperts(t *testing.T) {
 				Leaves: []spotcheck.Leave{{From: "2026-03-01", To: "2026-03-10"}}, Active: true},
 			{StaffID: "GL0002", Name: "王五", Dept: "NOPE", CertNo: "35010012346", CertExpiry: "2028-12-31", Active: true},
 		}
-		_, err := db.ImportInspectors(ctx, false, spotcheck.SliceSource("i", ins))
+		_, err := db.Inspectors().ImportInspectors(ctx, false, spotcheck.SliceSource("i", ins))
 		if !strings.Contains(errString(err), "第3行 所属部门：部门代码“NOPE”不存在") {
 			t.Fatalf("unknown dept: %v", err)
 		}
 		ins[1].Dept = "FZXF"
-		if _, err := db.ImportInspectors(ctx, false, spotcheck.SliceSource("i", ins)); err != nil {
+		if _, err := db.Inspectors().ImportInspectors(ctx, false, spotcheck.SliceSource("i", ins)); err != nil {
 			t.Fatal(err)
 		}
-		got, err := db.FindInspectorByID(ctx, "GL0001")
+		got, err := db.Inspectors().FindInspectorByID(ctx, "GL0001")
 		if err != nil || !got.Lead || got.Expert || len(got.Leaves) != 1 || got.Leaves[0].To != "2026-03-10" {
 			t.Fatalf("inspector: %+v, %v", got, err)
 		}
 		// The same staff id cannot come back as an expert.
 		exp := []spotcheck.Inspector{{StaffID: "GL0001", Name: "李四", Dept: "GLWL", Field: "消防安全", Active: true}}
-		_, err = db.ImportInspectors(ctx, true, spotcheck.SliceSource("e", exp))
+		_, err = db.Inspectors().ImportInspectors(ctx, true, spotcheck.SliceSource("e", exp))
 		if !strings.Contains(errString(err), "已是执法检查人员的工号") {
 			t.Fatalf("kind switch: %v", err)
 		}
 		exp[0].StaffID = "ZJ0001"
-		if _, err := db.ImportInspectors(ctx, true, spotcheck.SliceSource("e", exp)); err != nil {
+		if _, err := db.Inspectors().ImportInspectors(ctx, true, spotcheck.SliceSource("e", exp)); err != nil {
 			t.Fatal(err)
 		}
 		if n, _ := db.Count(ctx, spotcheck.KindExperts); n != 1 {
 			t.Fatalf("experts = %d", n)
 		}
 		var exported []string
-		db.ExportInspectors(ctx, false, func(in *spotcheck.Inspector) error {
+		db.Inspectors().ExportInspectors(ctx, false, func(in *spotcheck.Inspector) error {
 			exported = append(exported, in.StaffID)
 			return nil
 		})
@@ -336,19 +336,19 @@ func TestImportItemsVersions(t *testing.T) {
 			Frequency: 2, EffectiveFrom: "2026-01-01", Status: spotcheck.ItemActive}
 		child := spotcheck.Item{Code: "WL-LXS-001-1", Name: "许可证悬挂", Body: "福州市文化和旅游局", Parent: "WL-LXS-001",
 			EffectiveFrom: "2026-01-01", Status: spotcheck.ItemDraft}
-		if _, err := db.ImportItems(ctx, spotcheck.SliceSource("items", []spotcheck.Item{child, it})); err != nil {
+		if _, err := db.Items().ImportItems(ctx, spotcheck.SliceSource("items", []spotcheck.Item{child, it})); err != nil {
 			t.Fatalf("import: %v", err)
 		}
 		it.Ratio = "5%"
-		sum, err := db.ImportItems(ctx, spotcheck.SliceSource("items", []spotcheck.Item{it, child}))
+		sum, err := db.Items().ImportItems(ctx, spotcheck.SliceSource("items", []spotcheck.Item{it, child}))
 		if err != nil || sum.Updated != 1 || sum.Unchanged != 1 {
 			t.Fatalf("re-import %+v, %v", sum, err)
 		}
-		versions, err := db.FindItemVersions(ctx, "WL-LXS-001")
+		versions, err := db.Items().FindItemVersions(ctx, "WL-LXS-001")
 		if err != nil || len(versions) != 2 || versions[0].Ratio != "3%" || versions[1].Ratio != "5%" || versions[1].Version != 2 {
 			t.Fatalf("versions %+v, %v", versions, err)
 		}
-		cur, _ := db.FindItemByCode(ctx, "WL-LXS-001")
+		cur, _ := db.Items().FindItemByCode(ctx, "WL-LXS-001")
 		if cur.Version != 2 {
 			t.Fatalf("current version %d", cur.Version)
 		}
@@ -356,11 +356,11 @@ func TestImportItemsVersions(t *testing.T) {
 		noBasis.Code, noBasis.LegalBasis = "WL-X-1", ""
 		orphan := child
 		orphan.Code, orphan.Parent = "WL-X-2", "WL-NONE"
-		_, err = db.ImportItems(ctx, spotcheck.SliceSource("items", []spotcheck.Item{noBasis}))
+		_, err = db.Items().ImportItems(ctx, spotcheck.SliceSource("items", []spotcheck.Item{noBasis}))
 		if !strings.Contains(errString(err), "第2行 检查依据：没有法律法规依据的事项不能启用") {
 			t.Fatalf("no legal basis: %v", err)
 		}
-		_, err = db.ImportItems(ctx, spotcheck.SliceSource("items", []spotcheck.Item{orphan}))
+		_, err = db.Items().ImportItems(ctx, spotcheck.SliceSource("items", []spotcheck.Item{orphan}))
 		if !strings.Contains(errString(err), "第2行 上级事项编码：事项“WL-NONE”不存在") {
 			t.Fatalf("orphan: %v", err)
 		}
@@ -372,11 +372,11 @@ func TestImportItemsVersions(t *testing.T) {
 			{Item: "WL-LXS-001", Dept: "FZWL", Role: spotcheck.RoleInitiate, Active: true},
 			{Item: "WL-LXS-009", Dept: "FZXF", Role: spotcheck.RoleJoin, Active: true},
 		}
-		_, err = db.ImportResponsibilities(ctx, spotcheck.SliceSource("r", resp))
+		_, err = db.Responsibilities().ImportResponsibilities(ctx, spotcheck.SliceSource("r", resp))
 		if !strings.Contains(errString(err), "第3行 事项编码：事项“WL-LXS-009”不存在") {
 			t.Fatalf("unknown item: %v", err)
 		}
-		if _, err := db.ImportResponsibilities(ctx, spotcheck.SliceSource("r", resp[:1])); err != nil {
+		if _, err := db.Responsibilities().ImportResponsibilities(ctx, spotcheck.SliceSource("r", resp[:1])); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -386,32 +386,32 @@ func TestImportAgenciesAndConflicts(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *store.DB) {
 		seedDepartments(t, db)
 		ag := []spotcheck.Agency{{Code: code(t, "350100", "MA0000010"), Name: "示例会计师事务所", Field: "财务审计", Active: true}}
-		if _, err := db.ImportAgencies(ctx, spotcheck.SliceSource("a", ag)); err != nil {
+		if _, err := db.Agencies().ImportAgencies(ctx, spotcheck.SliceSource("a", ag)); err != nil {
 			t.Fatal(err)
 		}
 		e := entity(t, "350102", "MA0000029", "乙（示例）")
-		if _, err := db.ImportEntities(ctx, spotcheck.SliceSource("e", []spotcheck.Entity{e})); err != nil {
+		if _, err := db.Entities().ImportEntities(ctx, spotcheck.SliceSource("e", []spotcheck.Entity{e})); err != nil {
 			t.Fatal(err)
 		}
 		in := spotcheck.Inspector{StaffID: "GL0001", Name: "李四", Dept: "GLWL", CertNo: "1", CertExpiry: "2028-12-31", Active: true}
-		if _, err := db.ImportInspectors(ctx, false, spotcheck.SliceSource("i", []spotcheck.Inspector{in})); err != nil {
+		if _, err := db.Inspectors().ImportInspectors(ctx, false, spotcheck.SliceSource("i", []spotcheck.Inspector{in})); err != nil {
 			t.Fatal(err)
 		}
 		cs := []spotcheck.Conflict{
 			{StaffID: "GL0001", EntityID: e.ID, Kind: spotcheck.ConflictDeclared, Reason: "亲属关系", From: "2026-01-01", Active: true},
 			{StaffID: "GL0009", EntityID: "91350102MA00000000", Kind: spotcheck.ConflictRequested, Reason: "利害关系", From: "2026-01-01", Active: true},
 		}
-		_, err := db.ImportConflicts(ctx, spotcheck.SliceSource("c", cs))
+		_, err := db.Conflicts().ImportConflicts(ctx, spotcheck.SliceSource("c", cs))
 		for _, w := range []string{"第3行 工号：人员“GL0009”不存在", "第3行 检查对象代码：检查对象“91350102MA00000000”不存在"} {
 			if !strings.Contains(errString(err), w) {
 				t.Errorf("lack %q in %v", w, err)
 			}
 		}
-		if _, err := db.ImportConflicts(ctx, spotcheck.SliceSource("c", cs[:1])); err != nil {
+		if _, err := db.Conflicts().ImportConflicts(ctx, spotcheck.SliceSource("c", cs[:1])); err != nil {
 			t.Fatal(err)
 		}
 		var got []spotcheck.Conflict
-		db.ExportConflicts(ctx, func(c *spotcheck.Conflict) error { got = append(got, *c); return nil })
+		db.Conflicts().ExportConflicts(ctx, func(c *spotcheck.Conflict) error { got = append(got, *c); return nil })
 		if len(got) != 1 || got[0].Review != spotcheck.ReviewApproved || got[0].Reason != "亲属关系" {
 			t.Fatalf("conflicts %+v", got)
 		}
@@ -422,19 +422,19 @@ func TestUsers(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *store.DB) {
 		seedDepartments(t, db)
 		u := &spotcheck.User{Username: "planner", Name: "计划员", Dept: "FZWL", Roles: []string{spotcheck.RolePlanner}}
-		if err := db.CreateUser(ctx, u, "短"); spotcheck.ErrorCode(err) != spotcheck.EINVALID {
+		if err := db.Accounts().CreateUser(ctx, u, "短"); spotcheck.ErrorCode(err) != spotcheck.EINVALID {
 			t.Fatalf("short password: %v", err)
 		}
-		if err := db.CreateUser(ctx, u, "demo-password-1"); err != nil {
+		if err := db.Accounts().CreateUser(ctx, u, "demo-password-1"); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.CreateUser(ctx, u, "demo-password-1"); spotcheck.ErrorCode(err) != spotcheck.ECONFLICT {
+		if err := db.Accounts().CreateUser(ctx, u, "demo-password-1"); spotcheck.ErrorCode(err) != spotcheck.ECONFLICT {
 			t.Fatalf("duplicate user: %v", err)
 		}
-		if _, err := db.Authenticate(ctx, "planner", "wrong-password", ""); spotcheck.ErrorCode(err) != spotcheck.EUNAUTHORIZED {
+		if _, err := db.Accounts().Authenticate(ctx, "planner", "wrong-password", ""); spotcheck.ErrorCode(err) != spotcheck.EUNAUTHORIZED {
 			t.Fatalf("wrong password: %v", err)
 		}
-		got, err := db.Authenticate(ctx, "Planner", "demo-password-1", "")
+		got, err := db.Accounts().Authenticate(ctx, "Planner", "demo-password-1", "")
 		if err != nil || got.Dept != "FZWL" || got.Roles[0] != spotcheck.RolePlanner {
 			t.Fatalf("authenticate: %+v, %v", got, err)
 		}

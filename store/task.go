@@ -17,7 +17,8 @@ import (
 
 // CreateTask checks a task against the rules and the reference data and
 // stores it. The planner needs the authority in scope.
-func (db *DB) CreateTask(ctx context.Context, tk *spotcheck.Task) error {
+func (sv *TaskService) CreateTask(ctx context.Context, tk *spotcheck.Task) error {
+	db := sv.db
 	if err := spotcheck.Authorize(ctx, spotcheck.PermManageDraws, ""); err != nil {
 		return err
 	}
@@ -134,7 +135,8 @@ func recordEvent(ctx context.Context, t *tx, kind, key, action, after string) er
 
 // FindTaskByCode returns a task the user may see; another is answered as
 // a missing one.
-func (db *DB) FindTaskByCode(ctx context.Context, code string) (*spotcheck.Task, error) {
+func (sv *TaskService) FindTaskByCode(ctx context.Context, code string) (*spotcheck.Task, error) {
+	db := sv.db
 	tk, err := findTask(ctx, db.read, code)
 	if err != nil {
 		return nil, err
@@ -163,7 +165,8 @@ func findTask(ctx context.Context, q querier, code string) (*spotcheck.Task, err
 
 // FindTasks lists the tasks of the user's departments (as authority or
 // partner), newest first; supervisors see all.
-func (db *DB) FindTasks(ctx context.Context, f spotcheck.TaskFilter) (spotcheck.List[spotcheck.Task], error) {
+func (sv *TaskService) FindTasks(ctx context.Context, f spotcheck.TaskFilter) (spotcheck.List[spotcheck.Task], error) {
+	db := sv.db
 	var out spotcheck.List[spotcheck.Task]
 	out.Offset, out.Limit = pageOf(f.Offset, f.Limit)
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDraws, ""); err != nil {

@@ -51,7 +51,8 @@ func scanToken(row interface{ Scan(...any) error }, k *spotcheck.APIToken) error
 // make tokens for themselves only, and only when one of their roles grants
 // PermUseAPI; a system principal (the command line) may make one for any
 // active user.
-func (db *DB) CreateAPIToken(ctx context.Context, username, name string, days int) (string, error) {
+func (sv *AccountService) CreateAPIToken(ctx context.Context, username, name string, days int) (string, error) {
+	db := sv.db
 	username, name = normUsername(username), strings.TrimSpace(name)
 	p, err := spotcheck.ActingPrincipal(ctx)
 	if err != nil {
@@ -116,7 +117,8 @@ func joinInts(ns []int, sep string) string {
 
 // FindAPITokens returns a user's tokens, revoked ones included, newest
 // first. Users may list their own; others' need PermManageUsers.
-func (db *DB) FindAPITokens(ctx context.Context, username string) ([]spotcheck.APIToken, error) {
+func (sv *AccountService) FindAPITokens(ctx context.Context, username string) ([]spotcheck.APIToken, error) {
+	db := sv.db
 	username = normUsername(username)
 	if err := authorizeSelf(ctx, username); err != nil {
 		return nil, err
@@ -140,7 +142,8 @@ func (db *DB) FindAPITokens(ctx context.Context, username string) ([]spotcheck.A
 // RevokeAPIToken revokes token id of a user for good. Users may revoke
 // their own tokens; others' need PermManageUsers. Revoking a revoked token
 // changes nothing.
-func (db *DB) RevokeAPIToken(ctx context.Context, username string, id int64) error {
+func (sv *AccountService) RevokeAPIToken(ctx context.Context, username string, id int64) error {
+	db := sv.db
 	username = normUsername(username)
 	if err := authorizeSelf(ctx, username); err != nil {
 		return err
@@ -167,7 +170,8 @@ func (db *DB) RevokeAPIToken(ctx context.Context, username string, id int64) err
 // RevokeAPITokens revokes every token of a user that is still valid
 // (unrevoked and unexpired), each recorded, and returns how many. Users
 // may do so for themselves; others need spotcheck.CanResetCredentials.
-func (db *DB) RevokeAPITokens(ctx context.Context, username string) (int, error) {
+func (sv *AccountService) RevokeAPITokens(ctx context.Context, username string) (int, error) {
+	db := sv.db
 	username = normUsername(username)
 	if err := authorizeSelf(ctx, username); err != nil {
 		return 0, err
@@ -227,7 +231,8 @@ func revokeTokens(ctx context.Context, t *tx, username string) (int, error) {
 // must be active: disabling a user stops its tokens without revoking them.
 // Like FindSession it runs on every request, so last_used is written at
 // most once a minute. It needs no principal in ctx (see FindSession).
-func (db *DB) AuthenticateToken(ctx context.Context, secret string) (*spotcheck.User, error) {
+func (sv *AccountService) AuthenticateToken(ctx context.Context, secret string) (*spotcheck.User, error) {
+	db := sv.db
 	invalid := spotcheck.Errorf(spotcheck.EUNAUTHORIZED, msgTokenInvalid)
 	if !strings.HasPrefix(secret, tokenPrefix) {
 		return nil, invalid

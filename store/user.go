@@ -18,7 +18,6 @@ import (
 
 // DB keeps the staff accounts, their sessions and API tokens (this file,
 // session.go and token.go).
-var _ spotcheck.AccountService = (*DB)(nil)
 
 // bcryptCost is the work factor of stored password hashes (about 60 ms on
 // the reference machine, go-stack.md §9).
@@ -85,7 +84,8 @@ func authorizeSelf(ctx context.Context, username string) error {
 }
 
 // FindUsers returns every account, ordered by user name.
-func (db *DB) FindUsers(ctx context.Context) ([]spotcheck.User, error) {
+func (sv *AccountService) FindUsers(ctx context.Context) ([]spotcheck.User, error) {
+	db := sv.db
 	if err := spotcheck.Authorize(ctx, spotcheck.PermManageUsers, ""); err != nil {
 		return nil, err
 	}
@@ -108,7 +108,8 @@ func (db *DB) FindUsers(ctx context.Context) ([]spotcheck.User, error) {
 // FindUserByUsername returns one account. Users may read their own; the
 // security admin (PermManageUsers) and the auditors (PermViewAudit, who
 // need to know who an actor is) may read any.
-func (db *DB) FindUserByUsername(ctx context.Context, username string) (*spotcheck.User, error) {
+func (sv *AccountService) FindUserByUsername(ctx context.Context, username string) (*spotcheck.User, error) {
+	db := sv.db
 	username = normUsername(username)
 	if err := authorizeSelf(ctx, username); err != nil {
 		if spotcheck.Authorize(ctx, spotcheck.PermViewAudit, "") != nil {
@@ -135,7 +136,8 @@ func findUser(ctx context.Context, q querier, username string) (*spotcheck.User,
 // that satisfies the security policy. The account must be one that
 // spotcheck.CanChangeAccount lets the user in ctx create: administrator
 // accounts are made on the command line only.
-func (db *DB) CreateUser(ctx context.Context, u *spotcheck.User, password string) error {
+func (sv *AccountService) CreateUser(ctx context.Context, u *spotcheck.User, password string) error {
+	db := sv.db
 	if err := spotcheck.Authorize(ctx, spotcheck.PermManageUsers, ""); err != nil {
 		return err
 	}
@@ -144,7 +146,7 @@ func (db *DB) CreateUser(ctx context.Context, u *spotcheck.User, password string
 	if err := spotcheck.CanChangeAccount(spotcheck.PrincipalFromContext(ctx), nil, u); err != nil {
 		return db.recordRefusal(ctx, u.Username, actionCreate, nil, u, err)
 	}
-	policy, err := db.FindSecurityPolicy(ctx)
+	policy, err := db.Accounts().FindSecurityPolicy(ctx)
 	if err != nil {
 		return err
 	}
@@ -191,7 +193,8 @@ func (db *DB) CreateUser(ctx context.Context, u *spotcheck.User, password string
 // changed on the command line only. Disabling ends the user's sessions at
 // once; its API tokens are kept (an enabled user gets them back) but stop
 // working, because AuthenticateToken accepts active users only.
-func (db *DB) UpdateUser(ctx context.Context, u *spotcheck.User) error {
+func (sv *AccountService) UpdateUser(ctx context.Context, u *spotcheck.User) error {
+	db := sv.db
 	if err := spotcheck.Authorize(ctx, spotcheck.PermManageUsers, ""); err != nil {
 		return err
 	}
@@ -265,7 +268,8 @@ func updateAction(old, u *spotcheck.User) string {
 // password (the web layer asks for the current one first); others' need
 // spotcheck.CanResetCredentials, which keeps administrators' passwords to
 // the command line.
-func (db *DB) SetPassword(ctx context.Context, username, password string) error {
+func (sv *AccountService) SetPassword(ctx context.Context, username, password string) error {
+	db := sv.db
 	username = normUsername(username)
 	if err := authorizeSelf(ctx, username); err != nil {
 		return err
@@ -278,7 +282,7 @@ func (db *DB) SetPassword(ctx context.Context, username, password string) error 
 	if err := spotcheck.CanResetCredentials(p, target); err != nil {
 		return db.recordRefusal(ctx, username, actionPassword, target, nil, err)
 	}
-	policy, err := db.FindSecurityPolicy(ctx)
+	policy, err := db.Accounts().FindSecurityPolicy(ctx)
 	if err != nil {
 		return err
 	}

@@ -114,7 +114,7 @@ func (s *Server) sessionPrincipal(r *http.Request) (*spotcheck.Principal, error)
 	if err != nil || c.Value == "" {
 		return nil, spotcheck.Errorf(spotcheck.EUNAUTHORIZED, "请先登录")
 	}
-	_, u, err := s.accounts.FindSession(r.Context(), c.Value)
+	_, u, err := s.svc.Accounts.FindSession(r.Context(), c.Value)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +127,7 @@ func (s *Server) tokenPrincipal(r *http.Request) (*spotcheck.Principal, error) {
 	if !ok || secret == "" {
 		return nil, spotcheck.Errorf(spotcheck.EUNAUTHORIZED, "缺少接口令牌（Authorization: Bearer …）")
 	}
-	u, err := s.accounts.AuthenticateToken(r.Context(), strings.TrimSpace(secret))
+	u, err := s.svc.Accounts.AuthenticateToken(r.Context(), strings.TrimSpace(secret))
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +145,7 @@ func (s *Server) tokenPrincipal(r *http.Request) (*spotcheck.Principal, error) {
 // read as the public reads it: no principal is established yet, and the
 // store refuses a call without one.
 func (s *Server) principal(ctx context.Context, u *spotcheck.User) (*spotcheck.Principal, error) {
-	depts, err := s.dir.FindDepartments(spotcheck.NewContextWithPrincipal(ctx, spotcheck.Public()))
+	depts, err := s.svc.Departments.FindDepartments(spotcheck.NewContextWithPrincipal(ctx, spotcheck.Public()))
 	if err != nil {
 		return nil, err
 	}
@@ -174,10 +174,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	var f view.LoginForm
 	view.Decode(r.PostForm, &f) // text fields only: nothing to misparse
 	username, next := f.Username, view.SafeNext(f.Next)
-	u, err := s.accounts.Authenticate(r.Context(), username, f.Password, view.ClientIP(r))
+	u, err := s.svc.Accounts.Authenticate(r.Context(), username, f.Password, view.ClientIP(r))
 	if err == nil {
 		var token string
-		if token, err = s.accounts.CreateSession(r.Context(), u.Username); err == nil {
+		if token, err = s.svc.Accounts.CreateSession(r.Context(), u.Username); err == nil {
 			s.startSession(w, token)
 			view.Redirect(w, r, next)
 			return
@@ -193,7 +193,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(s.cookieName()); err == nil {
-		if err := s.accounts.DeleteSession(r.Context(), c.Value); err != nil {
+		if err := s.svc.Accounts.DeleteSession(r.Context(), c.Value); err != nil {
 			s.views.Fail(w, r, err)
 			return
 		}
@@ -203,7 +203,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) logoutEverywhere(w http.ResponseWriter, r *http.Request) {
-	if err := s.accounts.DeleteUserSessions(r.Context(), view.StaffUser(r).Username); err != nil {
+	if err := s.svc.Accounts.DeleteUserSessions(r.Context(), view.StaffUser(r).Username); err != nil {
 		s.views.Fail(w, r, err)
 		return
 	}

@@ -42,7 +42,7 @@ func TestLoginCountsAgainstTheClient(t *testing.T) {
 			t.Fatalf("login from %s: %d", peer, rec.Code)
 		}
 	}
-	attempts, err := a.DB.FindLoginAttempts(a.As(t, "auditor"), 0, 10)
+	attempts, err := a.DB.Accounts().FindLoginAttempts(a.As(t, "auditor"), 0, 10)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,15 +28,13 @@ import (
 
 // Server serves the application. Create it with New.
 type Server struct {
-	accounts spotcheck.AccountService
-	dir      spotcheck.DirectoryService
-	draws    spotcheck.DrawService
-	ledger   ledger.Reader // the log of spec §8 (web/portal/log.go); nil: none
-	log      *slog.Logger
-	now      func() time.Time
-	tls      bool
-	views    *view.Views
-	handler  http.Handler
+	svc     Services
+	ledger  ledger.Reader // the log of spec §8 (web/portal/log.go); nil: none
+	log     *slog.Logger
+	now     func() time.Time
+	tls     bool
+	views   *view.Views
+	handler http.Handler
 
 	// The audiences' handlers and the route table that names them.
 	staff  *staff.Handler
@@ -52,12 +50,14 @@ type Server struct {
 	ping       func(context.Context) error // Config.Health
 }
 
+// Services are the domain's services that the pages and the API use,
+// one per aggregate; cmd/spotcheck wires them from the store.
+type Services = view.Services
+
 // Config is what New needs.
 type Config struct {
-	Accounts spotcheck.AccountService
-	Dir      spotcheck.DirectoryService
-	Draws    spotcheck.DrawService // tasks, draws, their changes and bundles
-	Ledger   ledger.Reader         // the log served under /log/ (web/portal/log.go); nil: none
+	Services Services      // one per aggregate (spotcheck's doc.go)
+	Ledger   ledger.Reader // the log served under /log/ (web/portal/log.go); nil: none
 	Log      *slog.Logger
 	Now      func() time.Time // nil: time.Now
 	// TLS marks cookies Secure (and names the session cookie __Host-) and
@@ -75,11 +75,11 @@ type Config struct {
 
 // New parses the templates once and builds the route table.
 func New(c Config) (*Server, error) {
-	v, err := view.New(c.Log, c.Dir)
+	v, err := view.New(c.Log, c.Services.Names())
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{accounts: c.Accounts, dir: c.Dir, draws: c.Draws, log: c.Log, now: c.Now, tls: c.TLS, views: v}
+	s := &Server{svc: c.Services, log: c.Log, now: c.Now, tls: c.TLS, views: v}
 	s.ledger = c.Ledger
 	s.limits, s.exports, s.exportWait = defaultLimits, make(chan struct{}, exportSlots), 10*time.Second
 	s.trusted, s.ping = c.TrustedProxies, c.Health
@@ -90,10 +90,10 @@ func New(c Config) (*Server, error) {
 		s.now = time.Now
 	}
 	files := downloads{s}
-	s.staff = staff.New(staff.Config{Accounts: c.Accounts, Dir: c.Dir, Draws: c.Draws, Ledger: c.Ledger, Views: v,
+	s.staff = staff.New(staff.Config{Services: c.Services, Ledger: c.Ledger, Views: v,
 		Files: files, Now: s.now, Session: s.startSession})
-	s.portal = portal.New(portal.Config{Dir: c.Dir, Draws: c.Draws, Ledger: c.Ledger, Views: v, Files: files, Now: s.now})
-	s.api = api.New(api.Config{Dir: c.Dir, Draws: c.Draws, Views: v})
+	s.portal = portal.New(portal.Config{Services: c.Services, Ledger: c.Ledger, Views: v, Files: files, Now: s.now})
+	s.api = api.New(api.Config{Services: c.Services, Views: v})
 	s.table = s.routes()
 	var ops []api.Op
 	for _, rt := range s.table {

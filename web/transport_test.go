@@ -39,7 +39,7 @@ func forEachStore(t *testing.T, entities int, fn func(t *testing.T, db *store.DB
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		if err := demo.Load(storeCtx, db, db, demo.Generate(20261126, entities, "2026-11-26"), nil); err != nil {
+		if err := demo.Load(storeCtx, db.Transfers(), db.Accounts(), demo.Generate(20261126, entities, "2026-11-26"), nil); err != nil {
 			t.Fatal(err)
 		}
 		return db
@@ -53,7 +53,7 @@ func forEachStore(t *testing.T, entities int, fn func(t *testing.T, db *store.DB
 // not read stalls the server's writes after a few kilobytes.
 func storeServer(t *testing.T, db *store.DB) (*Server, *httptest.Server) {
 	t.Helper()
-	s, err := New(Config{Accounts: db, Dir: db, Draws: db, Health: db.Ping,
+	s, err := New(Config{Services: storeServices(db), Health: db.Ping,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -94,7 +94,7 @@ func stalledClient(c net.Conn, path, session string) string {
 func TestStalledDownloadsHoldNoConnection(t *testing.T) {
 	forEachStore(t, 3000, func(t *testing.T, db *store.DB) {
 		_, ts := storeServer(t, db)
-		session, err := db.CreateSession(storeCtx, "cityadmin")
+		session, err := db.Accounts().CreateSession(storeCtx, "cityadmin")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -151,7 +151,7 @@ func TestExportSlots(t *testing.T) {
 	t.Setenv("TMPDIR", tmp)
 	forEachStore(t, 50, func(t *testing.T, db *store.DB) {
 		s, ts := storeServer(t, db)
-		session, err := db.CreateSession(storeCtx, "cityadmin")
+		session, err := db.Accounts().CreateSession(storeCtx, "cityadmin")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -283,7 +283,7 @@ func TestSlowUploadIsCutOff(t *testing.T) {
 	forEachStore(t, 0, func(t *testing.T, db *store.DB) {
 		s, ts := storeServer(t, db)
 		s.limits[upload].read = 200 * time.Millisecond
-		session, err := db.CreateSession(storeCtx, "cityadmin")
+		session, err := db.Accounts().CreateSession(storeCtx, "cityadmin")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -316,4 +316,12 @@ func newBare(t *testing.T) *Server {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// storeServices are db's services, as cmd/spotcheck wires them.
+func storeServices(db *store.DB) Services {
+	return Services{Accounts: db.Accounts(), Entities: db.Entities(), Inspectors: db.Inspectors(),
+		Agencies: db.Agencies(), Items: db.Items(), Responsibilities: db.Responsibilities(),
+		Departments: db.Departments(), Conflicts: db.Conflicts(), Reference: db.ReferenceData(),
+		Changes: db.Changes(), Tasks: db.Tasks(), Draws: db.Draws()}
 }

@@ -7,7 +7,7 @@ import (
 	"spotcheck"
 )
 
-// Transfer imports and exports one kind through a spotcheck.Transfers,
+// Transfer imports and exports one kind through its service,
 // whatever its record type, so that the command line and the web pages
 // share one path from file to store.
 type Transfer struct {
@@ -67,7 +67,8 @@ func transferOf[T any](kind string, c *Codec[T],
 	}
 }
 
-// Transfers returns the Transfer of every import kind on d, by kind.
+// Transfers returns the Transfer of every import kind, by kind, through
+// the services of d that keep it.
 func Transfers(d spotcheck.Transfers) map[string]Transfer {
 	inspectors := func(expert bool) Transfer {
 		c := Inspectors
@@ -76,21 +77,21 @@ func Transfers(d spotcheck.Transfers) map[string]Transfer {
 		}
 		return transferOf(c.Kind, c,
 			func(ctx context.Context, src spotcheck.ImportSource[spotcheck.Inspector]) (spotcheck.ImportSummary, error) {
-				return d.ImportInspectors(ctx, expert, src)
+				return d.Inspectors.ImportInspectors(ctx, expert, src)
 			},
 			func(ctx context.Context, fn func(*spotcheck.Inspector) error) error {
-				return d.ExportInspectors(ctx, expert, fn)
+				return d.Inspectors.ExportInspectors(ctx, expert, fn)
 			})
 	}
 	ts := []Transfer{
-		transferOf(spotcheck.KindEntities, Entities, d.ImportEntities, d.ExportEntities),
+		transferOf(spotcheck.KindEntities, Entities, d.Entities.ImportEntities, d.Entities.ExportEntities),
 		inspectors(false),
 		inspectors(true),
-		transferOf(spotcheck.KindAgencies, Agencies, d.ImportAgencies, d.ExportAgencies),
-		transferOf(spotcheck.KindItems, Items, d.ImportItems, d.ExportItems),
-		transferOf(spotcheck.KindResponsibilities, Responsibilities, d.ImportResponsibilities, d.ExportResponsibilities),
-		transferOf(spotcheck.KindDepartments, Departments, d.ImportDepartments, d.ExportDepartments),
-		transferOf(spotcheck.KindConflicts, Conflicts, d.ImportConflicts, d.ExportConflicts),
+		transferOf(spotcheck.KindAgencies, Agencies, d.Agencies.ImportAgencies, d.Agencies.ExportAgencies),
+		transferOf(spotcheck.KindItems, Items, d.Items.ImportItems, d.Items.ExportItems),
+		transferOf(spotcheck.KindResponsibilities, Responsibilities, d.Responsibilities.ImportResponsibilities, d.Responsibilities.ExportResponsibilities),
+		transferOf(spotcheck.KindDepartments, Departments, d.Departments.ImportDepartments, d.Departments.ExportDepartments),
+		transferOf(spotcheck.KindConflicts, Conflicts, d.Conflicts.ImportConflicts, d.Conflicts.ExportConflicts),
 	}
 	out := make(map[string]Transfer, len(ts))
 	for _, t := range ts {

@@ -77,7 +77,7 @@ func (m *Main) benchImport(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	deps := demo.Generate(demoSeed, 0, m.Now().Format(spotcheck.DateLayout)).Departments
-	if _, err := db.ImportDepartments(ctx, spotcheck.SliceSource("bench", deps)); err != nil {
+	if _, err := db.Departments().ImportDepartments(ctx, spotcheck.SliceSource("bench", deps)); err != nil {
 		return err
 	}
 	runtime.GC()
@@ -89,7 +89,7 @@ func (m *Main) benchImport(ctx context.Context, args []string) error {
 		defer stop()
 	}
 	start := time.Now()
-	sum, err := xlsx.Transfers(db)[spotcheck.KindEntities].ImportFile(ctx, *csvPath)
+	sum, err := xlsx.Transfers(db.Transfers())[spotcheck.KindEntities].ImportFile(ctx, *csvPath)
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func (m *Main) benchExport(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	start := time.Now()
-	n, err := xlsx.Transfers(db)[spotcheck.KindEntities].ExportFile(ctx, *out)
+	n, err := xlsx.Transfers(db.Transfers())[spotcheck.KindEntities].ExportFile(ctx, *out)
 	if err != nil {
 		return err
 	}

@@ -57,7 +57,7 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	app, err := web.New(web.Config{Accounts: db, Dir: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	app, err := web.New(web.Config{Services: webServices(db), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 func sampleQueries(ctx context.Context, db *store.DB, n int) ([]string, error) {
 	stop := errors.New("enough")
 	var names, codes []string
-	err := db.ExportEntities(ctx, func(e *spotcheck.Entity) error {
+	err := db.Entities().ExportEntities(ctx, func(e *spotcheck.Entity) error {
 		if len(names) >= 20000 {
 			return stop
 		}
@@ -135,7 +135,7 @@ func sampleQueries(ctx context.Context, db *store.DB, n int) ([]string, error) {
 // ensureBenchUser creates or resets the bench user, a department admin of
 // dept ("" = the root bureau).
 func ensureBenchUser(ctx context.Context, db *store.DB, dept string) (string, error) {
-	depts, err := db.FindDepartments(ctx)
+	depts, err := db.Departments().FindDepartments(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -153,13 +153,13 @@ func ensureBenchUser(ctx context.Context, db *store.DB, dept string) (string, er
 	const name = "bench-search"
 	password := "Bench#" + crand.Text()
 	u := &spotcheck.User{Username: name, Name: "性能测试", Dept: root, Roles: []string{spotcheck.RoleDeptAdmin}, Active: true}
-	if _, err := db.FindUserByUsername(ctx, name); err != nil {
-		return password, db.CreateUser(ctx, u, password)
+	if _, err := db.Accounts().FindUserByUsername(ctx, name); err != nil {
+		return password, db.Accounts().CreateUser(ctx, u, password)
 	}
-	if err := db.UpdateUser(ctx, u); err != nil {
+	if err := db.Accounts().UpdateUser(ctx, u); err != nil {
 		return "", err
 	}
-	return password, db.SetPassword(ctx, name, password)
+	return password, db.Accounts().SetPassword(ctx, name, password)
 }
 
 // benchClient signs in through the login form and makes an API token.

@@ -79,7 +79,7 @@ func (m *Main) ensureDemoData(ctx context.Context, db *store.DB) error {
 	}
 	today := m.Now().Format(spotcheck.DateLayout)
 	fmt.Fprintf(m.Stderr, "正在生成福州市文化和旅游演示数据（%d 个检查对象）…\n", demoEntities)
-	err = demo.Load(ctx, db, db, demo.Generate(demoSeed, demoEntities, today), func(kind string, n int) {
+	err = demo.Load(ctx, db.Transfers(), db.Accounts(), demo.Generate(demoSeed, demoEntities, today), func(kind string, n int) {
 		fmt.Fprintf(m.Stderr, "  %s：%d 条\n", spotcheck.KindNames[kind], n)
 	})
 	if err != nil {

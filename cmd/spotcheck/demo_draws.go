@@ -20,13 +20,13 @@ import (
 // demo as they do to staff; ctx is the demo loader's system principal,
 // which reads the accounts.
 func (m *Main) demoDraws(ctx context.Context, db *store.DB, today time.Time) error {
-	depts, err := db.FindDepartments(ctx)
+	depts, err := db.Departments().FindDepartments(ctx)
 	if err != nil {
 		return err
 	}
 	staff := map[string]context.Context{}
 	for _, name := range []string{"planner", "supervisor", "approver"} {
-		u, err := db.FindUserByUsername(ctx, name)
+		u, err := db.Accounts().FindUserByUsername(ctx, name)
 		if err != nil {
 			return err
 		}
@@ -65,20 +65,20 @@ func (m *Main) demoDraws(ctx context.Context, db *store.DB, today time.Time) err
 		secret: "纪检监察室见证-娱乐场所联合抽查-" + start,
 	}}
 	for _, x := range tasks {
-		if err := db.CreateTask(as("planner"), &x.task); err != nil {
+		if err := db.Tasks().CreateTask(as("planner"), &x.task); err != nil {
 			return fmt.Errorf("演示任务 %s：%w", x.task.Code, err)
 		}
-		d, err := db.PlanDraw(as("planner"), x.task.Code, x.req)
+		d, err := db.Draws().PlanDraw(as("planner"), x.task.Code, x.req)
 		if err != nil {
 			return fmt.Errorf("演示抽取 %s：%w", x.task.Code, err)
 		}
-		if err := db.CommitDraw(as("supervisor"), d.ID, "supervisor", draw.Commitment(d.PlanHash, "supervisor", x.secret)); err != nil {
+		if err := db.Draws().CommitDraw(as("supervisor"), d.ID, "supervisor", draw.Commitment(d.PlanHash, "supervisor", x.secret)); err != nil {
 			return err
 		}
-		if err := db.RevealDraw(as("supervisor"), d.ID, "supervisor", x.secret); err != nil {
+		if err := db.Draws().RevealDraw(as("supervisor"), d.ID, "supervisor", x.secret); err != nil {
 			return err
 		}
-		if err := db.RunDraw(as("planner"), d.ID, x.run); err != nil {
+		if err := db.Draws().RunDraw(as("planner"), d.ID, x.run); err != nil {
 			return err
 		}
 		if !x.publish {
@@ -87,7 +87,7 @@ func (m *Main) demoDraws(ctx context.Context, db *store.DB, today time.Time) err
 		if err := demoSubstitution(as, db, d.ID); err != nil {
 			return err
 		}
-		if err := db.LiftEmbargo(as("supervisor"), d.ID, "演示：检查结果已公示"); err != nil {
+		if err := db.Draws().LiftEmbargo(as("supervisor"), d.ID, "演示：检查结果已公示"); err != nil {
 			return err
 		}
 	}
@@ -97,7 +97,7 @@ func (m *Main) demoDraws(ctx context.Context, db *store.DB, today time.Time) err
 // demoSubstitution replaces the first selected entity that has a reserve
 // in its stratum, approved by a second official.
 func demoSubstitution(as func(string) context.Context, db *store.DB, id int64) error {
-	picks, err := db.FindDrawPicks(as("planner"), id)
+	picks, err := db.Draws().FindDrawPicks(as("planner"), id)
 	if err != nil {
 		return err
 	}
@@ -113,10 +113,10 @@ func demoSubstitution(as func(string) context.Context, db *store.DB, id int64) e
 		}
 		c := &spotcheck.DrawChange{DrawID: id, Kind: spotcheck.ChangeSubstitute, Entity: p.Entity, Reason: "closed",
 			Note: "演示：现场核实已停业"}
-		if err := db.RequestDrawChange(as("planner"), c); err != nil {
+		if err := db.Draws().RequestDrawChange(as("planner"), c); err != nil {
 			return err
 		}
-		return db.DecideDrawChange(as("approver"), c.ID, true, "演示：同意替补")
+		return db.Draws().DecideDrawChange(as("approver"), c.ID, true, "演示：同意替补")
 	}
 	return nil
 }

@@ -85,7 +85,7 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	p := m.newProgress("导入" + spotcheck.KindNames[kind])
-	sum, err := xlsx.Transfers(db)[kind].ImportFile(ctx, path, xlsx.WithProgress(p.update))
+	sum, err := xlsx.Transfers(db.Transfers())[kind].ImportFile(ctx, path, xlsx.WithProgress(p.update))
 	p.finish()
 	if err != nil {
 		return err
@@ -116,7 +116,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	n, err := xlsx.Transfers(db)[pos[0]].ExportFile(ctx, *out)
+	n, err := xlsx.Transfers(db.Transfers())[pos[0]].ExportFile(ctx, *out)
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ func (m *Main) drawExport(ctx context.Context, args []string) error {
 		return spotcheck.Errorf(spotcheck.ENOTFOUND, "没有可导出的抽取")
 	}
 	for _, id := range ids {
-		f, err := db.DrawFiles(ctx, id)
+		f, err := db.Draws().FindDrawFiles(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -74,7 +74,7 @@ func (m *Main) drawExport(ctx context.Context, args []string) error {
 func drawIDs(ctx context.Context, db *store.DB, task string) ([]int64, error) {
 	var ids []int64
 	for offset := 0; ; {
-		page, err := db.FindDraws(ctx, spotcheck.DrawFilter{Task: task, Offset: offset, Limit: 200})
+		page, err := db.Draws().FindDraws(ctx, spotcheck.DrawFilter{Task: task, Offset: offset, Limit: 200})
 		if err != nil {
 			return nil, err
 		}

@@ -170,12 +170,12 @@ func TestMigrateOldPublishedDraw(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.UseLogKey(signer, vkey)
-	list, err := db.FindDraws(ctx, spotcheck.DrawFilter{State: spotcheck.DrawDrawn})
+	list, err := db.Draws().FindDraws(ctx, spotcheck.DrawFilter{State: spotcheck.DrawDrawn})
 	if err != nil || len(list.Items) != 1 {
 		t.Fatalf("drawn draws: %v %v", list.Items, err)
 	}
 	id := list.Items[0].ID
-	f, err := db.DrawFiles(ctx, id)
+	f, err := db.Draws().FindDrawFiles(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,7 +82,7 @@ func (f proxyFlags) options(addr string) (serveOptions, error) {
 // (web/transport.go); the server bounds the headers and idle connections.
 func (m *Main) serve(ctx context.Context, db *store.DB, o serveOptions) error {
 	logger := slog.New(slog.NewTextHandler(m.Stderr, nil))
-	app, err := web.New(web.Config{Accounts: db, Dir: db, Draws: db, Ledger: db, Log: logger,
+	app, err := web.New(web.Config{Services: webServices(db), Ledger: db, Log: logger,
 		TLS: o.cert != "" || o.behindTLSProxy, TrustedProxies: o.trustedProxies, Health: db.Ping})
 	if err != nil {
 		return err
@@ -122,4 +122,13 @@ func (m *Main) serve(ctx context.Context, db *store.DB, o serveOptions) error {
 	}
 	fmt.Fprintln(m.Stderr, "服务已停止")
 	return nil
+}
+
+// webServices wires the store's services into the web layer, one per
+// aggregate.
+func webServices(db *store.DB) web.Services {
+	return web.Services{Accounts: db.Accounts(), Entities: db.Entities(), Inspectors: db.Inspectors(),
+		Agencies: db.Agencies(), Items: db.Items(), Responsibilities: db.Responsibilities(),
+		Departments: db.Departments(), Conflicts: db.Conflicts(), Reference: db.ReferenceData(),
+		Changes: db.Changes(), Tasks: db.Tasks(), Draws: db.Draws()}
 }

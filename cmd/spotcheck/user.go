@@ -83,7 +83,7 @@ func (m *Main) runUser(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := db.CreateUser(ctx, u, pw); err != nil {
+		if err := db.Accounts().CreateUser(ctx, u, pw); err != nil {
 			return err
 		}
 		fmt.Fprintf(m.Stdout, "已创建用户 %s（%s）\n", u.Username, u.Name)
@@ -92,12 +92,12 @@ func (m *Main) runUser(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := db.SetPassword(ctx, pos[0], pw); err != nil {
+		if err := db.Accounts().SetPassword(ctx, pos[0], pw); err != nil {
 			return err
 		}
 		fmt.Fprintf(m.Stdout, "已修改用户 %s 的密码，其登录会话已全部结束，接口令牌已全部吊销\n", strings.ToLower(strings.TrimSpace(pos[0])))
 	case "edit":
-		u, err := db.FindUserByUsername(ctx, pos[0])
+		u, err := db.Accounts().FindUserByUsername(ctx, pos[0])
 		if err != nil {
 			return err
 		}
@@ -110,17 +110,17 @@ func (m *Main) runUser(ctx context.Context, args []string) error {
 		if *roles != "" {
 			u.Roles = splitRoles(*roles)
 		}
-		if err := db.UpdateUser(ctx, u); err != nil {
+		if err := db.Accounts().UpdateUser(ctx, u); err != nil {
 			return err
 		}
 		fmt.Fprintf(m.Stdout, "已修改用户 %s：%s，%s，%s\n", u.Username, u.Name, u.Dept, strings.Join(u.Roles, ","))
 	case "unlock":
-		if err := db.UnlockLogin(ctx, pos[0]); err != nil {
+		if err := db.Accounts().UnlockLogin(ctx, pos[0]); err != nil {
 			return err
 		}
 		fmt.Fprintf(m.Stdout, "已解除用户 %s 的登录限制\n", strings.ToLower(strings.TrimSpace(pos[0])))
 	case "disable", "enable":
-		u, err := db.FindUserByUsername(ctx, pos[0])
+		u, err := db.Accounts().FindUserByUsername(ctx, pos[0])
 		if err != nil {
 			return err
 		}
@@ -130,7 +130,7 @@ func (m *Main) runUser(ctx context.Context, args []string) error {
 			return nil
 		}
 		u.Active = active
-		if err := db.UpdateUser(ctx, u); err != nil {
+		if err := db.Accounts().UpdateUser(ctx, u); err != nil {
 			return err
 		}
 		if active {
@@ -139,7 +139,7 @@ func (m *Main) runUser(ctx context.Context, args []string) error {
 			fmt.Fprintf(m.Stdout, "已停用用户 %s，其登录会话已结束，接口令牌停止生效\n", u.Username)
 		}
 	case "list":
-		users, err := db.FindUsers(ctx)
+		users, err := db.Accounts().FindUsers(ctx)
 		if err != nil {
 			return err
 		}

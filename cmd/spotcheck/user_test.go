@@ -31,7 +31,7 @@ func userDB(t *testing.T) string {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	_, err = db.ImportDepartments(sysCtx, spotcheck.SliceSource("d", []spotcheck.Department{
+	_, err = db.Departments().ImportDepartments(sysCtx, spotcheck.SliceSource("d", []spotcheck.Department{
 		{Code: "FZWL", Name: "福州市文化和旅游局", Division: "350100", Kind: spotcheck.DeptBureau, Active: true},
 		{Code: "GLWL", Name: "鼓楼区文体旅局", Parent: "FZWL", Division: "350102", Kind: spotcheck.DeptBureau, Active: true},
 	}))
@@ -49,7 +49,7 @@ func login(t *testing.T, path, username, password string) error {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	_, err = db.Authenticate(context.Background(), username, password, "127.0.0.1")
+	_, err = db.Accounts().Authenticate(context.Background(), username, password, "127.0.0.1")
 	return err
 }
 

@@ -62,23 +62,23 @@ func makeDraws(ctx context.Context, db *store.DB, data *demo.Data) (Draws, error
 		tk := spotcheck.Task{Code: code, Name: name, Authority: "FZWL", Items: []string{out.Item},
 			StrataBy: spotcheck.StrataByCredit, Strata: credit, Team: []spotcheck.TeamSlot{{Unit: "FZWL", Size: 2}},
 			Start: Today, End: "2026-12-26"}
-		if err := db.CreateTask(planner, &tk); err != nil {
+		if err := db.Tasks().CreateTask(planner, &tk); err != nil {
 			return Draw{}, fmt.Errorf("CreateTask %s: %w", code, err)
 		}
-		d, err := db.PlanDraw(planner, code, spotcheck.DrawRequest{Officials: []string{"supervisor"}})
+		d, err := db.Draws().PlanDraw(planner, code, spotcheck.DrawRequest{Officials: []string{"supervisor"}})
 		if err != nil {
 			return Draw{}, fmt.Errorf("PlanDraw %s: %w", code, err)
 		}
 		return Draw{d.ID, code, d.PlanHash}, nil
 	}
 	run := func(d Draw) error {
-		if err := db.CommitDraw(supervisor, d.ID, "supervisor", draw.Commitment(d.PlanHash, "supervisor", Secret)); err != nil {
+		if err := db.Draws().CommitDraw(supervisor, d.ID, "supervisor", draw.Commitment(d.PlanHash, "supervisor", Secret)); err != nil {
 			return fmt.Errorf("CommitDraw %d: %w", d.ID, err)
 		}
-		if err := db.RevealDraw(supervisor, d.ID, "supervisor", Secret); err != nil {
+		if err := db.Draws().RevealDraw(supervisor, d.ID, "supervisor", Secret); err != nil {
 			return fmt.Errorf("RevealDraw %d: %w", d.ID, err)
 		}
-		if err := db.RunDraw(planner, d.ID, spotcheck.DrawRun{}); err != nil {
+		if err := db.Draws().RunDraw(planner, d.ID, spotcheck.DrawRun{}); err != nil {
 			return fmt.Errorf("RunDraw %d: %w", d.ID, err)
 		}
 		return nil
@@ -101,7 +101,7 @@ func makeDraws(ctx context.Context, db *store.DB, data *demo.Data) (Draws, error
 	if err := run(out.Published); err != nil {
 		return out, err
 	}
-	if err := db.LiftEmbargo(supervisor, out.Published.ID, "检查结果已公示"); err != nil {
+	if err := db.Draws().LiftEmbargo(supervisor, out.Published.ID, "检查结果已公示"); err != nil {
 		return out, fmt.Errorf("LiftEmbargo: %w", err)
 	}
 	return out, nil
@@ -110,7 +110,7 @@ func makeDraws(ctx context.Context, db *store.DB, data *demo.Data) (Draws, error
 // requestSubstitution has chief request the substitution of a selected
 // entity of a stratum with reserves.
 func requestSubstitution(planner, chief context.Context, db *store.DB, id int64) (int64, error) {
-	picks, err := db.FindDrawPicks(planner, id)
+	picks, err := db.Draws().FindDrawPicks(planner, id)
 	if err != nil {
 		return 0, err
 	}
@@ -126,7 +126,7 @@ func requestSubstitution(planner, chief context.Context, db *store.DB, id int64)
 		}
 		c := &spotcheck.DrawChange{DrawID: id, Kind: spotcheck.ChangeSubstitute, Entity: p.Entity, Reason: "closed",
 			Note: "已停业"}
-		if err := db.RequestDrawChange(chief, c); err != nil {
+		if err := db.Draws().RequestDrawChange(chief, c); err != nil {
 			return 0, fmt.Errorf("RequestDrawChange: %w", err)
 		}
 		return c.ID, nil
@@ -137,18 +137,18 @@ func requestSubstitution(planner, chief context.Context, db *store.DB, id int64)
 // principal returns a context in which username acts as the web's guard
 // makes them act.
 func principal(ctx context.Context, db *store.DB, username string) (context.Context, error) {
-	token, err := db.CreateSession(ctx, username)
+	token, err := db.Accounts().CreateSession(ctx, username)
 	if err != nil {
 		return nil, err
 	}
-	_, u, err := db.FindSession(ctx, token)
+	_, u, err := db.Accounts().FindSession(ctx, token)
 	if err != nil {
 		return nil, err
 	}
-	if err := db.DeleteSession(ctx, token); err != nil {
+	if err := db.Accounts().DeleteSession(ctx, token); err != nil {
 		return nil, err
 	}
-	depts, err := db.FindDepartments(ctx)
+	depts, err := db.Departments().FindDepartments(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"spotcheck"
+	"spotcheck/store"
 	"spotcheck/web"
 )
 
@@ -20,11 +21,11 @@ func (d Draw) Path() string { return "/staff/draws/" + strconv.FormatInt(d.ID, 1
 func (a *App) StaffView(t testing.TB, d Draw) (*spotcheck.Draw, []spotcheck.DrawPick) {
 	t.Helper()
 	ctx := a.As(t, "planner")
-	dr, err := a.DB.FindDrawByID(ctx, d.ID)
+	dr, err := a.DB.Draws().FindDrawByID(ctx, d.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	picks, err := a.DB.FindDrawPicks(ctx, d.ID)
+	picks, err := a.DB.Draws().FindDrawPicks(ctx, d.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +35,7 @@ func (a *App) StaffView(t testing.TB, d Draw) (*spotcheck.Draw, []spotcheck.Draw
 // Commit returns the participant's commitment to draw id as stored.
 func (a *App) Commit(t testing.TB, id int64, participant string) spotcheck.DrawCommit {
 	t.Helper()
-	d, err := a.DB.FindDrawByID(a.As(t, "planner"), id)
+	d, err := a.DB.Draws().FindDrawByID(a.As(t, "planner"), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,11 +53,11 @@ func (a *App) Commit(t testing.TB, id int64, participant string) spotcheck.DrawC
 func (a *App) Substitutable(t testing.TB, d Draw) string {
 	t.Helper()
 	ctx := a.As(t, "planner")
-	picks, err := a.DB.FindDrawPicks(ctx, d.ID)
+	picks, err := a.DB.Draws().FindDrawPicks(ctx, d.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	changes, err := a.DB.FindDrawChanges(ctx, d.ID)
+	changes, err := a.DB.Draws().FindDrawChanges(ctx, d.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,14 +112,23 @@ func (l *leaky) FindDrawPicks(_ context.Context, id int64) ([]spotcheck.DrawPick
 	return l.DrawService.FindDrawPicks(l.as, id)
 }
 
-func (l *leaky) DrawFiles(_ context.Context, id int64) (*spotcheck.DrawFiles, error) {
-	return l.DrawService.DrawFiles(l.as, id)
+func (l *leaky) FindDrawFiles(_ context.Context, id int64) (*spotcheck.DrawFiles, error) {
+	return l.DrawService.FindDrawFiles(l.as, id)
 }
 
 // NewLeaky returns the application with the draws of a leaky store.
 func NewLeaky(t testing.TB) *App {
 	var l leaky
-	a := New(t, func(c *web.Config) { l.DrawService = c.Draws; c.Draws = &l })
+	a := New(t, func(c *web.Config) { l.DrawService = c.Services.Draws; c.Services.Draws = &l })
 	l.as = a.As(t, "supervisor")
 	return a
+}
+
+// Services returns the store's services as the web layer takes them, as
+// cmd/spotcheck wires them for serve.
+func Services(db *store.DB) web.Services {
+	return web.Services{Accounts: db.Accounts(), Entities: db.Entities(), Inspectors: db.Inspectors(),
+		Agencies: db.Agencies(), Items: db.Items(), Responsibilities: db.Responsibilities(),
+		Departments: db.Departments(), Conflicts: db.Conflicts(), Reference: db.ReferenceData(),
+		Changes: db.Changes(), Tasks: db.Tasks(), Draws: db.Draws()}
 }

@@ -84,7 +84,7 @@ func New(t testing.TB, configure ...func(*web.Config)) *App {
 	t.Cleanup(func() { db.Close() })
 	db.UseLogKey(b.signer, b.verifier)
 	db.Rand = rand.NewChaCha8([32]byte{'w', 'e', 'b'})
-	c := web.Config{Accounts: db, Dir: db, Draws: db, Ledger: db, Health: db.Ping,
+	c := web.Config{Services: Services(db), Ledger: db, Health: db.Ping,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	for _, f := range configure {
 		f(&c)
@@ -139,11 +139,11 @@ func (b *build) make() error {
 	db.UseLogKey(b.signer, b.verifier)
 	db.Rand = rand.NewChaCha8([32]byte{'w', 'e', 'b', 't', 'e', 's', 't'})
 	b.data = demo.Generate(Seed, Entities, Today)
-	if err := demo.Load(ctx, db, db, b.data, nil); err != nil {
+	if err := demo.Load(ctx, db.Transfers(), db.Accounts(), b.data, nil); err != nil {
 		return err
 	}
 	for _, u := range ExtraUsers {
-		if err := db.CreateUser(ctx, &u, demo.Password); err != nil {
+		if err := db.Accounts().CreateUser(ctx, &u, demo.Password); err != nil {
 			return err
 		}
 	}
@@ -174,7 +174,7 @@ func (a *App) Session(t testing.TB, username string) string {
 	if s, ok := a.sessions[username]; ok {
 		return s
 	}
-	s, err := a.DB.CreateSession(System(), username)
+	s, err := a.DB.Accounts().CreateSession(System(), username)
 	if err != nil {
 		t.Fatalf("CreateSession(%s): %v", username, err)
 	}
@@ -190,7 +190,7 @@ func (a *App) Token(t testing.TB, username string) string {
 	if s, ok := a.tokens[username]; ok {
 		return s
 	}
-	s, err := a.DB.CreateAPIToken(System(), username, "webtest", 0)
+	s, err := a.DB.Accounts().CreateAPIToken(System(), username, "webtest", 0)
 	if err != nil {
 		t.Fatalf("CreateAPIToken(%s): %v", username, err)
 	}

@@ -34,8 +34,8 @@ import (
 //     must carry the version it was made from (optimistic locking), and
 //     keeps the stored value of every field the body leaves out.
 
-// dirSvc is short for the directory service in the kinds' method tables.
-type dirSvc = spotcheck.DirectoryService
+// services are the handler's services, in the kinds' method tables.
+type services = view.Services
 
 // listJSON is the shape of every list response.
 type listJSON[T any] struct {
@@ -178,8 +178,8 @@ type apiKind[T, J any] struct {
 	// newJSON gives a create body its defaults; nil means the zero J.
 	newJSON func() J
 	// find returns the stored record with the key fields of its argument.
-	find func(dirSvc, context.Context, *T) (*T, error)
-	save func(dirSvc, context.Context, *T) error
+	find func(services, context.Context, *T) (*T, error)
+	save func(services, context.Context, *T) error
 }
 
 // fromPath returns a record with only its key set, from the request path.
@@ -194,7 +194,7 @@ func (k apiKind[T, J]) fromPath(r *http.Request) *T {
 // get serves GET …/{key}.
 func (k apiKind[T, J]) get(s *Handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		v, err := k.find(s.dir, r.Context(), k.fromPath(r))
+		v, err := k.find(s.svc, r.Context(), k.fromPath(r))
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -225,7 +225,7 @@ func (k apiKind[T, J]) create(s *Handler) http.HandlerFunc {
 // gives must name the same record as the path.
 func (k apiKind[T, J]) update(s *Handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		old, err := k.find(s.dir, r.Context(), k.fromPath(r))
+		old, err := k.find(s.svc, r.Context(), k.fromPath(r))
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -256,11 +256,11 @@ func (k apiKind[T, J]) update(s *Handler) http.HandlerFunc {
 // saveAndShow saves v and answers with the record as stored, so that the
 // client learns its new version and what the store derived.
 func (k apiKind[T, J]) saveAndShow(s *Handler, w http.ResponseWriter, r *http.Request, v *T, status int) {
-	if err := k.save(s.dir, r.Context(), v); err != nil {
+	if err := k.save(s.svc, r.Context(), v); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	saved, err := k.find(s.dir, r.Context(), v)
+	saved, err := k.find(s.svc, r.Context(), v)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -277,9 +277,9 @@ func (k apiKind[T, J]) saveAndShow(s *Handler, w http.ResponseWriter, r *http.Re
 
 // apiList serves a list: filter reads the query, find asks the service.
 func apiList[F, T, J any](s *Handler, filter func(url.Values) F,
-	find func(dirSvc, context.Context, F) (spotcheck.List[T], error), conv func(T) J) http.HandlerFunc {
+	find func(context.Context, F) (spotcheck.List[T], error), conv func(T) J) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		l, err := find(s.dir, r.Context(), filter(r.URL.Query()))
+		l, err := find(r.Context(), filter(r.URL.Query()))
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -290,9 +290,9 @@ func apiList[F, T, J any](s *Handler, filter func(url.Values) F,
 
 // apiAll serves a list that the service returns whole (departments, the
 // versions of an item), paged here so that it has the shape of every list.
-func apiAll[T, J any](s *Handler, find func(dirSvc, *http.Request) ([]T, error), conv func(T) J) http.HandlerFunc {
+func apiAll[T, J any](s *Handler, find func(services, *http.Request) ([]T, error), conv func(T) J) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		all, err := find(s.dir, r)
+		all, err := find(s.svc, r)
 		if err != nil {
 			s.fail(w, r, err)
 			return

@@ -36,10 +36,10 @@ var apiAgencies = apiKind[spotcheck.Agency, agencyJSON]{
 	toJSON:   agencyToJSON,
 	fromJSON: (*agencyJSON).toAgency,
 	newJSON:  func() agencyJSON { return agencyJSON{Active: true} },
-	find: func(d dirSvc, ctx context.Context, a *spotcheck.Agency) (*spotcheck.Agency, error) {
-		return d.FindAgencyByCode(ctx, spotcheck.NormalizeCode(a.Code))
+	find: func(d services, ctx context.Context, a *spotcheck.Agency) (*spotcheck.Agency, error) {
+		return d.Agencies.FindAgencyByCode(ctx, spotcheck.NormalizeCode(a.Code))
 	},
-	save: dirSvc.SaveAgency,
+	save: func(d services, ctx context.Context, v *spotcheck.Agency) error { return d.Agencies.SaveAgency(ctx, v) },
 }
 
 // agencyQuery are the parameters view.AgencyFilter reads.

@@ -39,12 +39,14 @@ var apiConflicts = apiKind[spotcheck.Conflict, conflictJSON]{
 	fromJSON: (*conflictJSON).toConflict,
 	newJSON:  func() conflictJSON { return conflictJSON{Active: true} },
 	find:     apiFindConflict,
-	save:     dirSvc.SaveConflict,
+	save: func(d services, ctx context.Context, v *spotcheck.Conflict) error {
+		return d.Conflicts.SaveConflict(ctx, v)
+	},
 }
 
 // apiFindConflict finds the conflict of c's inspector, entity and kind.
-func apiFindConflict(d dirSvc, ctx context.Context, c *spotcheck.Conflict) (*spotcheck.Conflict, error) {
-	return d.FindConflict(ctx, strings.TrimSpace(c.StaffID), c.EntityID, strings.TrimSpace(c.Kind))
+func apiFindConflict(d services, ctx context.Context, c *spotcheck.Conflict) (*spotcheck.Conflict, error) {
+	return d.Conflicts.FindConflict(ctx, strings.TrimSpace(c.StaffID), c.EntityID, strings.TrimSpace(c.Kind))
 }
 
 // conflictQuery are the parameters view.ConflictFilter reads.

@@ -36,16 +36,18 @@ var apiDepartments = apiKind[spotcheck.Department, departmentJSON]{
 	toJSON:   departmentToJSON,
 	fromJSON: (*departmentJSON).toDepartment,
 	newJSON:  func() departmentJSON { return departmentJSON{Active: true} },
-	find: func(d dirSvc, ctx context.Context, dep *spotcheck.Department) (*spotcheck.Department, error) {
-		return d.FindDepartmentByCode(ctx, spotcheck.NormalizeCode(dep.Code))
+	find: func(d services, ctx context.Context, dep *spotcheck.Department) (*spotcheck.Department, error) {
+		return d.Departments.FindDepartmentByCode(ctx, spotcheck.NormalizeCode(dep.Code))
 	},
-	save: dirSvc.SaveDepartment,
+	save: func(d services, ctx context.Context, v *spotcheck.Department) error {
+		return d.Departments.SaveDepartment(ctx, v)
+	},
 }
 
 // apiFindDepartments returns the whole department tree, which the service
 // gives unpaged: it is small, and every user's scope is computed from it.
-func apiFindDepartments(d dirSvc, r *http.Request) ([]*spotcheck.Department, error) {
-	depts, err := d.FindDepartments(r.Context())
+func apiFindDepartments(d services, r *http.Request) ([]*spotcheck.Department, error) {
+	depts, err := d.Departments.FindDepartments(r.Context())
 	out := make([]*spotcheck.Department, len(depts))
 	for i := range depts {
 		out[i] = &depts[i]

@@ -51,10 +51,10 @@ var apiEntities = apiKind[spotcheck.Entity, entityJSON]{
 	toJSON:   entityToJSON,
 	fromJSON: (*entityJSON).toEntity,
 	newJSON:  func() entityJSON { return entityJSON{Active: true} },
-	find: func(d dirSvc, ctx context.Context, e *spotcheck.Entity) (*spotcheck.Entity, error) {
-		return d.FindEntityByID(ctx, e.ID)
+	find: func(d services, ctx context.Context, e *spotcheck.Entity) (*spotcheck.Entity, error) {
+		return d.Entities.FindEntityByID(ctx, e.ID)
 	},
-	save: dirSvc.SaveEntity,
+	save: func(d services, ctx context.Context, v *spotcheck.Entity) error { return d.Entities.SaveEntity(ctx, v) },
 }
 
 // entityQuery are the parameters view.EntityFilter reads.

@@ -61,10 +61,12 @@ var apiInspectors = apiKind[spotcheck.Inspector, inspectorJSON]{
 	toJSON:   inspectorToJSON,
 	fromJSON: (*inspectorJSON).toInspector,
 	newJSON:  func() inspectorJSON { return inspectorJSON{Active: true} },
-	find: func(d dirSvc, ctx context.Context, in *spotcheck.Inspector) (*spotcheck.Inspector, error) {
-		return d.FindInspectorByID(ctx, strings.TrimSpace(in.StaffID))
+	find: func(d services, ctx context.Context, in *spotcheck.Inspector) (*spotcheck.Inspector, error) {
+		return d.Inspectors.FindInspectorByID(ctx, strings.TrimSpace(in.StaffID))
 	},
-	save: dirSvc.SaveInspector,
+	save: func(d services, ctx context.Context, v *spotcheck.Inspector) error {
+		return d.Inspectors.SaveInspector(ctx, v)
+	},
 }
 
 // inspectorQuery are the parameters view.InspectorFilter reads.

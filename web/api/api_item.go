@@ -49,10 +49,10 @@ var apiItems = apiKind[spotcheck.Item, itemJSON]{
 	version:  func(it *spotcheck.Item) *int { return &it.Version },
 	toJSON:   itemToJSON,
 	fromJSON: (*itemJSON).toItem,
-	find: func(d dirSvc, ctx context.Context, it *spotcheck.Item) (*spotcheck.Item, error) {
-		return d.FindItemByCode(ctx, spotcheck.NormalizeCode(it.Code))
+	find: func(d services, ctx context.Context, it *spotcheck.Item) (*spotcheck.Item, error) {
+		return d.Items.FindItemByCode(ctx, spotcheck.NormalizeCode(it.Code))
 	},
-	save: dirSvc.SaveItem,
+	save: func(d services, ctx context.Context, v *spotcheck.Item) error { return d.Items.SaveItem(ctx, v) },
 }
 
 // itemQuery are the parameters view.ItemFilter reads.
@@ -65,8 +65,8 @@ var itemQuery = append([]apiParam{
 }, pageQuery...)
 
 // apiFindItemVersions returns every version of the item of the path, oldest first.
-func apiFindItemVersions(d dirSvc, r *http.Request) ([]*spotcheck.Item, error) {
-	return d.FindItemVersions(r.Context(), r.PathValue("code"))
+func apiFindItemVersions(d services, r *http.Request) ([]*spotcheck.Item, error) {
+	return d.Items.FindItemVersions(r.Context(), r.PathValue("code"))
 }
 
 // responsibilityJSON says which department initiates or joins an item.
@@ -97,12 +97,14 @@ var apiResponsibilities = apiKind[spotcheck.Responsibility, responsibilityJSON]{
 	fromJSON: (*responsibilityJSON).toResponsibility,
 	newJSON:  func() responsibilityJSON { return responsibilityJSON{Active: true} },
 	find:     apiFindResponsibility,
-	save:     dirSvc.SaveResponsibility,
+	save: func(d services, ctx context.Context, v *spotcheck.Responsibility) error {
+		return d.Responsibilities.SaveResponsibility(ctx, v)
+	},
 }
 
 // apiFindResponsibility finds the responsibility of r's item and department.
-func apiFindResponsibility(d dirSvc, ctx context.Context, r *spotcheck.Responsibility) (*spotcheck.Responsibility, error) {
-	return d.FindResponsibility(ctx, r.Item, r.Dept)
+func apiFindResponsibility(d services, ctx context.Context, r *spotcheck.Responsibility) (*spotcheck.Responsibility, error) {
+	return d.Responsibilities.FindResponsibility(ctx, r.Item, r.Dept)
 }
 
 // responsibilityQuery are the parameters view.ResponsibilityFilter reads.

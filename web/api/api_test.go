@@ -217,7 +217,7 @@ func TestAPIItemVersions(t *testing.T) {
 
 func TestAPIDepartmentsArePaged(t *testing.T) {
 	a := webtest.New(t)
-	depts, err := a.DB.FindDepartments(a.As(t, "planner"))
+	depts, err := a.DB.Departments().FindDepartments(a.As(t, "planner"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -172,7 +172,7 @@ type (
 var drawQuery = append([]apiParam{textParam("task", "任务编号"), oneOfParam("state", "状态", view.DrawStates...)}, pageQuery...)
 
 func (s *Handler) ListDraws(w http.ResponseWriter, r *http.Request) {
-	l, err := s.draws.FindDraws(r.Context(), view.DrawFilter(r.URL.Query()))
+	l, err := s.svc.Draws.FindDraws(r.Context(), view.DrawFilter(r.URL.Query()))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -187,12 +187,12 @@ func (s *Handler) apiDrawOf(r *http.Request, name string) (*spotcheck.Draw, erro
 	if err != nil {
 		return nil, err
 	}
-	return view.StaffDraw(r.Context(), s.draws, id)
+	return view.StaffDraw(r.Context(), s.svc.Draws, id)
 }
 
 // showAPIDraw answers with draw id as it is now, with status.
 func (s *Handler) showAPIDraw(w http.ResponseWriter, r *http.Request, id int64, status int) {
-	d, err := s.draws.FindDrawByID(r.Context(), id)
+	d, err := s.svc.Draws.FindDrawByID(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -215,7 +215,7 @@ func (s *Handler) ListDrawPicks(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	picks, err := s.draws.FindDrawPicks(r.Context(), d.ID)
+	picks, err := s.svc.Draws.FindDrawPicks(r.Context(), d.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -229,7 +229,7 @@ func (s *Handler) ListDrawChanges(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	cs, err := s.draws.FindDrawChanges(r.Context(), d.ID)
+	cs, err := s.svc.Draws.FindDrawChanges(r.Context(), d.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -271,7 +271,7 @@ func (s *Handler) PlanDraw(w http.ResponseWriter, r *http.Request) {
 	}
 	req := spotcheck.DrawRequest{Officials: in.Officials, Dice: in.Dice, BeaconChain: in.BeaconChain,
 		BeaconRound: in.BeaconRound, Supersedes: in.Supersedes, Reason: in.Reason}
-	d, err := s.draws.PlanDraw(r.Context(), r.PathValue("task"), req)
+	d, err := s.svc.Draws.PlanDraw(r.Context(), r.PathValue("task"), req)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -285,7 +285,7 @@ func (s *Handler) CommitDraw(w http.ResponseWriter, r *http.Request) {
 		if in.Commitment == "" {
 			return view.FieldError("commitment", "承诺值", "请提供承诺值")
 		}
-		return s.draws.CommitDraw(r.Context(), id, spotcheck.PrincipalFromContext(r.Context()).Username, in.Commitment)
+		return s.svc.Draws.CommitDraw(r.Context(), id, spotcheck.PrincipalFromContext(r.Context()).Username, in.Commitment)
 	})(w, r)
 }
 
@@ -294,7 +294,7 @@ func (s *Handler) RevealDraw(w http.ResponseWriter, r *http.Request) {
 		if in.Secret == "" {
 			return view.FieldError("secret", "秘密", "请提供秘密")
 		}
-		return s.draws.RevealDraw(r.Context(), id, spotcheck.PrincipalFromContext(r.Context()).Username, in.Secret)
+		return s.svc.Draws.RevealDraw(r.Context(), id, spotcheck.PrincipalFromContext(r.Context()).Username, in.Secret)
 	})(w, r)
 }
 
@@ -303,13 +303,13 @@ func (s *Handler) WithholdReveal(w http.ResponseWriter, r *http.Request) {
 		if in.Participant == "" {
 			return view.FieldError("participant", "参与人", "请提供未揭示的参与人")
 		}
-		return s.draws.WithholdReveal(r.Context(), id, in.Participant, in.Note)
+		return s.svc.Draws.WithholdReveal(r.Context(), id, in.Participant, in.Note)
 	})(w, r)
 }
 
 func (s *Handler) RunDraw(w http.ResponseWriter, r *http.Request) {
 	apiStep(s, func(r *http.Request, id int64, in *drawRunJSON) error {
-		return s.draws.RunDraw(r.Context(), id, spotcheck.DrawRun{Dice: in.Dice, BeaconRandomness: in.BeaconRandomness})
+		return s.svc.Draws.RunDraw(r.Context(), id, spotcheck.DrawRun{Dice: in.Dice, BeaconRandomness: in.BeaconRandomness})
 	})(w, r)
 }
 
@@ -318,7 +318,7 @@ func (s *Handler) LiftEmbargo(w http.ResponseWriter, r *http.Request) {
 		if len([]rune(in.Reason)) < 2 {
 			return view.FieldError("reason", "原因", "请说明解除保密的原因")
 		}
-		return s.draws.LiftEmbargo(r.Context(), id, in.Reason)
+		return s.svc.Draws.LiftEmbargo(r.Context(), id, in.Reason)
 	})(w, r)
 }
 
@@ -342,7 +342,7 @@ func (s *Handler) RequestDrawChange(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.draws.RequestDrawChange(r.Context(), c); err != nil {
+	if err := s.svc.Draws.RequestDrawChange(r.Context(), c); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -366,11 +366,11 @@ func (s *Handler) DecideDrawChange(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := view.ChangeOfDraw(r.Context(), s.draws, id, cid); err != nil {
+	if err := view.ChangeOfDraw(r.Context(), s.svc.Draws, id, cid); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.draws.DecideDrawChange(r.Context(), cid, in.Approve, in.Note); err != nil {
+	if err := s.svc.Draws.DecideDrawChange(r.Context(), cid, in.Approve, in.Note); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -379,7 +379,7 @@ func (s *Handler) DecideDrawChange(w http.ResponseWriter, r *http.Request) {
 
 // showAPIChange answers with change cid of draw id as stored.
 func (s *Handler) showAPIChange(w http.ResponseWriter, r *http.Request, id, cid int64, status int) {
-	cs, err := s.draws.FindDrawChanges(r.Context(), id)
+	cs, err := s.svc.Draws.FindDrawChanges(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -72,7 +72,7 @@ func TestDrawAPI(t *testing.T) {
 			t.Errorf("OpenAPI document lacks %s", p)
 		}
 	}
-	if _, err := a.DB.FindTaskByCode(a.As(t, "planner"), "2026-FZ-010"); err != nil {
+	if _, err := a.DB.Tasks().FindTaskByCode(a.As(t, "planner"), "2026-FZ-010"); err != nil {
 		t.Errorf("the task created through the API: %v", err)
 	}
 	if c := a.Commit(t, a.Draws.Committing.ID, "supervisor"); !c.Withheld {

@@ -16,21 +16,19 @@ import (
 
 // Handler serves the API. Create it with New.
 type Handler struct {
-	dir   spotcheck.DirectoryService
-	draws spotcheck.DrawService
+	svc   view.Services
 	views *view.Views
 	ops   []Op // the API routes of the route table, for the document
 }
 
 // Config is what New needs.
 type Config struct {
-	Dir   spotcheck.DirectoryService
-	Draws spotcheck.DrawService
-	Views *view.Views
+	Services view.Services
+	Views    *view.Views
 }
 
 // New returns the API's handler.
-func New(c Config) *Handler { return &Handler{dir: c.Dir, draws: c.Draws, views: c.Views} }
+func New(c Config) *Handler { return &Handler{svc: c.Services, views: c.Views} }
 
 // Op is an API route as the route table of package web declares it: the
 // document describes each with what docs says of it, the permission the

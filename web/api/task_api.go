@@ -84,7 +84,7 @@ func (j *taskJSON) toTask() *spotcheck.Task {
 var taskQuery = append([]apiParam{textParam("q", "任务编号前缀或名称子串")}, pageQuery...)
 
 func (s *Handler) ListTasks(w http.ResponseWriter, r *http.Request) {
-	l, err := s.draws.FindTasks(r.Context(), view.TaskFilter(r.URL.Query()))
+	l, err := s.svc.Tasks.FindTasks(r.Context(), view.TaskFilter(r.URL.Query()))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -93,7 +93,7 @@ func (s *Handler) ListTasks(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Handler) GetTask(w http.ResponseWriter, r *http.Request) {
-	t, err := s.draws.FindTaskByCode(r.Context(), r.PathValue("code"))
+	t, err := s.svc.Tasks.FindTaskByCode(r.Context(), r.PathValue("code"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -113,11 +113,11 @@ func (s *Handler) CreateTask(w http.ResponseWriter, r *http.Request) {
 		j.Authority = spotcheck.PrincipalFromContext(r.Context()).Dept
 	}
 	t := j.toTask()
-	if err := s.draws.CreateTask(r.Context(), t); err != nil {
+	if err := s.svc.Tasks.CreateTask(r.Context(), t); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	saved, err := s.draws.FindTaskByCode(r.Context(), t.Code)
+	saved, err := s.svc.Tasks.FindTaskByCode(r.Context(), t.Code)
 	if err != nil {
 		s.fail(w, r, err)
 		return

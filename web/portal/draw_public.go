@@ -24,7 +24,7 @@ import (
 
 func (s *Handler) ShowPublicDraws(w http.ResponseWriter, r *http.Request) {
 	f := view.DrawFilter(r.URL.Query())
-	list, err := s.draws.FindDraws(r.Context(), f)
+	list, err := s.svc.Draws.FindDraws(r.Context(), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -51,7 +51,7 @@ func (s *Handler) ShowPublicDraw(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d, err := s.draws.FindDrawByID(ctx, id)
+	d, err := s.svc.Draws.FindDrawByID(ctx, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -64,7 +64,7 @@ func (s *Handler) ShowPublicDraw(w http.ResponseWriter, r *http.Request) {
 	}
 	data["Total"] = total
 	if !sealed {
-		picks, err := s.draws.FindDrawPicks(ctx, id)
+		picks, err := s.svc.Draws.FindDrawPicks(ctx, id)
 		if err != nil {
 			s.fail(w, r, err)
 			return

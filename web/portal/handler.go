@@ -10,15 +10,13 @@ import (
 	"net/http"
 	"time"
 
-	"spotcheck"
 	"spotcheck/ledger"
 	"spotcheck/web/internal/view"
 )
 
 // Handler serves the public pages. Create it with New.
 type Handler struct {
-	dir    spotcheck.DirectoryService
-	draws  spotcheck.DrawService
+	svc    view.Services
 	ledger ledger.Reader // the log; nil: none
 	views  *view.Views
 	files  view.Downloads
@@ -27,17 +25,16 @@ type Handler struct {
 
 // Config is what New needs.
 type Config struct {
-	Dir    spotcheck.DirectoryService
-	Draws  spotcheck.DrawService
-	Ledger ledger.Reader
-	Views  *view.Views
-	Files  view.Downloads // export slots and slow-client-safe sending (web/transport.go)
-	Now    func() time.Time
+	Services view.Services
+	Ledger   ledger.Reader
+	Views    *view.Views
+	Files    view.Downloads // export slots and slow-client-safe sending (web/transport.go)
+	Now      func() time.Time
 }
 
 // New returns the public pages' handler.
 func New(c Config) *Handler {
-	return &Handler{dir: c.Dir, draws: c.Draws, ledger: c.Ledger, views: c.Views, files: c.Files, now: c.Now}
+	return &Handler{svc: c.Services, ledger: c.Ledger, views: c.Views, files: c.Files, now: c.Now}
 }
 
 // fail answers with the error page.
@@ -56,5 +53,5 @@ func (s *Handler) DownloadDrawBundle(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.views.SendBundle(w, r, view.Bundle{Draws: s.draws, Ledger: s.ledger, Files: s.files, Now: s.now}, id, true)
+	s.views.SendBundle(w, r, view.Bundle{Draws: s.svc.Draws, Ledger: s.ledger, Files: s.files, Now: s.now}, id, true)
 }

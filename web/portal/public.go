@@ -41,18 +41,18 @@ func (s *Handler) ShowPublicItems(w http.ResponseWriter, r *http.Request) {
 func (s *Handler) publishedItems(r *http.Request) ([]publicDept, error) {
 	ctx := r.Context()
 	items, err := view.AllPages(func(off int) (spotcheck.List[*spotcheck.Item], error) {
-		return s.dir.FindItems(ctx, spotcheck.ItemFilter{Status: spotcheck.ItemActive, Offset: off, Limit: 200})
+		return s.svc.Items.FindItems(ctx, spotcheck.ItemFilter{Status: spotcheck.ItemActive, Offset: off, Limit: 200})
 	})
 	if err != nil {
 		return nil, err
 	}
 	resps, err := view.AllPages(func(off int) (spotcheck.List[*spotcheck.Responsibility], error) {
-		return s.dir.FindResponsibilities(ctx, spotcheck.ResponsibilityFilter{Offset: off, Limit: 200})
+		return s.svc.Responsibilities.FindResponsibilities(ctx, spotcheck.ResponsibilityFilter{Offset: off, Limit: 200})
 	})
 	if err != nil {
 		return nil, err
 	}
-	depts, err := s.dir.FindDepartments(ctx)
+	depts, err := s.svc.Departments.FindDepartments(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func (s *Handler) publishedItems(r *http.Request) ([]publicDept, error) {
 
 // ShowPublicItem shows one published item with its checklist points.
 func (s *Handler) ShowPublicItem(w http.ResponseWriter, r *http.Request) {
-	it, err := s.dir.FindItemByCode(r.Context(), r.PathValue("code"))
+	it, err := s.svc.Items.FindItemByCode(r.Context(), r.PathValue("code"))
 	if err == nil && it.Status != spotcheck.ItemActive {
 		err = spotcheck.Errorf(spotcheck.ENOTFOUND, "事项不存在或未公开")
 	}
@@ -99,7 +99,7 @@ func (s *Handler) ShowPublicItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	all, err := view.AllPages(func(off int) (spotcheck.List[*spotcheck.Item], error) {
-		return s.dir.FindItems(r.Context(), spotcheck.ItemFilter{Status: spotcheck.ItemActive, Offset: off, Limit: 200})
+		return s.svc.Items.FindItems(r.Context(), spotcheck.ItemFilter{Status: spotcheck.ItemActive, Offset: off, Limit: 200})
 	})
 	if err != nil {
 		s.fail(w, r, err)

@@ -15,12 +15,12 @@ func (s *Handler) ShowAccount(w http.ResponseWriter, r *http.Request) {
 
 func (s *Handler) renderAccount(w http.ResponseWriter, r *http.Request, status int, d map[string]any) {
 	me := view.StaffUser(r)
-	tokens, err := s.accounts.FindAPITokens(r.Context(), me.Username)
+	tokens, err := s.svc.Accounts.FindAPITokens(r.Context(), me.Username)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	policy, err := s.accounts.FindSecurityPolicy(r.Context())
+	policy, err := s.svc.Accounts.FindSecurityPolicy(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -46,9 +46,9 @@ func (s *Handler) ChangePassword(w http.ResponseWriter, r *http.Request) {
 	case f.Mismatch():
 		msg = "两次输入的新密码不一致"
 	default:
-		if _, err := s.accounts.Authenticate(r.Context(), me.Username, f.Old, view.ClientIP(r)); err != nil {
+		if _, err := s.svc.Accounts.Authenticate(r.Context(), me.Username, f.Old, view.ClientIP(r)); err != nil {
 			msg = "原密码错误"
-		} else if err := s.accounts.SetPassword(r.Context(), me.Username, f.Password); err != nil {
+		} else if err := s.svc.Accounts.SetPassword(r.Context(), me.Username, f.Password); err != nil {
 			if spotcheck.ErrorCode(err) != spotcheck.EINVALID {
 				s.fail(w, r, err)
 				return
@@ -62,7 +62,7 @@ func (s *Handler) ChangePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	// Changing the password ends every session and revokes every API
 	// token; start a new session here.
-	token, err := s.accounts.CreateSession(r.Context(), me.Username)
+	token, err := s.svc.Accounts.CreateSession(r.Context(), me.Username)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -80,7 +80,7 @@ func (s *Handler) CreateToken(w http.ResponseWriter, r *http.Request) {
 		s.renderAccount(w, r, http.StatusBadRequest, map[string]any{"TokenError": "请填写令牌用途"})
 		return
 	}
-	secret, err := s.accounts.CreateAPIToken(r.Context(), view.StaffUser(r).Username, f.Name, f.DaysOrInvalid())
+	secret, err := s.svc.Accounts.CreateAPIToken(r.Context(), view.StaffUser(r).Username, f.Name, f.DaysOrInvalid())
 	if err != nil {
 		problems, msg, ok := view.FormProblems(err)
 		if !ok {
@@ -99,7 +99,7 @@ func (s *Handler) CreateToken(w http.ResponseWriter, r *http.Request) {
 // RevokeAllTokens revokes every valid token of the signed-in user, for
 // example when a script's machine was lost.
 func (s *Handler) RevokeAllTokens(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.accounts.RevokeAPITokens(r.Context(), view.StaffUser(r).Username); err != nil {
+	if _, err := s.svc.Accounts.RevokeAPITokens(r.Context(), view.StaffUser(r).Username); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -112,7 +112,7 @@ func (s *Handler) RevokeToken(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, spotcheck.Errorf(spotcheck.ENOTFOUND, "令牌不存在"))
 		return
 	}
-	if err := s.accounts.RevokeAPIToken(r.Context(), view.StaffUser(r).Username, id); err != nil {
+	if err := s.svc.Accounts.RevokeAPIToken(r.Context(), view.StaffUser(r).Username, id); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -16,7 +16,7 @@ import (
 func (s *Handler) ShowAgencies(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := view.AgencyFilter(q)
-	list, err := s.dir.FindAgencies(r.Context(), f)
+	list, err := s.svc.Agencies.FindAgencies(r.Context(), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -27,7 +27,7 @@ func (s *Handler) ShowAgencies(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Handler) ShowAgency(w http.ResponseWriter, r *http.Request) {
-	a, err := s.dir.FindAgencyByCode(r.Context(), r.PathValue("code"))
+	a, err := s.svc.Agencies.FindAgencyByCode(r.Context(), r.PathValue("code"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -50,7 +50,7 @@ func (s *Handler) ShowAgencyForm(w http.ResponseWriter, r *http.Request) {
 	a := &spotcheck.Agency{Active: true}
 	if code := r.PathValue("code"); code != "" {
 		var err error
-		if a, err = s.dir.FindAgencyByCode(r.Context(), code); err != nil {
+		if a, err = s.svc.Agencies.FindAgencyByCode(r.Context(), code); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -75,14 +75,14 @@ func (s *Handler) SaveAgency(w http.ResponseWriter, r *http.Request) {
 	ps := s.decode(r, &f)
 	a := f.Agency()
 	if code := r.PathValue("code"); code != "" {
-		old, err := s.dir.FindAgencyByCode(r.Context(), code)
+		old, err := s.svc.Agencies.FindAgencyByCode(r.Context(), code)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		a.Code, a.Active = old.Code, old.Active
 	}
-	saveForm(s, w, r, a, ps, r.PathValue("code") == "", s.dir.SaveAgency,
+	saveForm(s, w, r, a, ps, r.PathValue("code") == "", s.svc.Agencies.SaveAgency,
 		func(status int, problems spotcheck.Problems, msg string) {
 			s.renderAgencyForm(w, r, status, a, problems, msg)
 		},
@@ -93,9 +93,9 @@ func (s *Handler) SaveAgency(w http.ResponseWriter, r *http.Request) {
 func (s *Handler) SetAgencyActive(w http.ResponseWriter, r *http.Request) {
 	setActive(s, w, r,
 		func(ctx context.Context) (*spotcheck.Agency, error) {
-			return s.dir.FindAgencyByCode(ctx, r.PathValue("code"))
+			return s.svc.Agencies.FindAgencyByCode(ctx, r.PathValue("code"))
 		},
 		func(a *spotcheck.Agency) (*int, *bool) { return &a.Version, &a.Active },
-		s.dir.SaveAgency,
+		s.svc.Agencies.SaveAgency,
 		func(a *spotcheck.Agency, _ string) string { return "/staff/agencies/" + url.PathEscape(a.Code) })
 }

@@ -96,7 +96,7 @@ type historyView struct {
 
 // history loads the change history of one record, newest first.
 func (s *Handler) history(ctx context.Context, kind, key string) (historyView, error) {
-	l, err := s.dir.FindChanges(ctx, spotcheck.ChangeFilter{Kind: kind, Key: key, Limit: 200})
+	l, err := s.svc.Changes.FindChanges(ctx, spotcheck.ChangeFilter{Kind: kind, Key: key, Limit: 200})
 	if spotcheck.ErrorCode(err) == spotcheck.EFORBIDDEN {
 		return historyView{Hidden: true}, nil
 	}
@@ -109,7 +109,7 @@ func (s *Handler) ShowAudit(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := spotcheck.ChangeFilter{Kind: q.Get("kind"), Actor: strings.TrimSpace(q.Get("actor")), Key: strings.TrimSpace(q.Get("key"))}
 	f.Offset, f.Limit = view.PageParams(q)
-	list, err := s.dir.FindChanges(r.Context(), f)
+	list, err := s.svc.Changes.FindChanges(r.Context(), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -124,7 +124,7 @@ func (s *Handler) ShowAudit(w http.ResponseWriter, r *http.Request) {
 // admin (who handles lockouts) read them and refuses everyone else.
 func (s *Handler) ShowLoginAttempts(w http.ResponseWriter, r *http.Request) {
 	offset, limit := view.PageParams(r.URL.Query())
-	list, err := s.accounts.FindLoginAttempts(r.Context(), offset, limit)
+	list, err := s.svc.Accounts.FindLoginAttempts(r.Context(), offset, limit)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -45,7 +45,7 @@ func (s *Handler) ShowConflicts(w http.ResponseWriter, r *http.Request) {
 func (s *Handler) renderConflicts(w http.ResponseWriter, r *http.Request, status int, nc *spotcheck.Conflict,
 	problems spotcheck.Problems, msg string) {
 	f := view.ConflictFilter(r.URL.Query())
-	list, err := s.dir.FindConflicts(r.Context(), f)
+	list, err := s.svc.Conflicts.FindConflicts(r.Context(), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -71,7 +71,7 @@ func (s *Handler) AddConflict(w http.ResponseWriter, r *http.Request) {
 	var f view.ConflictForm
 	s.decode(r, &f) // text fields only: nothing to misparse
 	nc := f.Conflict()
-	if err := s.dir.SaveConflict(r.Context(), nc); err != nil {
+	if err := s.svc.Conflicts.SaveConflict(r.Context(), nc); err != nil {
 		if problems, msg, ok := view.FormProblems(err); ok {
 			s.renderConflicts(w, r, http.StatusBadRequest, nc, problems, msg)
 			return
@@ -84,7 +84,7 @@ func (s *Handler) AddConflict(w http.ResponseWriter, r *http.Request) {
 
 // findConflict loads the conflict of the path's staff, entity and kind.
 func (s *Handler) findConflict(r *http.Request) (*spotcheck.Conflict, error) {
-	return s.dir.FindConflict(r.Context(), r.PathValue("staff"), r.PathValue("entity"), conflictKindOfSlug(r.PathValue("kind")))
+	return s.svc.Conflicts.FindConflict(r.Context(), r.PathValue("staff"), r.PathValue("entity"), conflictKindOfSlug(r.PathValue("kind")))
 }
 
 // ReviewConflict approves (review=已通过) or rejects (已驳回) a request.
@@ -119,7 +119,7 @@ func (s *Handler) changeConflict(w http.ResponseWriter, r *http.Request,
 	}
 	c.Version = f.Version
 	ok := change(c, &f)
-	if err := s.dir.SaveConflict(r.Context(), c); err != nil {
+	if err := s.svc.Conflicts.SaveConflict(r.Context(), c); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -81,7 +81,7 @@ func scopedDepts(p *spotcheck.Principal, nodes []deptNode) []deptNode {
 }
 
 func (s *Handler) ShowDepartments(w http.ResponseWriter, r *http.Request) {
-	depts, err := s.dir.FindDepartments(r.Context())
+	depts, err := s.svc.Departments.FindDepartments(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -90,12 +90,12 @@ func (s *Handler) ShowDepartments(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Handler) ShowDepartment(w http.ResponseWriter, r *http.Request) {
-	d, err := s.dir.FindDepartmentByCode(r.Context(), r.PathValue("code"))
+	d, err := s.svc.Departments.FindDepartmentByCode(r.Context(), r.PathValue("code"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	depts, err := s.dir.FindDepartments(r.Context())
+	depts, err := s.svc.Departments.FindDepartments(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -123,7 +123,7 @@ func (s *Handler) ShowDepartmentForm(w http.ResponseWriter, r *http.Request) {
 	}
 	if code := r.PathValue("code"); code != "" {
 		var err error
-		if d, err = s.dir.FindDepartmentByCode(r.Context(), code); err != nil {
+		if d, err = s.svc.Departments.FindDepartmentByCode(r.Context(), code); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -133,12 +133,12 @@ func (s *Handler) ShowDepartmentForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Handler) renderDepartmentForm(w http.ResponseWriter, r *http.Request, status int, d *spotcheck.Department,
 	problems spotcheck.Problems, msg string) {
-	depts, err := s.dir.FindDepartments(r.Context())
+	depts, err := s.svc.Departments.FindDepartments(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	ref, err := s.dir.Reference(r.Context())
+	ref, err := s.svc.Reference.FindReference(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -165,14 +165,14 @@ func (s *Handler) SaveDepartment(w http.ResponseWriter, r *http.Request) {
 	ps := s.decode(r, &f)
 	d := f.Department()
 	if code := r.PathValue("code"); code != "" {
-		old, err := s.dir.FindDepartmentByCode(r.Context(), code)
+		old, err := s.svc.Departments.FindDepartmentByCode(r.Context(), code)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		d.Code, d.Active = old.Code, old.Active
 	}
-	saveForm(s, w, r, d, ps, r.PathValue("code") == "", s.dir.SaveDepartment,
+	saveForm(s, w, r, d, ps, r.PathValue("code") == "", s.svc.Departments.SaveDepartment,
 		func(status int, problems spotcheck.Problems, msg string) {
 			s.renderDepartmentForm(w, r, status, d, problems, msg)
 		},
@@ -184,9 +184,9 @@ func (s *Handler) SaveDepartment(w http.ResponseWriter, r *http.Request) {
 func (s *Handler) SetDepartmentActive(w http.ResponseWriter, r *http.Request) {
 	setActive(s, w, r,
 		func(ctx context.Context) (*spotcheck.Department, error) {
-			return s.dir.FindDepartmentByCode(ctx, r.PathValue("code"))
+			return s.svc.Departments.FindDepartmentByCode(ctx, r.PathValue("code"))
 		},
 		func(d *spotcheck.Department) (*int, *bool) { return &d.Version, &d.Active },
-		s.dir.SaveDepartment,
+		s.svc.Departments.SaveDepartment,
 		func(d *spotcheck.Department, _ string) string { return "/staff/departments/" + url.PathEscape(d.Code) })
 }

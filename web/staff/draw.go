@@ -29,7 +29,7 @@ type officialSummary struct {
 func (s *Handler) ShowDraws(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	f := view.DrawFilter(r.URL.Query())
-	list, err := s.draws.FindDraws(ctx, f)
+	list, err := s.svc.Draws.FindDraws(ctx, f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -53,7 +53,7 @@ func (s *Handler) ShowDraws(w http.ResponseWriter, r *http.Request) {
 		if d.Supersedes != "" {
 			p.Redraws++
 		}
-		cs, err := s.draws.FindDrawChanges(ctx, d.ID)
+		cs, err := s.svc.Draws.FindDrawChanges(ctx, d.ID)
 		if err != nil && spotcheck.ErrorCode(err) != spotcheck.EFORBIDDEN {
 			s.fail(w, r, err)
 			return
@@ -144,7 +144,7 @@ func (s *Handler) renderDraw(w http.ResponseWriter, r *http.Request, status int,
 		s.fail(w, r, err)
 		return
 	}
-	d, err := view.StaffDraw(ctx, s.draws, id)
+	d, err := view.StaffDraw(ctx, s.svc.Draws, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -152,12 +152,12 @@ func (s *Handler) renderDraw(w http.ResponseWriter, r *http.Request, status int,
 	p := view.StaffUser(r)
 	var picks []spotcheck.DrawPick
 	if !d.DrawnAt.IsZero() || d.State == spotcheck.DrawDrawn || d.State == spotcheck.DrawPublished {
-		if picks, err = s.draws.FindDrawPicks(ctx, id); err != nil {
+		if picks, err = s.svc.Draws.FindDrawPicks(ctx, id); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 	}
-	changes, err := s.draws.FindDrawChanges(ctx, id)
+	changes, err := s.svc.Draws.FindDrawChanges(ctx, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -249,7 +249,7 @@ func (s *Handler) ShowDrawForm(w http.ResponseWriter, r *http.Request) {
 func (s *Handler) renderDrawForm(w http.ResponseWriter, r *http.Request, status int, form url.Values,
 	problems spotcheck.Problems, msg string) {
 	ctx := r.Context()
-	tk, err := s.draws.FindTaskByCode(ctx, r.PathValue("code"))
+	tk, err := s.svc.Tasks.FindTaskByCode(ctx, r.PathValue("code"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -287,7 +287,7 @@ func (s *Handler) PlanDraw(w http.ResponseWriter, r *http.Request) {
 	if ps = append(ps, req.Validate()...); len(ps) > 0 {
 		err = ps.Err()
 	} else {
-		d, err = s.draws.PlanDraw(r.Context(), r.PathValue("code"), req)
+		d, err = s.svc.Draws.PlanDraw(r.Context(), r.PathValue("code"), req)
 	}
 	if err != nil {
 		if problems, msg, ok := view.FormProblems(err); ok {
@@ -309,9 +309,9 @@ func (s *Handler) DownloadDrawBundle(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if _, err := view.StaffDraw(r.Context(), s.draws, id); err != nil {
+	if _, err := view.StaffDraw(r.Context(), s.svc.Draws, id); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.views.SendBundle(w, r, view.Bundle{Draws: s.draws, Ledger: s.ledger, Files: s.files, Now: s.now}, id, false)
+	s.views.SendBundle(w, r, view.Bundle{Draws: s.svc.Draws, Ledger: s.ledger, Files: s.files, Now: s.now}, id, false)
 }

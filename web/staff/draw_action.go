@@ -63,7 +63,7 @@ func (s *Handler) CommitDraw(w http.ResponseWriter, r *http.Request) {
 	if f.Commitment == "" {
 		err = view.FieldError("commitment", "承诺值", "请填写承诺值（在浏览器中计算，或粘贴 spotcheck draw commit 的输出）")
 	} else {
-		err = s.draws.CommitDraw(r.Context(), id, view.StaffUser(r).Username, f.Commitment)
+		err = s.svc.Draws.CommitDraw(r.Context(), id, view.StaffUser(r).Username, f.Commitment)
 	}
 	s.afterStep(w, r, err, "committed", nil)
 }
@@ -79,7 +79,7 @@ func (s *Handler) RevealDraw(w http.ResponseWriter, r *http.Request) {
 	if f.Secret == "" {
 		err = view.FieldError("secret", "秘密值", "请输入提交承诺时使用的秘密值")
 	} else {
-		err = s.draws.RevealDraw(r.Context(), id, view.StaffUser(r).Username, f.Secret)
+		err = s.svc.Draws.RevealDraw(r.Context(), id, view.StaffUser(r).Username, f.Secret)
 	}
 	s.afterStep(w, r, err, "revealed", nil)
 }
@@ -95,7 +95,7 @@ func (s *Handler) WithholdReveal(w http.ResponseWriter, r *http.Request) {
 	if f.Participant == "" {
 		err = view.FieldError("participant", "参与人", "请选择未揭示的参与人")
 	} else {
-		err = s.draws.WithholdReveal(r.Context(), id, f.Participant, f.Note)
+		err = s.svc.Draws.WithholdReveal(r.Context(), id, f.Participant, f.Note)
 	}
 	s.afterStep(w, r, err, "withheld", nil)
 }
@@ -109,7 +109,7 @@ func (s *Handler) RunDraw(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	run := spotcheck.DrawRun{Dice: f.Dice, BeaconRandomness: f.BeaconRandomness}
-	s.afterStep(w, r, s.draws.RunDraw(r.Context(), id, run), "drawn", nil)
+	s.afterStep(w, r, s.svc.Draws.RunDraw(r.Context(), id, run), "drawn", nil)
 }
 
 // RequestDrawChange records a change request; it takes effect only when a
@@ -127,7 +127,7 @@ func (s *Handler) RequestDrawChange(w http.ResponseWriter, r *http.Request) {
 	if len(ps) > 0 {
 		err = ps.Err()
 	} else {
-		err = s.draws.RequestDrawChange(r.Context(), c)
+		err = s.svc.Draws.RequestDrawChange(r.Context(), c)
 	}
 	s.afterStep(w, r, err, "requested", r.PostForm)
 }
@@ -150,11 +150,11 @@ func (s *Handler) DecideDrawChange(w http.ResponseWriter, r *http.Request) {
 		s.afterStep(w, r, view.FieldError("decision", "审批意见", "请选择批准或驳回"), "", nil)
 		return
 	}
-	if err := view.ChangeOfDraw(r.Context(), s.draws, id, cid); err != nil {
+	if err := view.ChangeOfDraw(r.Context(), s.svc.Draws, id, cid); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	err = s.draws.DecideDrawChange(r.Context(), cid, f.Decision == "approve", f.Note)
+	err = s.svc.Draws.DecideDrawChange(r.Context(), cid, f.Decision == "approve", f.Note)
 	s.afterStep(w, r, err, map[bool]string{true: "approved", false: "rejected"}[f.Decision == "approve"], nil)
 }
 
@@ -169,7 +169,7 @@ func (s *Handler) LiftEmbargo(w http.ResponseWriter, r *http.Request) {
 	if len([]rune(f.Reason)) < 2 {
 		err = view.FieldError("embargo_reason", "解除保密的原因", "请说明解除保密的原因")
 	} else {
-		err = s.draws.LiftEmbargo(r.Context(), id, f.Reason)
+		err = s.svc.Draws.LiftEmbargo(r.Context(), id, f.Reason)
 	}
 	s.afterStep(w, r, err, "unsealed", nil)
 }

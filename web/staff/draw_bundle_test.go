@@ -79,7 +79,7 @@ func TestDrawBundle(t *testing.T) {
 		case tt.user == "leaky":
 			ctx = app.As(t, "supervisor")
 		}
-		files, err := app.DB.DrawFiles(ctx, tt.draw.ID)
+		files, err := app.DB.Draws().FindDrawFiles(ctx, tt.draw.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

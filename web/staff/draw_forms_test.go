@@ -97,7 +97,7 @@ func TestTaskFormErrors(t *testing.T) {
 			t.Errorf("form lacks %q", want)
 		}
 	}
-	if _, err := a.DB.FindTaskByCode(a.As(t, "planner"), "x"); spotcheck.ErrorCode(err) != spotcheck.ENOTFOUND {
+	if _, err := a.DB.Tasks().FindTaskByCode(a.As(t, "planner"), "x"); spotcheck.ErrorCode(err) != spotcheck.ENOTFOUND {
 		t.Errorf("a malformed form made a task: %v", err)
 	}
 	// A good one is created.
@@ -109,7 +109,7 @@ func TestTaskFormErrors(t *testing.T) {
 	if rec.Code != 303 || rec.Header().Get("Location") != "/staff/tasks/2026-FZ-009?ok=created" {
 		t.Fatalf("create: %d %s\n%s", rec.Code, rec.Header().Get("Location"), body)
 	}
-	tk, err := a.DB.FindTaskByCode(a.As(t, "planner"), "2026-FZ-009")
+	tk, err := a.DB.Tasks().FindTaskByCode(a.As(t, "planner"), "2026-FZ-009")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +212,7 @@ func TestDrawFormsErrors(t *testing.T) {
 	// What the store holds now: the planner's request pending, chief's
 	// approved, the draw published and then superseded by draw 4.
 	ctx := a.As(t, "planner")
-	changes, err := a.DB.FindDrawChanges(ctx, d.ID)
+	changes, err := a.DB.Draws().FindDrawChanges(ctx, d.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +224,7 @@ func TestDrawFormsErrors(t *testing.T) {
 		states["chief"] != want["chief"] || states["planner"] != want["planner"] {
 		t.Errorf("changes %v, want %v", states, want)
 	}
-	old, err := a.DB.FindDrawByID(ctx, d.ID)
+	old, err := a.DB.Draws().FindDrawByID(ctx, d.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 
 func (s *Handler) ShowEntities(w http.ResponseWriter, r *http.Request) {
 	f := view.EntityFilter(r.URL.Query())
-	list, err := s.dir.FindEntities(r.Context(), f)
+	list, err := s.svc.Entities.FindEntities(r.Context(), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -26,12 +26,12 @@ func (s *Handler) ShowEntities(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Handler) ShowEntity(w http.ResponseWriter, r *http.Request) {
-	e, err := s.dir.FindEntityByID(r.Context(), r.PathValue("id"))
+	e, err := s.svc.Entities.FindEntityByID(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	history, err := s.dir.FindChanges(r.Context(), spotcheck.ChangeFilter{Kind: "entity", Key: e.ID, Limit: 200})
+	history, err := s.svc.Changes.FindChanges(r.Context(), spotcheck.ChangeFilter{Kind: "entity", Key: e.ID, Limit: 200})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -44,7 +44,7 @@ func (s *Handler) ShowEntityForm(w http.ResponseWriter, r *http.Request) {
 	e := &spotcheck.Entity{Status: spotcheck.StatusOperating, CreditClass: "B", Active: true}
 	if id := r.PathValue("id"); id != "" {
 		var err error
-		if e, err = s.dir.FindEntityByID(r.Context(), id); err != nil {
+		if e, err = s.svc.Entities.FindEntityByID(r.Context(), id); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -62,7 +62,7 @@ func entityFormAction(r *http.Request) string {
 }
 
 func (s *Handler) renderEntityForm(w http.ResponseWriter, r *http.Request, status int, e *spotcheck.Entity, problems spotcheck.Problems) {
-	ref, err := s.dir.Reference(r.Context())
+	ref, err := s.svc.Reference.FindReference(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -90,7 +90,7 @@ func (s *Handler) SaveEntity(w http.ResponseWriter, r *http.Request) {
 	var old *spotcheck.Entity
 	if id := r.PathValue("id"); id != "" {
 		var err error
-		if old, err = s.dir.FindEntityByID(r.Context(), id); err != nil {
+		if old, err = s.svc.Entities.FindEntityByID(r.Context(), id); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -101,12 +101,12 @@ func (s *Handler) SaveEntity(w http.ResponseWriter, r *http.Request) {
 	}
 	var err error
 	if old != nil && spotcheck.NormalizeCode(e.ID) != old.ID {
-		err = s.dir.RecodeEntity(r.Context(), old.ID, e)
+		err = s.svc.Entities.RecodeEntity(r.Context(), old.ID, e)
 	} else {
 		if old != nil {
 			e.ID = old.ID
 		}
-		err = s.dir.SaveEntity(r.Context(), e)
+		err = s.svc.Entities.SaveEntity(r.Context(), e)
 	}
 	if err != nil {
 		if problems, ok := view.InvalidFields(err); ok {
@@ -128,9 +128,9 @@ func (s *Handler) SaveEntity(w http.ResponseWriter, r *http.Request) {
 func (s *Handler) SetEntityActive(w http.ResponseWriter, r *http.Request) {
 	setActive(s, w, r,
 		func(ctx context.Context) (*spotcheck.Entity, error) {
-			return s.dir.FindEntityByID(ctx, r.PathValue("id"))
+			return s.svc.Entities.FindEntityByID(ctx, r.PathValue("id"))
 		},
 		func(e *spotcheck.Entity) (*int, *bool) { return &e.Version, &e.Active },
-		s.dir.SaveEntity,
+		s.svc.Entities.SaveEntity,
 		func(e *spotcheck.Entity, _ string) string { return "/staff/entities/" + url.PathEscape(e.ID) })
 }

@@ -17,21 +17,17 @@ import (
 
 // Handler serves the staff pages. Create it with New.
 type Handler struct {
-	accounts spotcheck.AccountService
-	dir      spotcheck.DirectoryService
-	draws    spotcheck.DrawService
-	ledger   ledger.Reader // for the log of a draw's bundle; nil: none
-	views    *view.Views
-	files    view.Downloads
-	now      func() time.Time
-	session  func(w http.ResponseWriter, token string)
+	svc     view.Services
+	ledger  ledger.Reader // for the log of a draw's bundle; nil: none
+	views   *view.Views
+	files   view.Downloads
+	now     func() time.Time
+	session func(w http.ResponseWriter, token string)
 }
 
 // Config is what New needs.
 type Config struct {
-	Accounts spotcheck.AccountService
-	Dir      spotcheck.DirectoryService
-	Draws    spotcheck.DrawService
+	Services view.Services
 	Ledger   ledger.Reader
 	Views    *view.Views
 	Files    view.Downloads // export slots and slow-client-safe sending (web/transport.go)
@@ -43,7 +39,7 @@ type Config struct {
 
 // New returns the staff pages' handler.
 func New(c Config) *Handler {
-	return &Handler{accounts: c.Accounts, dir: c.Dir, draws: c.Draws, ledger: c.Ledger, views: c.Views, files: c.Files,
+	return &Handler{svc: c.Services, ledger: c.Ledger, views: c.Views, files: c.Files,
 		now: c.Now, session: c.Session}
 }
 
@@ -63,7 +59,7 @@ func (s *Handler) today() string { return view.Today(s.now()) }
 // roles without PermViewDepartments): their pages then show department
 // codes and offer no department filter instead of failing.
 func (s *Handler) namingDepts(ctx context.Context) ([]spotcheck.Department, error) {
-	depts, err := s.dir.FindDepartments(ctx)
+	depts, err := s.svc.Departments.FindDepartments(ctx)
 	if spotcheck.ErrorCode(err) == spotcheck.EFORBIDDEN {
 		return nil, nil
 	}

@@ -47,7 +47,7 @@ func (s *Handler) ShowInspectors(w http.ResponseWriter, r *http.Request) {
 	k := staffKindOf(r)
 	f := view.InspectorFilter(r.URL.Query())
 	f.Expert = &k.Expert // the half of the directory the path names
-	list, err := s.dir.FindInspectors(r.Context(), f)
+	list, err := s.svc.Inspectors.FindInspectors(r.Context(), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -68,7 +68,7 @@ func (s *Handler) ShowInspectors(w http.ResponseWriter, r *http.Request) {
 // directory the path names; a link to the other half is sent to the
 // record's own address, so that each record has one.
 func (s *Handler) findInspector(w http.ResponseWriter, r *http.Request) (*spotcheck.Inspector, bool) {
-	in, err := s.dir.FindInspectorByID(r.Context(), r.PathValue("id"))
+	in, err := s.svc.Inspectors.FindInspectorByID(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return nil, false
@@ -152,7 +152,7 @@ func (s *Handler) SaveInspector(w http.ResponseWriter, r *http.Request) {
 			in.Field, in.Title, in.Employer = old.Field, old.Title, old.Employer
 		}
 	}
-	saveForm(s, w, r, in, ps, r.PathValue("id") == "", s.dir.SaveInspector,
+	saveForm(s, w, r, in, ps, r.PathValue("id") == "", s.svc.Inspectors.SaveInspector,
 		func(status int, problems spotcheck.Problems, msg string) {
 			s.renderInspectorForm(w, r, status, in, problems, msg)
 		},
@@ -174,7 +174,7 @@ func (s *Handler) SetInspectorActive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.Version, in.Active = f.Version, f.Active
-	if err := s.dir.SaveInspector(r.Context(), in); err != nil {
+	if err := s.svc.Inspectors.SaveInspector(r.Context(), in); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -18,12 +18,12 @@ var itemStatuses = []string{spotcheck.ItemDraft, spotcheck.ItemActive, spotcheck
 
 func (s *Handler) ShowItems(w http.ResponseWriter, r *http.Request) {
 	f := view.ItemFilter(r.URL.Query())
-	list, err := s.dir.FindItems(r.Context(), f)
+	list, err := s.svc.Items.FindItems(r.Context(), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	ref, err := s.dir.Reference(r.Context())
+	ref, err := s.svc.Reference.FindReference(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -50,12 +50,12 @@ type itemVersion struct {
 // version and the departments responsible for it.
 func (s *Handler) ShowItem(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	it, err := s.dir.FindItemByCode(ctx, r.PathValue("code"))
+	it, err := s.svc.Items.FindItemByCode(ctx, r.PathValue("code"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	versions, err := s.dir.FindItemVersions(ctx, it.Code)
+	versions, err := s.svc.Items.FindItemVersions(ctx, it.Code)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -74,7 +74,7 @@ func (s *Handler) ShowItem(w http.ResponseWriter, r *http.Request) {
 		rows = append(rows, itemVersion{versions[i], actors[versions[i].Version]})
 	}
 	all, err := view.AllPages(func(off int) (spotcheck.List[*spotcheck.Item], error) {
-		return s.dir.FindItems(ctx, spotcheck.ItemFilter{Offset: off, Limit: 200})
+		return s.svc.Items.FindItems(ctx, spotcheck.ItemFilter{Offset: off, Limit: 200})
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -86,7 +86,7 @@ func (s *Handler) ShowItem(w http.ResponseWriter, r *http.Request) {
 			points = append(points, c)
 		}
 	}
-	resps, err := s.dir.FindResponsibilities(ctx, spotcheck.ResponsibilityFilter{Item: it.Code, Limit: 200})
+	resps, err := s.svc.Responsibilities.FindResponsibilities(ctx, spotcheck.ResponsibilityFilter{Item: it.Code, Limit: 200})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -105,7 +105,7 @@ func (s *Handler) ShowItemForm(w http.ResponseWriter, r *http.Request) {
 	// city-wide until a department initiates it.
 	if code := r.PathValue("code"); code != "" {
 		var err error
-		if it, err = s.dir.FindItemByCode(r.Context(), code); err != nil {
+		if it, err = s.svc.Items.FindItemByCode(r.Context(), code); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -122,7 +122,7 @@ func (s *Handler) ShowItemForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Handler) renderItemForm(w http.ResponseWriter, r *http.Request, status int, it *spotcheck.Item,
 	problems spotcheck.Problems, msg string) {
-	ref, err := s.dir.Reference(r.Context())
+	ref, err := s.svc.Reference.FindReference(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -161,7 +161,7 @@ func (s *Handler) SaveItem(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if code := r.PathValue("code"); code != "" {
-		old, err := s.dir.FindItemByCode(r.Context(), code)
+		old, err := s.svc.Items.FindItemByCode(r.Context(), code)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -176,7 +176,7 @@ func (s *Handler) SaveItem(w http.ResponseWriter, r *http.Request) {
 // without a legal basis) the edit form comes back with the problems beside
 // the missing elements, ready to be filled in.
 func (s *Handler) SetItemStatus(w http.ResponseWriter, r *http.Request) {
-	it, err := s.dir.FindItemByCode(r.Context(), r.PathValue("code"))
+	it, err := s.svc.Items.FindItemByCode(r.Context(), r.PathValue("code"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -193,7 +193,7 @@ func (s *Handler) SetItemStatus(w http.ResponseWriter, r *http.Request) {
 // storeItem saves it and goes to its page, or shows the form with the
 // problems; msg, when set, explains them above the form.
 func (s *Handler) storeItem(w http.ResponseWriter, r *http.Request, it *spotcheck.Item, msg string) {
-	err := s.dir.SaveItem(r.Context(), it)
+	err := s.svc.Items.SaveItem(r.Context(), it)
 	if err == nil {
 		ok := "saved"
 		if r.PathValue("code") == "" {
@@ -216,7 +216,7 @@ func (s *Handler) storeItem(w http.ResponseWriter, r *http.Request, it *spotchec
 // authorizeItemEdit checks that the user keeps the item: the store applies
 // the same rule (spotcheck.Principal.AuthorizeItem) when it is saved.
 func (s *Handler) authorizeItemEdit(r *http.Request, code string) error {
-	rs, err := s.dir.FindResponsibilities(r.Context(), spotcheck.ResponsibilityFilter{Item: code, Limit: 200})
+	rs, err := s.svc.Responsibilities.FindResponsibilities(r.Context(), spotcheck.ResponsibilityFilter{Item: code, Limit: 200})
 	if err != nil {
 		return err
 	}

@@ -25,13 +25,13 @@ func (s *Handler) renderResponsibilities(w http.ResponseWriter, r *http.Request,
 	problems spotcheck.Problems, msg string) {
 	ctx := r.Context()
 	f := view.ResponsibilityFilter(r.URL.Query())
-	list, err := s.dir.FindResponsibilities(ctx, f)
+	list, err := s.svc.Responsibilities.FindResponsibilities(ctx, f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	items, err := view.AllPages(func(off int) (spotcheck.List[*spotcheck.Item], error) {
-		return s.dir.FindItems(ctx, spotcheck.ItemFilter{Offset: off, Limit: 200})
+		return s.svc.Items.FindItems(ctx, spotcheck.ItemFilter{Offset: off, Limit: 200})
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -61,7 +61,7 @@ func (s *Handler) AddResponsibility(w http.ResponseWriter, r *http.Request) {
 	var f view.ResponsibilityForm
 	s.decode(r, &f) // text fields only: nothing to misparse
 	nr := f.Responsibility()
-	if err := s.dir.SaveResponsibility(r.Context(), nr); err != nil {
+	if err := s.svc.Responsibilities.SaveResponsibility(r.Context(), nr); err != nil {
 		if problems, msg, ok := view.FormProblems(err); ok {
 			s.renderResponsibilities(w, r, http.StatusBadRequest, nr, problems, msg)
 			return
@@ -77,9 +77,9 @@ func (s *Handler) AddResponsibility(w http.ResponseWriter, r *http.Request) {
 func (s *Handler) SetResponsibilityActive(w http.ResponseWriter, r *http.Request) {
 	setActive(s, w, r,
 		func(ctx context.Context) (*spotcheck.Responsibility, error) {
-			return s.dir.FindResponsibility(ctx, r.PathValue("item"), r.PathValue("dept"))
+			return s.svc.Responsibilities.FindResponsibility(ctx, r.PathValue("item"), r.PathValue("dept"))
 		},
 		func(rs *spotcheck.Responsibility) (*int, *bool) { return &rs.Version, &rs.Active },
-		s.dir.SaveResponsibility,
+		s.svc.Responsibilities.SaveResponsibility,
 		func(_ *spotcheck.Responsibility, next string) string { return next })
 }

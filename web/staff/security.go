@@ -16,7 +16,7 @@ import (
 
 // ShowSecurity shows the policy in force in its form.
 func (s *Handler) ShowSecurity(w http.ResponseWriter, r *http.Request) {
-	p, err := s.accounts.FindSecurityPolicy(r.Context())
+	p, err := s.svc.Accounts.FindSecurityPolicy(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -47,7 +47,7 @@ func (s *Handler) SaveSecurity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := f.Policy()
-	if err := s.accounts.UpdateSecurityPolicy(r.Context(), p); err != nil {
+	if err := s.svc.Accounts.UpdateSecurityPolicy(r.Context(), p); err != nil {
 		ps, msg, ok := view.FormProblems(err)
 		if !ok {
 			s.fail(w, r, err)

@@ -18,7 +18,7 @@ import (
 
 func (s *Handler) ShowTasks(w http.ResponseWriter, r *http.Request) {
 	f := view.TaskFilter(r.URL.Query())
-	list, err := s.draws.FindTasks(r.Context(), f)
+	list, err := s.svc.Tasks.FindTasks(r.Context(), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -31,7 +31,7 @@ func (s *Handler) ShowTasks(w http.ResponseWriter, r *http.Request) {
 
 func (s *Handler) ShowTask(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	tk, err := s.draws.FindTaskByCode(ctx, r.PathValue("code"))
+	tk, err := s.svc.Tasks.FindTaskByCode(ctx, r.PathValue("code"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -100,13 +100,13 @@ func (s *Handler) renderTaskForm(w http.ResponseWriter, r *http.Request, status 
 		s.fail(w, r, err)
 		return
 	}
-	ref, err := s.dir.Reference(ctx)
+	ref, err := s.svc.Reference.FindReference(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	items, err := view.AllPages(func(off int) (spotcheck.List[*spotcheck.Item], error) {
-		return s.dir.FindItems(ctx, spotcheck.ItemFilter{Status: spotcheck.ItemActive, Offset: off, Limit: 200})
+		return s.svc.Items.FindItems(ctx, spotcheck.ItemFilter{Status: spotcheck.ItemActive, Offset: off, Limit: 200})
 	})
 	if err != nil && spotcheck.ErrorCode(err) != spotcheck.EFORBIDDEN {
 		s.fail(w, r, err)
@@ -156,7 +156,7 @@ func (s *Handler) SaveTask(w http.ResponseWriter, r *http.Request) {
 		check.Normalize()
 		err = append(ps, check.Validate()...).Err()
 	} else {
-		err = s.draws.CreateTask(r.Context(), tk)
+		err = s.svc.Tasks.CreateTask(r.Context(), tk)
 	}
 	if err != nil {
 		if problems, msg, ok := view.FormProblems(err); ok {
@@ -173,6 +173,6 @@ func (s *Handler) SaveTask(w http.ResponseWriter, r *http.Request) {
 // included.
 func (s *Handler) drawsOfTask(ctx context.Context, task string) ([]spotcheck.Draw, error) {
 	return view.AllPages(func(off int) (spotcheck.List[spotcheck.Draw], error) {
-		return s.draws.FindDraws(ctx, spotcheck.DrawFilter{Task: task, Offset: off, Limit: 200})
+		return s.svc.Draws.FindDraws(ctx, spotcheck.DrawFilter{Task: task, Offset: off, Limit: 200})
 	})
 }

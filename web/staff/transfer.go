@@ -90,7 +90,7 @@ func (s *Handler) ImportFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer up.Close()
-	sum, err := xlsx.Transfers(s.dir)[kind].Import(r.Context(), up.Name, up, up.Size)
+	sum, err := xlsx.Transfers(s.svc.Transfers())[kind].Import(r.Context(), up.Name, up, up.Size)
 	if ie, ok := errors.AsType[*spotcheck.ImportError](err); ok {
 		s.renderTransfer(w, r, http.StatusBadRequest, kind, map[string]any{"File": up.Name, "Problems": ie})
 		return
@@ -191,7 +191,7 @@ func (s *Handler) ExportFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	file, err := s.files.Produce(w, r, "spotcheck-export-*."+string(f), func(ctx context.Context, path string) error {
-		_, err := xlsx.Transfers(s.dir)[kind].ExportFile(ctx, path)
+		_, err := xlsx.Transfers(s.svc.Transfers())[kind].ExportFile(ctx, path)
 		return err
 	})
 	if err != nil {

@@ -26,7 +26,7 @@ const testEntityID = "91350100M000100Y43"
 // entities starts, so that a test can look at the temporary files of the
 // upload while the store reads it.
 type watchedImports struct {
-	spotcheck.DirectoryService
+	spotcheck.EntityService
 	onImport func()
 }
 
@@ -34,7 +34,7 @@ func (d *watchedImports) ImportEntities(ctx context.Context, src spotcheck.Impor
 	if d.onImport != nil {
 		d.onImport()
 	}
-	return d.DirectoryService.ImportEntities(ctx, src)
+	return d.EntityService.ImportEntities(ctx, src)
 }
 
 // newImportTestServer serves the real store, logging into logs, with the
@@ -43,8 +43,8 @@ func newImportTestServer(t *testing.T, logs io.Writer) (*webtest.App, *watchedIm
 	t.Helper()
 	w := &watchedImports{}
 	a := webtest.New(t, func(c *web.Config) {
-		w.DirectoryService = c.Dir
-		c.Dir = w
+		w.EntityService = c.Services.Entities
+		c.Services.Entities = w
 		c.Log = slog.New(slog.NewTextHandler(logs, nil))
 	})
 	return a, w
@@ -53,7 +53,7 @@ func newImportTestServer(t *testing.T, logs io.Writer) (*webtest.App, *watchedIm
 // imported reports whether the entity of oneEntity reached the store.
 func imported(t *testing.T, a *webtest.App) bool {
 	t.Helper()
-	_, err := a.DB.FindEntityByID(a.As(t, "cityadmin"), testEntityID)
+	_, err := a.DB.Entities().FindEntityByID(a.As(t, "cityadmin"), testEntityID)
 	if err != nil && spotcheck.ErrorCode(err) != spotcheck.ENOTFOUND {
 		t.Fatal(err)
 	}

@@ -37,7 +37,7 @@ func (s *Handler) ShowUsers(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := userListParams{Query: strings.TrimSpace(q.Get("q")), Dept: q.Get("dept"), Role: q.Get("role"),
 		Active: view.BoolParam(q.Get("active"))}
-	all, err := s.accounts.FindUsers(r.Context())
+	all, err := s.svc.Accounts.FindUsers(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -50,7 +50,7 @@ func (s *Handler) ShowUsers(w http.ResponseWriter, r *http.Request) {
 	}
 	offset, limit := view.PageParams(q)
 	page := matched[min(offset, len(matched)):min(offset+limit, len(matched))]
-	depts, err := s.dir.FindDepartments(r.Context())
+	depts, err := s.svc.Departments.FindDepartments(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -69,7 +69,7 @@ func (s *Handler) ShowUser(w http.ResponseWriter, r *http.Request) {
 // the password reset form; pwErr is the reset's problem, if any. The
 // buttons are those the rules allow the signed-in user.
 func (s *Handler) renderUser(w http.ResponseWriter, r *http.Request, status int, pwErr string) {
-	u, err := s.accounts.FindUserByUsername(r.Context(), r.PathValue("username"))
+	u, err := s.svc.Accounts.FindUserByUsername(r.Context(), r.PathValue("username"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -79,12 +79,12 @@ func (s *Handler) renderUser(w http.ResponseWriter, r *http.Request, status int,
 		s.fail(w, r, err)
 		return
 	}
-	limit, err := s.accounts.FindLoginLimit(r.Context(), u.Username)
+	limit, err := s.svc.Accounts.FindLoginLimit(r.Context(), u.Username)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	policy, err := s.accounts.FindSecurityPolicy(r.Context())
+	policy, err := s.svc.Accounts.FindSecurityPolicy(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -108,7 +108,7 @@ func (s *Handler) ShowUserForm(w http.ResponseWriter, r *http.Request) {
 	u := &spotcheck.User{Active: true}
 	if name := r.PathValue("username"); name != "" {
 		var err error
-		if u, err = s.accounts.FindUserByUsername(r.Context(), name); err != nil {
+		if u, err = s.svc.Accounts.FindUserByUsername(r.Context(), name); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -124,7 +124,7 @@ func (s *Handler) ShowUserForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Handler) renderUserForm(w http.ResponseWriter, r *http.Request, status int, u *spotcheck.User,
 	problems spotcheck.Problems, msg string) {
-	depts, err := s.dir.FindDepartments(r.Context())
+	depts, err := s.svc.Departments.FindDepartments(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -155,7 +155,7 @@ func (s *Handler) renderUserForm(w http.ResponseWriter, r *http.Request, status 
 			offered = append(offered, ro)
 		}
 	}
-	policy, err := s.accounts.FindSecurityPolicy(r.Context())
+	policy, err := s.svc.Accounts.FindSecurityPolicy(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -175,7 +175,7 @@ func (s *Handler) CreateUser(w http.ResponseWriter, r *http.Request) {
 			spotcheck.Problems{{Field: "password2", Label: "确认密码", Message: "两次输入的密码不一致"}}, "")
 		return
 	}
-	if err := s.accounts.CreateUser(r.Context(), u, f.Password); err != nil {
+	if err := s.svc.Accounts.CreateUser(r.Context(), u, f.Password); err != nil {
 		s.userFormFailed(w, r, u, err)
 		return
 	}
@@ -189,7 +189,7 @@ func (s *Handler) UpdateUser(w http.ResponseWriter, r *http.Request) {
 	s.decode(r, &f) // text and choices only: nothing to misparse
 	u := f.User()
 	u.Username, u.Active = r.PathValue("username"), f.Active
-	if err := s.accounts.UpdateUser(r.Context(), u); err != nil {
+	if err := s.svc.Accounts.UpdateUser(r.Context(), u); err != nil {
 		s.userFormFailed(w, r, u, err)
 		return
 	}
@@ -213,7 +213,7 @@ func (s *Handler) userFormFailed(w http.ResponseWriter, r *http.Request, u *spot
 // SetUserActive disables (active=0) or enables (active=1) an account;
 // disabling ends its sessions at once (store).
 func (s *Handler) SetUserActive(w http.ResponseWriter, r *http.Request) {
-	u, err := s.accounts.FindUserByUsername(r.Context(), r.PathValue("username"))
+	u, err := s.svc.Accounts.FindUserByUsername(r.Context(), r.PathValue("username"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -224,7 +224,7 @@ func (s *Handler) SetUserActive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u.Active = f.Active
-	if err := s.accounts.UpdateUser(r.Context(), u); err != nil {
+	if err := s.svc.Accounts.UpdateUser(r.Context(), u); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -242,7 +242,7 @@ func (s *Handler) ResetPassword(w http.ResponseWriter, r *http.Request) {
 		s.renderUser(w, r, http.StatusBadRequest, "两次输入的密码不一致")
 		return
 	}
-	if err := s.accounts.SetPassword(r.Context(), name, f.Password); err != nil {
+	if err := s.svc.Accounts.SetPassword(r.Context(), name, f.Password); err != nil {
 		if spotcheck.ErrorCode(err) == spotcheck.EINVALID {
 			s.renderUser(w, r, http.StatusBadRequest, spotcheck.ErrorMessage(err))
 			return
@@ -251,7 +251,7 @@ func (s *Handler) ResetPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if me := view.StaffUser(r); strings.EqualFold(strings.TrimSpace(name), me.Username) {
-		token, err := s.accounts.CreateSession(r.Context(), me.Username)
+		token, err := s.svc.Accounts.CreateSession(r.Context(), me.Username)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -265,7 +265,7 @@ func (s *Handler) ResetPassword(w http.ResponseWriter, r *http.Request) {
 // admin's unlock, recorded by the store).
 func (s *Handler) UnlockUser(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("username")
-	if err := s.accounts.UnlockLogin(r.Context(), name); err != nil {
+	if err := s.svc.Accounts.UnlockLogin(r.Context(), name); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -19,7 +19,7 @@ import (
 // folder <task>-<plan hash first 12 hex> holding the spec files the caller
 // may see and log/ with the checkpoint, the key and each logged record's
 // entry and inclusion proof. What is in it is the store's decision
-// (DrawService.DrawFiles): the public bundle from the portal has the plan
+// (DrawService.FindDrawFiles): the public bundle from the portal has the plan
 // and commitments, after the embargo also the randomness and published.tsv
 // with the publication entry (spec §9, amendment 1); the staff bundle has
 // everything. The public route keeps to the public files itself as well
@@ -39,7 +39,7 @@ type Bundle struct {
 func (v *Views) SendBundle(w http.ResponseWriter, r *http.Request, b Bundle, id int64, public bool) {
 	var dir string
 	file, err := b.Files.Produce(w, r, "spotcheck-bundle-*.zip", func(ctx context.Context, path string) error {
-		f, err := b.Draws.DrawFiles(ctx, id)
+		f, err := b.Draws.FindDrawFiles(ctx, id)
 		if err != nil {
 			return err
 		}

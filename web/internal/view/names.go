@@ -19,10 +19,10 @@ import (
 // may not see) is shown as it is.
 
 // NameSource is where the names of the reference data and of the
-// departments come from: the directory service.
-type NameSource interface {
-	Reference(ctx context.Context) (*spotcheck.Reference, error)
-	FindDepartments(ctx context.Context) ([]spotcheck.Department, error)
+// departments come from; a nil service names nothing.
+type NameSource struct {
+	Reference   spotcheck.ReferenceService
+	Departments spotcheck.DepartmentService
 }
 
 // Names names the codes of one page. It loads the reference data and the
@@ -53,10 +53,10 @@ func (v *Views) namesFor(ctx context.Context) *Names {
 func (n *Names) Ref() *spotcheck.Reference {
 	n.refOnce.Do(func() {
 		n.ref, n.types, n.divs = &spotcheck.Reference{}, map[string]string{}, map[string]string{}
-		if n.src == nil {
+		if n.src.Reference == nil {
 			return
 		}
-		ref, err := n.src.Reference(n.ctx)
+		ref, err := n.src.Reference.FindReference(n.ctx)
 		if err != nil {
 			n.log.Warn("names: reference data", "err", err)
 			return
@@ -77,10 +77,10 @@ func (n *Names) Ref() *spotcheck.Reference {
 func (n *Names) Depts() []spotcheck.Department {
 	n.deptOnce.Do(func() {
 		n.deptName = map[string]string{}
-		if n.src == nil {
+		if n.src.Departments == nil {
 			return
 		}
-		depts, err := n.src.FindDepartments(n.ctx)
+		depts, err := n.src.Departments.FindDepartments(n.ctx)
 		if err != nil {
 			if spotcheck.ErrorCode(err) != spotcheck.EFORBIDDEN {
 				n.log.Warn("names: departments", "err", err)

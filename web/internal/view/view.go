@@ -43,7 +43,7 @@ type asset struct {
 }
 
 // New parses every template once, at start-up. log hears internal errors;
-// names, when not nil, gives the reference data and departments the pages
+// names gives the reference data and departments the pages
 // name codes with (names.go).
 func New(log *slog.Logger, names NameSource) (*Views, error) {
 	if log == nil {

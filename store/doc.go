@@ -1,0 +1,40 @@
+// Package store keeps every record of the platform in SQLite (the default,
+// one file, pure Go) or PostgreSQL (to scale out), with the same SQL text for
+// both. Each exported method is one use case in one transaction; the rules
+// it applies live in the domain package.
+//
+// # One type per service
+//
+// Each service interface of the domain (spotcheck's doc.go) has one type
+// here, over the shared *DB and returned by its method of the same name
+// (services.go, which also makes the compiler check each implements its
+// interface). cmd/spotcheck wires them into the web layer and the file
+// formats. The files, by service:
+//
+//	EntityService          entity.go; FindEntities in search.go, over the
+//	                       name index of search_postgres*.go or SQLite's FTS5
+//	InspectorService       inspector.go
+//	AgencyService          agency.go
+//	ItemService            item.go
+//	ResponsibilityService  responsibility.go
+//	DepartmentService      department.go
+//	ConflictService        conflict.go
+//	ReferenceService       reference.go
+//	ChangeService          change.go
+//	AccountService         user.go (accounts), session.go (sign-in, the
+//	                       login limits), token.go (API tokens), setting.go
+//	                       (the security policy)
+//	TaskService            task.go
+//	DrawService            draw.go (planning), draw_run.go (commit, reveal,
+//	                       run, embargo), draw_change.go (changes of a
+//	                       result), draw_read.go (reads, the bundle),
+//	                       draw_publish.go (publication)
+//
+// What they share: db.go (Open, the two pools, transactions), dialect.go
+// (SQLite and PostgreSQL differences), migrate.go and migrations/,
+// record.go (the generic versioned record: load, authorise, save, record
+// the change), find.go (lists, filters, paging), import.go (all-or-nothing
+// imports in chunks), owner.go (who may write a record), columns.go
+// (column adapters), ledger.go (the log of spec §8) and background.go (work
+// that belongs to the DB and stops at Close).
+package store

@@ -1,0 +1,34 @@
+package view
+
+import "spotcheck"
+
+// Services are the domain's services that the web layer uses, one per
+// aggregate (spotcheck's doc.go); web.Config takes them as web.Services and
+// each audience's handler keeps the ones it was given. A nil service is
+// one the server was built without: a test of the portal, say.
+type Services struct {
+	Accounts         spotcheck.AccountService
+	Entities         spotcheck.EntityService
+	Inspectors       spotcheck.InspectorService
+	Agencies         spotcheck.AgencyService
+	Items            spotcheck.ItemService
+	Responsibilities spotcheck.ResponsibilityService
+	Departments      spotcheck.DepartmentService
+	Conflicts        spotcheck.ConflictService
+	Reference        spotcheck.ReferenceService
+	Changes          spotcheck.ChangeService
+	Tasks            spotcheck.TaskService
+	Draws            spotcheck.DrawService
+}
+
+// Transfers returns the services that imports and exports go through
+// (xlsx.Transfers).
+func (s Services) Transfers() spotcheck.Transfers {
+	return spotcheck.Transfers{Entities: s.Entities, Inspectors: s.Inspectors, Agencies: s.Agencies, Items: s.Items,
+		Responsibilities: s.Responsibilities, Departments: s.Departments, Conflicts: s.Conflicts}
+}
+
+// Names returns where the pages' names come from (names.go).
+func (s Services) Names() NameSource {
+	return NameSource{Reference: s.Reference, Departments: s.Departments}
+}
