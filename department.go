@@ -148,7 +148,7 @@ func UnitOf(depts []Department, code string) string {
 // DepartmentService keeps the department tree. The common contract of
 // every service is in doc.go.
 type DepartmentService interface {
-	// FindDepartments returns every department, in tree order.
+	// FindDepartments returns every department, by code.
 	// EUNAUTHORIZED, EFORBIDDEN (no PermViewDepartments).
 	FindDepartments(ctx context.Context) ([]Department, error)
 	// FindDepartmentByCode returns the department with code. ENOTFOUND,

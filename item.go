@@ -205,13 +205,14 @@ func (r *Responsibility) Validate() Problems {
 // with its versions. The common contract of every service is in doc.go.
 type ItemService interface {
 	// FindItems returns one page of the current versions of the items
-	// that match f; the public sees only published ones. EUNAUTHORIZED.
+	// that match f, by code; items are a city-wide list. EUNAUTHORIZED,
+	// EFORBIDDEN (no PermViewLists).
 	FindItems(ctx context.Context, f ItemFilter) (List[*Item], error)
 	// FindItemByCode returns the current version of the item with code.
-	// ENOTFOUND (also an unpublished item to the public), EUNAUTHORIZED.
+	// ENOTFOUND, EUNAUTHORIZED, EFORBIDDEN.
 	FindItemByCode(ctx context.Context, code string) (*Item, error)
 	// FindItemVersions returns every version of the item with code, oldest
-	// first. ENOTFOUND, EUNAUTHORIZED.
+	// first. ENOTFOUND, EUNAUTHORIZED, EFORBIDDEN.
 	FindItemVersions(ctx context.Context, code string) ([]*Item, error)
 	// SaveItem creates (Version 0) or updates it and sets its new Version.
 	// EINVALID, ECONFLICT, ENOTFOUND, EFORBIDDEN, EUNAUTHORIZED.
