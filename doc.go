@@ -48,7 +48,10 @@
 // sign-in methods excepted) and EFORBIDDEN when the principal lacks the
 // permission or the department; EINVALID carries Problems that name each
 // field. Each method's comment lists the codes it gives. Any other error
-// is an internal failure.
+// is an internal failure (EINTERNAL): the store wraps it with the
+// operation and the key (“store: find entity 9135…: …”), while an *Error
+// passes unchanged, so ErrorCode and errors.As still find it and users
+// still read its message.
 //
 // # Normalize, then Validate
 //

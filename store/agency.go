@@ -43,21 +43,24 @@ func checkAgency(_ context.Context, _ *tx, _ *spotcheck.Reference, a, _ *spotche
 }
 
 // ImportAgencies imports 专业机构 all or nothing.
-func (sv *AgencyService) ImportAgencies(ctx context.Context, src spotcheck.ImportSource[spotcheck.Agency]) (spotcheck.ImportSummary, error) {
+func (sv *AgencyService) ImportAgencies(ctx context.Context, src spotcheck.ImportSource[spotcheck.Agency]) (_ spotcheck.ImportSummary, err error) {
 	db := sv.db
+	defer wrap(&err, "import agencies", src.Name)
 	im := &importer[spotcheck.Agency]{rules: agencyRules(), kindName: spotcheck.KindAgencies}
 	return im.run(ctx, db, src)
 }
 
 // SaveAgency creates or updates one agency (see rules.save).
-func (sv *AgencyService) SaveAgency(ctx context.Context, a *spotcheck.Agency) error {
+func (sv *AgencyService) SaveAgency(ctx context.Context, a *spotcheck.Agency) (err error) {
 	db := sv.db
+	defer wrap(&err, "save agency", a.Code)
 	return agencyRules().save(ctx, db, a)
 }
 
 // ExportAgencies calls fn for every agency in code order.
-func (sv *AgencyService) ExportAgencies(ctx context.Context, fn func(*spotcheck.Agency) error) error {
+func (sv *AgencyService) ExportAgencies(ctx context.Context, fn func(*spotcheck.Agency) error) (err error) {
 	db := sv.db
+	defer wrap(&err, "export agencies")
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDirectory, ""); err != nil {
 		return err
 	}
@@ -65,14 +68,16 @@ func (sv *AgencyService) ExportAgencies(ctx context.Context, fn func(*spotcheck.
 }
 
 // FindAgencyByCode returns one agency.
-func (sv *AgencyService) FindAgencyByCode(ctx context.Context, code string) (*spotcheck.Agency, error) {
+func (sv *AgencyService) FindAgencyByCode(ctx context.Context, code string) (_ *spotcheck.Agency, err error) {
 	db := sv.db
+	defer wrap(&err, "find agency", code)
 	return findByKey(ctx, db, agencies, spotcheck.PermViewDirectory, nil, spotcheck.NormalizeCode(code))
 }
 
 // FindAgencies returns one page of the agencies that match f, by code.
-func (sv *AgencyService) FindAgencies(ctx context.Context, f spotcheck.AgencyFilter) (spotcheck.List[*spotcheck.Agency], error) {
+func (sv *AgencyService) FindAgencies(ctx context.Context, f spotcheck.AgencyFilter) (_ spotcheck.List[*spotcheck.Agency], err error) {
 	db := sv.db
+	defer wrap(&err, "find agencies")
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDirectory, ""); err != nil {
 		return spotcheck.List[*spotcheck.Agency]{}, err
 	}

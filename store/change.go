@@ -39,8 +39,9 @@ func findChanges(ctx context.Context, q querier, where string, args ...any) ([]s
 // FindChanges returns one page of the recorded changes that match f, newest
 // first. The audit trail needs PermViewAudit; the history of one record
 // (f.Kind and f.Key set) is also open to whoever may view the record.
-func (sv *ChangeService) FindChanges(ctx context.Context, f spotcheck.ChangeFilter) (spotcheck.List[spotcheck.Change], error) {
+func (sv *ChangeService) FindChanges(ctx context.Context, f spotcheck.ChangeFilter) (_ spotcheck.List[spotcheck.Change], err error) {
 	db := sv.db
+	defer wrap(&err, "find changes", f.Kind, f.Key)
 	out := spotcheck.List[spotcheck.Change]{Items: []spotcheck.Change{}}
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewAudit, ""); err != nil {
 		if f.Kind == "" || f.Key == "" {
@@ -55,7 +56,6 @@ func (sv *ChangeService) FindChanges(ctx context.Context, f spotcheck.ChangeFilt
 	c.eq("record_key", f.Key)
 	c.eq("actor", f.Actor)
 	out.Offset, out.Limit = pageOf(f.Offset, f.Limit)
-	var err error
 	out.Total, out.More, err = countCapped(ctx, db.read, "SELECT 1 FROM changes WHERE "+c.where(), c.args)
 	if err != nil {
 		return out, err

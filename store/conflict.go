@@ -76,15 +76,17 @@ func conflictOwners(ctx context.Context, t *tx, c, _ *spotcheck.Conflict) ([]own
 
 // ImportConflicts imports 回避 relations; the inspector and the entity of
 // every row must exist.
-func (sv *ConflictService) ImportConflicts(ctx context.Context, src spotcheck.ImportSource[spotcheck.Conflict]) (spotcheck.ImportSummary, error) {
+func (sv *ConflictService) ImportConflicts(ctx context.Context, src spotcheck.ImportSource[spotcheck.Conflict]) (_ spotcheck.ImportSummary, err error) {
 	db := sv.db
+	defer wrap(&err, "import conflicts", src.Name)
 	im := &importer[spotcheck.Conflict]{rules: conflictRules(), kindName: spotcheck.KindConflicts}
 	return im.run(ctx, db, src)
 }
 
 // SaveConflict creates or updates one conflict (see rules.save).
-func (sv *ConflictService) SaveConflict(ctx context.Context, c *spotcheck.Conflict) error {
+func (sv *ConflictService) SaveConflict(ctx context.Context, c *spotcheck.Conflict) (err error) {
 	db := sv.db
+	defer wrap(&err, "save conflict", c.StaffID, c.EntityID, c.Kind)
 	return conflictRules().save(ctx, db, c)
 }
 
@@ -114,8 +116,9 @@ func conflictScope(ctx context.Context, c *conds) {
 }
 
 // ExportConflicts calls fn for every conflict of an entity in the user's scope.
-func (sv *ConflictService) ExportConflicts(ctx context.Context, fn func(*spotcheck.Conflict) error) error {
+func (sv *ConflictService) ExportConflicts(ctx context.Context, fn func(*spotcheck.Conflict) error) (err error) {
 	db := sv.db
+	defer wrap(&err, "export conflicts")
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDirectory, ""); err != nil {
 		return err
 	}
@@ -126,8 +129,9 @@ func (sv *ConflictService) ExportConflicts(ctx context.Context, fn func(*spotche
 
 // FindConflicts returns one page of the conflicts that match f, within
 // the user's scope.
-func (sv *ConflictService) FindConflicts(ctx context.Context, f spotcheck.ConflictFilter) (spotcheck.List[*spotcheck.Conflict], error) {
+func (sv *ConflictService) FindConflicts(ctx context.Context, f spotcheck.ConflictFilter) (_ spotcheck.List[*spotcheck.Conflict], err error) {
 	db := sv.db
+	defer wrap(&err, "find conflicts")
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDirectory, ""); err != nil {
 		return spotcheck.List[*spotcheck.Conflict]{}, err
 	}
@@ -141,8 +145,9 @@ func (sv *ConflictService) FindConflicts(ctx context.Context, f spotcheck.Confli
 
 // FindConflict returns one conflict; one whose entity lies outside the
 // user's departments is answered as missing (ENOTFOUND), never shown.
-func (sv *ConflictService) FindConflict(ctx context.Context, staffID, entityID, kind string) (*spotcheck.Conflict, error) {
+func (sv *ConflictService) FindConflict(ctx context.Context, staffID, entityID, kind string) (_ *spotcheck.Conflict, err error) {
 	db := sv.db
+	defer wrap(&err, "find conflict", staffID, entityID, kind)
 	entityID = spotcheck.NormalizeCode(entityID)
 	c, err := findByKey(ctx, db, conflicts, spotcheck.PermViewDirectory, nil, staffID, entityID, kind)
 	if err != nil {

@@ -119,8 +119,9 @@ func reassignEntityOwners(ctx context.Context, t *tx) error {
 
 // FindDepartments returns every department, ordered by code: the tree is
 // shown whole, to name the departments of any record.
-func (sv *DepartmentService) FindDepartments(ctx context.Context) ([]spotcheck.Department, error) {
+func (sv *DepartmentService) FindDepartments(ctx context.Context) (_ []spotcheck.Department, err error) {
 	db := sv.db
+	defer wrap(&err, "find departments")
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDepartments, ""); err != nil {
 		return nil, err
 	}
@@ -137,28 +138,32 @@ func findDepartments(ctx context.Context, q querier) ([]spotcheck.Department, er
 }
 
 // FindDepartmentByCode returns one department.
-func (sv *DepartmentService) FindDepartmentByCode(ctx context.Context, code string) (*spotcheck.Department, error) {
+func (sv *DepartmentService) FindDepartmentByCode(ctx context.Context, code string) (_ *spotcheck.Department, err error) {
 	db := sv.db
+	defer wrap(&err, "find department", code)
 	return findByKey(ctx, db, departments, spotcheck.PermViewDepartments, nil, spotcheck.NormalizeCode(code))
 }
 
 // ImportDepartments imports departments all or nothing; the whole tree is
 // checked (parents exist, no cycle) before anything is kept.
-func (sv *DepartmentService) ImportDepartments(ctx context.Context, src spotcheck.ImportSource[spotcheck.Department]) (spotcheck.ImportSummary, error) {
+func (sv *DepartmentService) ImportDepartments(ctx context.Context, src spotcheck.ImportSource[spotcheck.Department]) (_ spotcheck.ImportSummary, err error) {
 	db := sv.db
+	defer wrap(&err, "import departments", src.Name)
 	im := &importer[spotcheck.Department]{rules: departmentRules(), kindName: spotcheck.KindDepartments}
 	return im.run(ctx, db, src)
 }
 
 // SaveDepartment creates or updates one department (see rules.save).
-func (sv *DepartmentService) SaveDepartment(ctx context.Context, d *spotcheck.Department) error {
+func (sv *DepartmentService) SaveDepartment(ctx context.Context, d *spotcheck.Department) (err error) {
 	db := sv.db
+	defer wrap(&err, "save department", d.Code)
 	return departmentRules().save(ctx, db, d)
 }
 
 // ExportDepartments calls fn for every department in code order.
-func (sv *DepartmentService) ExportDepartments(ctx context.Context, fn func(*spotcheck.Department) error) error {
+func (sv *DepartmentService) ExportDepartments(ctx context.Context, fn func(*spotcheck.Department) error) (err error) {
 	db := sv.db
+	defer wrap(&err, "export departments")
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDepartments, ""); err != nil {
 		return err
 	}

@@ -37,4 +37,13 @@
 // imports in chunks), owner.go (who may write a record), columns.go
 // (column adapters), ledger.go (the log of spec §8) and background.go (work
 // that belongs to the DB and stops at Close).
+//
+// # Errors
+//
+// A service method returns a *spotcheck.Error (and an *ImportError, which
+// wraps one) unchanged, so that its code and its Chinese message reach
+// the user. Any other error is an internal failure, which the method wraps
+// with its operation and key (errors.go: “store: find entity 9135…: sql:
+// database is closed”), so that the log says what failed; errors.Is and
+// errors.As still see the cause.
 package store

@@ -24,8 +24,9 @@ import (
 // (spotcheck.Task.CanPlanDraw); a re-draw names the draw it supersedes and
 // says why, and that draw is marked superseded, visibly, by the same
 // transaction.
-func (sv *DrawService) PlanDraw(ctx context.Context, code string, r spotcheck.DrawRequest) (*spotcheck.Draw, error) {
+func (sv *DrawService) PlanDraw(ctx context.Context, code string, r spotcheck.DrawRequest) (_ *spotcheck.Draw, err error) {
 	db := sv.db
+	defer wrap(&err, "plan draw", code)
 	p, err := spotcheck.ActingPrincipal(ctx)
 	if err != nil {
 		return nil, err

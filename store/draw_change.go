@@ -20,8 +20,9 @@ import (
 
 // RequestDrawChange records a pending change after checking that it can
 // be applied now.
-func (sv *DrawService) RequestDrawChange(ctx context.Context, c *spotcheck.DrawChange) error {
+func (sv *DrawService) RequestDrawChange(ctx context.Context, c *spotcheck.DrawChange) (err error) {
 	db := sv.db
+	defer wrap(&err, "request draw change", c.DrawID)
 	return db.drawStep(ctx, c.DrawID, func(t *tx, d *drawRow) error {
 		if _, err := d.may(ctx, spotcheck.DrawActRequestChange); err != nil {
 			return err
@@ -215,8 +216,9 @@ func conflictSet(s string) map[string]bool {
 // DecideDrawChange approves or rejects a pending change. The decider must
 // not be the requester (four eyes). An approval applies the change and
 // logs it.
-func (sv *DrawService) DecideDrawChange(ctx context.Context, changeID int64, approve bool, note string) error {
+func (sv *DrawService) DecideDrawChange(ctx context.Context, changeID int64, approve bool, note string) (err error) {
 	db := sv.db
+	defer wrap(&err, "decide draw change", changeID)
 	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
 		return err
 	}
@@ -343,8 +345,9 @@ func scanChanges(rows *sql.Rows) ([]spotcheck.DrawChange, error) {
 
 // FindDrawChanges lists a draw's change requests, oldest first; staff who
 // may see the draw only (they name selected entities).
-func (sv *DrawService) FindDrawChanges(ctx context.Context, drawID int64) ([]spotcheck.DrawChange, error) {
+func (sv *DrawService) FindDrawChanges(ctx context.Context, drawID int64) (_ []spotcheck.DrawChange, err error) {
 	db := sv.db
+	defer wrap(&err, "find draw changes", drawID)
 	depts, err := taskDeptsOfDraw(ctx, db.read, drawID)
 	if err != nil {
 		return nil, err

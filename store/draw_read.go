@@ -60,8 +60,9 @@ func scanDraws(rows *sql.Rows) ([]spotcheck.Draw, error) {
 }
 
 // FindDrawByID returns a draw with its commitments and strata.
-func (sv *DrawService) FindDrawByID(ctx context.Context, id int64) (*spotcheck.Draw, error) {
+func (sv *DrawService) FindDrawByID(ctx context.Context, id int64) (_ *spotcheck.Draw, err error) {
 	db := sv.db
+	defer wrap(&err, "find draw", id)
 	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
 		return nil, err
 	}
@@ -158,8 +159,9 @@ func findCommits(ctx context.Context, q querier, id int64) ([]spotcheck.DrawComm
 
 // FindDraws lists draws, newest first: staff those of their departments
 // (supervisors all); the public every draw, since plans are public.
-func (sv *DrawService) FindDraws(ctx context.Context, f spotcheck.DrawFilter) (spotcheck.List[spotcheck.Draw], error) {
+func (sv *DrawService) FindDraws(ctx context.Context, f spotcheck.DrawFilter) (_ spotcheck.List[spotcheck.Draw], err error) {
 	db := sv.db
+	defer wrap(&err, "find draws")
 	var out spotcheck.List[spotcheck.Draw]
 	p, err := spotcheck.ActingPrincipal(ctx)
 	if err != nil {
@@ -196,8 +198,9 @@ func (sv *DrawService) FindDraws(ctx context.Context, f spotcheck.DrawFilter) (s
 // published.tsv: the selected entities of the draw (reserves excluded;
 // later substitutions are events of their own), without strata, ranks or
 // teams, in its order (ticket18, then entity_id).
-func (sv *DrawService) FindDrawPicks(ctx context.Context, id int64) ([]spotcheck.DrawPick, error) {
+func (sv *DrawService) FindDrawPicks(ctx context.Context, id int64) (_ []spotcheck.DrawPick, err error) {
 	db := sv.db
+	defer wrap(&err, "find draw picks", id)
 	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
 		return nil, err
 	}
@@ -258,8 +261,9 @@ func (sv *DrawService) FindDrawPicks(ctx context.Context, id int64) ([]spotcheck
 // the publication entry; never the result record, selected.tsv or the
 // input files. Staff who may audit the draw get everything, published.tsv
 // and the publication entry included once published.
-func (sv *DrawService) FindDrawFiles(ctx context.Context, id int64) (*spotcheck.DrawFiles, error) {
+func (sv *DrawService) FindDrawFiles(ctx context.Context, id int64) (_ *spotcheck.DrawFiles, err error) {
 	db := sv.db
+	defer wrap(&err, "find draw files", id)
 	d, err := db.Draws().FindDrawByID(ctx, id)
 	if err != nil {
 		return nil, err

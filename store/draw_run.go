@@ -145,8 +145,9 @@ func actingAs(ctx context.Context, participant string) error {
 
 // CommitDraw records an official's commitment (computed on their device;
 // the secret is not sent). When the last commitment is in, reveals open.
-func (sv *DrawService) CommitDraw(ctx context.Context, id int64, participant, commitment string) error {
+func (sv *DrawService) CommitDraw(ctx context.Context, id int64, participant, commitment string) (err error) {
 	db := sv.db
+	defer wrap(&err, "commit draw", id, participant)
 	if err := actingAs(ctx, participant); err != nil {
 		return err
 	}
@@ -180,8 +181,9 @@ func setState(ctx context.Context, t *tx, id int64, state string) error {
 // RevealDraw accepts an official's secret once every commitment is in,
 // and only if it matches the commitment (spec §4). The secret is kept
 // until the draw runs and then published inside randomness.json.
-func (sv *DrawService) RevealDraw(ctx context.Context, id int64, participant, secret string) error {
+func (sv *DrawService) RevealDraw(ctx context.Context, id int64, participant, secret string) (err error) {
 	db := sv.db
+	defer wrap(&err, "reveal draw", id, participant)
 	if err := actingAs(ctx, participant); err != nil {
 		return err
 	}
@@ -208,8 +210,9 @@ func (sv *DrawService) RevealDraw(ctx context.Context, id int64, participant, se
 
 // WithholdReveal records, in the log, that a participant did not reveal:
 // the draw fails and can only be redone by a new plan that supersedes it.
-func (sv *DrawService) WithholdReveal(ctx context.Context, id int64, participant, note string) error {
+func (sv *DrawService) WithholdReveal(ctx context.Context, id int64, participant, note string) (err error) {
 	db := sv.db
+	defer wrap(&err, "withhold reveal", id, participant)
 	return db.drawStep(ctx, id, func(t *tx, d *drawRow) error {
 		if err := d.CanWithhold(spotcheck.PrincipalFromContext(ctx), participant); err != nil {
 			return err
@@ -242,8 +245,9 @@ func (sv *DrawService) WithholdReveal(ctx context.Context, id int64, participant
 // RunDraw reveals the platform's secret, mixes the declared sources into
 // the seed, performs the draw and logs randomness and result sealed (spec
 // §8: inspections are unannounced). Every official must have revealed.
-func (sv *DrawService) RunDraw(ctx context.Context, id int64, run spotcheck.DrawRun) error {
+func (sv *DrawService) RunDraw(ctx context.Context, id int64, run spotcheck.DrawRun) (err error) {
 	db := sv.db
+	defer wrap(&err, "run draw", id)
 	return db.drawStep(ctx, id, func(t *tx, d *drawRow) error {
 		next, err := d.may(ctx, spotcheck.DrawActRun)
 		if err != nil {
@@ -386,8 +390,9 @@ func insertPicks(ctx context.Context, t *tx, id int64, out draw.Outcome) error {
 // the publication record of published.tsv is appended in the clear
 // instead. The plans stage calls it when the task's results are published;
 // a supervisor may lift the embargo earlier, with a reason.
-func (sv *DrawService) LiftEmbargo(ctx context.Context, id int64, reason string) error {
+func (sv *DrawService) LiftEmbargo(ctx context.Context, id int64, reason string) (err error) {
 	db := sv.db
+	defer wrap(&err, "lift embargo", id)
 	return db.drawStep(ctx, id, func(t *tx, d *drawRow) error {
 		next, err := d.may(ctx, spotcheck.DrawActLiftEmbargo)
 		if err != nil {

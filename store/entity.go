@@ -95,15 +95,17 @@ func entityKey(e *spotcheck.Entity) {
 // id; unchanged rows are left alone, changed ones get a new version and a
 // recorded change. A user needs PermEditDirectory and every row's old and
 // new division in scope.
-func (sv *EntityService) ImportEntities(ctx context.Context, src spotcheck.ImportSource[spotcheck.Entity]) (spotcheck.ImportSummary, error) {
+func (sv *EntityService) ImportEntities(ctx context.Context, src spotcheck.ImportSource[spotcheck.Entity]) (_ spotcheck.ImportSummary, err error) {
 	db := sv.db
+	defer wrap(&err, "import entities", src.Name)
 	im := &importer[spotcheck.Entity]{rules: entityRules(), kindName: spotcheck.KindEntities}
 	return im.run(ctx, db, src)
 }
 
 // SaveEntity creates or updates one entity (see rules.save).
-func (sv *EntityService) SaveEntity(ctx context.Context, e *spotcheck.Entity) error {
+func (sv *EntityService) SaveEntity(ctx context.Context, e *spotcheck.Entity) (err error) {
 	db := sv.db
+	defer wrap(&err, "save entity", e.ID)
 	return entityRules().save(ctx, db, e)
 }
 
@@ -112,8 +114,9 @@ func (sv *EntityService) SaveEntity(ctx context.Context, e *spotcheck.Entity) er
 // becomes a new record (recorded as recode, with the old record before
 // it); the old one is deactivated, never deleted; its conflicts move to
 // the new code, each recorded. e is checked and authorised as a save is.
-func (sv *EntityService) RecodeEntity(ctx context.Context, oldID string, e *spotcheck.Entity) error {
+func (sv *EntityService) RecodeEntity(ctx context.Context, oldID string, e *spotcheck.Entity) (err error) {
 	db := sv.db
+	defer wrap(&err, "recode entity", oldID)
 	r := entityRules()
 	if err := spotcheck.Authorize(ctx, r.perm, ""); err != nil {
 		return err
@@ -179,8 +182,9 @@ func (sv *EntityService) RecodeEntity(ctx context.Context, oldID string, e *spot
 
 // ExportEntities calls fn for every entity (active or not) in the user's
 // scope, in id order, streaming from the database.
-func (sv *EntityService) ExportEntities(ctx context.Context, fn func(*spotcheck.Entity) error) error {
+func (sv *EntityService) ExportEntities(ctx context.Context, fn func(*spotcheck.Entity) error) (err error) {
 	db := sv.db
+	defer wrap(&err, "export entities")
 	where, args, err := scoped(ctx, spotcheck.PermViewDirectory, "dept", nil, nil)
 	if err != nil {
 		return err
@@ -190,8 +194,9 @@ func (sv *EntityService) ExportEntities(ctx context.Context, fn func(*spotcheck.
 
 // FindEntityByID returns one entity; one outside the user's scope is
 // answered as missing (ENOTFOUND).
-func (sv *EntityService) FindEntityByID(ctx context.Context, id string) (*spotcheck.Entity, error) {
+func (sv *EntityService) FindEntityByID(ctx context.Context, id string) (_ *spotcheck.Entity, err error) {
 	db := sv.db
+	defer wrap(&err, "find entity", id)
 	return findByKey(ctx, db, entities, spotcheck.PermViewDirectory,
 		func(e *spotcheck.Entity) string { return e.Dept }, spotcheck.NormalizeCode(id))
 }

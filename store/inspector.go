@@ -85,8 +85,9 @@ func inspectorOwners(_ context.Context, _ *tx, in, old *spotcheck.Inspector) ([]
 
 // ImportInspectors imports 执法检查人员 (expert = false) or 专家 (expert =
 // true) into the one directory of inspectors; a staff id keeps its kind.
-func (sv *InspectorService) ImportInspectors(ctx context.Context, expert bool, src spotcheck.ImportSource[spotcheck.Inspector]) (spotcheck.ImportSummary, error) {
+func (sv *InspectorService) ImportInspectors(ctx context.Context, expert bool, src spotcheck.ImportSource[spotcheck.Inspector]) (_ spotcheck.ImportSummary, err error) {
 	db := sv.db
+	defer wrap(&err, "import inspectors", src.Name)
 	kind := spotcheck.KindInspectors
 	if expert {
 		kind = spotcheck.KindExperts
@@ -98,15 +99,17 @@ func (sv *InspectorService) ImportInspectors(ctx context.Context, expert bool, s
 }
 
 // SaveInspector creates or updates one inspector or expert (see rules.save).
-func (sv *InspectorService) SaveInspector(ctx context.Context, in *spotcheck.Inspector) error {
+func (sv *InspectorService) SaveInspector(ctx context.Context, in *spotcheck.Inspector) (err error) {
 	db := sv.db
+	defer wrap(&err, "save inspector", in.StaffID)
 	return inspectorRules().save(ctx, db, in)
 }
 
 // ExportInspectors calls fn for every inspector (expert = false) or expert
 // (expert = true) in the user's scope, in staff-id order.
-func (sv *InspectorService) ExportInspectors(ctx context.Context, expert bool, fn func(*spotcheck.Inspector) error) error {
+func (sv *InspectorService) ExportInspectors(ctx context.Context, expert bool, fn func(*spotcheck.Inspector) error) (err error) {
 	db := sv.db
+	defer wrap(&err, "export inspectors")
 	where, args, err := scoped(ctx, spotcheck.PermViewDirectory, "dept", []string{"expert = $1"}, []any{boolInt(expert)})
 	if err != nil {
 		return err
@@ -116,16 +119,18 @@ func (sv *InspectorService) ExportInspectors(ctx context.Context, expert bool, f
 
 // FindInspectorByID returns one inspector or expert; one of a department
 // outside the user's scope is answered as missing (ENOTFOUND).
-func (sv *InspectorService) FindInspectorByID(ctx context.Context, staffID string) (*spotcheck.Inspector, error) {
+func (sv *InspectorService) FindInspectorByID(ctx context.Context, staffID string) (_ *spotcheck.Inspector, err error) {
 	db := sv.db
+	defer wrap(&err, "find inspector", staffID)
 	return findByKey(ctx, db, inspectors, spotcheck.PermViewDirectory,
 		func(in *spotcheck.Inspector) string { return in.Dept }, staffID)
 }
 
 // FindInspectors returns one page of the inspectors and experts that match
 // f, by staff id, within the user's scope.
-func (sv *InspectorService) FindInspectors(ctx context.Context, f spotcheck.InspectorFilter) (spotcheck.List[*spotcheck.Inspector], error) {
+func (sv *InspectorService) FindInspectors(ctx context.Context, f spotcheck.InspectorFilter) (_ spotcheck.List[*spotcheck.Inspector], err error) {
 	db := sv.db
+	defer wrap(&err, "find inspectors")
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDirectory, ""); err != nil {
 		return spotcheck.List[*spotcheck.Inspector]{}, err
 	}

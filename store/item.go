@@ -77,16 +77,18 @@ func initiators(ctx context.Context, t *tx, item string) ([]string, error) {
 // ImportItems imports the 抽查事项清单. A changed item becomes a new version;
 // the old versions stay. Every parent must exist once the file is applied,
 // and parent links may not form a cycle.
-func (sv *ItemService) ImportItems(ctx context.Context, src spotcheck.ImportSource[spotcheck.Item]) (spotcheck.ImportSummary, error) {
+func (sv *ItemService) ImportItems(ctx context.Context, src spotcheck.ImportSource[spotcheck.Item]) (_ spotcheck.ImportSummary, err error) {
 	db := sv.db
+	defer wrap(&err, "import items", src.Name)
 	im := &importer[spotcheck.Item]{rules: itemRules(), kindName: spotcheck.KindItems}
 	return im.run(ctx, db, src)
 }
 
 // SaveItem creates an item or saves a changed one as its next version
 // (see rules.save); it.Version must be the current version.
-func (sv *ItemService) SaveItem(ctx context.Context, it *spotcheck.Item) error {
+func (sv *ItemService) SaveItem(ctx context.Context, it *spotcheck.Item) (err error) {
 	db := sv.db
+	defer wrap(&err, "save item", it.Code)
 	return itemRules().save(ctx, db, it)
 }
 
@@ -123,8 +125,9 @@ func checkItemTree(ctx context.Context, t *tx, rowOf map[string]int) []spotcheck
 }
 
 // ExportItems calls fn for the current version of every item in code order.
-func (sv *ItemService) ExportItems(ctx context.Context, fn func(*spotcheck.Item) error) error {
+func (sv *ItemService) ExportItems(ctx context.Context, fn func(*spotcheck.Item) error) (err error) {
 	db := sv.db
+	defer wrap(&err, "export items")
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewLists, ""); err != nil {
 		return err
 	}
@@ -132,15 +135,17 @@ func (sv *ItemService) ExportItems(ctx context.Context, fn func(*spotcheck.Item)
 }
 
 // FindItemByCode returns the current version of an item.
-func (sv *ItemService) FindItemByCode(ctx context.Context, code string) (*spotcheck.Item, error) {
+func (sv *ItemService) FindItemByCode(ctx context.Context, code string) (_ *spotcheck.Item, err error) {
 	db := sv.db
+	defer wrap(&err, "find item", code)
 	return findByKey(ctx, db, items, spotcheck.PermViewLists, nil, spotcheck.NormalizeCode(code))
 }
 
 // FindItems returns one page of the current versions of the items that
 // match f, by code. Items are a city-wide list.
-func (sv *ItemService) FindItems(ctx context.Context, f spotcheck.ItemFilter) (spotcheck.List[*spotcheck.Item], error) {
+func (sv *ItemService) FindItems(ctx context.Context, f spotcheck.ItemFilter) (_ spotcheck.List[*spotcheck.Item], err error) {
 	db := sv.db
+	defer wrap(&err, "find items")
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewLists, ""); err != nil {
 		return spotcheck.List[*spotcheck.Item]{}, err
 	}
@@ -159,8 +164,9 @@ func (sv *ItemService) FindItems(ctx context.Context, f spotcheck.ItemFilter) (s
 }
 
 // FindItemVersions returns every version of an item, oldest first.
-func (sv *ItemService) FindItemVersions(ctx context.Context, code string) ([]*spotcheck.Item, error) {
+func (sv *ItemService) FindItemVersions(ctx context.Context, code string) (_ []*spotcheck.Item, err error) {
 	db := sv.db
+	defer wrap(&err, "find item versions", code)
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewLists, ""); err != nil {
 		return nil, err
 	}

@@ -40,8 +40,9 @@ func (db *DB) seedReference(ctx context.Context) error {
 
 // Reference loads the reference data that validation needs; anyone with a
 // principal may read it.
-func (sv *ReferenceService) FindReference(ctx context.Context) (*spotcheck.Reference, error) {
+func (sv *ReferenceService) FindReference(ctx context.Context) (_ *spotcheck.Reference, err error) {
 	db := sv.db
+	defer wrap(&err, "find reference data")
 	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
 		return nil, err
 	}

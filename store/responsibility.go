@@ -103,23 +103,26 @@ func (c *responsibilityChecker) check(ctx context.Context, t *tx, _ *spotcheck.R
 
 // ImportResponsibilities imports the 多部门监管责任事项清单; the item and the
 // department of every row must exist.
-func (sv *ResponsibilityService) ImportResponsibilities(ctx context.Context, src spotcheck.ImportSource[spotcheck.Responsibility]) (spotcheck.ImportSummary, error) {
+func (sv *ResponsibilityService) ImportResponsibilities(ctx context.Context, src spotcheck.ImportSource[spotcheck.Responsibility]) (_ spotcheck.ImportSummary, err error) {
 	db := sv.db
+	defer wrap(&err, "import responsibilities", src.Name)
 	im := &importer[spotcheck.Responsibility]{rules: responsibilityRules(), kindName: spotcheck.KindResponsibilities}
 	return im.run(ctx, db, src)
 }
 
 // SaveResponsibility creates or updates one responsibility (see rules.save).
-func (sv *ResponsibilityService) SaveResponsibility(ctx context.Context, r *spotcheck.Responsibility) error {
+func (sv *ResponsibilityService) SaveResponsibility(ctx context.Context, r *spotcheck.Responsibility) (err error) {
 	db := sv.db
+	defer wrap(&err, "save responsibility", r.Item, r.Dept)
 	return responsibilityRules().save(ctx, db, r)
 }
 
 // ExportResponsibilities calls fn for every responsibility by item and
 // department. The 多部门监管责任事项清单 is published whole, so reading it
 // is not limited to the user's departments; editing is.
-func (sv *ResponsibilityService) ExportResponsibilities(ctx context.Context, fn func(*spotcheck.Responsibility) error) error {
+func (sv *ResponsibilityService) ExportResponsibilities(ctx context.Context, fn func(*spotcheck.Responsibility) error) (err error) {
 	db := sv.db
+	defer wrap(&err, "export responsibilities")
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewLists, ""); err != nil {
 		return err
 	}
@@ -129,8 +132,9 @@ func (sv *ResponsibilityService) ExportResponsibilities(ctx context.Context, fn 
 // FindResponsibilities returns one page of the responsibilities that match
 // f, by item and department (the whole published list, as
 // ExportResponsibilities).
-func (sv *ResponsibilityService) FindResponsibilities(ctx context.Context, f spotcheck.ResponsibilityFilter) (spotcheck.List[*spotcheck.Responsibility], error) {
+func (sv *ResponsibilityService) FindResponsibilities(ctx context.Context, f spotcheck.ResponsibilityFilter) (_ spotcheck.List[*spotcheck.Responsibility], err error) {
 	db := sv.db
+	defer wrap(&err, "find responsibilities")
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewLists, ""); err != nil {
 		return spotcheck.List[*spotcheck.Responsibility]{}, err
 	}
@@ -141,8 +145,9 @@ func (sv *ResponsibilityService) FindResponsibilities(ctx context.Context, f spo
 }
 
 // FindResponsibility returns one responsibility of the published list.
-func (sv *ResponsibilityService) FindResponsibility(ctx context.Context, item, dept string) (*spotcheck.Responsibility, error) {
+func (sv *ResponsibilityService) FindResponsibility(ctx context.Context, item, dept string) (_ *spotcheck.Responsibility, err error) {
 	db := sv.db
+	defer wrap(&err, "find responsibility", item, dept)
 	return findByKey(ctx, db, responsibilities, spotcheck.PermViewLists, nil,
 		spotcheck.NormalizeCode(item), spotcheck.NormalizeCode(dept))
 }

@@ -127,8 +127,9 @@ var entitySorts = map[string]string{"id": "id", "name": "name, id", "-updated": 
 
 // FindEntities returns one page of the entities that match f and the
 // total, within the user's scope (plans above).
-func (sv *EntityService) FindEntities(ctx context.Context, f spotcheck.EntityFilter) (spotcheck.List[*spotcheck.Entity], error) {
+func (sv *EntityService) FindEntities(ctx context.Context, f spotcheck.EntityFilter) (_ spotcheck.List[*spotcheck.Entity], err error) {
 	db := sv.db
+	defer wrap(&err, "find entities")
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDirectory, ""); err != nil {
 		return spotcheck.List[*spotcheck.Entity]{}, err
 	}

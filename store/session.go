@@ -56,8 +56,9 @@ func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // them was recorded.
 //
 // It needs no principal in ctx: the password is the proof (see FindSession).
-func (sv *AccountService) Authenticate(ctx context.Context, username, password, ip string) (*spotcheck.User, error) {
+func (sv *AccountService) Authenticate(ctx context.Context, username, password, ip string) (_ *spotcheck.User, err error) {
 	db := sv.db
+	defer wrap(&err, "authenticate", username)
 	username, ip = normUsername(username), truncate(ip, 64)
 	now := db.Now().UTC()
 	var (
@@ -66,7 +67,7 @@ func (sv *AccountService) Authenticate(ctx context.Context, username, password, 
 		attempt int64
 		wait    time.Duration
 	)
-	err := db.inTx(ctx, func(t *tx) error {
+	err = db.inTx(ctx, func(t *tx) error {
 		var err error
 		if wait, err = loginWait(ctx, t, username, ip, now); err != nil {
 			return err
@@ -184,8 +185,9 @@ func loginLimit(ctx context.Context, q querier, username string, resetID int64, 
 // FindLoginLimit returns the sign-in back-off of a user name, for the
 // security admin's page of the account (PermManageUsers) and the
 // auditors (PermViewAudit).
-func (sv *AccountService) FindLoginLimit(ctx context.Context, username string) (*spotcheck.LoginLimit, error) {
+func (sv *AccountService) FindLoginLimit(ctx context.Context, username string) (_ *spotcheck.LoginLimit, err error) {
 	db := sv.db
+	defer wrap(&err, "find login limit", username)
 	username = normUsername(username)
 	if err := spotcheck.Authorize(ctx, spotcheck.PermManageUsers, ""); err != nil {
 		if spotcheck.Authorize(ctx, spotcheck.PermViewAudit, "") != nil {
@@ -193,7 +195,7 @@ func (sv *AccountService) FindLoginLimit(ctx context.Context, username string) (
 		}
 	}
 	var resetID int64
-	err := db.read.QueryRowContext(ctx, `SELECT reset_id FROM login_locks WHERE key = $1`, "user:"+username).Scan(&resetID)
+	err = db.read.QueryRowContext(ctx, `SELECT reset_id FROM login_locks WHERE key = $1`, "user:"+username).Scan(&resetID)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
@@ -205,8 +207,9 @@ func (sv *AccountService) FindLoginLimit(ctx context.Context, username string) (
 // no longer count (the address limit stays). It needs
 // spotcheck.CanUnlockLogin and is recorded as a change of the user with
 // action "unlock", the limit before and after.
-func (sv *AccountService) UnlockLogin(ctx context.Context, username string) error {
+func (sv *AccountService) UnlockLogin(ctx context.Context, username string) (err error) {
 	db := sv.db
+	defer wrap(&err, "unlock login", username)
 	username = normUsername(username)
 	if err := spotcheck.Authorize(ctx, spotcheck.PermManageUsers, ""); err != nil {
 		return err
@@ -259,15 +262,16 @@ func hashSecret(s string) string {
 // The user's expired sessions are removed on the way. The caller has
 // authenticated the user (Authenticate) and carries a principal, the
 // public's on the sign-in page.
-func (sv *AccountService) CreateSession(ctx context.Context, username string) (string, error) {
+func (sv *AccountService) CreateSession(ctx context.Context, username string) (_ string, err error) {
 	db := sv.db
+	defer wrap(&err, "create session", username)
 	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
 		return "", err
 	}
 	username = normUsername(username)
 	token := newSecret(32)
 	now := db.Now().UTC()
-	err := db.inTx(ctx, func(t *tx) error {
+	err = db.inTx(ctx, func(t *tx) error {
 		u, err := findUser(ctx, t, username)
 		if err != nil {
 			return err
@@ -298,8 +302,9 @@ func (sv *AccountService) CreateSession(ctx context.Context, username string) (s
 // timeout but may end up to touchInterval (a minute) sooner. Like
 // Authenticate and AuthenticateToken it needs no principal in ctx: the
 // token is the proof, and this is how a principal is made.
-func (sv *AccountService) FindSession(ctx context.Context, token string) (*spotcheck.Session, *spotcheck.User, error) {
+func (sv *AccountService) FindSession(ctx context.Context, token string) (_ *spotcheck.Session, _ *spotcheck.User, err error) {
 	db := sv.db
+	defer wrap(&err, "find session")
 	ended := spotcheck.Errorf(spotcheck.EUNAUTHORIZED, msgSessionEnded)
 	if token == "" {
 		return nil, nil, ended
@@ -310,7 +315,7 @@ func (sv *AccountService) FindSession(ctx context.Context, token string) (*spotc
 	var u spotcheck.User
 	var lastSeen time.Time
 	var policy string
-	err := scanUser(rowFunc(func(dest ...any) error {
+	err = scanUser(rowFunc(func(dest ...any) error {
 		return db.read.QueryRowContext(ctx, `SELECT u.username, u.name, u.dept, u.roles, u.active, u.created_at, u.updated_at,
 				s.created_at, s.expires_at, s.last_seen,
 				COALESCE((SELECT value FROM settings WHERE key = $2), '')
@@ -347,8 +352,9 @@ func (f rowFunc) Scan(dest ...any) error { return f(dest...) }
 // DeleteSession ends the session of a token (signing out). Holding the
 // token is the authority, besides a principal; an unknown token is not an
 // error.
-func (sv *AccountService) DeleteSession(ctx context.Context, token string) error {
+func (sv *AccountService) DeleteSession(ctx context.Context, token string) (err error) {
 	db := sv.db
+	defer wrap(&err, "delete session")
 	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
 		return err
 	}
@@ -362,8 +368,9 @@ func (sv *AccountService) DeleteSession(ctx context.Context, token string) error
 // and revokes the user's API tokens, so that whoever took one of them is
 // shut out too; the revocations are recorded. Users may do so for
 // themselves; others need spotcheck.CanResetCredentials.
-func (sv *AccountService) DeleteUserSessions(ctx context.Context, username string) error {
+func (sv *AccountService) DeleteUserSessions(ctx context.Context, username string) (err error) {
 	db := sv.db
+	defer wrap(&err, "delete sessions of", username)
 	username = normUsername(username)
 	if err := authorizeSelf(ctx, username); err != nil {
 		return err
@@ -395,8 +402,9 @@ func (sv *AccountService) DeleteUserSessions(ctx context.Context, username strin
 // FindLoginAttempts returns one page of sign-in attempts, newest first, for
 // the security and audit admins. The total stops counting at
 // spotcheck.MaxCount.
-func (sv *AccountService) FindLoginAttempts(ctx context.Context, offset, limit int) (spotcheck.List[spotcheck.LoginAttempt], error) {
+func (sv *AccountService) FindLoginAttempts(ctx context.Context, offset, limit int) (_ spotcheck.List[spotcheck.LoginAttempt], err error) {
 	db := sv.db
+	defer wrap(&err, "find login attempts")
 	var out spotcheck.List[spotcheck.LoginAttempt]
 	p, err := spotcheck.ActingPrincipal(ctx)
 	if err != nil {

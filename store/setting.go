@@ -59,8 +59,9 @@ func parsePolicy(value string) spotcheck.SecurityPolicy {
 
 // FindSecurityPolicy returns the security policy in force. Everyone with a
 // principal may read it: the password forms say what it asks for.
-func (sv *AccountService) FindSecurityPolicy(ctx context.Context) (spotcheck.SecurityPolicy, error) {
+func (sv *AccountService) FindSecurityPolicy(ctx context.Context) (_ spotcheck.SecurityPolicy, err error) {
 	db := sv.db
+	defer wrap(&err, "find security policy")
 	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
 		return spotcheck.SecurityPolicy{}, err
 	}
@@ -73,8 +74,9 @@ func (sv *AccountService) FindSecurityPolicy(ctx context.Context) (spotcheck.Sec
 // "setting", key "security_policy", before and after. Sessions and
 // passwords are checked against it from the next request on; passwords
 // already set are not, until they are next changed.
-func (sv *AccountService) UpdateSecurityPolicy(ctx context.Context, p *spotcheck.SecurityPolicy) error {
+func (sv *AccountService) UpdateSecurityPolicy(ctx context.Context, p *spotcheck.SecurityPolicy) (err error) {
 	db := sv.db
+	defer wrap(&err, "update security policy")
 	if err := spotcheck.Authorize(ctx, spotcheck.PermManageUsers, ""); err != nil {
 		return err
 	}

@@ -17,8 +17,9 @@ import (
 
 // CreateTask checks a task against the rules and the reference data and
 // stores it. The planner needs the authority in scope.
-func (sv *TaskService) CreateTask(ctx context.Context, tk *spotcheck.Task) error {
+func (sv *TaskService) CreateTask(ctx context.Context, tk *spotcheck.Task) (err error) {
 	db := sv.db
+	defer wrap(&err, "create task", tk.Code)
 	if err := spotcheck.Authorize(ctx, spotcheck.PermManageDraws, ""); err != nil {
 		return err
 	}
@@ -135,8 +136,9 @@ func recordEvent(ctx context.Context, t *tx, kind, key, action, after string) er
 
 // FindTaskByCode returns a task the user may see; another is answered as
 // a missing one.
-func (sv *TaskService) FindTaskByCode(ctx context.Context, code string) (*spotcheck.Task, error) {
+func (sv *TaskService) FindTaskByCode(ctx context.Context, code string) (_ *spotcheck.Task, err error) {
 	db := sv.db
+	defer wrap(&err, "find task", code)
 	tk, err := findTask(ctx, db.read, code)
 	if err != nil {
 		return nil, err
@@ -165,8 +167,9 @@ func findTask(ctx context.Context, q querier, code string) (*spotcheck.Task, err
 
 // FindTasks lists the tasks of the user's departments (as authority or
 // partner), newest first; supervisors see all.
-func (sv *TaskService) FindTasks(ctx context.Context, f spotcheck.TaskFilter) (spotcheck.List[spotcheck.Task], error) {
+func (sv *TaskService) FindTasks(ctx context.Context, f spotcheck.TaskFilter) (_ spotcheck.List[spotcheck.Task], err error) {
 	db := sv.db
+	defer wrap(&err, "find tasks")
 	var out spotcheck.List[spotcheck.Task]
 	out.Offset, out.Limit = pageOf(f.Offset, f.Limit)
 	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDraws, ""); err != nil {
@@ -178,7 +181,6 @@ func (sv *TaskService) FindTasks(ctx context.Context, f spotcheck.TaskFilter) (s
 	}
 	scopeTasks(ctx, &c, "code")
 	where := c.where()
-	var err error
 	out.Total, out.More, err = countCapped(ctx, db.read, "SELECT 1 FROM tasks WHERE "+where, c.args)
 	if err != nil {
 		return out, err

@@ -51,8 +51,9 @@ func scanToken(row interface{ Scan(...any) error }, k *spotcheck.APIToken) error
 // make tokens for themselves only, and only when one of their roles grants
 // PermUseAPI; a system principal (the command line) may make one for any
 // active user.
-func (sv *AccountService) CreateAPIToken(ctx context.Context, username, name string, days int) (string, error) {
+func (sv *AccountService) CreateAPIToken(ctx context.Context, username, name string, days int) (_ string, err error) {
 	db := sv.db
+	defer wrap(&err, "create API token", username, name)
 	username, name = normUsername(username), strings.TrimSpace(name)
 	p, err := spotcheck.ActingPrincipal(ctx)
 	if err != nil {
@@ -117,8 +118,9 @@ func joinInts(ns []int, sep string) string {
 
 // FindAPITokens returns a user's tokens, revoked ones included, newest
 // first. Users may list their own; others' need PermManageUsers.
-func (sv *AccountService) FindAPITokens(ctx context.Context, username string) ([]spotcheck.APIToken, error) {
+func (sv *AccountService) FindAPITokens(ctx context.Context, username string) (_ []spotcheck.APIToken, err error) {
 	db := sv.db
+	defer wrap(&err, "find API tokens", username)
 	username = normUsername(username)
 	if err := authorizeSelf(ctx, username); err != nil {
 		return nil, err
@@ -142,8 +144,9 @@ func (sv *AccountService) FindAPITokens(ctx context.Context, username string) ([
 // RevokeAPIToken revokes token id of a user for good. Users may revoke
 // their own tokens; others' need PermManageUsers. Revoking a revoked token
 // changes nothing.
-func (sv *AccountService) RevokeAPIToken(ctx context.Context, username string, id int64) error {
+func (sv *AccountService) RevokeAPIToken(ctx context.Context, username string, id int64) (err error) {
 	db := sv.db
+	defer wrap(&err, "revoke API token", username, id)
 	username = normUsername(username)
 	if err := authorizeSelf(ctx, username); err != nil {
 		return err
@@ -170,15 +173,16 @@ func (sv *AccountService) RevokeAPIToken(ctx context.Context, username string, i
 // RevokeAPITokens revokes every token of a user that is still valid
 // (unrevoked and unexpired), each recorded, and returns how many. Users
 // may do so for themselves; others need spotcheck.CanResetCredentials.
-func (sv *AccountService) RevokeAPITokens(ctx context.Context, username string) (int, error) {
+func (sv *AccountService) RevokeAPITokens(ctx context.Context, username string) (_ int, err error) {
 	db := sv.db
+	defer wrap(&err, "revoke API tokens", username)
 	username = normUsername(username)
 	if err := authorizeSelf(ctx, username); err != nil {
 		return 0, err
 	}
 	p := spotcheck.PrincipalFromContext(ctx)
 	var n int
-	err := db.inTx(ctx, func(t *tx) error {
+	err = db.inTx(ctx, func(t *tx) error {
 		u, err := findUser(ctx, t, username)
 		if err != nil {
 			return err
@@ -231,8 +235,9 @@ func revokeTokens(ctx context.Context, t *tx, username string) (int, error) {
 // must be active: disabling a user stops its tokens without revoking them.
 // Like FindSession it runs on every request, so last_used is written at
 // most once a minute. It needs no principal in ctx (see FindSession).
-func (sv *AccountService) AuthenticateToken(ctx context.Context, secret string) (*spotcheck.User, error) {
+func (sv *AccountService) AuthenticateToken(ctx context.Context, secret string) (_ *spotcheck.User, err error) {
 	db := sv.db
+	defer wrap(&err, "authenticate token")
 	invalid := spotcheck.Errorf(spotcheck.EUNAUTHORIZED, msgTokenInvalid)
 	if !strings.HasPrefix(secret, tokenPrefix) {
 		return nil, invalid
@@ -243,7 +248,7 @@ func (sv *AccountService) AuthenticateToken(ctx context.Context, secret string) 
 	var id int64
 	var lastUsed, expiresAt string
 	var revoked bool
-	err := scanUser(rowFunc(func(dest ...any) error {
+	err = scanUser(rowFunc(func(dest ...any) error {
 		return db.read.QueryRowContext(ctx, `SELECT u.username, u.name, u.dept, u.roles, u.active, u.created_at, u.updated_at,
 				k.id, k.last_used, k.expires_at, k.revoked
 			FROM api_tokens k JOIN users u ON u.username = k.username

@@ -84,8 +84,9 @@ func authorizeSelf(ctx context.Context, username string) error {
 }
 
 // FindUsers returns every account, ordered by user name.
-func (sv *AccountService) FindUsers(ctx context.Context) ([]spotcheck.User, error) {
+func (sv *AccountService) FindUsers(ctx context.Context) (_ []spotcheck.User, err error) {
 	db := sv.db
+	defer wrap(&err, "find users")
 	if err := spotcheck.Authorize(ctx, spotcheck.PermManageUsers, ""); err != nil {
 		return nil, err
 	}
@@ -108,8 +109,9 @@ func (sv *AccountService) FindUsers(ctx context.Context) ([]spotcheck.User, erro
 // FindUserByUsername returns one account. Users may read their own; the
 // security admin (PermManageUsers) and the auditors (PermViewAudit, who
 // need to know who an actor is) may read any.
-func (sv *AccountService) FindUserByUsername(ctx context.Context, username string) (*spotcheck.User, error) {
+func (sv *AccountService) FindUserByUsername(ctx context.Context, username string) (_ *spotcheck.User, err error) {
 	db := sv.db
+	defer wrap(&err, "find user", username)
 	username = normUsername(username)
 	if err := authorizeSelf(ctx, username); err != nil {
 		if spotcheck.Authorize(ctx, spotcheck.PermViewAudit, "") != nil {
@@ -136,8 +138,9 @@ func findUser(ctx context.Context, q querier, username string) (*spotcheck.User,
 // that satisfies the security policy. The account must be one that
 // spotcheck.CanChangeAccount lets the user in ctx create: administrator
 // accounts are made on the command line only.
-func (sv *AccountService) CreateUser(ctx context.Context, u *spotcheck.User, password string) error {
+func (sv *AccountService) CreateUser(ctx context.Context, u *spotcheck.User, password string) (err error) {
 	db := sv.db
+	defer wrap(&err, "create user", u.Username)
 	if err := spotcheck.Authorize(ctx, spotcheck.PermManageUsers, ""); err != nil {
 		return err
 	}
@@ -193,8 +196,9 @@ func (sv *AccountService) CreateUser(ctx context.Context, u *spotcheck.User, pas
 // changed on the command line only. Disabling ends the user's sessions at
 // once; its API tokens are kept (an enabled user gets them back) but stop
 // working, because AuthenticateToken accepts active users only.
-func (sv *AccountService) UpdateUser(ctx context.Context, u *spotcheck.User) error {
+func (sv *AccountService) UpdateUser(ctx context.Context, u *spotcheck.User) (err error) {
 	db := sv.db
+	defer wrap(&err, "update user", u.Username)
 	if err := spotcheck.Authorize(ctx, spotcheck.PermManageUsers, ""); err != nil {
 		return err
 	}
@@ -268,8 +272,9 @@ func updateAction(old, u *spotcheck.User) string {
 // password (the web layer asks for the current one first); others' need
 // spotcheck.CanResetCredentials, which keeps administrators' passwords to
 // the command line.
-func (sv *AccountService) SetPassword(ctx context.Context, username, password string) error {
+func (sv *AccountService) SetPassword(ctx context.Context, username, password string) (err error) {
 	db := sv.db
+	defer wrap(&err, "set password", username)
 	username = normUsername(username)
 	if err := authorizeSelf(ctx, username); err != nil {
 		return err
