@@ -23,13 +23,20 @@ type List[T any] struct {
 	Limit  int
 }
 
-// Change is one recorded change of a directory or list record or of an
-// account: who, when, what, and the record before and after as JSON.
+// Change is one recorded change of a record (a directory or list record,
+// an account, a token, a setting, a task or a draw): who, when, what, and
+// the record before and after as JSON.
+//
+// Version is the version of the record after the change: for a directory
+// or list record, its Version as saved (a row created by an import has
+// version 1 and no change of its own; the import batch records it); for a
+// record without a version (accounts, tokens, settings, tasks, draws), the
+// number of the change among the record's changes, from 1.
 type Change struct {
 	ID      int64
 	Kind    string // entity, inspector, agency, item, responsibility, conflict, department, user
 	Key     string
-	Version int
+	Version int    // the record's version after the change; see below
 	Action  string // create, update, deactivate, reactivate, import, password, …
 	Actor   string
 	At      time.Time

@@ -17,6 +17,41 @@ func (db *DB) FindRecordChanges(ctx context.Context, kind, key string) ([]spotch
 	return findChanges(ctx, db.read, "kind = $1 AND record_key = $2 ORDER BY id", kind, key)
 }
 
+// change is one row of the change history as its writer takes it.
+type change struct {
+	kind, key, action string
+	// version is the record's version after the change; 0 for a record
+	// without a version column, whose changes writeChange numbers.
+	version       int
+	before, after string // the record before and after, JSON; "" for none
+	batch         int64  // the import batch; 0 for none
+}
+
+// writeChange is the one writer of the change history; every recorded
+// change goes through it, in the transaction that makes the change, with
+// the actor of ctx.
+//
+// A change's Version is the version of its record after the change. A
+// directory or list record keeps that in its version column (the caller
+// passes it; a row created by an import has version 1 and no change of
+// its own, the import batch records it). A record without one (accounts,
+// API tokens, settings, tasks, draws) is numbered by its changes: the
+// first is 1, each next one more than the last.
+func writeChange(ctx context.Context, t *tx, c change) error {
+	var batch, version any
+	if c.batch > 0 {
+		batch = c.batch
+	}
+	if c.version > 0 {
+		version = c.version
+	}
+	_, err := t.ExecContext(ctx, `INSERT INTO changes (kind, record_key, version, action, actor, at, batch, before_json, after_json)
+		VALUES ($1, $2, COALESCE($3, (SELECT COALESCE(MAX(version), 0) + 1 FROM changes WHERE kind = $1 AND record_key = $2)),
+			$4, $5, $6, $7, $8, $9)`,
+		c.kind, c.key, version, c.action, actorID(ctx), t.db.now(), batch, c.before, c.after)
+	return err
+}
+
 const changeCols = "id, kind, record_key, version, action, actor, at, before_json, after_json"
 
 func findChanges(ctx context.Context, q querier, where string, args ...any) ([]spotcheck.Change, error) {

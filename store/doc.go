@@ -20,7 +20,8 @@
 //	DepartmentService      department.go
 //	ConflictService        conflict.go
 //	ReferenceService       reference.go
-//	ChangeService          change.go
+//	ChangeService          change.go, which also holds writeChange, the
+//	                       one writer of the change history
 //	AccountService         user.go (accounts), session.go (sign-in, the
 //	                       login limits), token.go (API tokens), setting.go
 //	                       (the security policy)

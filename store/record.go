@@ -277,31 +277,28 @@ func (tb *table[T]) changeAction(old, v *T) string {
 	return "deactivate"
 }
 
-// recordChange appends one row to the change history.
+// recordChange appends the change of a versioned record to the change
+// history: version is the record's version after the change.
 func (tb *table[T]) recordChange(ctx context.Context, t *tx, key string, version int, action string, before, after *T, batch int64) error {
-	enc := func(v *T) (string, error) {
-		if v == nil {
-			return "", nil
-		}
-		b, err := json.Marshal(v)
-		return string(b), err
-	}
-	b, err := enc(before)
+	b, err := recordJSON(before)
 	if err != nil {
 		return err
 	}
-	a, err := enc(after)
+	a, err := recordJSON(after)
 	if err != nil {
 		return err
 	}
-	var batchArg any
-	if batch > 0 {
-		batchArg = batch
+	return writeChange(ctx, t, change{kind: tb.kind, key: key, version: version, action: action, before: b, after: a,
+		batch: batch})
+}
+
+// recordJSON is the JSON of a record for the change history; "" for none.
+func recordJSON[T any](v *T) (string, error) {
+	if v == nil {
+		return "", nil
 	}
-	_, err = t.ExecContext(ctx, `INSERT INTO changes (kind, record_key, version, action, actor, at, batch, before_json, after_json)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		tb.kind, key, version, action, actorID(ctx), t.db.now(), batchArg, b, a)
-	return err
+	b, err := json.Marshal(v)
+	return string(b), err
 }
 
 func mustValues(args []any) []any {

@@ -126,12 +126,10 @@ func checkTaskRefs(ctx context.Context, t *tx, tk *spotcheck.Task, ps *spotcheck
 	return nil
 }
 
-// recordEvent appends a row to the change history for records that are
-// not directory tables (tasks, draws).
+// recordEvent appends a step of a task or a draw, which have no version
+// column, to the change history; writeChange numbers it.
 func recordEvent(ctx context.Context, t *tx, kind, key, action, after string) error {
-	_, err := t.ExecContext(ctx, `INSERT INTO changes (kind, record_key, version, action, actor, at, before_json, after_json)
-		VALUES ($1, $2, 1, $3, $4, $5, '', $6)`, kind, key, action, actorID(ctx), t.db.now(), after)
-	return err
+	return writeChange(ctx, t, change{kind: kind, key: key, action: action, after: after})
 }
 
 // FindTaskByCode returns a task the user may see; another is answered as

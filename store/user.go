@@ -396,8 +396,7 @@ func (db *DB) recordRefusal(ctx context.Context, key, action string, before, att
 // recordAccountChange appends an account change to the change history.
 // before and after are domain values (spotcheck.User, spotcheck.APIToken),
 // which carry no password hash or token secret; nil means absent. Accounts
-// have no version column, so a change's version is its number among the
-// record's changes.
+// have no version column, so writeChange numbers the change.
 func recordAccountChange(ctx context.Context, t *tx, kind, key, action string, before, after any) error {
 	enc := func(v any) (string, error) {
 		if v == nil {
@@ -414,8 +413,5 @@ func recordAccountChange(ctx context.Context, t *tx, kind, key, action string, b
 	if err != nil {
 		return err
 	}
-	_, err = t.ExecContext(ctx, `INSERT INTO changes (kind, record_key, version, action, actor, at, before_json, after_json)
-		VALUES ($1, $2, (SELECT count(*) + 1 FROM changes WHERE kind = $1 AND record_key = $2), $3, $4, $5, $6, $7)`,
-		kind, key, action, actorID(ctx), t.db.now(), b, a)
-	return err
+	return writeChange(ctx, t, change{kind: kind, key: key, action: action, before: b, after: a})
 }
