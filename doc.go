@@ -27,7 +27,9 @@
 //     when there is none, and also when the record is outside the
 //     user's scope, so that a page does not tell which keys exist.
 //   - FindXs(ctx, XFilter) — one page of a list (List[T]), in the user's
-//     scope; FindXs(ctx) when the list is small and whole.
+//     scope; FindXs(ctx) when the list is small and whole; FindXs(ctx,
+//     key) for the Xs of one record (FindItemVersions, FindDrawChanges,
+//     FindAPITokens).
 //   - CreateX — a new record that has no optimistic locking; ECONFLICT
 //     when its key exists.
 //   - UpdateX — change a record that has no version.

@@ -6,9 +6,9 @@
 // # One type per service
 //
 // Each service interface of the domain (spotcheck's doc.go) has one type
-// here, over the shared *DB and returned by its method of the same name
-// (services.go, which also makes the compiler check each implements its
-// interface). cmd/spotcheck wires them into the web layer and the file
+// here, over the shared *DB and returned by a method of DB named for it
+// (db.Entities(), db.Draws() …; services.go, which also makes the
+// compiler check that each implements its interface). cmd/spotcheck wires them into the web layer and the file
 // formats. The files, by service:
 //
 //	EntityService          entity.go; FindEntities in search.go, over the
