@@ -19,8 +19,8 @@
 // and ResponsibilityService (item.go), DepartmentService (department.go),
 // ConflictService (conflict.go), ReferenceService (reference.go),
 // ChangeService (service.go), AccountService (account.go), TaskService
-// (task.go) and DrawService (drawflow.go). Their methods use one verb
-// set:
+// (task.go), DrawService (drawflow.go) and CalendarService (calendar.go).
+// Their methods use one verb set:
 //
 //   - FindXByID, FindXByCode, FindXByUsername — one record by its key
 //     (FindX(ctx, part, …) when the key has several parts); ENOTFOUND

@@ -43,6 +43,9 @@ type TaskService struct{ db *DB }
 // DrawService implements spotcheck.DrawService.
 type DrawService struct{ db *DB }
 
+// CalendarService implements spotcheck.CalendarService.
+type CalendarService struct{ db *DB }
+
 var (
 	_ spotcheck.EntityService         = (*EntityService)(nil)
 	_ spotcheck.InspectorService      = (*InspectorService)(nil)
@@ -56,6 +59,7 @@ var (
 	_ spotcheck.AccountService        = (*AccountService)(nil)
 	_ spotcheck.TaskService           = (*TaskService)(nil)
 	_ spotcheck.DrawService           = (*DrawService)(nil)
+	_ spotcheck.CalendarService       = (*CalendarService)(nil)
 )
 
 // Entities returns the entity service.
@@ -78,6 +82,9 @@ func (db *DB) Departments() *DepartmentService { return &DepartmentService{db} }
 
 // Conflicts returns the conflict service.
 func (db *DB) Conflicts() *ConflictService { return &ConflictService{db} }
+
+// Calendar returns the service of the working-day calendar's overrides.
+func (db *DB) Calendar() *CalendarService { return &CalendarService{db} }
 
 // ReferenceData returns the reference data service.
 func (db *DB) ReferenceData() *ReferenceService { return &ReferenceService{db} }

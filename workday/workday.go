@@ -15,6 +15,7 @@
 package workday
 
 import (
+	"context"
 	"sync"
 	"time"
 
@@ -153,4 +154,28 @@ func (c *Calendar) AddWorkdays(date time.Time, n int) (time.Time, error) {
 
 func noData(y int) error {
 	return spotcheck.Errorf(ErrNoData, "%d 年没有节假日安排数据：请系统管理员按国务院办公厅通知导入该年的放假调休安排", y)
+}
+
+// Load builds the calendar of the overrides svc keeps (ctx carries the
+// principal that reads them).
+func Load(ctx context.Context, svc spotcheck.CalendarService) (*Calendar, error) {
+	os, err := svc.FindCalendarOverrides(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return New(Overrides(os)), nil
+}
+
+// Overrides turns stored overrides, oldest first, into the calendar's.
+// A stored date that does not parse (the store validates them) is skipped.
+func Overrides(os []spotcheck.CalendarOverride) []Override {
+	out := make([]Override, 0, len(os))
+	for _, o := range os {
+		d, err := time.Parse(time.DateOnly, o.Date)
+		if err != nil {
+			continue
+		}
+		out = append(out, Override{Date: d, Work: o.Work})
+	}
+	return out
 }
