@@ -81,6 +81,11 @@ const usage = `用法：spotcheck 命令 [参数]
   draw commit --plan 方案哈希 --participant 用户名   从标准输入读取秘密值，输出承诺值
   log verify [--db 数据库] [--log-key 密钥文件]      重算并核验整个日志
 
+工作日（法定节假日与调休；无数据的年份报错）：
+  calendar add 日期 N [--db 数据库]     日期之后第 N 个工作日（日期本身不计）
+  calendar is 日期 [--db 数据库]        输出 workday 或 holiday
+  calendar import 文件 [--note 说明] [--db 数据库]   导入放假调休安排（CSV：日期,休 或 日期,班）
+
 运行：
   demo [--db 路径] [--addr 主机:端口] [--no-serve]   创建演示数据库并启动
   serve [--db 数据库] [--addr 主机:端口] [--log-key 文件]   启动服务
@@ -114,6 +119,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		"user":       m.runUser,
 		"draw":       m.runDraw,
 		"log":        m.runLog,
+		"calendar":   m.runCalendar,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
