@@ -129,6 +129,9 @@ var resources = []resource{
 	// The security policy (password rules, idle timeout): the security
 	// admin's, like the accounts.
 	{"security", userManage, userManage, false, false, "", ""},
+	// The working-day calendar's overrides: the system admin's, who keeps
+	// the installation's reference data (design §7).
+	{"calendar", deptManage, deptManage, false, false, "", ""},
 	{"audit", auditView, auditView, false, false, "", ""},
 	{"changes", auditView, auditView, false, false, "", ""},
 	{"audit/logins", loginView, loginView, false, false, "", ""},

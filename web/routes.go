@@ -189,6 +189,12 @@ func (s *Server) routes() []route {
 		{"GET /staff/security", Staff, mngUsers, st.ShowSecurity, interactive},
 		{"POST /staff/security", Staff, mngUsers, st.SaveSecurity, interactive},
 
+		// The working-day calendar's overrides (web/staff/calendar.go).
+		{"GET /staff/calendar", Staff, mngDepts, st.ShowCalendar, interactive},
+		{"POST /staff/calendar", Staff, mngDepts, st.AddCalendarOverride, interactive},
+		// A year is some forty lines: an ordinary form, not an upload.
+		{"POST /staff/calendar/import", Staff, mngDepts, st.ImportCalendar, interactive},
+
 		{"GET /staff/audit", Staff, audit, st.ShowAudit, interactive},
 		// Any signed-in user: the store admits the auditors and the
 		// security admin (who handles lockouts) and refuses the others.

@@ -323,5 +323,5 @@ func storeServices(db *store.DB) Services {
 	return Services{Accounts: db.Accounts(), Entities: db.Entities(), Inspectors: db.Inspectors(),
 		Agencies: db.Agencies(), Items: db.Items(), Responsibilities: db.Responsibilities(),
 		Departments: db.Departments(), Conflicts: db.Conflicts(), Reference: db.ReferenceData(),
-		Changes: db.Changes(), Tasks: db.Tasks(), Draws: db.Draws()}
+		Changes: db.Changes(), Tasks: db.Tasks(), Draws: db.Draws(), Calendar: db.Calendar()}
 }

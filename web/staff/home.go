@@ -27,7 +27,14 @@ func (s *Handler) ShowHome(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, http.StatusOK, "home", "工作台", map[string]any{"Cards": cards})
+	// The administrators see when this or next year has no holiday data:
+	// deadlines in it cannot be computed until they import it.
+	gaps, err := s.calendarGaps(r, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderTitled(w, r, http.StatusOK, "home", "工作台", map[string]any{"Cards": cards, "CalendarGaps": gaps})
 }
 
 func (s *Handler) homeCards(r *http.Request, p *spotcheck.Principal) ([]homeCard, error) {
@@ -69,6 +76,10 @@ func (s *Handler) homeCards(r *http.Request, p *spotcheck.Principal) ([]homeCard
 	if p.Has(spotcheck.PermViewDepartments) {
 		ds, e := s.svc.Departments.FindDepartments(ctx)
 		add("部门", "/staff/departments", "部门树决定每个用户可见的数据范围", len(ds), false, e)
+	}
+	if p.Has(spotcheck.PermManageDepartments) {
+		os, e := s.svc.Calendar.FindCalendarOverrides(ctx)
+		add("工作日历", "/staff/calendar", "法定节假日与调休：按国务院办公厅通知导入或更正", len(os), false, e)
 	}
 	if p.Has(spotcheck.PermManageUsers) {
 		us, e := s.svc.Accounts.FindUsers(ctx)

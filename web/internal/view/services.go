@@ -19,6 +19,7 @@ type Services struct {
 	Changes          spotcheck.ChangeService
 	Tasks            spotcheck.TaskService
 	Draws            spotcheck.DrawService
+	Calendar         spotcheck.CalendarService
 }
 
 // Transfers returns the services that imports and exports go through

@@ -1,0 +1,90 @@
+package staff_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"spotcheck/internal/webtest"
+	"spotcheck/web"
+)
+
+// postCalendar posts data as the CSV of the calendar's import form, as
+// user.
+func postCalendar(t *testing.T, a *webtest.App, user, name, data string) (int, string) {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write([]byte(data))
+	mw.WriteField("note", "国办发明电〔2027〕")
+	mw.Close()
+	req := httptest.NewRequest("POST", "/staff/calendar/import", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.AddCookie(&http.Cookie{Name: "spotcheck_session", Value: a.Session(t, user)})
+	rec := httptest.NewRecorder()
+	a.Web.ServeHTTP(rec, req)
+	return rec.Code, rec.Body.String()
+}
+
+// TestCalendarPage: in December 2027 the system administrator's home page
+// says that 2028 has no holiday data; the calendar page refuses a bad
+// import (every row error, nothing written), takes a good one and a
+// single day, and the banner is gone. Nobody else sees the banner.
+func TestCalendarPage(t *testing.T) {
+	now := time.Date(2027, 12, 1, 2, 0, 0, 0, time.UTC)
+	a := webtest.New(t, func(c *web.Config) { c.Now = func() time.Time { return now } })
+	const banner = "工作日历缺少2028年的节假日安排数据"
+
+	if _, body := a.Page(t, "sysadmin", "GET", "/staff/", nil); !strings.Contains(body, banner) {
+		t.Fatalf("the system administrator's home page has no banner for 2028")
+	}
+	if _, body := a.Page(t, "planner", "GET", "/staff/", nil); strings.Contains(body, banner) {
+		t.Errorf("a planner sees the administrators' banner")
+	}
+
+	code, body := postCalendar(t, a, "sysadmin", "2028.csv", "日期,类型\n2028-01-01,休\n2028-02-31,休\n2028-01-29,加班\n")
+	if code != http.StatusBadRequest || !strings.Contains(body, "共 2 处错误，未写入任何数据") ||
+		!strings.Contains(body, "第3行") || !strings.Contains(body, "“加班”应为“休”或“班”") {
+		t.Fatalf("bad import: %d\n%s", code, body)
+	}
+	if os, err := a.DB.Calendar().FindCalendarOverrides(webtest.System()); err != nil || len(os) != 0 {
+		t.Fatalf("after a refused import: %v %v", os, err)
+	}
+	code, body = postCalendar(t, a, "sysadmin", "2028.csv", "日期,类型\n2028-01-01,休\n2028-01-29,班\n")
+	if code != http.StatusOK || !strings.Contains(body, "导入完成（2028.csv）：2 天") {
+		t.Fatalf("import: %d\n%s", code, body)
+	}
+
+	rec, _ := a.Page(t, "sysadmin", "POST", "/staff/calendar", url.Values{"date": {"2028-01-30"}, "kind": {"班"}, "note": {"更正"}})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("add: %d %s", rec.Code, rec.Body)
+	}
+	rec, body = a.Page(t, "sysadmin", "POST", "/staff/calendar", url.Values{"date": {"2028-13-01"}, "kind": {"休"}})
+	if rec.Code != http.StatusBadRequest || !strings.Contains(body, "不是 YYYY-MM-DD 格式的日期") {
+		t.Errorf("bad date: %d", rec.Code)
+	}
+	_, body = a.Page(t, "sysadmin", "GET", "/staff/calendar?year=2028", nil)
+	for _, want := range []string{"2028-01-30", "班（上班）", "更正", "2028-01-01", "国办发明电〔2027〕"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the 2028 page lacks %q", want)
+		}
+	}
+	if _, body := a.Page(t, "sysadmin", "GET", "/staff/", nil); strings.Contains(body, banner) {
+		t.Errorf("the banner stays after 2028 was imported")
+	}
+	if rec, _ := a.Page(t, "planner", "POST", "/staff/calendar", url.Values{"date": {"2028-01-31"}, "kind": {"休"}}); rec.Code != http.StatusForbidden {
+		t.Errorf("a planner adds an override: %d", rec.Code)
+	}
+	if os, _ := a.DB.Calendar().FindCalendarOverrides(webtest.System()); len(os) != 3 {
+		t.Errorf("%d overrides, want 3", len(os))
+	}
+}
