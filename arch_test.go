@@ -180,8 +180,8 @@ func goList(t *testing.T, args ...string) []string {
 // TestImportTable checks every package of the module against its rule. A
 // package that no rule governs fails, so that a new package cannot pass
 // unchecked: give it a rule (design §3) when adding it. A rule whose
-// packages do not exist yet (workday) has nothing to check; nothing here
-// is skipped.
+// packages do not exist yet has nothing to check; nothing here is
+// skipped.
 func TestImportTable(t *testing.T) {
 	patterns := map[string][]string{} // rule → the packages it governs, as go list patterns
 	for _, p := range goList(t, "list", "-f", "{{.ImportPath}}", "./...") {

@@ -159,6 +159,15 @@ func TestNoPrincipalIsRefused(t *testing.T) {
 				_, _, err := db.AppendSealed(c, "test", []byte("{}"))
 				return err
 			},
+			// the working-day calendar's overrides
+			"FindCalendarOverrides": func(c context.Context) error { _, err := db.Calendar().FindCalendarOverrides(c); return err },
+			"AddCalendarOverride": func(c context.Context) error {
+				return db.Calendar().AddCalendarOverride(c, &spotcheck.CalendarOverride{Date: "2028-01-03"})
+			},
+			"ImportCalendar": func(c context.Context) error {
+				_, err := db.Calendar().ImportCalendar(c, "2028.csv", strings.NewReader("2028-01-03,休\n"), "")
+				return err
+			},
 			// the program's own jobs and settings
 			"PublishOldDraws":    func(c context.Context) error { _, err := db.PublishOldDraws(c); return err },
 			"RebuildSearchIndex": db.RebuildSearchIndex,
