@@ -88,3 +88,31 @@ func TestCalendarPage(t *testing.T) {
 		t.Errorf("%d overrides, want 3", len(os))
 	}
 }
+
+// The left navigation leads the administrators to their pages: the
+// calendar for the system administrator, the security policy for the
+// security administrator, and neither for anyone else.
+func TestNavigationLeadsToAdminPages(t *testing.T) {
+	a := webtest.New(t)
+	for _, c := range []struct {
+		user     string
+		has, not []string
+	}{
+		{"sysadmin", []string{`href="/staff/calendar"`}, []string{`href="/staff/security"`}},
+		{"secadmin", []string{`href="/staff/security"`, `href="/staff/users"`}, []string{`href="/staff/calendar"`}},
+		{"planner", nil, []string{`href="/staff/calendar"`, `href="/staff/security"`}},
+	} {
+		// The account page: every user's, and it links to neither itself.
+		_, body := a.Page(t, c.user, "GET", "/staff/account", nil)
+		for _, s := range c.has {
+			if !strings.Contains(body, s) {
+				t.Errorf("%s's navigation lacks %s", c.user, s)
+			}
+		}
+		for _, s := range c.not {
+			if strings.Contains(body, s) {
+				t.Errorf("%s's navigation shows %s", c.user, s)
+			}
+		}
+	}
+}
