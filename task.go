@@ -29,9 +29,67 @@ type Task struct {
 	CapSlack  int        // spec §6 cap_slack
 	AnnualCap int        // inspections per entity and authority a year (default DefaultAnnualCap)
 
+	// The full task of the annual plan (issue 10).
+	Source                string       // TaskFromPlan or TaskAdHoc
+	Plan                  string       // the plan's key (PlanKey) when Source is TaskFromPlan
+	Round                 int          // the round of the year it counts toward (1, 2, …), 0 = none
+	Kind                  string       // TaskUndirected 不定向 or TaskDirected 定向
+	Joint                 string       // TaskOwn 本部门, TaskJointInternal 部门内联合, TaskJointCross 跨部门联合
+	Mode                  string       // ModeSameLevel 本级抽查本级检查, ModeCityDrawsDistrict 市抽县查
+	ItemTargets           []ItemTarget // expected entities per item, where the plan says so
+	Experts               int          // experts drawn from the expert directory for every visit
+	Agency                string       // 专业机构 that assists (never inspects); "" = none
+	DrawWindow            bool         // the draw must fall in the department's fixed draw window
+	SkipInspectedByOthers bool         // exclude entities another department inspected in the window
+	Expected              int          // expected sample size, kept when the task is saved (plan compliance)
+
+	State        string // TaskDraft … TaskClosed, TaskCancelled
+	CancelReason string // why it was cancelled (已撤销)
+
 	CreatedBy string
 	CreatedAt time.Time
 }
+
+// ItemTarget is the number of entities a task means to inspect for one of
+// its items (a provincial task record's 每项事项的目标户数).
+type ItemTarget struct {
+	Item   string
+	Target int
+}
+
+// Task sources: a task of the annual plan, or an ad-hoc one (临时任务).
+const (
+	TaskFromPlan = "plan"
+	TaskAdHoc    = "adhoc"
+)
+
+// Draw types (抽查类型).
+const (
+	TaskUndirected = "undirected" // 不定向抽查
+	TaskDirected   = "directed"   // 定向抽查
+)
+
+// Task scopes by who takes part (design §11).
+const (
+	TaskOwn           = "own"            // 本部门
+	TaskJointInternal = "joint-internal" // 部门内联合
+	TaskJointCross    = "joint-cross"    // 跨部门联合
+)
+
+// 抽查模式: who draws and who inspects.
+const (
+	ModeSameLevel         = "same-level"    // the same level draws and inspects
+	ModeCityDrawsDistrict = "city-district" // 市抽县查: the city draws, the district bureau inspects
+)
+
+// TaskSourceNames, TaskKindNames, TaskJointNames and TaskModeNames name
+// the enumerations as pages show them.
+var (
+	TaskSourceNames = map[string]string{TaskFromPlan: "年度计划", TaskAdHoc: "临时任务"}
+	TaskKindNames   = map[string]string{TaskUndirected: "不定向抽查", TaskDirected: "定向抽查"}
+	TaskJointNames  = map[string]string{TaskOwn: "本部门", TaskJointInternal: "部门内联合", TaskJointCross: "跨部门联合"}
+	TaskModeNames   = map[string]string{ModeSameLevel: "本级抽取、本级检查", ModeCityDrawsDistrict: "市抽县查"}
+)
 
 // TaskScope narrows the entity directory to the task's population before
 // exclusions: target types and divisions (empty = all in the authority's
@@ -152,10 +210,26 @@ func (t *Task) Normalize() {
 	if t.AnnualCap == 0 {
 		t.AnnualCap = DefaultAnnualCap
 	}
+	t.Source = orDefault(strings.TrimSpace(t.Source), TaskAdHoc)
+	t.Kind = orDefault(strings.TrimSpace(t.Kind), TaskUndirected)
+	t.Mode = orDefault(strings.TrimSpace(t.Mode), ModeSameLevel)
+	if t.Joint = strings.TrimSpace(t.Joint); t.Joint == "" {
+		t.Joint = TaskOwn
+		if len(t.Partners) > 0 {
+			t.Joint = TaskJointCross
+		}
+	}
 	if len(t.Team) == 0 && t.Authority != "" {
 		t.Team = []TeamSlot{{Unit: t.Authority, Size: 2}}
 	}
 	slices.SortStableFunc(t.Strata, func(a, b StratumRule) int { return strings.Compare(a.ID, b.ID) })
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 func trimAll(ss []string) []string {

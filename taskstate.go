@@ -1,0 +1,91 @@
+package spotcheck
+
+import "fmt"
+
+// The task's state machine (design §3, issue 10): a task is drafted,
+// published (announced on the portal, entity list sealed), drawn, inspected,
+// reviewed, publicized, followed up and closed; it may be cancelled, with
+// a reason, until inspections start. The store enforces it inside the
+// transaction of each step (Task.Can, then Task.Next for the state it
+// stores) and records every step; pages show the buttons Task.Can allows.
+// The draw of spec/draw-v1.md runs on a published task and moves it to
+// TaskDrawn; the later steps are driven by the inspections.
+
+// The states of a task.
+const (
+	TaskDraft      = "draft"      // 草稿: edited freely, not public
+	TaskPublished  = "published"  // 已发布: announced; may be drawn
+	TaskDrawn      = "drawn"      // 已抽取
+	TaskInspecting = "inspecting" // 检查中
+	TaskReviewing  = "reviewing"  // 待审核
+	TaskPublicized = "publicized" // 已公示
+	TaskFollowUp   = "follow-up"  // 后续处置
+	TaskClosed     = "closed"     // 办结
+	TaskCancelled  = "cancelled"  // 已撤销
+)
+
+// TaskStateNames are the task's states as pages show them.
+var TaskStateNames = map[string]string{
+	TaskDraft: "草稿", TaskPublished: "已发布", TaskDrawn: "已抽取", TaskInspecting: "检查中",
+	TaskReviewing: "待审核", TaskPublicized: "已公示", TaskFollowUp: "后续处置", TaskClosed: "办结",
+	TaskCancelled: "已撤销",
+}
+
+// The actions of a task.
+const (
+	TaskActEdit      Action = "edit"      // change a draft in place
+	TaskActPublish   Action = "publish"   // announce it (抽查任务公告)
+	TaskActDraw      Action = "draw"      // a draw of the task was run
+	TaskActStart     Action = "start"     // inspections begin
+	TaskActSubmit    Action = "submit"    // every inspection recorded, results to review
+	TaskActPublicize Action = "publicize" // results approved and published
+	TaskActFollowUp  Action = "follow-up" // problems found: follow-up measures
+	TaskActClose     Action = "close"     // 办结
+	TaskActCancel    Action = "cancel"    // 撤销, with a reason
+)
+
+var taskStates = []string{TaskDraft, TaskPublished, TaskDrawn, TaskInspecting, TaskReviewing,
+	TaskPublicized, TaskFollowUp, TaskClosed, TaskCancelled}
+
+// TaskMachine is the table of the task's workflow.
+var TaskMachine = Machine{
+	States: taskStates,
+	Names:  TaskStateNames,
+	Table: []Transition{
+		{TaskActEdit, []string{TaskDraft}, "", PermManageDraws},
+		{TaskActPublish, []string{TaskDraft}, TaskPublished, PermManageDraws},
+		{TaskActDraw, []string{TaskPublished}, TaskDrawn, PermManageDraws},
+		{TaskActStart, []string{TaskDrawn}, TaskInspecting, PermManageDraws},
+		{TaskActSubmit, []string{TaskInspecting}, TaskReviewing, PermManageDraws},
+		{TaskActPublicize, []string{TaskReviewing}, TaskPublicized, PermApproveDraws},
+		{TaskActFollowUp, []string{TaskPublicized}, TaskFollowUp, PermManageDraws},
+		{TaskActClose, []string{TaskPublicized, TaskFollowUp}, TaskClosed, PermManageDraws},
+		{TaskActCancel, []string{TaskDraft, TaskPublished, TaskDrawn}, TaskCancelled, PermManageDraws},
+	},
+}
+
+// Can decides whether p may take action a on the task now: a principal
+// (EUNAUTHORIZED), the permission for the task's authority — or, for
+// PermApproveDraws, one of its departments — (EFORBIDDEN, or NoTask for a
+// user who may not see the task), then the state (ECONFLICT).
+func (t *Task) Can(a Action, p *Principal) error {
+	tr, ok := TaskMachine.Transition(a)
+	if !ok {
+		return TaskMachine.Check(t.record(), t.State, a)
+	}
+	if p == nil {
+		return Errorf(EUNAUTHORIZED, msgNoPrincipal)
+	}
+	if err := p.AuthorizeTask(tr.Perm, t.Departments(), NoTask(t.Code)); err != nil {
+		return err
+	}
+	return TaskMachine.Check(t.record(), t.State, a)
+}
+
+// Next returns the task's state after action a, which Can allowed.
+func (t *Task) Next(a Action) (string, error) {
+	return TaskMachine.Next(t.record(), t.State, a)
+}
+
+// record names the task in messages.
+func (t *Task) record() string { return fmt.Sprintf("任务 %s", t.Code) }
