@@ -237,8 +237,8 @@ func TestGenerateStaffAndLists(t *testing.T) {
 	if staff < 90 || staff > 110 || experts != 15 {
 		t.Errorf("%d inspectors and %d experts, want about 100 and 15", staff, experts)
 	}
-	if share := float64(leads) / float64(staff); share < 0.22 || share > 0.40 {
-		t.Errorf("lead share %.2f, want about 0.30", share)
+	if share := float64(leads) / float64(staff); share < 0.65 || share > 0.85 {
+		t.Errorf("lead share %.2f, want about 0.75", share)
 	}
 	if expired == 0 || expired > 10 || onLeave == 0 {
 		t.Errorf("%d expired certificates and %d people with leave, want a few of each", expired, onLeave)

@@ -88,9 +88,11 @@ var expertTitles = map[string][]string{
 	"旅游服务质量": {"教授", "副教授"}, "建筑结构安全": {"正高级工程师", "高级工程师"}, "游乐设施安全": {"高级工程师"},
 }
 
-// inspectors returns about 100 inspectors and 15 experts. About 30 % may
-// lead (the first of every department among them, so every unit can form a
-// team); a few certificates have expired or are about to, and a few people
+// inspectors returns about 100 inspectors and 15 experts. About three in
+// four may lead, as in a bureau where every certified officer with some
+// years of service leads teams (the first of every department among them,
+// so every unit can form a team), which lets the demo's draws staff every
+// selected entity; a few certificates have expired or are about to, and a few people
 // are on leave around today, so that the draw's roster filters have
 // something to filter.
 func inspectors(r *rand.Rand, today time.Time) []spotcheck.Inspector {
@@ -113,7 +115,7 @@ func inspectors(r *rand.Rand, today time.Time) []spotcheck.Inspector {
 				Name:       name(),
 				Dept:       u.dept,
 				CertExpiry: day(today, 60+r.IntN(1740)),
-				Lead:       k == 1 || chance(r, 17),
+				Lead:       k == 1 || chance(r, 75),
 				Phone:      phone(r, true),
 				Active:     true,
 			}
