@@ -10,6 +10,10 @@ import (
 	"time"
 )
 
+// ChinaTime is China Standard Time (UTC+8, no daylight saving), in which
+// working days, deadlines and draw windows are counted.
+var ChinaTime = time.FixedZone("CST", 8*3600)
+
 // CalendarOverride sets one day of the working-day calendar (package
 // workday) against lunar-go's built-in data: a day off (休) or a working day
 // (班), from the State Council's notice for a year the library does not
@@ -68,6 +72,13 @@ type CalendarService interface {
 	// many days it recorded. PermManageDepartments; EINVALID with an
 	// *ImportError naming each bad row.
 	ImportCalendar(ctx context.Context, name string, r io.Reader, note string) (int, error)
+	// FindDrawWindows returns the departments' fixed draw windows
+	// (DrawWindow) that are set. Any principal may read them.
+	FindDrawWindows(ctx context.Context) ([]DrawWindow, error)
+	// SetDrawWindow sets a bureau's window, or clears it with Days 0; the
+	// change is recorded. PermManageDepartments; EINVALID (also for a
+	// department that is not an active bureau).
+	SetDrawWindow(ctx context.Context, w *DrawWindow) error
 }
 
 // ParseCalendarCSV reads a year's arrangement: lines `YYYY-MM-DD,休` or

@@ -30,7 +30,7 @@
 //	                       run, embargo), draw_change.go (changes of a
 //	                       result), draw_read.go (reads, the bundle),
 //	                       draw_publish.go (publication)
-//	CalendarService        calendar.go (the working-day calendar's overrides)
+//	CalendarService        calendar.go (the working-day calendar's overrides), drawwindow.go (the departments' fixed draw windows)
 //
 // What they share: db.go (Open, the two pools, transactions), dialect.go
 // (SQLite and PostgreSQL differences), migrate.go and migrations/,

@@ -52,6 +52,9 @@ func (sv *DrawService) PlanDraw(ctx context.Context, code string, r spotcheck.Dr
 	if err := tk.CanPlanDraw(p, draws, r.Supersedes); err != nil {
 		return nil, err
 	}
+	if err := checkDrawWindow(ctx, t, tk, db.Now().In(spotcheck.ChinaTime)); err != nil {
+		return nil, err
+	}
 	var supersedes *spotcheck.Draw
 	for i := range draws {
 		if r.Supersedes != 0 && draws[i].ID == r.Supersedes {

@@ -168,6 +168,10 @@ func TestNoPrincipalIsRefused(t *testing.T) {
 				_, err := db.Calendar().ImportCalendar(c, "2028.csv", strings.NewReader("2028-01-03,休\n"), "")
 				return err
 			},
+			"FindDrawWindows": func(c context.Context) error { _, err := db.Calendar().FindDrawWindows(c); return err },
+			"SetDrawWindow": func(c context.Context) error {
+				return db.Calendar().SetDrawWindow(c, &spotcheck.DrawWindow{Dept: "FZWL", Days: 5})
+			},
 			// the program's own jobs and settings
 			"PublishOldDraws":    func(c context.Context) error { _, err := db.PublishOldDraws(c); return err },
 			"RebuildSearchIndex": db.RebuildSearchIndex,

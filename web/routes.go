@@ -194,6 +194,7 @@ func (s *Server) routes() []route {
 		{"POST /staff/calendar", Staff, mngDepts, st.AddCalendarOverride, interactive},
 		// A year is some forty lines: an ordinary form, not an upload.
 		{"POST /staff/calendar/import", Staff, mngDepts, st.ImportCalendar, interactive},
+		{"POST /staff/calendar/window", Staff, mngDepts, st.SetDrawWindow, interactive},
 
 		{"GET /staff/audit", Staff, audit, st.ShowAudit, interactive},
 		// Any signed-in user: the store admits the auditors and the

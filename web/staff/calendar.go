@@ -56,12 +56,80 @@ func (s *Handler) renderCalendar(w http.ResponseWriter, r *http.Request, status 
 	for y := this - calendarYears; y <= this+calendarYears; y++ {
 		years = append(years, yearLink{y, cal.HasYear(y)})
 	}
-	d := map[string]any{"Year": year, "HasData": cal.HasYear(year), "Overrides": list, "Years": years,
+	windows, err := s.drawWindows(r, cal)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := map[string]any{"Year": year, "HasData": cal.HasYear(year), "Overrides": list, "Years": years, "Windows": windows,
 		"F": map[string]string{"date": "", "kind": "休", "note": ""}, "Errors": map[string]string{}}
 	for k, v := range extra {
 		d[k] = v
 	}
 	s.renderTitled(w, r, status, "calendar", "工作日历", d)
+}
+
+// drawWindowRow is a bureau's fixed draw window as the calendar page
+// shows it, with the span of this quarter's window ("" when none or when
+// the year has no data), in Now.
+type drawWindowRow struct {
+	spotcheck.DrawWindow
+	Name, Now string
+}
+
+// drawWindows lists every active bureau with its window.
+func (s *Handler) drawWindows(r *http.Request, cal *workday.Calendar) ([]drawWindowRow, error) {
+	depts, err := s.svc.Departments.FindDepartments(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	set, err := s.svc.Calendar.FindDrawWindows(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	today := s.now().In(spotcheck.ChinaTime)
+	var out []drawWindowRow
+	for _, d := range depts {
+		if d.Kind != spotcheck.DeptBureau || !d.Active {
+			continue
+		}
+		row := drawWindowRow{DrawWindow: spotcheck.DrawWindow{Dept: d.Code}, Name: d.Name}
+		if i := slices.IndexFunc(set, func(w spotcheck.DrawWindow) bool { return w.Dept == d.Code }); i >= 0 {
+			row.DrawWindow = set[i]
+		}
+		if row.Days > 0 {
+			if first, last, err := row.Span(cal, today); err == nil {
+				row.Now = first.Format(spotcheck.DateLayout) + " 至 " + last.Format(spotcheck.DateLayout)
+			}
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// SetDrawWindow sets a bureau's fixed draw window from the form (POST
+// /staff/calendar/window).
+func (s *Handler) SetDrawWindow(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, spotcheck.Errorf(spotcheck.EINVALID, "表单格式错误"))
+		return
+	}
+	win := &spotcheck.DrawWindow{Dept: r.PostFormValue("dept"), Note: r.PostFormValue("note")}
+	days, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("days")))
+	if err != nil {
+		days = -1 // Validate names the field
+	}
+	win.Days = days
+	err = s.svc.Calendar.SetDrawWindow(r.Context(), win)
+	if err == nil {
+		view.Redirect(w, r, "/staff/calendar?ok=saved#windows")
+		return
+	}
+	if spotcheck.ErrorCode(err) != spotcheck.EINVALID {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderCalendar(w, r, http.StatusBadRequest, map[string]any{"WindowError": spotcheck.ErrorMessage(err)})
 }
 
 // year is the current year in China.

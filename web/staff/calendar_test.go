@@ -116,3 +116,27 @@ func TestNavigationLeadsToAdminPages(t *testing.T) {
 		}
 	}
 }
+
+// TestDrawWindowForm: the system administrator sets a bureau's fixed draw
+// window on the calendar page, which then shows this quarter's span on the
+// Chinese calendar; a bad number is refused with the field's message and
+// nothing is set.
+func TestDrawWindowForm(t *testing.T) {
+	now := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
+	a := webtest.New(t, func(c *web.Config) { c.Now = func() time.Time { return now } })
+	rec, body := a.Page(t, "sysadmin", "POST", "/staff/calendar/window", url.Values{"dept": {"GLWL"}, "days": {"25"}})
+	if rec.Code != http.StatusBadRequest || !strings.Contains(body, "固定抽取窗口：应为0–20个工作日") {
+		t.Fatalf("25 days: %d\n%s", rec.Code, body)
+	}
+	rec, _ = a.Page(t, "sysadmin", "POST", "/staff/calendar/window", url.Values{"dept": {"GLWL"}, "days": {"5"}, "note": {"鼓楼区实施细则"}})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("set: %d %s", rec.Code, rec.Body)
+	}
+	_, body = a.Page(t, "sysadmin", "GET", "/staff/calendar", nil)
+	// 国庆 2026: 1–7 October off; 8, 9, 10 (a Saturday worked), 12 and 13 October.
+	for _, want := range []string{"鼓楼区文化体育和旅游局", "鼓楼区实施细则", "2026-10-08 至 2026-10-13"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the calendar page lacks %q", want)
+		}
+	}
+}

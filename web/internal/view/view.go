@@ -147,7 +147,7 @@ func (v *Views) funcs() template.FuncMap {
 
 // ChinaTime is China Standard Time (UTC+8, no daylight saving), in which
 // every time is shown.
-var ChinaTime = time.FixedZone("CST", 8*3600)
+var ChinaTime = spotcheck.ChinaTime
 
 // Today is the date of now in China, as forms and records write dates.
 func Today(now time.Time) string { return now.In(ChinaTime).Format(spotcheck.DateLayout) }
