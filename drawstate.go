@@ -224,7 +224,8 @@ func (t *Task) LiveDraw(draws []Draw) *Draw {
 // the task's draws (superseded ones included) and the draw the new one is
 // to supersede (0 for none). p needs PermManageDraws for the task's
 // authority. A task has one live draw (LiveDraw): the first plan needs
-// none to exist; a re-draw names one of the task's draws that Can allows
+// none to exist, and the task to be published (a draft is not announced
+// yet, a cancelled one is off); a re-draw — of a drawn task, too — names one of the task's draws that Can allows
 // to be redrawn (any not superseded yet), which it then supersedes — a
 // failed draw, too, is redone only that way.
 func (t *Task) CanPlanDraw(p *Principal, draws []Draw, supersedes int64) error {
@@ -232,6 +233,9 @@ func (t *Task) CanPlanDraw(p *Principal, draws []Draw, supersedes int64) error {
 		return Errorf(EUNAUTHORIZED, msgNoPrincipal)
 	}
 	if err := p.AuthorizeTask(PermManageDraws, t.Departments(), NoTask(t.Code)); err != nil {
+		return err
+	}
+	if err := t.canBeDrawn(supersedes != 0); err != nil {
 		return err
 	}
 	if supersedes == 0 {
@@ -247,4 +251,32 @@ func (t *Task) CanPlanDraw(p *Principal, draws []Draw, supersedes int64) error {
 	old := draws[i]
 	old.Authority, old.Partners = t.Authority, t.Partners
 	return old.Can(DrawActRedraw, p)
+}
+
+// canBeDrawn checks the task's state for a draw: published (TaskActDraw),
+// or, for a re-draw, drawn already. The draw's run checks it again, since
+// the task may have been cancelled meanwhile (CanRunDraw).
+func (t *Task) canBeDrawn(redraw bool) error {
+	if redraw && t.State == TaskDrawn {
+		return nil
+	}
+	if t.State == TaskDraft {
+		return Errorf(ECONFLICT, "任务 %s 尚未发布：抽查任务须先发布（公告）才能抽取", t.Code)
+	}
+	return TaskMachine.Check(t.record(), t.State, TaskActDraw)
+}
+
+// CanRunDraw decides whether a draw of the task may run now, as far as
+// the task is concerned, and returns the task's state afterwards: a
+// published task becomes drawn (TaskActDraw); a drawn one, whose re-draw
+// runs, stays drawn; any other state refuses. Who may run it is the
+// draw's decision (Draw.Can with DrawActRun).
+func (t *Task) CanRunDraw() (string, error) {
+	if err := t.canBeDrawn(true); err != nil {
+		return "", err
+	}
+	if t.State == TaskDrawn {
+		return TaskDrawn, nil
+	}
+	return t.Next(TaskActDraw)
 }
