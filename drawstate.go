@@ -235,14 +235,14 @@ func (t *Task) CanPlanDraw(p *Principal, draws []Draw, supersedes int64) error {
 	if err := p.AuthorizeTask(PermManageDraws, t.Departments(), NoTask(t.Code)); err != nil {
 		return err
 	}
-	if err := t.canBeDrawn(supersedes != 0); err != nil {
-		return err
-	}
 	if supersedes == 0 {
 		if t.LiveDraw(draws) != nil {
 			return Errorf(ECONFLICT, "任务 %s 已有抽取；如需重新抽取，请选择被取代的抽取并说明原因", t.Code)
 		}
-		return nil
+		return t.canBeDrawn(false)
+	}
+	if err := t.canBeDrawn(true); err != nil {
+		return err
 	}
 	i := slices.IndexFunc(draws, func(d Draw) bool { return d.ID == supersedes && d.Task == t.Code })
 	if i < 0 {

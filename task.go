@@ -197,7 +197,7 @@ func (t *Task) Departments() []string {
 // in order of their ids.
 func (t *Task) Normalize() {
 	for _, f := range []*string{&t.Code, &t.Name, &t.Authority, &t.StrataBy, &t.Start, &t.End,
-		&t.Scope.FoundedBefore, &t.Plan, &t.Agency} {
+		&t.Scope.FoundedBefore, &t.Plan} {
 		*f = strings.TrimSpace(*f)
 	}
 	t.Partners = trimAll(t.Partners)
@@ -223,6 +223,7 @@ func (t *Task) Normalize() {
 			t.Joint = TaskJointCross
 		}
 	}
+	t.Agency = NormalizeCode(t.Agency)
 	for i := range t.ItemTargets {
 		t.ItemTargets[i].Item = strings.TrimSpace(t.ItemTargets[i].Item)
 	}
@@ -439,9 +440,29 @@ func ParseRate(s string) (a, b int, ok bool) {
 // TaskService keeps the tasks that draws are planned for. The common
 // contract of every service is in doc.go.
 type TaskService interface {
-	// CreateTask stores a new task t, normalised. EINVALID, ECONFLICT (its
-	// code exists), EFORBIDDEN (no PermManageDraws), EUNAUTHORIZED.
+	// CreateTask stores a new task t, normalised, as a draft. EINVALID,
+	// ECONFLICT (its code exists), EFORBIDDEN (no PermManageDraws),
+	// EUNAUTHORIZED.
 	CreateTask(ctx context.Context, t *Task) error
+	// UpdateTask replaces a draft task (TaskActEdit); a published one is
+	// ECONFLICT. EINVALID, ENOTFOUND, EFORBIDDEN, EUNAUTHORIZED.
+	UpdateTask(ctx context.Context, t *Task) error
+	// PublishTask publishes a draft: logged, announced on the portal.
+	PublishTask(ctx context.Context, code string) error
+	// CancelTask cancels a task with a reason (EINVALID without one).
+	CancelTask(ctx context.Context, code, reason string) error
+	// StartTask, SubmitTask, PublicizeTask, FollowUpTask and CloseTask are
+	// the later steps of TaskMachine. Each refuses, changing nothing, with
+	// ECONFLICT in a state that does not allow it, EFORBIDDEN, ENOTFOUND or
+	// EUNAUTHORIZED as Task.Can says.
+	StartTask(ctx context.Context, code string) error
+	SubmitTask(ctx context.Context, code string) error
+	PublicizeTask(ctx context.Context, code string) error
+	FollowUpTask(ctx context.Context, code string) error
+	CloseTask(ctx context.Context, code string) error
+	// TaskStep takes one action of TaskActions by its name (for the pages
+	// and the API); reason is a cancellation's.
+	TaskStep(ctx context.Context, code string, a Action, reason string) error
 	// FindTaskByCode returns the task with code. ENOTFOUND, EUNAUTHORIZED,
 	// EFORBIDDEN.
 	FindTaskByCode(ctx context.Context, code string) (*Task, error)
