@@ -264,6 +264,7 @@ func (f *DrawFiles) Files() []NamedFile {
 // TaskFilter selects tasks.
 type TaskFilter struct {
 	Query  string
+	State  string // one of the task's states; "" = any
 	Offset int
 	Limit  int
 }

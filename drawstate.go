@@ -224,7 +224,8 @@ func (t *Task) LiveDraw(draws []Draw) *Draw {
 // the task's draws (superseded ones included) and the draw the new one is
 // to supersede (0 for none). p needs PermManageDraws for the task's
 // authority. A task has one live draw (LiveDraw): the first plan needs
-// none to exist; a re-draw names one of the task's draws that Can allows
+// none to exist, and the task to be published (a draft is not announced
+// yet, a cancelled one is off); a re-draw — of a drawn task, too — names one of the task's draws that Can allows
 // to be redrawn (any not superseded yet), which it then supersedes — a
 // failed draw, too, is redone only that way.
 func (t *Task) CanPlanDraw(p *Principal, draws []Draw, supersedes int64) error {
@@ -238,7 +239,10 @@ func (t *Task) CanPlanDraw(p *Principal, draws []Draw, supersedes int64) error {
 		if t.LiveDraw(draws) != nil {
 			return Errorf(ECONFLICT, "任务 %s 已有抽取；如需重新抽取，请选择被取代的抽取并说明原因", t.Code)
 		}
-		return nil
+		return t.canBeDrawn(false)
+	}
+	if err := t.canBeDrawn(true); err != nil {
+		return err
 	}
 	i := slices.IndexFunc(draws, func(d Draw) bool { return d.ID == supersedes && d.Task == t.Code })
 	if i < 0 {
@@ -247,4 +251,32 @@ func (t *Task) CanPlanDraw(p *Principal, draws []Draw, supersedes int64) error {
 	old := draws[i]
 	old.Authority, old.Partners = t.Authority, t.Partners
 	return old.Can(DrawActRedraw, p)
+}
+
+// canBeDrawn checks the task's state for a draw: published (TaskActDraw),
+// or, for a re-draw, drawn already. The draw's run checks it again, since
+// the task may have been cancelled meanwhile (CanRunDraw).
+func (t *Task) canBeDrawn(redraw bool) error {
+	if redraw && t.State == TaskDrawn {
+		return nil
+	}
+	if t.State == TaskDraft {
+		return Errorf(ECONFLICT, "任务 %s 尚未发布：抽查任务须先发布（公告）才能抽取", t.Code)
+	}
+	return TaskMachine.Check(t.record(), t.State, TaskActDraw)
+}
+
+// CanRunDraw decides whether a draw of the task may run now, as far as
+// the task is concerned, and returns the task's state afterwards: a
+// published task becomes drawn (TaskActDraw); a drawn one, whose re-draw
+// runs, stays drawn; any other state refuses. Who may run it is the
+// draw's decision (Draw.Can with DrawActRun).
+func (t *Task) CanRunDraw() (string, error) {
+	if err := t.canBeDrawn(true); err != nil {
+		return "", err
+	}
+	if t.State == TaskDrawn {
+		return TaskDrawn, nil
+	}
+	return t.Next(TaskActDraw)
 }

@@ -251,7 +251,7 @@ func TestActsAs(t *testing.T) {
 
 // TestTaskCanPlanDraw: a task has one live draw.
 func TestTaskCanPlanDraw(t *testing.T) {
-	tk := &Task{Code: "T-1", Authority: "FZWL", Partners: []string{"FZXF"}}
+	tk := &Task{Code: "T-1", Authority: "FZWL", Partners: []string{"FZXF"}, State: TaskPublished}
 	roles := drawRoles()
 	live := *drawIn(DrawFailed)
 	old := *drawIn(DrawSuperseded)
@@ -283,6 +283,32 @@ func TestTaskCanPlanDraw(t *testing.T) {
 				t.Errorf("got %s, want %s", got, tt.want)
 			}
 		})
+	}
+	// The task's state: a draw runs on a published task; a re-draw on a
+	// drawn one, too; never on a draft or a cancelled task.
+	states := []struct {
+		state      string
+		supersedes int64
+		want       string
+	}{
+		{TaskDraft, 0, ECONFLICT}, {TaskPublished, 0, "ok"}, {TaskDrawn, 0, ECONFLICT}, {TaskDrawn, 7, "ok"},
+		{TaskPublished, 7, "ok"}, {TaskInspecting, 7, ECONFLICT}, {TaskCancelled, 0, ECONFLICT}, {TaskCancelled, 7, ECONFLICT},
+	}
+	for _, tt := range states {
+		st := *tk
+		st.State = tt.state
+		var draws []Draw
+		if tt.supersedes != 0 {
+			draws = []Draw{live}
+		}
+		if got := code(st.CanPlanDraw(roles["planner"], draws, tt.supersedes)); got != tt.want {
+			t.Errorf("plan a draw of a %s task (supersedes %d) = %s, want %s", tt.state, tt.supersedes, got, tt.want)
+		}
+	}
+	draft := *tk
+	draft.State = TaskDraft
+	if err := draft.CanPlanDraw(roles["planner"], nil, 0); !strings.Contains(ErrorMessage(err), "尚未发布") {
+		t.Errorf("a draft's refusal says %q", ErrorMessage(err))
 	}
 	if got := tk.LiveDraw([]Draw{old, other, live}); got == nil || got.ID != 7 {
 		t.Errorf("LiveDraw = %+v, want draw 7", got)

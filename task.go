@@ -45,6 +45,10 @@ type Task struct {
 
 	State        string // TaskDraft … TaskClosed, TaskCancelled
 	CancelReason string // why it was cancelled (已撤销)
+	// PublishedAt is when the task was announced (抽查任务公告), zero while
+	// it is a draft; LogIndex is then the announcement's entry in the log.
+	PublishedAt time.Time
+	LogIndex    int64
 
 	CreatedBy string
 	CreatedAt time.Time
@@ -193,7 +197,7 @@ func (t *Task) Departments() []string {
 // in order of their ids.
 func (t *Task) Normalize() {
 	for _, f := range []*string{&t.Code, &t.Name, &t.Authority, &t.StrataBy, &t.Start, &t.End,
-		&t.Scope.FoundedBefore} {
+		&t.Scope.FoundedBefore, &t.Plan} {
 		*f = strings.TrimSpace(*f)
 	}
 	t.Partners = trimAll(t.Partners)
@@ -218,6 +222,10 @@ func (t *Task) Normalize() {
 		if len(t.Partners) > 0 {
 			t.Joint = TaskJointCross
 		}
+	}
+	t.Agency = NormalizeCode(t.Agency)
+	for i := range t.ItemTargets {
+		t.ItemTargets[i].Item = strings.TrimSpace(t.ItemTargets[i].Item)
 	}
 	if len(t.Team) == 0 && t.Authority != "" {
 		t.Team = []TeamSlot{{Unit: t.Authority, Size: 2}}
@@ -284,7 +292,71 @@ func (t *Task) Validate() Problems {
 	if t.AnnualCap < 1 || t.AnnualCap > 12 {
 		p.Add("annual_cap", "年度检查上限", "应为1–12次")
 	}
+	t.validatePlanning(&p)
 	return p
+}
+
+// planKey is the form of a plan's key: the department's code and the year.
+var planKey = regexp.MustCompile(`^([A-Z0-9]{2,16})-([0-9]{4})$`)
+
+// validatePlanning checks the fields of the full task (issue 10): where it
+// comes from, what kind of draw it is, who takes part, and its targets.
+// Whether the agency is active and the authority has district bureaus
+// (市抽县查) is the store's check, against the directories.
+func (t *Task) validatePlanning(p *Problems) {
+	switch t.Source {
+	case TaskFromPlan:
+		m := planKey.FindStringSubmatch(t.Plan)
+		switch {
+		case t.Plan == "":
+			p.Add("plan", "所属年度计划", "年度计划任务应写明所属计划，如 %s-%s", orDefault(t.Authority, "FZWL"), orDefault(t.Year(), "2026"))
+		case m == nil:
+			p.Add("plan", "所属年度计划", "“%s”不是有效的计划编号（部门代码-年度，如 FZWL-2026）", t.Plan)
+		case m[1] != t.Authority || (t.Year() != "" && m[2] != t.Year()):
+			p.Add("plan", "所属年度计划", "计划“%s”不是发起部门 %s 的 %s 年度计划", t.Plan, t.Authority, t.Year())
+		}
+	case TaskAdHoc:
+		if t.Plan != "" {
+			p.Add("plan", "所属年度计划", "临时任务不属于年度计划")
+		}
+	default:
+		p.Add("source", "任务来源", "“%s”无效，应为年度计划或临时任务", t.Source)
+	}
+	if t.Round < 0 || t.Round > 12 {
+		p.Add("round", "计入轮次", "应为0–12（0 表示不计入轮次）")
+	}
+	if TaskKindNames[t.Kind] == "" {
+		p.Add("kind", "抽查类型", "“%s”无效，应为定向或不定向抽查", t.Kind)
+	}
+	if TaskModeNames[t.Mode] == "" {
+		p.Add("mode", "抽查模式", "“%s”无效，应为本级抽取、本级检查或市抽县查", t.Mode)
+	}
+	switch {
+	case TaskJointNames[t.Joint] == "":
+		p.Add("joint", "联合方式", "“%s”无效，应为本部门、部门内联合或跨部门联合", t.Joint)
+	case t.Joint == TaskOwn && len(t.Partners) > 0:
+		p.Add("partners", "联合部门", "本部门任务不能有联合部门")
+	case t.Joint != TaskOwn && len(t.Partners) == 0:
+		p.Add("partners", "联合部门", "%s任务至少需要一个联合部门", TaskJointNames[t.Joint])
+	}
+	seen := map[string]bool{}
+	for _, it := range t.ItemTargets {
+		switch {
+		case !slices.Contains(t.Items, it.Item):
+			p.Add("item_targets", "事项目标户数", "“%s”不是本任务的抽查事项", it.Item)
+		case seen[it.Item]:
+			p.Add("item_targets", "事项目标户数", "事项“%s”重复", it.Item)
+		case it.Target < 1:
+			p.Add("item_targets", "事项目标户数", "事项“%s”的目标户数应至少为1", it.Item)
+		}
+		seen[it.Item] = true
+	}
+	if t.Experts < 0 || t.Experts > 5 {
+		p.Add("experts", "每组专家人数", "应为0–5")
+	}
+	if t.Expected < 0 {
+		p.Add("expected", "预计抽取户数", "不能为负")
+	}
 }
 
 func (t *Task) validateStrata(p *Problems) {
@@ -368,9 +440,29 @@ func ParseRate(s string) (a, b int, ok bool) {
 // TaskService keeps the tasks that draws are planned for. The common
 // contract of every service is in doc.go.
 type TaskService interface {
-	// CreateTask stores a new task t, normalised. EINVALID, ECONFLICT (its
-	// code exists), EFORBIDDEN (no PermManageDraws), EUNAUTHORIZED.
+	// CreateTask stores a new task t, normalised, as a draft. EINVALID,
+	// ECONFLICT (its code exists), EFORBIDDEN (no PermManageDraws),
+	// EUNAUTHORIZED.
 	CreateTask(ctx context.Context, t *Task) error
+	// UpdateTask replaces a draft task (TaskActEdit); a published one is
+	// ECONFLICT. EINVALID, ENOTFOUND, EFORBIDDEN, EUNAUTHORIZED.
+	UpdateTask(ctx context.Context, t *Task) error
+	// PublishTask publishes a draft: logged, announced on the portal.
+	PublishTask(ctx context.Context, code string) error
+	// CancelTask cancels a task with a reason (EINVALID without one).
+	CancelTask(ctx context.Context, code, reason string) error
+	// StartTask, SubmitTask, PublicizeTask, FollowUpTask and CloseTask are
+	// the later steps of TaskMachine. Each refuses, changing nothing, with
+	// ECONFLICT in a state that does not allow it, EFORBIDDEN, ENOTFOUND or
+	// EUNAUTHORIZED as Task.Can says.
+	StartTask(ctx context.Context, code string) error
+	SubmitTask(ctx context.Context, code string) error
+	PublicizeTask(ctx context.Context, code string) error
+	FollowUpTask(ctx context.Context, code string) error
+	CloseTask(ctx context.Context, code string) error
+	// TaskStep takes one action of TaskActions by its name (for the pages
+	// and the API); reason is a cancellation's.
+	TaskStep(ctx context.Context, code string, a Action, reason string) error
 	// FindTaskByCode returns the task with code. ENOTFOUND, EUNAUTHORIZED,
 	// EFORBIDDEN.
 	FindTaskByCode(ctx context.Context, code string) (*Task, error)

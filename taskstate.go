@@ -1,6 +1,9 @@
 package spotcheck
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // The task's state machine (design §3, issue 10): a task is drafted,
 // published (announced on the portal, entity list sealed), drawn, inspected,
@@ -85,6 +88,40 @@ func (t *Task) Can(a Action, p *Principal) error {
 // Next returns the task's state after action a, which Can allowed.
 func (t *Task) Next(a Action) (string, error) {
 	return TaskMachine.Next(t.record(), t.State, a)
+}
+
+// CanCancel decides whether p may cancel the task now, with reason: Can
+// with TaskActCancel, and a reason that says why (EINVALID without one),
+// since a cancelled task stays on the portal as 已撤销 with it.
+func (t *Task) CanCancel(p *Principal, reason string) error {
+	if err := t.Can(TaskActCancel, p); err != nil {
+		return err
+	}
+	if strings.TrimSpace(reason) == "" {
+		return Errorf(EINVALID, "撤销任务 %s 须说明理由", t.Code)
+	}
+	if len([]rune(reason)) > 500 {
+		return Errorf(EINVALID, "撤销理由不能超过500字")
+	}
+	return nil
+}
+
+// TaskActions lists the actions that pages offer as buttons, in the order
+// they show them (edit and draw have pages of their own).
+var TaskActions = []Action{TaskActPublish, TaskActStart, TaskActSubmit, TaskActPublicize,
+	TaskActFollowUp, TaskActClose, TaskActCancel}
+
+// TaskActionNames name the actions on buttons and in the history.
+var TaskActionNames = map[Action]string{
+	TaskActEdit: "编辑", TaskActPublish: "发布", TaskActDraw: "抽取", TaskActStart: "开始检查",
+	TaskActSubmit: "提交审核", TaskActPublicize: "审核公示", TaskActFollowUp: "转入后续处置",
+	TaskActClose: "办结", TaskActCancel: "撤销",
+}
+
+// Announced reports whether the task is public (抽查任务公告): published
+// or later, cancelled ones included once they had been published.
+func (t *Task) Announced() bool {
+	return t.State != TaskDraft && t.State != "" && !(t.State == TaskCancelled && t.PublishedAt.IsZero())
 }
 
 // record names the task in messages.

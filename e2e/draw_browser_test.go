@@ -36,6 +36,9 @@ func TestBrowserDraw(t *testing.T) {
 	if err := a.DB.Tasks().CreateTask(ctx, &tk); err != nil {
 		t.Fatal(err)
 	}
+	if err := a.DB.Tasks().PublishTask(ctx, tk.Code); err != nil {
+		t.Fatal(err)
+	}
 	planner, officer, visitor := newBrowser(t, a), newBrowser(t, a), newBrowser(t, a)
 	const secret = "纪检监察室 浏览器见证 秘密值 2026"
 	var drawPath string

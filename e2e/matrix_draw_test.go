@@ -31,6 +31,9 @@ func makeDrawFixture(ctx context.Context, a *app, item string) (task string, dra
 	if err := a.DB.Tasks().CreateTask(as("planner"), &tk); err != nil {
 		return "", 0, 0, fmt.Errorf("CreateTask: %w", err)
 	}
+	if err := a.DB.Tasks().PublishTask(as("planner"), tk.Code); err != nil {
+		return "", 0, 0, fmt.Errorf("PublishTask: %w", err)
+	}
 	d, err := a.DB.Draws().PlanDraw(as("planner"), tk.Code, spotcheck.DrawRequest{Officials: []string{"supervisor"}})
 	if err != nil {
 		return "", 0, 0, fmt.Errorf("PlanDraw: %w", err)

@@ -55,6 +55,7 @@ func TestChangeVersion(t *testing.T) {
 		if got := changeVersions(t, db, "task", "2026-FZWL-SJ-009"); !slices.Equal(got, []int{1}) {
 			t.Errorf("task: change versions %v, want [1]", got)
 		}
+		publishTask(t, db, as, "2026-FZWL-SJ-009")
 		d, err := db.Draws().PlanDraw(as("planner"), "2026-FZWL-SJ-009", spotcheck.DrawRequest{Officials: []string{"supervisor"}})
 		if err != nil {
 			t.Fatalf("PlanDraw: %v", err)

@@ -100,6 +100,7 @@ func TestDrawPublication(t *testing.T) {
 		if err := db.Tasks().CreateTask(as("planner"), drawTask("2026-FZWL-SJ-021", "WL-LXS-001")); err != nil {
 			t.Fatal(err)
 		}
+		publishTask(t, db, as, "2026-FZWL-SJ-021")
 		d := completeDraw(t, db, as, "2026-FZWL-SJ-021", 0)
 		if err := db.Draws().LiftEmbargo(as("supervisor"), d.ID, "检查结果已公示"); err != nil {
 			t.Fatalf("LiftEmbargo: %v", err)
@@ -142,6 +143,7 @@ func TestPublishOldDraws(t *testing.T) {
 		if err := db.Tasks().CreateTask(as("planner"), drawTask("2026-FZWL-SJ-022", "WL-LXS-001")); err != nil {
 			t.Fatal(err)
 		}
+		publishTask(t, db, as, "2026-FZWL-SJ-022")
 		d := completeDraw(t, db, as, "2026-FZWL-SJ-022", 0)
 		if n, err := db.PublishOldDraws(ctx); n != 0 || err != nil {
 			t.Fatalf("PublishOldDraws with nothing to do = %d, %v", n, err)

@@ -244,13 +244,17 @@ func (sv *DrawService) WithholdReveal(ctx context.Context, id int64, participant
 
 // RunDraw reveals the platform's secret, mixes the declared sources into
 // the seed, performs the draw and logs randomness and result sealed (spec
-// §8: inspections are unannounced). Every official must have revealed.
+// §8: inspections are unannounced). Every official must have revealed. The
+// task moves to drawn in the same transaction (drawTaskState).
 func (sv *DrawService) RunDraw(ctx context.Context, id int64, run spotcheck.DrawRun) (err error) {
 	db := sv.db
 	defer wrap(&err, "run draw", id)
 	return db.drawStep(ctx, id, func(t *tx, d *drawRow) error {
 		next, err := d.may(ctx, spotcheck.DrawActRun)
 		if err != nil {
+			return err
+		}
+		if err := drawTaskState(ctx, t, d.Task); err != nil {
 			return err
 		}
 		commits, reveals, err := revealsOf(ctx, t, id)

@@ -49,6 +49,14 @@ func drawTask(code string, items ...string) *spotcheck.Task {
 		Start: "2026-03-10", End: "2026-04-30"}
 }
 
+// publishTask publishes a task as its planner, so that it may be drawn.
+func publishTask(t *testing.T, db *store.DB, as func(string) context.Context, code string) {
+	t.Helper()
+	if err := db.Tasks().PublishTask(as("planner"), code); err != nil {
+		t.Fatalf("PublishTask %s: %v", code, err)
+	}
+}
+
 const supervisorSecret = "纪检监察室-见证人-2026年第一批抽查"
 
 // completeDraw plans, commits, reveals and runs a draw of a task.
@@ -84,6 +92,7 @@ func TestDrawWorkflow(t *testing.T) {
 		if err := db.Tasks().CreateTask(as("planner"), drawTask("2026-FZWL-SJ-001", "WL-LXS-001")); err != nil {
 			t.Fatalf("CreateTask: %v", err)
 		}
+		publishTask(t, db, as, "2026-FZWL-SJ-001")
 		d, err := db.Draws().PlanDraw(as("planner"), "2026-FZWL-SJ-001", spotcheck.DrawRequest{Officials: []string{"supervisor"}})
 		if err != nil {
 			t.Fatalf("PlanDraw: %v", err)
@@ -218,6 +227,7 @@ func TestDrawWorkflow(t *testing.T) {
 		if err := db.Tasks().CreateTask(as("planner"), drawTask("2026-FZWL-SJ-002", "WL-LXS-001")); err != nil {
 			t.Fatal(err)
 		}
+		publishTask(t, db, as, "2026-FZWL-SJ-002")
 		d2 := completeDraw(t, db, as, "2026-FZWL-SJ-002", 0)
 		f2, err := db.Draws().FindDrawFiles(as("planner"), d2.ID)
 		if err != nil {
@@ -242,6 +252,7 @@ func TestDrawWithheldRevealAndRedraw(t *testing.T) {
 		if err := db.Tasks().CreateTask(as("planner"), drawTask("2026-FZWL-SJ-009", "WL-LXS-002")); err != nil {
 			t.Fatal(err)
 		}
+		publishTask(t, db, as, "2026-FZWL-SJ-009")
 		d, err := db.Draws().PlanDraw(as("planner"), "2026-FZWL-SJ-009", spotcheck.DrawRequest{Officials: []string{"supervisor"}})
 		if err != nil {
 			t.Fatal(err)
@@ -298,6 +309,7 @@ func TestCreateTaskChecks(t *testing.T) {
 		if err := db.Tasks().CreateTask(as("planner"), drawTask("2026-FZWL-SJ-005", "WL-LXS-001")); err != nil {
 			t.Fatal(err)
 		}
+		publishTask(t, db, as, "2026-FZWL-SJ-005")
 		wantErr(t, db.Tasks().CreateTask(as("planner"), drawTask("2026-FZWL-SJ-005", "WL-LXS-001")), spotcheck.EINVALID)
 		if _, err := db.Draws().PlanDraw(as("planner"), "2026-FZWL-SJ-005", spotcheck.DrawRequest{Officials: []string{"planner"}}); spotcheck.ErrorCode(err) != spotcheck.EINVALID {
 			t.Fatalf("a planner accepted as official: %v", err)
@@ -320,6 +332,7 @@ func TestDrawWaitsForEveryCommitment(t *testing.T) {
 		if err := db.Tasks().CreateTask(as("planner"), drawTask("2026-FZWL-SJ-041", "WL-LXS-001")); err != nil {
 			t.Fatal(err)
 		}
+		publishTask(t, db, as, "2026-FZWL-SJ-041")
 		d, err := db.Draws().PlanDraw(as("planner"), "2026-FZWL-SJ-041",
 			spotcheck.DrawRequest{Officials: []string{"supervisor", "supervisor2"}})
 		if err != nil {

@@ -263,6 +263,7 @@ func TestTasksOfOtherDepartments(t *testing.T) {
 		if err := db.Tasks().CreateTask(as("planner"), drawTask("2026-FZWL-SJ-091", "WL-LXS-001")); err != nil {
 			t.Fatal(err)
 		}
+		publishTask(t, db, as, "2026-FZWL-SJ-091")
 		fire := as("firedept") // a planner of the fire brigade, a partner department
 		_, err := db.Tasks().FindTaskByCode(fire, "2026-FZWL-SJ-091")
 		_, missing := db.Tasks().FindTaskByCode(fire, "2026-FZWL-SJ-099")
@@ -286,6 +287,7 @@ func TestTasksOfOtherDepartments(t *testing.T) {
 		if err := db.Tasks().CreateTask(as("planner"), joint); err != nil {
 			t.Fatal(err)
 		}
+		publishTask(t, db, as, joint.Code)
 		if _, err := db.Tasks().FindTaskByCode(fire, joint.Code); err != nil {
 			t.Fatalf("the partner's joint task: %v", err)
 		}

@@ -20,6 +20,7 @@ func TestNoPrincipalIsRefused(t *testing.T) {
 		if err := db.Tasks().CreateTask(as("planner"), drawTask("2026-FZWL-SJ-031", "WL-LXS-001")); err != nil {
 			t.Fatal(err)
 		}
+		publishTask(t, db, as, "2026-FZWL-SJ-031")
 		d := completeDraw(t, db, as, "2026-FZWL-SJ-031", 0)
 		if err := db.Draws().LiftEmbargo(as("supervisor"), d.ID, "检查结果已公示"); err != nil {
 			t.Fatal(err)
@@ -110,6 +111,19 @@ func TestNoPrincipalIsRefused(t *testing.T) {
 			},
 			"FindTasks":      func(c context.Context) error { _, err := db.Tasks().FindTasks(c, spotcheck.TaskFilter{}); return err },
 			"FindTaskByCode": func(c context.Context) error { _, err := db.Tasks().FindTaskByCode(c, "2026-FZWL-SJ-031"); return err },
+			"UpdateTask": func(c context.Context) error {
+				return db.Tasks().UpdateTask(c, drawTask("2026-FZWL-SJ-031", "WL-LXS-001"))
+			},
+			"PublishTask":   func(c context.Context) error { return db.Tasks().PublishTask(c, "2026-FZWL-SJ-031") },
+			"CancelTask":    func(c context.Context) error { return db.Tasks().CancelTask(c, "2026-FZWL-SJ-031", "无人撤销") },
+			"StartTask":     func(c context.Context) error { return db.Tasks().StartTask(c, "2026-FZWL-SJ-031") },
+			"SubmitTask":    func(c context.Context) error { return db.Tasks().SubmitTask(c, "2026-FZWL-SJ-031") },
+			"PublicizeTask": func(c context.Context) error { return db.Tasks().PublicizeTask(c, "2026-FZWL-SJ-031") },
+			"FollowUpTask":  func(c context.Context) error { return db.Tasks().FollowUpTask(c, "2026-FZWL-SJ-031") },
+			"CloseTask":     func(c context.Context) error { return db.Tasks().CloseTask(c, "2026-FZWL-SJ-031") },
+			"TaskStep": func(c context.Context) error {
+				return db.Tasks().TaskStep(c, "2026-FZWL-SJ-031", spotcheck.TaskActStart, "")
+			},
 			// draws, a published one included
 			"FindDraws":     func(c context.Context) error { _, err := db.Draws().FindDraws(c, spotcheck.DrawFilter{}); return err },
 			"FindDrawByID":  func(c context.Context) error { _, err := db.Draws().FindDrawByID(c, d.ID); return err },

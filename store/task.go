@@ -16,7 +16,8 @@ import (
 // columns and side tables that lists, scoping and draw history query.
 
 // CreateTask checks a task against the rules and the reference data and
-// stores it. The planner needs the authority in scope.
+// stores it as a draft (spotcheck.TaskDraft). The planner needs the
+// authority in scope.
 func (sv *TaskService) CreateTask(ctx context.Context, tk *spotcheck.Task) (err error) {
 	db := sv.db
 	defer wrap(&err, "create task", tk.Code)
@@ -50,15 +51,28 @@ func (sv *TaskService) CreateTask(ctx context.Context, tk *spotcheck.Task) (err 
 	}
 	tk.CreatedBy = actorID(ctx)
 	tk.CreatedAt = db.Now().UTC().Truncate(time.Second)
+	tk.State, tk.CancelReason, tk.PublishedAt, tk.LogIndex = spotcheck.TaskDraft, "", time.Time{}, 0
 	body, err := json.Marshal(tk)
 	if err != nil {
 		return err
 	}
-	if _, err := t.ExecContext(ctx, `INSERT INTO tasks (code, name, authority, year, body, created_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, tk.Code, tk.Name, tk.Authority, tk.Year(), string(body),
-		tk.CreatedBy, stamp(tk.CreatedAt)); err != nil {
+	if _, err := t.ExecContext(ctx, `INSERT INTO tasks (code, name, authority, year, body, created_by, created_at, state)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, tk.Code, tk.Name, tk.Authority, tk.Year(), string(body),
+		tk.CreatedBy, stamp(tk.CreatedAt), tk.State); err != nil {
 		return err
 	}
+	if err := indexTask(ctx, t, tk); err != nil {
+		return err
+	}
+	if err := recordEvent(ctx, t, "task", tk.Code, "create", string(body)); err != nil {
+		return err
+	}
+	return t.commit()
+}
+
+// indexTask writes the side tables of a task's departments and items,
+// which scoping and the draw history query.
+func indexTask(ctx context.Context, t *tx, tk *spotcheck.Task) error {
 	for _, d := range tk.Departments() {
 		if _, err := t.ExecContext(ctx, `INSERT INTO task_depts (task, dept) VALUES ($1, $2)`, tk.Code, d); err != nil {
 			return err
@@ -69,10 +83,7 @@ func (sv *TaskService) CreateTask(ctx context.Context, tk *spotcheck.Task) (err 
 			return err
 		}
 	}
-	if err := recordEvent(ctx, t, "task", tk.Code, "create", string(body)); err != nil {
-		return err
-	}
-	return t.commit()
+	return nil
 }
 
 // checkTaskRefs checks that the departments, items, types and divisions a
@@ -109,6 +120,20 @@ func checkTaskRefs(ctx context.Context, t *tx, tk *spotcheck.Task, ps *spotcheck
 			ps.Add("items", "抽查事项", "“%s”状态为“%s”，只有已启用的事项可用于抽查", code, status)
 		}
 	}
+	if tk.Mode == spotcheck.ModeCityDrawsDistrict && tk.Authority != "" && !hasSubBureau(depts, tk.Authority) {
+		ps.Add("mode", "抽查模式", "“%s”没有下级区县局，不能采用市抽县查", tk.Authority)
+	}
+	if tk.Agency != "" {
+		a, err := agencies.findOne(ctx, t, tk.Agency)
+		switch {
+		case spotcheck.ErrorCode(err) == spotcheck.ENOTFOUND:
+			ps.Add("agency", "专业机构", "“%s”不在专业机构名录中", tk.Agency)
+		case err != nil:
+			return err
+		case !a.Active:
+			ps.Add("agency", "专业机构", "“%s”（%s）已停用", a.Name, tk.Agency)
+		}
+	}
 	ref, err := loadReference(ctx, t)
 	if err != nil {
 		return err
@@ -124,6 +149,17 @@ func checkTaskRefs(ctx context.Context, t *tx, tk *spotcheck.Task, ps *spotcheck
 		}
 	}
 	return nil
+}
+
+// hasSubBureau reports whether an active bureau reports to dept: a city
+// bureau with district bureaus, which 市抽县查 hands entities to.
+func hasSubBureau(depts []spotcheck.Department, dept string) bool {
+	for _, d := range depts {
+		if d.Parent == dept && d.Kind == spotcheck.DeptBureau && d.Active {
+			return true
+		}
+	}
+	return false
 }
 
 // recordEvent appends a step of a task or a draw, which have no version
@@ -148,8 +184,8 @@ func (sv *TaskService) FindTaskByCode(ctx context.Context, code string) (_ *spot
 }
 
 func findTask(ctx context.Context, q querier, code string) (*spotcheck.Task, error) {
-	var body string
-	err := q.QueryRowContext(ctx, `SELECT body FROM tasks WHERE code = $1`, code).Scan(&body)
+	var body, state string
+	err := q.QueryRowContext(ctx, `SELECT body, state FROM tasks WHERE code = $1`, code).Scan(&body, &state)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, spotcheck.NoTask(code)
 	}
@@ -160,6 +196,7 @@ func findTask(ctx context.Context, q querier, code string) (*spotcheck.Task, err
 	if err := json.Unmarshal([]byte(body), &tk); err != nil {
 		return nil, err
 	}
+	tk.State = state // tasks stored before migration 0010 have none in their body
 	return &tk, nil
 }
 
@@ -177,27 +214,29 @@ func (sv *TaskService) FindTasks(ctx context.Context, f spotcheck.TaskFilter) (_
 	if q := strings.TrimSpace(f.Query); q != "" {
 		c.add("(code LIKE " + c.arg(q+"%") + " OR name LIKE " + c.arg("%"+q+"%") + ")")
 	}
+	c.eq("state", f.State)
 	scopeTasks(ctx, &c, "code")
 	where := c.where()
 	out.Total, out.More, err = countCapped(ctx, db.read, "SELECT 1 FROM tasks WHERE "+where, c.args)
 	if err != nil {
 		return out, err
 	}
-	rows, err := db.read.QueryContext(ctx, fmt.Sprintf("SELECT body FROM tasks WHERE %s ORDER BY created_at DESC, code LIMIT %d OFFSET %d",
+	rows, err := db.read.QueryContext(ctx, fmt.Sprintf("SELECT body, state FROM tasks WHERE %s ORDER BY created_at DESC, code LIMIT %d OFFSET %d",
 		where, out.Limit, out.Offset), c.args...)
 	if err != nil {
 		return out, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var body string
+		var body, state string
 		var tk spotcheck.Task
-		if err := rows.Scan(&body); err != nil {
+		if err := rows.Scan(&body, &state); err != nil {
 			return out, err
 		}
 		if err := json.Unmarshal([]byte(body), &tk); err != nil {
 			return out, err
 		}
+		tk.State = state
 		out.Items = append(out.Items, tk)
 	}
 	return out, rows.Err()

@@ -68,6 +68,9 @@ func (m *Main) demoDraws(ctx context.Context, db *store.DB, today time.Time) err
 		if err := db.Tasks().CreateTask(as("planner"), &x.task); err != nil {
 			return fmt.Errorf("演示任务 %s：%w", x.task.Code, err)
 		}
+		if err := db.Tasks().PublishTask(as("planner"), x.task.Code); err != nil {
+			return fmt.Errorf("演示任务 %s：%w", x.task.Code, err)
+		}
 		d, err := db.Draws().PlanDraw(as("planner"), x.task.Code, x.req)
 		if err != nil {
 			return fmt.Errorf("演示抽取 %s：%w", x.task.Code, err)

@@ -61,7 +61,7 @@ func TestDemoDrawsExportAndVerify(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer raw.Close()
-	if _, err := raw.Exec(`UPDATE log_entries SET entry = replace(entry, '"type":"plan"', '"type":"plan "') WHERE idx = 0`); err != nil {
+	if _, err := raw.Exec(`UPDATE log_entries SET entry = replace(entry, '"type":"', '"type":"x') WHERE idx = 0`); err != nil {
 		t.Fatal(err)
 	}
 	if code, _, errs := run(t, "log", "verify", "--db", dbPath); code != 1 || !strings.HasPrefix(errs, "第 0 条记录") {

@@ -65,6 +65,9 @@ func makeDraws(ctx context.Context, db *store.DB, data *demo.Data) (Draws, error
 		if err := db.Tasks().CreateTask(planner, &tk); err != nil {
 			return Draw{}, fmt.Errorf("CreateTask %s: %w", code, err)
 		}
+		if err := db.Tasks().PublishTask(planner, code); err != nil {
+			return Draw{}, fmt.Errorf("PublishTask %s: %w", code, err)
+		}
 		d, err := db.Draws().PlanDraw(planner, code, spotcheck.DrawRequest{Officials: []string{"supervisor"}})
 		if err != nil {
 			return Draw{}, fmt.Errorf("PlanDraw %s: %w", code, err)

@@ -1,0 +1,224 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"spotcheck"
+	"spotcheck/draw"
+	"spotcheck/store"
+)
+
+// taskActions returns the actions of a task's recorded changes, oldest
+// first.
+func taskActions(t *testing.T, db *store.DB, code string) []string {
+	t.Helper()
+	cs, err := db.FindRecordChanges(ctx, "task", code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Action)
+	}
+	return out
+}
+
+func taskState(t *testing.T, db *store.DB, as func(string) context.Context, code string) *spotcheck.Task {
+	t.Helper()
+	tk, err := db.Tasks().FindTaskByCode(as("planner"), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tk
+}
+
+// TestTaskWorkflow walks a task through every state; each step is
+// recorded, the draw moves it to drawn, and its publication is in the log.
+func TestTaskWorkflow(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		as := drawWorld(t, db)
+		tasks := db.Tasks()
+		const code = "2026-FZWL-SJ-101"
+		if err := tasks.CreateTask(as("planner"), drawTask(code, "WL-LXS-001")); err != nil {
+			t.Fatal(err)
+		}
+		if tk := taskState(t, db, as, code); tk.State != spotcheck.TaskDraft {
+			t.Fatalf("a new task is %q, want a draft", tk.State)
+		}
+		// A draft is edited in place, and cannot be drawn.
+		edited := drawTask(code, "WL-LXS-001")
+		edited.Name, edited.Source, edited.Plan, edited.Round = "旅行社专项抽查", spotcheck.TaskFromPlan, "FZWL-2026", 1
+		if err := tasks.UpdateTask(as("planner"), edited); err != nil {
+			t.Fatalf("UpdateTask of a draft: %v", err)
+		}
+		_, err := db.Draws().PlanDraw(as("planner"), code, spotcheck.DrawRequest{Officials: []string{"supervisor"}})
+		wantErr(t, err, spotcheck.ECONFLICT)
+		if !strings.Contains(spotcheck.ErrorMessage(err), "尚未发布") {
+			t.Errorf("the draft's draw is refused with %q", spotcheck.ErrorMessage(err))
+		}
+		if err := tasks.PublishTask(as("planner"), code); err != nil {
+			t.Fatal(err)
+		}
+		tk := taskState(t, db, as, code)
+		if tk.State != spotcheck.TaskPublished || tk.Name != "旅行社专项抽查" || tk.PublishedAt.IsZero() {
+			t.Fatalf("after publishing: %+v", tk)
+		}
+		// The announcement is the log's entry at LogIndex.
+		entries, err := db.LogEntries(ctx, tk.LogIndex, tk.LogIndex+1)
+		if err != nil || len(entries) != 1 {
+			t.Fatalf("LogEntries: %v", err)
+		}
+		var entry struct {
+			Type string
+			Body map[string]any
+		}
+		if err := json.Unmarshal(entries[0], &entry); err != nil || entry.Type != store.TaskTypeAnnouncement ||
+			entry.Body["task"] != code || entry.Body["plan"] != "FZWL-2026" {
+			t.Errorf("the announcement entry: %s (%v)", entries[0], err)
+		}
+		// Editing it now is refused, saying why.
+		edited.Name = "改名"
+		err = tasks.UpdateTask(as("planner"), edited)
+		wantErr(t, err, spotcheck.ECONFLICT)
+		if msg := spotcheck.ErrorMessage(err); !strings.Contains(msg, "“已发布”，不能直接修改") {
+			t.Errorf("the edit of a published task is refused with %q", msg)
+		}
+		completeDraw(t, db, as, code, 0)
+		if tk := taskState(t, db, as, code); tk.State != spotcheck.TaskDrawn {
+			t.Fatalf("after the draw: %q", tk.State)
+		}
+		steps := []struct {
+			user string
+			step func(context.Context, string) error
+			want string
+		}{
+			{"planner", tasks.StartTask, spotcheck.TaskInspecting},
+			{"planner", tasks.SubmitTask, spotcheck.TaskReviewing},
+			{"approver", tasks.PublicizeTask, spotcheck.TaskPublicized},
+			{"planner", tasks.FollowUpTask, spotcheck.TaskFollowUp},
+			{"planner", tasks.CloseTask, spotcheck.TaskClosed},
+		}
+		for _, s := range steps {
+			if err := s.step(as(s.user), code); err != nil {
+				t.Fatalf("to %s: %v", s.want, err)
+			}
+			if tk := taskState(t, db, as, code); tk.State != s.want {
+				t.Fatalf("state %q, want %q", tk.State, s.want)
+			}
+		}
+		want := []string{"create", "edit", "publish", "draw", "start", "submit", "publicize", "follow-up", "close"}
+		if got := taskActions(t, db, code); !slices.Equal(got, want) {
+			t.Errorf("recorded %v, want %v", got, want)
+		}
+		// The list filters by state.
+		l, err := tasks.FindTasks(as("planner"), spotcheck.TaskFilter{State: spotcheck.TaskClosed})
+		if err != nil || len(l.Items) != 1 || l.Items[0].Code != code {
+			t.Errorf("closed tasks: %+v, %v", l.Items, err)
+		}
+		l, err = tasks.FindTasks(as("planner"), spotcheck.TaskFilter{State: spotcheck.TaskDraft})
+		if err != nil || len(l.Items) != 0 {
+			t.Errorf("draft tasks: %+v, %v", l.Items, err)
+		}
+	})
+}
+
+// TestTaskRefusals: a step the machine, the role or the rules refuse
+// changes nothing, neither the task nor its history.
+func TestTaskRefusals(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		as := drawWorld(t, db)
+		gl := &spotcheck.User{Username: "glplanner", Name: "鼓楼区计划员", Dept: "GLWL",
+			Roles: []string{spotcheck.RolePlanner}, Active: true}
+		if err := db.Accounts().CreateUser(ctx, gl, "Qz-7rTk!2026-gl"); err != nil {
+			t.Fatal(err)
+		}
+		tasks := db.Tasks()
+		const code = "2026-FZWL-SJ-102"
+		if err := tasks.CreateTask(as("planner"), drawTask(code, "WL-LXS-001")); err != nil {
+			t.Fatal(err)
+		}
+		refusals := []struct {
+			name string
+			err  error
+			want string
+		}{
+			{"start a draft", tasks.StartTask(as("planner"), code), spotcheck.ECONFLICT},
+			{"close a draft", tasks.CloseTask(as("planner"), code), spotcheck.ECONFLICT},
+			{"publish another district's task", tasks.PublishTask(as("glplanner"), code), spotcheck.ENOTFOUND},
+			{"cancel another district's task", tasks.CancelTask(as("glplanner"), code, "不需要"), spotcheck.ENOTFOUND},
+			{"publish as an inspector", tasks.PublishTask(as("inspector"), code), spotcheck.EFORBIDDEN},
+			{"publish as an approver", tasks.PublishTask(as("approver"), code), spotcheck.EFORBIDDEN},
+			{"cancel without a reason", tasks.CancelTask(as("planner"), code, " "), spotcheck.EINVALID},
+			{"publicize a draft", tasks.PublicizeTask(as("approver"), code), spotcheck.ECONFLICT},
+			{"an unknown step", tasks.TaskStep(as("planner"), code, "delete", ""), spotcheck.EINVALID},
+			{"no principal", tasks.PublishTask(context.Background(), code), spotcheck.EUNAUTHORIZED},
+			{"no such task", tasks.PublishTask(as("planner"), "2026-FZWL-SJ-999"), spotcheck.ENOTFOUND},
+		}
+		for _, r := range refusals {
+			if got := spotcheck.ErrorCode(r.err); got != r.want {
+				t.Errorf("%s: %v, want %s", r.name, r.err, r.want)
+			}
+		}
+		if tk := taskState(t, db, as, code); tk.State != spotcheck.TaskDraft {
+			t.Errorf("after the refusals the task is %q", tk.State)
+		}
+		if got := taskActions(t, db, code); !slices.Equal(got, []string{"create"}) {
+			t.Errorf("refusals recorded: %v", got)
+		}
+		// Cancelled with a reason, it is off: no draw, no step, no edit.
+		publishTask(t, db, as, code)
+		if err := tasks.CancelTask(as("planner"), code, "上级通知调整抽查安排"); err != nil {
+			t.Fatal(err)
+		}
+		tk := taskState(t, db, as, code)
+		if tk.State != spotcheck.TaskCancelled || tk.CancelReason != "上级通知调整抽查安排" || !tk.Announced() {
+			t.Errorf("cancelled: %+v", tk)
+		}
+		_, err := db.Draws().PlanDraw(as("planner"), code, spotcheck.DrawRequest{Officials: []string{"supervisor"}})
+		wantErr(t, err, spotcheck.ECONFLICT)
+		wantErr(t, tasks.CancelTask(as("planner"), code, "再次撤销"), spotcheck.ECONFLICT)
+		wantErr(t, tasks.UpdateTask(as("planner"), drawTask(code, "WL-LXS-001")), spotcheck.ECONFLICT)
+		if got := taskActions(t, db, code); !slices.Equal(got, []string{"create", "publish", "cancel"}) {
+			t.Errorf("recorded %v", got)
+		}
+	})
+}
+
+// TestTaskCancelledDuringDraw: a task cancelled while its draw collects
+// commitments is not drawn; the run is refused and nothing is drawn.
+func TestTaskCancelledDuringDraw(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		as := drawWorld(t, db)
+		const code = "2026-FZWL-SJ-103"
+		if err := db.Tasks().CreateTask(as("planner"), drawTask(code, "WL-LXS-001")); err != nil {
+			t.Fatal(err)
+		}
+		publishTask(t, db, as, code)
+		d, err := db.Draws().PlanDraw(as("planner"), code, spotcheck.DrawRequest{Officials: []string{"supervisor"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Draws().CommitDraw(as("supervisor"), d.ID, "supervisor", draw.Commitment(d.PlanHash, "supervisor", supervisorSecret)); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Draws().RevealDraw(as("supervisor"), d.ID, "supervisor", supervisorSecret); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Tasks().CancelTask(as("planner"), code, "抽查对象范围有误"); err != nil {
+			t.Fatal(err)
+		}
+		err = db.Draws().RunDraw(as("planner"), d.ID, spotcheck.DrawRun{})
+		wantErr(t, err, spotcheck.ECONFLICT)
+		if !strings.Contains(spotcheck.ErrorMessage(err), "已撤销") {
+			t.Errorf("the run is refused with %q", spotcheck.ErrorMessage(err))
+		}
+		got, err := db.Draws().FindDrawByID(as("planner"), d.ID)
+		if err != nil || got.State == spotcheck.DrawDrawn {
+			t.Errorf("the draw of a cancelled task ran: %+v, %v", got, err)
+		}
+	})
+}
