@@ -25,6 +25,9 @@ func TestNoPrincipalIsRefused(t *testing.T) {
 		if err := db.Draws().LiftEmbargo(as("supervisor"), d.ID, "检查结果已公示"); err != nil {
 			t.Fatal(err)
 		}
+		if err := db.Plans().CreatePlan(as("planner"), &spotcheck.Plan{Dept: "FZWL", Year: 2026, Name: "计划", Office: "市场管理处"}); err != nil {
+			t.Fatal(err)
+		}
 		ent, err := db.Entities().FindEntities(ctx, spotcheck.EntityFilter{Limit: 1})
 		if err != nil || len(ent.Items) == 0 {
 			t.Fatalf("FindEntities: %v", err)
@@ -185,6 +188,26 @@ func TestNoPrincipalIsRefused(t *testing.T) {
 			"FindDrawWindows": func(c context.Context) error { _, err := db.Calendar().FindDrawWindows(c); return err },
 			"SetDrawWindow": func(c context.Context) error {
 				return db.Calendar().SetDrawWindow(c, &spotcheck.DrawWindow{Dept: "FZWL", Days: 5})
+			},
+			// annual plans
+			"CreatePlan": func(c context.Context) error {
+				return db.Plans().CreatePlan(c, &spotcheck.Plan{Dept: "FZWL", Year: 2027, Name: "计划", Office: "处室"})
+			},
+			"UpdatePlan": func(c context.Context) error {
+				return db.Plans().UpdatePlan(c, &spotcheck.Plan{Dept: "FZWL", Year: 2026, Revision: 1, Name: "改", Office: "处室"})
+			},
+			"FindPlanByKey":     func(c context.Context) error { _, err := db.Plans().FindPlanByKey(c, "FZWL-2026"); return err },
+			"FindPlanRevisions": func(c context.Context) error { _, err := db.Plans().FindPlanRevisions(c, "FZWL-2026"); return err },
+			"FindPlans":         func(c context.Context) error { _, err := db.Plans().FindPlans(c, spotcheck.PlanFilter{}); return err },
+			"FindPlanTasks":     func(c context.Context) error { _, err := db.Plans().FindPlanTasks(c, "FZWL-2026"); return err },
+			"CheckPlan":         func(c context.Context) error { _, err := db.Plans().CheckPlan(c, "FZWL-2026", 0); return err },
+			"PublishPlan":       func(c context.Context) error { _, err := db.Plans().PublishPlan(c, "FZWL-2026", 0); return err },
+			"RevisePlan": func(c context.Context) error {
+				_, err := db.Plans().RevisePlan(c, "FZWL-2026", "无人修订")
+				return err
+			},
+			"CreatePlanTasks": func(c context.Context) error {
+				return db.Plans().CreatePlanTasks(c, "FZWL-2026", []spotcheck.Task{*drawTask("2026-FZWL-SJ-033", "WL-LXS-001")})
 			},
 			// the program's own jobs and settings
 			"PublishOldDraws":    func(c context.Context) error { _, err := db.PublishOldDraws(c); return err },

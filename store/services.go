@@ -46,6 +46,9 @@ type DrawService struct{ db *DB }
 // CalendarService implements spotcheck.CalendarService.
 type CalendarService struct{ db *DB }
 
+// PlanService implements spotcheck.PlanService.
+type PlanService struct{ db *DB }
+
 var (
 	_ spotcheck.EntityService         = (*EntityService)(nil)
 	_ spotcheck.InspectorService      = (*InspectorService)(nil)
@@ -60,6 +63,7 @@ var (
 	_ spotcheck.TaskService           = (*TaskService)(nil)
 	_ spotcheck.DrawService           = (*DrawService)(nil)
 	_ spotcheck.CalendarService       = (*CalendarService)(nil)
+	_ spotcheck.PlanService           = (*PlanService)(nil)
 )
 
 // Entities returns the entity service.
@@ -85,6 +89,9 @@ func (db *DB) Conflicts() *ConflictService { return &ConflictService{db} }
 
 // Calendar returns the service of the working-day calendar's overrides.
 func (db *DB) Calendar() *CalendarService { return &CalendarService{db} }
+
+// Plans returns the annual plan service.
+func (db *DB) Plans() *PlanService { return &PlanService{db} }
 
 // ReferenceData returns the reference data service.
 func (db *DB) ReferenceData() *ReferenceService { return &ReferenceService{db} }

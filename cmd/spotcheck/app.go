@@ -86,6 +86,9 @@ const usage = `用法：spotcheck 命令 [参数]
   calendar is 日期 [--db 数据库]        输出 workday 或 holiday
   calendar import 文件 [--note 说明] [--db 数据库]   导入放假调休安排（CSV：日期,休 或 日期,班）
 
+年度抽查计划：
+  plan check --dept 部门代码 --year 年度 [--db 数据库]   检查计划（已发布的，否则最新草稿）：ok 或每条问题一行
+
 运行：
   demo [--db 路径] [--addr 主机:端口] [--no-serve]   创建演示数据库并启动
   serve [--db 数据库] [--addr 主机:端口] [--log-key 文件]   启动服务
@@ -94,7 +97,7 @@ const usage = `用法：spotcheck 命令 [参数]
         [--trusted-proxy CIDR,…]           只信任这些代理的 X-Forwarded-For（登录限制按访问者地址计）
   migrate [--db 数据库]                              升级数据库结构
   bench import|export [--entities N] [--db 数据库]    测量百万级导入导出
-  bench search|draw|log …                            测量检索、抽取、日志（见 docs/performance.md）
+  bench search|draw|log|plan …                       测量检索、抽取、日志、计划检查（见 docs/performance.md）
 
 --db 为 SQLite 文件路径（默认 spotcheck.db）或 postgres:// 地址。`
 
@@ -120,6 +123,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		"draw":       m.runDraw,
 		"log":        m.runLog,
 		"calendar":   m.runCalendar,
+		"plan":       m.runPlan,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

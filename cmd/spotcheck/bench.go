@@ -39,6 +39,8 @@ func (m *Main) runBench(ctx context.Context, args []string) error {
 		return m.benchDraw(ctx, args[1:])
 	case "log":
 		return m.benchLog(ctx, args[1:])
+	case "plan":
+		return m.benchPlan(ctx, args[1:])
 	}
 	return usagef("未知的测量“%s”，应为 import、export 或 search", args[0])
 }

@@ -1,0 +1,220 @@
+package spotcheck
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Plan is a department's 年度抽查计划 (issue 10): the header a bureau
+// publishes in advance, and through Task.Plan the tasks it is made of. A
+// plan is kept per revision: revision 1 is drafted and published; a
+// published plan is never edited in place, a change is revision n+1
+// opened by RevisePlan with its reason, drafted, checked and published in
+// turn, which supersedes the revision before it.
+type Plan struct {
+	Dept         string   // the department whose plan it is
+	Year         int      // the calendar year it covers
+	Revision     int      // 1, 2, …
+	State        string   // PlanDraft, PlanPublished, PlanSuperseded
+	Name         string   // e.g. 福州市文化和旅游局2026年度双随机抽查工作计划
+	Office       string   // 监管责任处室
+	KeyItems     []string // 年度重点监管事项: item codes
+	KeyTasks     []string // 年度重点监管任务: one line each
+	Note         string
+	RevisionNote string // why this revision was opened (revisions after the first)
+	FiledWith    string // the department above it was filed with (上报备案), set on publishing
+
+	CreatedBy   string
+	CreatedAt   time.Time
+	PublishedBy string
+	PublishedAt time.Time
+	LogIndex    int64 // the ledger entry of its publication, -1 before
+}
+
+// The states of a plan revision.
+const (
+	PlanDraft      = "draft"      // 草稿
+	PlanPublished  = "published"  // 已发布
+	PlanSuperseded = "superseded" // 已被修订: a later revision was published
+)
+
+// PlanStateNames are the plan's states as pages show them.
+var PlanStateNames = map[string]string{PlanDraft: "草稿", PlanPublished: "已发布", PlanSuperseded: "已修订（作废）"}
+
+// The actions of a plan.
+const (
+	PlanActEdit      Action = "edit"      // change a draft revision in place, add its tasks
+	PlanActPublish   Action = "publish"   // publish a compliant draft (logged, filed with the parent)
+	PlanActRevise    Action = "revise"    // open revision n+1 of a published plan, with a reason
+	PlanActSupersede Action = "supersede" // the published revision, when the next one is published
+)
+
+// PlanMachine is the table of a plan revision's workflow. Revise leaves
+// the published revision as it is: it stays the plan in force until its
+// successor is published, which supersedes it in the same transaction.
+var PlanMachine = Machine{
+	States: []string{PlanDraft, PlanPublished, PlanSuperseded},
+	Names:  PlanStateNames,
+	Table: []Transition{
+		{PlanActEdit, []string{PlanDraft}, "", PermManageDraws},
+		{PlanActPublish, []string{PlanDraft}, PlanPublished, PermManageDraws},
+		{PlanActRevise, []string{PlanPublished}, "", PermManageDraws},
+		{PlanActSupersede, []string{PlanPublished}, PlanSuperseded, PermManageDraws},
+	},
+}
+
+var planKeyForm = regexp.MustCompile(`^([A-Z][A-Z0-9_]{1,15})-([0-9]{4})$`)
+
+// PlanKey is the key of a department's plan for a year: "DEPT-YYYY", as
+// Task.Plan holds it.
+func PlanKey(dept string, year int) string { return fmt.Sprintf("%s-%04d", dept, year) }
+
+// ParsePlanKey splits a plan key into its department and year.
+func ParsePlanKey(key string) (dept string, year int, ok bool) {
+	m := planKeyForm.FindStringSubmatch(strings.TrimSpace(key))
+	if m == nil {
+		return "", 0, false
+	}
+	year, _ = strconv.Atoi(m[2])
+	return m[1], year, true
+}
+
+// Key returns the plan's key.
+func (p *Plan) Key() string { return PlanKey(p.Dept, p.Year) }
+
+// NoPlan is the answer for a plan that does not exist, or that the user
+// may not see.
+func NoPlan(key string) error { return Errorf(ENOTFOUND, "没有“%s”年度抽查计划", key) }
+
+// Normalize trims what people type and fills the defaults.
+func (p *Plan) Normalize() {
+	p.Dept = NormalizeCode(p.Dept)
+	for _, f := range []*string{&p.Name, &p.Office, &p.Note, &p.RevisionNote, &p.State} {
+		*f = strings.TrimSpace(*f)
+	}
+	items := trimAll(p.KeyItems)
+	for i := range items {
+		items[i] = NormalizeCode(items[i])
+	}
+	p.KeyItems = trimAll(items)
+	p.KeyTasks = trimAll(p.KeyTasks)
+	if p.Revision == 0 {
+		p.Revision = 1
+	}
+	if p.State == "" {
+		p.State = PlanDraft
+	}
+}
+
+// Validate checks a normalized plan on its own and changes nothing; that
+// the department and the key items exist is checked by the store.
+func (p *Plan) Validate() Problems {
+	var ps Problems
+	ps.checkRequired("dept", "部门", p.Dept)
+	if p.Year < 2000 || p.Year > 2100 {
+		ps.Add("year", "年度", "应为2000–2100之间的年份")
+	}
+	ps.checkRequired("name", "计划名称", p.Name)
+	ps.checkLen("name", "计划名称", p.Name, 100)
+	ps.checkRequired("office", "监管责任处室", p.Office)
+	ps.checkLen("office", "监管责任处室", p.Office, 60)
+	ps.checkLen("note", "说明", p.Note, 2000)
+	for _, t := range p.KeyTasks {
+		if len([]rune(t)) > 200 {
+			ps.Add("key_tasks", "年度重点监管任务", "每行至多200字")
+			break
+		}
+	}
+	if p.Revision > 1 && p.RevisionNote == "" {
+		ps.Add("revision_note", "修订原因", "修订计划须写明原因")
+	}
+	ps.checkOneOf("state", "状态", p.State, PlanDraft, PlanPublished, PlanSuperseded)
+	return ps
+}
+
+// Can decides whether pr may take action a on the plan revision now: a
+// principal (EUNAUTHORIZED), the permission for the plan's department
+// (EFORBIDDEN, or NoPlan for a user who may not see it), then the state
+// (ECONFLICT).
+func (p *Plan) Can(a Action, pr *Principal) error {
+	tr, ok := PlanMachine.Transition(a)
+	if !ok {
+		return PlanMachine.Check(p.record(), p.State, a)
+	}
+	if pr == nil {
+		return Errorf(EUNAUTHORIZED, msgNoPrincipal)
+	}
+	if err := pr.AuthorizeTask(tr.Perm, []string{p.Dept}, NoPlan(p.Key())); err != nil {
+		return err
+	}
+	return PlanMachine.Check(p.record(), p.State, a)
+}
+
+// Next returns the revision's state after action a, which Can allowed.
+func (p *Plan) Next(a Action) (string, error) {
+	return PlanMachine.Next(p.record(), p.State, a)
+}
+
+func (p *Plan) record() string { return fmt.Sprintf("计划 %s 第%d版", p.Key(), p.Revision) }
+
+// PlanFilter selects plans: of one department or those filed with it,
+// of a year, in a state.
+type PlanFilter struct {
+	Dept      string // the plan's department
+	FiledWith string // plans filed with this department (上报备案)
+	Year      int
+	State     string
+	Offset    int
+	Limit     int
+}
+
+// PlanService keeps the annual plans. The common contract of every
+// service is in doc.go. A department sees its own plans and those of the
+// departments below it (which file theirs with it); the public sees
+// published revisions only.
+type PlanService interface {
+	// CreatePlan stores revision 1 of a new plan as a draft. EINVALID,
+	// ECONFLICT (the department has a plan for the year), EFORBIDDEN (no
+	// PermManageDraws for p.Dept), EUNAUTHORIZED.
+	CreatePlan(ctx context.Context, p *Plan) error
+	// UpdatePlan changes the header of a draft revision (p.Dept, p.Year
+	// and p.Revision name it). EINVALID, ENOTFOUND, ECONFLICT (not a
+	// draft), EFORBIDDEN, EUNAUTHORIZED.
+	UpdatePlan(ctx context.Context, p *Plan) error
+	// FindPlanByKey returns the plan in force: the published revision,
+	// else the latest draft (the public: the published one only).
+	// ENOTFOUND, EUNAUTHORIZED.
+	FindPlanByKey(ctx context.Context, key string) (*Plan, error)
+	// FindPlanRevisions returns every revision the user may see, newest
+	// first. ENOTFOUND, EUNAUTHORIZED.
+	FindPlanRevisions(ctx context.Context, key string) ([]Plan, error)
+	// FindPlans lists the latest visible revision of each plan that
+	// matches f. EUNAUTHORIZED.
+	FindPlans(ctx context.Context, f PlanFilter) (List[Plan], error)
+	// FindPlanTasks returns the tasks of a plan (Task.Plan), by code.
+	// ENOTFOUND, EUNAUTHORIZED.
+	FindPlanTasks(ctx context.Context, key string) ([]Task, error)
+	// CheckPlan runs the compliance check (Check) on a revision of the
+	// plan (0: the one FindPlanByKey returns) and its tasks.
+	// ENOTFOUND, EFORBIDDEN, EUNAUTHORIZED.
+	CheckPlan(ctx context.Context, key string, revision int) ([]Finding, error)
+	// PublishPlan publishes the draft revision: refused with EINVALID and
+	// the findings when the check finds any; logs it in the ledger, files
+	// it with the parent department and supersedes the revision before.
+	// ENOTFOUND, ECONFLICT, EFORBIDDEN, EUNAUTHORIZED.
+	PublishPlan(ctx context.Context, key string, revision int) ([]Finding, error)
+	// RevisePlan opens revision n+1 of a published plan as a draft, with
+	// its reason. EINVALID (no reason), ECONFLICT (not published, or a
+	// revision is already open), ENOTFOUND, EFORBIDDEN, EUNAUTHORIZED.
+	RevisePlan(ctx context.Context, key, reason string) (*Plan, error)
+	// CreatePlanTasks creates the tasks of an import in one transaction,
+	// all or nothing, each as TaskService.CreateTask would, with Task.Plan
+	// set to key; the plan must have a draft revision. EINVALID
+	// (*ImportError naming rows), ENOTFOUND, ECONFLICT, EFORBIDDEN,
+	// EUNAUTHORIZED.
+	CreatePlanTasks(ctx context.Context, key string, tasks []Task) error
+}

@@ -1,0 +1,404 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"spotcheck"
+)
+
+// The compliance check gathers its facts with aggregate queries — the
+// jurisdiction's entities counted by type, division, credit class and 重点
+// flag, the entities at their annual cap counted by type and division —
+// and loads only what is small: the plan's tasks and items, and the
+// inspectors (a few thousand) whose rosters Task.Roster builds as a draw
+// would. spotcheck.CheckCompliance decides.
+
+// settingClassRatios is the settings key of the local ratios by credit
+// class (spotcheck.ClassRatios as JSON); unset, only their order is checked.
+const settingClassRatios = "plan_class_ratios"
+
+// CheckPlan runs the compliance check on a revision of a plan.
+func (sv *PlanService) CheckPlan(ctx context.Context, key string, revision int) (_ []spotcheck.Finding, err error) {
+	defer wrap(&err, "check plan", key)
+	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
+		return nil, err
+	}
+	revs, err := loadPlans(ctx, sv.db.read, key)
+	if err != nil {
+		return nil, err
+	}
+	p := inForce(revs)
+	if revision > 0 {
+		p = nil
+		for i := range revs {
+			if revs[i].Revision == revision {
+				p = &revs[i]
+			}
+		}
+	}
+	if p == nil {
+		return nil, spotcheck.NoPlan(key)
+	}
+	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermViewDraws, []string{p.Dept}, spotcheck.NoPlan(key)); err != nil {
+		return nil, err
+	}
+	return checkPlan(ctx, sv.db.read, p)
+}
+
+// checkPlan gathers the facts of p within q and checks it.
+func checkPlan(ctx context.Context, q querier, p *spotcheck.Plan) ([]spotcheck.Finding, error) {
+	tasks, err := planTasks(ctx, q, p.Key())
+	if err != nil {
+		return nil, err
+	}
+	f, err := complianceFacts(ctx, q, p, tasks)
+	if err != nil {
+		return nil, err
+	}
+	return spotcheck.CheckCompliance(p, tasks, f), nil
+}
+
+func complianceFacts(ctx context.Context, q querier, p *spotcheck.Plan, tasks []spotcheck.Task) (spotcheck.ComplianceFacts, error) {
+	f := spotcheck.ComplianceFacts{Items: map[string]spotcheck.Item{}, Pools: map[string][]spotcheck.UnitPool{},
+		TypeNames: map[string]string{}, DivisionNames: map[string]string{}}
+	depts, err := findDepartments(ctx, q)
+	if err != nil {
+		return f, err
+	}
+	if f.Population, err = population(ctx, q, spotcheck.Subtree(depts, p.Dept)); err != nil {
+		return f, err
+	}
+	if err := planItems(ctx, q, p, tasks, f.Items); err != nil {
+		return f, err
+	}
+	if err := rosterPools(ctx, q, depts, tasks, f.Pools); err != nil {
+		return f, err
+	}
+	if f.Capped, err = cappedCells(ctx, q, p, tasks); err != nil {
+		return f, err
+	}
+	var v string
+	if err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, settingClassRatios).Scan(&v); err == nil {
+		_ = json.Unmarshal([]byte(v), &f.ClassRatios) // a hand-edited value that does not parse checks the order only
+	}
+	ref, err := loadReference(ctx, q)
+	if err != nil {
+		return f, err
+	}
+	for _, c := range f.Population {
+		if t, ok := ref.Type(c.Type); ok {
+			f.TypeNames[c.Type] = t.Name
+		}
+		if d, ok := ref.Division(c.Division); ok {
+			f.DivisionNames[c.Division] = d.Name
+		}
+	}
+	return f, nil
+}
+
+// population counts the active, operating entities of the departments by
+// type, division, credit class and 重点 flag (index entities_plan).
+func population(ctx context.Context, q querier, depts []string) ([]spotcheck.PopulationCell, error) {
+	var c conds
+	c.in("dept", depts)
+	c.add("active = 1")
+	c.add("status = " + c.arg(spotcheck.StatusOperating))
+	rows, err := q.QueryContext(ctx, `SELECT type, division, credit_class, key_flag, count(*) FROM entities WHERE `+
+		c.where()+` GROUP BY type, division, credit_class, key_flag`, c.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []spotcheck.PopulationCell
+	for rows.Next() {
+		var x spotcheck.PopulationCell
+		if err := rows.Scan(&x.Type, &x.Division, &x.Class, boolCol{&x.Key}, &x.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
+// planItems loads the latest version of every item the plan names.
+func planItems(ctx context.Context, q querier, p *spotcheck.Plan, tasks []spotcheck.Task, into map[string]spotcheck.Item) error {
+	codes := slices.Clone(p.KeyItems)
+	for _, t := range tasks {
+		codes = append(codes, t.Items...)
+	}
+	slices.Sort(codes)
+	codes = slices.Compact(codes)
+	if len(codes) == 0 {
+		return nil
+	}
+	var c conds
+	c.add(items.current())
+	c.in("code", codes)
+	list, err := scanAll(ctx, q, items, "SELECT "+items.selectCols()+" FROM items WHERE "+c.where(), c.args)
+	if err != nil {
+		return err
+	}
+	for _, it := range list {
+		into[it.Code] = *it
+	}
+	return nil
+}
+
+// rosterPools counts, for every task, the roster each unit of its team
+// would have (Task.Roster: active, 执法证 valid through the window, not on
+// leave) and its lead-qualified members.
+func rosterPools(ctx context.Context, q querier, depts []spotcheck.Department, tasks []spotcheck.Task,
+	into map[string][]spotcheck.UnitPool) error {
+	if len(tasks) == 0 {
+		return nil
+	}
+	ins, err := scanAll(ctx, q, inspectors, "SELECT "+inspectors.selectCols()+" FROM inspectors WHERE "+
+		inspectors.current()+" AND active = 1 AND cert_no <> ''", nil)
+	if err != nil {
+		return err
+	}
+	list := make([]spotcheck.Inspector, len(ins))
+	for i, in := range ins {
+		list[i] = *in
+	}
+	units := map[string]string{}
+	unitOf := func(d string) string {
+		u, ok := units[d]
+		if !ok {
+			u = spotcheck.UnitOf(depts, d)
+			units[d] = u
+		}
+		return u
+	}
+	for i := range tasks {
+		t := &tasks[i]
+		pools := make([]spotcheck.UnitPool, len(t.Team))
+		for j, s := range t.Team {
+			pools[j] = spotcheck.UnitPool{Unit: s.Unit, Size: s.Size}
+		}
+		for _, r := range t.Roster(list, unitOf) {
+			for j := range pools {
+				if pools[j].Unit == r.Unit {
+					pools[j].Pool++
+					if strings.Contains(r.Flags, "L") {
+						pools[j].Leads++
+					}
+				}
+			}
+		}
+		into[t.Code] = pools
+	}
+	return nil
+}
+
+// cappedCells counts, per authority of the plan's tasks, the entities
+// (not 重点) its draws of the year have already selected, by type,
+// division and number of times — the draws' picks stand for inspections
+// until visits are recorded, as the frame's exclusions count them.
+func cappedCells(ctx context.Context, q querier, p *spotcheck.Plan, tasks []spotcheck.Task) ([]spotcheck.CappedCell, error) {
+	var auths []string
+	for _, t := range tasks {
+		if !slices.Contains(auths, t.Authority) {
+			auths = append(auths, t.Authority)
+		}
+	}
+	var out []spotcheck.CappedCell
+	for _, a := range auths {
+		rows, err := q.QueryContext(ctx, `SELECT e.type, e.division, x.n, count(*) FROM
+			(SELECT p.entity_id AS id, count(DISTINCT d.id) AS n FROM draw_picks p JOIN draws d ON d.id = p.draw_id
+			 WHERE d.year = $1 AND d.authority = $2 AND `+countedPick+` GROUP BY p.entity_id) x
+			JOIN entities e ON e.id = x.id WHERE e.key_flag = 0 GROUP BY e.type, e.division, x.n`,
+			fmt.Sprintf("%04d", p.Year), a)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			c := spotcheck.CappedCell{Authority: a}
+			if err := rows.Scan(&c.Type, &c.Division, &c.Times, &c.Count); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// PublishPlan publishes a draft revision that passes the check.
+func (sv *PlanService) PublishPlan(ctx context.Context, key string, revision int) (_ []spotcheck.Finding, err error) {
+	defer wrap(&err, "publish plan", key)
+	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
+		return nil, err
+	}
+	var findings []spotcheck.Finding
+	err = sv.db.inTx(ctx, func(t *tx) error {
+		revs, err := loadPlans(ctx, t, key)
+		if err != nil {
+			return err
+		}
+		p := &revs[0]
+		if revision > 0 {
+			if p, err = loadPlanRevision(ctx, t, key, revision); err != nil {
+				return err
+			}
+		}
+		pr := spotcheck.PrincipalFromContext(ctx)
+		if err := p.Can(spotcheck.PlanActPublish, pr); err != nil {
+			return err
+		}
+		if findings, err = checkPlan(ctx, t, p); err != nil {
+			return err
+		}
+		if len(findings) > 0 {
+			return spotcheck.Errorf(spotcheck.EINVALID, "计划 %s 有 %d 项不符合规定，不能发布", key, len(findings))
+		}
+		for i := range revs {
+			if revs[i].State != spotcheck.PlanPublished {
+				continue
+			}
+			old := &revs[i]
+			if err := old.Can(spotcheck.PlanActSupersede, pr); err != nil {
+				return err
+			}
+			if old.State, err = old.Next(spotcheck.PlanActSupersede); err != nil {
+				return err
+			}
+			if err := savePlan(ctx, t, old, "supersede"); err != nil {
+				return err
+			}
+		}
+		if p.State, err = p.Next(spotcheck.PlanActPublish); err != nil {
+			return err
+		}
+		depts, err := findDepartments(ctx, t)
+		if err != nil {
+			return err
+		}
+		for _, d := range depts {
+			if d.Code == p.Dept {
+				p.FiledWith = d.Parent
+			}
+		}
+		p.PublishedBy = actorID(ctx)
+		p.PublishedAt = sv.db.Now().UTC().Truncate(time.Second)
+		tasks, err := planTasks(ctx, t, key)
+		if err != nil {
+			return err
+		}
+		rec, err := planRecord(p, tasks)
+		if err != nil {
+			return err
+		}
+		if p.LogIndex, err = t.appendLog(ctx, "annual_plan", rec); err != nil {
+			return err
+		}
+		return savePlan(ctx, t, p, "publish")
+	})
+	if len(findings) > 0 {
+		return findings, err
+	}
+	return nil, err
+}
+
+// planRecord is the ledger record of a plan's publication, canonical JSON
+// (spec §2): the plan by key, revision and the digest of its document
+// (PlanDocument, as the portal serves it), its tasks by code.
+func planRecord(p *spotcheck.Plan, tasks []spotcheck.Task) ([]byte, error) {
+	doc, err := PlanDocument(p, tasks)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(doc)
+	codes := make([]string, len(tasks))
+	for i, t := range tasks {
+		codes[i] = t.Code
+	}
+	rec := map[string]any{"v": "spotcheck-plan/1", "plan": p.Key(), "dept": p.Dept, "year": p.Year,
+		"revision": p.Revision, "filed_with": p.FiledWith, "published": p.PublishedAt.UTC().Format("2006-01-02T15:04:05Z"),
+		"sha256": hex.EncodeToString(sum[:]), "tasks": codes}
+	if p.FiledWith == "" {
+		delete(rec, "filed_with")
+	}
+	return canonical(rec)
+}
+
+// canonical encodes v as canonical JSON (sorted keys, no HTML escaping,
+// no trailing newline).
+func canonical(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// PlanDocument is the public JSON of a published plan with its tasks, as
+// the portal serves it; its digest is in the plan's ledger record.
+func PlanDocument(p *spotcheck.Plan, tasks []spotcheck.Task) ([]byte, error) {
+	type task struct {
+		Code      string   `json:"code"`
+		Name      string   `json:"name"`
+		Round     int      `json:"round"`
+		Items     []string `json:"items"`
+		Types     []string `json:"types,omitempty"`
+		Divisions []string `json:"divisions,omitempty"`
+		Start     string   `json:"start"`
+		End       string   `json:"end"`
+		Expected  int      `json:"expected,omitempty"`
+		Partners  []string `json:"partners,omitempty"`
+	}
+	doc := struct {
+		Plan         string   `json:"plan"`
+		Dept         string   `json:"dept"`
+		Year         int      `json:"year"`
+		Revision     int      `json:"revision"`
+		Name         string   `json:"name"`
+		Office       string   `json:"office"`
+		KeyItems     []string `json:"key_items"`
+		KeyTasks     []string `json:"key_tasks"`
+		Note         string   `json:"note,omitempty"`
+		RevisionNote string   `json:"revision_note,omitempty"`
+		FiledWith    string   `json:"filed_with,omitempty"`
+		Published    string   `json:"published,omitempty"`
+		Tasks        []task   `json:"tasks"`
+	}{Plan: p.Key(), Dept: p.Dept, Year: p.Year, Revision: p.Revision, Name: p.Name, Office: p.Office,
+		KeyItems: orEmpty(p.KeyItems), KeyTasks: orEmpty(p.KeyTasks), Note: p.Note, RevisionNote: p.RevisionNote,
+		FiledWith: p.FiledWith, Tasks: []task{}}
+	if !p.PublishedAt.IsZero() {
+		doc.Published = p.PublishedAt.UTC().Format("2006-01-02T15:04:05Z")
+	}
+	for _, t := range tasks {
+		if t.State == spotcheck.TaskCancelled {
+			continue
+		}
+		doc.Tasks = append(doc.Tasks, task{t.Code, t.Name, t.Round, orEmpty(t.Items), t.Scope.Types, t.Scope.Divisions,
+			t.Start, t.End, t.Expected, t.Partners})
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	err := enc.Encode(doc)
+	return b.Bytes(), err
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
