@@ -56,6 +56,7 @@ type VisitMember struct{ Dept, Inspector string }
 type Visit struct {
 	ID         int64
 	Entity     string
+	EntityName string
 	Year       string
 	Lead       string // the department that leads: see ProposeVisits
 	Start, End string
@@ -67,6 +68,18 @@ type Visit struct {
 	ProposedAt time.Time
 	DecidedBy  string
 	DecidedAt  time.Time
+	// Names names the codes of the parts for pages: tasks, items and
+	// inspectors (the reads fill it; departments are named by the pages).
+	Names map[string]string
+}
+
+// Name returns the name of a task, item or inspector code of the visit,
+// or the code when it has none.
+func (v *Visit) Name(code string) string {
+	if n := v.Names[code]; n != "" {
+		return n
+	}
+	return code
 }
 
 // The states of a visit.

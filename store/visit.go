@@ -165,7 +165,68 @@ func loadVisit(ctx context.Context, q querier, id int64) (*visitRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	return r, loadParts(ctx, q, []*visitRow{r})
+	if err := loadParts(ctx, q, []*visitRow{r}); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// nameVisits fills the visits' entity names and the names of their tasks,
+// items and inspectors, in one query per kind.
+func nameVisits(ctx context.Context, q querier, vs []*visitRow) error {
+	kinds := []struct {
+		sql   string
+		codes map[string]bool
+	}{
+		{`SELECT id, name FROM entities WHERE id IN `, map[string]bool{}},
+		{`SELECT code, name FROM tasks WHERE code IN `, map[string]bool{}},
+		{`SELECT code, name FROM items WHERE latest = 1 AND code IN `, map[string]bool{}},
+		{`SELECT staff_id, name FROM inspectors WHERE staff_id IN `, map[string]bool{}},
+	}
+	for _, v := range vs {
+		kinds[0].codes[v.Entity] = true
+		for _, p := range v.Parts {
+			kinds[1].codes[p.Task] = true
+			for _, it := range p.Items {
+				kinds[2].codes[it] = true
+			}
+			for _, in := range p.Inspectors {
+				kinds[3].codes[in] = true
+			}
+		}
+	}
+	names := map[string]string{}
+	for _, k := range kinds {
+		if len(k.codes) == 0 {
+			continue
+		}
+		var c conds
+		ph := make([]string, 0, len(k.codes))
+		for code := range k.codes {
+			ph = append(ph, c.arg(code))
+		}
+		rows, err := q.QueryContext(ctx, k.sql+"("+strings.Join(ph, ", ")+")", c.args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var code, name string
+			if err := rows.Scan(&code, &name); err != nil {
+				rows.Close()
+				return err
+			}
+			names[code] = name
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	for _, v := range vs {
+		v.EntityName = names[v.Entity]
+		v.Names = names
+	}
+	return nil
 }
 
 // loadParts fills the parts of visits, in their order.
@@ -293,6 +354,9 @@ func (sv *VisitService) FindVisitByID(ctx context.Context, id int64) (_ *spotche
 	if err := p.AuthorizeDraw(spotcheck.PermViewDraws, v.Departments()); err != nil {
 		return nil, spotcheck.NoVisit(id)
 	}
+	if err := nameVisits(ctx, sv.db.read, []*visitRow{v}); err != nil {
+		return nil, err
+	}
 	return &v.Visit, nil
 }
 
@@ -334,6 +398,9 @@ func (sv *VisitService) FindVisits(ctx context.Context, f spotcheck.VisitFilter)
 		return nil, err
 	}
 	if err := loadParts(ctx, sv.db.read, vs); err != nil {
+		return nil, err
+	}
+	if err := nameVisits(ctx, sv.db.read, vs); err != nil {
 		return nil, err
 	}
 	out := make([]spotcheck.Visit, len(vs))
