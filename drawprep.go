@@ -29,6 +29,12 @@ type EntityHistory struct {
 	// ByAuthority counts, per entity, this year's draws of the task's
 	// authority that selected it.
 	ByAuthority map[string]int
+	// ByOthers holds entities selected by a draw of another department's
+	// task whose window overlaps this task's (for SkipInspectedByOthers).
+	ByOthers map[string]bool
+	// Cap is the annual cap setting in force; a zero Cap applies the
+	// task's AnnualCap to every entity.
+	Cap CapPolicy
 }
 
 // FrameEntry is a line of frame.tsv.
@@ -47,6 +53,7 @@ const (
 	ExcludeStatus       = "status" // any other status the task does not inspect
 	ExcludeInspected    = "inspected-this-year"
 	ExcludeAnnualCap    = "annual-cap"
+	ExcludeByOthers     = "inspected-by-other" // selected by another department in the window (visit.go)
 )
 
 // ExclusionNames names the exclusion reasons in Chinese.
@@ -54,6 +61,7 @@ var ExclusionNames = map[string]string{
 	ExcludeSuspended: "已停业", ExcludeDeregistered: "已注销", ExcludeRevoked: "已吊销",
 	ExcludeMovedOut: "已迁出", ExcludeStatus: "经营状态不在本任务范围",
 	ExcludeInspected: "本年度已因相同事项被抽中", ExcludeAnnualCap: "已达本部门年度检查上限",
+	ExcludeByOthers: "检查期间内已被其他部门抽中",
 }
 
 var statusExclusion = map[string]string{
@@ -80,11 +88,24 @@ func (t *Task) Frame(cands []FrameCandidate, h EntityHistory) ([]FrameEntry, []F
 		if h.SameItem[c.ID] {
 			excl = append(excl, FrameExclusion{c.ID, ExcludeInspected})
 		}
-		if h.ByAuthority[c.ID] >= t.AnnualCap {
+		if capped(t, h, c) {
 			excl = append(excl, FrameExclusion{c.ID, ExcludeAnnualCap})
+		}
+		if t.SkipInspectedByOthers && h.ByOthers[c.ID] {
+			excl = append(excl, FrameExclusion{c.ID, ExcludeByOthers})
 		}
 	}
 	return frame, excl
+}
+
+// capped reports whether the annual cap excludes a candidate: the
+// setting's (CapPolicy.Capped, with its high-risk exemption) when there is
+// one, else the task's own AnnualCap.
+func capped(t *Task, h EntityHistory, c FrameCandidate) bool {
+	if h.Cap.Limit == 0 {
+		return h.ByAuthority[c.ID] >= t.AnnualCap
+	}
+	return h.Cap.Capped(t, h.ByAuthority[c.ID], c.CreditClass, c.Key)
 }
 
 // RosterEntry is a line of roster.tsv.

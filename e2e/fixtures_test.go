@@ -42,6 +42,8 @@ type fixtures struct {
 	// a pending substitution of it (makeDrawFixture).
 	drawTask           string
 	drawID, drawChange int64
+	// A proposed joint visit led by the city bureau (makeVisitFixture).
+	visitID int64
 
 	// secrets are internal values (phone numbers, key-list reasons) that no
 	// public page may show.
@@ -134,6 +136,9 @@ func pickFixtures(ctx context.Context, a *app) (*fixtures, error) {
 	fx.pickSecrets(a)
 	if fx.drawTask, fx.drawID, fx.drawChange, err = makeDrawFixture(ctx, a, fx.item.Code); err != nil {
 		return nil, fmt.Errorf("draw fixture: %w", err)
+	}
+	if fx.visitID, err = makeVisitFixture(ctx, a); err != nil {
+		return nil, fmt.Errorf("visit fixture: %w", err)
 	}
 	return fx, nil
 }

@@ -139,6 +139,13 @@ var resources = []resource{
 	// A task and its draws belong to the task's departments.
 	{"tasks", drawView, drawPlan, true, true, "", ""},
 	{"draws", drawView, drawPlan, true, true, "", ""},
+	// A joint visit belongs to its tasks' departments; the lead's planner
+	// decides it (the store refuses a partner's planner).
+	{"visits", drawView, drawPlan, true, true, "", ""},
+	// The annual cap is the system admin's setting, like the calendar; the
+	// repeated-inspection alerts are for the supervisors.
+	{"caps", deptManage, deptManage, false, false, "", ""},
+	{"alerts", drawLift, drawLift, false, false, "", ""},
 }
 
 // findResource returns the resource of a path below /staff/ or /api/v1/

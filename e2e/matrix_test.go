@@ -45,6 +45,8 @@ func (tg target) String() string {
 // Every other route gets a form with a stale version (and active=1, so
 // that not even a wrongly accepted one deactivates), or {} for the API.
 var harmless = map[string]payload{
+	// A year that is none: the detection refuses it before it proposes.
+	"POST /staff/visits/propose": form("year", "x"),
 	// A real sign-in of a spare account: a failed one would count against
 	// the login limits of the test client's address.
 	"POST /login": form("username", "e2e.login", "password", demo.Password),
@@ -333,6 +335,8 @@ func (a *app) paramValue(path, name, kind string) (value, dept string, err error
 		return "e2e.target", "", nil
 	case "tasks": // {code}, {task}
 		return fx.drawTask, cityBureau, nil
+	case "visits":
+		return strconv.FormatInt(fx.visitID, 10), cityBureau, nil
 	case "draws": // {id} or {draw_id} of a draw, {change} or …/changes/{id} of its change
 		if strings.Contains(path, "/changes/{"+name+"}") {
 			return strconv.FormatInt(fx.drawChange, 10), cityBureau, nil

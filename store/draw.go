@@ -292,6 +292,15 @@ const countedPick = `((p.reserve = 0 AND p.replaced = 0) OR p.promoted = 1) AND 
 // entities (spotcheck.EntityHistory).
 func entityHistory(ctx context.Context, t *tx, tk *spotcheck.Task) (spotcheck.EntityHistory, error) {
 	h := spotcheck.EntityHistory{SameItem: map[string]bool{}, ByAuthority: map[string]int{}}
+	var err error
+	if h.Cap, err = capPolicy(ctx, t); err != nil { // store/cap.go
+		return h, err
+	}
+	if tk.SkipInspectedByOthers {
+		if h.ByOthers, err = selectedByOthers(ctx, t, tk); err != nil {
+			return h, err
+		}
+	}
 	var c conds
 	y := c.arg(tk.Year())
 	c.in("i.item", tk.Items)

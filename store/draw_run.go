@@ -303,6 +303,9 @@ func (sv *DrawService) RunDraw(ctx context.Context, id int64, run spotcheck.Draw
 		if err := insertPicks(ctx, t, id, out); err != nil {
 			return err
 		}
+		if err := proposeDrawVisits(ctx, t, id); err != nil { // store/visit.go
+			return err
+		}
 		if err := recordEvent(ctx, t, "draw", fmt.Sprint(id), "draw", string(out.Result)); err != nil {
 			return err
 		}

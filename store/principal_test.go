@@ -209,6 +209,25 @@ func TestNoPrincipalIsRefused(t *testing.T) {
 			"CreatePlanTasks": func(c context.Context) error {
 				return db.Plans().CreatePlanTasks(c, "FZWL-2026", []spotcheck.Task{*drawTask("2026-FZWL-SJ-033", "WL-LXS-001")})
 			},
+			// joint visits, annual caps and repeat alerts
+			"ProposeVisits": func(c context.Context) error { _, err := db.Visits().ProposeVisits(c, "2026"); return err },
+			"FindVisits": func(c context.Context) error {
+				_, err := db.Visits().FindVisits(c, spotcheck.VisitFilter{})
+				return err
+			},
+			"FindVisitByID": func(c context.Context) error { _, err := db.Visits().FindVisitByID(c, 1); return err },
+			"AcceptVisit": func(c context.Context) error {
+				return db.Visits().AcceptVisit(c, 1, spotcheck.VisitDecision{Date: "2026-04-01"})
+			},
+			"DeclineVisit": func(c context.Context) error {
+				return db.Visits().DeclineVisit(c, 1, spotcheck.VisitDecision{Note: "不合并"})
+			},
+			"FindCapPolicy": func(c context.Context) error { _, err := db.Caps().FindCapPolicy(c); return err },
+			"UpdateCapPolicy": func(c context.Context) error {
+				p := spotcheck.CapPolicy{Limit: 1, Source: "x"}
+				return db.Caps().UpdateCapPolicy(c, &p)
+			},
+			"FindRepeatAlerts": func(c context.Context) error { _, err := db.Caps().FindRepeatAlerts(c, "2026"); return err },
 			// the program's own jobs and settings
 			"PublishOldDraws":    func(c context.Context) error { _, err := db.PublishOldDraws(c); return err },
 			"RebuildSearchIndex": db.RebuildSearchIndex,

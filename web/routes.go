@@ -189,6 +189,16 @@ func (s *Server) routes() []route {
 		{"GET /staff/security", Staff, mngUsers, st.ShowSecurity, interactive},
 		{"POST /staff/security", Staff, mngUsers, st.SaveSecurity, interactive},
 
+		// Joint visits, the annual cap and the repeat alerts (web/staff/visit.go, cap.go).
+		{"GET /staff/visits", Staff, viewDraws, st.ShowVisits, interactive},
+		{"POST /staff/visits/propose", Staff, mngDraws, st.ProposeVisits, interactive},
+		{"GET /staff/visits/{id}", Staff, viewDraws, st.ShowVisit, interactive},
+		{"POST /staff/visits/{id}/accept", Staff, mngDraws, st.AcceptVisit, interactive},
+		{"POST /staff/visits/{id}/decline", Staff, mngDraws, st.DeclineVisit, interactive},
+		{"GET /staff/caps", Staff, mngDepts, st.ShowCaps, interactive},
+		{"POST /staff/caps", Staff, mngDepts, st.SaveCaps, interactive},
+		{"GET /staff/alerts", Staff, supervise, st.ShowAlerts, interactive},
+
 		// The working-day calendar's overrides (web/staff/calendar.go).
 		{"GET /staff/calendar", Staff, mngDepts, st.ShowCalendar, interactive},
 		{"POST /staff/calendar", Staff, mngDepts, st.AddCalendarOverride, interactive},

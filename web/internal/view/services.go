@@ -20,6 +20,8 @@ type Services struct {
 	Tasks            spotcheck.TaskService
 	Draws            spotcheck.DrawService
 	Calendar         spotcheck.CalendarService
+	Visits           spotcheck.VisitService
+	Caps             spotcheck.CapService
 }
 
 // Transfers returns the services that imports and exports go through

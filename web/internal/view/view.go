@@ -229,6 +229,10 @@ var flashMessages = map[string]string{
 	"approved":  "已批准，变更已记入日志",
 	"rejected":  "已驳回该申请",
 	"unsealed":  "已解除保密：随机数与抽取结果已公开",
+	// Joint visits (web/staff/visit.go).
+	"proposed":       "检测完成，新的合并建议已列出",
+	"visit-accepted": "已确认合并：一次检查、一份通知书",
+	"visit-declined": "已记录不合并，各部门分别检查",
 }
 
 // ActiveFlash is the flash of a deactivation or reactivation.
