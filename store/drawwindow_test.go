@@ -28,6 +28,9 @@ func TestDrawWindow(t *testing.T) {
 		if err := db.Tasks().CreateTask(as("planner"), tk); err != nil {
 			t.Fatal(err)
 		}
+		if err := db.Tasks().PublishTask(as("planner"), tk.Code); err != nil {
+			t.Fatal(err)
+		}
 		req := spotcheck.DrawRequest{Officials: []string{"supervisor"}}
 		db.Now = func() time.Time { return time.Date(2026, 1, 8, 9, 0, 0, 0, time.UTC) }
 		_, err := db.Draws().PlanDraw(as("planner"), tk.Code, req)
