@@ -267,3 +267,51 @@ func TestRosterItemScope(t *testing.T) {
 		}
 	})
 }
+
+// TestAnnouncedTasks: the portal's 抽查任务公告 shows published tasks and
+// cancelled ones that had been published, never drafts, and never what
+// the announcement does not tell (strata, teams).
+func TestAnnouncedTasks(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		as := drawWorld(t, db)
+		tasks := db.Tasks()
+		for _, code := range []string{"2026-FZWL-GG-1", "2026-FZWL-GG-2", "2026-FZWL-GG-3", "2026-FZWL-GG-4"} {
+			if err := tasks.CreateTask(as("planner"), drawTask(code, "WL-LXS-001")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		publishTask(t, db, as, "2026-FZWL-GG-2")
+		publishTask(t, db, as, "2026-FZWL-GG-3")
+		if err := tasks.CancelTask(as("planner"), "2026-FZWL-GG-3", "抽查范围调整"); err != nil {
+			t.Fatal(err)
+		}
+		if err := tasks.CancelTask(as("planner"), "2026-FZWL-GG-4", "起草有误"); err != nil {
+			t.Fatal(err)
+		}
+		public := spotcheck.NewContextWithPrincipal(context.Background(), spotcheck.Public())
+		l, err := tasks.FindAnnouncedTasks(public, spotcheck.TaskFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var codes []string
+		for _, tk := range l.Items {
+			codes = append(codes, tk.Code)
+			if len(tk.Strata) != 0 || len(tk.Team) != 0 || tk.CreatedBy != "" {
+				t.Errorf("the public sees more than the announcement: %+v", tk)
+			}
+		}
+		if !slices.Equal(codes, []string{"2026-FZWL-GG-3", "2026-FZWL-GG-2"}) {
+			t.Errorf("announced %v", codes)
+		}
+		tk, err := tasks.FindAnnouncedTaskByCode(public, "2026-FZWL-GG-3")
+		if err != nil || tk.State != spotcheck.TaskCancelled || tk.CancelReason != "抽查范围调整" || tk.Items[0] != "WL-LXS-001" {
+			t.Errorf("a cancelled announcement: %+v, %v", tk, err)
+		}
+		for _, code := range []string{"2026-FZWL-GG-1", "2026-FZWL-GG-4", "NOPE"} {
+			_, err := tasks.FindAnnouncedTaskByCode(public, code)
+			wantErr(t, err, spotcheck.ENOTFOUND)
+		}
+		_, err = tasks.FindAnnouncedTasks(context.Background(), spotcheck.TaskFilter{})
+		wantErr(t, err, spotcheck.EUNAUTHORIZED)
+	})
+}
