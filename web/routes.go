@@ -218,6 +218,17 @@ func (s *Server) routes() []route {
 		{"GET /staff/tasks/new", Staff, mngDraws, st.ShowTaskForm, interactive},
 		{"POST /staff/tasks", Staff, mngDraws, st.SaveTask, interactive},
 		{"GET /staff/tasks/{code}", Staff, viewDraws, st.ShowTask, interactive},
+		// The task's workflow (spotcheck.TaskMachine): a draft is edited in
+		// place; each step is one POST, publicizing the approvers'.
+		{"GET /staff/tasks/{code}/edit", Staff, mngDraws, st.ShowTaskEditForm, interactive},
+		{"POST /staff/tasks/{code}", Staff, mngDraws, st.SaveTask, interactive},
+		{"POST /staff/tasks/{code}/publish", Staff, mngDraws, st.TaskStep(spotcheck.TaskActPublish), interactive},
+		{"POST /staff/tasks/{code}/cancel", Staff, mngDraws, st.TaskStep(spotcheck.TaskActCancel), interactive},
+		{"POST /staff/tasks/{code}/start", Staff, mngDraws, st.TaskStep(spotcheck.TaskActStart), interactive},
+		{"POST /staff/tasks/{code}/submit", Staff, mngDraws, st.TaskStep(spotcheck.TaskActSubmit), interactive},
+		{"POST /staff/tasks/{code}/publicize", Staff, approve, st.TaskStep(spotcheck.TaskActPublicize), interactive},
+		{"POST /staff/tasks/{code}/follow-up", Staff, mngDraws, st.TaskStep(spotcheck.TaskActFollowUp), interactive},
+		{"POST /staff/tasks/{code}/close", Staff, mngDraws, st.TaskStep(spotcheck.TaskActClose), interactive},
 		{"GET /staff/tasks/{code}/draws/new", Staff, mngDraws, st.ShowDrawForm, interactive},
 		{"POST /staff/tasks/{code}/draws", Staff, mngDraws, st.PlanDraw, interactive},
 
