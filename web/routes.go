@@ -88,7 +88,9 @@ func (s *Server) routes() []route {
 		{"GET /items", Public, public, pt.ShowPublicItems, interactive},
 		{"GET /items/{code}", Public, public, pt.ShowPublicItem, interactive},
 		{"GET /plans", Public, public, pt.ShowPublicSoon, interactive},
-		{"GET /tasks", Public, public, pt.ShowPublicSoon, interactive},
+		// 抽查任务公告: the tasks from their publication on, no entity list.
+		{"GET /tasks", Public, public, pt.ShowPublicTasks, interactive},
+		{"GET /tasks/{code}", Public, public, pt.ShowPublicTask, interactive},
 		{"GET /results", Public, public, pt.ShowPublicSoon, interactive},
 		// Every plan and its commitments at once, the result after the
 		// embargo; the bundle as spec §9 lets the public see it (staff

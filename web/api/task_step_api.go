@@ -22,6 +22,11 @@ type taskStepJSON struct {
 // user's department, as on creation); a task past its draft is refused
 // (409) with the reason.
 func (s *Handler) UpdateTask(w http.ResponseWriter, r *http.Request) {
+	// A task the user may not see is missing, whatever the body.
+	if _, err := s.svc.Tasks.FindTaskByCode(r.Context(), r.PathValue("code")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var j taskJSON
 	if err := readJSON(r, &j); err != nil {
 		s.fail(w, r, err)

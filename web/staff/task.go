@@ -181,6 +181,11 @@ func (s *Handler) SaveTask(w http.ResponseWriter, r *http.Request) {
 	tk, ps := view.ParseTaskForm(form)
 	editing := r.PathValue("code") != ""
 	if editing {
+		// A task the user may not see is missing, whatever the form says.
+		if _, err := s.svc.Tasks.FindTaskByCode(r.Context(), r.PathValue("code")); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		tk.Code = r.PathValue("code")
 		form.Set("code", tk.Code)
 	}
