@@ -113,15 +113,24 @@ type RosterEntry struct{ Inspector, Unit, Flags string }
 
 // Roster lists the inspectors a task may draw: active, of one of the team's
 // units (unitOf maps an inspector's department to the unit it serves, ""
-// for none), with a 执法证 valid through the task's last day, and not on
-// leave on any day of the window. Flags are L (may lead) and E (expert),
-// in ascending order, or "-".
+// for none), with a 执法证 valid through the task's last day, whose 执法事项范围
+// covers every item of the task (Inspector.Covers), and not on leave on any
+// day of the window. Flags are L (may lead) and E (expert), in ascending
+// order, or "-".
+//
+// Only holders of a valid 执法证 may be on the roster (spec/draw-v1.md §1),
+// so the experts a task asks for per visit (Task.Experts) are not drawn
+// here: an expert without one cannot be a roster line, and the spec's team
+// has no slot kind outside its units. The task's professional agency
+// (Task.Agency) is not a department and so never a unit: it assists and
+// never inspects.
 func (t *Task) Roster(inspectors []Inspector, unitOf func(dept string) string) []RosterEntry {
 	units := t.Units()
 	var out []RosterEntry
 	for _, in := range inspectors {
 		unit := unitOf(in.Dept)
-		if !in.Active || !slices.Contains(units, unit) || !in.CertValidThrough(t.End) || t.onLeave(in.Leaves) {
+		if !in.Active || !slices.Contains(units, unit) || !in.CertValidThrough(t.End) || t.onLeave(in.Leaves) ||
+			!in.Covers(t.Items) {
 			continue
 		}
 		flags := ""

@@ -2,6 +2,7 @@ package spotcheck
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 )
@@ -21,7 +22,8 @@ type Inspector struct {
 	Title       string // expert's professional title (职称)
 	Employer    string // expert's employer (工作单位)
 	Specialties []string
-	Phone       string // internal, never public
+	Items       []string // 执法事项范围: the item codes they may inspect; empty = unrestricted (Covers)
+	Phone       string   // internal, never public
 	Leaves      []Leave
 	Active      bool
 
@@ -43,6 +45,27 @@ func (in *Inspector) Normalize() {
 	}
 	in.Dept = strings.ToUpper(in.Dept)
 	in.Specialties = normalizeTags(in.Specialties)
+	for i, it := range in.Items {
+		in.Items[i] = NormalizeCode(it)
+	}
+	in.Items = trimAll(in.Items)
+}
+
+// Covers reports whether the inspector's 执法事项范围 includes every one
+// of items. An empty range covers all, for now: the department's list of
+// responsibilities is not at hand where the roster is made (the pure
+// Task.Roster), and directories kept before the field existed must keep
+// drawing.
+func (in *Inspector) Covers(items []string) bool {
+	if len(in.Items) == 0 {
+		return true
+	}
+	for _, it := range items {
+		if !slices.Contains(in.Items, it) {
+			return false
+		}
+	}
+	return true
 }
 
 // Validate checks a normalized inspector's own fields (Normalize) and

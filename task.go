@@ -460,6 +460,14 @@ type TaskService interface {
 	PublicizeTask(ctx context.Context, code string) error
 	FollowUpTask(ctx context.Context, code string) error
 	CloseTask(ctx context.Context, code string) error
+	// FindAnnouncedTasks lists the tasks announced on the portal (抽查任务公告:
+	// published or later, and cancelled ones that had been published),
+	// newest first, as Task.Announcement shows them; any principal, the
+	// public's included. EUNAUTHORIZED.
+	FindAnnouncedTasks(ctx context.Context, f TaskFilter) (List[Task], error)
+	// FindAnnouncedTaskByCode returns one announced task likewise; a draft
+	// is ENOTFOUND.
+	FindAnnouncedTaskByCode(ctx context.Context, code string) (*Task, error)
 	// TaskStep takes one action of TaskActions by its name (for the pages
 	// and the API); reason is a cancellation's.
 	TaskStep(ctx context.Context, code string, a Action, reason string) error

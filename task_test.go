@@ -163,13 +163,41 @@ func TestRoster(t *testing.T) {
 		{StaffID: "A6", Dept: "FZWL", CertNo: "x", CertExpiry: "2026-12-31", Active: true, Expert: true, Lead: true},
 		{StaffID: "A7", Dept: "FZWL", CertNo: "x", CertExpiry: "2026-12-31", Active: true,
 			Leaves: []Leave{{"2026-04-30", "2026-05-03"}}}, // on leave the last day
+		{StaffID: "A8", Dept: "FZWL", CertNo: "x", CertExpiry: "2026-12-31", Active: true,
+			Items: []string{"WL-YCS-001", "WL-LXS-001"}}, // 执法事项范围 covers the task's item
+		{StaffID: "A9", Dept: "FZWL", CertNo: "x", CertExpiry: "2026-12-31", Active: true, Lead: true,
+			Items: []string{"WL-YCS-001"}}, // 执法事项范围 without the task's item
 		{StaffID: "X1", Dept: "FZXF", CertNo: "x", CertExpiry: "2026-12-31", Active: true,
 			Leaves: []Leave{{"2026-01-01", "2026-02-28"}}}, // leave before the window
 	}
-	got := tk.Roster(ins, func(d string) string { return UnitOf(depts, d) })
-	want := []RosterEntry{{"A1", "FZWL", "L"}, {"A6", "FZWL", "EL"}, {"X1", "FZXF", "-"}}
+	unitOf := func(d string) string { return UnitOf(depts, d) }
+	got := tk.Roster(ins, unitOf)
+	want := []RosterEntry{{"A1", "FZWL", "L"}, {"A6", "FZWL", "EL"}, {"A8", "FZWL", "-"}, {"X1", "FZXF", "-"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("roster:\n got %v\nwant %v", got, want)
+	}
+	// A second item of the task that A8's range lacks takes A8 off; a
+	// professional agency never adds anyone.
+	tk.Items = append(tk.Items, "WL-JQ-001")
+	tk.Agency = "91350100MA00000001"
+	got = tk.Roster(ins, unitOf)
+	want = []RosterEntry{{"A1", "FZWL", "L"}, {"A6", "FZWL", "EL"}, {"X1", "FZXF", "-"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("roster of two items:\n got %v\nwant %v", got, want)
+	}
+}
+
+func TestInspectorItems(t *testing.T) {
+	in := Inspector{Items: []string{" wl-lxs-001 ", "ＷＬ-ＹＣＳ-００１", "WL-LXS-001", ""}}
+	in.Normalize()
+	if !reflect.DeepEqual(in.Items, []string{"WL-LXS-001", "WL-YCS-001"}) {
+		t.Errorf("normalized items %v", in.Items)
+	}
+	if !in.Covers([]string{"WL-YCS-001"}) || in.Covers([]string{"WL-YCS-001", "WL-JQ-001"}) {
+		t.Error("Covers")
+	}
+	if none := (Inspector{}); !none.Covers([]string{"WL-JQ-001"}) {
+		t.Error("an empty range is unrestricted")
 	}
 }
 

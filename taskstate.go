@@ -124,5 +124,16 @@ func (t *Task) Announced() bool {
 	return t.State != TaskDraft && t.State != "" && !(t.State == TaskCancelled && t.PublishedAt.IsZero())
 }
 
+// Announcement returns what the 抽查任务公告 tells the public of the task:
+// who checks what, where and when, its state and, once cancelled, why —
+// not the strata, teams, workload or sample sizes (which, with the
+// published list, would tell entities their risk class), and no entity.
+func (t *Task) Announcement() Task {
+	return Task{Code: t.Code, Name: t.Name, Authority: t.Authority, Partners: t.Partners, Items: t.Items,
+		Scope: TaskScope{Types: t.Scope.Types, Divisions: t.Scope.Divisions}, Start: t.Start, End: t.End,
+		Source: t.Source, Plan: t.Plan, Round: t.Round, Kind: t.Kind, Joint: t.Joint, Mode: t.Mode,
+		State: t.State, CancelReason: t.CancelReason, PublishedAt: t.PublishedAt, LogIndex: t.LogIndex}
+}
+
 // record names the task in messages.
 func (t *Task) record() string { return fmt.Sprintf("任务 %s", t.Code) }

@@ -82,13 +82,18 @@ var (
 var drawSteps = map[string]group{"commit": drawWitness, "reveal": drawWitness, "decide": drawDecide,
 	"embargo": drawLift}
 
-// drawStep returns who takes a draw's step, when the route is one of
-// drawSteps.
+// taskSteps are the steps of a task (POST below tasks/{code}) that others
+// than the planner take: the approvers publicize the reviewed results.
+var taskSteps = map[string]group{"publicize": drawDecide}
+
+// drawStep returns who takes a draw's or a task's step, when the route is
+// one of drawSteps or taskSteps.
 func drawStep(r resource, method, tail string) (group, bool) {
-	if r.name != "draws" || method != "POST" {
+	steps := map[string]map[string]group{"draws": drawSteps, "tasks": taskSteps}[r.name]
+	if steps == nil || method != "POST" {
 		return nil, false
 	}
-	g, ok := drawSteps[tail[strings.LastIndexByte(tail, '/')+1:]]
+	g, ok := steps[tail[strings.LastIndexByte(tail, '/')+1:]]
 	return g, ok
 }
 

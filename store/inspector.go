@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"spotcheck"
@@ -11,10 +13,11 @@ var inspectors = &table[spotcheck.Inspector]{
 	name: "inspectors", kind: "inspector", label: "人员",
 	keyCols: []string{"staff_id"}, keyLabels: []string{"工号"},
 	cols: []string{"staff_id", "name", "dept", "cert_no", "cert_expiry", "lead", "expert", "field", "title",
-		"employer", "specialties", "phone", "leaves", "active"},
+		"employer", "specialties", "phone", "leaves", "active", "items"},
 	fields: func(in *spotcheck.Inspector) []any {
 		return []any{&in.StaffID, &in.Name, &in.Dept, &in.CertNo, &in.CertExpiry, boolCol{&in.Lead}, boolCol{&in.Expert},
-			&in.Field, &in.Title, &in.Employer, listCol{&in.Specialties}, &in.Phone, leavesCol{&in.Leaves}, boolCol{&in.Active}}
+			&in.Field, &in.Title, &in.Employer, listCol{&in.Specialties}, &in.Phone, leavesCol{&in.Leaves}, boolCol{&in.Active},
+			listCol{&in.Items}}
 	},
 	meta: func(in *spotcheck.Inspector) (*int, *time.Time, *time.Time) {
 		return &in.Version, &in.CreatedAt, &in.UpdatedAt
@@ -63,6 +66,16 @@ func checkInspector(ctx context.Context, t *tx, depts *deptSet, in, old *spotche
 			return internalProblem(err)
 		} else if !ok {
 			ps.Add("dept", "所属部门", "部门代码“%s”不存在", in.Dept)
+		}
+	}
+	for _, code := range in.Items {
+		var status string
+		err := t.QueryRowContext(ctx, `SELECT status FROM items WHERE code = $1 AND latest = 1`, code).Scan(&status)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			ps.Add("items", "执法事项范围", "“%s”不在抽查事项清单中", code)
+		case err != nil:
+			return internalProblem(err)
 		}
 	}
 	if old != nil && old.Expert != in.Expert {

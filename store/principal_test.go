@@ -124,6 +124,14 @@ func TestNoPrincipalIsRefused(t *testing.T) {
 			"PublicizeTask": func(c context.Context) error { return db.Tasks().PublicizeTask(c, "2026-FZWL-SJ-031") },
 			"FollowUpTask":  func(c context.Context) error { return db.Tasks().FollowUpTask(c, "2026-FZWL-SJ-031") },
 			"CloseTask":     func(c context.Context) error { return db.Tasks().CloseTask(c, "2026-FZWL-SJ-031") },
+			"FindAnnouncedTasks": func(c context.Context) error {
+				_, err := db.Tasks().FindAnnouncedTasks(c, spotcheck.TaskFilter{})
+				return err
+			},
+			"FindAnnouncedTaskByCode": func(c context.Context) error {
+				_, err := db.Tasks().FindAnnouncedTaskByCode(c, "2026-FZWL-SJ-031")
+				return err
+			},
 			"TaskStep": func(c context.Context) error {
 				return db.Tasks().TaskStep(c, "2026-FZWL-SJ-031", spotcheck.TaskActStart, "")
 			},

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -288,4 +289,67 @@ func drawTaskState(ctx context.Context, t *tx, code string) error {
 		return err
 	}
 	return moveTask(ctx, t, tk, spotcheck.TaskActDraw, nil)
+}
+
+// announced is the condition of the tasks the portal shows: published or
+// later, and cancelled ones that had been published (已撤销, with why).
+const announced = "state <> 'draft' AND (state <> 'cancelled' OR announcement_index IS NOT NULL)"
+
+// FindAnnouncedTasks lists the announced tasks, newest publication first,
+// as spotcheck.Task.Announcement shows them.
+func (sv *TaskService) FindAnnouncedTasks(ctx context.Context, f spotcheck.TaskFilter) (_ spotcheck.List[spotcheck.Task], err error) {
+	db := sv.db
+	defer wrap(&err, "find announced tasks")
+	var out spotcheck.List[spotcheck.Task]
+	out.Offset, out.Limit = pageOf(f.Offset, f.Limit)
+	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
+		return out, err
+	}
+	var c conds
+	c.add(announced)
+	if q := strings.TrimSpace(f.Query); q != "" {
+		c.add("(code LIKE " + c.arg(q+"%") + " OR name LIKE " + c.arg("%"+q+"%") + ")")
+	}
+	c.eq("state", f.State)
+	where := c.where()
+	out.Total, out.More, err = countCapped(ctx, db.read, "SELECT 1 FROM tasks WHERE "+where, c.args)
+	if err != nil {
+		return out, err
+	}
+	rows, err := db.read.QueryContext(ctx, fmt.Sprintf(`SELECT body, state FROM tasks WHERE %s
+		ORDER BY announcement_index DESC, code LIMIT %d OFFSET %d`, where, out.Limit, out.Offset), c.args...)
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var body, state string
+		var tk spotcheck.Task
+		if err := rows.Scan(&body, &state); err != nil {
+			return out, err
+		}
+		if err := json.Unmarshal([]byte(body), &tk); err != nil {
+			return out, err
+		}
+		tk.State = state
+		out.Items = append(out.Items, tk.Announcement())
+	}
+	return out, rows.Err()
+}
+
+// FindAnnouncedTaskByCode returns an announced task as the public sees it.
+func (sv *TaskService) FindAnnouncedTaskByCode(ctx context.Context, code string) (_ *spotcheck.Task, err error) {
+	defer wrap(&err, "find announced task", code)
+	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
+		return nil, err
+	}
+	tk, err := findTask(ctx, sv.db.read, code)
+	if err != nil {
+		return nil, err
+	}
+	if !tk.Announced() {
+		return nil, spotcheck.NoTask(code)
+	}
+	a := tk.Announcement()
+	return &a, nil
 }

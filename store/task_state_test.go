@@ -222,3 +222,96 @@ func TestTaskCancelledDuringDraw(t *testing.T) {
 		}
 	})
 }
+
+// TestRosterItemScope: an inspector whose 执法事项范围 lacks the task's item
+// is not on its draw's roster; one that covers it is; an unknown item code
+// in a range is refused.
+func TestRosterItemScope(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		as := drawWorld(t, db)
+		admin := as("cityadmin")
+		bad := spotcheck.Inspector{StaffID: "SCOPE-0", Name: "范围未知", Dept: "FZWL", CertNo: "C-0", CertExpiry: "2027-12-31",
+			Items: []string{"NO-SUCH-ITEM"}, Active: true}
+		err := db.Inspectors().SaveInspector(admin, &bad)
+		wantErr(t, err, spotcheck.EINVALID)
+		if !strings.Contains(spotcheck.ErrorMessage(err), "NO-SUCH-ITEM") {
+			t.Errorf("the refusal says %q", spotcheck.ErrorMessage(err))
+		}
+		for _, in := range []spotcheck.Inspector{
+			{StaffID: "SCOPE-1", Name: "范围内", Dept: "FZWL", CertNo: "C-1", CertExpiry: "2027-12-31",
+				Items: []string{"wl-lxs-001", "WL-LXS-002"}, Active: true},
+			{StaffID: "SCOPE-2", Name: "范围外", Dept: "FZWL", CertNo: "C-2", CertExpiry: "2027-12-31",
+				Items: []string{"WL-LXS-002"}, Active: true},
+		} {
+			if err := db.Inspectors().SaveInspector(admin, &in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := db.Inspectors().FindInspectorByID(admin, "SCOPE-1")
+		if err != nil || !slices.Equal(got.Items, []string{"WL-LXS-001", "WL-LXS-002"}) {
+			t.Fatalf("stored range: %+v, %v", got, err)
+		}
+		const code = "2026-FZWL-SJ-104"
+		if err := db.Tasks().CreateTask(as("planner"), drawTask(code, "WL-LXS-001")); err != nil {
+			t.Fatal(err)
+		}
+		publishTask(t, db, as, code)
+		d := completeDraw(t, db, as, code, 0)
+		f, err := db.Draws().FindDrawFiles(as("planner"), d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		roster := string(f.Roster)
+		if !strings.Contains(roster, "SCOPE-1\t") || strings.Contains(roster, "SCOPE-2\t") {
+			t.Errorf("roster:\n%s", roster)
+		}
+	})
+}
+
+// TestAnnouncedTasks: the portal's 抽查任务公告 shows published tasks and
+// cancelled ones that had been published, never drafts, and never what
+// the announcement does not tell (strata, teams).
+func TestAnnouncedTasks(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		as := drawWorld(t, db)
+		tasks := db.Tasks()
+		for _, code := range []string{"2026-FZWL-GG-1", "2026-FZWL-GG-2", "2026-FZWL-GG-3", "2026-FZWL-GG-4"} {
+			if err := tasks.CreateTask(as("planner"), drawTask(code, "WL-LXS-001")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		publishTask(t, db, as, "2026-FZWL-GG-2")
+		publishTask(t, db, as, "2026-FZWL-GG-3")
+		if err := tasks.CancelTask(as("planner"), "2026-FZWL-GG-3", "抽查范围调整"); err != nil {
+			t.Fatal(err)
+		}
+		if err := tasks.CancelTask(as("planner"), "2026-FZWL-GG-4", "起草有误"); err != nil {
+			t.Fatal(err)
+		}
+		public := spotcheck.NewContextWithPrincipal(context.Background(), spotcheck.Public())
+		l, err := tasks.FindAnnouncedTasks(public, spotcheck.TaskFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var codes []string
+		for _, tk := range l.Items {
+			codes = append(codes, tk.Code)
+			if len(tk.Strata) != 0 || len(tk.Team) != 0 || tk.CreatedBy != "" {
+				t.Errorf("the public sees more than the announcement: %+v", tk)
+			}
+		}
+		if !slices.Equal(codes, []string{"2026-FZWL-GG-3", "2026-FZWL-GG-2"}) {
+			t.Errorf("announced %v", codes)
+		}
+		tk, err := tasks.FindAnnouncedTaskByCode(public, "2026-FZWL-GG-3")
+		if err != nil || tk.State != spotcheck.TaskCancelled || tk.CancelReason != "抽查范围调整" || tk.Items[0] != "WL-LXS-001" {
+			t.Errorf("a cancelled announcement: %+v, %v", tk, err)
+		}
+		for _, code := range []string{"2026-FZWL-GG-1", "2026-FZWL-GG-4", "NOPE"} {
+			_, err := tasks.FindAnnouncedTaskByCode(public, code)
+			wantErr(t, err, spotcheck.ENOTFOUND)
+		}
+		_, err = tasks.FindAnnouncedTasks(context.Background(), spotcheck.TaskFilter{})
+		wantErr(t, err, spotcheck.EUNAUTHORIZED)
+	})
+}

@@ -88,7 +88,9 @@ func (s *Server) routes() []route {
 		{"GET /items", Public, public, pt.ShowPublicItems, interactive},
 		{"GET /items/{code}", Public, public, pt.ShowPublicItem, interactive},
 		{"GET /plans", Public, public, pt.ShowPublicSoon, interactive},
-		{"GET /tasks", Public, public, pt.ShowPublicSoon, interactive},
+		// 抽查任务公告: the tasks from their publication on, no entity list.
+		{"GET /tasks", Public, public, pt.ShowPublicTasks, interactive},
+		{"GET /tasks/{code}", Public, public, pt.ShowPublicTask, interactive},
 		{"GET /results", Public, public, pt.ShowPublicSoon, interactive},
 		// Every plan and its commitments at once, the result after the
 		// embargo; the bundle as spec §9 lets the public see it (staff
@@ -229,6 +231,17 @@ func (s *Server) routes() []route {
 		{"GET /staff/tasks/new", Staff, mngDraws, st.ShowTaskForm, interactive},
 		{"POST /staff/tasks", Staff, mngDraws, st.SaveTask, interactive},
 		{"GET /staff/tasks/{code}", Staff, viewDraws, st.ShowTask, interactive},
+		// The task's workflow (spotcheck.TaskMachine): a draft is edited in
+		// place; each step is one POST, publicizing the approvers'.
+		{"GET /staff/tasks/{code}/edit", Staff, mngDraws, st.ShowTaskEditForm, interactive},
+		{"POST /staff/tasks/{code}", Staff, mngDraws, st.SaveTask, interactive},
+		{"POST /staff/tasks/{code}/publish", Staff, mngDraws, st.TaskStep(spotcheck.TaskActPublish), interactive},
+		{"POST /staff/tasks/{code}/cancel", Staff, mngDraws, st.TaskStep(spotcheck.TaskActCancel), interactive},
+		{"POST /staff/tasks/{code}/start", Staff, mngDraws, st.TaskStep(spotcheck.TaskActStart), interactive},
+		{"POST /staff/tasks/{code}/submit", Staff, mngDraws, st.TaskStep(spotcheck.TaskActSubmit), interactive},
+		{"POST /staff/tasks/{code}/publicize", Staff, approve, st.TaskStep(spotcheck.TaskActPublicize), interactive},
+		{"POST /staff/tasks/{code}/follow-up", Staff, mngDraws, st.TaskStep(spotcheck.TaskActFollowUp), interactive},
+		{"POST /staff/tasks/{code}/close", Staff, mngDraws, st.TaskStep(spotcheck.TaskActClose), interactive},
 		{"GET /staff/tasks/{code}/draws/new", Staff, mngDraws, st.ShowDrawForm, interactive},
 		{"POST /staff/tasks/{code}/draws", Staff, mngDraws, st.PlanDraw, interactive},
 
@@ -289,6 +302,14 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/tasks", API, viewDraws, ap.ListTasks, interactive},
 		{"GET /api/v1/tasks/{code}", API, viewDraws, ap.GetTask, interactive},
 		{"POST /api/v1/tasks", API, mngDraws, ap.CreateTask, interactive},
+		{"PUT /api/v1/tasks/{code}", API, mngDraws, ap.UpdateTask, interactive},
+		{"POST /api/v1/tasks/{code}/publish", API, mngDraws, ap.TaskStep(spotcheck.TaskActPublish), interactive},
+		{"POST /api/v1/tasks/{code}/cancel", API, mngDraws, ap.TaskStep(spotcheck.TaskActCancel), interactive},
+		{"POST /api/v1/tasks/{code}/start", API, mngDraws, ap.TaskStep(spotcheck.TaskActStart), interactive},
+		{"POST /api/v1/tasks/{code}/submit", API, mngDraws, ap.TaskStep(spotcheck.TaskActSubmit), interactive},
+		{"POST /api/v1/tasks/{code}/publicize", API, approve, ap.TaskStep(spotcheck.TaskActPublicize), interactive},
+		{"POST /api/v1/tasks/{code}/follow-up", API, mngDraws, ap.TaskStep(spotcheck.TaskActFollowUp), interactive},
+		{"POST /api/v1/tasks/{code}/close", API, mngDraws, ap.TaskStep(spotcheck.TaskActClose), interactive},
 		{"POST /api/v1/tasks/{task}/draws", API, mngDraws, ap.PlanDraw, interactive},
 
 		{"GET /api/v1/draws", API, viewDraws, ap.ListDraws, interactive},

@@ -21,6 +21,7 @@ var sampleEntities = []spotcheck.Entity{
 
 var sampleInspectors = []spotcheck.Inspector{
 	{StaffID: "FZ001", Name: "王五", Dept: "FZWL", CertNo: "35010012345", CertExpiry: "2027-06-30", Lead: true,
+		Items:       []string{"WL-001", "WL-002"},
 		Specialties: []string{"旅行社", "演出"}, Phone: "13900000000",
 		Leaves: []spotcheck.Leave{{From: "2026-03-01", To: "2026-03-10"}, {From: "2026-05-01", To: "2026-05-03"}}, Active: true},
 	{StaffID: "FZ002", Name: "赵六", Dept: "GLWL", CertNo: "X2", CertExpiry: "2026-01-01", Active: false},

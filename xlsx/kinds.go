@@ -52,6 +52,8 @@ var Inspectors = newCodec(spotcheck.KindInspectors,
 		func(in *spotcheck.Inspector) *string { return &in.CertExpiry }),
 	yesNo(Column{Key: "lead", Header: "可任主检", Width: 10, Help: "不填视为“否”"},
 		func(in *spotcheck.Inspector) *bool { return &in.Lead }),
+	list(Column{Key: "items", Header: "执法事项范围", Width: 24, Help: "抽查事项编码，用顿号分隔；不填视为不限"},
+		func(in *spotcheck.Inspector) *[]string { return &in.Items }),
 	specialties(), staffPhone(), staffLeaves(),
 	active(func(in *spotcheck.Inspector) *bool { return &in.Active }),
 ).keeping(func(d, s *spotcheck.Inspector) {
@@ -74,7 +76,7 @@ var Experts = newCodec(spotcheck.KindExperts,
 ).keeping(func(d, s *spotcheck.Inspector) {
 	// Likewise the 执法证 of an inspector who is also an expert. 可任主检 is
 	// not kept: an expert may not lead, and the file could not say so.
-	d.CertNo, d.CertExpiry = s.CertNo, s.CertExpiry
+	d.CertNo, d.CertExpiry, d.Items = s.CertNo, s.CertExpiry, s.Items
 })
 
 // The columns inspectors and experts share.

@@ -21,6 +21,7 @@ type inspectorJSON struct {
 	Title       string      `json:"title" doc:"专家的职称"`
 	Employer    string      `json:"employer" doc:"专家的工作单位"`
 	Specialties []string    `json:"specialties" doc:"专长"`
+	ItemScope   []string    `json:"items" doc:"执法事项范围：抽查事项编码（空为不限）"`
 	Phone       string      `json:"phone" doc:"联系电话（内部，不公开）"`
 	Leaves      []leaveJSON `json:"leaves" doc:"请假期间（期间内不参与抽取）"`
 	Active      bool        `json:"active" doc:"名录状态：true 有效，false 已停用（新增时默认 true）"`
@@ -40,7 +41,7 @@ func inspectorToJSON(in *spotcheck.Inspector) inspectorJSON {
 		leaves[i] = leaveJSON(l)
 	}
 	return inspectorJSON{in.StaffID, in.Name, in.Dept, in.CertNo, in.CertExpiry, in.Lead, in.Expert, in.Field,
-		in.Title, in.Employer, nonNil(in.Specialties), in.Phone, leaves, in.Active, in.Version, in.UpdatedAt}
+		in.Title, in.Employer, nonNil(in.Specialties), nonNil(in.Items), in.Phone, leaves, in.Active, in.Version, in.UpdatedAt}
 }
 
 func (j *inspectorJSON) toInspector() *spotcheck.Inspector {
@@ -50,7 +51,7 @@ func (j *inspectorJSON) toInspector() *spotcheck.Inspector {
 	}
 	return &spotcheck.Inspector{StaffID: j.StaffID, Name: j.Name, Dept: j.Dept, CertNo: j.CertNo,
 		CertExpiry: j.CertExpiry, Lead: j.Lead, Expert: j.Expert, Field: j.Field, Title: j.Title,
-		Employer: j.Employer, Specialties: j.Specialties, Phone: j.Phone, Leaves: leaves, Active: j.Active,
+		Employer: j.Employer, Specialties: j.Specialties, Items: j.ItemScope, Phone: j.Phone, Leaves: leaves, Active: j.Active,
 		Version: j.Version}
 }
 

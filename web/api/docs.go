@@ -62,7 +62,17 @@ var docs = map[string]doc{
 
 	"GET /api/v1/tasks":        {"抽查任务列表（本部门作为发起或联合部门的任务；监督人员为全部）", taskQuery, nil, listJSON[taskJSON]{}},
 	"GET /api/v1/tasks/{code}": {"抽查任务详情", nil, nil, taskJSON{}},
-	"POST /api/v1/tasks":       {"新增抽查任务", nil, taskJSON{}, taskJSON{}},
+	"POST /api/v1/tasks":       {"新增抽查任务（草稿）", nil, taskJSON{}, taskJSON{}},
+	"PUT /api/v1/tasks/{code}": {"修改草稿任务（已发布的任务不能修改，只能撤销）", nil, taskJSON{}, taskJSON{}},
+	"POST /api/v1/tasks/{code}/publish": {"发布任务：抽查任务公告记入日志并在门户公示，此后可以抽取", nil,
+		taskStepJSON{}, taskJSON{}},
+	"POST /api/v1/tasks/{code}/cancel": {"撤销任务（草稿、已发布或已抽取时；须说明理由）", nil, taskStepJSON{}, taskJSON{}},
+	"POST /api/v1/tasks/{code}/start":  {"开始检查（已抽取 → 检查中）", nil, taskStepJSON{}, taskJSON{}},
+	"POST /api/v1/tasks/{code}/submit": {"提交审核（检查中 → 待审核）", nil, taskStepJSON{}, taskJSON{}},
+	"POST /api/v1/tasks/{code}/publicize": {"审核公示检查结果（待审核 → 已公示；审核人员）", nil, taskStepJSON{},
+		taskJSON{}},
+	"POST /api/v1/tasks/{code}/follow-up": {"转入后续处置（已公示 → 后续处置）", nil, taskStepJSON{}, taskJSON{}},
+	"POST /api/v1/tasks/{code}/close":     {"办结（已公示或后续处置 → 办结）", nil, taskStepJSON{}, taskJSON{}},
 	"POST /api/v1/tasks/{task}/draws": {"为任务生成抽取方案并记入日志（重新抽取须给出 supersedes 和 reason）", nil,
 		drawRequestJSON{}, drawJSON{}},
 

@@ -52,7 +52,7 @@ var (
 			[]string{"Dept", "CreatedAt", "UpdatedAt"}, apiEntities),
 		kindTrip("inspector", &spotcheck.Inspector{StaffID: "FZ1", Name: "李四", Dept: "FZ", CertNo: "C1",
 			CertExpiry: "2027-01-01", Lead: true, Expert: true, Field: "消防", Title: "高工", Employer: "某院",
-			Specialties: []string{"电气"}, Phone: "1", Leaves: []spotcheck.Leave{{From: "2026-01-01", To: "2026-01-02"}},
+			Specialties: []string{"电气"}, Items: []string{"WL-001"}, Phone: "1", Leaves: []spotcheck.Leave{{From: "2026-01-01", To: "2026-01-02"}},
 			Active: true, Version: 2, CreatedAt: tripTime, UpdatedAt: tripTime},
 			[]string{"CreatedAt", "UpdatedAt"}, apiInspectors),
 		kindTrip("agency", &spotcheck.Agency{Code: "914403001922038216", Name: "某机构", Field: "检测",

@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -207,6 +208,12 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 		return map[string]any{"type": "string", "format": "date-time"}
 	case reflect.TypeFor[json.RawMessage]():
 		return map[string]any{"nullable": true} // any JSON value
+	}
+	if t.Kind() == reflect.Pointer && t.Elem().Kind() != reflect.Struct || t == reflect.TypeFor[*time.Time]() {
+		// A value that may be null (a task's publication, while a draft).
+		out := maps.Clone(g.schema(t.Elem()))
+		out["nullable"] = true
+		return out
 	}
 	switch t.Kind() {
 	case reflect.String:

@@ -10,8 +10,10 @@ import (
 )
 
 // taskJSON is a task (抽查任务) in the API. (Its items are ItemCodes in
-// Go: a field named Items would be taken for a list's by fieldDoc.) Tasks are created, never
-// updated: a draw's plan names the task as it was.
+// Go: a field named Items would be taken for a list's by fieldDoc.) Tasks
+// are created as drafts and updated only as drafts (PUT); then they move
+// through their states by the steps of task_step_api.go, and a draw's plan
+// names the task as it was.
 type taskJSON struct {
 	Code      string            `json:"code" doc:"任务编号（字母、数字或连字符），如 2026-FZWL-SJ-001"`
 	Name      string            `json:"name" doc:"任务名称"`
@@ -28,6 +30,28 @@ type taskJSON struct {
 	AnnualCap int               `json:"annual_cap" doc:"同一对象每年被本部门抽查的次数上限（默认2）"`
 	CreatedBy string            `json:"created_by" doc:"创建人" api:"readonly"`
 	CreatedAt time.Time         `json:"created_at" doc:"创建时间" api:"readonly"`
+
+	Source                string           `json:"source" doc:"任务来源：plan 年度计划，adhoc 临时任务（默认）"`
+	Plan                  string           `json:"plan" doc:"所属年度计划编号（发起部门代码-年度，如 FZWL-2026），年度计划任务必填"`
+	Round                 int              `json:"round" doc:"计入本年度第几轮抽查，0 为不计入"`
+	Kind                  string           `json:"kind" doc:"抽查类型：undirected 不定向（默认），directed 定向"`
+	Joint                 string           `json:"joint" doc:"联合方式：own 本部门，joint-internal 部门内联合，joint-cross 跨部门联合（空则按有无联合部门）"`
+	Mode                  string           `json:"mode" doc:"抽查模式：same-level 本级抽取、本级检查（默认），city-district 市抽县查"`
+	ItemTargets           []itemTargetJSON `json:"item_targets" doc:"各事项的目标户数"`
+	Experts               int              `json:"experts" doc:"每组专家人数（0–5）"`
+	Agency                string           `json:"agency" doc:"协助的专业机构（统一社会信用代码），空为无"`
+	DrawWindow            bool             `json:"draw_window" doc:"须在本部门固定抽取窗口内抽取"`
+	SkipInspectedByOthers bool             `json:"skip_inspected_by_others" doc:"排除检查期间已被其他部门检查的对象"`
+	Expected              int              `json:"expected" doc:"预计抽取户数（年度计划合规检查）"`
+	State                 string           `json:"state" doc:"任务状态：draft 草稿、published 已发布、drawn 已抽取、inspecting 检查中、reviewing 待审核、publicized 已公示、follow-up 后续处置、closed 办结、cancelled 已撤销" api:"readonly"`
+	CancelReason          string           `json:"cancel_reason" doc:"撤销理由" api:"readonly"`
+	PublishedAt           *time.Time       `json:"published_at" doc:"发布（公告）时间，草稿为 null" api:"readonly"`
+	LogIndex              *int64           `json:"log_index" doc:"抽查任务公告在日志中的序号，草稿为 null" api:"readonly"`
+}
+
+type itemTargetJSON struct {
+	Item   string `json:"item" doc:"抽查事项编码（本任务的事项）"`
+	Target int    `json:"target" doc:"目标户数（至少1）"`
 }
 
 type taskScopeJSON struct {
@@ -56,7 +80,17 @@ func taskToJSON(t spotcheck.Task) taskJSON {
 		AnnualCap: t.AnnualCap, CreatedBy: t.CreatedBy, CreatedAt: t.CreatedAt,
 		Scope: taskScopeJSON{nonNil(t.Scope.Types), nonNil(t.Scope.Divisions), t.Scope.FoundedBefore,
 			nonNil(t.Scope.EligibleStatus)},
-		Strata: []stratumRuleJSON{}, Team: []teamSlotJSON{}}
+		Strata: []stratumRuleJSON{}, Team: []teamSlotJSON{},
+		Source: t.Source, Plan: t.Plan, Round: t.Round, Kind: t.Kind, Joint: t.Joint, Mode: t.Mode,
+		ItemTargets: []itemTargetJSON{}, Experts: t.Experts, Agency: t.Agency, DrawWindow: t.DrawWindow,
+		SkipInspectedByOthers: t.SkipInspectedByOthers, Expected: t.Expected, State: t.State, CancelReason: t.CancelReason}
+	if !t.PublishedAt.IsZero() {
+		at, idx := t.PublishedAt, t.LogIndex
+		j.PublishedAt, j.LogIndex = &at, &idx
+	}
+	for _, it := range t.ItemTargets {
+		j.ItemTargets = append(j.ItemTargets, itemTargetJSON{it.Item, it.Target})
+	}
 	for _, s := range t.Strata {
 		j.Strata = append(j.Strata, stratumRuleJSON{s.ID, s.Rate, s.Min, s.Max, s.Reserve})
 	}
@@ -70,7 +104,12 @@ func (j *taskJSON) toTask() *spotcheck.Task {
 	t := &spotcheck.Task{Code: j.Code, Name: j.Name, Authority: j.Authority, Partners: j.Partners, Items: j.ItemCodes,
 		StrataBy: j.StrataBy, Start: j.Start, End: j.End, CapSlack: j.CapSlack, AnnualCap: j.AnnualCap,
 		Scope: spotcheck.TaskScope{Types: j.Scope.Types, Divisions: j.Scope.Divisions,
-			FoundedBefore: j.Scope.FoundedBefore, EligibleStatus: j.Scope.EligibleStatus}}
+			FoundedBefore: j.Scope.FoundedBefore, EligibleStatus: j.Scope.EligibleStatus},
+		Source: j.Source, Plan: j.Plan, Round: j.Round, Kind: j.Kind, Joint: j.Joint, Mode: j.Mode, Experts: j.Experts,
+		Agency: j.Agency, DrawWindow: j.DrawWindow, SkipInspectedByOthers: j.SkipInspectedByOthers, Expected: j.Expected}
+	for _, it := range j.ItemTargets {
+		t.ItemTargets = append(t.ItemTargets, spotcheck.ItemTarget{Item: it.Item, Target: it.Target})
+	}
 	for _, s := range j.Strata {
 		t.Strata = append(t.Strata, spotcheck.StratumRule{ID: s.ID, Rate: s.Rate, Min: s.Min, Max: s.Max, Reserve: s.Reserve})
 	}
@@ -81,7 +120,8 @@ func (j *taskJSON) toTask() *spotcheck.Task {
 }
 
 // taskQuery are the parameters view.TaskFilter reads.
-var taskQuery = append([]apiParam{textParam("q", "任务编号前缀或名称子串")}, pageQuery...)
+var taskQuery = append([]apiParam{textParam("q", "任务编号前缀或名称子串"),
+	textParam("state", "任务状态（draft、published、drawn…），空为全部")}, pageQuery...)
 
 func (s *Handler) ListTasks(w http.ResponseWriter, r *http.Request) {
 	l, err := s.svc.Tasks.FindTasks(r.Context(), view.TaskFilter(r.URL.Query()))

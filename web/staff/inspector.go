@@ -130,6 +130,7 @@ func (s *Handler) renderInspectorForm(w http.ResponseWriter, r *http.Request, st
 	}
 	s.renderTitled(w, r, status, "inspector_form", title, map[string]any{"K": k, "In": in,
 		"Depts": scopedDepts(view.StaffUser(r), deptTree(depts)), "Specialties": strings.Join(in.Specialties, "、"),
+		"Items":  strings.Join(in.Items, "、"),
 		"Leaves": strings.Join(leaves, "\n"), "Errors": view.FieldErrors(problems), "Problems": problems, "Message": msg})
 }
 
@@ -147,7 +148,7 @@ func (s *Handler) SaveInspector(w http.ResponseWriter, r *http.Request) {
 		}
 		in.StaffID, in.Active = old.StaffID, old.Active
 		if in.Expert {
-			in.Lead = old.Lead
+			in.Lead, in.Items = old.Lead, old.Items
 		} else {
 			in.Field, in.Title, in.Employer = old.Field, old.Title, old.Employer
 		}

@@ -12,9 +12,11 @@ import (
 	"spotcheck/web/internal/view"
 )
 
-// Tasks (抽查任务) as far as a draw needs them (design §5): planners create
-// them, everyone who may see draws reads those of their departments
-// (supervisors all). A task is never edited; a wrong one is left unused.
+// Tasks (抽查任务, design §5, issue 10): planners draft them, edit the
+// drafts, publish them (抽查任务公告) and take them through their states
+// (task_step.go); everyone who may see draws reads those of their
+// departments (supervisors all). A published task is never edited: a
+// wrong one is cancelled, with a reason.
 
 func (s *Handler) ShowTasks(w http.ResponseWriter, r *http.Request) {
 	f := view.TaskFilter(r.URL.Query())
@@ -24,27 +26,40 @@ func (s *Handler) ShowTasks(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.renderTitled(w, r, http.StatusOK, "tasks", "抽查任务", map[string]any{
-		"List": list, "F": f,
-		"Pager": view.ListPager(r, list),
+		"List": list, "F": f, "States": taskChoices["state"], "StateName": spotcheck.TaskStateNames,
+		"StateClass": TaskStateClass,
+		"Pager":      view.ListPager(r, list),
 	})
 }
 
 func (s *Handler) ShowTask(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	tk, err := s.svc.Tasks.FindTaskByCode(ctx, r.PathValue("code"))
+	tk, err := s.svc.Tasks.FindTaskByCode(r.Context(), r.PathValue("code"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	draws, err := s.drawsOfTask(ctx, tk.Code)
+	s.renderTaskPage(w, r, http.StatusOK, tk, "")
+}
+
+// renderTaskPage shows a task with its draws and the steps the user may
+// take now, and msg when a step was refused.
+func (s *Handler) renderTaskPage(w http.ResponseWriter, r *http.Request, status int, tk *spotcheck.Task, msg string) {
+	draws, err := s.drawsOfTask(r.Context(), tk.Code)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	live := tk.LiveDraw(draws) != nil
-	s.renderTitled(w, r, http.StatusOK, "task", tk.Name, map[string]any{
-		"T": tk, "Draws": view.DrawRows(draws), "Live": live,
-		"StrataBy": strataByNames[tk.StrataBy],
+	p := view.StaffUser(r)
+	var redraw int64
+	live := tk.LiveDraw(draws)
+	if live != nil {
+		redraw = live.ID
+	}
+	s.renderTitled(w, r, status, "task", tk.Name, map[string]any{
+		"T": tk, "Draws": view.DrawRows(draws), "Live": live != nil, "Message": msg,
+		"StrataBy": strataByNames[tk.StrataBy], "Names": taskNames(tk),
+		"Steps": taskSteps(tk, p), "CanEdit": tk.Can(spotcheck.TaskActEdit, p) == nil,
+		"CanDraw": tk.CanPlanDraw(p, draws, redraw) == nil,
 	})
 }
 
@@ -71,7 +86,8 @@ var defaultRates = map[string]string{"A": "3/100", "B": "5/100", "C": "10/100", 
 func newTaskForm(p *spotcheck.Principal) url.Values {
 	v := url.Values{"authority": {p.Dept}, "strata_by": {spotcheck.StrataByCredit}, "cap_slack": {"0"},
 		"annual_cap": {strconv.Itoa(spotcheck.DefaultAnnualCap)}, "eligible_status": {spotcheck.StatusOperating},
-		"team_unit": {p.Dept}, "team_size": {"2"}}
+		"team_unit": {p.Dept}, "team_size": {"2"}, "source": {spotcheck.TaskAdHoc}, "kind": {spotcheck.TaskUndirected},
+		"mode": {spotcheck.ModeSameLevel}, "round": {"0"}, "experts": {"0"}, "expected": {"0"}}
 	for _, id := range view.TaskStrataIDs {
 		v.Set("rate."+id, defaultRates[id])
 		v.Set("min."+id, "1")
@@ -95,6 +111,14 @@ type stratumRow struct {
 func (s *Handler) renderTaskForm(w http.ResponseWriter, r *http.Request, status int, form url.Values,
 	problems spotcheck.Problems, msg string) {
 	ctx := r.Context()
+	agencies, err := view.AllPages(func(off int) (spotcheck.List[*spotcheck.Agency], error) {
+		return s.svc.Agencies.FindAgencies(ctx, spotcheck.AgencyFilter{Offset: off, Limit: 200})
+	})
+	if err != nil && spotcheck.ErrorCode(err) != spotcheck.EFORBIDDEN {
+		s.fail(w, r, err)
+		return
+	}
+	agencies = slices.DeleteFunc(agencies, func(a *spotcheck.Agency) bool { return !a.Active })
 	depts, err := s.namingDepts(ctx)
 	if err != nil {
 		s.fail(w, r, err)
@@ -131,7 +155,12 @@ func (s *Handler) renderTaskForm(w http.ResponseWriter, r *http.Request, status 
 		team = append(team, view.TeamRow{})
 	}
 	tree := deptTree(depts)
-	s.renderTitled(w, r, status, "task_form", "新增抽查任务", map[string]any{
+	title, action := "新增抽查任务", "/staff/tasks"
+	if code := r.PathValue("code"); code != "" {
+		title, action = "编辑草稿："+code, "/staff/tasks/"+url.PathEscape(code)
+	}
+	s.renderTitled(w, r, status, "task_form", title, map[string]any{
+		"Action": action, "Editing": r.PathValue("code") != "", "Agencies": agencies, "Choices": taskChoices,
 		"Form": form, "Errors": errs, "Problems": problems, "Message": msg,
 		"Authorities": scopedDepts(view.StaffUser(r), tree), "Depts": tree, "Items": items, "Ref": ref,
 		"Statuses": spotcheck.EntityStatuses, "Strata": strata, "Team": team,
@@ -144,29 +173,48 @@ func (s *Handler) renderTaskForm(w http.ResponseWriter, r *http.Request, status 
 	})
 }
 
-// SaveTask creates a task from the form; problems come back beside their
+// SaveTask creates a task from the form (POST /staff/tasks) or replaces a
+// draft (POST /staff/tasks/{code}); problems come back beside their
 // fields with everything as typed.
 func (s *Handler) SaveTask(w http.ResponseWriter, r *http.Request) {
 	form := r.PostForm
 	tk, ps := view.ParseTaskForm(form)
+	editing := r.PathValue("code") != ""
+	if editing {
+		// A task the user may not see is missing, whatever the form says.
+		if _, err := s.svc.Tasks.FindTaskByCode(r.Context(), r.PathValue("code")); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		tk.Code = r.PathValue("code")
+		form.Set("code", tk.Code)
+	}
 	var err error
-	if len(ps) > 0 {
+	switch {
+	case len(ps) > 0:
 		// Show the other problems too, not one round trip per field.
 		check := *tk
 		check.Normalize()
 		err = append(ps, check.Validate()...).Err()
-	} else {
+	case editing:
+		err = s.svc.Tasks.UpdateTask(r.Context(), tk)
+	default:
 		err = s.svc.Tasks.CreateTask(r.Context(), tk)
 	}
 	if err != nil {
 		if problems, msg, ok := view.FormProblems(err); ok {
-			s.renderTaskForm(w, r, http.StatusBadRequest, form, problems, msg)
+			status, _, _ := view.ErrorStatus(err) // 400, or 409 for a task past its draft
+			s.renderTaskForm(w, r, status, form, problems, msg)
 			return
 		}
 		s.fail(w, r, err)
 		return
 	}
-	view.Redirect(w, r, view.WithFlash("/staff/tasks/"+url.PathEscape(tk.Code), "created"))
+	flash := "created"
+	if editing {
+		flash = "saved"
+	}
+	view.Redirect(w, r, view.WithFlash("/staff/tasks/"+url.PathEscape(tk.Code), flash))
 }
 
 // drawsOfTask lists every draw of a task, newest first, superseded ones

@@ -9,6 +9,10 @@ UPDATE tasks SET state = 'published';
 UPDATE tasks SET state = 'drawn' WHERE code IN (SELECT task FROM draws WHERE state <> 'superseded');
 CREATE INDEX tasks_state ON tasks (state, created_at);
 
+-- An inspector's 执法事项范围: the item codes they may inspect, separated
+-- as lists are ('' = unrestricted, spotcheck.Inspector.Covers).
+ALTER TABLE inspectors ADD COLUMN items TEXT NOT NULL DEFAULT '';
+
 -- 市抽县查: the entities a city's draw selected, each handed to the bureau
 -- of its division (指派), which inspects them. One row per draw and
 -- entity; a re-draw hands over its own. Never edited.

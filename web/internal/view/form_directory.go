@@ -54,6 +54,7 @@ type InspectorForm struct {
 	Title       string `form:"title"`
 	Employer    string `form:"employer"`
 	Specialties string `form:"specialties"`
+	Items       string `form:"items"` // 执法事项范围, item codes
 	Phone       string `form:"phone"`
 	// Leaves are typed one period per line (or separated as in files)
 	// and read as files are (spotcheck.ParseLeaves).
@@ -66,7 +67,7 @@ func (f *InspectorForm) Inspector(expert bool) *spotcheck.Inspector {
 	leaves := strings.NewReplacer("\r\n", "；", "\n", "；").Replace(f.Leaves)
 	return &spotcheck.Inspector{StaffID: f.StaffID, Name: f.Name, Dept: f.Dept, CertNo: f.CertNo,
 		CertExpiry: f.CertExpiry, Lead: f.Lead, Expert: expert, Field: f.Field, Title: f.Title, Employer: f.Employer,
-		Specialties: spotcheck.SplitList(f.Specialties), Phone: f.Phone, Leaves: spotcheck.ParseLeaves(leaves),
+		Specialties: spotcheck.SplitList(f.Specialties), Items: spotcheck.SplitList(f.Items), Phone: f.Phone, Leaves: spotcheck.ParseLeaves(leaves),
 		Active: true, Version: f.Version}
 }
 

@@ -16,7 +16,7 @@ import (
 // applies under some ways of stratifying (spotcheck.StratumIDs).
 var TaskStrataIDs = []string{"A", "B", "C", "D", "key", "general"}
 
-// TaskForm is the form of a new task. The strata and the team are rows of
+// TaskForm is the form of a task, new or a draft edited. The strata and the team are rows of
 // fields (rate.A, min.A, …; team_unit and team_size, one pair per row),
 // which Task reads from the values the form was decoded from.
 type TaskForm struct {
@@ -36,6 +36,19 @@ type TaskForm struct {
 	AnnualCap      int      `form:"annual_cap" label:"年度检查上限"`
 	TeamUnits      []string `form:"team_unit"`
 	TeamSizes      []string `form:"team_size"`
+	// The full task's fields (issue 10); the target of each item is the
+	// field target.<item code>, read by ParseTaskForm.
+	Source        string `form:"source"`
+	Plan          string `form:"plan"`
+	Round         int    `form:"round" label:"计入轮次"`
+	Kind          string `form:"kind"`
+	Joint         string `form:"joint"`
+	Mode          string `form:"mode"`
+	Experts       int    `form:"experts" label:"每组专家人数"`
+	Agency        string `form:"agency"`
+	DrawWindow    bool   `form:"draw_window"`
+	SkipInspected bool   `form:"skip_inspected"`
+	Expected      int    `form:"expected" label:"预计抽取户数"`
 }
 
 // TeamRow is one unit's row of the task form, as typed.
@@ -65,7 +78,15 @@ func ParseTaskForm(values url.Values) (*spotcheck.Task, spotcheck.Problems) {
 	tk := &spotcheck.Task{Code: f.Code, Name: f.Name, Authority: f.Authority, Partners: f.Partners, Items: f.Items,
 		StrataBy: f.StrataBy, Start: f.Start, End: f.End, CapSlack: f.CapSlack, AnnualCap: f.AnnualCap,
 		Scope: spotcheck.TaskScope{Types: f.Types, Divisions: f.Divisions, FoundedBefore: f.FoundedBefore,
-			EligibleStatus: f.EligibleStatus}}
+			EligibleStatus: f.EligibleStatus},
+		Source: f.Source, Plan: f.Plan, Round: f.Round, Kind: f.Kind, Joint: f.Joint, Mode: f.Mode, Experts: f.Experts,
+		Agency: f.Agency, DrawWindow: f.DrawWindow, SkipInspectedByOthers: f.SkipInspected, Expected: f.Expected}
+	for _, it := range f.Items {
+		if text := strings.TrimSpace(values.Get("target." + it)); text != "" {
+			tk.ItemTargets = append(tk.ItemTargets, spotcheck.ItemTarget{Item: it,
+				Target: IntField(&ps, "item_targets", "事项目标户数", text)})
+		}
+	}
 	by := strings.TrimSpace(tk.StrataBy)
 	if by == "" {
 		by = spotcheck.StrataByCredit
@@ -86,6 +107,46 @@ func ParseTaskForm(values url.Values) (*spotcheck.Task, spotcheck.Problems) {
 			Size: IntField(&ps, "team", "检查组", row.Size)})
 	}
 	return tk, ps
+}
+
+// TaskValues returns the form values of a task, for editing a draft on
+// the form it was made with (the inverse of ParseTaskForm).
+func TaskValues(tk *spotcheck.Task) url.Values {
+	v := url.Values{"code": {tk.Code}, "name": {tk.Name}, "authority": {tk.Authority}, "partners": tk.Partners,
+		"items": tk.Items, "strata_by": {tk.StrataBy}, "start": {tk.Start}, "end": {tk.End},
+		"types": tk.Scope.Types, "divisions": tk.Scope.Divisions, "founded_before": {tk.Scope.FoundedBefore},
+		"eligible_status": tk.Scope.EligibleStatus, "cap_slack": {strconv.Itoa(tk.CapSlack)},
+		"annual_cap": {strconv.Itoa(tk.AnnualCap)}, "source": {tk.Source}, "plan": {tk.Plan},
+		"round": {strconv.Itoa(tk.Round)}, "kind": {tk.Kind}, "joint": {tk.Joint}, "mode": {tk.Mode},
+		"experts": {strconv.Itoa(tk.Experts)}, "agency": {tk.Agency}, "expected": {strconv.Itoa(tk.Expected)}}
+	if tk.DrawWindow {
+		v.Set("draw_window", "1")
+	}
+	if tk.SkipInspectedByOthers {
+		v.Set("skip_inspected", "1")
+	}
+	for _, it := range tk.ItemTargets {
+		v.Set("target."+it.Item, strconv.Itoa(it.Target))
+	}
+	for _, s := range tk.Strata {
+		v.Set("rate."+s.ID, s.Rate)
+		v.Set("min."+s.ID, strconv.Itoa(s.Min))
+		v.Set("max."+s.ID, strconv.Itoa(s.Max))
+		v.Set("reserve."+s.ID, strconv.Itoa(s.Reserve))
+	}
+	for _, s := range tk.Team {
+		v.Add("team_unit", s.Unit)
+		v.Add("team_size", strconv.Itoa(s.Size))
+	}
+	return v
+}
+
+// TaskStepForm is the form of a task's step: the state the page showed
+// (a step posted from a page that is out of date, or twice, is refused)
+// and a cancellation's reason.
+type TaskStepForm struct {
+	From   string `form:"from,trim"`
+	Reason string `form:"reason,trim"`
 }
 
 // DrawRequestForm plans a draw for a task, or a re-draw that supersedes

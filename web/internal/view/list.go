@@ -104,7 +104,7 @@ func ChangeFilter(q url.Values) spotcheck.ChangeFilter {
 
 // TaskFilter reads the filter of the task lists: q.
 func TaskFilter(q url.Values) spotcheck.TaskFilter {
-	f := spotcheck.TaskFilter{Query: strings.TrimSpace(q.Get("q"))}
+	f := spotcheck.TaskFilter{Query: strings.TrimSpace(q.Get("q")), State: strings.TrimSpace(q.Get("state"))}
 	f.Offset, f.Limit = PageParams(q)
 	return f
 }

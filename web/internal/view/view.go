@@ -233,6 +233,14 @@ var flashMessages = map[string]string{
 	"proposed":       "检测完成，新的合并建议已列出",
 	"visit-accepted": "已确认合并：一次检查、一份通知书",
 	"visit-declined": "已记录不合并，各部门分别检查",
+	// The steps of a task (web/staff/task_step.go).
+	"task-publish":   "任务已发布：抽查任务公告已记入日志并在门户公示，现在可以发起抽取",
+	"task-cancel":    "任务已撤销，撤销理由已记录",
+	"task-start":     "已开始检查",
+	"task-submit":    "检查结果已提交审核",
+	"task-publicize": "检查结果已审核并公示",
+	"task-follow-up": "已转入后续处置",
+	"task-close":     "任务已办结",
 }
 
 // ActiveFlash is the flash of a deactivation or reactivation.
