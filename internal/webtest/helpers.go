@@ -130,5 +130,6 @@ func Services(db *store.DB) web.Services {
 	return web.Services{Accounts: db.Accounts(), Entities: db.Entities(), Inspectors: db.Inspectors(),
 		Agencies: db.Agencies(), Items: db.Items(), Responsibilities: db.Responsibilities(),
 		Departments: db.Departments(), Conflicts: db.Conflicts(), Reference: db.ReferenceData(),
-		Changes: db.Changes(), Tasks: db.Tasks(), Draws: db.Draws(), Calendar: db.Calendar()}
+		Changes: db.Changes(), Tasks: db.Tasks(), Draws: db.Draws(), Calendar: db.Calendar(),
+		Plans: db.Plans()}
 }

@@ -20,6 +20,7 @@ type Services struct {
 	Tasks            spotcheck.TaskService
 	Draws            spotcheck.DrawService
 	Calendar         spotcheck.CalendarService
+	Plans            spotcheck.PlanService
 }
 
 // Transfers returns the services that imports and exports go through

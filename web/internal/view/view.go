@@ -229,6 +229,9 @@ var flashMessages = map[string]string{
 	"approved":  "已批准，变更已记入日志",
 	"rejected":  "已驳回该申请",
 	"unsealed":  "已解除保密：随机数与抽取结果已公开",
+	// Annual plans (web/staff/plan.go).
+	"published": "计划已发布：已记入日志，在公示门户公开，并报上级部门备案",
+	"imported":  "任务已全部导入",
 }
 
 // ActiveFlash is the flash of a deactivation or reactivation.
