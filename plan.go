@@ -276,6 +276,19 @@ func (p *Plan) Document(tasks []Task) ([]byte, error) {
 	return b.Bytes(), err
 }
 
+// TasksAsPublished keeps the tasks of a published revision as it was
+// published: those created by then and not cancelled. Tasks added while
+// the next revision is drafted are not public before it is published.
+func (p *Plan) TasksAsPublished(tasks []Task) []Task {
+	var out []Task
+	for _, t := range tasks {
+		if t.State != TaskCancelled && (p.PublishedAt.IsZero() || !t.CreatedAt.After(p.PublishedAt)) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 func orEmpty(s []string) []string {
 	if s == nil {
 		return []string{}

@@ -43,6 +43,10 @@ type fixtures struct {
 	drawTask           string
 	drawID, drawChange int64
 
+	// A draft plan of the city bureau and a published one of 鼓楼区
+	// (makePlanFixtures).
+	planDraft, planPublished string
+
 	// secrets are internal values (phone numbers, key-list reasons) that no
 	// public page may show.
 	secrets []string
@@ -134,6 +138,9 @@ func pickFixtures(ctx context.Context, a *app) (*fixtures, error) {
 	fx.pickSecrets(a)
 	if fx.drawTask, fx.drawID, fx.drawChange, err = makeDrawFixture(ctx, a, fx.item.Code); err != nil {
 		return nil, fmt.Errorf("draw fixture: %w", err)
+	}
+	if fx.planDraft, fx.planPublished, err = makePlanFixtures(ctx, a, fx.item.Code); err != nil {
+		return nil, fmt.Errorf("plan fixture: %w", err)
 	}
 	return fx, nil
 }

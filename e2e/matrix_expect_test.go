@@ -137,6 +137,9 @@ var resources = []resource{
 	{"audit/logins", loginView, loginView, false, false, "", ""},
 	{"logins", loginView, loginView, false, false, "", ""},
 	// A task and its draws belong to the task's departments.
+	// An annual plan belongs to its department; a draft is seen within
+	// the department's scope only (the portal shows published ones).
+	{"plans", drawView, drawPlan, true, true, "", ""},
 	{"tasks", drawView, drawPlan, true, true, "", ""},
 	{"draws", drawView, drawPlan, true, true, "", ""},
 }

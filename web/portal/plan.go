@@ -40,13 +40,7 @@ func (s *Handler) publishedPlan(r *http.Request) (*spotcheck.Plan, []spotcheck.T
 	if err != nil {
 		return nil, nil, err
 	}
-	var shown []spotcheck.Task
-	for _, t := range tasks {
-		if t.State != spotcheck.TaskCancelled {
-			shown = append(shown, t)
-		}
-	}
-	return p, shown, nil
+	return p, p.TasksAsPublished(tasks), nil
 }
 
 // ShowPublicPlan shows a published plan with its tasks.
