@@ -217,6 +217,10 @@ type PlanService interface {
 	// its reason. EINVALID (no reason), ECONFLICT (not published, or a
 	// revision is already open), ENOTFOUND, EFORBIDDEN, EUNAUTHORIZED.
 	RevisePlan(ctx context.Context, key, reason string) (*Plan, error)
+	// FindTaskStaffing estimates the staffing of a task before its draw
+	// (EstimateStaffing over its expected sample and its team's rosters),
+	// for the task's page. ENOTFOUND, EUNAUTHORIZED.
+	FindTaskStaffing(ctx context.Context, code string) (*Staffing, error)
 	// CreatePlanTasks creates the tasks of an import in one transaction,
 	// all or nothing, each as TaskService.CreateTask would, with Task.Plan
 	// set to key; the plan must have a draft revision. EINVALID

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -73,7 +74,7 @@ func complianceFacts(ctx context.Context, q querier, p *spotcheck.Plan, tasks []
 	if err != nil {
 		return f, err
 	}
-	if f.Population, err = population(ctx, q, spotcheck.Subtree(depts, p.Dept)); err != nil {
+	if f.Population, err = population(ctx, q, spotcheck.Subtree(depts, p.Dept), conds{}); err != nil {
 		return f, err
 	}
 	if err := planItems(ctx, q, p, tasks, f.Items); err != nil {
@@ -106,10 +107,12 @@ func complianceFacts(ctx context.Context, q querier, p *spotcheck.Plan, tasks []
 
 // population counts the active, operating entities of the departments by
 // type, division, credit class and 重点 flag (index entities_plan).
-func population(ctx context.Context, q querier, depts []string) ([]spotcheck.PopulationCell, error) {
+func population(ctx context.Context, q querier, depts []string, narrow conds) ([]spotcheck.PopulationCell, error) {
 	// Grouped by department too, in the index's order, so that neither
 	// database sorts a million rows; the departments are summed here.
-	var c conds
+	// narrow adds a task's scope.
+	c := conds{args: narrow.args}
+	c.list = append(c.list, narrow.list...)
 	c.add("active = 1")
 	c.add("status = " + c.arg(spotcheck.StatusOperating))
 	c.in("dept", depts)
@@ -371,4 +374,38 @@ func (sv *PlanService) CheckPlanDraft(ctx context.Context, p *spotcheck.Plan) (_
 		return nil, err
 	}
 	return checkPlan(ctx, sv.db.read, p)
+}
+
+// FindTaskStaffing estimates a task's staffing from its expected sample
+// over its authority's jurisdiction and its team's rosters.
+func (sv *PlanService) FindTaskStaffing(ctx context.Context, code string) (_ *spotcheck.Staffing, err error) {
+	defer wrap(&err, "find task staffing", code)
+	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
+		return nil, err
+	}
+	tk, err := findTask(ctx, sv.db.read, code)
+	if err != nil {
+		return nil, err
+	}
+	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermViewDraws, tk.Departments(), spotcheck.NoTask(code)); err != nil {
+		return nil, err
+	}
+	depts, err := findDepartments(ctx, sv.db.read)
+	if err != nil {
+		return nil, err
+	}
+	var c conds
+	c.in("type", tk.Scope.Types)
+	c.in("division", tk.Scope.Divisions)
+	pop, err := population(ctx, sv.db.read, spotcheck.Subtree(depts, tk.Authority), c)
+	if err != nil {
+		return nil, err
+	}
+	pools := map[string][]spotcheck.UnitPool{}
+	if err := rosterPools(ctx, sv.db.read, depts, []spotcheck.Task{*tk}, pools); err != nil {
+		return nil, err
+	}
+	e := tk.Expect(pop)
+	s := spotcheck.EstimateStaffing(int(math.Ceil(e.Total)), tk.CapSlack, pools[tk.Code])
+	return &s, nil
 }

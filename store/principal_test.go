@@ -187,6 +187,10 @@ func TestNoPrincipalIsRefused(t *testing.T) {
 				_, err := db.Plans().CheckPlanDraft(c, &spotcheck.Plan{Dept: "FZWL", Year: 2026})
 				return err
 			},
+			"FindTaskStaffing": func(c context.Context) error {
+				_, err := db.Plans().FindTaskStaffing(c, "2026-FZWL-SJ-031")
+				return err
+			},
 			"PublishPlan": func(c context.Context) error { _, err := db.Plans().PublishPlan(c, "FZWL-2026", 0); return err },
 			"RevisePlan": func(c context.Context) error {
 				_, err := db.Plans().RevisePlan(c, "FZWL-2026", "无人修订")
