@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"spotcheck"
@@ -106,30 +109,36 @@ func complianceFacts(ctx context.Context, q querier, p *spotcheck.Plan, tasks []
 }
 
 // population counts the active, operating entities of the departments by
-// type, division, credit class and 重点 flag (index entities_plan).
+// type, division, credit class and 重点 flag (index entities_plan). On the
+// read pool it asks per department, two queries at a time, which halves
+// the time of a city's million entities on two cores; in a transaction
+// (PublishPlan), whose one connection takes one query at a time, it asks
+// once. narrow adds a task's scope.
 func population(ctx context.Context, q querier, depts []string, narrow conds) ([]spotcheck.PopulationCell, error) {
-	// Grouped by department too, in the index's order, so that neither
-	// database sorts a million rows; the departments are summed here.
-	// narrow adds a task's scope.
-	c := conds{args: narrow.args}
-	c.list = append(c.list, narrow.list...)
-	c.add("active = 1")
-	c.add("status = " + c.arg(spotcheck.StatusOperating))
-	c.in("dept", depts)
-	rows, err := q.QueryContext(ctx, `SELECT type, division, credit_class, key_flag, count(*) FROM entities WHERE `+
-		c.where()+` GROUP BY dept, type, division, credit_class, key_flag`, c.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	sum := map[spotcheck.PopulationCell]int{}
-	for rows.Next() {
-		var x spotcheck.PopulationCell
-		var n int
-		if err := rows.Scan(&x.Type, &x.Division, &x.Class, boolCol{&x.Key}, &n); err != nil {
+	pool, ok := q.(*sql.DB)
+	if !ok || len(depts) < 2 {
+		if err := countPopulation(ctx, q, depts, narrow, sum, nil); err != nil {
 			return nil, err
 		}
-		sum[x] += n
+	} else {
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		errs := make([]error, len(depts))
+		slots := make(chan struct{}, populationQueries)
+		for i, d := range depts {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				slots <- struct{}{}
+				defer func() { <-slots }()
+				errs[i] = countPopulation(ctx, pool, []string{d}, narrow, sum, &mu)
+			}()
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]spotcheck.PopulationCell, 0, len(sum))
 	for x, n := range sum {
@@ -139,7 +148,47 @@ func population(ctx context.Context, q querier, depts []string, narrow conds) ([
 	slices.SortFunc(out, func(a, b spotcheck.PopulationCell) int {
 		return strings.Compare(a.Type+a.Division+a.Class+fmt.Sprint(a.Key), b.Type+b.Division+b.Class+fmt.Sprint(b.Key))
 	})
-	return out, rows.Err()
+	return out, nil
+}
+
+// populationQueries is how many population queries run at once.
+const populationQueries = 2
+
+// countPopulation adds the counts of the departments to sum (under mu,
+// when given). The GROUP BY follows the index's order, department first,
+// so that neither database sorts the rows.
+func countPopulation(ctx context.Context, q querier, depts []string, narrow conds, sum map[spotcheck.PopulationCell]int,
+	mu *sync.Mutex) error {
+	c := conds{args: slices.Clone(narrow.args), list: slices.Clone(narrow.list)}
+	c.add("active = 1")
+	c.add("status = " + c.arg(spotcheck.StatusOperating))
+	c.in("dept", depts)
+	rows, err := q.QueryContext(ctx, `SELECT type, division, credit_class, key_flag, count(*) FROM entities WHERE `+
+		c.where()+` GROUP BY dept, type, division, credit_class, key_flag`, c.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	mine := map[spotcheck.PopulationCell]int{}
+	for rows.Next() {
+		var x spotcheck.PopulationCell
+		var n int
+		if err := rows.Scan(&x.Type, &x.Division, &x.Class, boolCol{&x.Key}, &n); err != nil {
+			return err
+		}
+		mine[x] += n
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if mu != nil {
+		mu.Lock()
+		defer mu.Unlock()
+	}
+	for x, n := range mine {
+		sum[x] += n
+	}
+	return nil
 }
 
 // planItems loads the latest version of every item the plan names.
