@@ -39,6 +39,11 @@
       });
     });
     panel.appendChild(table);
+    // A table wider than a phone's screen scrolls and must be a tab stop
+    // (app.js).
+    if (typeof markScrollingTables === "function") {
+      markScrollingTables();
+    }
   }
 
   function check() {
