@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // compliantPlan is a plan of two rounds over 120 internet cafés of 鼓楼区
@@ -249,4 +250,18 @@ func benchPlan() (*Plan, []Task, ComplianceFacts) {
 		f.Pools[code] = []UnitPool{{Unit: "FZWL", Pool: 2000, Leads: 1500}}
 	}
 	return p, tasks, f
+}
+
+func TestTasksAsPublished(t *testing.T) {
+	p := &Plan{PublishedAt: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
+	tasks := []Task{{Code: "before", CreatedAt: p.PublishedAt.Add(-time.Hour)}, {Code: "at", CreatedAt: p.PublishedAt},
+		{Code: "after", CreatedAt: p.PublishedAt.Add(time.Hour)},
+		{Code: "cancelled", State: TaskCancelled, CreatedAt: p.PublishedAt.Add(-time.Hour)}}
+	var got []string
+	for _, tk := range p.TasksAsPublished(tasks) {
+		got = append(got, tk.Code)
+	}
+	if !slices.Equal(got, []string{"before", "at"}) {
+		t.Fatalf("tasks as published: %v", got)
+	}
 }

@@ -1,7 +1,9 @@
 package spotcheck
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -202,6 +204,10 @@ type PlanService interface {
 	// plan (0: the one FindPlanByKey returns) and its tasks.
 	// ENOTFOUND, EFORBIDDEN, EUNAUTHORIZED.
 	CheckPlan(ctx context.Context, key string, revision int) ([]Finding, error)
+	// CheckPlanDraft runs the check on p as typed (not saved) with the
+	// stored tasks of its plan: the live panel of the edit form.
+	// ENOTFOUND, EFORBIDDEN, EUNAUTHORIZED.
+	CheckPlanDraft(ctx context.Context, p *Plan) ([]Finding, error)
 	// PublishPlan publishes the draft revision: refused with EINVALID and
 	// the findings when the check finds any; logs it in the ledger, files
 	// it with the parent department and supersedes the revision before.
@@ -211,10 +217,85 @@ type PlanService interface {
 	// its reason. EINVALID (no reason), ECONFLICT (not published, or a
 	// revision is already open), ENOTFOUND, EFORBIDDEN, EUNAUTHORIZED.
 	RevisePlan(ctx context.Context, key, reason string) (*Plan, error)
+	// FindTaskStaffing estimates the staffing of a task before its draw
+	// (EstimateStaffing over its expected sample and its team's rosters),
+	// for the task's page. ENOTFOUND, EUNAUTHORIZED.
+	FindTaskStaffing(ctx context.Context, code string) (*Staffing, error)
 	// CreatePlanTasks creates the tasks of an import in one transaction,
 	// all or nothing, each as TaskService.CreateTask would, with Task.Plan
 	// set to key; the plan must have a draft revision. EINVALID
 	// (*ImportError naming rows), ENOTFOUND, ECONFLICT, EFORBIDDEN,
 	// EUNAUTHORIZED.
 	CreatePlanTasks(ctx context.Context, key string, tasks []Task) error
+}
+
+// Document is the public JSON of a published plan with its tasks, as the
+// portal serves it and the API returns it; its SHA-256 is in the plan's
+// ledger record. Cancelled tasks are left out.
+func (p *Plan) Document(tasks []Task) ([]byte, error) {
+	type task struct {
+		Code      string   `json:"code"`
+		Name      string   `json:"name"`
+		Round     int      `json:"round"`
+		Items     []string `json:"items"`
+		Types     []string `json:"types,omitempty"`
+		Divisions []string `json:"divisions,omitempty"`
+		Start     string   `json:"start"`
+		End       string   `json:"end"`
+		Expected  int      `json:"expected,omitempty"`
+		Partners  []string `json:"partners,omitempty"`
+	}
+	doc := struct {
+		Plan         string   `json:"plan"`
+		Dept         string   `json:"dept"`
+		Year         int      `json:"year"`
+		Revision     int      `json:"revision"`
+		Name         string   `json:"name"`
+		Office       string   `json:"office"`
+		KeyItems     []string `json:"key_items"`
+		KeyTasks     []string `json:"key_tasks"`
+		Note         string   `json:"note,omitempty"`
+		RevisionNote string   `json:"revision_note,omitempty"`
+		FiledWith    string   `json:"filed_with,omitempty"`
+		Published    string   `json:"published,omitempty"`
+		Tasks        []task   `json:"tasks"`
+	}{Plan: p.Key(), Dept: p.Dept, Year: p.Year, Revision: p.Revision, Name: p.Name, Office: p.Office,
+		KeyItems: orEmpty(p.KeyItems), KeyTasks: orEmpty(p.KeyTasks), Note: p.Note, RevisionNote: p.RevisionNote,
+		FiledWith: p.FiledWith, Tasks: []task{}}
+	if !p.PublishedAt.IsZero() {
+		doc.Published = p.PublishedAt.UTC().Format("2006-01-02T15:04:05Z")
+	}
+	for _, t := range tasks {
+		if t.State == TaskCancelled {
+			continue
+		}
+		doc.Tasks = append(doc.Tasks, task{t.Code, t.Name, t.Round, orEmpty(t.Items), t.Scope.Types, t.Scope.Divisions,
+			t.Start, t.End, t.Expected, t.Partners})
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	err := enc.Encode(doc)
+	return b.Bytes(), err
+}
+
+// TasksAsPublished keeps the tasks of a published revision as it was
+// published: those created by then and not cancelled. Tasks added while
+// the next revision is drafted are not public before it is published.
+func (p *Plan) TasksAsPublished(tasks []Task) []Task {
+	var out []Task
+	for _, t := range tasks {
+		if t.State != TaskCancelled && (p.PublishedAt.IsZero() || !t.CreatedAt.After(p.PublishedAt)) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }

@@ -45,6 +45,10 @@ type fixtures struct {
 	// A proposed joint visit led by the city bureau (makeVisitFixture).
 	visitID int64
 
+	// A draft plan of the city bureau and a published one of 鼓楼区
+	// (makePlanFixtures).
+	planDraft, planPublished string
+
 	// secrets are internal values (phone numbers, key-list reasons) that no
 	// public page may show.
 	secrets []string
@@ -139,6 +143,9 @@ func pickFixtures(ctx context.Context, a *app) (*fixtures, error) {
 	}
 	if fx.visitID, err = makeVisitFixture(ctx, a); err != nil {
 		return nil, fmt.Errorf("visit fixture: %w", err)
+	}
+	if fx.planDraft, fx.planPublished, err = makePlanFixtures(ctx, a, fx.item.Code); err != nil {
+		return nil, fmt.Errorf("plan fixture: %w", err)
 	}
 	return fx, nil
 }

@@ -142,6 +142,9 @@ var resources = []resource{
 	{"audit/logins", loginView, loginView, false, false, "", ""},
 	{"logins", loginView, loginView, false, false, "", ""},
 	// A task and its draws belong to the task's departments.
+	// An annual plan belongs to its department; a draft is seen within
+	// the department's scope only (the portal shows published ones).
+	{"plans", drawView, drawPlan, true, true, "", ""},
 	{"tasks", drawView, drawPlan, true, true, "", ""},
 	{"draws", drawView, drawPlan, true, true, "", ""},
 	// A joint visit belongs to its tasks' departments; the lead's planner

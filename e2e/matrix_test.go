@@ -333,6 +333,14 @@ func (a *app) paramValue(path, name, kind string) (value, dept string, err error
 		return homeDept, "", nil
 	case "users":
 		return "e2e.target", "", nil
+	case "plans": // {key} of a plan, {file} of its task sheet
+		switch {
+		case name == "file":
+			return "tasks.xlsx", cityBureau, nil
+		case strings.HasPrefix(path, "/plans/"):
+			return fx.planPublished, homeDept, nil
+		}
+		return fx.planDraft, cityBureau, nil
 	case "tasks": // {code}, {task}
 		return fx.drawTask, cityBureau, nil
 	case "visits":

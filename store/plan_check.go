@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"spotcheck"
@@ -73,7 +77,7 @@ func complianceFacts(ctx context.Context, q querier, p *spotcheck.Plan, tasks []
 	if err != nil {
 		return f, err
 	}
-	if f.Population, err = population(ctx, q, spotcheck.Subtree(depts, p.Dept)); err != nil {
+	if f.Population, err = population(ctx, q, spotcheck.Subtree(depts, p.Dept), conds{}); err != nil {
 		return f, err
 	}
 	if err := planItems(ctx, q, p, tasks, f.Items); err != nil {
@@ -105,27 +109,86 @@ func complianceFacts(ctx context.Context, q querier, p *spotcheck.Plan, tasks []
 }
 
 // population counts the active, operating entities of the departments by
-// type, division, credit class and 重点 flag (index entities_plan).
-func population(ctx context.Context, q querier, depts []string) ([]spotcheck.PopulationCell, error) {
-	var c conds
-	c.in("dept", depts)
-	c.add("active = 1")
-	c.add("status = " + c.arg(spotcheck.StatusOperating))
-	rows, err := q.QueryContext(ctx, `SELECT type, division, credit_class, key_flag, count(*) FROM entities WHERE `+
-		c.where()+` GROUP BY type, division, credit_class, key_flag`, c.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []spotcheck.PopulationCell
-	for rows.Next() {
-		var x spotcheck.PopulationCell
-		if err := rows.Scan(&x.Type, &x.Division, &x.Class, boolCol{&x.Key}, &x.Count); err != nil {
+// type, division, credit class and 重点 flag (index entities_plan). On the
+// read pool it asks per department, two queries at a time, which halves
+// the time of a city's million entities on two cores; in a transaction
+// (PublishPlan), whose one connection takes one query at a time, it asks
+// once. narrow adds a task's scope.
+func population(ctx context.Context, q querier, depts []string, narrow conds) ([]spotcheck.PopulationCell, error) {
+	sum := map[spotcheck.PopulationCell]int{}
+	pool, ok := q.(*sql.DB)
+	if !ok || len(depts) < 2 {
+		if err := countPopulation(ctx, q, depts, narrow, sum, nil); err != nil {
 			return nil, err
 		}
+	} else {
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		errs := make([]error, len(depts))
+		slots := make(chan struct{}, populationQueries)
+		for i, d := range depts {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				slots <- struct{}{}
+				defer func() { <-slots }()
+				errs[i] = countPopulation(ctx, pool, []string{d}, narrow, sum, &mu)
+			}()
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]spotcheck.PopulationCell, 0, len(sum))
+	for x, n := range sum {
+		x.Count = n
 		out = append(out, x)
 	}
-	return out, rows.Err()
+	slices.SortFunc(out, func(a, b spotcheck.PopulationCell) int {
+		return strings.Compare(a.Type+a.Division+a.Class+fmt.Sprint(a.Key), b.Type+b.Division+b.Class+fmt.Sprint(b.Key))
+	})
+	return out, nil
+}
+
+// populationQueries is how many population queries run at once.
+const populationQueries = 2
+
+// countPopulation adds the counts of the departments to sum (under mu,
+// when given). The GROUP BY follows the index's order, department first,
+// so that neither database sorts the rows.
+func countPopulation(ctx context.Context, q querier, depts []string, narrow conds, sum map[spotcheck.PopulationCell]int,
+	mu *sync.Mutex) error {
+	c := conds{args: slices.Clone(narrow.args), list: slices.Clone(narrow.list)}
+	c.add("active = 1")
+	c.add("status = " + c.arg(spotcheck.StatusOperating))
+	c.in("dept", depts)
+	rows, err := q.QueryContext(ctx, `SELECT type, division, credit_class, key_flag, count(*) FROM entities WHERE `+
+		c.where()+` GROUP BY dept, type, division, credit_class, key_flag`, c.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	mine := map[spotcheck.PopulationCell]int{}
+	for rows.Next() {
+		var x spotcheck.PopulationCell
+		var n int
+		if err := rows.Scan(&x.Type, &x.Division, &x.Class, boolCol{&x.Key}, &n); err != nil {
+			return err
+		}
+		mine[x] += n
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if mu != nil {
+		mu.Lock()
+		defer mu.Unlock()
+	}
+	for x, n := range mine {
+		sum[x] += n
+	}
+	return nil
 }
 
 // planItems loads the latest version of every item the plan names.
@@ -316,7 +379,7 @@ func (sv *PlanService) PublishPlan(ctx context.Context, key string, revision int
 // (spec §2): the plan by key, revision and the digest of its document
 // (PlanDocument, as the portal serves it), its tasks by code.
 func planRecord(p *spotcheck.Plan, tasks []spotcheck.Task) ([]byte, error) {
-	doc, err := PlanDocument(p, tasks)
+	doc, err := p.Document(tasks)
 	if err != nil {
 		return nil, err
 	}
@@ -346,59 +409,52 @@ func canonical(v any) ([]byte, error) {
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
-// PlanDocument is the public JSON of a published plan with its tasks, as
-// the portal serves it; its digest is in the plan's ledger record.
-func PlanDocument(p *spotcheck.Plan, tasks []spotcheck.Task) ([]byte, error) {
-	type task struct {
-		Code      string   `json:"code"`
-		Name      string   `json:"name"`
-		Round     int      `json:"round"`
-		Items     []string `json:"items"`
-		Types     []string `json:"types,omitempty"`
-		Divisions []string `json:"divisions,omitempty"`
-		Start     string   `json:"start"`
-		End       string   `json:"end"`
-		Expected  int      `json:"expected,omitempty"`
-		Partners  []string `json:"partners,omitempty"`
+// CheckPlanDraft checks p as typed with the stored tasks of its plan.
+func (sv *PlanService) CheckPlanDraft(ctx context.Context, p *spotcheck.Plan) (_ []spotcheck.Finding, err error) {
+	defer wrap(&err, "check plan draft", p.Key())
+	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
+		return nil, err
 	}
-	doc := struct {
-		Plan         string   `json:"plan"`
-		Dept         string   `json:"dept"`
-		Year         int      `json:"year"`
-		Revision     int      `json:"revision"`
-		Name         string   `json:"name"`
-		Office       string   `json:"office"`
-		KeyItems     []string `json:"key_items"`
-		KeyTasks     []string `json:"key_tasks"`
-		Note         string   `json:"note,omitempty"`
-		RevisionNote string   `json:"revision_note,omitempty"`
-		FiledWith    string   `json:"filed_with,omitempty"`
-		Published    string   `json:"published,omitempty"`
-		Tasks        []task   `json:"tasks"`
-	}{Plan: p.Key(), Dept: p.Dept, Year: p.Year, Revision: p.Revision, Name: p.Name, Office: p.Office,
-		KeyItems: orEmpty(p.KeyItems), KeyTasks: orEmpty(p.KeyTasks), Note: p.Note, RevisionNote: p.RevisionNote,
-		FiledWith: p.FiledWith, Tasks: []task{}}
-	if !p.PublishedAt.IsZero() {
-		doc.Published = p.PublishedAt.UTC().Format("2006-01-02T15:04:05Z")
+	p.Normalize()
+	if _, err := loadPlans(ctx, sv.db.read, p.Key()); err != nil {
+		return nil, err
 	}
-	for _, t := range tasks {
-		if t.State == spotcheck.TaskCancelled {
-			continue
-		}
-		doc.Tasks = append(doc.Tasks, task{t.Code, t.Name, t.Round, orEmpty(t.Items), t.Scope.Types, t.Scope.Divisions,
-			t.Start, t.End, t.Expected, t.Partners})
+	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermViewDraws, []string{p.Dept}, spotcheck.NoPlan(p.Key())); err != nil {
+		return nil, err
 	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	err := enc.Encode(doc)
-	return b.Bytes(), err
+	return checkPlan(ctx, sv.db.read, p)
 }
 
-func orEmpty(s []string) []string {
-	if s == nil {
-		return []string{}
+// FindTaskStaffing estimates a task's staffing from its expected sample
+// over its authority's jurisdiction and its team's rosters.
+func (sv *PlanService) FindTaskStaffing(ctx context.Context, code string) (_ *spotcheck.Staffing, err error) {
+	defer wrap(&err, "find task staffing", code)
+	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
+		return nil, err
 	}
-	return s
+	tk, err := findTask(ctx, sv.db.read, code)
+	if err != nil {
+		return nil, err
+	}
+	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermViewDraws, tk.Departments(), spotcheck.NoTask(code)); err != nil {
+		return nil, err
+	}
+	depts, err := findDepartments(ctx, sv.db.read)
+	if err != nil {
+		return nil, err
+	}
+	var c conds
+	c.in("type", tk.Scope.Types)
+	c.in("division", tk.Scope.Divisions)
+	pop, err := population(ctx, sv.db.read, spotcheck.Subtree(depts, tk.Authority), c)
+	if err != nil {
+		return nil, err
+	}
+	pools := map[string][]spotcheck.UnitPool{}
+	if err := rosterPools(ctx, sv.db.read, depts, []spotcheck.Task{*tk}, pools); err != nil {
+		return nil, err
+	}
+	e := tk.Expect(pop)
+	s := spotcheck.EstimateStaffing(int(math.Ceil(e.Total)), tk.CapSlack, pools[tk.Code])
+	return &s, nil
 }

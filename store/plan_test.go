@@ -208,5 +208,13 @@ func TestPlanPublishRefusals(t *testing.T) {
 		if staffing == nil || staffing.Where != "2026-GLWL-JH-001" {
 			t.Fatalf("no inspectors finding for a team larger than the roster: %+v", fs)
 		}
+		// The task page's estimate says the same.
+		st, err := plans.FindTaskStaffing(district("GLWL"), "2026-GLWL-JH-001")
+		if err != nil || st.Visits == 0 || st.Short != st.Visits || st.Units[0].Pool >= 10 {
+			t.Fatalf("staffing %+v, %v; want every visit short", st, err)
+		}
+		if _, err := plans.FindTaskStaffing(district("CSWL"), "2026-GLWL-JH-001"); spotcheck.ErrorCode(err) != spotcheck.ENOTFOUND {
+			t.Fatalf("another district's staffing: %v, want ENOTFOUND", err)
+		}
 	})
 }

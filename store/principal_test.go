@@ -209,7 +209,15 @@ func TestNoPrincipalIsRefused(t *testing.T) {
 			"FindPlans":         func(c context.Context) error { _, err := db.Plans().FindPlans(c, spotcheck.PlanFilter{}); return err },
 			"FindPlanTasks":     func(c context.Context) error { _, err := db.Plans().FindPlanTasks(c, "FZWL-2026"); return err },
 			"CheckPlan":         func(c context.Context) error { _, err := db.Plans().CheckPlan(c, "FZWL-2026", 0); return err },
-			"PublishPlan":       func(c context.Context) error { _, err := db.Plans().PublishPlan(c, "FZWL-2026", 0); return err },
+			"CheckPlanDraft": func(c context.Context) error {
+				_, err := db.Plans().CheckPlanDraft(c, &spotcheck.Plan{Dept: "FZWL", Year: 2026})
+				return err
+			},
+			"FindTaskStaffing": func(c context.Context) error {
+				_, err := db.Plans().FindTaskStaffing(c, "2026-FZWL-SJ-031")
+				return err
+			},
+			"PublishPlan": func(c context.Context) error { _, err := db.Plans().PublishPlan(c, "FZWL-2026", 0); return err },
 			"RevisePlan": func(c context.Context) error {
 				_, err := db.Plans().RevisePlan(c, "FZWL-2026", "无人修订")
 				return err

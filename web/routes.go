@@ -87,7 +87,10 @@ func (s *Server) routes() []route {
 		{"GET /{$}", Public, public, pt.ShowPortal, interactive},
 		{"GET /items", Public, public, pt.ShowPublicItems, interactive},
 		{"GET /items/{code}", Public, public, pt.ShowPublicItem, interactive},
-		{"GET /plans", Public, public, pt.ShowPublicSoon, interactive},
+		{"GET /plans", Public, public, pt.ShowPublicPlans, interactive},
+		{"GET /plans/{key}", Public, public, pt.ShowPublicPlan, interactive},
+		{"GET /plans/{key}/plan.json", Public, public, pt.DownloadPlanJSON, download},
+		{"GET /plans/{key}/tasks.xlsx", Public, public, pt.DownloadPlanTasks, download},
 		// 抽查任务公告: the tasks from their publication on, no entity list.
 		{"GET /tasks", Public, public, pt.ShowPublicTasks, interactive},
 		{"GET /tasks/{code}", Public, public, pt.ShowPublicTask, interactive},
@@ -245,6 +248,23 @@ func (s *Server) routes() []route {
 		{"GET /staff/tasks/{code}/draws/new", Staff, mngDraws, st.ShowDrawForm, interactive},
 		{"POST /staff/tasks/{code}/draws", Staff, mngDraws, st.PlanDraw, interactive},
 
+		// Annual plans (web/staff/plan.go): planners draft, import tasks,
+		// check, publish and revise; whoever views tasks reads the plans of
+		// their departments and those filed with them.
+		{"GET /staff/plans", Staff, viewDraws, st.ShowPlans, interactive},
+		{"GET /staff/plans/new", Staff, mngDraws, st.ShowPlanForm, interactive},
+		{"GET /staff/plans/template.xlsx", Staff, viewDraws, st.DownloadPlanTemplate, download},
+		{"POST /staff/plans", Staff, mngDraws, st.SavePlan, interactive},
+		{"GET /staff/plans/{key}", Staff, viewDraws, st.ShowPlan, interactive},
+		{"GET /staff/plans/{key}/edit", Staff, mngDraws, st.ShowPlanForm, interactive},
+		{"POST /staff/plans/{key}", Staff, mngDraws, st.SavePlan, interactive},
+		{"POST /staff/plans/{key}/check", Staff, mngDraws, st.CheckPlanForm, interactive},
+		{"POST /staff/plans/{key}/publish", Staff, mngDraws, st.PublishPlan, interactive},
+		{"POST /staff/plans/{key}/revise", Staff, mngDraws, st.RevisePlan, interactive},
+		// A plan's task sheet is a few hundred rows: an ordinary form.
+		{"POST /staff/plans/{key}/tasks", Staff, mngDraws, st.ImportPlanTasks, interactive},
+		{"GET /staff/plans/{key}/tasks/{file}", Staff, viewDraws, st.DownloadPlanTasks, download},
+
 		{"GET /staff/draws", Staff, viewDraws, st.ShowDraws, interactive},
 		{"GET /staff/draws/{id}", Staff, viewDraws, st.ShowDraw, interactive},
 		{"GET /staff/draws/{id}/bundle.zip", Staff, viewDraws, st.DownloadDrawBundle, download},
@@ -298,6 +318,10 @@ func (s *Server) routes() []route {
 		{"PUT /api/v1/departments/{code}", API, mngDepts, ap.UpdateDepartment, interactive},
 
 		{"GET /api/v1/changes", API, audit, ap.ListChanges, interactive},
+
+		{"GET /api/v1/plans", API, viewDraws, ap.ListPlans, interactive},
+		{"GET /api/v1/plans/{key}", API, viewDraws, ap.GetPlan, interactive},
+		{"GET /api/v1/plans/{key}/check", API, viewDraws, ap.CheckPlan, interactive},
 
 		{"GET /api/v1/tasks", API, viewDraws, ap.ListTasks, interactive},
 		{"GET /api/v1/tasks/{code}", API, viewDraws, ap.GetTask, interactive},

@@ -265,6 +265,10 @@ func TestRouteClasses(t *testing.T) {
 		"GET /staff/transfer/{kind}/export/{file}":   true,
 		"GET /staff/draws/{id}/bundle.zip":           true,
 		"GET /draws/{id}/bundle.zip":                 true,
+		"GET /staff/plans/template.xlsx":             true,
+		"GET /staff/plans/{key}/tasks/{file}":        true,
+		"GET /plans/{key}/plan.json":                 true,
+		"GET /plans/{key}/tasks.xlsx":                true,
 	}
 	for _, rt := range s.Routes() {
 		if rt.Download != downloads[rt.Pattern] {
@@ -323,5 +327,6 @@ func storeServices(db *store.DB) Services {
 	return Services{Accounts: db.Accounts(), Entities: db.Entities(), Inspectors: db.Inspectors(),
 		Agencies: db.Agencies(), Items: db.Items(), Responsibilities: db.Responsibilities(),
 		Departments: db.Departments(), Conflicts: db.Conflicts(), Reference: db.ReferenceData(),
-		Changes: db.Changes(), Tasks: db.Tasks(), Draws: db.Draws(), Calendar: db.Calendar()}
+		Changes: db.Changes(), Tasks: db.Tasks(), Draws: db.Draws(), Calendar: db.Calendar(),
+		Plans: db.Plans()}
 }

@@ -131,5 +131,6 @@ func webServices(db *store.DB) web.Services {
 		Agencies: db.Agencies(), Items: db.Items(), Responsibilities: db.Responsibilities(),
 		Departments: db.Departments(), Conflicts: db.Conflicts(), Reference: db.ReferenceData(),
 		Changes: db.Changes(), Tasks: db.Tasks(), Draws: db.Draws(), Calendar: db.Calendar(),
-		Visits: db.Visits(), Caps: db.Caps()}
+		Visits: db.Visits(), Caps: db.Caps(),
+		Plans: db.Plans()}
 }

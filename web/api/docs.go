@@ -60,6 +60,10 @@ var docs = map[string]doc{
 
 	"GET /api/v1/changes": {"操作记录（审计）", changeQuery, nil, listJSON[changeJSON]{}},
 
+	"GET /api/v1/plans":             {"年度抽查计划列表（本部门及下级部门的，以及已发布的）", planQuery, nil, listJSON[planJSON]{}},
+	"GET /api/v1/plans/{key}":       {"年度抽查计划（已发布的版本，否则最新草稿）及其任务编号", nil, nil, planJSON{}},
+	"GET /api/v1/plans/{key}/check": {"年度抽查计划的合规检查", nil, nil, checkJSON{}},
+
 	"GET /api/v1/tasks":        {"抽查任务列表（本部门作为发起或联合部门的任务；监督人员为全部）", taskQuery, nil, listJSON[taskJSON]{}},
 	"GET /api/v1/tasks/{code}": {"抽查任务详情", nil, nil, taskJSON{}},
 	"POST /api/v1/tasks":       {"新增抽查任务（草稿）", nil, taskJSON{}, taskJSON{}},

@@ -22,6 +22,7 @@ type Services struct {
 	Calendar         spotcheck.CalendarService
 	Visits           spotcheck.VisitService
 	Caps             spotcheck.CapService
+	Plans            spotcheck.PlanService
 }
 
 // Transfers returns the services that imports and exports go through

@@ -241,6 +241,9 @@ var flashMessages = map[string]string{
 	"task-publicize": "检查结果已审核并公示",
 	"task-follow-up": "已转入后续处置",
 	"task-close":     "任务已办结",
+	// Annual plans (web/staff/plan.go).
+	"published": "计划已发布：已记入日志，在公示门户公开，并报上级部门备案",
+	"imported":  "任务已全部导入",
 }
 
 // ActiveFlash is the flash of a deactivation or reactivation.
