@@ -200,19 +200,7 @@ func TestVisitDecision(t *testing.T) {
 // mergeInput is the figure: 5 departments' draws of 50,000
 // entities each, from a population of 125,000, so that most entities are
 // selected by two or more departments.
-func mergeInput() []TaskSelection {
-	var sels []TaskSelection
-	for d := range 5 {
-		s := TaskSelection{Task: fmt.Sprintf("T-%d", d), Authority: fmt.Sprintf("D%d", d), Draw: int64(d + 1),
-			Start: "2026-03-01", End: "2026-05-31", Items: []string{"I"}, Teams: make(map[string][]string, 50000)}
-		for i := range 50000 {
-			e := (i*(2*d+1) + d*7919) % 125000
-			s.Teams[fmt.Sprintf("91350100%010d", e)] = []string{fmt.Sprintf("D%d-%d", d, i%300)}
-		}
-		sels = append(sels, s)
-	}
-	return sels
-}
+func mergeInput() []TaskSelection { return SyntheticSelections(5, 50000, 125000) }
 
 func TestProposeVisitsAtScale(t *testing.T) {
 	sels := mergeInput()
@@ -248,5 +236,13 @@ func BenchmarkProposeVisits(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		ProposeVisits(sels)
+	}
+}
+
+func TestSyntheticSelections(t *testing.T) {
+	for _, s := range mergeInput() {
+		if len(s.Teams) != 50000 {
+			t.Errorf("%s selects %d entities, want 50000", s.Task, len(s.Teams))
+		}
 	}
 }
