@@ -15,10 +15,11 @@ func SyntheticSelections(depts, perDept, population int) []TaskSelection {
 	for d := range depts {
 		s := TaskSelection{Task: fmt.Sprintf("2026-BENCH-%02d", d+1), Authority: fmt.Sprintf("D%d", d+1), Draw: int64(d + 1),
 			Start: "2026-03-01", End: "2026-05-31", Items: []string{fmt.Sprintf("ITEM-%d", d+1)},
-			Teams: make(map[string][]string, perDept)}
+			Picks: make([]SelectedEntity, 0, perDept)}
 		for i := range perDept {
 			e := (i*strides[d%len(strides)] + d*7919) % population
-			s.Teams[fmt.Sprintf("91350100%010d", e)] = []string{fmt.Sprintf("D%d-%03d", d+1, i%300), fmt.Sprintf("D%d-%03d", d+1, (i+1)%300)}
+			s.Picks = append(s.Picks, SelectedEntity{fmt.Sprintf("91350100%010d", e),
+				[]string{fmt.Sprintf("D%d-%03d", d+1, i%300), fmt.Sprintf("D%d-%03d", d+1, (i+1)%300)}})
 		}
 		sels = append(sels, s)
 	}

@@ -12,14 +12,14 @@ import (
 // "entity:inspector,inspector" (no inspectors after the colon: unassigned).
 func sel(code, dept string, id int64, start, end string, picks ...string) TaskSelection {
 	s := TaskSelection{Task: code, Authority: dept, Draw: id, Start: "2026-" + start, End: "2026-" + end,
-		Items: []string{dept + "-item"}, Teams: map[string][]string{}}
+		Items: []string{dept + "-item"}}
 	for _, p := range picks {
 		e, team, _ := strings.Cut(p, ":")
 		var ins []string
 		if team != "" {
 			ins = strings.Split(team, ",")
 		}
-		s.Teams[e] = ins
+		s.Picks = append(s.Picks, SelectedEntity{e, ins})
 	}
 	return s
 }
@@ -84,11 +84,11 @@ func TestProposeVisits(t *testing.T) {
 func TestVisitChecklistAndTeam(t *testing.T) {
 	vs := ProposeVisits([]TaskSelection{
 		{Task: "WL-1", Authority: "FZWL", Draw: 1, Start: "2026-03-01", End: "2026-03-31", Items: []string{"I1", "I2"},
-			Teams: map[string][]string{"E": {"w1", "w2"}}},
+			Picks: []SelectedEntity{{"E", []string{"w1", "w2"}}}},
 		{Task: "XF-1", Authority: "FZXF", Draw: 2, Start: "2026-03-01", End: "2026-03-31", Items: []string{"X1", "I1"},
-			Teams: map[string][]string{"E": {"x1", "w2"}}}, // w2 serves both (a shared inspector): once in the team
+			Picks: []SelectedEntity{{"E", []string{"x1", "w2"}}}}, // w2 serves both (a shared inspector): once in the team
 		{Task: "SC-1", Authority: "FZSC", Draw: 3, Start: "2026-03-01", End: "2026-03-31", Items: []string{"S1"},
-			Teams: map[string][]string{"E": nil}},
+			Picks: []SelectedEntity{{"E", nil}}},
 	})
 	if len(vs) != 1 {
 		t.Fatalf("%d visits", len(vs))
@@ -215,8 +215,8 @@ func TestProposeVisitsAtScale(t *testing.T) {
 	// Every selected entity of two or more departments is in exactly one visit.
 	count := map[string]int{}
 	for _, s := range sels {
-		for e := range s.Teams {
-			count[e]++
+		for _, p := range s.Picks {
+			count[p.Entity]++
 		}
 	}
 	shared, sharedParts := 0, 0
@@ -241,8 +241,12 @@ func BenchmarkProposeVisits(b *testing.B) {
 
 func TestSyntheticSelections(t *testing.T) {
 	for _, s := range mergeInput() {
-		if len(s.Teams) != 50000 {
-			t.Errorf("%s selects %d entities, want 50000", s.Task, len(s.Teams))
+		seen := map[string]bool{}
+		for _, p := range s.Picks {
+			seen[p.Entity] = true
+		}
+		if len(seen) != 50000 {
+			t.Errorf("%s selects %d distinct entities, want 50000", s.Task, len(seen))
 		}
 	}
 }

@@ -192,7 +192,7 @@ func loadSelections(ctx context.Context, t *tx, year string, draw int64) ([]spot
 	var c conds
 	var ids []string
 	for drows.Next() {
-		s := spotcheck.TaskSelection{Teams: map[string][]string{}}
+		var s spotcheck.TaskSelection
 		if err := drows.Scan(&s.Draw, &s.Task, &s.Authority); err != nil {
 			drows.Close()
 			return nil, nil, err
@@ -232,7 +232,7 @@ func loadSelections(ctx context.Context, t *tx, year string, draw int64) ([]spot
 		if team != "" {
 			ins = strings.Split(team, ",")
 		}
-		sels[i].Teams[entity] = ins
+		sels[i].Picks = append(sels[i].Picks, spotcheck.SelectedEntity{Entity: entity, Inspectors: ins})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

@@ -18,8 +18,10 @@ import (
 // taking the proposals out again between runs. It is the program's own
 // (a system principal) and refuses a database that holds any draw, so
 // that it never touches real data; give it a new, empty database. It
-// returns each run's time and the number of visits proposed.
-func (db *DB) BenchMerge(ctx context.Context, sels []spotcheck.TaskSelection, runs int) ([]time.Duration, int, error) {
+// returns each run's time and the number of visits proposed; cpu, when
+// given, reads the process's CPU time, so that a run also says how much of
+// its time the process computed (on a shared machine the rest is waiting).
+func (db *DB) BenchMerge(ctx context.Context, sels []spotcheck.TaskSelection, runs int, cpu func() time.Duration) ([]BenchRun, int, error) {
 	if err := spotcheck.AuthorizeSystem(ctx); err != nil {
 		return nil, 0, err
 	}
@@ -34,10 +36,13 @@ func (db *DB) BenchMerge(ctx context.Context, sels []spotcheck.TaskSelection, ru
 		return nil, 0, err
 	}
 	year := sels[0].Start[:4]
-	var out []time.Duration
+	var out []BenchRun
 	visits := 0
+	if cpu == nil {
+		cpu = func() time.Duration { return 0 }
+	}
 	for range runs {
-		start := time.Now()
+		start, cpu0 := time.Now(), cpu()
 		err := db.inTx(ctx, func(t *tx) error {
 			var err error
 			visits, err = proposeVisits(ctx, t, year, 0)
@@ -46,7 +51,7 @@ func (db *DB) BenchMerge(ctx context.Context, sels []spotcheck.TaskSelection, ru
 		if err != nil {
 			return nil, 0, err
 		}
-		out = append(out, time.Since(start))
+		out = append(out, BenchRun{Wall: time.Since(start), CPU: cpu() - cpu0})
 		if err := db.inTx(ctx, func(t *tx) error {
 			_, err := t.ExecContext(ctx, `DELETE FROM visits`)
 			return err
@@ -89,11 +94,9 @@ func loadBenchDraws(ctx context.Context, t *tx, sels []spotcheck.TaskSelection) 
 			tk.Code, tk.Authority, tk.Year(), fmt.Sprintf("bench-%d", i), now).Scan(&id); err != nil {
 			return err
 		}
-		rows := make([][]any, 0, len(s.Teams))
-		rank := 0
-		for e, team := range s.Teams {
-			rank++
-			rows = append(rows, []any{id, "A", rank, e, fmt.Sprintf("%018d", rank), 0, strings.Join(team, ",")})
+		rows := make([][]any, 0, len(s.Picks))
+		for rank, p := range s.Picks {
+			rows = append(rows, []any{id, "A", rank + 1, p.Entity, fmt.Sprintf("%018d", rank+1), 0, strings.Join(p.Inspectors, ",")})
 		}
 		if err := t.insertRows(ctx, "draw_picks", []string{"draw_id", "stratum", "rank", "entity_id", "ticket", "reserve",
 			"inspectors"}, rows); err != nil {
@@ -102,3 +105,6 @@ func loadBenchDraws(ctx context.Context, t *tx, sels []spotcheck.TaskSelection) 
 	}
 	return nil
 }
+
+// BenchRun is one timed run of BenchMerge: wall-clock and process CPU time.
+type BenchRun struct{ Wall, CPU time.Duration }

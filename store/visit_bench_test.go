@@ -18,13 +18,13 @@ func BenchmarkMerge(b *testing.B) {
 	}
 	defer db.Close()
 	sys := spotcheck.NewContextWithPrincipal(ctx, spotcheck.System("bench"))
-	times, _, err := db.BenchMerge(sys, spotcheck.SyntheticSelections(5, 5000, 12500), b.N)
+	times, _, err := db.BenchMerge(sys, spotcheck.SyntheticSelections(5, 5000, 12500), b.N, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	var total float64
 	for _, d := range times {
-		total += d.Seconds()
+		total += d.Wall.Seconds()
 	}
 	b.ReportMetric(total/float64(len(times)), "s/merge")
 }
