@@ -312,6 +312,9 @@ func (sv *VisitService) decide(ctx context.Context, id int64, a spotcheck.Action
 		}
 		var notice, checklist, team string
 		if a == spotcheck.VisitActAccept {
+			if err := checkStillSelected(ctx, t, v); err != nil {
+				return err
+			}
 			notice = spotcheck.VisitNotice(v.Year, v.ID)
 			cl, _ := json.Marshal(v.Checklist())
 			tm, _ := json.Marshal(v.Team())
@@ -330,6 +333,41 @@ func (sv *VisitService) decide(ctx context.Context, id int64, a spotcheck.Action
 			"checklist": json.RawMessage(orNull(checklist)), "team": json.RawMessage(orNull(team))})
 		return recordEvent(ctx, t, "visit", fmt.Sprint(id), string(a), string(body))
 	})
+}
+
+// checkStillSelected refuses to make a visit when one of its draws no
+// longer counts the entity as selected: the draw was superseded by a
+// re-draw, or the entity was substituted. The proposal can then only be
+// declined; the re-draw proposes its own visits.
+func checkStillSelected(ctx context.Context, t *tx, v *visitRow) error {
+	var c conds
+	ids := make([]string, len(v.Parts))
+	for i, p := range v.Parts {
+		ids[i] = c.arg(p.Draw)
+	}
+	rows, err := t.QueryContext(ctx, `SELECT DISTINCT p.draw_id FROM draw_picks p JOIN draws d ON d.id = p.draw_id
+		WHERE p.entity_id = `+c.arg(v.Entity)+` AND p.draw_id IN (`+strings.Join(ids, ", ")+`) AND `+countedPick, c.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	still := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		still[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, p := range v.Parts {
+		if !still[p.Draw] {
+			return spotcheck.Errorf(spotcheck.ECONFLICT, "抽取 #%d（任务 %s）已不再抽中该对象（已重新抽取或已替补），不能合并，请选择不合并", p.Draw, p.Task)
+		}
+	}
+	return nil
 }
 
 func orNull(s string) string {
