@@ -58,6 +58,12 @@ func proposeDrawVisits(ctx context.Context, t *tx, draw int64) error {
 // are part of a visit already are left out, so that running it again
 // proposes nothing new, and a declined proposal stays declined.
 func proposeVisits(ctx context.Context, t *tx, year string, draw int64) (int, error) {
+	// The log head's lock, which every draw step takes first (loadDraw),
+	// serializes detections with the draws that run on PostgreSQL, so
+	// that two cannot both propose a visit of one selection.
+	if _, err := (logTx{t}).LockHead(ctx); err != nil {
+		return 0, err
+	}
 	sels, depts, err := loadSelections(ctx, t, year, draw)
 	if err != nil || len(sels) < 2 {
 		return 0, err
