@@ -19,7 +19,8 @@
 // and ResponsibilityService (item.go), DepartmentService (department.go),
 // ConflictService (conflict.go), ReferenceService (reference.go),
 // ChangeService (service.go), AccountService (account.go), TaskService
-// (task.go), DrawService (drawflow.go) and CalendarService (calendar.go).
+// (task.go), DrawService (drawflow.go), CalendarService (calendar.go),
+// VisitService (visit.go) and CapService (cap.go).
 // Their methods use one verb set:
 //
 //   - FindXByID, FindXByCode, FindXByUsername — one record by its key

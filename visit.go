@@ -27,8 +27,14 @@ type TaskSelection struct {
 	Start     string // YYYY-MM-DD
 	End       string
 	Items     []string
-	Draw      int64               // the draw's id: draws are numbered in the order they were planned
-	Teams     map[string][]string // entity → inspectors
+	Draw      int64 // the draw's id: draws are numbered in the order they were planned
+	Picks     []SelectedEntity
+}
+
+// SelectedEntity is an entity a draw selected, with its team.
+type SelectedEntity struct {
+	Entity     string
+	Inspectors []string // nil: unassigned
 }
 
 // VisitPart is one task's share of a visit: its department, its items and
@@ -267,78 +273,100 @@ func VisitNotice(year string, id int64) string { return fmt.Sprintf("联检〔%s
 // from entity to its selections, and groups of at most as many parts as
 // there are tasks.
 func ProposeVisits(sels []TaskSelection) []Visit {
-	order := make([]int, len(sels))
-	for i := range order {
-		order[i] = i
+	order := make([]int32, len(sels)) // selection → its rank in draw order
+	byDraw := make([]int, len(sels))
+	for i := range byDraw {
+		byDraw[i] = i
 	}
-	slices.SortFunc(order, func(a, b int) int {
-		if sels[a].Draw != sels[b].Draw {
-			if sels[a].Draw < sels[b].Draw {
-				return -1
-			}
-			return 1
+	slices.SortFunc(byDraw, func(a, b int) int {
+		if c := cmpInt64(sels[a].Draw, sels[b].Draw); c != 0 {
+			return c
 		}
 		return strings.Compare(sels[a].Task, sels[b].Task)
 	})
+	for rank, i := range byDraw {
+		order[i] = int32(rank)
+	}
+	// One entry per selected entity, sorted by entity and then draw order:
+	// an entity's selections are then one run of entries, in the order the
+	// lead rule needs. A sort of flat entries beats a map of small lists.
 	total := 0
 	for i := range sels {
-		total += len(sels[i].Teams)
+		total += len(sels[i].Picks)
 	}
-	byEntity := make(map[string][]int32, total)
-	entities := make([]string, 0, total)
-	for _, i := range order {
-		for e := range sels[i].Teams {
-			if _, ok := byEntity[e]; !ok {
-				entities = append(entities, e)
-			}
-			byEntity[e] = append(byEntity[e], int32(i))
+	entries := make([]pickRef, 0, total)
+	for i := range sels {
+		for j := range sels[i].Picks {
+			entries = append(entries, pickRef{sels[i].Picks[j].Entity, order[i], int32(i), int32(j)})
 		}
 	}
-	// Each selection list is in draw order already, since the tasks were
-	// visited in order; the entities are sorted so that the proposals come
-	// out in a stable order.
-	slices.Sort(entities)
+	slices.SortFunc(entries, func(a, b pickRef) int {
+		if c := strings.Compare(a.entity, b.entity); c != 0 {
+			return c
+		}
+		return int(a.rank - b.rank)
+	})
 	var out []Visit
-	for _, e := range entities {
-		idx := byEntity[e]
-		if len(idx) < 2 {
-			continue
+	for start := 0; start < len(entries); {
+		end := start + 1
+		for end < len(entries) && entries[end].entity == entries[start].entity {
+			end++
 		}
-		out = groupVisits(out, e, sels, idx)
+		if end-start > 1 {
+			out = groupVisits(out, sels, entries[start:end])
+		}
+		start = end
 	}
 	return out
 }
 
-// groupVisits appends the visits of one entity selected by the tasks idx
+// pickRef is one selected entity of selection sel (pick its index in the
+// selection's Picks), rank the selection's place in draw order.
+type pickRef struct {
+	entity          string
+	rank, sel, pick int32
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// groupVisits appends the visits of one entity selected by the picks refs
 // (in draw order).
-func groupVisits(out []Visit, entity string, sels []TaskSelection, idx []int32) []Visit {
-	used := make([]bool, len(idx))
-	for first := range idx {
+func groupVisits(out []Visit, sels []TaskSelection, refs []pickRef) []Visit {
+	used := make([]bool, len(refs))
+	for first := range refs {
 		if used[first] {
 			continue
 		}
-		s := &sels[idx[first]]
+		s := &sels[refs[first].sel]
 		start, end := s.Start, s.End
-		group := []int32{idx[first]}
+		group := []pickRef{refs[first]}
 		used[first] = true
-		for j := first + 1; j < len(idx); j++ {
-			o := &sels[idx[j]]
+		for j := first + 1; j < len(refs); j++ {
+			o := &sels[refs[j].sel]
 			if used[j] || o.Start > end || o.End < start {
 				continue
 			}
 			used[j] = true
-			group = append(group, idx[j])
+			group = append(group, refs[j])
 			start, end = max(start, o.Start), min(end, o.End)
 		}
-		if !slices.ContainsFunc(group, func(g int32) bool { return sels[g].Authority != s.Authority }) {
+		if !slices.ContainsFunc(group, func(g pickRef) bool { return sels[g.sel].Authority != s.Authority }) {
 			continue // one department's tasks only
 		}
-		v := Visit{Entity: entity, Year: s.Start[:min(4, len(s.Start))], Lead: s.Authority,
-			Start: start, End: end, State: VisitProposed}
+		v := Visit{Entity: refs[first].entity, Year: s.Start[:min(4, len(s.Start))], Lead: s.Authority,
+			Start: start, End: end, State: VisitProposed, Parts: make([]VisitPart, 0, len(group))}
 		for _, g := range group {
-			o := &sels[g]
+			o := &sels[g.sel]
 			v.Parts = append(v.Parts, VisitPart{Task: o.Task, Dept: o.Authority, Draw: o.Draw,
-				Items: o.Items, Inspectors: o.Teams[entity]})
+				Items: o.Items, Inspectors: o.Picks[g.pick].Inspectors})
 		}
 		out = append(out, v)
 	}

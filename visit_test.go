@@ -12,14 +12,14 @@ import (
 // "entity:inspector,inspector" (no inspectors after the colon: unassigned).
 func sel(code, dept string, id int64, start, end string, picks ...string) TaskSelection {
 	s := TaskSelection{Task: code, Authority: dept, Draw: id, Start: "2026-" + start, End: "2026-" + end,
-		Items: []string{dept + "-item"}, Teams: map[string][]string{}}
+		Items: []string{dept + "-item"}}
 	for _, p := range picks {
 		e, team, _ := strings.Cut(p, ":")
 		var ins []string
 		if team != "" {
 			ins = strings.Split(team, ",")
 		}
-		s.Teams[e] = ins
+		s.Picks = append(s.Picks, SelectedEntity{e, ins})
 	}
 	return s
 }
@@ -84,11 +84,11 @@ func TestProposeVisits(t *testing.T) {
 func TestVisitChecklistAndTeam(t *testing.T) {
 	vs := ProposeVisits([]TaskSelection{
 		{Task: "WL-1", Authority: "FZWL", Draw: 1, Start: "2026-03-01", End: "2026-03-31", Items: []string{"I1", "I2"},
-			Teams: map[string][]string{"E": {"w1", "w2"}}},
+			Picks: []SelectedEntity{{"E", []string{"w1", "w2"}}}},
 		{Task: "XF-1", Authority: "FZXF", Draw: 2, Start: "2026-03-01", End: "2026-03-31", Items: []string{"X1", "I1"},
-			Teams: map[string][]string{"E": {"x1", "w2"}}}, // w2 serves both (a shared inspector): once in the team
+			Picks: []SelectedEntity{{"E", []string{"x1", "w2"}}}}, // w2 serves both (a shared inspector): once in the team
 		{Task: "SC-1", Authority: "FZSC", Draw: 3, Start: "2026-03-01", End: "2026-03-31", Items: []string{"S1"},
-			Teams: map[string][]string{"E": nil}},
+			Picks: []SelectedEntity{{"E", nil}}},
 	})
 	if len(vs) != 1 {
 		t.Fatalf("%d visits", len(vs))
@@ -200,19 +200,7 @@ func TestVisitDecision(t *testing.T) {
 // mergeInput is the figure: 5 departments' draws of 50,000
 // entities each, from a population of 125,000, so that most entities are
 // selected by two or more departments.
-func mergeInput() []TaskSelection {
-	var sels []TaskSelection
-	for d := range 5 {
-		s := TaskSelection{Task: fmt.Sprintf("T-%d", d), Authority: fmt.Sprintf("D%d", d), Draw: int64(d + 1),
-			Start: "2026-03-01", End: "2026-05-31", Items: []string{"I"}, Teams: make(map[string][]string, 50000)}
-		for i := range 50000 {
-			e := (i*(2*d+1) + d*7919) % 125000
-			s.Teams[fmt.Sprintf("91350100%010d", e)] = []string{fmt.Sprintf("D%d-%d", d, i%300)}
-		}
-		sels = append(sels, s)
-	}
-	return sels
-}
+func mergeInput() []TaskSelection { return SyntheticSelections(5, 50000, 125000) }
 
 func TestProposeVisitsAtScale(t *testing.T) {
 	sels := mergeInput()
@@ -227,8 +215,8 @@ func TestProposeVisitsAtScale(t *testing.T) {
 	// Every selected entity of two or more departments is in exactly one visit.
 	count := map[string]int{}
 	for _, s := range sels {
-		for e := range s.Teams {
-			count[e]++
+		for _, p := range s.Picks {
+			count[p.Entity]++
 		}
 	}
 	shared, sharedParts := 0, 0
@@ -248,5 +236,17 @@ func BenchmarkProposeVisits(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		ProposeVisits(sels)
+	}
+}
+
+func TestSyntheticSelections(t *testing.T) {
+	for _, s := range mergeInput() {
+		seen := map[string]bool{}
+		for _, p := range s.Picks {
+			seen[p.Entity] = true
+		}
+		if len(seen) != 50000 {
+			t.Errorf("%s selects %d distinct entities, want 50000", s.Task, len(seen))
+		}
 	}
 }

@@ -31,6 +31,11 @@
 //	                       result), draw_read.go (reads, the bundle),
 //	                       draw_publish.go (publication)
 //	CalendarService        calendar.go (the working-day calendar's overrides), drawwindow.go (the departments' fixed draw windows)
+//	PlanService            plan.go (plans, revisions), plan_check.go (the
+//	                       compliance facts, publication), plan_tasks.go
+//	VisitService           visit.go (detection, decisions), visit_read.go,
+//	                       visit_bench.go (bench merge)
+//	CapService             cap.go (the annual cap setting, repeat alerts)
 //
 // What they share: db.go (Open, the two pools, transactions), dialect.go
 // (SQLite and PostgreSQL differences), migrate.go and migrations/,

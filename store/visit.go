@@ -4,10 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
-	"time"
 
 	"spotcheck"
 )
@@ -58,7 +58,13 @@ func proposeDrawVisits(ctx context.Context, t *tx, draw int64) error {
 // are part of a visit already are left out, so that running it again
 // proposes nothing new, and a declined proposal stays declined.
 func proposeVisits(ctx context.Context, t *tx, year string, draw int64) (int, error) {
-	sels, err := loadSelections(ctx, t, year, draw)
+	// The log head's lock, which every draw step takes first (loadDraw),
+	// serializes detections with the draws that run on PostgreSQL, so
+	// that two cannot both propose a visit of one selection.
+	if _, err := (logTx{t}).LockHead(ctx); err != nil {
+		return 0, err
+	}
+	sels, depts, err := loadSelections(ctx, t, year, draw)
 	if err != nil || len(sels) < 2 {
 		return 0, err
 	}
@@ -67,211 +73,210 @@ func proposeVisits(ctx context.Context, t *tx, year string, draw int64) (int, er
 		return 0, nil
 	}
 	now := t.db.now()
-	vrows := make([][]any, 0, len(visits))
-	var prows [][]any
+	rows := make([][]any, 0, len(visits))
+	parts := 0
 	for _, v := range visits {
-		lead := v.Parts[0].Draw
-		vrows = append(vrows, []any{lead, v.Entity, v.Year, v.Lead, v.Start, v.End, spotcheck.VisitProposed, now})
-		for i, p := range v.Parts {
-			prows = append(prows, []any{lead, v.Entity, i, p.Draw, p.Task, p.Dept,
-				strings.Join(p.Items, ","), strings.Join(p.Inspectors, ",")})
+		var ds, ts []string
+		for _, p := range v.Parts {
+			ts = append(ts, p.Task)
+			for _, d := range depts[p.Task] {
+				if !slices.Contains(ds, d) {
+					ds = append(ds, d)
+				}
+			}
 		}
+		parts += len(v.Parts)
+		rows = append(rows, []any{v.Entity, v.Year, v.Lead, v.Start, v.End, spotcheck.VisitProposed,
+			encodeParts(v.Parts), partDraws(v.Parts), commaList(ds), commaList(ts), now})
 	}
-	if err := t.insertRows(ctx, "visits", []string{"lead_draw", "entity_id", "year", "lead", "start_day", "end_day",
-		"state", "proposed_at"}, vrows); err != nil {
+	if err := insertMany(ctx, t, "visits", []string{"entity_id", "year", "lead", "start_day", "end_day", "state",
+		"parts", "draws", "depts", "tasks", "proposed_at"}, rows); err != nil {
 		return 0, err
 	}
-	if err := t.insertRows(ctx, "visit_parts", []string{"lead_draw", "entity_id", "seq", "draw_id", "task", "dept",
-		"items", "inspectors"}, prows); err != nil {
-		return 0, err
-	}
-	body, _ := json.Marshal(map[string]any{"draw": draw, "visits": len(visits), "parts": len(prows)})
+	body, _ := json.Marshal(map[string]any{"draw": draw, "visits": len(visits), "parts": parts})
 	if err := recordEvent(ctx, t, "visit", year, "propose", string(body)); err != nil {
 		return 0, err
 	}
 	return len(visits), nil
 }
 
+// encodeParts writes a visit's parts as "draw:inspector,inspector;…";
+// the draw names the task, its department and its items.
+func encodeParts(ps []spotcheck.VisitPart) string {
+	var b strings.Builder
+	for i, p := range ps {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(strconv.FormatInt(p.Draw, 10))
+		b.WriteByte(':')
+		b.WriteString(strings.Join(p.Inspectors, ","))
+	}
+	return b.String()
+}
+
+// partDraws is the ",draw,draw," list of a visit's parts.
+func partDraws(ps []spotcheck.VisitPart) string {
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = strconv.FormatInt(p.Draw, 10)
+	}
+	return commaList(ids)
+}
+
+// commaList writes a ",a,b," list, which `LIKE '%,a,%'` finds on both
+// databases.
+func commaList(xs []string) string { return "," + strings.Join(xs, ",") + "," }
+
+// insertMany inserts many rows: PostgreSQL's COPY (insertRows), and on
+// SQLite statements of many rows each, since a statement per row costs
+// more than the row (a merge of 5 × 50,000 selections writes some 300,000
+// rows in its one transaction).
+func insertMany(ctx context.Context, t *tx, table string, cols []string, rows [][]any) error {
+	if t.db.dialect.name() != "sqlite" || len(rows) < 64 {
+		return t.insertRows(ctx, table, cols, rows)
+	}
+	const per = 256 // rows a statement; × columns stays far below SQLite's 32,766 parameters
+	var stmt *sql.Stmt
+	defer func() {
+		if stmt != nil {
+			stmt.Close()
+		}
+	}()
+	args := make([]any, 0, per*len(cols))
+	for len(rows) > 0 {
+		n := min(per, len(rows))
+		if stmt == nil || n < per {
+			if stmt != nil {
+				stmt.Close()
+			}
+			var err error
+			if stmt, err = t.PrepareContext(ctx, valuesSQL(table, cols, n)); err != nil {
+				return err
+			}
+		}
+		args = args[:0]
+		for _, r := range rows[:n] {
+			args = append(args, r...)
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+// valuesSQL is INSERT INTO table (cols) VALUES (?, …), … with n rows, for
+// SQLite only: with numbered parameters ($1…) the driver looks each name
+// up in a list of all of them, which makes a statement of thousands of
+// parameters quadratic; anonymous ones bind by position.
+func valuesSQL(table string, cols []string, n int) string {
+	row := "(" + strings.Repeat("?, ", len(cols)-1) + "?)"
+	return "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES " +
+		strings.Repeat(row+", ", n-1) + row
+}
+
 // loadSelections loads the selections that count as inspections (see
 // countedPick) of the year's drawn draws, minus those already part of a
-// visit, with their tasks' windows and items; with draw ≠ 0, only of the
-// entities that draw selected.
-func loadSelections(ctx context.Context, t *tx, year string, draw int64) ([]spotcheck.TaskSelection, error) {
-	var c conds
-	c.add("d.year = " + c.arg(year))
-	c.add(countedPick)
-	c.add("NOT EXISTS (SELECT 1 FROM visit_parts v WHERE v.draw_id = p.draw_id AND v.entity_id = p.entity_id)")
-	if draw != 0 {
-		c.add("p.entity_id IN (SELECT q.entity_id FROM draw_picks q WHERE q.draw_id = " + c.arg(draw) + ")")
-	}
-	rows, err := t.QueryContext(ctx, `SELECT d.id, d.task, d.authority, p.entity_id, p.inspectors
-		FROM draw_picks p JOIN draws d ON d.id = p.draw_id WHERE `+c.where()+` ORDER BY d.id`, c.args...)
+// visit, with their tasks' windows and items, and the departments of each
+// task (authority and partners); with draw ≠ 0, only of the entities that
+// draw selected.
+func loadSelections(ctx context.Context, t *tx, year string, draw int64) ([]spotcheck.TaskSelection, map[string][]string, error) {
+	taken, err := takenSelections(ctx, t, year)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	// The draws first, then their picks by the primary key's order: the
+	// picks' rows carry only what differs per row.
+	drows, err := t.QueryContext(ctx, `SELECT id, task, authority FROM draws d
+		WHERE d.year = $1 AND d.state IN ('drawn', 'published') ORDER BY id`, year)
+	if err != nil {
+		return nil, nil, err
 	}
 	var sels []spotcheck.TaskSelection
+	var c conds
+	var ids []string
+	for drows.Next() {
+		var s spotcheck.TaskSelection
+		if err := drows.Scan(&s.Draw, &s.Task, &s.Authority); err != nil {
+			drows.Close()
+			return nil, nil, err
+		}
+		sels = append(sels, s)
+		ids = append(ids, c.arg(s.Draw))
+	}
+	drows.Close()
+	if err := drows.Err(); err != nil || len(sels) < 2 {
+		return nil, nil, err
+	}
+	// The picks that count, as in countedPick (whose draw part is above).
+	where := "p.draw_id IN (" + strings.Join(ids, ", ") + ") AND ((p.reserve = 0 AND p.replaced = 0) OR p.promoted = 1)"
+	if draw != 0 {
+		where += " AND p.entity_id IN (SELECT q.entity_id FROM draw_picks q WHERE q.draw_id = " + c.arg(draw) + ")"
+	}
+	rows, err := t.QueryContext(ctx, `SELECT p.draw_id, p.entity_id, p.inspectors FROM draw_picks p WHERE `+where+
+		` ORDER BY p.draw_id`, c.args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	i := 0
 	for rows.Next() {
 		var id int64
-		var task, auth, entity, team string
-		if err := rows.Scan(&id, &task, &auth, &entity, &team); err != nil {
+		var entity, team string
+		if err := rows.Scan(&id, &entity, &team); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, nil, err
 		}
-		if len(sels) == 0 || sels[len(sels)-1].Draw != id {
-			sels = append(sels, spotcheck.TaskSelection{Task: task, Authority: auth, Draw: id, Teams: map[string][]string{}})
+		for sels[i].Draw != id {
+			i++
+		}
+		if slices.Contains(taken[entity], id) {
+			continue
 		}
 		var ins []string
 		if team != "" {
 			ins = strings.Split(team, ",")
 		}
-		sels[len(sels)-1].Teams[entity] = ins
+		sels[i].Picks = append(sels[i].Picks, spotcheck.SelectedEntity{Entity: entity, Inspectors: ins})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	depts := map[string][]string{}
 	for i := range sels {
 		tk, err := findTask(ctx, t, sels[i].Task)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		sels[i].Start, sels[i].End, sels[i].Items = tk.Start, tk.End, tk.Items
+		depts[tk.Code] = tk.Departments()
 	}
-	return sels, nil
+	return sels, depts, nil
 }
 
-// visitCols are the columns visitRow scans, of visits v.
-const visitCols = `v.id, v.lead_draw, v.entity_id, v.year, v.lead, v.start_day, v.end_day, v.state, v.visit_date,
-	v.notice, v.note, v.proposed_at, v.decided_by, v.decided_at`
-
-type visitRow struct {
-	spotcheck.Visit
-	leadDraw int64
-}
-
-func (r *visitRow) dest() []any {
-	v := &r.Visit
-	return []any{&v.ID, &r.leadDraw, &v.Entity, &v.Year, &v.Lead, &v.Start, &v.End, &v.State, &v.Date,
-		&v.Notice, &v.Note, timeCol{&v.ProposedAt}, &v.DecidedBy, optTimeCol{&v.DecidedAt}}
-}
-
-// loadVisit loads a visit and its parts through q.
-func loadVisit(ctx context.Context, q querier, id int64) (*visitRow, error) {
-	r := &visitRow{}
-	err := q.QueryRowContext(ctx, `SELECT `+visitCols+` FROM visits v WHERE v.id = $1`, id).Scan(r.dest()...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, spotcheck.NoVisit(id)
-	}
+// takenSelections returns, per entity, the draws whose selection of it is
+// part of a visit of the year already.
+func takenSelections(ctx context.Context, t *tx, year string) (map[string][]int64, error) {
+	rows, err := t.QueryContext(ctx, `SELECT entity_id, draws FROM visits WHERE year = $1`, year)
 	if err != nil {
 		return nil, err
-	}
-	if err := loadParts(ctx, q, []*visitRow{r}); err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-// nameVisits fills the visits' entity names and the names of their tasks,
-// items and inspectors, in one query per kind.
-func nameVisits(ctx context.Context, q querier, vs []*visitRow) error {
-	kinds := []struct {
-		sql   string
-		codes map[string]bool
-	}{
-		{`SELECT id, name FROM entities WHERE id IN `, map[string]bool{}},
-		{`SELECT code, name FROM tasks WHERE code IN `, map[string]bool{}},
-		{`SELECT code, name FROM items WHERE latest = 1 AND code IN `, map[string]bool{}},
-		{`SELECT staff_id, name FROM inspectors WHERE staff_id IN `, map[string]bool{}},
-	}
-	for _, v := range vs {
-		kinds[0].codes[v.Entity] = true
-		for _, p := range v.Parts {
-			kinds[1].codes[p.Task] = true
-			for _, it := range p.Items {
-				kinds[2].codes[it] = true
-			}
-			for _, in := range p.Inspectors {
-				kinds[3].codes[in] = true
-			}
-		}
-	}
-	names := map[string]string{}
-	for _, k := range kinds {
-		if len(k.codes) == 0 {
-			continue
-		}
-		var c conds
-		ph := make([]string, 0, len(k.codes))
-		for code := range k.codes {
-			ph = append(ph, c.arg(code))
-		}
-		rows, err := q.QueryContext(ctx, k.sql+"("+strings.Join(ph, ", ")+")", c.args...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var code, name string
-			if err := rows.Scan(&code, &name); err != nil {
-				rows.Close()
-				return err
-			}
-			names[code] = name
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-	}
-	for _, v := range vs {
-		v.EntityName = names[v.Entity]
-		v.Names = names
-	}
-	return nil
-}
-
-// loadParts fills the parts of visits, in their order.
-func loadParts(ctx context.Context, q querier, vs []*visitRow) error {
-	if len(vs) == 0 {
-		return nil
-	}
-	type key struct {
-		draw   int64
-		entity string
-	}
-	by := make(map[key]*visitRow, len(vs))
-	var c conds
-	var ors []string
-	for _, v := range vs {
-		by[key{v.leadDraw, v.Entity}] = v
-		ors = append(ors, "(lead_draw = "+c.arg(v.leadDraw)+" AND entity_id = "+c.arg(v.Entity)+")")
-	}
-	rows, err := q.QueryContext(ctx, `SELECT lead_draw, entity_id, draw_id, task, dept, items, inspectors FROM visit_parts
-		WHERE `+strings.Join(ors, " OR ")+` ORDER BY lead_draw, entity_id, seq`, c.args...)
-	if err != nil {
-		return err
 	}
 	defer rows.Close()
+	out := map[string][]int64{}
 	for rows.Next() {
-		var k key
-		var p spotcheck.VisitPart
-		var items, ins string
-		if err := rows.Scan(&k.draw, &k.entity, &p.Draw, &p.Task, &p.Dept, &items, &ins); err != nil {
-			return err
+		var e, ds string
+		if err := rows.Scan(&e, &ds); err != nil {
+			return nil, err
 		}
-		p.Items = splitList(items)
-		p.Inspectors = splitList(ins)
-		if v := by[k]; v != nil {
-			v.Parts = append(v.Parts, p)
+		for _, d := range strings.Split(strings.Trim(ds, ","), ",") {
+			if id, err := strconv.ParseInt(d, 10, 64); err == nil {
+				out[e] = append(out[e], id)
+			}
 		}
 	}
-	return rows.Err()
-}
-
-func splitList(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, ",")
+	return out, rows.Err()
 }
 
 // AcceptVisit makes the visit (spotcheck.VisitService).
@@ -313,6 +318,9 @@ func (sv *VisitService) decide(ctx context.Context, id int64, a spotcheck.Action
 		}
 		var notice, checklist, team string
 		if a == spotcheck.VisitActAccept {
+			if err := checkStillSelected(ctx, t, v); err != nil {
+				return err
+			}
 			notice = spotcheck.VisitNotice(v.Year, v.ID)
 			cl, _ := json.Marshal(v.Checklist())
 			tm, _ := json.Marshal(v.Team())
@@ -333,90 +341,44 @@ func (sv *VisitService) decide(ctx context.Context, id int64, a spotcheck.Action
 	})
 }
 
+// checkStillSelected refuses to make a visit when one of its draws no
+// longer counts the entity as selected: the draw was superseded by a
+// re-draw, or the entity was substituted. The proposal can then only be
+// declined; the re-draw proposes its own visits.
+func checkStillSelected(ctx context.Context, t *tx, v *visitRow) error {
+	var c conds
+	ids := make([]string, len(v.Parts))
+	for i, p := range v.Parts {
+		ids[i] = c.arg(p.Draw)
+	}
+	rows, err := t.QueryContext(ctx, `SELECT DISTINCT p.draw_id FROM draw_picks p JOIN draws d ON d.id = p.draw_id
+		WHERE p.entity_id = `+c.arg(v.Entity)+` AND p.draw_id IN (`+strings.Join(ids, ", ")+`) AND `+countedPick, c.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	still := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		still[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, p := range v.Parts {
+		if !still[p.Draw] {
+			return spotcheck.Errorf(spotcheck.ECONFLICT, "抽取 #%d（任务 %s）已不再抽中该对象（已重新抽取或已替补），不能合并，请选择不合并", p.Draw, p.Task)
+		}
+	}
+	return nil
+}
+
 func orNull(s string) string {
 	if s == "" {
 		return "null"
 	}
 	return s
-}
-
-// FindVisitByID returns one visit the user may see.
-func (sv *VisitService) FindVisitByID(ctx context.Context, id int64) (_ *spotcheck.Visit, err error) {
-	defer wrap(&err, "find visit", id)
-	p, err := spotcheck.ActingPrincipal(ctx)
-	if err != nil {
-		return nil, err
-	}
-	v, err := loadVisit(ctx, sv.db.read, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := p.AuthorizeDraw(spotcheck.PermViewDraws, v.Departments()); err != nil {
-		return nil, spotcheck.NoVisit(id)
-	}
-	if err := nameVisits(ctx, sv.db.read, []*visitRow{v}); err != nil {
-		return nil, err
-	}
-	return &v.Visit, nil
-}
-
-// FindVisits lists the visits touching a task of the user's departments.
-func (sv *VisitService) FindVisits(ctx context.Context, f spotcheck.VisitFilter) (_ []spotcheck.Visit, err error) {
-	defer wrap(&err, "find visits")
-	if err := spotcheck.Authorize(ctx, spotcheck.PermViewDraws, ""); err != nil {
-		return nil, err
-	}
-	var c conds
-	c.eq("v.state", f.State)
-	c.eq("v.year", f.Year)
-	// The conditions on the parts go into one EXISTS, their placeholders
-	// numbered after the visit's own.
-	n := len(c.list)
-	scopeTasks(ctx, &c, "p.task")
-	c.eq("p.task", f.Task)
-	if on := c.list[n:]; len(on) > 0 {
-		exists := "EXISTS (SELECT 1 FROM visit_parts p WHERE p.lead_draw = v.lead_draw AND p.entity_id = v.entity_id AND " +
-			strings.Join(on, " AND ") + ")"
-		c.list = append(c.list[:n], exists)
-	}
-	rows, err := sv.db.read.QueryContext(ctx, `SELECT `+visitCols+` FROM visits v WHERE `+c.where()+
-		` ORDER BY v.id DESC LIMIT 500`, c.args...)
-	if err != nil {
-		return nil, err
-	}
-	var vs []*visitRow
-	for rows.Next() {
-		r := &visitRow{}
-		if err := rows.Scan(r.dest()...); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		vs = append(vs, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if err := loadParts(ctx, sv.db.read, vs); err != nil {
-		return nil, err
-	}
-	if err := nameVisits(ctx, sv.db.read, vs); err != nil {
-		return nil, err
-	}
-	out := make([]spotcheck.Visit, len(vs))
-	for i, v := range vs {
-		out[i] = v.Visit
-	}
-	return out, nil
-}
-
-// optTimeCol scans a stored time that may be ” (not yet) as the zero time.
-type optTimeCol struct{ p *time.Time }
-
-func (c optTimeCol) Scan(v any) error {
-	if s, err := asString(v); err == nil && s == "" {
-		*c.p = time.Time{}
-		return nil
-	}
-	return timeCol(c).Scan(v)
 }

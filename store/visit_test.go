@@ -73,8 +73,8 @@ func TestJointVisits(t *testing.T) {
 				shared = append(shared, e)
 			}
 		}
-		if len(shared) < 2 {
-			t.Fatalf("the draws share %d entities; the test needs two", len(shared))
+		if len(shared) < 3 {
+			t.Fatalf("the draws share %d entities; the test needs three", len(shared))
 		}
 		vs, err := db.Visits().FindVisits(as("planner"), spotcheck.VisitFilter{Year: "2026"})
 		if err != nil {
@@ -156,6 +156,18 @@ func TestJointVisits(t *testing.T) {
 		}
 		if accepted, _ := db.Visits().FindVisits(as("planner"), spotcheck.VisitFilter{State: spotcheck.VisitAccepted}); len(accepted) != 1 {
 			t.Errorf("%d accepted visits", len(accepted))
+		}
+
+		// A re-draw of the district task supersedes its draw: a proposal
+		// that names it can no longer be made into a visit.
+		if _, err := db.Draws().PlanDraw(as("planner"), district.Code, spotcheck.DrawRequest{Officials: []string{"supervisor"},
+			Supersedes: d2.ID, Reason: "原抽取监督人员未揭示"}); err != nil {
+			t.Fatalf("re-draw: %v", err)
+		}
+		err = db.Visits().AcceptVisit(as("planner"), vs[2].ID, spotcheck.VisitDecision{Date: "2026-04-15"})
+		wantErr(t, err, spotcheck.ECONFLICT)
+		if !strings.Contains(spotcheck.ErrorMessage(err), "已不再抽中该对象") {
+			t.Errorf("refusal %v", err)
 		}
 	})
 }

@@ -336,6 +336,10 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/tasks/{code}/close", API, mngDraws, ap.TaskStep(spotcheck.TaskActClose), interactive},
 		{"POST /api/v1/tasks/{task}/draws", API, mngDraws, ap.PlanDraw, interactive},
 
+		{"GET /api/v1/visits", API, viewDraws, ap.ListVisits, interactive},
+		{"GET /api/v1/visits/{id}", API, viewDraws, ap.GetVisit, interactive},
+		{"POST /api/v1/visits/{id}/accept", API, mngDraws, ap.AcceptVisit, interactive},
+		{"POST /api/v1/visits/{id}/decline", API, mngDraws, ap.DeclineVisit, interactive},
 		{"GET /api/v1/draws", API, viewDraws, ap.ListDraws, interactive},
 		{"GET /api/v1/draws/{id}", API, viewDraws, ap.GetDraw, interactive},
 		{"GET /api/v1/draws/{id}/picks", API, viewDraws, ap.ListDrawPicks, interactive},

@@ -97,7 +97,7 @@ const usage = `用法：spotcheck 命令 [参数]
         [--trusted-proxy CIDR,…]           只信任这些代理的 X-Forwarded-For（登录限制按访问者地址计）
   migrate [--db 数据库]                              升级数据库结构
   bench import|export [--entities N] [--db 数据库]    测量百万级导入导出
-  bench search|draw|log|plan …                       测量检索、抽取、日志、计划检查（见 docs/performance.md）
+  bench search|draw|log|plan|merge …                 测量检索、抽取、日志、计划检查、联合检查合并（见 docs/performance.md）
 
 --db 为 SQLite 文件路径（默认 spotcheck.db）或 postgres:// 地址。`
 

@@ -80,6 +80,11 @@ var docs = map[string]doc{
 	"POST /api/v1/tasks/{task}/draws": {"为任务生成抽取方案并记入日志（重新抽取须给出 supersedes 和 reason）", nil,
 		drawRequestJSON{}, drawJSON{}},
 
+	"GET /api/v1/visits":               {"联合检查列表（本部门任务参与的合并建议与联合检查，新的在前，最多500条）", visitQuery, nil, listJSON[visitJSON]{}},
+	"GET /api/v1/visits/{id}":          {"联合检查详情：参与任务、各部门事项与检查人员", nil, nil, visitJSON{}},
+	"POST /api/v1/visits/{id}/accept":  {"牵头部门确认合并：一个检查日期、一份通知书", nil, visitDecisionJSON{}, visitJSON{}},
+	"POST /api/v1/visits/{id}/decline": {"牵头部门确认不合并（须说明原因）", nil, visitDecisionJSON{}, visitJSON{}},
+
 	"GET /api/v1/draws":      {"抽取列表（新的在前）", drawQuery, nil, listJSON[drawJSON]{}},
 	"GET /api/v1/draws/{id}": {"抽取详情：方案、承诺与揭示、分层", nil, nil, drawJSON{}},
 	"GET /api/v1/draws/{id}/picks": {"抽中与备选的检查对象及检查组", pageQuery, nil,

@@ -98,12 +98,13 @@ var apiDescription = "个人接口令牌认证：Authorization: Bearer …（在
 // apiTagOrder orders the document's tags: one per first path segment.
 var apiTagOrder = []string{"me", spotcheck.KindEntities, spotcheck.KindInspectors, spotcheck.KindAgencies,
 	spotcheck.KindConflicts, spotcheck.KindItems, spotcheck.KindResponsibilities, spotcheck.KindDepartments,
-	"tasks", "draws", "changes", "meta"}
+	"tasks", "draws", "visits", "changes", "meta"}
 
 var apiTagNames = map[string]string{
 	"me": "当前用户", spotcheck.KindEntities: "检查对象名录库", spotcheck.KindInspectors: "执法检查人员与专家名录库",
 	spotcheck.KindAgencies: "专业机构", spotcheck.KindConflicts: "回避关系", spotcheck.KindItems: "抽查事项清单",
 	spotcheck.KindResponsibilities: "多部门监管责任", spotcheck.KindDepartments: "部门", "tasks": "抽查任务", "draws": "随机抽取（方案、承诺、揭示、结果与变更）",
+	"visits":  "联合检查（进一次门、查多项事）",
 	"changes": "操作记录（审计）",
 	"meta":    "接口说明",
 }

@@ -8,37 +8,8 @@ import (
 	"testing"
 
 	"spotcheck"
-	"spotcheck/draw"
 	"spotcheck/internal/webtest"
 )
-
-// drawAll creates a task of dept over every travel agency of 鼓楼区 (rate
-// 100 %) on item and runs its draw, as the demo's planner and supervisor.
-func drawAll(t *testing.T, a *webtest.App, code, dept, item string) {
-	t.Helper()
-	all := []spotcheck.StratumRule{{ID: "A", Rate: "100/100"}, {ID: "B", Rate: "100/100"}, {ID: "C", Rate: "100/100"}, {ID: "D", Rate: "100/100"}}
-	tk := spotcheck.Task{Code: code, Name: "联合检查测试任务 " + code, Authority: dept, Items: []string{item},
-		Scope: spotcheck.TaskScope{Types: []string{"T01"}, Divisions: []string{"350102"}}, StrataBy: spotcheck.StrataByCredit,
-		Strata: all, Team: []spotcheck.TeamSlot{{Unit: dept, Size: 2}}, Start: webtest.Today, End: "2026-12-26"}
-	planner, sup := a.As(t, "planner"), a.As(t, "supervisor")
-	if err := a.DB.Tasks().CreateTask(planner, &tk); err != nil {
-		t.Fatalf("CreateTask: %v", err)
-	}
-	d, err := a.DB.Draws().PlanDraw(planner, code, spotcheck.DrawRequest{Officials: []string{"supervisor"}})
-	if err != nil {
-		t.Fatalf("PlanDraw: %v", err)
-	}
-	const secret = "纪检监察室见证-联合检查页面测试-2026-11-26"
-	if err := a.DB.Draws().CommitDraw(sup, d.ID, "supervisor", draw.Commitment(d.PlanHash, "supervisor", secret)); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.DB.Draws().RevealDraw(sup, d.ID, "supervisor", secret); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.DB.Draws().RunDraw(planner, d.ID, spotcheck.DrawRun{}); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // TestVisitPages: after a city and a district task draw the same
 // agencies, the planner finds the proposals on the list, opens one (the
@@ -48,8 +19,8 @@ func drawAll(t *testing.T, a *webtest.App, code, dept, item string) {
 // a supervisor sees it without the buttons.
 func TestVisitPages(t *testing.T) {
 	a := webtest.New(t)
-	drawAll(t, a, "2026-WEB-VISIT-1", "FZWL", "WL-LXS-004")
-	drawAll(t, a, "2026-WEB-VISIT-2", "GLWL", "WL-LXS-005")
+	a.DrawEvery(t, "2026-WEB-VISIT-1", "FZWL", "WL-LXS-004")
+	a.DrawEvery(t, "2026-WEB-VISIT-2", "GLWL", "WL-LXS-005")
 	vs, err := a.DB.Visits().FindVisits(a.As(t, "planner"), spotcheck.VisitFilter{State: spotcheck.VisitProposed})
 	if err != nil || len(vs) == 0 {
 		t.Fatalf("no proposals: %v", err)
@@ -102,8 +73,8 @@ func TestVisitPages(t *testing.T) {
 // the tasks that drew them.
 func TestCapAndAlertPages(t *testing.T) {
 	a := webtest.New(t)
-	drawAll(t, a, "2026-WEB-CAP-1", "FZWL", "WL-LXS-004")
-	drawAll(t, a, "2026-WEB-CAP-2", "FZWL", "WL-LXS-005")
+	a.DrawEvery(t, "2026-WEB-CAP-1", "FZWL", "WL-LXS-004")
+	a.DrawEvery(t, "2026-WEB-CAP-2", "FZWL", "WL-LXS-005")
 	_, body := a.Page(t, "sysadmin", "GET", "/staff/caps", nil)
 	if !strings.Contains(body, "国办发〔2024〕54号") {
 		t.Errorf("the cap page does not name its source")
