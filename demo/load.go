@@ -20,6 +20,7 @@ var Users = []spotcheck.User{
 	{Username: "cityadmin", Name: "市局部门管理员（示例）", Dept: deptBureau, Roles: []string{spotcheck.RoleDeptAdmin}},
 	{Username: "gladmin", Name: "鼓楼区部门管理员（示例）", Dept: "GLWL", Roles: []string{spotcheck.RoleDeptAdmin}},
 	{Username: "planner", Name: "市局计划员（示例）", Dept: deptBureau, Roles: []string{spotcheck.RolePlanner}},
+	{Username: "glplanner", Name: "鼓楼区计划员（示例）", Dept: "GLWL", Roles: []string{spotcheck.RolePlanner}},
 	{Username: "supervisor", Name: "纪检监督员（示例）", Dept: deptBureau, Roles: []string{spotcheck.RoleSupervisor}},
 	{Username: "inspector", Name: "鼓楼区执法检查人员（示例）", Dept: "GLWL", Roles: []string{spotcheck.RoleInspector}},
 	{Username: "approver", Name: "法制科审核员（示例）", Dept: deptBureau, Roles: []string{spotcheck.RoleApprover}},

@@ -61,7 +61,7 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 // database is used as it is; a database with other data is refused, so the
 // demo never mixes fictitious firms into real records. The demo loader
 // acts as the system principal "demo" (系统（演示数据）), which the change
-// history names; its draws are taken by the demo users (demoDraws).
+// history names; its plans, tasks and draws are made by the demo users (demoPlans).
 func (m *Main) ensureDemoData(ctx context.Context, db *store.DB) error {
 	ctx = spotcheck.NewContextWithPrincipal(ctx, spotcheck.System("demo"))
 	marker, err := db.Setting(ctx, demoMarker)
@@ -85,9 +85,9 @@ func (m *Main) ensureDemoData(ctx context.Context, db *store.DB) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(m.Stderr, "正在进行两次演示抽取（记入日志）…")
-	if err := m.demoDraws(ctx, db, m.Now().UTC()); err != nil {
-		return fmt.Errorf("演示抽取：%w", err)
+	fmt.Fprintln(m.Stderr, "正在制定年度计划、发布任务并进行演示抽取（记入日志）…")
+	if err := m.demoPlans(ctx, db, m.Now().UTC()); err != nil {
+		return fmt.Errorf("演示计划与抽取：%w", err)
 	}
 	return db.SetSetting(ctx, demoMarker, today)
 }

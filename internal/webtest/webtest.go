@@ -41,12 +41,11 @@ const (
 	Today    = "2026-11-26"
 )
 
-// ExtraUsers are the users of the tests besides demo.Users: a planner of
-// 鼓楼区 (another department than the city bureau's tasks), and a chief
-// who plans and approves, whom the four-eyes rule stops from deciding
-// their own requests. Their password is demo.Password.
+// ExtraUsers are the users of the tests besides demo.Users (whose
+// glplanner plans for 鼓楼区, another department than the city bureau's
+// tasks): a chief who plans and approves, whom the four-eyes rule stops
+// from deciding their own requests. Their password is demo.Password.
 var ExtraUsers = []spotcheck.User{
-	{Username: "glplanner", Name: "鼓楼区计划员（测试）", Dept: "GLWL", Roles: []string{spotcheck.RolePlanner}},
 	{Username: "chief", Name: "市局科长（测试）", Dept: "FZWL",
 		Roles: []string{spotcheck.RolePlanner, spotcheck.RoleApprover}},
 }
