@@ -73,7 +73,8 @@ func TestTaskWorkflowPages(t *testing.T) {
 	if rec.Code != 409 || !strings.Contains(body, "不能直接修改") {
 		t.Errorf("edit of a published task: %d\n%s", rec.Code, body)
 	}
-	if rec, body := a.Page(t, "planner", "GET", page+"/edit", nil); rec.Code != 409 || !strings.Contains(body, "不能直接修改") {
+	if rec, body := a.Page(t, "planner", "GET", page+"/edit", nil); rec.Code != 200 || !strings.Contains(body, "不能直接修改") ||
+		strings.Contains(body, `id="taskform"`) {
 		t.Errorf("edit form of a published task: %d", rec.Code)
 	}
 	// Cancelled without a reason: refused; with one: 已撤销 and the reason.
