@@ -49,6 +49,9 @@ type Task struct {
 	// it is a draft; LogIndex is then the announcement's entry in the log.
 	PublishedAt time.Time
 	LogIndex    int64
+	// HandedTo are the bureaus the entities of a 市抽县查 task's live draw
+	// were handed to (TaskHandover); the store fills it, never the body.
+	HandedTo []string `json:"-"`
 
 	CreatedBy string
 	CreatedAt time.Time
@@ -468,6 +471,10 @@ type TaskService interface {
 	// FindAnnouncedTaskByCode returns one announced task likewise; a draft
 	// is ENOTFOUND.
 	FindAnnouncedTaskByCode(ctx context.Context, code string) (*Task, error)
+	// FindTaskHandovers returns the 指派 of a 市抽县查 task's live draw: all
+	// for the task's departments, a district bureau's own for it.
+	// ENOTFOUND, EUNAUTHORIZED, EFORBIDDEN.
+	FindTaskHandovers(ctx context.Context, code string) ([]TaskHandover, error)
 	// TaskStep takes one action of TaskActions by its name (for the pages
 	// and the API); reason is a cancellation's.
 	TaskStep(ctx context.Context, code string, a Action, reason string) error

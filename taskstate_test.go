@@ -187,3 +187,30 @@ func TestTaskCanCancel(t *testing.T) {
 		t.Error("cancel is not offered")
 	}
 }
+
+// TestHandover: 市抽县查 hands an entity to the bureau below the authority
+// whose division it is; that bureau sees the task and takes no step.
+func TestHandover(t *testing.T) {
+	for _, tt := range []struct{ division, want string }{
+		{"350102", "GLWL"}, {"350103", "TJWL"}, {"350100", "FZWL"}, {"350199", "FZWL"},
+	} {
+		if got := HandoverDept(accessTree, "FZWL", tt.division); got != tt.want {
+			t.Errorf("an entity of %s is handed to %s, want %s", tt.division, got, tt.want)
+		}
+	}
+	gl := taskRoles()[3] // GLWL's planner
+	tk := &Task{Code: "T-1", Authority: "FZWL", State: TaskDrawn, Mode: ModeCityDrawsDistrict}
+	if got := code(tk.Can(TaskActStart, gl)); got != ENOTFOUND {
+		t.Errorf("before the handover: %s", got)
+	}
+	tk.HandedTo = []string{"GLWL"}
+	if got := code(tk.Can(TaskActStart, gl)); got != EFORBIDDEN {
+		t.Errorf("after the handover: %s", got)
+	}
+	if !slices.Equal(tk.Viewers(), []string{"FZWL", "GLWL"}) || code(gl.AuthorizeTask(PermViewDraws, tk.Viewers(), nil)) != "ok" {
+		t.Errorf("viewers %v", tk.Viewers())
+	}
+	if got := code(tk.Can(TaskActStart, taskRoles()[0])); got != "ok" {
+		t.Errorf("the city's planner: %s", got)
+	}
+}

@@ -172,7 +172,7 @@ func (sv *DrawService) FindDraws(ctx context.Context, f spotcheck.DrawFilter) (_
 	c.eq("d.task", f.Task)
 	c.eq("d.state", f.State)
 	if p.Has(spotcheck.PermViewDraws) {
-		scopeTasks(ctx, &c, "d.task")
+		scopeTasks(ctx, &c, "d.task", false)
 	}
 	where := c.where()
 	out.Total, out.More, err = countCapped(ctx, db.read, "SELECT 1 FROM draws d WHERE "+where, c.args)

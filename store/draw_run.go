@@ -245,7 +245,9 @@ func (sv *DrawService) WithholdReveal(ctx context.Context, id int64, participant
 // RunDraw reveals the platform's secret, mixes the declared sources into
 // the seed, performs the draw and logs randomness and result sealed (spec
 // §8: inspections are unannounced). Every official must have revealed. The
-// task moves to drawn in the same transaction (drawTaskState).
+// task moves to drawn in the same transaction (drawTaskState), and a
+// 市抽县查 task's selected entities are handed to their district bureaus
+// (handOver).
 func (sv *DrawService) RunDraw(ctx context.Context, id int64, run spotcheck.DrawRun) (err error) {
 	db := sv.db
 	defer wrap(&err, "run draw", id)
@@ -254,7 +256,8 @@ func (sv *DrawService) RunDraw(ctx context.Context, id int64, run spotcheck.Draw
 		if err != nil {
 			return err
 		}
-		if err := drawTaskState(ctx, t, d.Task); err != nil {
+		tk, err := drawTaskState(ctx, t, d.Task)
+		if err != nil {
 			return err
 		}
 		commits, reveals, err := revealsOf(ctx, t, id)
@@ -305,6 +308,11 @@ func (sv *DrawService) RunDraw(ctx context.Context, id int64, run spotcheck.Draw
 		}
 		if err := proposeDrawVisits(ctx, t, id); err != nil { // store/visit.go
 			return err
+		}
+		if tk.Mode == spotcheck.ModeCityDrawsDistrict {
+			if err := handOver(ctx, t, tk, id); err != nil {
+				return err
+			}
 		}
 		if err := recordEvent(ctx, t, "draw", fmt.Sprint(id), "draw", string(out.Result)); err != nil {
 			return err

@@ -177,7 +177,7 @@ func (sv *TaskService) FindTaskByCode(ctx context.Context, code string) (_ *spot
 	if err != nil {
 		return nil, err
 	}
-	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermViewDraws, tk.Departments(), spotcheck.NoTask(code)); err != nil {
+	if err := spotcheck.AuthorizeTaskCtx(ctx, spotcheck.PermViewDraws, tk.Viewers(), spotcheck.NoTask(code)); err != nil {
 		return nil, err
 	}
 	return tk, nil
@@ -197,7 +197,8 @@ func findTask(ctx context.Context, q querier, code string) (*spotcheck.Task, err
 		return nil, err
 	}
 	tk.State = state // tasks stored before migration 0010 have none in their body
-	return &tk, nil
+	tk.HandedTo, err = handedTo(ctx, q, code)
+	return &tk, err
 }
 
 // FindTasks lists the tasks of the user's departments (as authority or
@@ -215,7 +216,7 @@ func (sv *TaskService) FindTasks(ctx context.Context, f spotcheck.TaskFilter) (_
 		c.add("(code LIKE " + c.arg(q+"%") + " OR name LIKE " + c.arg("%"+q+"%") + ")")
 	}
 	c.eq("state", f.State)
-	scopeTasks(ctx, &c, "code")
+	scopeTasks(ctx, &c, "code", true)
 	where := c.where()
 	out.Total, out.More, err = countCapped(ctx, db.read, "SELECT 1 FROM tasks WHERE "+where, c.args)
 	if err != nil {
@@ -244,8 +245,9 @@ func (sv *TaskService) FindTasks(ctx context.Context, f spotcheck.TaskFilter) (_
 
 // scopeTasks limits a query to tasks one of whose departments is in the
 // user's scope, unless the user supervises draws (sees all); to none
-// without a principal.
-func scopeTasks(ctx context.Context, c *conds, taskCol string) {
+// without a principal. With handed, also the tasks whose live draw handed
+// entities to a department in scope (市抽县查, spotcheck.Task.Viewers).
+func scopeTasks(ctx context.Context, c *conds, taskCol string, handed bool) {
 	p := spotcheck.PrincipalFromContext(ctx)
 	switch {
 	case p == nil:
@@ -263,5 +265,12 @@ func scopeTasks(ctx context.Context, c *conds, taskCol string) {
 		c.add("1 = 0")
 		return
 	}
-	c.add(taskCol + " IN (SELECT task FROM task_depts WHERE dept IN (" + strings.Join(ph, ", ") + "))")
+	in := strings.Join(ph, ", ")
+	if !handed {
+		c.add(taskCol + " IN (SELECT task FROM task_depts WHERE dept IN (" + in + "))")
+		return
+	}
+	c.add("(" + taskCol + " IN (SELECT task FROM task_depts WHERE dept IN (" + in + ")) OR " + taskCol +
+		" IN (SELECT h.task FROM task_handovers h JOIN draws d ON d.id = h.draw_id WHERE d.state <> 'superseded' AND h.dept IN (" +
+		in + ")))")
 }

@@ -279,16 +279,16 @@ func (sv *TaskService) TaskStep(ctx context.Context, code string, a spotcheck.Ac
 // drawTaskState moves the task of a draw that runs within t: published →
 // drawn (Task.CanRunDraw), recorded; a re-draw of a drawn task leaves it
 // drawn; a task in any other state (cancelled meanwhile) refuses the run.
-func drawTaskState(ctx context.Context, t *tx, code string) error {
+func drawTaskState(ctx context.Context, t *tx, code string) (*spotcheck.Task, error) {
 	tk, err := findTask(ctx, t, code)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	next, err := tk.CanRunDraw()
 	if err != nil || next == tk.State {
-		return err
+		return tk, err
 	}
-	return moveTask(ctx, t, tk, spotcheck.TaskActDraw, nil)
+	return tk, moveTask(ctx, t, tk, spotcheck.TaskActDraw, nil)
 }
 
 // announced is the condition of the tasks the portal shows: published or

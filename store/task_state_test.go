@@ -315,3 +315,91 @@ func TestAnnouncedTasks(t *testing.T) {
 		wantErr(t, err, spotcheck.EUNAUTHORIZED)
 	})
 }
+
+// TestCityDrawsDistrict: running the draw of a 市抽县查 task hands each
+// selected entity to the bureau of its division, recorded; the district
+// bureau then sees the task and the entities handed to it, and no other.
+func TestCityDrawsDistrict(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		as := drawWorld(t, db)
+		gl := &spotcheck.User{Username: "glplanner", Name: "鼓楼区计划员", Dept: "GLWL",
+			Roles: []string{spotcheck.RolePlanner}, Active: true}
+		if err := db.Accounts().CreateUser(ctx, gl, "Qz-7rTk!2026-gl"); err != nil {
+			t.Fatal(err)
+		}
+		const code = "2026-FZWL-SCXC-1"
+		tk := drawTask(code, "WL-LXS-001")
+		tk.Mode = spotcheck.ModeCityDrawsDistrict
+		if err := db.Tasks().CreateTask(as("planner"), tk); err != nil {
+			t.Fatal(err)
+		}
+		_, err := db.Tasks().FindTaskByCode(as("glplanner"), code)
+		wantErr(t, err, spotcheck.ENOTFOUND)
+		publishTask(t, db, as, code)
+		d := completeDraw(t, db, as, code, 0)
+		picks, err := db.Draws().FindDrawPicks(as("planner"), d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		selected := map[string]bool{}
+		for _, p := range picks {
+			if !p.Reserve {
+				selected[p.Entity] = true
+			}
+		}
+		hs, err := db.Tasks().FindTaskHandovers(as("planner"), code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hs) != len(selected) || len(hs) == 0 {
+			t.Fatalf("%d handovers of %d selected entities", len(hs), len(selected))
+		}
+		depts, err := db.Departments().FindDepartments(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mine := 0
+		for _, h := range hs {
+			e, err := db.Entities().FindEntityByID(ctx, h.Entity)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !selected[h.Entity] || h.Dept != spotcheck.HandoverDept(depts, "FZWL", e.Division) || h.Draw != d.ID ||
+				h.EntityName == "" || h.Actor != "planner" {
+				t.Errorf("handover %+v of entity in %s", h, e.Division)
+			}
+			if h.Dept == "GLWL" {
+				mine++
+			}
+		}
+		if mine == 0 {
+			t.Fatal("no entity of 鼓楼区 was handed over; the test proves nothing")
+		}
+		// The district bureau sees the task, in its list too, and its own handovers only.
+		if _, err := db.Tasks().FindTaskByCode(as("glplanner"), code); err != nil {
+			t.Errorf("the district bureau does not see the task: %v", err)
+		}
+		l, err := db.Tasks().FindTasks(as("glplanner"), spotcheck.TaskFilter{})
+		if err != nil || len(l.Items) != 1 || l.Items[0].Code != code {
+			t.Errorf("the district's tasks: %+v, %v", l.Items, err)
+		}
+		own, err := db.Tasks().FindTaskHandovers(as("glplanner"), code)
+		if err != nil || len(own) != mine {
+			t.Errorf("the district sees %d handovers, want %d (%v)", len(own), mine, err)
+		}
+		// It may not act on the city's task.
+		wantErr(t, db.Tasks().StartTask(as("glplanner"), code), spotcheck.EFORBIDDEN)
+		if got := taskActions(t, db, code); !slices.Equal(got, []string{"create", "publish", "draw", "handover"}) {
+			t.Errorf("recorded %v", got)
+		}
+		// A task of the same level hands nothing over.
+		if err := db.Tasks().CreateTask(as("planner"), drawTask("2026-FZWL-SCXC-2", "WL-LXS-002")); err != nil {
+			t.Fatal(err)
+		}
+		publishTask(t, db, as, "2026-FZWL-SCXC-2")
+		completeDraw(t, db, as, "2026-FZWL-SCXC-2", 0)
+		if hs, err := db.Tasks().FindTaskHandovers(as("planner"), "2026-FZWL-SCXC-2"); err != nil || len(hs) != 0 {
+			t.Errorf("a same-level task's handovers: %v, %v", hs, err)
+		}
+	})
+}

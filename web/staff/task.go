@@ -49,6 +49,13 @@ func (s *Handler) renderTaskPage(w http.ResponseWriter, r *http.Request, status 
 		s.fail(w, r, err)
 		return
 	}
+	var handovers []spotcheck.TaskHandover
+	if tk.Mode == spotcheck.ModeCityDrawsDistrict {
+		if handovers, err = s.svc.Tasks.FindTaskHandovers(r.Context(), tk.Code); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	p := view.StaffUser(r)
 	var redraw int64
 	live := tk.LiveDraw(draws)
@@ -56,7 +63,7 @@ func (s *Handler) renderTaskPage(w http.ResponseWriter, r *http.Request, status 
 		redraw = live.ID
 	}
 	s.renderTitled(w, r, status, "task", tk.Name, map[string]any{
-		"T": tk, "Draws": view.DrawRows(draws), "Live": live != nil, "Message": msg,
+		"T": tk, "Draws": view.DrawRows(draws), "Live": live != nil, "Message": msg, "Handovers": handovers,
 		"StrataBy": strataByNames[tk.StrataBy], "Names": taskNames(tk),
 		"Steps": taskSteps(tk, p), "CanEdit": tk.Can(spotcheck.TaskActEdit, p) == nil,
 		"CanDraw": tk.CanPlanDraw(p, draws, redraw) == nil,

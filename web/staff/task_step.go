@@ -76,8 +76,8 @@ func (s *Handler) TaskStep(a spotcheck.Action) http.HandlerFunc {
 	}
 }
 
-// ShowTaskEditForm shows the form of a draft task, filled with it; a task
-// past its draft is not edited (the page says why).
+// ShowTaskEditForm shows the form of a draft task, filled with it; for a
+// task past its draft it shows the task's page, saying why there is none.
 func (s *Handler) ShowTaskEditForm(w http.ResponseWriter, r *http.Request) {
 	tk, err := s.svc.Tasks.FindTaskByCode(r.Context(), r.PathValue("code"))
 	if err != nil {
@@ -86,8 +86,9 @@ func (s *Handler) ShowTaskEditForm(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := tk.Can(spotcheck.TaskActEdit, view.StaffUser(r)); err != nil {
 		if spotcheck.ErrorCode(err) == spotcheck.ECONFLICT {
-			s.renderTaskPage(w, r, http.StatusConflict, tk, "任务已"+spotcheck.TaskStateNames[tk.State]+
-				"，不能直接修改；如需变更，请撤销后重新起草")
+			// The task's page, which says why there is no form.
+			s.renderTaskPage(w, r, http.StatusOK, tk, "任务当前状态为“"+spotcheck.TaskStateNames[tk.State]+
+				"”，不能直接修改；如需变更，请撤销后重新起草")
 			return
 		}
 		s.fail(w, r, err)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"spotcheck"
+	"spotcheck/draw"
 	"spotcheck/internal/webtest"
 )
 
@@ -73,7 +74,8 @@ func TestTaskWorkflowPages(t *testing.T) {
 	if rec.Code != 409 || !strings.Contains(body, "不能直接修改") {
 		t.Errorf("edit of a published task: %d\n%s", rec.Code, body)
 	}
-	if rec, body := a.Page(t, "planner", "GET", page+"/edit", nil); rec.Code != 409 || !strings.Contains(body, "不能直接修改") {
+	if rec, body := a.Page(t, "planner", "GET", page+"/edit", nil); rec.Code != 200 || !strings.Contains(body, "不能直接修改") ||
+		strings.Contains(body, `id="taskform"`) {
 		t.Errorf("edit form of a published task: %d", rec.Code)
 	}
 	// Cancelled without a reason: refused; with one: 已撤销 and the reason.
@@ -96,5 +98,49 @@ func TestTaskWorkflowPages(t *testing.T) {
 	}
 	if _, body = a.Page(t, "planner", "GET", "/staff/tasks?state=draft", nil); strings.Contains(body, code) {
 		t.Error("the cancelled task is listed as a draft")
+	}
+}
+
+// TestTaskHandoverPage: the page of a 市抽县查 task lists the 指派 of its
+// draw by the bureaus' names.
+func TestTaskHandoverPage(t *testing.T) {
+	a := webtest.New(t)
+	planner, sup := a.As(t, "planner"), a.As(t, "supervisor")
+	const code = "2026-FZ-SCXC-1"
+	tk := &spotcheck.Task{Code: code, Name: "市抽县查任务", Authority: "FZWL", Items: []string{a.Draws.Item},
+		Mode: spotcheck.ModeCityDrawsDistrict, StrataBy: spotcheck.StrataByKey,
+		Strata: []spotcheck.StratumRule{{ID: "key", Rate: "50/100", Min: 1}, {ID: "general", Rate: "20/100", Min: 1}},
+		Start:  "2026-12-01", End: "2026-12-30"}
+	if err := a.DB.Tasks().CreateTask(planner, tk); err != nil {
+		t.Fatal(err)
+	}
+	_, body := a.Page(t, "planner", "GET", "/staff/tasks/"+code, nil)
+	if !strings.Contains(body, "市抽县查：指派") || !strings.Contains(body, "抽取完成后自动指派") {
+		t.Fatal("the draft's page has no handover section")
+	}
+	if err := a.DB.Tasks().PublishTask(planner, code); err != nil {
+		t.Fatal(err)
+	}
+	d, err := a.DB.Draws().PlanDraw(planner, code, spotcheck.DrawRequest{Officials: []string{"supervisor"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DB.Draws().CommitDraw(sup, d.ID, "supervisor", draw.Commitment(d.PlanHash, "supervisor", webtest.Secret)); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DB.Draws().RevealDraw(sup, d.ID, "supervisor", webtest.Secret); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DB.Draws().RunDraw(planner, d.ID, spotcheck.DrawRun{}); err != nil {
+		t.Fatal(err)
+	}
+	hs, err := a.DB.Tasks().FindTaskHandovers(planner, code)
+	if err != nil || len(hs) == 0 {
+		t.Fatalf("handovers: %v, %v", hs, err)
+	}
+	_, body = a.Page(t, "planner", "GET", "/staff/tasks/"+code, nil)
+	rows := webtest.TableOf(t, body, "handovers").Column(t, "检查对象")
+	if len(rows) != len(hs) || !strings.Contains(body, "文化和旅游局") {
+		t.Errorf("the page lists %d handovers, the store %d", len(rows), len(hs))
 	}
 }
