@@ -59,8 +59,10 @@ func (m *Main) demoPlans(ctx context.Context, db *store.DB, now time.Time) error
 		Code: code("LH-001"), Name: "娱乐场所消防安全部门联合抽查", Round: 1, Partners: []string{"FZXF"},
 		Items: []string{"WL-YL-002", "WL-YL-001"}, Scope: spotcheck.TaskScope{Types: []string{"T07", "T08"}},
 		StrataBy: spotcheck.StrataByKey,
-		Strata:   []spotcheck.StratumRule{{ID: "general", Rate: "5/100", Min: 2, Reserve: 2}, {ID: "key", Rate: "20/100", Min: 1, Reserve: 1}},
-		Team:     []spotcheck.TeamSlot{{Unit: "FZWL", Size: 2}, {Unit: "FZXF", Size: 1}},
+		// 重点 venues are all checked, so that 鼓楼区's own check of them
+		// meets this one at every 重点 venue of 鼓楼区: the joint visits.
+		Strata: []spotcheck.StratumRule{{ID: "general", Rate: "5/100", Min: 2, Reserve: 2}, {ID: "key", Rate: "100/100"}},
+		Team:   []spotcheck.TeamSlot{{Unit: "FZWL", Size: 2}, {Unit: "FZXF", Size: 1}}, CapSlack: 3,
 	}, {
 		Code: code("FZWL-ZH-001"), Name: "全市文化和旅游市场“双随机”综合抽查（第一轮）", Round: 1, Items: everyType,
 		StrataBy: spotcheck.StrataByCredit, Strata: credit, Team: []spotcheck.TeamSlot{{Unit: "FZWL", Size: 2}}, CapSlack: 2,
@@ -131,14 +133,14 @@ func (m *Main) demoDistrictPlans(as func(string) context.Context, db *store.DB, 
 	if err := db.Plans().CreatePlan(as("glplanner"), gl); err != nil {
 		return fmt.Errorf("演示计划：%w", err)
 	}
-	key := []spotcheck.StratumRule{{ID: "general", Rate: "30/100", Min: 2, Reserve: 1}, {ID: "key", Rate: "60/100", Min: 1, Reserve: 1}}
+	key := []spotcheck.StratumRule{{ID: "general", Rate: "30/100", Min: 2, Reserve: 1}, {ID: "key", Rate: "100/100"}}
 	credit := []spotcheck.StratumRule{{ID: "A", Rate: "3/100", Min: 1}, {ID: "B", Rate: "5/100", Min: 1},
 		{ID: "C", Rate: "10/100", Min: 1}, {ID: "D", Rate: "30/100", Min: 1}}
 	team := []spotcheck.TeamSlot{{Unit: "GLWL", Size: 2}}
 	tasks := []spotcheck.Task{{
 		Code: code("GLWL-SJ-001"), Name: "鼓楼区娱乐场所接纳未成年人及营业管理抽查", Round: 1,
 		Items: []string{"WL-YL-003", "WL-YL-006"}, Scope: spotcheck.TaskScope{Types: []string{"T07", "T08"}},
-		StrataBy: spotcheck.StrataByKey, Strata: key, Team: team,
+		StrataBy: spotcheck.StrataByKey, Strata: key, Team: team, CapSlack: 2,
 	}, {
 		Code: code("GLWL-ZH-001"), Name: "鼓楼区文化和旅游市场综合抽查（第一轮）", Round: 1, Items: []string{"WL-WB-002", "WL-LXS-003"},
 		StrataBy: spotcheck.StrataByCredit, Strata: credit, Team: team,

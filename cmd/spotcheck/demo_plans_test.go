@@ -12,8 +12,8 @@ import (
 // TestDemoPlans: the demo has what issue 10 asks of it — the city's and
 // 鼓楼区's published plans (the latter filed with the city), tasks in every
 // state up to 检查中 and a cancelled one, joint visits merged from the fire
-// brigade's joint task, one entity given its team by an approved
-// assignment, and a district draft that fails the check with findings.
+// brigade's joint task, the entity an ad-hoc draw left without a team
+// given one by an approved assignment, and a district draft that fails the check with findings.
 func TestDemoPlans(t *testing.T) {
 	dbPath := demoDB(t)
 	if code, out, errs := run(t, "plan", "check", "--dept", "FZWL", "--year", "2026", "--db", dbPath); code != 0 || out != "ok\n" {
@@ -62,12 +62,17 @@ func TestDemoPlans(t *testing.T) {
 	if accepted == 0 || proposed != 1 {
 		t.Errorf("%d accepted visits and %d proposed, want some and one", accepted, proposed)
 	}
-	draws, err := db.Draws().FindDraws(sysCtx, spotcheck.DrawFilter{Task: "2026-GLWL-SJ-001"})
-	if err != nil || len(draws.Items) != 1 {
-		t.Fatalf("鼓楼区's draw: %v %v", draws.Items, err)
+	draws, err := db.Draws().FindDraws(sysCtx, spotcheck.DrawFilter{Task: "2026-GLWL-LS-001"})
+	if err != nil || len(draws.Items) != 1 || draws.Items[0].Unassigned == 0 {
+		t.Fatalf("鼓楼区's night check: %+v %v, want a draw that left an entity without a team", draws.Items, err)
 	}
 	changes, err := db.Draws().FindDrawChanges(sysCtx, draws.Items[0].ID)
-	if err != nil || len(changes) != 1 || changes[0].Kind != spotcheck.ChangeAssign || changes[0].State != spotcheck.ChangeApproved {
-		t.Errorf("鼓楼区's draw changes: %+v %v, want one approved assignment", changes, err)
+	if err != nil || len(changes) != draws.Items[0].Unassigned {
+		t.Fatalf("鼓楼区's night check: %d changes for %d unassigned entities, %v", len(changes), draws.Items[0].Unassigned, err)
+	}
+	for _, c := range changes {
+		if c.Kind != spotcheck.ChangeAssign || c.State != spotcheck.ChangeApproved {
+			t.Errorf("change %+v, want an approved assignment", c)
+		}
 	}
 }

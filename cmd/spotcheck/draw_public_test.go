@@ -170,7 +170,7 @@ func TestMigrateOldPublishedDraw(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.UseLogKey(signer, vkey)
-	list, err := db.Draws().FindDraws(ctx, spotcheck.DrawFilter{State: spotcheck.DrawDrawn})
+	list, err := db.Draws().FindDraws(ctx, spotcheck.DrawFilter{Task: "2026-LH-001", State: spotcheck.DrawDrawn})
 	if err != nil || len(list.Items) != 1 {
 		t.Fatalf("drawn draws: %v %v", list.Items, err)
 	}
