@@ -67,6 +67,9 @@ type Visit struct {
 	Lead       string // the department that leads: see ProposeVisits
 	Start, End string
 	Parts      []VisitPart // the lead's first, then in draw order
+	// Partners are the other departments of the visit's tasks (a joint
+	// task's partners), which see the visit too.
+	Partners   []string
 	State      string
 	Date       string
 	Notice     string // 联合检查通知书 number, e.g. 联检〔2026〕12号
@@ -119,12 +122,18 @@ var VisitMachine = Machine{
 // touches none of the user's departments.
 func NoVisit(id int64) error { return Errorf(ENOTFOUND, "没有编号为 %d 的联合检查", id) }
 
-// Departments lists the visit's departments, the lead first, each once.
+// Departments lists the visit's departments, the lead first, then the
+// parts' and the partners', each once.
 func (v *Visit) Departments() []string {
 	out := []string{v.Lead}
 	for _, p := range v.Parts {
 		if !slices.Contains(out, p.Dept) {
 			out = append(out, p.Dept)
+		}
+	}
+	for _, d := range v.Partners {
+		if !slices.Contains(out, d) {
+			out = append(out, d)
 		}
 	}
 	return out

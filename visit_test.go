@@ -250,3 +250,20 @@ func TestSyntheticSelections(t *testing.T) {
 		}
 	}
 }
+
+// TestVisitPartners: a joint task's partner department sees the visit (it
+// is refused the lead's decision, not told the visit does not exist).
+func TestVisitPartners(t *testing.T) {
+	v := &Visit{ID: 4, Lead: "GLWL", State: VisitProposed, Parts: []VisitPart{{Dept: "GLWL"}, {Dept: "TJWL"}}}
+	fire := NewPrincipal(User{Username: "xf", Dept: "FZXF", Roles: []string{RolePlanner}, Active: true}, accessTree)
+	if got := code(v.Can(VisitActAccept, fire)); got != ENOTFOUND {
+		t.Errorf("an outsider: %s", got)
+	}
+	v.Partners = []string{"FZXF", "TJWL"}
+	if got := code(v.Can(VisitActAccept, fire)); got != EFORBIDDEN {
+		t.Errorf("a partner: %s", got)
+	}
+	if got := v.Departments(); !slices.Equal(got, []string{"GLWL", "TJWL", "FZXF"}) {
+		t.Errorf("departments %v", got)
+	}
+}

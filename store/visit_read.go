@@ -15,17 +15,17 @@ import (
 // department and items), the names pages show.
 
 // visitCols are the columns visitRow scans, of visits v.
-const visitCols = `v.id, v.entity_id, v.year, v.lead, v.start_day, v.end_day, v.state, v.parts, v.visit_date,
+const visitCols = `v.id, v.entity_id, v.year, v.lead, v.start_day, v.end_day, v.state, v.parts, v.depts, v.visit_date,
 	v.notice, v.note, v.proposed_at, v.decided_by, v.decided_at`
 
 type visitRow struct {
 	spotcheck.Visit
-	parts string
+	parts, depts string
 }
 
 func (r *visitRow) dest() []any {
 	v := &r.Visit
-	return []any{&v.ID, &v.Entity, &v.Year, &v.Lead, &v.Start, &v.End, &v.State, &r.parts, &v.Date,
+	return []any{&v.ID, &v.Entity, &v.Year, &v.Lead, &v.Start, &v.End, &v.State, &r.parts, &r.depts, &v.Date,
 		&v.Notice, &v.Note, timeCol{&v.ProposedAt}, &v.DecidedBy, optTimeCol{&v.DecidedAt}}
 }
 
@@ -81,6 +81,11 @@ func decodeParts(ctx context.Context, q querier, vs []*visitRow) error {
 		draws[id] = info
 	}
 	for _, v := range vs {
+		for _, d := range strings.Split(strings.Trim(v.depts, ","), ",") {
+			if d != "" && d != v.Lead {
+				v.Partners = append(v.Partners, d)
+			}
+		}
 		for part := range strings.SplitSeq(v.parts, ";") {
 			d, ins, _ := strings.Cut(part, ":")
 			id, _ := strconv.ParseInt(d, 10, 64)

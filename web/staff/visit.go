@@ -72,9 +72,11 @@ func (s *Handler) ShowVisit(w http.ResponseWriter, r *http.Request) {
 	s.renderVisit(w, r, http.StatusOK, "", nil, nil)
 }
 
-// visitGroup is one department's share of the combined checklist.
+// visitGroup is one department's share of the combined checklist; Own
+// marks the user's own departments' items, whose results they approve.
 type visitGroup struct {
 	Dept  string
+	Own   bool
 	Items []spotcheck.VisitItem
 }
 
@@ -89,14 +91,14 @@ func (s *Handler) renderVisit(w http.ResponseWriter, r *http.Request, status int
 		s.fail(w, r, err)
 		return
 	}
+	p := view.StaffUser(r)
 	var groups []visitGroup
 	for _, it := range v.Checklist() {
 		if n := len(groups); n == 0 || groups[n-1].Dept != it.Dept {
-			groups = append(groups, visitGroup{Dept: it.Dept})
+			groups = append(groups, visitGroup{Dept: it.Dept, Own: p != nil && p.Dept == it.Dept})
 		}
 		groups[len(groups)-1].Items = append(groups[len(groups)-1].Items, it)
 	}
-	p := view.StaffUser(r)
 	if form == nil {
 		form = url.Values{"date": {v.Start}}
 	}

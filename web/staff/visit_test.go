@@ -36,7 +36,7 @@ func TestVisitPages(t *testing.T) {
 		t.Fatalf("visit page: %d", rec.Code)
 	}
 	for _, want := range []string{"确认合并", "不合并", "福州市文化和旅游局", "鼓楼区文化体育和旅游局", "旅游服务质量保证金交存情况检查",
-		"不合理低价游及强迫购物情况检查", "合并检查清单", "data-confirm="} {
+		"不合理低价游及强迫购物情况检查", "合并检查清单", "data-confirm=", "（本部门事项，结果由本部门审核）"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the visit page lacks %q", want)
 		}
