@@ -10,12 +10,12 @@ import (
 
 // CreatePlanTasks creates the tasks of an import into a plan's draft
 // revision in one transaction, all or nothing: each task is checked as
-// CreateTask checks it, and every problem is reported by its row (the
-// first task is row 2, under the header of the template).
+// CreateTask checks it, and every problem — of the cell formats, which
+// the file's reader found, and of the rules — is reported by its row.
 //
 // The insert repeats CreateTask's (store/task.go) until the task store
 // offers its insert within a transaction: keep the two in step.
-func (sv *PlanService) CreatePlanTasks(ctx context.Context, key string, tasks []spotcheck.Task) (err error) {
+func (sv *PlanService) CreatePlanTasks(ctx context.Context, key string, src spotcheck.ImportSource[spotcheck.Task]) (err error) {
 	defer wrap(&err, "create plan tasks", key)
 	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
 		return err
@@ -30,15 +30,21 @@ func (sv *PlanService) CreatePlanTasks(ctx context.Context, key string, tasks []
 		}
 		ie := &spotcheck.ImportError{}
 		seen := map[string]int{}
-		for i := range tasks {
-			tk := &tasks[i]
-			row := i + 2
+		var tasks []spotcheck.Task
+		for r, err := range src.Rows {
+			if err != nil {
+				return err
+			}
+			tasks = append(tasks, r.Value)
+			tk := &tasks[len(tasks)-1]
+			row := r.Row
+			ps := r.Problems
 			tk.Plan, tk.Source = key, spotcheck.TaskFromPlan
 			if tk.Authority == "" {
 				tk.Authority = p.Dept
 			}
 			tk.Normalize()
-			ps := tk.Validate()
+			ps = append(ps, tk.Validate()...)
 			if tk.Authority != p.Dept {
 				ps.Add("authority", "发起部门", "计划 %s 的任务应由 %s 发起", key, p.Dept)
 			}
@@ -63,6 +69,9 @@ func (sv *PlanService) CreatePlanTasks(ctx context.Context, key string, tasks []
 		}
 		if err := ie.Err(); err != nil {
 			return err
+		}
+		if len(tasks) == 0 {
+			return spotcheck.Errorf(spotcheck.EINVALID, "%s 中没有任务", src.Name)
 		}
 		now := sv.db.Now().UTC().Truncate(time.Second)
 		for i := range tasks {

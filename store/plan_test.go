@@ -81,7 +81,7 @@ func TestPlanLifecycle(t *testing.T) {
 		// An import with a bad row creates nothing.
 		bad := planTask("2026-GLWL-JH-002", 2)
 		bad.Start, bad.End = "2027-01-01", "2027-03-31"
-		err = plans.CreatePlanTasks(gl, "GLWL-2026", []spotcheck.Task{planTask("2026-GLWL-JH-001", 1), bad})
+		err = plans.CreatePlanTasks(gl, "GLWL-2026", spotcheck.SliceSource("tasks", []spotcheck.Task{planTask("2026-GLWL-JH-001", 1), bad}))
 		if ie := importErr(t, err); ie.Problems[0].Row != 3 {
 			t.Fatalf("import problems %+v, want row 3", ie.Problems)
 		}
@@ -90,7 +90,7 @@ func TestPlanLifecycle(t *testing.T) {
 		}
 
 		// One round only: refused with the finding, nothing published or logged.
-		if err := plans.CreatePlanTasks(gl, "GLWL-2026", []spotcheck.Task{planTask("2026-GLWL-JH-001", 1)}); err != nil {
+		if err := plans.CreatePlanTasks(gl, "GLWL-2026", spotcheck.SliceSource("tasks", []spotcheck.Task{planTask("2026-GLWL-JH-001", 1)})); err != nil {
 			t.Fatal(err)
 		}
 		entries := len(allEntries(t, db))
@@ -103,7 +103,7 @@ func TestPlanLifecycle(t *testing.T) {
 		}
 
 		// The second round fixes it.
-		if err := plans.CreatePlanTasks(gl, "GLWL-2026", []spotcheck.Task{planTask("2026-GLWL-JH-002", 2)}); err != nil {
+		if err := plans.CreatePlanTasks(gl, "GLWL-2026", spotcheck.SliceSource("tasks", []spotcheck.Task{planTask("2026-GLWL-JH-002", 2)})); err != nil {
 			t.Fatal(err)
 		}
 		if fs, err := plans.PublishPlan(gl, "GLWL-2026", 0); err != nil {
@@ -139,7 +139,7 @@ func TestPlanLifecycle(t *testing.T) {
 		if err := plans.UpdatePlan(gl, got); spotcheck.ErrorCode(err) != spotcheck.ECONFLICT {
 			t.Fatalf("edit of a published plan: %v, want ECONFLICT", err)
 		}
-		if err := plans.CreatePlanTasks(gl, "GLWL-2026", []spotcheck.Task{planTask("2026-GLWL-JH-003", 3)}); spotcheck.ErrorCode(err) != spotcheck.ECONFLICT {
+		if err := plans.CreatePlanTasks(gl, "GLWL-2026", spotcheck.SliceSource("tasks", []spotcheck.Task{planTask("2026-GLWL-JH-003", 3)})); spotcheck.ErrorCode(err) != spotcheck.ECONFLICT {
 			t.Fatalf("task added to a published plan: %v, want ECONFLICT", err)
 		}
 		if _, err := plans.RevisePlan(gl, "GLWL-2026", " "); spotcheck.ErrorCode(err) != spotcheck.EINVALID {
@@ -192,7 +192,7 @@ func TestPlanPublishRefusals(t *testing.T) {
 		// A task whose team is larger than the district's roster.
 		tk := planTask("2026-GLWL-JH-001", 1)
 		tk.Team = []spotcheck.TeamSlot{{Unit: "GLWL", Size: 10}}
-		if err := plans.CreatePlanTasks(district("GLWL"), "GLWL-2026", []spotcheck.Task{tk}); err != nil {
+		if err := plans.CreatePlanTasks(district("GLWL"), "GLWL-2026", spotcheck.SliceSource("tasks", []spotcheck.Task{tk})); err != nil {
 			t.Fatal(err)
 		}
 		fs, err := plans.CheckPlan(district("GLWL"), "GLWL-2026", 0)

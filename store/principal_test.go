@@ -197,7 +197,7 @@ func TestNoPrincipalIsRefused(t *testing.T) {
 				return err
 			},
 			"CreatePlanTasks": func(c context.Context) error {
-				return db.Plans().CreatePlanTasks(c, "FZWL-2026", []spotcheck.Task{*drawTask("2026-FZWL-SJ-033", "WL-LXS-001")})
+				return db.Plans().CreatePlanTasks(c, "FZWL-2026", spotcheck.SliceSource("tasks", []spotcheck.Task{*drawTask("2026-FZWL-SJ-033", "WL-LXS-001")}))
 			},
 			// the program's own jobs and settings
 			"PublishOldDraws":    func(c context.Context) error { _, err := db.PublishOldDraws(c); return err },
