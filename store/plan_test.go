@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"spotcheck"
@@ -215,6 +216,45 @@ func TestPlanPublishRefusals(t *testing.T) {
 		}
 		if _, err := plans.FindTaskStaffing(district("CSWL"), "2026-GLWL-JH-001"); spotcheck.ErrorCode(err) != spotcheck.ENOTFOUND {
 			t.Fatalf("another district's staffing: %v, want ENOTFOUND", err)
+		}
+	})
+}
+
+// TestPlanClassRatiosSetting: the local ratios by credit class are a
+// setting with its source; a task outside them is a risk-ratio finding
+// that names the source, and without the setting only the order counts.
+func TestPlanClassRatiosSetting(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		_, district := planWorld(t, db)
+		gl := district("GLWL")
+		plans := db.Plans()
+		if err := plans.CreatePlan(gl, &spotcheck.Plan{Dept: "GLWL", Year: 2026, Name: "计划", Office: "科"}); err != nil {
+			t.Fatal(err)
+		}
+		tasks := []spotcheck.Task{planTask("2026-GLWL-JH-001", 1), planTask("2026-GLWL-JH-002", 2)}
+		if err := plans.CreatePlanTasks(gl, "GLWL-2026", spotcheck.SliceSource("tasks", tasks)); err != nil {
+			t.Fatal(err)
+		}
+		if fs, err := plans.CheckPlan(gl, "GLWL-2026", 0); err != nil || len(fs) != 0 {
+			t.Fatalf("without local ratios: %+v %v", fs, err)
+		}
+		if err := db.SetSetting(ctx, "plan_class_ratios", `{"Source":"大庆市文广旅局〔2024〕","Bands":[{"Class":"A","Max":"5%"},{"Class":"D","Min":"61%"}]}`); err != nil {
+			t.Fatal(err)
+		}
+		fs, err := plans.CheckPlan(gl, "GLWL-2026", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var where []string
+		for _, f := range fs {
+			if f.Rule != spotcheck.RuleRiskRatio || !strings.Contains(f.Message, "大庆市文广旅局〔2024〕") {
+				t.Errorf("finding %+v", f)
+			}
+			where = append(where, f.Where)
+		}
+		// A at 20/100 above 5 %, D at 50/100 below 61 %, in both tasks.
+		if !slices.Equal(where, []string{"2026-GLWL-JH-001/A", "2026-GLWL-JH-001/D", "2026-GLWL-JH-002/A", "2026-GLWL-JH-002/D"}) {
+			t.Fatalf("findings at %v", where)
 		}
 	})
 }
