@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"time"
 
 	"spotcheck"
@@ -45,11 +46,8 @@ func (sv *PlanService) CreatePlanTasks(ctx context.Context, key string, src spot
 			}
 			tk.Normalize()
 			ps = append(ps, tk.Validate()...)
-			if tk.Authority != p.Dept {
-				ps.Add("authority", "发起部门", "计划 %s 的任务应由 %s 发起", key, p.Dept)
-			}
-			if tk.Year() != "" && tk.Year() != key[len(key)-4:] {
-				ps.Add("start", "开始日期", "不在计划的年度 %d 内", p.Year)
+			if err := checkPlanOpen(ctx, t, tk, &ps); err != nil {
+				return err
 			}
 			if err := checkTaskRefs(ctx, t, tk, &ps); err != nil {
 				return err
@@ -111,4 +109,33 @@ func insertTask(ctx context.Context, t *tx, tk *spotcheck.Task) error {
 		}
 	}
 	return recordEvent(ctx, t, "task", tk.Code, "create", string(body))
+}
+
+// checkPlanOpen is the plan's part of writing a task that names one
+// (Task.Plan): the plan exists and the user may see it, its latest
+// revision is a draft the user may edit — a published plan changes only
+// by a revision — and the task is the plan department's, in its year.
+// TaskService.CreateTask calls it, within its transaction, for a task of a
+// plan; a task of a plan is edited under the same condition.
+func checkPlanOpen(ctx context.Context, t *tx, tk *spotcheck.Task, ps *spotcheck.Problems) error {
+	p, err := loadPlanRevision(ctx, t, tk.Plan, 0)
+	if spotcheck.ErrorCode(err) == spotcheck.ENOTFOUND {
+		ps.Add("plan", "年度计划", "“%s”不是已有的年度抽查计划", tk.Plan)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if err := p.Can(spotcheck.PlanActEdit, spotcheck.PrincipalFromContext(ctx)); err != nil {
+		if spotcheck.ErrorCode(err) == spotcheck.ECONFLICT {
+			return spotcheck.Errorf(spotcheck.ECONFLICT, "计划 %s 第%d版已发布，不能直接增改其任务：请先提出修订", tk.Plan, p.Revision)
+		}
+		return err
+	}
+	if tk.Authority != p.Dept {
+		ps.Add("authority", "发起部门", "计划 %s 的任务应由 %s 发起", tk.Plan, p.Dept)
+	}
+	if y := strconv.Itoa(p.Year); tk.Year() != "" && tk.Year() != y {
+		ps.Add("start", "开始日期", "不在计划的年度 %s 内", y)
+	}
+	return nil
 }

@@ -258,3 +258,45 @@ func TestPlanClassRatiosSetting(t *testing.T) {
 		}
 	})
 }
+
+// TestCreateTaskOfPlan: a task created on its own that names a plan is
+// held to the plan: a draft takes it, a published plan refuses it until a
+// revision is opened, an unknown plan is a field problem.
+func TestCreateTaskOfPlan(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		_, district := planWorld(t, db)
+		gl := district("GLWL")
+		plans := db.Plans()
+		if err := plans.CreatePlan(gl, &spotcheck.Plan{Dept: "GLWL", Year: 2026, Name: "计划", Office: "科"}); err != nil {
+			t.Fatal(err)
+		}
+		task := func(code string, round int, plan string) *spotcheck.Task {
+			tk := planTask(code, round)
+			tk.Authority, tk.Plan, tk.Source = "GLWL", plan, spotcheck.TaskFromPlan
+			return &tk
+		}
+		if err := db.Tasks().CreateTask(gl, task("2026-GLWL-JH-009", 1, "GLWL-2025")); spotcheck.ErrorCode(err) != spotcheck.EINVALID {
+			t.Fatalf("a task of an unknown plan: %v, want EINVALID", err)
+		}
+		for i, code := range []string{"2026-GLWL-JH-001", "2026-GLWL-JH-002"} {
+			if err := db.Tasks().CreateTask(gl, task(code, i+1, "GLWL-2026")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if ts, err := plans.FindPlanTasks(gl, "GLWL-2026"); err != nil || len(ts) != 2 {
+			t.Fatalf("the plan's tasks: %d, %v", len(ts), err)
+		}
+		if _, err := plans.PublishPlan(gl, "GLWL-2026", 0); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Tasks().CreateTask(gl, task("2026-GLWL-JH-003", 3, "GLWL-2026")); spotcheck.ErrorCode(err) != spotcheck.ECONFLICT {
+			t.Fatalf("a task added to a published plan: %v, want ECONFLICT", err)
+		}
+		if _, err := plans.RevisePlan(gl, "GLWL-2026", "增加第三轮"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Tasks().CreateTask(gl, task("2026-GLWL-JH-003", 3, "GLWL-2026")); err != nil {
+			t.Fatalf("a task added to the open revision: %v", err)
+		}
+	})
+}
