@@ -213,9 +213,8 @@ func (c *checker) coverage() {
 		}
 		where := cell[0] + "/" + cell[1]
 		if expected*1000 < float64(n*floor) {
-			pct := math.Floor(expected*1000/float64(n)) / 10
-			c.add(RuleCoverage, where, "%s：全年预计抽查 %d 户，占 %d 户的 %.1f%%，低于 %s",
-				c.cellName(cell[0], cell[1]), int(math.Floor(expected)), n, pct, tenths(floor))
+			c.add(RuleCoverage, where, "%s：全年预计抽查 %s 户，占 %d 户的 %s%%，低于 %s",
+				c.cellName(cell[0], cell[1]), count(expected), n, below(expected*100/float64(n), floor), tenths(floor))
 		}
 		if len(seen) < rounds {
 			c.add(RuleRounds, where, "%s：全年安排 %d 轮抽查，少于每年 %d 轮", c.cellName(cell[0], cell[1]), len(seen), rounds)
@@ -268,6 +267,25 @@ func ParsePercent(s string) (int, bool) {
 		return 0, false
 	}
 	return int(math.Round(v * 10)), true
+}
+
+// count shows an expected number of entities: whole when it is, else
+// with one decimal (an expectation spread over strata).
+func count(x float64) string {
+	if r := math.Round(x); math.Abs(x-r) < 0.05 {
+		return strconv.Itoa(int(r))
+	}
+	return strconv.FormatFloat(x, 'f', 1, 64)
+}
+
+// below shows a percentage that is below floor (tenths of a percent)
+// rounded to one decimal, or truncated to two where rounding would reach
+// the floor (2.958 % of a 3 % floor shows as 2.95, not 3.0).
+func below(pct float64, floor int) string {
+	if s := strconv.FormatFloat(pct, 'f', 1, 64); math.Round(pct*10) < float64(floor) {
+		return s
+	}
+	return strconv.FormatFloat(math.Floor(pct*100)/100, 'f', 2, 64)
 }
 
 func tenths(n int) string {

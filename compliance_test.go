@@ -42,7 +42,7 @@ func TestCheckCompliance(t *testing.T) {
 	}{
 		{"compliant", func(*Plan, []Task, *ComplianceFacts) {}, "", nil, ""},
 		{"coverage below 3%", func(_ *Plan, ts []Task, _ *ComplianceFacts) { ts[0].Expected, ts[1].Expected = 1, 1 },
-			RuleCoverage, []string{"T06/350102"}, "互联网上网服务营业场所/鼓楼区：全年预计抽查 2 户，占 120 户的 1.6%，低于 3%"},
+			RuleCoverage, []string{"T06/350102"}, "互联网上网服务营业场所/鼓楼区：全年预计抽查 2 户，占 120 户的 1.7%，低于 3%"},
 		{"coverage below an item's own floor", func(_ *Plan, _ []Task, f *ComplianceFacts) {
 			it := f.Items["I1"]
 			it.Ratio = "15%"
@@ -250,6 +250,21 @@ func benchPlan() (*Plan, []Task, ComplianceFacts) {
 		f.Pools[code] = []UnitPool{{Unit: "FZWL", Pool: 2000, Leads: 1500}}
 	}
 	return p, tasks, f
+}
+
+func TestCoverageFigures(t *testing.T) {
+	for _, tc := range []struct {
+		x     float64
+		floor int
+		count string
+		pct   string
+	}{
+		{2, 30, "2", "1.7"}, {3.55, 30, "3.5", "2.95"}, {3.4, 30, "3.4", "2.8"}, {0, 30, "0", "0.0"},
+	} {
+		if c, p := count(tc.x), below(tc.x*100/120, tc.floor); c != tc.count || p != tc.pct {
+			t.Errorf("%v of 120: %s, %s%%; want %s, %s%%", tc.x, c, p, tc.count, tc.pct)
+		}
+	}
 }
 
 func TestTasksAsPublished(t *testing.T) {

@@ -221,12 +221,12 @@ type PlanService interface {
 	// (EstimateStaffing over its expected sample and its team's rosters),
 	// for the task's page. ENOTFOUND, EUNAUTHORIZED.
 	FindTaskStaffing(ctx context.Context, code string) (*Staffing, error)
-	// CreatePlanTasks creates the tasks of an import in one transaction,
-	// all or nothing, each as TaskService.CreateTask would, with Task.Plan
-	// set to key; the plan must have a draft revision. EINVALID
-	// (*ImportError naming rows), ENOTFOUND, ECONFLICT, EFORBIDDEN,
-	// EUNAUTHORIZED.
-	CreatePlanTasks(ctx context.Context, key string, tasks []Task) error
+	// CreatePlanTasks creates the tasks of src (an import file, or
+	// SliceSource) in one transaction, all or nothing, each as
+	// TaskService.CreateTask would, with Task.Plan set to key; the plan
+	// must have a draft revision. EINVALID (*ImportError naming the rows
+	// of src), ENOTFOUND, ECONFLICT, EFORBIDDEN, EUNAUTHORIZED.
+	CreatePlanTasks(ctx context.Context, key string, src ImportSource[Task]) error
 }
 
 // Document is the public JSON of a published plan with its tasks, as the

@@ -30,7 +30,7 @@ func makePlanFixtures(ctx context.Context, a *app, item string) (draft, publishe
 				{ID: "D", Rate: "50/100"}},
 			Team: []spotcheck.TeamSlot{{Unit: homeDept, Size: 2}}, CapSlack: 100, Start: window[0], End: window[1]})
 	}
-	if err := plans.CreatePlanTasks(ctx, p.Key(), tasks); err != nil {
+	if err := plans.CreatePlanTasks(ctx, p.Key(), spotcheck.SliceSource("matrix", tasks)); err != nil {
 		return "", "", fmt.Errorf("CreatePlanTasks: %w", err)
 	}
 	if fs, err := plans.PublishPlan(ctx, p.Key(), 0); err != nil {

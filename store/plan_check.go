@@ -26,7 +26,9 @@ import (
 // would. spotcheck.CheckCompliance decides.
 
 // settingClassRatios is the settings key of the local ratios by credit
-// class (spotcheck.ClassRatios as JSON); unset, only their order is checked.
+// class, spotcheck.ClassRatios as JSON, e.g.
+// {"Source":"…〔2024〕号","Bands":[{"Class":"A","Max":"5%"},{"Class":"C","Min":"21%","Max":"60%"}]};
+// unset, only their order is checked.
 const settingClassRatios = "plan_class_ratios"
 
 // CheckPlan runs the compliance check on a revision of a plan.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"time"
 
 	"spotcheck"
@@ -10,12 +11,12 @@ import (
 
 // CreatePlanTasks creates the tasks of an import into a plan's draft
 // revision in one transaction, all or nothing: each task is checked as
-// CreateTask checks it, and every problem is reported by its row (the
-// first task is row 2, under the header of the template).
+// CreateTask checks it, and every problem — of the cell formats, which
+// the file's reader found, and of the rules — is reported by its row.
 //
 // The insert repeats CreateTask's (store/task.go) until the task store
 // offers its insert within a transaction: keep the two in step.
-func (sv *PlanService) CreatePlanTasks(ctx context.Context, key string, tasks []spotcheck.Task) (err error) {
+func (sv *PlanService) CreatePlanTasks(ctx context.Context, key string, src spotcheck.ImportSource[spotcheck.Task]) (err error) {
 	defer wrap(&err, "create plan tasks", key)
 	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
 		return err
@@ -30,20 +31,23 @@ func (sv *PlanService) CreatePlanTasks(ctx context.Context, key string, tasks []
 		}
 		ie := &spotcheck.ImportError{}
 		seen := map[string]int{}
-		for i := range tasks {
-			tk := &tasks[i]
-			row := i + 2
+		var tasks []spotcheck.Task
+		for r, err := range src.Rows {
+			if err != nil {
+				return err
+			}
+			tasks = append(tasks, r.Value)
+			tk := &tasks[len(tasks)-1]
+			row := r.Row
+			ps := r.Problems
 			tk.Plan, tk.Source = key, spotcheck.TaskFromPlan
 			if tk.Authority == "" {
 				tk.Authority = p.Dept
 			}
 			tk.Normalize()
-			ps := tk.Validate()
-			if tk.Authority != p.Dept {
-				ps.Add("authority", "发起部门", "计划 %s 的任务应由 %s 发起", key, p.Dept)
-			}
-			if tk.Year() != "" && tk.Year() != key[len(key)-4:] {
-				ps.Add("start", "开始日期", "不在计划的年度 %d 内", p.Year)
+			ps = append(ps, tk.Validate()...)
+			if err := checkPlanOpen(ctx, t, tk, &ps); err != nil {
+				return err
 			}
 			if err := checkTaskRefs(ctx, t, tk, &ps); err != nil {
 				return err
@@ -63,6 +67,9 @@ func (sv *PlanService) CreatePlanTasks(ctx context.Context, key string, tasks []
 		}
 		if err := ie.Err(); err != nil {
 			return err
+		}
+		if len(tasks) == 0 {
+			return spotcheck.Errorf(spotcheck.EINVALID, "%s 中没有任务", src.Name)
 		}
 		now := sv.db.Now().UTC().Truncate(time.Second)
 		for i := range tasks {
@@ -102,4 +109,33 @@ func insertTask(ctx context.Context, t *tx, tk *spotcheck.Task) error {
 		}
 	}
 	return recordEvent(ctx, t, "task", tk.Code, "create", string(body))
+}
+
+// checkPlanOpen is the plan's part of writing a task that names one
+// (Task.Plan): the plan exists and the user may see it, its latest
+// revision is a draft the user may edit — a published plan changes only
+// by a revision — and the task is the plan department's, in its year.
+// TaskService.CreateTask calls it, within its transaction, for a task of a
+// plan; a task of a plan is edited under the same condition.
+func checkPlanOpen(ctx context.Context, t *tx, tk *spotcheck.Task, ps *spotcheck.Problems) error {
+	p, err := loadPlanRevision(ctx, t, tk.Plan, 0)
+	if spotcheck.ErrorCode(err) == spotcheck.ENOTFOUND {
+		ps.Add("plan", "年度计划", "“%s”不是已有的年度抽查计划", tk.Plan)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if err := p.Can(spotcheck.PlanActEdit, spotcheck.PrincipalFromContext(ctx)); err != nil {
+		if spotcheck.ErrorCode(err) == spotcheck.ECONFLICT {
+			return spotcheck.Errorf(spotcheck.ECONFLICT, "计划 %s 第%d版已发布，不能直接增改其任务：请先提出修订", tk.Plan, p.Revision)
+		}
+		return err
+	}
+	if tk.Authority != p.Dept {
+		ps.Add("authority", "发起部门", "计划 %s 的任务应由 %s 发起", tk.Plan, p.Dept)
+	}
+	if y := strconv.Itoa(p.Year); tk.Year() != "" && tk.Year() != y {
+		ps.Add("start", "开始日期", "不在计划的年度 %s 内", y)
+	}
+	return nil
 }

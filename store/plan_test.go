@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"spotcheck"
@@ -81,7 +82,7 @@ func TestPlanLifecycle(t *testing.T) {
 		// An import with a bad row creates nothing.
 		bad := planTask("2026-GLWL-JH-002", 2)
 		bad.Start, bad.End = "2027-01-01", "2027-03-31"
-		err = plans.CreatePlanTasks(gl, "GLWL-2026", []spotcheck.Task{planTask("2026-GLWL-JH-001", 1), bad})
+		err = plans.CreatePlanTasks(gl, "GLWL-2026", spotcheck.SliceSource("tasks", []spotcheck.Task{planTask("2026-GLWL-JH-001", 1), bad}))
 		if ie := importErr(t, err); ie.Problems[0].Row != 3 {
 			t.Fatalf("import problems %+v, want row 3", ie.Problems)
 		}
@@ -90,7 +91,7 @@ func TestPlanLifecycle(t *testing.T) {
 		}
 
 		// One round only: refused with the finding, nothing published or logged.
-		if err := plans.CreatePlanTasks(gl, "GLWL-2026", []spotcheck.Task{planTask("2026-GLWL-JH-001", 1)}); err != nil {
+		if err := plans.CreatePlanTasks(gl, "GLWL-2026", spotcheck.SliceSource("tasks", []spotcheck.Task{planTask("2026-GLWL-JH-001", 1)})); err != nil {
 			t.Fatal(err)
 		}
 		entries := len(allEntries(t, db))
@@ -103,7 +104,7 @@ func TestPlanLifecycle(t *testing.T) {
 		}
 
 		// The second round fixes it.
-		if err := plans.CreatePlanTasks(gl, "GLWL-2026", []spotcheck.Task{planTask("2026-GLWL-JH-002", 2)}); err != nil {
+		if err := plans.CreatePlanTasks(gl, "GLWL-2026", spotcheck.SliceSource("tasks", []spotcheck.Task{planTask("2026-GLWL-JH-002", 2)})); err != nil {
 			t.Fatal(err)
 		}
 		if fs, err := plans.PublishPlan(gl, "GLWL-2026", 0); err != nil {
@@ -139,7 +140,7 @@ func TestPlanLifecycle(t *testing.T) {
 		if err := plans.UpdatePlan(gl, got); spotcheck.ErrorCode(err) != spotcheck.ECONFLICT {
 			t.Fatalf("edit of a published plan: %v, want ECONFLICT", err)
 		}
-		if err := plans.CreatePlanTasks(gl, "GLWL-2026", []spotcheck.Task{planTask("2026-GLWL-JH-003", 3)}); spotcheck.ErrorCode(err) != spotcheck.ECONFLICT {
+		if err := plans.CreatePlanTasks(gl, "GLWL-2026", spotcheck.SliceSource("tasks", []spotcheck.Task{planTask("2026-GLWL-JH-003", 3)})); spotcheck.ErrorCode(err) != spotcheck.ECONFLICT {
 			t.Fatalf("task added to a published plan: %v, want ECONFLICT", err)
 		}
 		if _, err := plans.RevisePlan(gl, "GLWL-2026", " "); spotcheck.ErrorCode(err) != spotcheck.EINVALID {
@@ -192,7 +193,7 @@ func TestPlanPublishRefusals(t *testing.T) {
 		// A task whose team is larger than the district's roster.
 		tk := planTask("2026-GLWL-JH-001", 1)
 		tk.Team = []spotcheck.TeamSlot{{Unit: "GLWL", Size: 10}}
-		if err := plans.CreatePlanTasks(district("GLWL"), "GLWL-2026", []spotcheck.Task{tk}); err != nil {
+		if err := plans.CreatePlanTasks(district("GLWL"), "GLWL-2026", spotcheck.SliceSource("tasks", []spotcheck.Task{tk})); err != nil {
 			t.Fatal(err)
 		}
 		fs, err := plans.CheckPlan(district("GLWL"), "GLWL-2026", 0)
@@ -215,6 +216,87 @@ func TestPlanPublishRefusals(t *testing.T) {
 		}
 		if _, err := plans.FindTaskStaffing(district("CSWL"), "2026-GLWL-JH-001"); spotcheck.ErrorCode(err) != spotcheck.ENOTFOUND {
 			t.Fatalf("another district's staffing: %v, want ENOTFOUND", err)
+		}
+	})
+}
+
+// TestPlanClassRatiosSetting: the local ratios by credit class are a
+// setting with its source; a task outside them is a risk-ratio finding
+// that names the source, and without the setting only the order counts.
+func TestPlanClassRatiosSetting(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		_, district := planWorld(t, db)
+		gl := district("GLWL")
+		plans := db.Plans()
+		if err := plans.CreatePlan(gl, &spotcheck.Plan{Dept: "GLWL", Year: 2026, Name: "计划", Office: "科"}); err != nil {
+			t.Fatal(err)
+		}
+		tasks := []spotcheck.Task{planTask("2026-GLWL-JH-001", 1), planTask("2026-GLWL-JH-002", 2)}
+		if err := plans.CreatePlanTasks(gl, "GLWL-2026", spotcheck.SliceSource("tasks", tasks)); err != nil {
+			t.Fatal(err)
+		}
+		if fs, err := plans.CheckPlan(gl, "GLWL-2026", 0); err != nil || len(fs) != 0 {
+			t.Fatalf("without local ratios: %+v %v", fs, err)
+		}
+		if err := db.SetSetting(ctx, "plan_class_ratios", `{"Source":"大庆市文广旅局〔2024〕","Bands":[{"Class":"A","Max":"5%"},{"Class":"D","Min":"61%"}]}`); err != nil {
+			t.Fatal(err)
+		}
+		fs, err := plans.CheckPlan(gl, "GLWL-2026", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var where []string
+		for _, f := range fs {
+			if f.Rule != spotcheck.RuleRiskRatio || !strings.Contains(f.Message, "大庆市文广旅局〔2024〕") {
+				t.Errorf("finding %+v", f)
+			}
+			where = append(where, f.Where)
+		}
+		// A at 20/100 above 5 %, D at 50/100 below 61 %, in both tasks.
+		if !slices.Equal(where, []string{"2026-GLWL-JH-001/A", "2026-GLWL-JH-001/D", "2026-GLWL-JH-002/A", "2026-GLWL-JH-002/D"}) {
+			t.Fatalf("findings at %v", where)
+		}
+	})
+}
+
+// TestCreateTaskOfPlan: a task created on its own that names a plan is
+// held to the plan: a draft takes it, a published plan refuses it until a
+// revision is opened, an unknown plan is a field problem.
+func TestCreateTaskOfPlan(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		_, district := planWorld(t, db)
+		gl := district("GLWL")
+		plans := db.Plans()
+		if err := plans.CreatePlan(gl, &spotcheck.Plan{Dept: "GLWL", Year: 2026, Name: "计划", Office: "科"}); err != nil {
+			t.Fatal(err)
+		}
+		task := func(code string, round int, plan string) *spotcheck.Task {
+			tk := planTask(code, round)
+			tk.Authority, tk.Plan, tk.Source = "GLWL", plan, spotcheck.TaskFromPlan
+			return &tk
+		}
+		if err := db.Tasks().CreateTask(gl, task("2026-GLWL-JH-009", 1, "GLWL-2025")); spotcheck.ErrorCode(err) != spotcheck.EINVALID {
+			t.Fatalf("a task of an unknown plan: %v, want EINVALID", err)
+		}
+		for i, code := range []string{"2026-GLWL-JH-001", "2026-GLWL-JH-002"} {
+			if err := db.Tasks().CreateTask(gl, task(code, i+1, "GLWL-2026")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if ts, err := plans.FindPlanTasks(gl, "GLWL-2026"); err != nil || len(ts) != 2 {
+			t.Fatalf("the plan's tasks: %d, %v", len(ts), err)
+		}
+		if _, err := plans.PublishPlan(gl, "GLWL-2026", 0); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Tasks().CreateTask(gl, task("2026-GLWL-JH-003", 3, "GLWL-2026")); spotcheck.ErrorCode(err) != spotcheck.ECONFLICT {
+			t.Fatalf("a task added to a published plan: %v, want ECONFLICT", err)
+		}
+		if _, err := plans.RevisePlan(gl, "GLWL-2026", "增加第三轮"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Tasks().CreateTask(gl, task("2026-GLWL-JH-003", 3, "GLWL-2026")); err != nil {
+			t.Fatalf("a task added to the open revision: %v", err)
 		}
 	})
 }

@@ -223,7 +223,7 @@ func TestNoPrincipalIsRefused(t *testing.T) {
 				return err
 			},
 			"CreatePlanTasks": func(c context.Context) error {
-				return db.Plans().CreatePlanTasks(c, "FZWL-2026", []spotcheck.Task{*drawTask("2026-FZWL-SJ-033", "WL-LXS-001")})
+				return db.Plans().CreatePlanTasks(c, "FZWL-2026", spotcheck.SliceSource("tasks", []spotcheck.Task{*drawTask("2026-FZWL-SJ-033", "WL-LXS-001")}))
 			},
 			// joint visits, annual caps and repeat alerts
 			"ProposeVisits": func(c context.Context) error { _, err := db.Visits().ProposeVisits(c, "2026"); return err },

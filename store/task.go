@@ -38,6 +38,11 @@ func (sv *TaskService) CreateTask(ctx context.Context, tk *spotcheck.Task) (err 
 	if err := checkTaskRefs(ctx, t, tk, &ps); err != nil {
 		return err
 	}
+	if tk.Plan != "" { // a task of an annual plan (store/plan_tasks.go)
+		if err := checkPlanOpen(ctx, t, tk, &ps); err != nil {
+			return err
+		}
+	}
 	if err := ps.Err(); err != nil {
 		return err
 	}

@@ -131,28 +131,10 @@ func WritePlanTasks(out io.Writer, format Format, tasks []spotcheck.Task) error 
 	return w.Close()
 }
 
-// ReadPlanTasks reads a task sheet. A cell in the wrong format is a row
-// error (row, column, reason), as for the directories; all of them are
-// returned together as an *ImportError, and no task then.
-func ReadPlanTasks(name string, r io.ReaderAt, size int64) ([]spotcheck.Task, error) {
-	src, err := Read(name, r, size, PlanTasks)
-	if err != nil {
-		return nil, err
-	}
-	ie := &spotcheck.ImportError{}
-	var out []spotcheck.Task
-	for row, err := range src.Rows {
-		if err != nil {
-			return nil, err
-		}
-		ie.AddProblems(row.Row, row.Problems)
-		out = append(out, row.Value)
-	}
-	if err := ie.Err(); err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, spotcheck.Errorf(spotcheck.EINVALID, "文件中没有任务")
-	}
-	return out, nil
+// ReadPlanTasks opens a task sheet for PlanService.CreatePlanTasks: the
+// rows with their file row numbers and the problems of cells in the wrong
+// format, which the store reports with those of the rules, row by row, as
+// for the directories.
+func ReadPlanTasks(name string, r io.ReaderAt, size int64) (*spotcheck.ImportSource[spotcheck.Task], error) {
+	return Read(name, r, size, PlanTasks)
 }

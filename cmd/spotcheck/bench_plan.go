@@ -196,5 +196,5 @@ func benchPlanTasks(ctx context.Context, db *store.DB, key string, nTasks int) e
 				{ID: "D", Rate: "10/100"}, {ID: "key", Rate: "10/100"}},
 			Team: []spotcheck.TeamSlot{{Unit: "FZWL", Size: 2}}, Start: start, End: end})
 	}
-	return db.Plans().CreatePlanTasks(ctx, key, ts)
+	return db.Plans().CreatePlanTasks(ctx, key, spotcheck.SliceSource("bench", ts))
 }

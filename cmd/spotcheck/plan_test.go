@@ -40,7 +40,7 @@ func TestPlanCheckCommand(t *testing.T) {
 						{ID: "C", Rate: "30/100"}, {ID: "D", Rate: "50/100"}},
 					Team: []spotcheck.TeamSlot{{Unit: "GLWL", Size: 2}}, CapSlack: 100, Start: "2026-04-01", End: "2026-06-30"}
 			}
-			if err := db.Plans().CreatePlanTasks(ctx, "GLWL-2026", []spotcheck.Task{task("2026-GLWL-JH-001", 1)}); err != nil {
+			if err := db.Plans().CreatePlanTasks(ctx, "GLWL-2026", spotcheck.SliceSource("tasks", []spotcheck.Task{task("2026-GLWL-JH-001", 1)})); err != nil {
 				t.Fatal(err)
 			}
 			check := func(args ...string) (int, string, string) {
@@ -63,7 +63,7 @@ func TestPlanCheckCommand(t *testing.T) {
 					t.Errorf("finding line %q", l)
 				}
 			}
-			if err := db.Plans().CreatePlanTasks(ctx, "GLWL-2026", []spotcheck.Task{task("2026-GLWL-JH-002", 2)}); err != nil {
+			if err := db.Plans().CreatePlanTasks(ctx, "GLWL-2026", spotcheck.SliceSource("tasks", []spotcheck.Task{task("2026-GLWL-JH-002", 2)})); err != nil {
 				t.Fatal(err)
 			}
 			if code, out, errs := check("--dept", "GLWL", "--year", "2026"); code != 0 || out != "ok\n" {

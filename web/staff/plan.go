@@ -289,9 +289,9 @@ func (s *Handler) ImportPlanTasks(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer up.Close()
-	tasks, err := xlsx.ReadPlanTasks(up.Name, up, up.Size)
+	src, err := xlsx.ReadPlanTasks(up.Name, up, up.Size)
 	if err == nil {
-		err = s.svc.Plans.CreatePlanTasks(r.Context(), key, tasks)
+		err = s.svc.Plans.CreatePlanTasks(r.Context(), key, *src)
 	}
 	if ie, ok := errors.AsType[*spotcheck.ImportError](err); ok {
 		s.renderPlan(w, r, http.StatusBadRequest, map[string]any{"File": up.Name, "ImportProblems": ie})

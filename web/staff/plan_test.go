@@ -138,6 +138,22 @@ func TestPlanPages(t *testing.T) {
 	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Body.String(), "PK") {
 		t.Fatalf("tasks.xlsx: %d", rec.Code)
 	}
+	// A change is a revision with its reason; the published one stays in
+	// force on the portal until the revision is published.
+	rec, body = a.Page(t, "glplanner", "POST", "/staff/plans/"+key+"/revise", url.Values{"reason": {""}})
+	if rec.Code != http.StatusBadRequest || !strings.Contains(body, "修订计划须写明原因") {
+		t.Fatalf("revision without a reason: %d", rec.Code)
+	}
+	rec, _ = a.Page(t, "glplanner", "POST", "/staff/plans/"+key+"/revise", url.Values{"reason": {"增加第三轮"}})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("revise: %d", rec.Code)
+	}
+	if _, body = a.Page(t, "glplanner", "GET", "/staff/plans/"+key, nil); !strings.Contains(body, "第2版 · 草稿") || !strings.Contains(body, "增加第三轮") {
+		t.Fatalf("the revision's page:\n%s", body)
+	}
+	if _, body = a.Page(t, "", "GET", "/plans/"+key, nil); !strings.Contains(body, "第1版") {
+		t.Fatalf("the portal while a revision is drafted:\n%s", body)
+	}
 	// A draft is not public.
 	a.Page(t, "glplanner", "POST", "/staff/plans", url.Values{"dept": {"GLWL"}, "year": {"2028"}, "name": {"草稿"}, "office": {"科"}})
 	if rec, _ := a.Page(t, "", "GET", "/plans/GLWL-2028", nil); rec.Code != http.StatusNotFound {
