@@ -36,6 +36,9 @@ func TestAnnualCap(t *testing.T) {
 			if err := db.Tasks().CreateTask(as("planner"), tk); err != nil {
 				t.Fatal(err)
 			}
+			if err := db.Tasks().PublishTask(as("planner"), tk.Code); err != nil {
+				t.Fatalf("PublishTask %s: %v", tk.Code, err)
+			}
 			ids = append(ids, completeDraw(t, db, as, tk.Code, 0).ID)
 		}
 		alerts, err := caps.FindRepeatAlerts(as("supervisor"), "2026")
@@ -107,6 +110,9 @@ func TestAnnualCap(t *testing.T) {
 		next.Scope.Divisions = []string{"350102"}
 		if err := db.Tasks().CreateTask(as("planner"), next); err != nil {
 			t.Fatal(err)
+		}
+		if err := db.Tasks().PublishTask(as("planner"), next.Code); err != nil {
+			t.Fatalf("PublishTask %s: %v", next.Code, err)
 		}
 		d := completeDraw(t, db, as, next.Code, 0)
 		f, err := db.Draws().FindDrawFiles(as("planner"), d.ID)

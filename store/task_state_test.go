@@ -131,11 +131,6 @@ func TestTaskWorkflow(t *testing.T) {
 func TestTaskRefusals(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *store.DB) {
 		as := drawWorld(t, db)
-		gl := &spotcheck.User{Username: "glplanner", Name: "鼓楼区计划员", Dept: "GLWL",
-			Roles: []string{spotcheck.RolePlanner}, Active: true}
-		if err := db.Accounts().CreateUser(ctx, gl, "Qz-7rTk!2026-gl"); err != nil {
-			t.Fatal(err)
-		}
 		tasks := db.Tasks()
 		const code = "2026-FZWL-SJ-102"
 		if err := tasks.CreateTask(as("planner"), drawTask(code, "WL-LXS-001")); err != nil {
@@ -322,11 +317,6 @@ func TestAnnouncedTasks(t *testing.T) {
 func TestCityDrawsDistrict(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *store.DB) {
 		as := drawWorld(t, db)
-		gl := &spotcheck.User{Username: "glplanner", Name: "鼓楼区计划员", Dept: "GLWL",
-			Roles: []string{spotcheck.RolePlanner}, Active: true}
-		if err := db.Accounts().CreateUser(ctx, gl, "Qz-7rTk!2026-gl"); err != nil {
-			t.Fatal(err)
-		}
 		const code = "2026-FZWL-SCXC-1"
 		tk := drawTask(code, "WL-LXS-001")
 		tk.Mode = spotcheck.ModeCityDrawsDistrict

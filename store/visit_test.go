@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -24,16 +23,6 @@ func fullTask(code, authority, item, start, end string) *spotcheck.Task {
 	return tk
 }
 
-// withUser adds a demo-like user and returns their context.
-func withUser(t *testing.T, db *store.DB, as func(string) context.Context, u spotcheck.User) context.Context {
-	t.Helper()
-	u.Active = true
-	if err := db.Accounts().CreateUser(as("secadmin"), &u, "Spotcheck-2026-visits"); err != nil {
-		t.Fatalf("CreateUser: %v", err)
-	}
-	return as(u.Username)
-}
-
 // TestJointVisits: a city task and a district task select the same
 // travel agencies in overlapping windows; the second draw proposes one
 // visit per shared entity by itself, led by the department that drew
@@ -49,6 +38,9 @@ func TestJointVisits(t *testing.T) {
 		for _, tk := range []*spotcheck.Task{city, district} {
 			if err := db.Tasks().CreateTask(as("planner"), tk); err != nil {
 				t.Fatalf("CreateTask %s: %v", tk.Code, err)
+			}
+			if err := db.Tasks().PublishTask(as("planner"), tk.Code); err != nil {
+				t.Fatalf("PublishTask %s: %v", tk.Code, err)
 			}
 		}
 		d1 := completeDraw(t, db, as, city.Code, 0)
@@ -101,8 +93,7 @@ func TestJointVisits(t *testing.T) {
 
 		// Who sees them: a district planner (a partner of the visit), not
 		// the fire brigade's, not a department admin.
-		gl := withUser(t, db, as, spotcheck.User{Username: "glplanner", Name: "鼓楼区计划员", Dept: "GLWL",
-			Roles: []string{spotcheck.RolePlanner}})
+		gl := as("glplanner")
 		if seen, err := db.Visits().FindVisits(gl, spotcheck.VisitFilter{}); err != nil || len(seen) != len(vs) {
 			t.Fatalf("the district planner sees %d visits (%v), want %d", len(seen), err, len(vs))
 		}
@@ -187,6 +178,9 @@ func TestSkipInspectedByOthers(t *testing.T) {
 		for _, tk := range []*spotcheck.Task{city, skip, later} {
 			if err := db.Tasks().CreateTask(as("planner"), tk); err != nil {
 				t.Fatalf("CreateTask %s: %v", tk.Code, err)
+			}
+			if err := db.Tasks().PublishTask(as("planner"), tk.Code); err != nil {
+				t.Fatalf("PublishTask %s: %v", tk.Code, err)
 			}
 		}
 		d1 := completeDraw(t, db, as, city.Code, 0)

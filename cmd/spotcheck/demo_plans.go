@@ -73,7 +73,7 @@ func (m *Main) demoPlans(ctx context.Context, db *store.DB, now time.Time) error
 	for i := range cityTasks {
 		window(&cityTasks[i])
 	}
-	if err := db.Plans().CreatePlanTasks(as("planner"), city.Key(), cityTasks); err != nil {
+	if err := db.Plans().CreatePlanTasks(as("planner"), city.Key(), spotcheck.SliceSource("演示", cityTasks)); err != nil {
 		return fmt.Errorf("演示计划 %s 的任务：%w", city.Key(), err)
 	}
 	if err := publishDemoPlan(as("planner"), db, city.Key()); err != nil {
@@ -151,7 +151,7 @@ func (m *Main) demoDistrictPlans(as func(string) context.Context, db *store.DB, 
 	for i := range tasks {
 		window(&tasks[i])
 	}
-	if err := db.Plans().CreatePlanTasks(as("glplanner"), gl.Key(), tasks); err != nil {
+	if err := db.Plans().CreatePlanTasks(as("glplanner"), gl.Key(), spotcheck.SliceSource("演示", tasks)); err != nil {
 		return fmt.Errorf("演示计划 %s 的任务：%w", gl.Key(), err)
 	}
 	if err := publishDemoPlan(as("glplanner"), db, gl.Key()); err != nil {
@@ -195,7 +195,7 @@ func (m *Main) demoDistrictPlans(as func(string) context.Context, db *store.DB, 
 		StrataBy: spotcheck.StrataByCredit, Strata: credit, Team: team,
 		Start: fmt.Sprintf("%d-09-01", year+1), End: fmt.Sprintf("%d-10-30", year+1),
 	}}
-	return db.Plans().CreatePlanTasks(as("glplanner"), next.Key(), drafts)
+	return db.Plans().CreatePlanTasks(as("glplanner"), next.Key(), spotcheck.SliceSource("演示", drafts))
 }
 
 // publishDemoPlan publishes a plan, which must pass its check: a finding

@@ -19,6 +19,9 @@ func (a *App) DrawEvery(t testing.TB, code, dept, item string) {
 	if err := a.DB.Tasks().CreateTask(planner, &tk); err != nil {
 		t.Fatalf("CreateTask: %v", err)
 	}
+	if err := a.DB.Tasks().PublishTask(planner, code); err != nil {
+		t.Fatalf("PublishTask: %v", err)
+	}
 	d, err := a.DB.Draws().PlanDraw(planner, code, spotcheck.DrawRequest{Officials: []string{"supervisor"}})
 	if err != nil {
 		t.Fatalf("PlanDraw: %v", err)

@@ -3,6 +3,7 @@ package api_test
 import (
 	"testing"
 
+	"spotcheck"
 	"spotcheck/internal/webtest"
 )
 
@@ -16,6 +17,9 @@ func TestTaskStepsAPI(t *testing.T) {
 		`"strata":[{"id":"key","rate":"10/100","min":1},{"id":"general","rate":"3/100"}],` +
 		`"team":[{"unit":"FZWL","size":2}],"start":"2026-12-01","end":"2026-12-31",` +
 		`"source":"plan","plan":"FZWL-2026","round":2,"item_targets":[{"item":"` + a.Draws.Item + `","target":5}]}`
+	if err := a.DB.Plans().CreatePlan(a.As(t, "planner"), &spotcheck.Plan{Dept: "FZWL", Year: 2026, Name: "2026年度计划", Office: "市场管理处"}); err != nil {
+		t.Fatal(err)
+	}
 	rec, m := a.Call(t, "POST", "/api/v1/tasks", "planner", task)
 	if rec.Code != 201 || m["state"] != "draft" || m["plan"] != "FZWL-2026" || m["published_at"] != nil {
 		t.Fatalf("create: %d %v", rec.Code, m)

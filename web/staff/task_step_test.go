@@ -23,6 +23,9 @@ func TestTaskWorkflowPages(t *testing.T) {
 		"end": {"2026-12-30"}, "annual_cap": {"2"}, "cap_slack": {"0"}, "eligible_status": {spotcheck.StatusOperating},
 		"source": {spotcheck.TaskFromPlan}, "plan": {"FZWL-2026"}, "round": {"2"}, "kind": {spotcheck.TaskDirected},
 		"mode": {spotcheck.ModeSameLevel}, "experts": {"1"}, "expected": {"40"}}
+	if err := a.DB.Plans().CreatePlan(a.As(t, "planner"), &spotcheck.Plan{Dept: "FZWL", Year: 2026, Name: "2026年度计划", Office: "市场管理处"}); err != nil {
+		t.Fatal(err)
+	}
 	rec, body := a.Page(t, "planner", "POST", "/staff/tasks", form)
 	if rec.Code != 303 {
 		t.Fatalf("create: %d\n%s", rec.Code, body)
