@@ -163,6 +163,19 @@ func (p *Plan) Next(a Action) (string, error) {
 
 func (p *Plan) record() string { return fmt.Sprintf("计划 %s 第%d版", p.Key(), p.Revision) }
 
+// CheckTask checks that a task belongs in the plan: drawn by the plan's
+// department, within the plan's year.
+func (p *Plan) CheckTask(t *Task) Problems {
+	var ps Problems
+	if t.Authority != p.Dept {
+		ps.Add("authority", "发起部门", "计划 %s 的任务应由 %s 发起", p.Key(), p.Dept)
+	}
+	if y := strconv.Itoa(p.Year); t.Year() != "" && t.Year() != y {
+		ps.Add("start", "开始日期", "不在计划的年度 %s 内", y)
+	}
+	return ps
+}
+
 // PlanFilter selects plans: of one department or those filed with it,
 // of a year, in a state.
 type PlanFilter struct {

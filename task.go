@@ -384,8 +384,10 @@ func (t *Task) validateStrata(p *Problems) {
 		switch {
 		case !ok:
 			p.Add(field, label, "抽查比例“%s”应写成 a/b，如 3/100", r.Rate)
-		case a*MinRate[1] < MinRate[0]*b:
-			p.Add(field, label, "抽查比例 %s 低于 3%%（国办发〔2015〕58号）", r.Rate)
+		case a*MinRate[1] < MinRate[0]*b && r.ID != "A":
+			// Class A may be drawn below the floor (无事不扰) as long as
+			// the plan's coverage rule finds every type × division at it.
+			p.Add(field, label, "抽查比例 %s 低于 3%%（国办发〔2015〕58号；只有 A 类可低于 3%%）", r.Rate)
 		}
 		if r.Min < 0 || r.Max < 0 || r.Reserve < 0 {
 			p.Add(field, label, "最少、最多和备选数不能为负")

@@ -22,7 +22,8 @@ func TestTaskValidate(t *testing.T) {
 		field  string // "" = valid
 	}{
 		{"valid task", func(*Task) {}, ""},
-		{"rate below three percent is refused", func(tk *Task) { tk.Strata[1].Rate = "2/100" }, "strata.A"},
+		{"rate below three percent is refused", func(tk *Task) { tk.Strata[0].Rate = "2/100" }, "strata.D"},
+		{"class A may go below three percent (无事不扰)", func(tk *Task) { tk.Strata[1].Rate = "1/100" }, ""},
 		{"rate must be a fraction", func(tk *Task) { tk.Strata[1].Rate = "0.03" }, "strata.A"},
 		{"rate above one is refused", func(tk *Task) { tk.Strata[1].Rate = "5/4" }, "strata.A"},
 		{"missing stratum is named", func(tk *Task) { tk.Strata = tk.Strata[:3] }, "strata.C"},

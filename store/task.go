@@ -35,16 +35,29 @@ func (sv *TaskService) CreateTask(ctx context.Context, tk *spotcheck.Task) (err 
 		return err
 	}
 	defer t.rollback()
-	if err := checkTaskRefs(ctx, t, tk, &ps); err != nil {
+	if err := checkNewTask(ctx, t, tk, &ps); err != nil {
 		return err
-	}
-	if tk.Plan != "" { // a task of an annual plan (store/plan_tasks.go)
-		if err := checkPlanOpen(ctx, t, tk, &ps); err != nil {
-			return err
-		}
 	}
 	if err := ps.Err(); err != nil {
 		return err
+	}
+	if err := insertTask(ctx, t, tk); err != nil {
+		return err
+	}
+	return t.commit()
+}
+
+// checkNewTask adds to ps what is wrong with a new task beyond its own
+// fields: the reference data it names, its plan (checkPlanOpen) when it
+// is a plan's, and a code already taken.
+func checkNewTask(ctx context.Context, t *tx, tk *spotcheck.Task, ps *spotcheck.Problems) error {
+	if err := checkTaskRefs(ctx, t, tk, ps); err != nil {
+		return err
+	}
+	if tk.Plan != "" {
+		if err := checkPlanOpen(ctx, t, tk, ps); err != nil {
+			return err
+		}
 	}
 	var n int
 	if err := t.QueryRowContext(ctx, `SELECT count(*) FROM tasks WHERE code = $1`, tk.Code).Scan(&n); err != nil {
@@ -52,10 +65,15 @@ func (sv *TaskService) CreateTask(ctx context.Context, tk *spotcheck.Task) (err 
 	}
 	if n > 0 {
 		ps.Add("code", "任务编号", "“%s”已存在", tk.Code)
-		return ps.Err()
 	}
+	return nil
+}
+
+// insertTask stores a checked new task as a draft and records its
+// creation.
+func insertTask(ctx context.Context, t *tx, tk *spotcheck.Task) error {
 	tk.CreatedBy = actorID(ctx)
-	tk.CreatedAt = db.Now().UTC().Truncate(time.Second)
+	tk.CreatedAt = t.db.Now().UTC().Truncate(time.Second)
 	tk.State, tk.CancelReason, tk.PublishedAt, tk.LogIndex = spotcheck.TaskDraft, "", time.Time{}, 0
 	body, err := json.Marshal(tk)
 	if err != nil {
@@ -69,10 +87,7 @@ func (sv *TaskService) CreateTask(ctx context.Context, tk *spotcheck.Task) (err 
 	if err := indexTask(ctx, t, tk); err != nil {
 		return err
 	}
-	if err := recordEvent(ctx, t, "task", tk.Code, "create", string(body)); err != nil {
-		return err
-	}
-	return t.commit()
+	return recordEvent(ctx, t, "task", tk.Code, "create", string(body))
 }
 
 // indexTask writes the side tables of a task's departments and items,

@@ -59,6 +59,18 @@ func (sv *TaskService) UpdateTask(ctx context.Context, tk *spotcheck.Task) (err 
 	if err := checkTaskRefs(ctx, t, tk, &ps); err != nil {
 		return err
 	}
+	// A plan's tasks change only while the plan is a draft: the plan it
+	// leaves and the plan it joins or stays in (store/plan_tasks.go).
+	if old.Plan != "" && old.Plan != tk.Plan {
+		if err := checkPlanOpen(ctx, t, old, &ps); err != nil {
+			return err
+		}
+	}
+	if tk.Plan != "" {
+		if err := checkPlanOpen(ctx, t, tk, &ps); err != nil {
+			return err
+		}
+	}
 	if err := ps.Err(); err != nil {
 		return err
 	}

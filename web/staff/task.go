@@ -56,6 +56,16 @@ func (s *Handler) renderTaskPage(w http.ResponseWriter, r *http.Request, status 
 			return
 		}
 	}
+	// Before the draw, the expected staffing says whether every expected
+	// visit will get a full team (spec §6), so that a shortfall is fixed
+	// before it is drawn.
+	var staffing *spotcheck.Staffing
+	if tk.State == spotcheck.TaskDraft || tk.State == spotcheck.TaskPublished {
+		if staffing, err = s.svc.Plans.FindTaskStaffing(r.Context(), tk.Code); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	p := view.StaffUser(r)
 	var redraw int64
 	live := tk.LiveDraw(draws)
@@ -63,7 +73,7 @@ func (s *Handler) renderTaskPage(w http.ResponseWriter, r *http.Request, status 
 		redraw = live.ID
 	}
 	s.renderTitled(w, r, status, "task", tk.Name, map[string]any{
-		"T": tk, "Draws": view.DrawRows(draws), "Live": live != nil, "Message": msg, "Handovers": handovers,
+		"T": tk, "Draws": view.DrawRows(draws), "Live": live != nil, "Message": msg, "Handovers": handovers, "Staffing": staffing,
 		"StrataBy": strataByNames[tk.StrataBy], "Names": taskNames(tk),
 		"Steps": taskSteps(tk, p), "CanEdit": tk.Can(spotcheck.TaskActEdit, p) == nil,
 		"CanDraw": tk.CanPlanDraw(p, draws, redraw) == nil,

@@ -147,3 +147,22 @@ func TestTaskHandoverPage(t *testing.T) {
 		t.Errorf("the page lists %d handovers, the store %d", len(rows), len(hs))
 	}
 }
+
+// TestTaskPageForeseesStaffing: before the draw the task page shows the
+// expected staffing, and a team the pool cannot fill is flagged — here
+// one inspector of 鼓楼区 leads each visit, and its five leads at the
+// per-inspector cap of spec §6 cannot head every visit.
+func TestTaskPageForeseesStaffing(t *testing.T) {
+	a := webtest.New(t)
+	tk := &spotcheck.Task{Code: "2026-GL-STAFF-1", Name: "鼓楼区人员配置测试", Authority: "GLWL", Items: []string{a.Draws.Item},
+		StrataBy: spotcheck.StrataByKey, Strata: []spotcheck.StratumRule{{ID: "general", Rate: "100/100"}, {ID: "key", Rate: "100/100"}},
+		Partners: []string{"FZWL"}, Team: []spotcheck.TeamSlot{{Unit: "GLWL", Size: 1}, {Unit: "FZWL", Size: 1}},
+		Start: "2026-12-01", End: "2026-12-30"}
+	if err := a.DB.Tasks().CreateTask(a.As(t, "glplanner"), tk); err != nil {
+		t.Fatal(err)
+	}
+	_, body := a.Page(t, "glplanner", "GET", "/staff/tasks/"+tk.Code, nil)
+	if !strings.Contains(body, "预计人员配置（抽取前）") || !strings.Contains(body, "将“未分配”检查组") {
+		t.Fatalf("the task page does not foresee the shortfall:\n%s", body)
+	}
+}
