@@ -230,6 +230,11 @@ type PlanService interface {
 	// its reason. EINVALID (no reason), ECONFLICT (not published, or a
 	// revision is already open), ENOTFOUND, EFORBIDDEN, EUNAUTHORIZED.
 	RevisePlan(ctx context.Context, key, reason string) (*Plan, error)
+	// FindPlanDocument returns the public JSON (Plan.Document) of the
+	// plan's published revision as it was published, the bytes whose
+	// SHA-256 its ledger record holds. ENOTFOUND (also for a plan not
+	// published), EUNAUTHORIZED.
+	FindPlanDocument(ctx context.Context, key string) ([]byte, error)
 	// FindTaskStaffing estimates the staffing of a task before its draw
 	// (EstimateStaffing over its expected sample and its team's rosters),
 	// for the task's page. ENOTFOUND, EUNAUTHORIZED.
@@ -242,9 +247,10 @@ type PlanService interface {
 	CreatePlanTasks(ctx context.Context, key string, src ImportSource[Task]) error
 }
 
-// Document is the public JSON of a published plan with its tasks, as the
-// portal serves it and the API returns it; its SHA-256 is in the plan's
-// ledger record. Cancelled tasks are left out.
+// Document is the public JSON of a published plan with its tasks, made
+// when the plan is published, kept and served as it was then
+// (PlanService.FindPlanDocument); its SHA-256 is in the plan's ledger
+// record. Tasks cancelled by then are left out.
 func (p *Plan) Document(tasks []Task) ([]byte, error) {
 	type task struct {
 		Code      string   `json:"code"`

@@ -142,6 +142,25 @@ func loadPlanRevision(ctx context.Context, q querier, key string, revision int) 
 	return nil, spotcheck.NoPlan(key)
 }
 
+// FindPlanDocument returns the public JSON of the plan's published
+// revision as it was published.
+func (sv *PlanService) FindPlanDocument(ctx context.Context, key string) (_ []byte, err error) {
+	defer wrap(&err, "find plan document", key)
+	p, err := sv.FindPlanByKey(ctx, key) // authorizes
+	if err != nil {
+		return nil, err
+	}
+	if p.State != spotcheck.PlanPublished {
+		return nil, spotcheck.NoPlan(key)
+	}
+	var doc string
+	if err := sv.db.read.QueryRowContext(ctx, `SELECT document FROM plans WHERE plan_key = $1 AND revision = $2`,
+		key, p.Revision).Scan(&doc); err != nil {
+		return nil, err
+	}
+	return []byte(doc), nil
+}
+
 // loadPlans loads every revision of a plan, newest first.
 func loadPlans(ctx context.Context, q querier, key string) ([]spotcheck.Plan, error) {
 	rows, err := q.QueryContext(ctx, `SELECT body FROM plans WHERE plan_key = $1 ORDER BY revision DESC`, key)

@@ -362,11 +362,15 @@ func (sv *PlanService) PublishPlan(ctx context.Context, key string, revision int
 		if err != nil {
 			return err
 		}
-		rec, err := planRecord(p, tasks)
+		rec, doc, err := planRecord(p, tasks)
 		if err != nil {
 			return err
 		}
 		if p.LogIndex, err = t.appendLog(ctx, "annual_plan", rec); err != nil {
+			return err
+		}
+		if _, err := t.ExecContext(ctx, `UPDATE plans SET document = $1 WHERE plan_key = $2 AND revision = $3`,
+			string(doc), key, p.Revision); err != nil {
 			return err
 		}
 		return savePlan(ctx, t, p, "publish")
@@ -379,24 +383,26 @@ func (sv *PlanService) PublishPlan(ctx context.Context, key string, revision int
 
 // planRecord is the ledger record of a plan's publication, canonical JSON
 // (spec §2): the plan by key, revision and the digest of its document
-// (PlanDocument, as the portal serves it), its tasks by code.
-func planRecord(p *spotcheck.Plan, tasks []spotcheck.Task) ([]byte, error) {
-	doc, err := p.Document(tasks)
+// (Plan.Document, which is kept and served as it is), its tasks by code.
+// It returns the record and the document.
+func planRecord(p *spotcheck.Plan, tasks []spotcheck.Task) (rec, doc []byte, err error) {
+	doc, err = p.Document(tasks)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sum := sha256.Sum256(doc)
 	codes := make([]string, len(tasks))
 	for i, t := range tasks {
 		codes[i] = t.Code
 	}
-	rec := map[string]any{"v": "spotcheck-plan/1", "plan": p.Key(), "dept": p.Dept, "year": p.Year,
+	record := map[string]any{"v": "spotcheck-plan/1", "plan": p.Key(), "dept": p.Dept, "year": p.Year,
 		"revision": p.Revision, "filed_with": p.FiledWith, "published": p.PublishedAt.UTC().Format("2006-01-02T15:04:05Z"),
 		"sha256": hex.EncodeToString(sum[:]), "tasks": codes}
 	if p.FiledWith == "" {
-		delete(rec, "filed_with")
+		delete(record, "filed_with")
 	}
-	return canonical(rec)
+	rec, err = canonical(record)
+	return rec, doc, err
 }
 
 // canonical encodes v as canonical JSON (sorted keys, no HTML escaping,

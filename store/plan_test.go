@@ -1,7 +1,10 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"strings"
 	"testing"
@@ -115,6 +118,7 @@ func TestPlanLifecycle(t *testing.T) {
 			t.Fatalf("published plan %+v: %v", got, err)
 		}
 		var logged int
+		var planEntry ledger.Entry
 		for _, e := range allEntries(t, db) {
 			pe, err := ledger.ParseEntry(e)
 			if err != nil {
@@ -122,6 +126,7 @@ func TestPlanLifecycle(t *testing.T) {
 			}
 			if pe.Type == "annual_plan" {
 				logged++
+				planEntry = pe
 				if err := draw.CheckCanonical(pe.Body); err != nil {
 					t.Errorf("plan record %s: %v", pe.Body, err)
 				}
@@ -130,6 +135,16 @@ func TestPlanLifecycle(t *testing.T) {
 		if logged != 1 {
 			t.Fatalf("%d plan entries in the log, want 1", logged)
 		}
+		// The public JSON is the document the log holds the digest of.
+		doc, err := plans.FindPlanDocument(spotcheck.NewContextWithPrincipal(ctx, spotcheck.Public()), "GLWL-2026")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(doc)
+		if !bytes.Contains(planEntry.Body, []byte(`"sha256":"`+hex.EncodeToString(sum[:])+`"`)) {
+			t.Fatalf("the document's digest is not the log's:\n%s\n%s", doc, planEntry.Body)
+		}
+
 		filed, err := plans.FindPlans(district("FZWL"), spotcheck.PlanFilter{FiledWith: "FZWL"})
 		if err != nil || filed.Total != 1 || filed.Items[0].Key() != "GLWL-2026" {
 			t.Fatalf("plans filed with the city: %+v %v", filed, err)
@@ -166,6 +181,18 @@ func TestPlanLifecycle(t *testing.T) {
 		revs, err := plans.FindPlanRevisions(gl, "GLWL-2026")
 		if err != nil || len(revs) != 2 || revs[0].State != spotcheck.PlanPublished || revs[1].State != spotcheck.PlanSuperseded {
 			t.Fatalf("revisions after the second publication: %+v %v", revs, err)
+		}
+		// The published document stays as it was published when a task
+		// of the plan is cancelled later.
+		doc, err = plans.FindPlanDocument(gl, "GLWL-2026")
+		if err != nil || !bytes.Contains(doc, []byte(`"2026-GLWL-JH-002"`)) {
+			t.Fatalf("revision 2's document (%v):\n%s", err, doc)
+		}
+		if err := db.Tasks().CancelTask(gl, "2026-GLWL-JH-002", "第二轮并入市局综合抽查"); err != nil {
+			t.Fatal(err)
+		}
+		if again, err := plans.FindPlanDocument(gl, "GLWL-2026"); err != nil || !bytes.Equal(again, doc) {
+			t.Fatalf("the published document changed after a task was cancelled (%v):\n%s", err, again)
 		}
 	})
 }

@@ -208,6 +208,7 @@ func TestNoPrincipalIsRefused(t *testing.T) {
 			"FindPlanRevisions": func(c context.Context) error { _, err := db.Plans().FindPlanRevisions(c, "FZWL-2026"); return err },
 			"FindPlans":         func(c context.Context) error { _, err := db.Plans().FindPlans(c, spotcheck.PlanFilter{}); return err },
 			"FindPlanTasks":     func(c context.Context) error { _, err := db.Plans().FindPlanTasks(c, "FZWL-2026"); return err },
+			"FindPlanDocument":  func(c context.Context) error { _, err := db.Plans().FindPlanDocument(c, "FZWL-2026"); return err },
 			"CheckPlan":         func(c context.Context) error { _, err := db.Plans().CheckPlan(c, "FZWL-2026", 0); return err },
 			"CheckPlanDraft": func(c context.Context) error {
 				_, err := db.Plans().CheckPlanDraft(c, &spotcheck.Plan{Dept: "FZWL", Year: 2026})

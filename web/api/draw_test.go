@@ -42,8 +42,8 @@ func TestDrawAPI(t *testing.T) {
 	if rec.Code != 201 || rec.Header().Get("Location") != "/api/v1/tasks/2026-FZ-010" || m["authority"] != "FZWL" {
 		t.Errorf("create task: %d %s %v", rec.Code, rec.Header().Get("Location"), m)
 	}
-	rec, m = a.Call(t, "POST", "/api/v1/tasks", "planner", `{"code":"x","strata":[{"id":"A","rate":"1/1000"}]}`)
-	if code, fields := webtest.ErrorOf(t, m); rec.Code != 400 || code != "invalid" || fields["code"] == nil || fields["strata.A"] == nil {
+	rec, m = a.Call(t, "POST", "/api/v1/tasks", "planner", `{"code":"x","strata":[{"id":"B","rate":"1/1000"}]}`)
+	if code, fields := webtest.ErrorOf(t, m); rec.Code != 400 || code != "invalid" || fields["code"] == nil || fields["strata.B"] == nil {
 		t.Errorf("invalid task: %d %v", rec.Code, m)
 	}
 	one := strconv.FormatInt(a.Draws.Committing.ID, 10)

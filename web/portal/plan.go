@@ -55,18 +55,14 @@ func (s *Handler) ShowPublicPlan(w http.ResponseWriter, r *http.Request) {
 
 // DownloadPlanJSON sends the plan's public document (Plan.Document).
 func (s *Handler) DownloadPlanJSON(w http.ResponseWriter, r *http.Request) {
-	p, tasks, err := s.publishedPlan(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	doc, err := p.Document(tasks)
+	key := r.PathValue("key")
+	doc, err := s.svc.Plans.FindPlanDocument(r.Context(), key)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(p.Key()+".json"))
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(key+".json"))
 	s.files.Send(w, r, bytes.NewReader(doc), int64(len(doc)))
 }
 

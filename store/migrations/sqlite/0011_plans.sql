@@ -16,6 +16,9 @@ CREATE TABLE plans (
     created_at   TEXT NOT NULL,
     published_at TEXT NOT NULL DEFAULT '',
     log_index    BIGINT NOT NULL DEFAULT -1,
+    -- the public JSON of a published revision (Plan.Document) as it was
+    -- published, whose SHA-256 the ledger record holds; served verbatim.
+    document     TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (plan_key, revision)
 );
 CREATE INDEX plans_dept ON plans (dept, year);
