@@ -37,6 +37,9 @@ func makeVisitFixture(ctx context.Context, a *app) (int64, error) {
 		if err := a.DB.Tasks().CreateTask(staff["planner"], &tk); err != nil {
 			return 0, fmt.Errorf("CreateTask %s: %w", tk.Code, err)
 		}
+		if err := a.DB.Tasks().PublishTask(staff["planner"], tk.Code); err != nil {
+			return 0, fmt.Errorf("PublishTask %s: %w", tk.Code, err)
+		}
 		d, err := a.DB.Draws().PlanDraw(staff["planner"], tk.Code, spotcheck.DrawRequest{Officials: []string{"supervisor"}})
 		if err != nil {
 			return 0, fmt.Errorf("PlanDraw: %w", err)

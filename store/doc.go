@@ -25,12 +25,16 @@
 //	AccountService         user.go (accounts), session.go (sign-in, the
 //	                       login limits), token.go (API tokens), setting.go
 //	                       (the security policy)
-//	TaskService            task.go
+//	TaskService            task.go (create, read), task_state.go (the
+//	                       steps of its state machine, announcements),
+//	                       task_handover.go (市抽县查)
 //	DrawService            draw.go (planning), draw_run.go (commit, reveal,
 //	                       run, embargo), draw_change.go (changes of a
 //	                       result), draw_read.go (reads, the bundle),
 //	                       draw_publish.go (publication)
-//	CalendarService        calendar.go (the working-day calendar's overrides), drawwindow.go (the departments' fixed draw windows)
+//	CalendarService        calendar.go (the working-day calendar's
+//	                       overrides), drawwindow.go (the bureaus' fixed
+//	                       draw windows)
 //	PlanService            plan.go (plans, revisions), plan_check.go (the
 //	                       compliance facts, publication), plan_tasks.go
 //	VisitService           visit.go (detection, decisions), visit_read.go,

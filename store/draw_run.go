@@ -56,19 +56,24 @@ func loadDraw(ctx context.Context, t *tx, id int64) (*drawRow, error) {
 
 // taskDepts returns a task's authority and partners.
 func taskDepts(ctx context.Context, q querier, task string) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT t.dept FROM task_depts t WHERE t.task = $1
+	return queryStrings(ctx, q, `SELECT t.dept FROM task_depts t WHERE t.task = $1
 		ORDER BY CASE WHEN t.dept = (SELECT authority FROM tasks WHERE code = $1) THEN 0 ELSE 1 END, t.dept`, task)
+}
+
+// queryStrings returns the one text column of a query's rows.
+func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
-		var d string
-		if err := rows.Scan(&d); err != nil {
+		var s string
+		if err := rows.Scan(&s); err != nil {
 			return nil, err
 		}
-		out = append(out, d)
+		out = append(out, s)
 	}
 	return out, rows.Err()
 }

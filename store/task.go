@@ -247,18 +247,25 @@ func (sv *TaskService) FindTasks(ctx context.Context, f spotcheck.TaskFilter) (_
 	if err != nil {
 		return out, err
 	}
+	out.Items, err = scanTasks(rows)
+	return out, err
+}
+
+// scanTasks reads rows of (body, state) into tasks and closes rows.
+func scanTasks(rows *sql.Rows) ([]spotcheck.Task, error) {
 	defer rows.Close()
+	var out []spotcheck.Task
 	for rows.Next() {
 		var body, state string
 		var tk spotcheck.Task
 		if err := rows.Scan(&body, &state); err != nil {
-			return out, err
+			return nil, err
 		}
 		if err := json.Unmarshal([]byte(body), &tk); err != nil {
-			return out, err
+			return nil, err
 		}
 		tk.State = state
-		out.Items = append(out.Items, tk)
+		out = append(out, tk)
 	}
 	return out, rows.Err()
 }

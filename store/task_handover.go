@@ -60,21 +60,8 @@ func handOver(ctx context.Context, t *tx, tk *spotcheck.Task, id int64) error {
 // handedTo returns the departments the live draw of task code handed
 // entities to.
 func handedTo(ctx context.Context, q querier, code string) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT DISTINCT h.dept FROM task_handovers h JOIN draws d ON d.id = h.draw_id
+	return queryStrings(ctx, q, `SELECT DISTINCT h.dept FROM task_handovers h JOIN draws d ON d.id = h.draw_id
 		WHERE h.task = $1 AND d.state <> 'superseded' ORDER BY h.dept`, code)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var d string
-		if err := rows.Scan(&d); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
 }
 
 // FindTaskHandovers returns the 指派 of a task's live draw: all of them

@@ -333,20 +333,11 @@ func (sv *TaskService) FindAnnouncedTasks(ctx context.Context, f spotcheck.TaskF
 	if err != nil {
 		return out, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var body, state string
-		var tk spotcheck.Task
-		if err := rows.Scan(&body, &state); err != nil {
-			return out, err
-		}
-		if err := json.Unmarshal([]byte(body), &tk); err != nil {
-			return out, err
-		}
-		tk.State = state
+	tasks, err := scanTasks(rows)
+	for _, tk := range tasks {
 		out.Items = append(out.Items, tk.Announcement())
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 // FindAnnouncedTaskByCode returns an announced task as the public sees it.

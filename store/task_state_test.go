@@ -51,7 +51,7 @@ func TestTaskWorkflow(t *testing.T) {
 		}
 		// A draft is edited in place, and cannot be drawn.
 		edited := drawTask(code, "WL-LXS-001")
-		edited.Name, edited.Source, edited.Plan, edited.Round = "旅行社专项抽查", spotcheck.TaskFromPlan, "FZWL-2026", 1
+		edited.Name, edited.Kind, edited.Round = "旅行社专项抽查", spotcheck.TaskDirected, 1
 		if err := tasks.UpdateTask(as("planner"), edited); err != nil {
 			t.Fatalf("UpdateTask of a draft: %v", err)
 		}
@@ -77,7 +77,7 @@ func TestTaskWorkflow(t *testing.T) {
 			Body map[string]any
 		}
 		if err := json.Unmarshal(entries[0], &entry); err != nil || entry.Type != store.TaskTypeAnnouncement ||
-			entry.Body["task"] != code || entry.Body["plan"] != "FZWL-2026" {
+			entry.Body["task"] != code || entry.Body["kind"] != spotcheck.TaskDirected {
 			t.Errorf("the announcement entry: %s (%v)", entries[0], err)
 		}
 		// Editing it now is refused, saying why.
