@@ -8,10 +8,16 @@ import (
 	"spotcheck/draw"
 )
 
+// visitPartner is the district of the visit fixture's second task.
+const visitPartner = "TJWL"
+
 // makeVisitFixture draws two tasks of different departments, the city
-// bureau's and 鼓楼区's, that select every travel agency of 鼓楼区 in the
+// bureau's and 台江区's, that select every travel agency of 台江区 in the
 // same window, so that the second draw proposes joint visits; it returns
-// one of them (led by the city bureau, which drew first).
+// one of them (led by the city bureau, which drew first). 台江区 has no
+// demo user, so the matrix's one department per record holds: 鼓楼区's
+// users may not see the visit. (A partner's planner sees a visit but may
+// not decide it: store and API tests.)
 func makeVisitFixture(ctx context.Context, a *app) (int64, error) {
 	staff := map[string]context.Context{}
 	for _, user := range []string{"planner", "supervisor"} {
@@ -25,11 +31,11 @@ func makeVisitFixture(ctx context.Context, a *app) (int64, error) {
 		{ID: "C", Rate: "100/100"}, {ID: "D", Rate: "100/100"}}
 	var division string
 	for _, d := range a.Data.Departments {
-		if d.Code == homeDept {
+		if d.Code == visitPartner {
 			division = d.Division
 		}
 	}
-	for i, dept := range []string{cityBureau, homeDept} {
+	for i, dept := range []string{cityBureau, visitPartner} {
 		tk := spotcheck.Task{Code: "2026-E2E-VISIT-" + dept, Name: "权限矩阵联合检查任务（" + dept + "）", Authority: dept,
 			Items: []string{[]string{"WL-LXS-001", "WL-LXS-003"}[i]}, Scope: spotcheck.TaskScope{Types: []string{"T01"}, Divisions: []string{division}},
 			StrataBy: spotcheck.StrataByCredit, Strata: all, Team: []spotcheck.TeamSlot{{Unit: dept, Size: 2}},
