@@ -70,4 +70,24 @@ func EstimateStaffing(visits, capSlack int, units []UnitPool) Staffing {
 	return s
 }
 
+// CheckTeams refuses a team that no visit could get: a unit whose pool
+// (certified, active, its 执法事项范围 covering the task's items, not on
+// leave) is smaller than what it sends to each visit, or a first unit
+// with nobody who may lead. A pool that can staff some visits but not
+// all is not refused here: the task page and the plan check foresee it,
+// and spec §7 handles the unassigned. name names a unit's department.
+func CheckTeams(units []UnitPool, name func(dept string) string) error {
+	var ps Problems
+	for i, u := range units {
+		if u.Pool < u.Size {
+			ps.Add("team", "检查组", "%s持有效执法证且执法事项范围覆盖本任务事项的人员有 %d 人，少于每组 %d 人，无法组成检查组",
+				name(u.Unit), u.Pool, u.Size)
+		}
+		if i == 0 && u.Leads == 0 && u.Pool > 0 {
+			ps.Add("team", "检查组", "%s的人员库中没有可任主检的人员（主检须具备主检资格）", name(u.Unit))
+		}
+	}
+	return ps.Err()
+}
+
 func ceilDiv(a, b int) int { return (a + b - 1) / b }

@@ -264,6 +264,28 @@ func rosterPools(ctx context.Context, q querier, depts []spotcheck.Department, t
 	return nil
 }
 
+// checkTaskTeams refuses to announce a task whose team no visit could get
+// (spotcheck.CheckTeams) from the directory as it is now.
+func checkTaskTeams(ctx context.Context, t *tx, tk *spotcheck.Task) error {
+	depts, err := findDepartments(ctx, t)
+	if err != nil {
+		return err
+	}
+	pools := map[string][]spotcheck.UnitPool{}
+	if err := rosterPools(ctx, t, depts, []spotcheck.Task{*tk}, pools); err != nil {
+		return err
+	}
+	name := func(code string) string {
+		for _, d := range depts {
+			if d.Code == code {
+				return d.Name
+			}
+		}
+		return code
+	}
+	return spotcheck.CheckTeams(pools[tk.Code], name)
+}
+
 // cappedCells counts, per authority of the plan's tasks, the entities
 // (not 重点) its draws of the year have already selected, by type,
 // division and number of times — the draws' picks stand for inspections

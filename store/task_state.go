@@ -187,6 +187,9 @@ func (sv *TaskService) PublishTask(ctx context.Context, code string) (err error)
 	return sv.db.taskStep(ctx, code, spotcheck.TaskActPublish,
 		func(tk *spotcheck.Task, p *spotcheck.Principal) error { return tk.Can(spotcheck.TaskActPublish, p) },
 		func(t *tx, tk *spotcheck.Task) error {
+			if err := checkTaskTeams(ctx, t, tk); err != nil {
+				return err
+			}
 			tk.PublishedAt = t.db.Now().UTC().Truncate(time.Second)
 			rec, err := draw.Canonical(announcementOf(tk))
 			if err != nil {

@@ -136,6 +136,20 @@ func TestTaskRefusals(t *testing.T) {
 		if err := tasks.CreateTask(as("planner"), drawTask(code, "WL-LXS-001")); err != nil {
 			t.Fatal(err)
 		}
+		// A team no visit could get: more of 鼓楼区's inspectors a visit
+		// than 鼓楼区 has.
+		big := drawTask("2026-GLWL-SJ-102", "WL-LXS-001")
+		big.Authority, big.Team = "GLWL", []spotcheck.TeamSlot{{Unit: "GLWL", Size: 10}}
+		if err := tasks.CreateTask(as("glplanner"), big); err != nil {
+			t.Fatal(err)
+		}
+		err := tasks.PublishTask(as("glplanner"), big.Code)
+		if spotcheck.ErrorCode(err) != spotcheck.EINVALID || !strings.Contains(spotcheck.ErrorMessage(err), "少于每组 10 人，无法组成检查组") {
+			t.Errorf("publishing a task whose team cannot be formed: %v", err)
+		}
+		if tk := taskState(t, db, as, big.Code); tk.State != spotcheck.TaskDraft || tk.LogIndex != 0 {
+			t.Errorf("after the refusal the task is %s (log %d)", tk.State, tk.LogIndex)
+		}
 		refusals := []struct {
 			name string
 			err  error
@@ -173,7 +187,7 @@ func TestTaskRefusals(t *testing.T) {
 		if tk.State != spotcheck.TaskCancelled || tk.CancelReason != "上级通知调整抽查安排" || !tk.Announced() {
 			t.Errorf("cancelled: %+v", tk)
 		}
-		_, err := db.Draws().PlanDraw(as("planner"), code, spotcheck.DrawRequest{Officials: []string{"supervisor"}})
+		_, err = db.Draws().PlanDraw(as("planner"), code, spotcheck.DrawRequest{Officials: []string{"supervisor"}})
 		wantErr(t, err, spotcheck.ECONFLICT)
 		wantErr(t, tasks.CancelTask(as("planner"), code, "再次撤销"), spotcheck.ECONFLICT)
 		wantErr(t, tasks.UpdateTask(as("planner"), drawTask(code, "WL-LXS-001")), spotcheck.ECONFLICT)
