@@ -6,7 +6,9 @@ import (
 )
 
 func TestCheckTeams(t *testing.T) {
-	name := func(code string) string { return map[string]string{"GLWL": "鼓楼区文化体育和旅游局", "FZXF": "福州市消防救援支队"}[code] }
+	name := func(code string) string {
+		return map[string]string{"GLWL": "鼓楼区文化体育和旅游局", "FZXF": "福州市消防救援支队"}[code]
+	}
 	cases := []struct {
 		name  string
 		units []UnitPool
