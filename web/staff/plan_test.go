@@ -129,6 +129,11 @@ func TestPlanPages(t *testing.T) {
 	if !strings.Contains(body, "2027-GLWL-JH-002") || !strings.Contains(body, "文化市场管理科") {
 		t.Fatalf("the portal's plan page:\n%s", body)
 	}
+	// Items by name, their codes in a tooltip.
+	if it, err := a.DB.Items().FindItemByCode(webtest.System(), a.Draws.Item); err != nil ||
+		!strings.Contains(body, `title="`+it.Code+`">`+it.Name+`</a>`) {
+		t.Errorf("the portal's plan page does not name item %s (%v)", a.Draws.Item, err)
+	}
 	rec, _ = a.Page(t, "", "GET", "/plans/"+key+"/plan.json", nil)
 	var doc map[string]any
 	if err := json.Unmarshal(rec.Body.Bytes(), &doc); rec.Code != http.StatusOK || err != nil || doc["plan"] != key {

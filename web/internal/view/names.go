@@ -23,6 +23,7 @@ import (
 type NameSource struct {
 	Reference   spotcheck.ReferenceService
 	Departments spotcheck.DepartmentService
+	Items       spotcheck.ItemService
 }
 
 // Names names the codes of one page. It loads the reference data and the
@@ -41,6 +42,9 @@ type Names struct {
 	deptOnce sync.Once
 	depts    []spotcheck.Department
 	deptName map[string]string
+
+	itemOnce sync.Once
+	itemName map[string]string
 }
 
 // namesFor returns the names of a request's page, read as its user.
@@ -93,6 +97,34 @@ func (n *Names) Depts() []spotcheck.Department {
 		}
 	})
 	return n.depts
+}
+
+// Item names an item of the 抽查事项清单: WL-LXS-001 is 旅行社经营许可及分社、
+// 服务网点备案情况检查. The list is public, a few hundred items at most; it is
+// read in pages on first use.
+func (n *Names) Item(code string) string {
+	n.itemOnce.Do(func() {
+		n.itemName = map[string]string{}
+		if n.src.Items == nil {
+			return
+		}
+		for offset := 0; ; offset += spotcheck.MaxPageSize {
+			page, err := n.src.Items.FindItems(n.ctx, spotcheck.ItemFilter{Offset: offset, Limit: spotcheck.MaxPageSize})
+			if err != nil {
+				if spotcheck.ErrorCode(err) != spotcheck.EFORBIDDEN {
+					n.log.Warn("names: items", "err", err)
+				}
+				return
+			}
+			for _, it := range page.Items {
+				n.itemName[it.Code] = it.Name
+			}
+			if len(page.Items) < spotcheck.MaxPageSize {
+				return
+			}
+		}
+	})
+	return or(n.itemName[code], code)
 }
 
 // or returns name, or code when there is none.
