@@ -31,9 +31,13 @@ func TestTaskWorkflowPages(t *testing.T) {
 		t.Fatalf("create: %d\n%s", rec.Code, body)
 	}
 	page := "/staff/tasks/" + code
+	item, err := a.DB.Items().FindItemByCode(webtest.System(), a.Draws.Item)
+	if err != nil {
+		t.Fatal(err)
+	}
 	_, body = a.Page(t, "planner", "GET", page, nil)
 	for _, want := range []string{">草稿</span>", "编辑草稿", `action="` + page + `/publish"`, "年度计划（FZWL-2026），计入第 2 轮",
-		"定向抽查", "本级抽取、本级检查", a.Draws.Item + "：12 户", "1 名（从专家名录库选派）"} {
+		"定向抽查", "本级抽取、本级检查", `<span title="` + item.Code + `">` + item.Name + "</span>：12 户", "1 名（从专家名录库选派）"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the draft's page lacks %q", want)
 		}
