@@ -29,9 +29,16 @@ var ruleOrder = []string{RuleCoverage, RuleRounds, RuleRiskRatio, RuleItem, Rule
 // Finding is one rule a plan breaks: Rule, Where by code (a task, an item,
 // or type/division such as "T06/350102") and the message people read.
 type Finding struct {
-	Rule    string `json:"rule"`
-	Where   string `json:"where"`
-	Message string `json:"message"`
+	Rule     string `json:"rule"`
+	Where    string `json:"where"`
+	Message  string `json:"message"`
+	RuleName string `json:"rule_name"` // RuleNames[Rule], for people
+}
+
+// RuleNames name the rules as pages show them.
+var RuleNames = map[string]string{
+	RuleCoverage: "抽查比例", RuleRounds: "抽查轮次", RuleRiskRatio: "分类抽查比例",
+	RuleItem: "抽查事项", RuleInspectors: "执法人员配备", RuleCap: "年度检查上限",
 }
 
 // Defaults of an item's floor and rounds where it gives none (国办发〔2015〕58号).
@@ -177,7 +184,7 @@ type checker struct {
 }
 
 func (c *checker) add(rule, where, format string, args ...any) {
-	c.out = append(c.out, Finding{rule, where, fmt.Sprintf(format, args...)})
+	c.out = append(c.out, Finding{rule, where, fmt.Sprintf(format, args...), RuleNames[rule]})
 }
 
 func (c *checker) cellName(typ, div string) string {

@@ -34,9 +34,10 @@ type planJSON struct {
 }
 
 type findingJSON struct {
-	Rule    string `json:"rule" doc:"规则：coverage、rounds、risk-ratio、item、inspectors、cap"`
-	Where   string `json:"where" doc:"位置：任务编号、事项编码或 类型/区划"`
-	Message string `json:"message" doc:"说明（中文，含差距）"`
+	Rule     string `json:"rule" doc:"规则：coverage、rounds、risk-ratio、item、inspectors、cap"`
+	Where    string `json:"where" doc:"位置：任务编号、事项编码或 类型/区划"`
+	Message  string `json:"message" doc:"说明（中文，含差距）"`
+	RuleName string `json:"rule_name" doc:"规则名称（中文）"`
 }
 
 type checkJSON struct {

@@ -59,7 +59,7 @@ func TestPlanPages(t *testing.T) {
 		t.Fatalf("create: %d %s", rec.Code, rec.Header().Get("Location"))
 	}
 	_, body = a.Page(t, "glplanner", "GET", "/staff/plans/"+key, nil)
-	if !strings.Contains(body, "不符合规定，计划不能发布") || !strings.Contains(body, "coverage") {
+	if !strings.Contains(body, "不符合规定，计划不能发布") || !strings.Contains(body, `<td title="coverage">抽查比例</td>`) {
 		t.Fatalf("an empty plan's page shows no findings:\n%s", body)
 	}
 
@@ -77,7 +77,7 @@ func TestPlanPages(t *testing.T) {
 		t.Fatalf("import: %d", code)
 	}
 	_, body = a.Page(t, "glplanner", "GET", "/staff/plans/"+key, nil)
-	if !strings.Contains(body, "少于每年 2 轮") || strings.Contains(body, ">coverage<") {
+	if !strings.Contains(body, "少于每年 2 轮") || !strings.Contains(body, ">抽查轮次<") || strings.Contains(body, `title="coverage"`) {
 		t.Fatalf("findings after the import:\n%s", body)
 	}
 
@@ -90,7 +90,7 @@ func TestPlanPages(t *testing.T) {
 	}
 	var item bool
 	for _, f := range live.Findings {
-		item = item || f.Rule == spotcheck.RuleItem && f.Where == "NOPE-1"
+		item = item || f.Rule == spotcheck.RuleItem && f.Where == "NOPE-1" && f.RuleName == "抽查事项"
 	}
 	if !item {
 		t.Fatalf("the live check does not flag the unlisted item: %+v", live.Findings)

@@ -30,10 +30,12 @@
     table.className = "grid";
     findings.forEach(function (f) {
       var tr = table.insertRow();
-      [f.rule, f.where, f.message].forEach(function (text, i) {
+      [f.rule_name, f.where, f.message].forEach(function (text, i) {
         var td = tr.insertCell();
         td.textContent = text;
-        if (i < 2) {
+        if (i === 0) {
+          td.title = f.rule;
+        } else if (i === 1) {
           td.className = "code";
         }
       });
