@@ -50,14 +50,14 @@ func TestBrowserPlan(t *testing.T) {
 		planner.do(t, "name and office", chromedp.SendKeys(chromedp.CSS(`input[name="name"]`), "鼓楼区2028年度双随机抽查计划"),
 			chromedp.SendKeys(chromedp.CSS(`input[name="office"]`), "文化市场管理科"))
 		planner.load(t, "saving", chromedp.Click(chromedp.CSS(`form button.primary`)))
-		if !strings.HasPrefix(planner.path(), "/staff/plans/"+key) || !strings.Contains(planner.text(t, "#findings"), "coverage") {
+		if !strings.HasPrefix(planner.path(), "/staff/plans/"+key) || !strings.Contains(planner.text(t, "#findings"), "抽查比例") {
 			t.Fatalf("after saving at %s: %s", planner.path(), planner.text(t, "main"))
 		}
 	})
 	step(planner, "one round: the page shows the finding", func(t *testing.T) {
 		upload(t, first)
 		findings := planner.text(t, "#findings")
-		if !strings.Contains(findings, "rounds") || !strings.Contains(findings, "少于每年 2 轮") || strings.Contains(findings, "coverage") {
+		if !strings.Contains(findings, "抽查轮次") || !strings.Contains(findings, "少于每年 2 轮") || strings.Contains(findings, "抽查比例") {
 			t.Fatalf("findings after the first round: %s", findings)
 		}
 		if planner.exists(t, `form[action$="/publish"]`) != true {
