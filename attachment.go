@@ -12,6 +12,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -49,6 +50,20 @@ type Citation struct {
 	Key  string
 }
 
+// AuthorizeUpload allows any signed-in user or system principal to
+// upload an attachment: EUNAUTHORIZED without a principal, EFORBIDDEN for
+// the public (the enterprise's pages upload nothing in this step).
+func AuthorizeUpload(ctx context.Context) error {
+	p, err := ActingPrincipal(ctx)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(p.Roles, rolePublic) {
+		return Errorf(EFORBIDDEN, "没有权限：未登录不能上传附件")
+	}
+	return nil
+}
+
 // MaxCitationKind and MaxCitationKey bound a Citation's fields.
 const (
 	MaxCitationKind = 32
@@ -73,14 +88,16 @@ func (c Citation) Validate() error {
 // Any signed-in principal may upload: an attachment shows nothing by
 // itself, and the records that cite it decide later who may see it (an
 // inspection's photos are seen by those who may see the inspection). The
-// service itself only requires a principal to read; pages must serve an
-// attachment only through a record the user may see.
+// service itself only requires a principal to read (the public's
+// included, for the enterprise's pages later); pages must serve an
+// attachment only through a record the reader may see.
 type AttachmentService interface {
 	// SaveAttachment checks data with CheckAttachment, stores it unless
 	// the same bytes are already stored, and records that cite cites it
 	// under name; saving the same bytes for the same citation again
 	// changes nothing. It returns the attachment with this upload's name.
-	// EUNAUTHORIZED without a principal; EINVALID for a refused file or a
+	// EUNAUTHORIZED without a principal; EFORBIDDEN for the public
+	// (AuthorizeUpload); EINVALID for a refused file or a
 	// bad citation (nothing is then stored).
 	SaveAttachment(ctx context.Context, name string, data []byte, cites Citation) (*Attachment, error)
 	// FindAttachment returns the metadata of the attachment with that
