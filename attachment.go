@@ -207,7 +207,8 @@ func AttachmentName(name string) string {
 //     FlateDecode, where PDF 1.5 object streams hide dictionaries; and an
 //     encrypted PDF, whose objects cannot be read, is refused. This is a
 //     byte scan, not a parser: it does not see names inside streams under
-//     other filters (LZW, ASCII85, chains beginning with another filter),
+//     other filters (LZW, ASCII85) or under a chain of filters (Flate
+//     then ASCIIHex leaves hex text to scan),
 //     and it does not judge fonts or images inside the PDF or links
 //     (/URI) to web pages; it refuses a harmless PDF that merely contains
 //     one of those names, which evidence files do not need.
