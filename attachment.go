@@ -371,6 +371,7 @@ func checkPDF(name string, data []byte, lim AttachmentLimits) error {
 		return Errorf(EINVALID, "“%s”含有%s，出于安全原因不能上传：请另存为或打印为普通 PDF 后再上传", name, what)
 	}
 	budget := lim.Inflate
+	var zr io.ReadCloser // reused: a file of many tiny streams must not allocate a decompressor each
 	for rest := data; ; {
 		i := bytes.Index(rest, []byte("stream"))
 		if i < 0 {
@@ -383,12 +384,16 @@ func checkPDF(name string, data []byte, lim AttachmentLimits) error {
 		if len(rest) == 0 || rest[0] != '\n' {
 			continue // "endstream", or the word in text
 		}
-		zr, err := zlib.NewReader(bytes.NewReader(rest[1:]))
+		var err error
+		if zr == nil {
+			zr, err = zlib.NewReader(bytes.NewReader(rest[1:]))
+		} else {
+			err = zr.(zlib.Resetter).Reset(bytes.NewReader(rest[1:]), nil)
+		}
 		if err != nil {
 			continue // not a Flate stream
 		}
 		out, _ := io.ReadAll(io.LimitReader(zr, budget+1)) // a damaged stream is scanned as far as it inflates
-		zr.Close()
 		if budget -= int64(len(out)); budget < 0 {
 			return Errorf(EINVALID, "“%s”的压缩内容解压后过大（超过 %s），无法检查，不能上传", name, byteCount(lim.Inflate))
 		}
