@@ -40,6 +40,8 @@
 //	VisitService           visit.go (detection, decisions), visit_read.go,
 //	                       visit_bench.go (bench merge)
 //	CapService             cap.go (the annual cap setting, repeat alerts)
+//	AttachmentService      attachment.go (photos and PDFs stored once by
+//	                       SHA-256, the records citing them)
 //
 // What they share: db.go (Open, the two pools, transactions), dialect.go
 // (SQLite and PostgreSQL differences), migrate.go and migrations/,

@@ -245,6 +245,23 @@ func TestNoPrincipalIsRefused(t *testing.T) {
 				return db.Caps().UpdateCapPolicy(c, &p)
 			},
 			"FindRepeatAlerts": func(c context.Context) error { _, err := db.Caps().FindRepeatAlerts(c, "2026"); return err },
+			// attachments
+			"SaveAttachment": func(c context.Context) error {
+				_, err := db.Attachments().SaveAttachment(c, "a.pdf", []byte("%PDF-1.4\n"), spotcheck.Citation{Kind: "inspection", Key: "1"})
+				return err
+			},
+			"FindAttachment": func(c context.Context) error {
+				_, err := db.Attachments().FindAttachment(c, strings.Repeat("0", 64))
+				return err
+			},
+			"ReadAttachment": func(c context.Context) error {
+				_, _, err := db.Attachments().ReadAttachment(c, strings.Repeat("0", 64))
+				return err
+			},
+			"FindAttachments": func(c context.Context) error {
+				_, err := db.Attachments().FindAttachments(c, spotcheck.Citation{Kind: "inspection", Key: "1"})
+				return err
+			},
 			// the program's own jobs and settings
 			"PublishOldDraws":    func(c context.Context) error { _, err := db.PublishOldDraws(c); return err },
 			"RebuildSearchIndex": db.RebuildSearchIndex,

@@ -49,6 +49,13 @@ type CalendarService struct{ db *DB }
 // PlanService implements spotcheck.PlanService.
 type PlanService struct{ db *DB }
 
+// AttachmentService implements spotcheck.AttachmentService, checking
+// uploads against limits (zero: the defaults; see WithLimits).
+type AttachmentService struct {
+	db     *DB
+	limits spotcheck.AttachmentLimits
+}
+
 var (
 	_ spotcheck.EntityService         = (*EntityService)(nil)
 	_ spotcheck.InspectorService      = (*InspectorService)(nil)
@@ -64,6 +71,7 @@ var (
 	_ spotcheck.DrawService           = (*DrawService)(nil)
 	_ spotcheck.CalendarService       = (*CalendarService)(nil)
 	_ spotcheck.PlanService           = (*PlanService)(nil)
+	_ spotcheck.AttachmentService     = (*AttachmentService)(nil)
 )
 
 // Entities returns the entity service.
@@ -92,6 +100,9 @@ func (db *DB) Calendar() *CalendarService { return &CalendarService{db} }
 
 // Plans returns the annual plan service.
 func (db *DB) Plans() *PlanService { return &PlanService{db} }
+
+// Attachments returns the attachment service, with the default limits.
+func (db *DB) Attachments() *AttachmentService { return &AttachmentService{db: db} }
 
 // ReferenceData returns the reference data service.
 func (db *DB) ReferenceData() *ReferenceService { return &ReferenceService{db} }
