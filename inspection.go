@@ -234,6 +234,9 @@ type InspectionService interface {
 	ReturnInspection(ctx context.Context, id int64, comment string) error
 	// RejectInspection refuses it (不通过); a comment is required.
 	RejectInspection(ctx context.Context, id int64, comment string) error
+	// ResultCatalogue returns the result catalogue the results are chosen
+	// from (reference data); any signed-in user may read it.
+	ResultCatalogue(ctx context.Context) (ResultCatalogue, error)
 	// ReviseInspection opens the next revision of an approved or rejected
 	// inspection, in draft, with a reason (EINVALID without one).
 	ReviseInspection(ctx context.Context, id int64, reason string) error
