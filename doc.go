@@ -20,7 +20,8 @@
 // ConflictService (conflict.go), ReferenceService (reference.go),
 // ChangeService (service.go), AccountService (account.go), TaskService
 // (task.go), DrawService (drawflow.go), CalendarService (calendar.go),
-// VisitService (visit.go) and CapService (cap.go).
+// VisitService (visit.go), CapService (cap.go) and InspectionService
+// (inspection.go).
 // Their methods use one verb set:
 //
 //   - FindXByID, FindXByCode, FindXByUsername — one record by its key

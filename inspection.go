@@ -214,8 +214,8 @@ type InspectionService interface {
 	FindInspections(ctx context.Context, f InspectionFilter) ([]Inspection, error)
 	// FindInspectionByID returns the current revision (ENOTFOUND).
 	FindInspectionByID(ctx context.Context, id int64) (*Inspection, error)
-	// InspectionRevisions returns every revision, the first first.
-	InspectionRevisions(ctx context.Context, id int64) ([]Inspection, error)
+	// FindInspectionRevisions returns every revision, the first first.
+	FindInspectionRevisions(ctx context.Context, id int64) ([]Inspection, error)
 	// SaveInspection replaces the editable fields of a draft or returned
 	// inspection (a team member; ECONFLICT otherwise, EINVALID with the
 	// field problems) and clears the confirmations.

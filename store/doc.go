@@ -40,6 +40,9 @@
 //	VisitService           visit.go (detection, decisions), visit_read.go,
 //	                       visit_bench.go (bench merge)
 //	CapService             cap.go (the annual cap setting, repeat alerts)
+//	InspectionService      inspection.go (creation from a draw, reads, the
+//	                       result catalogue), inspection_state.go (the
+//	                       steps of its state machine, revisions)
 //
 // What they share: db.go (Open, the two pools, transactions), dialect.go
 // (SQLite and PostgreSQL differences), migrate.go and migrations/,

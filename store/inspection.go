@@ -227,9 +227,9 @@ func (sv *InspectionService) FindInspectionByID(ctx context.Context, id int64) (
 	return in, nil
 }
 
-// InspectionRevisions returns every revision of an inspection the user
+// FindInspectionRevisions returns every revision of an inspection the user
 // may see, the first first.
-func (sv *InspectionService) InspectionRevisions(ctx context.Context, id int64) (_ []spotcheck.Inspection, err error) {
+func (sv *InspectionService) FindInspectionRevisions(ctx context.Context, id int64) (_ []spotcheck.Inspection, err error) {
 	defer wrap(&err, "inspection revisions", id)
 	if _, err := sv.FindInspectionByID(ctx, id); err != nil {
 		return nil, err

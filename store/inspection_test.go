@@ -195,9 +195,9 @@ func TestInspectionWorkflow(t *testing.T) {
 		if got := state(spotcheck.InspectionApproved, 2); got.PublicationDue != "2026-03-16" {
 			t.Fatalf("revision 2 due %s, want 2026-03-16", got.PublicationDue)
 		}
-		revs, err := sv.InspectionRevisions(m1, in.ID)
+		revs, err := sv.FindInspectionRevisions(m1, in.ID)
 		if err != nil || len(revs) != 2 {
-			t.Fatalf("InspectionRevisions: %d, %v", len(revs), err)
+			t.Fatalf("FindInspectionRevisions: %d, %v", len(revs), err)
 		}
 		if r := revs[0]; r.State != spotcheck.InspectionApproved || r.Completed != "2026-09-29" ||
 			r.PublicationDue != "2026-11-02" || r.Reason != "" {

@@ -257,9 +257,9 @@ func TestNoPrincipalIsRefused(t *testing.T) {
 				_, err := db.Inspections().FindInspections(c, spotcheck.InspectionFilter{})
 				return err
 			},
-			"FindInspectionByID":  func(c context.Context) error { _, err := db.Inspections().FindInspectionByID(c, 1); return err },
-			"InspectionRevisions": func(c context.Context) error { _, err := db.Inspections().InspectionRevisions(c, 1); return err },
-			"ResultCatalogue":     func(c context.Context) error { _, err := db.Inspections().ResultCatalogue(c); return err },
+			"FindInspectionByID":      func(c context.Context) error { _, err := db.Inspections().FindInspectionByID(c, 1); return err },
+			"FindInspectionRevisions": func(c context.Context) error { _, err := db.Inspections().FindInspectionRevisions(c, 1); return err },
+			"ResultCatalogue":         func(c context.Context) error { _, err := db.Inspections().ResultCatalogue(c); return err },
 			"SaveInspection": func(c context.Context) error {
 				return db.Inspections().SaveInspection(c, &spotcheck.Inspection{ID: 1, Results: []string{"R01"}})
 			},
