@@ -210,3 +210,52 @@ func TestInspectionWorkflow(t *testing.T) {
 		}
 	})
 }
+
+// TestInspectionRejectAndFourEyes: a member who is also an approver may
+// not approve their own team's record; a rejected record is not edited,
+// only revised.
+func TestInspectionRejectAndFourEyes(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		as, in := inspectionWorld(t, db)
+		sv := db.Inspections()
+		db.Now = func() time.Time { return time.Date(2026, 3, 12, 4, 0, 0, 0, time.UTC) }
+		name1, name2 := spotcheck.InspectorAccount(in.Team[0]), spotcheck.InspectorAccount(in.Team[1])
+		if err := db.Accounts().UpdateUser(ctx, &spotcheck.User{Username: name2, Name: "检查员兼审核员", Dept: "FZWL",
+			Roles: []string{spotcheck.RoleInspector, spotcheck.RoleApprover}, Active: true}); err != nil {
+			t.Fatal(err)
+		}
+		m1, m2 := as(name1), as(name2)
+		if err := sv.SaveInspection(m1, recorded(in.ID, "2026-03-12")); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []context.Context{m1, m2} {
+			if err := sv.ConfirmInspection(c, in.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := sv.SubmitInspection(m1, in.ID); err != nil {
+			t.Fatal(err)
+		}
+		before := countChanges(t, db)
+		wantCode(t, "a member approves their own team's record", sv.ApproveInspection(m2, in.ID, ""), spotcheck.EFORBIDDEN, "")
+		wantCode(t, "reject without a comment", sv.RejectInspection(as("approver"), in.ID, ""), spotcheck.EINVALID, "")
+		if n := countChanges(t, db); n != before {
+			t.Fatalf("refused steps recorded %d changes", n-before)
+		}
+		if err := sv.RejectInspection(as("approver"), in.ID, "检查情况与现场照片不符"); err != nil {
+			t.Fatalf("RejectInspection: %v", err)
+		}
+		wantCode(t, "save a rejected record", sv.SaveInspection(m1, recorded(in.ID, "2026-03-12")), spotcheck.ECONFLICT, "")
+		if err := sv.ReviseInspection(m1, in.ID, "按审核意见重新检查"); err != nil {
+			t.Fatalf("ReviseInspection: %v", err)
+		}
+		got, err := sv.FindInspectionByID(as("approver"), in.ID)
+		if err != nil || got.State != spotcheck.InspectionDraft || got.Revision != 2 {
+			t.Fatalf("after the revision: %+v, %v", got, err)
+		}
+		revs, err := sv.FindInspectionRevisions(as("approver"), in.ID)
+		if err != nil || len(revs) != 2 || revs[0].State != spotcheck.InspectionRejected || revs[0].Comment != "检查情况与现场照片不符" {
+			t.Fatalf("revisions: %+v, %v", revs, err)
+		}
+	})
+}
