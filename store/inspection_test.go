@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"reflect"
 	"strconv"
 	"testing"
 	"time"
@@ -256,6 +257,23 @@ func TestInspectionRejectAndFourEyes(t *testing.T) {
 		revs, err := sv.FindInspectionRevisions(as("approver"), in.ID)
 		if err != nil || len(revs) != 2 || revs[0].State != spotcheck.InspectionRejected || revs[0].Comment != "检查情况与现场照片不符" {
 			t.Fatalf("revisions: %+v, %v", revs, err)
+		}
+	})
+}
+
+// TestInspectionResultCatalogueSeed: the catalogue migration 0014 seeds
+// is spotcheck.DefaultResultCatalogue, on both databases.
+func TestInspectionResultCatalogueSeed(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		if _, err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Inspections().ResultCatalogue(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := spotcheck.DefaultResultCatalogue(); !reflect.DeepEqual(got, want) {
+			t.Errorf("the seeded catalogue differs:\n got %+v\nwant %+v", got, want)
 		}
 	})
 }
