@@ -29,6 +29,8 @@ const (
 	PermWitnessDraws      Permission = "draws.witness" // commit and reveal as a declared official
 	PermApproveDraws      Permission = "draws.approve" // decide substitutions and replacements
 	PermSuperviseDraws    Permission = "draws.supervise"
+	PermRecordInspections Permission = "inspections.record"  // record and confirm the inspections of one's teams
+	PermApproveResults    Permission = "inspections.approve" // approve, return or reject a department's results
 )
 
 // The permissions of routes that need none of the above, stated as values
@@ -59,9 +61,9 @@ var rolePermissions = map[string][]Permission{
 		PermViewDraws, PermManageDraws},
 	RoleSupervisor: {PermViewDirectory, PermViewLists, PermViewDepartments, PermViewAudit,
 		PermViewDraws, PermWitnessDraws, PermApproveDraws, PermSuperviseDraws, PermUseAPI},
-	RoleInspector: {PermViewDirectory, PermViewLists, PermViewDepartments},
+	RoleInspector: {PermViewDirectory, PermViewLists, PermViewDepartments, PermRecordInspections},
 	RoleApprover: {PermViewDirectory, PermViewLists, PermViewDepartments, PermViewDraws, PermApproveDraws,
-		PermUseAPI},
+		PermUseAPI, PermApproveResults},
 	RoleAgency: {PermViewLists, PermViewDepartments},
 	rolePublic: {PermViewLists, PermViewDepartments},
 	roleSystem: allPermissions,
@@ -70,7 +72,8 @@ var rolePermissions = map[string][]Permission{
 // allPermissions lists every permission: what the system principal holds.
 var allPermissions = []Permission{PermViewDirectory, PermEditDirectory, PermViewLists, PermEditLists,
 	PermViewDepartments, PermManageDepartments, PermManageUsers, PermViewAudit, PermUseAPI, PermViewDraws,
-	PermManageDraws, PermWitnessDraws, PermApproveDraws, PermSuperviseDraws}
+	PermManageDraws, PermWitnessDraws, PermApproveDraws, PermSuperviseDraws, PermRecordInspections,
+	PermApproveResults}
 
 // rolePublic is the pseudo-role of the public portal's visitors. It cannot
 // be given to a user (it is not in RoleNames).
@@ -229,6 +232,7 @@ var permissionNames = map[Permission]string{
 	PermManageUsers: "管理用户", PermViewAudit: "查看操作记录", PermUseAPI: "使用接口令牌",
 	PermViewDraws: "查看抽查任务和抽取", PermManageDraws: "管理抽查任务和抽取", PermWitnessDraws: "参与抽取承诺",
 	PermApproveDraws: "审批替补和更换", PermSuperviseDraws: "监督全部抽取",
+	PermRecordInspections: "录入检查结果", PermApproveResults: "审核检查结果",
 }
 
 // AuthorizeDraw returns nil when the user may use perm on a task or draw

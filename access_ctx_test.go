@@ -18,8 +18,8 @@ func TestRolePermissions(t *testing.T) {
 		RolePlanner:       "directory.view lists.view departments.view api.use draws.view draws.manage",
 		RoleSupervisor: "directory.view lists.view departments.view audit.view draws.view draws.witness " +
 			"draws.approve draws.supervise api.use",
-		RoleInspector: "directory.view lists.view departments.view",
-		RoleApprover:  "directory.view lists.view departments.view draws.view draws.approve api.use",
+		RoleInspector: "directory.view lists.view departments.view inspections.record",
+		RoleApprover:  "directory.view lists.view departments.view draws.view draws.approve api.use inspections.approve",
 		RoleAgency:    "lists.view departments.view",
 	}
 	for role := range RoleNames {

@@ -20,8 +20,8 @@
 // ConflictService (conflict.go), ReferenceService (reference.go),
 // ChangeService (service.go), AccountService (account.go), TaskService
 // (task.go), DrawService (drawflow.go), CalendarService (calendar.go),
-// VisitService (visit.go), CapService (cap.go) and AttachmentService
-// (attachment.go).
+// VisitService (visit.go), CapService (cap.go), PlanService (plan.go),
+// InspectionService (inspection.go) and AttachmentService (attachment.go).
 // Their methods use one verb set:
 //
 //   - FindXByID, FindXByCode, FindXByUsername — one record by its key

@@ -40,6 +40,9 @@
 //	VisitService           visit.go (detection, decisions), visit_read.go,
 //	                       visit_bench.go (bench merge)
 //	CapService             cap.go (the annual cap setting, repeat alerts)
+//	InspectionService      inspection.go (creation from a draw, reads, the
+//	                       result catalogue), inspection_state.go (the
+//	                       steps of its state machine, revisions)
 //	AttachmentService      attachment.go (photos and PDFs stored once by
 //	                       SHA-256, the records citing them)
 //

@@ -33,6 +33,9 @@ func TestNoPrincipalIsRefused(t *testing.T) {
 			t.Fatalf("FindEntities: %v", err)
 		}
 		e := *ent.Items[0]
+		if _, err := db.Inspections().CreateInspections(as("planner"), "2026-FZWL-SJ-031", d.ID); err != nil {
+			t.Fatalf("CreateInspections: %v", err)
+		}
 		changesBefore := countChanges(t, db)
 
 		nobody := context.Background()
@@ -262,6 +265,27 @@ func TestNoPrincipalIsRefused(t *testing.T) {
 				_, err := db.Attachments().FindAttachments(c, spotcheck.Citation{Kind: "inspection", Key: "1"})
 				return err
 			},
+			// inspections
+			"CreateInspections": func(c context.Context) error {
+				_, err := db.Inspections().CreateInspections(c, "2026-FZWL-SJ-031", d.ID)
+				return err
+			},
+			"FindInspections": func(c context.Context) error {
+				_, err := db.Inspections().FindInspections(c, spotcheck.InspectionFilter{})
+				return err
+			},
+			"FindInspectionByID":      func(c context.Context) error { _, err := db.Inspections().FindInspectionByID(c, 1); return err },
+			"FindInspectionRevisions": func(c context.Context) error { _, err := db.Inspections().FindInspectionRevisions(c, 1); return err },
+			"ResultCatalogue":         func(c context.Context) error { _, err := db.Inspections().ResultCatalogue(c); return err },
+			"SaveInspection": func(c context.Context) error {
+				return db.Inspections().SaveInspection(c, &spotcheck.Inspection{ID: 1, Results: []string{"R01"}})
+			},
+			"ConfirmInspection": func(c context.Context) error { return db.Inspections().ConfirmInspection(c, 1) },
+			"SubmitInspection":  func(c context.Context) error { return db.Inspections().SubmitInspection(c, 1) },
+			"ApproveInspection": func(c context.Context) error { return db.Inspections().ApproveInspection(c, 1, "") },
+			"ReturnInspection":  func(c context.Context) error { return db.Inspections().ReturnInspection(c, 1, "退回") },
+			"RejectInspection":  func(c context.Context) error { return db.Inspections().RejectInspection(c, 1, "不通过") },
+			"ReviseInspection":  func(c context.Context) error { return db.Inspections().ReviseInspection(c, 1, "更正") },
 			// the program's own jobs and settings
 			"PublishOldDraws":    func(c context.Context) error { _, err := db.PublishOldDraws(c); return err },
 			"RebuildSearchIndex": db.RebuildSearchIndex,

@@ -1,0 +1,279 @@
+package store_test
+
+import (
+	"context"
+	"reflect"
+	"strconv"
+	"testing"
+	"time"
+
+	"spotcheck"
+	"spotcheck/store"
+)
+
+// inspectionWorld draws a task of the city bureau, makes its inspections,
+// and gives the first inspection with a team of two, with accounts for
+// both members (user name = staff id in lower case).
+func inspectionWorld(t *testing.T, db *store.DB) (func(string) context.Context, *spotcheck.Inspection) {
+	t.Helper()
+	as := drawWorld(t, db)
+	if err := db.Tasks().CreateTask(as("planner"), drawTask("2026-FZWL-SJ-041", "WL-LXS-001")); err != nil {
+		t.Fatal(err)
+	}
+	publishTask(t, db, as, "2026-FZWL-SJ-041")
+	d := completeDraw(t, db, as, "2026-FZWL-SJ-041", 0)
+	n, err := db.Inspections().CreateInspections(as("planner"), "2026-FZWL-SJ-041", d.ID)
+	if err != nil || n == 0 {
+		t.Fatalf("CreateInspections: %d, %v", n, err)
+	}
+	if again, err := db.Inspections().CreateInspections(as("planner"), "2026-FZWL-SJ-041", d.ID); err != nil || again != 0 {
+		t.Fatalf("CreateInspections again: %d, %v", again, err)
+	}
+	list, err := db.Inspections().FindInspections(as("planner"), spotcheck.InspectionFilter{Task: "2026-FZWL-SJ-041"})
+	if err != nil || len(list) != n {
+		t.Fatalf("FindInspections: %d of %d, %v", len(list), n, err)
+	}
+	var in *spotcheck.Inspection
+	for i := range list {
+		if len(list[i].Team) == 2 {
+			in = &list[i]
+			break
+		}
+	}
+	if in == nil {
+		t.Fatalf("no inspection with a team of two: %+v", list[0])
+	}
+	if in.State != spotcheck.InspectionDraft || in.Revision != 1 || in.Dept != "FZWL" || len(in.Items) != 1 {
+		t.Fatalf("a new inspection: %+v", in)
+	}
+	for _, s := range in.Team {
+		u := &spotcheck.User{Username: spotcheck.InspectorAccount(s), Name: "检查员" + s, Dept: "FZWL",
+			Roles: []string{spotcheck.RoleInspector}}
+		if err := db.Accounts().CreateUser(ctx, u, pw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return as, in
+}
+
+// recorded is a record the team may submit once both have confirmed.
+func recorded(id int64, completed string) *spotcheck.Inspection {
+	return &spotcheck.Inspection{ID: id, Methods: []string{spotcheck.MethodSite},
+		CheckIn: time.Date(2026, 3, 12, 1, 30, 0, 0, time.UTC), Location: "26.08,119.30", Completed: completed,
+		Findings: []spotcheck.ItemFinding{{Item: "WL-LXS-001", Outcome: spotcheck.FindingProblem,
+			Basis: "《旅行社条例》第二十九条", Description: "未与游客签订书面合同"}},
+		Results: []string{"WL01", "R05"}, SubCodes: map[string][]string{"WL01": {"LY"}}}
+}
+
+// TestInspectionWorkflow: draft → submitted → returned → submitted →
+// approved with its due date on the working-day calendar (国庆 2026 and
+// its make-up Saturday), then a revision approved again across 春节; each
+// refused step changes nothing, and an approved revision is never saved.
+func TestInspectionWorkflow(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		as, in := inspectionWorld(t, db)
+		sv := db.Inspections()
+		m1, m2 := as(spotcheck.InspectorAccount(in.Team[0])), as(spotcheck.InspectorAccount(in.Team[1]))
+		ap := as("approver")
+		today := time.Date(2026, 3, 12, 4, 0, 0, 0, time.UTC)
+		db.Now = func() time.Time { return today }
+		refused := func(what string, err error, code string) {
+			t.Helper()
+			before := countChanges(t, db)
+			wantCode(t, what, err, code, "")
+			if after := countChanges(t, db); after != before {
+				t.Fatalf("%s: refused, yet %d changes recorded", what, after-before)
+			}
+		}
+		state := func(want string, rev int) *spotcheck.Inspection {
+			t.Helper()
+			got, err := sv.FindInspectionByID(m1, in.ID)
+			if err != nil || got.State != want || got.Revision != rev {
+				t.Fatalf("state: %+v, %v; want %s revision %d", got, err, want, rev)
+			}
+			return got
+		}
+		confirm := func() {
+			t.Helper()
+			for _, c := range []context.Context{m1, m2} {
+				if err := sv.ConfirmInspection(c, in.ID); err != nil {
+					t.Fatalf("ConfirmInspection: %v", err)
+				}
+			}
+		}
+
+		// Others see nothing; the team and the department do.
+		for _, u := range []string{"inspector", "glplanner", "gladmin"} {
+			_, err := sv.FindInspectionByID(as(u), in.ID)
+			wantCode(t, u+" reads", err, spotcheck.ENOTFOUND, "")
+			if l, err := sv.FindInspections(as(u), spotcheck.InspectionFilter{}); err != nil || len(l) != 0 {
+				t.Fatalf("%s lists %d: %v", u, len(l), err)
+			}
+		}
+		if l, err := sv.FindInspections(m1, spotcheck.InspectionFilter{Mine: true}); err != nil || len(l) == 0 {
+			t.Fatalf("the member's own: %d, %v", len(l), err)
+		}
+		_, err := sv.FindInspectionByID(context.Background(), in.ID)
+		wantCode(t, "nobody reads", err, spotcheck.EUNAUTHORIZED, "")
+
+		// Draft: only the team records; a problem needs its legal basis.
+		refused("the approver saves", sv.SaveInspection(ap, recorded(in.ID, "2026-09-29")), spotcheck.EFORBIDDEN)
+		refused("another district saves", sv.SaveInspection(as("inspector"), recorded(in.ID, "2026-09-29")), spotcheck.ENOTFOUND)
+		bad := recorded(in.ID, "2026-09-29")
+		bad.Findings[0].Basis = ""
+		refused("a problem without its basis", sv.SaveInspection(m1, bad), spotcheck.EINVALID)
+		if err := sv.SaveInspection(m1, recorded(in.ID, "2026-09-29")); err != nil {
+			t.Fatalf("SaveInspection: %v", err)
+		}
+		refused("submit unconfirmed", sv.SubmitInspection(m1, in.ID), spotcheck.ECONFLICT)
+		db.Now = func() time.Time { return time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC) }
+		refused("confirm with an expired 执法证", sv.ConfirmInspection(m1, in.ID), spotcheck.EFORBIDDEN)
+		db.Now = func() time.Time { return today }
+		confirm()
+		refused("confirm twice", sv.ConfirmInspection(m1, in.ID), spotcheck.ECONFLICT)
+		refused("the approver submits", sv.SubmitInspection(ap, in.ID), spotcheck.EFORBIDDEN)
+		if err := sv.SubmitInspection(m1, in.ID); err != nil {
+			t.Fatalf("SubmitInspection: %v", err)
+		}
+		state(spotcheck.InspectionSubmitted, 1)
+		refused("save a submitted record", sv.SaveInspection(m1, recorded(in.ID, "2026-09-29")), spotcheck.ECONFLICT)
+		refused("a member approves", sv.ApproveInspection(m2, in.ID, ""), spotcheck.EFORBIDDEN)
+
+		// Returned with a comment, fixed, confirmed again, resubmitted.
+		refused("return without a comment", sv.ReturnInspection(ap, in.ID, " "), spotcheck.EINVALID)
+		if err := sv.ReturnInspection(ap, in.ID, "请补充签到位置说明"); err != nil {
+			t.Fatalf("ReturnInspection: %v", err)
+		}
+		if got := state(spotcheck.InspectionReturned, 1); got.Comment != "请补充签到位置说明" || len(got.Confirmations) != 2 {
+			t.Fatalf("returned: %+v", got)
+		}
+		fixed := recorded(in.ID, "2026-09-29")
+		fixed.Location = "福州市鼓楼区五四路 26.08,119.30"
+		if err := sv.SaveInspection(m2, fixed); err != nil {
+			t.Fatalf("SaveInspection after return: %v", err)
+		}
+		if got := state(spotcheck.InspectionReturned, 1); len(got.Confirmations) != 0 {
+			t.Fatalf("the edit kept the confirmations: %+v", got.Confirmations)
+		}
+		refused("resubmit unconfirmed", sv.SubmitInspection(m1, in.ID), spotcheck.ECONFLICT)
+		confirm()
+		if err := sv.SubmitInspection(m2, in.ID); err != nil {
+			t.Fatalf("SubmitInspection again: %v", err)
+		}
+
+		// Approved: due 20 working days after 2026-09-29, past 国庆
+		// (10-01…10-07 off) and counting the make-up Saturday 10-10.
+		if err := sv.ApproveInspection(ap, in.ID, ""); err != nil {
+			t.Fatalf("ApproveInspection: %v", err)
+		}
+		if got := state(spotcheck.InspectionApproved, 1); got.PublicationDue != "2026-11-02" || got.Approver != "approver" {
+			t.Fatalf("approved: due %s by %s, want 2026-11-02", got.PublicationDue, got.Approver)
+		}
+		refused("save an approved record", sv.SaveInspection(m1, recorded(in.ID, "2026-09-30")), spotcheck.ECONFLICT)
+		refused("approve twice", sv.ApproveInspection(ap, in.ID, ""), spotcheck.ECONFLICT)
+
+		// A correction is revision 2, with a reason; revision 1 stays.
+		refused("revise without a reason", sv.ReviseInspection(m1, in.ID, ""), spotcheck.EINVALID)
+		refused("the approver revises", sv.ReviseInspection(ap, in.ID, "笔误"), spotcheck.EFORBIDDEN)
+		if err := sv.ReviseInspection(m1, in.ID, "完成日期填写错误"); err != nil {
+			t.Fatalf("ReviseInspection: %v", err)
+		}
+		if got := state(spotcheck.InspectionDraft, 2); got.Reason != "完成日期填写错误" || got.PublicationDue != "" ||
+			len(got.Confirmations) != 0 || len(got.Findings) != 1 {
+			t.Fatalf("revision 2: %+v", got)
+		}
+		if err := sv.SaveInspection(m1, recorded(in.ID, "2026-02-10")); err != nil {
+			t.Fatalf("SaveInspection of revision 2: %v", err)
+		}
+		confirm()
+		if err := sv.SubmitInspection(m1, in.ID); err != nil {
+			t.Fatalf("SubmitInspection of revision 2: %v", err)
+		}
+		if err := sv.ApproveInspection(ap, in.ID, "同意更正"); err != nil {
+			t.Fatalf("ApproveInspection of revision 2: %v", err)
+		}
+		// 春节 2026: 02-15…02-23 off, the Saturdays 02-14 and 02-28 worked.
+		if got := state(spotcheck.InspectionApproved, 2); got.PublicationDue != "2026-03-16" {
+			t.Fatalf("revision 2 due %s, want 2026-03-16", got.PublicationDue)
+		}
+		revs, err := sv.FindInspectionRevisions(m1, in.ID)
+		if err != nil || len(revs) != 2 {
+			t.Fatalf("FindInspectionRevisions: %d, %v", len(revs), err)
+		}
+		if r := revs[0]; r.State != spotcheck.InspectionApproved || r.Completed != "2026-09-29" ||
+			r.PublicationDue != "2026-11-02" || r.Reason != "" {
+			t.Fatalf("revision 1 changed: %+v", r)
+		}
+		hist, err := db.Changes().FindChanges(ctx, spotcheck.ChangeFilter{Kind: "inspection",
+			Key: strconv.FormatInt(in.ID, 10), Limit: 100})
+		if err != nil || hist.Total != 16 {
+			t.Fatalf("the change history holds %d steps, want 16: %v", hist.Total, err)
+		}
+	})
+}
+
+// TestInspectionRejectAndFourEyes: a member who is also an approver may
+// not approve their own team's record; a rejected record is not edited,
+// only revised.
+func TestInspectionRejectAndFourEyes(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		as, in := inspectionWorld(t, db)
+		sv := db.Inspections()
+		db.Now = func() time.Time { return time.Date(2026, 3, 12, 4, 0, 0, 0, time.UTC) }
+		name1, name2 := spotcheck.InspectorAccount(in.Team[0]), spotcheck.InspectorAccount(in.Team[1])
+		if err := db.Accounts().UpdateUser(ctx, &spotcheck.User{Username: name2, Name: "检查员兼审核员", Dept: "FZWL",
+			Roles: []string{spotcheck.RoleInspector, spotcheck.RoleApprover}, Active: true}); err != nil {
+			t.Fatal(err)
+		}
+		m1, m2 := as(name1), as(name2)
+		if err := sv.SaveInspection(m1, recorded(in.ID, "2026-03-12")); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []context.Context{m1, m2} {
+			if err := sv.ConfirmInspection(c, in.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := sv.SubmitInspection(m1, in.ID); err != nil {
+			t.Fatal(err)
+		}
+		before := countChanges(t, db)
+		wantCode(t, "a member approves their own team's record", sv.ApproveInspection(m2, in.ID, ""), spotcheck.EFORBIDDEN, "")
+		wantCode(t, "reject without a comment", sv.RejectInspection(as("approver"), in.ID, ""), spotcheck.EINVALID, "")
+		if n := countChanges(t, db); n != before {
+			t.Fatalf("refused steps recorded %d changes", n-before)
+		}
+		if err := sv.RejectInspection(as("approver"), in.ID, "检查情况与现场照片不符"); err != nil {
+			t.Fatalf("RejectInspection: %v", err)
+		}
+		wantCode(t, "save a rejected record", sv.SaveInspection(m1, recorded(in.ID, "2026-03-12")), spotcheck.ECONFLICT, "")
+		if err := sv.ReviseInspection(m1, in.ID, "按审核意见重新检查"); err != nil {
+			t.Fatalf("ReviseInspection: %v", err)
+		}
+		got, err := sv.FindInspectionByID(as("approver"), in.ID)
+		if err != nil || got.State != spotcheck.InspectionDraft || got.Revision != 2 {
+			t.Fatalf("after the revision: %+v, %v", got, err)
+		}
+		revs, err := sv.FindInspectionRevisions(as("approver"), in.ID)
+		if err != nil || len(revs) != 2 || revs[0].State != spotcheck.InspectionRejected || revs[0].Comment != "检查情况与现场照片不符" {
+			t.Fatalf("revisions: %+v, %v", revs, err)
+		}
+	})
+}
+
+// TestInspectionResultCatalogueSeed: the catalogue migration 0014 seeds
+// is spotcheck.DefaultResultCatalogue, on both databases.
+func TestInspectionResultCatalogueSeed(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		if _, err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Inspections().ResultCatalogue(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := spotcheck.DefaultResultCatalogue(); !reflect.DeepEqual(got, want) {
+			t.Errorf("the seeded catalogue differs:\n got %+v\nwant %+v", got, want)
+		}
+	})
+}
