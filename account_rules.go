@@ -116,6 +116,33 @@ func CanUnlockLogin(actor *Principal, target *User) error {
 	return actor.Authorize(PermManageUsers, "")
 }
 
+// CheckStaffLink checks the link of account u to the inspector with
+// u.StaffID, as the store finds them inside its transaction: in is that
+// person of the directory (nil when there is none) and holder the user
+// name of the account that already claims the staff id ("" for none). The
+// person must be an active inspector — not an expert, who holds no 执法证
+// and is never a team member who records — and one person has one account,
+// so that a confirmation or a submission names one human. An account
+// without a StaffID needs nothing (nil).
+func CheckStaffLink(u *User, in *Inspector, holder string) Problems {
+	var p Problems
+	if u.StaffID == "" {
+		return nil
+	}
+	switch {
+	case in == nil:
+		p.Add("staff_id", "执法人员工号", "执法检查人员名录中没有工号为“%s”的人员", u.StaffID)
+	case in.Expert:
+		p.Add("staff_id", "执法人员工号", "“%s”（%s）是专家名录中的专家，不是执法检查人员", u.StaffID, in.Name)
+	case !in.Active:
+		p.Add("staff_id", "执法人员工号", "执法检查人员“%s”（%s）已停用", u.StaffID, in.Name)
+	}
+	if holder != "" && holder != u.Username {
+		p.Add("staff_id", "执法人员工号", "执法人员工号“%s”已关联账号“%s”：一名人员只能有一个账号", u.StaffID, holder)
+	}
+	return p
+}
+
 // sameRoles reports whether a and b hold the same roles, in any order.
 func sameRoles(a, b []string) bool {
 	a, b = slices.Clone(a), slices.Clone(b)

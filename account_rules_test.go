@@ -121,6 +121,44 @@ func TestCanUnlockLogin(t *testing.T) {
 	}
 }
 
+// TestCheckStaffLink: an account is linked to an active inspector of the
+// directory whom no other account claims; not to an expert, a disabled or
+// an unknown person.
+func TestCheckStaffLink(t *testing.T) {
+	insp := &Inspector{StaffID: "GL0001", Name: "林检查", Active: true}
+	expert := &Inspector{StaffID: "EX0001", Name: "王专家", Expert: true, Active: true}
+	gone := &Inspector{StaffID: "GL0009", Name: "陈离职"}
+	u := func(staff string) *User {
+		return &User{Username: "lin", Name: "林检查", Dept: "GLWL", Roles: []string{RoleInspector}, StaffID: staff}
+	}
+	tests := []struct {
+		name   string
+		u      *User
+		in     *Inspector
+		holder string
+		ok     bool
+	}{
+		{"no staff id", u(""), nil, "", true},
+		{"an active inspector", u("GL0001"), insp, "", true},
+		{"the account's own link, kept", u("GL0001"), insp, "lin", true},
+		{"an unknown staff id", u("GL0404"), nil, "", false},
+		{"an expert", u("EX0001"), expert, "", false},
+		{"a disabled inspector", u("GL0009"), gone, "", false},
+		{"claimed by another account", u("GL0001"), insp, "gl0001", false},
+	}
+	for _, tt := range tests {
+		ps := CheckStaffLink(tt.u, tt.in, tt.holder)
+		if ok := ps.Err() == nil; ok != tt.ok {
+			t.Errorf("%s: valid %v, want %v (%v)", tt.name, ok, tt.ok, ps)
+		}
+		for _, p := range ps {
+			if p.Field != "staff_id" || !strings.Contains(p.Message, tt.u.StaffID) {
+				t.Errorf("%s: %+v does not name the field and the staff id", tt.name, p)
+			}
+		}
+	}
+}
+
 func TestUserValidateAdminAlone(t *testing.T) {
 	tests := []struct {
 		roles []string

@@ -53,21 +53,15 @@ type Confirmation struct {
 	At        time.Time
 }
 
-// InspectorAccount is the user name of the account of the inspector with
-// staffID: the directory's staff id folded to lower case, as user names
-// are. This is how the platform knows that the signed-in user is a member
-// of a team the draw assigned.
-func InspectorAccount(staffID string) string { return strings.ToLower(strings.TrimSpace(staffID)) }
-
-// Member returns the staff id of the team member p is, or "".
+// Member returns the staff id of the team member p is, or "": the staff
+// id the account is linked to (User.StaffID), when the draw put that
+// person on the team.
 func (in *Inspection) Member(p *Principal) string {
-	if p == nil {
+	if p == nil || p.StaffID == "" {
 		return ""
 	}
-	for _, s := range in.Team {
-		if InspectorAccount(s) == p.Username {
-			return s
-		}
+	if slices.Contains(in.Team, p.StaffID) {
+		return p.StaffID
 	}
 	return ""
 }

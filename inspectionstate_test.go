@@ -11,12 +11,12 @@ import (
 // inspector of GLWL not on the team; GLWL's approver; S2, a member who is
 // also an approver; TJWL's approver; and nobody.
 func inspectionRoles() []*Principal {
-	p := func(name, dept string, roles ...string) *Principal {
-		return NewPrincipal(User{Username: name, Dept: dept, Roles: roles, Active: true}, accessTree)
+	p := func(name, staff, dept string, roles ...string) *Principal {
+		return NewPrincipal(User{Username: name, StaffID: staff, Dept: dept, Roles: roles, Active: true}, accessTree)
 	}
-	return []*Principal{p("s1", "GLWL", RoleInspector), p("other", "GLWL", RoleInspector),
-		p("ap", "GLWL", RoleApprover), p("s2", "GLWL", RoleInspector, RoleApprover),
-		p("tjap", "TJWL", RoleApprover), nil}
+	return []*Principal{p("zhang", "S1", "GLWL", RoleInspector), p("other", "S3", "GLWL", RoleInspector),
+		p("ap", "", "GLWL", RoleApprover), p("li", "S2", "GLWL", RoleInspector, RoleApprover),
+		p("tjap", "", "TJWL", RoleApprover), nil}
 }
 
 // codeOf abbreviates an error for the tables: ok, C (ECONFLICT),
@@ -108,6 +108,30 @@ func TestInspectionCan(t *testing.T) {
 	}
 	if err := (&Inspection{State: InspectionDraft}).Can("delete", roles[0]); codeOf(err) != "I" {
 		t.Errorf("an unknown action: %v", err)
+	}
+}
+
+// TestInspectionMember: a user is a member by the staff id their account
+// is linked to, never by a user name that looks like one.
+func TestInspectionMember(t *testing.T) {
+	in := &Inspection{Team: []string{"GL0001", "GL0002"}}
+	p := func(name, staff string) *Principal {
+		return NewPrincipal(User{Username: name, StaffID: staff, Roles: []string{RoleInspector}}, nil)
+	}
+	tests := []struct {
+		p    *Principal
+		want string
+	}{
+		{p("lin", "GL0002"), "GL0002"},
+		{p("gl0001", ""), ""},       // the user name of the old convention
+		{p("gl0001", "gl0001"), ""}, // staff ids compare exactly
+		{p("lin", "GL0003"), ""},
+		{nil, ""},
+	}
+	for _, tt := range tests {
+		if got := in.Member(tt.p); got != tt.want {
+			t.Errorf("Member(%s) = %q, want %q", who(tt.p), got, tt.want)
+		}
 	}
 }
 

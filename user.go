@@ -37,6 +37,14 @@ type User struct {
 	Dept     string
 	Roles    []string
 	Active   bool
+	// StaffID links the account to the person of the 执法检查人员名录库
+	// it belongs to (Inspector.StaffID), "" for an account that is not an
+	// inspector's: it is how the platform knows that the signed-in user
+	// is a member of a team a draw assigned (Inspection.Member). Only an
+	// inspector's account has one (Validate), and the store keeps it
+	// pointing at an active inspector no other account claims
+	// (CheckStaffLink).
+	StaffID string
 
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -49,6 +57,7 @@ var username = regexp.MustCompile(`^[a-z][a-z0-9._-]{1,31}$`)
 func (u *User) Normalize() {
 	u.Username = strings.ToLower(strings.TrimSpace(u.Username))
 	u.Name = strings.TrimSpace(u.Name)
+	u.StaffID = strings.TrimSpace(u.StaffID)
 }
 
 // Validate checks a normalized user's fields and the separation of the
@@ -73,6 +82,13 @@ func (u *User) Validate() Problems {
 	}
 	if u.IsAdmin() && len(u.Roles) > 1 {
 		p.Add("roles", "角色", "%s", msgAdminAlone)
+	}
+	if u.StaffID != "" {
+		if !asciiID.MatchString(u.StaffID) {
+			p.Add("staff_id", "执法人员工号", "“%s”无效，应为1–32位字母、数字、点、下划线或连字符", u.StaffID)
+		} else if !slices.Contains(u.Roles, RoleInspector) {
+			p.Add("staff_id", "执法人员工号", "只有持有“执法检查人员”角色的账号才能关联执法人员工号")
+		}
 	}
 	return p
 }

@@ -329,6 +329,12 @@ func TestUserValidate(t *testing.T) {
 		{"an unknown role", func(u *User) { u.Roles = []string{"boss"} }, "roles"},
 		{"the system's role", func(u *User) { u.Roles = []string{roleSystem} }, "roles"},
 		{"an administrator with a second role", func(u *User) { u.Roles = []string{RoleAuditAdmin, RolePlanner} }, "roles"},
+		{"an inspector linked to their staff id", func(u *User) { u.Roles, u.StaffID = []string{RoleInspector}, " GL0001 " }, ""},
+		{"an inspector and approver linked", func(u *User) {
+			u.Roles, u.StaffID = []string{RoleApprover, RoleInspector}, "GL0001"
+		}, ""},
+		{"a planner with a staff id", func(u *User) { u.StaffID = "GL0001" }, "staff_id"},
+		{"a staff id with a space", func(u *User) { u.Roles, u.StaffID = []string{RoleInspector}, "GL 0001" }, "staff_id"},
 	})
 }
 

@@ -265,7 +265,12 @@ func (sv *InspectionService) FindInspections(ctx context.Context, f spotcheck.In
 	c.eq("i.task", f.Task)
 	c.eq("i.entity_id", f.Entity)
 	c.eq("i.state", f.State)
-	mine := "lower(i.team) LIKE " + c.arg("%,"+escapeLike(p.Username)+",%") + ` ESCAPE '\'`
+	// The user's teams are those with the staff id their account is
+	// linked to (User.StaffID); an account without one has none.
+	mine := "1 = 0"
+	if p.StaffID != "" {
+		mine = "i.team LIKE " + c.arg("%,"+escapeLike(p.StaffID)+",%") + ` ESCAPE '\'`
+	}
 	switch {
 	case f.Mine:
 		c.add(mine)

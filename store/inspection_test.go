@@ -12,8 +12,8 @@ import (
 )
 
 // inspectionWorld draws a task of the city bureau, makes its inspections,
-// and gives the first inspection with a team of two, with accounts for
-// both members (user name = staff id in lower case).
+// and gives the first inspection with a team of two, with accounts
+// "member1" and "member2" linked to its members (User.StaffID).
 func inspectionWorld(t *testing.T, db *store.DB) (func(string) context.Context, *spotcheck.Inspection) {
 	t.Helper()
 	as := drawWorld(t, db)
@@ -46,9 +46,9 @@ func inspectionWorld(t *testing.T, db *store.DB) (func(string) context.Context, 
 	if in.State != spotcheck.InspectionDraft || in.Revision != 1 || in.Dept != "FZWL" || len(in.Items) != 1 {
 		t.Fatalf("a new inspection: %+v", in)
 	}
-	for _, s := range in.Team {
-		u := &spotcheck.User{Username: spotcheck.InspectorAccount(s), Name: "检查员" + s, Dept: "FZWL",
-			Roles: []string{spotcheck.RoleInspector}}
+	for i, s := range in.Team {
+		u := &spotcheck.User{Username: "member" + strconv.Itoa(i+1), Name: "检查员" + s, Dept: "FZWL",
+			Roles: []string{spotcheck.RoleInspector}, StaffID: s}
 		if err := db.Accounts().CreateUser(ctx, u, pw); err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +73,7 @@ func TestInspectionWorkflow(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *store.DB) {
 		as, in := inspectionWorld(t, db)
 		sv := db.Inspections()
-		m1, m2 := as(spotcheck.InspectorAccount(in.Team[0])), as(spotcheck.InspectorAccount(in.Team[1]))
+		m1, m2 := as("member1"), as("member2")
 		ap := as("approver")
 		today := time.Date(2026, 3, 12, 4, 0, 0, 0, time.UTC)
 		db.Now = func() time.Time { return today }
@@ -220,9 +220,9 @@ func TestInspectionRejectAndFourEyes(t *testing.T) {
 		as, in := inspectionWorld(t, db)
 		sv := db.Inspections()
 		db.Now = func() time.Time { return time.Date(2026, 3, 12, 4, 0, 0, 0, time.UTC) }
-		name1, name2 := spotcheck.InspectorAccount(in.Team[0]), spotcheck.InspectorAccount(in.Team[1])
+		name1, name2 := "member1", "member2"
 		if err := db.Accounts().UpdateUser(ctx, &spotcheck.User{Username: name2, Name: "检查员兼审核员", Dept: "FZWL",
-			Roles: []string{spotcheck.RoleInspector, spotcheck.RoleApprover}, Active: true}); err != nil {
+			Roles: []string{spotcheck.RoleInspector, spotcheck.RoleApprover}, Active: true, StaffID: in.Team[1]}); err != nil {
 			t.Fatal(err)
 		}
 		m1, m2 := as(name1), as(name2)

@@ -39,13 +39,13 @@ const (
 // userCols are the columns of a spotcheck.User, in scanUser order. The
 // password hash is deliberately not among them: only Authenticate and
 // SetPassword touch it.
-const userCols = "username, name, dept, roles, active, created_at, updated_at"
+const userCols = "username, name, dept, roles, active, created_at, updated_at, staff_id"
 
 // scanUser reads one userCols row. Roles are stored joined by commas.
 func scanUser(row interface{ Scan(...any) error }, u *spotcheck.User) error {
 	var roles string
 	if err := row.Scan(&u.Username, &u.Name, &u.Dept, &roles, boolCol{&u.Active},
-		timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}); err != nil {
+		timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}, &u.StaffID); err != nil {
 		return err
 	}
 	u.Roles = nil
@@ -176,11 +176,14 @@ func (sv *AccountService) CreateUser(ctx context.Context, u *spotcheck.User, pas
 		if err := ps.Err(); err != nil {
 			return err
 		}
+		if err := checkStaffLink(ctx, t, u); err != nil {
+			return err
+		}
 		now := db.Now().UTC().Truncate(time.Second)
 		u.Active, u.CreatedAt, u.UpdatedAt = true, now, now
-		if _, err := t.ExecContext(ctx, `INSERT INTO users (username, name, dept, roles, password_hash, active, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, 1, $6, $6)`, u.Username, u.Name, u.Dept, strings.Join(u.Roles, ","), string(hash),
-			timeCol{&now}); err != nil {
+		if _, err := t.ExecContext(ctx, `INSERT INTO users (username, name, dept, roles, password_hash, active, created_at, updated_at, staff_id)
+			VALUES ($1, $2, $3, $4, $5, 1, $6, $6, $7)`, u.Username, u.Name, u.Dept, strings.Join(u.Roles, ","), string(hash),
+			timeCol{&now}, u.StaffID); err != nil {
 			return err
 		}
 		if err := addPasswordHistory(ctx, t, u.Username, string(hash), now); err != nil {
@@ -232,15 +235,21 @@ func (sv *AccountService) UpdateUser(ctx context.Context, u *spotcheck.User) (er
 		if err := ps.Err(); err != nil {
 			return err
 		}
+		if u.StaffID != old.StaffID {
+			if err := checkStaffLink(ctx, t, u); err != nil {
+				return err
+			}
+		}
 		u.CreatedAt = old.CreatedAt
-		if u.Name == old.Name && u.Dept == old.Dept && u.Active == old.Active && slices.Equal(u.Roles, old.Roles) {
+		if u.Name == old.Name && u.Dept == old.Dept && u.Active == old.Active && slices.Equal(u.Roles, old.Roles) &&
+			u.StaffID == old.StaffID {
 			u.UpdatedAt = old.UpdatedAt
 			return nil // nothing to record
 		}
 		u.UpdatedAt = db.Now().UTC().Truncate(time.Second)
-		if _, err := t.ExecContext(ctx, `UPDATE users SET name = $1, dept = $2, roles = $3, active = $4, updated_at = $5
-			WHERE username = $6`, u.Name, u.Dept, strings.Join(u.Roles, ","), boolCol{&u.Active}, timeCol{&u.UpdatedAt},
-			u.Username); err != nil {
+		if _, err := t.ExecContext(ctx, `UPDATE users SET name = $1, dept = $2, roles = $3, active = $4, updated_at = $5,
+			staff_id = $7 WHERE username = $6`, u.Name, u.Dept, strings.Join(u.Roles, ","), boolCol{&u.Active},
+			timeCol{&u.UpdatedAt}, u.Username, u.StaffID); err != nil {
 			return err
 		}
 		action := updateAction(old, u)
@@ -251,6 +260,33 @@ func (sv *AccountService) UpdateUser(ctx context.Context, u *spotcheck.User) (er
 		}
 		return recordAccountChange(ctx, t, "user", u.Username, action, old, u)
 	})
+}
+
+// checkStaffLink applies spotcheck.CheckStaffLink to the account u as the
+// transaction finds the directory: the person with u.StaffID and the
+// account that already claims it. The unique index users_staff_id backs
+// the second half against a concurrent save.
+func checkStaffLink(ctx context.Context, t *tx, u *spotcheck.User) error {
+	if u.StaffID == "" {
+		return nil
+	}
+	var in *spotcheck.Inspector
+	var found spotcheck.Inspector
+	err := t.QueryRowContext(ctx, `SELECT staff_id, name, expert, active FROM inspectors WHERE staff_id = $1`, u.StaffID).
+		Scan(&found.StaffID, &found.Name, boolCol{&found.Expert}, boolCol{&found.Active})
+	switch {
+	case err == nil:
+		in = &found
+	case !errors.Is(err, sql.ErrNoRows):
+		return err
+	}
+	var holder string
+	err = t.QueryRowContext(ctx, `SELECT username FROM users WHERE staff_id = $1 AND username <> $2`, u.StaffID, u.Username).
+		Scan(&holder)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	return spotcheck.CheckStaffLink(u, in, holder).Err()
 }
 
 // updateAction names the change from old to u as the history records it.

@@ -66,8 +66,8 @@ const usage = `用法：spotcheck 命令 [参数]
   类别：entities inspectors experts agencies items responsibilities departments conflicts
 
 账号（密码从标准输入读取一行）：
-  user add 用户名 --name 姓名 --dept 部门代码 --roles 角色,… [--db 数据库]  新建用户
-  user edit 用户名 [--name …] [--dept …] [--roles …]  修改姓名、部门或角色（管理员账号只能在此修改）
+  user add 用户名 --name 姓名 --dept 部门代码 --roles 角色,… [--staff 工号] [--db 数据库]  新建用户
+  user edit 用户名 [--name …] [--dept …] [--roles …] [--staff 工号]  修改姓名、部门、角色或关联的执法人员工号（管理员账号只能在此修改）
   user passwd 用户名 [--db 数据库]            修改密码，结束其全部登录会话并吊销接口令牌
   user disable|enable 用户名 [--db 数据库]    停用（结束会话、令牌失效）或启用用户
   user unlock 用户名 [--db 数据库]            解除登录失败造成的等待

@@ -16,12 +16,13 @@ import (
 )
 
 const userUsage = `用法：
-  spotcheck user add 用户名 --name 姓名 --dept 部门代码 --roles 角色,角色 [--db 数据库]
-  spotcheck user edit 用户名 [--name 姓名] [--dept 部门代码] [--roles 角色,角色] [--db 数据库]
+  spotcheck user add 用户名 --name 姓名 --dept 部门代码 --roles 角色,角色 [--staff 工号] [--db 数据库]
+  spotcheck user edit 用户名 [--name 姓名] [--dept 部门代码] [--roles 角色,角色] [--staff 工号] [--db 数据库]
   spotcheck user passwd 用户名 [--db 数据库]
   spotcheck user disable|enable|unlock 用户名 [--db 数据库]
   spotcheck user list [--db 数据库]
-密码从标准输入读取一行（终端或管道），须符合安全策略。`
+密码从标准输入读取一行（终端或管道），须符合安全策略。
+--staff 把执法检查人员的账号关联到其在执法检查人员名录中的工号（--staff "" 取消关联）。`
 
 // runUser manages staff accounts from the command line. Its operator holds
 // the database itself, so it acts as the system principal "cli:<login>",
@@ -38,25 +39,29 @@ func (m *Main) runUser(ctx context.Context, args []string) error {
 	sub, args := args[0], args[1:]
 	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
 	dsn := dbFlag(fs)
-	var name, dept, roles *string
+	var name, dept, roles, staff *string
 	if sub == "add" || sub == "edit" {
 		name = fs.String("name", "", "姓名")
 		dept = fs.String("dept", "", "所属部门代码")
 		roles = fs.String("roles", "", "角色，逗号分隔")
+		staff = fs.String("staff", "", "执法检查人员名录中的工号（\"\" 取消关联）")
 	}
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
+	// --staff "" unlinks: whether the flag was given matters, not its value.
+	staffSet := false
+	fs.Visit(func(f *flag.Flag) { staffSet = staffSet || f.Name == "staff" })
 	switch sub {
 	case "add":
 		if len(pos) != 1 || *name == "" || *dept == "" || *roles == "" {
-			return usagef("用法：spotcheck user add 用户名 --name 姓名 --dept 部门代码 --roles 角色,角色 [--db 数据库]\n角色：%s",
+			return usagef("用法：spotcheck user add 用户名 --name 姓名 --dept 部门代码 --roles 角色,角色 [--staff 工号] [--db 数据库]\n角色：%s",
 				roleList())
 		}
 	case "edit":
-		if len(pos) != 1 || *name == "" && *dept == "" && *roles == "" {
-			return usagef("用法：spotcheck user edit 用户名 [--name 姓名] [--dept 部门代码] [--roles 角色,角色] [--db 数据库]\n角色：%s",
+		if len(pos) != 1 || *name == "" && *dept == "" && *roles == "" && !staffSet {
+			return usagef("用法：spotcheck user edit 用户名 [--name 姓名] [--dept 部门代码] [--roles 角色,角色] [--staff 工号] [--db 数据库]\n角色：%s",
 				roleList())
 		}
 	case "passwd", "disable", "enable", "unlock":
@@ -78,7 +83,8 @@ func (m *Main) runUser(ctx context.Context, args []string) error {
 	defer db.Close()
 	switch sub {
 	case "add":
-		u := &spotcheck.User{Username: pos[0], Name: *name, Dept: strings.TrimSpace(*dept), Roles: splitRoles(*roles)}
+		u := &spotcheck.User{Username: pos[0], Name: *name, Dept: strings.TrimSpace(*dept), Roles: splitRoles(*roles),
+			StaffID: *staff}
 		pw, err := m.readPassword("请输入新用户的密码：")
 		if err != nil {
 			return err
@@ -86,7 +92,7 @@ func (m *Main) runUser(ctx context.Context, args []string) error {
 		if err := db.Accounts().CreateUser(ctx, u, pw); err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stdout, "已创建用户 %s（%s）\n", u.Username, u.Name)
+		fmt.Fprintf(m.Stdout, "已创建用户 %s（%s）%s\n", u.Username, u.Name, staffNote(u.StaffID))
 	case "passwd":
 		pw, err := m.readPassword("请输入新密码：")
 		if err != nil {
@@ -110,10 +116,13 @@ func (m *Main) runUser(ctx context.Context, args []string) error {
 		if *roles != "" {
 			u.Roles = splitRoles(*roles)
 		}
+		if staffSet {
+			u.StaffID = *staff
+		}
 		if err := db.Accounts().UpdateUser(ctx, u); err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stdout, "已修改用户 %s：%s，%s，%s\n", u.Username, u.Name, u.Dept, strings.Join(u.Roles, ","))
+		fmt.Fprintf(m.Stdout, "已修改用户 %s：%s，%s，%s%s\n", u.Username, u.Name, u.Dept, strings.Join(u.Roles, ","), staffNote(u.StaffID))
 	case "unlock":
 		if err := db.Accounts().UnlockLogin(ctx, pos[0]); err != nil {
 			return err
@@ -144,10 +153,23 @@ func (m *Main) runUser(ctx context.Context, args []string) error {
 			return err
 		}
 		for _, u := range users {
-			fmt.Fprintf(m.Stdout, "%s\t%s\t%s\t%s\t%s\n", u.Username, u.Name, u.Dept, strings.Join(u.Roles, ","), activeName(u.Active))
+			staff := ""
+			if u.StaffID != "" {
+				staff = "\t" + u.StaffID
+			}
+			fmt.Fprintf(m.Stdout, "%s\t%s\t%s\t%s\t%s%s\n", u.Username, u.Name, u.Dept, strings.Join(u.Roles, ","),
+				activeName(u.Active), staff)
 		}
 	}
 	return nil
+}
+
+// staffNote says which inspector an account is linked to, if any.
+func staffNote(staffID string) string {
+	if staffID == "" {
+		return ""
+	}
+	return "，关联执法人员工号 " + staffID
 }
 
 // activeName is how the list shows the active flag.

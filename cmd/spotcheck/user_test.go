@@ -218,3 +218,43 @@ func TestUserCommandsAdministrators(t *testing.T) {
 		t.Fatalf("changes %v", got)
 	}
 }
+
+// TestUserStaffLink: --staff links an inspector's account to the staff id
+// of the 执法检查人员名录 (add and edit), an unknown one is refused with the
+// field's message, and --staff "" unlinks.
+func TestUserStaffLink(t *testing.T) {
+	path := userDB(t)
+	db, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Inspectors().ImportInspectors(sysCtx, false, spotcheck.SliceSource("i", []spotcheck.Inspector{
+		{StaffID: "GL0001", Name: "林一", Dept: "GLWL", CertNo: "闽文旅执字第35010201001号", CertExpiry: "2028-12-31", Active: true},
+	}))
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := runStdin(t, "first-password-1\n", "user", "add", "lin", "--name", "林一", "--dept", "GLWL",
+		"--roles", "inspector", "--staff", "GL0404", "--db", path)
+	if code == 0 || !strings.Contains(errs, "GL0404") {
+		t.Fatalf("an unknown staff id: exit %d %s", code, errs)
+	}
+	code, out, errs := runStdin(t, "first-password-1\n", "user", "add", "lin", "--name", "林一", "--dept", "GLWL",
+		"--roles", "inspector", "--staff", "GL0001", "--db", path)
+	if code != 0 || !strings.Contains(out, "关联执法人员工号 GL0001") {
+		t.Fatalf("add --staff: exit %d %q %s", code, out, errs)
+	}
+	if _, out, _ := run(t, "user", "list", "--db", path); out != "lin\t林一\tGLWL\tinspector\t有效\tGL0001\n" {
+		t.Fatalf("list: %q", out)
+	}
+	if code, out, errs := run(t, "user", "edit", "lin", "--staff", "", "--db", path); code != 0 || strings.Contains(out, "GL0001") {
+		t.Fatalf("edit --staff \"\": exit %d %q %s", code, out, errs)
+	}
+	if _, out, _ := run(t, "user", "list", "--db", path); out != "lin\t林一\tGLWL\tinspector\t有效\n" {
+		t.Fatalf("list after unlinking: %q", out)
+	}
+	if code, out, errs := run(t, "user", "edit", "lin", "--staff", "GL0001", "--db", path); code != 0 || !strings.Contains(out, "GL0001") {
+		t.Fatalf("edit --staff: exit %d %q %s", code, out, errs)
+	}
+}

@@ -62,6 +62,7 @@ type UserForm struct {
 	Dept     string   `form:"dept"`
 	Roles    []string `form:"roles"`
 	Active   bool     `form:"active"`
+	StaffID  string   `form:"staff_id"` // the inspector's 执法人员工号 (User.StaffID)
 	PasswordForm
 }
 
@@ -69,7 +70,7 @@ type UserForm struct {
 // order the browser sent them in; unknown roles follow, for validation to
 // name them.
 func (f *UserForm) User() *spotcheck.User {
-	u := &spotcheck.User{Username: f.Username, Name: f.Name, Dept: f.Dept, Active: true}
+	u := &spotcheck.User{Username: f.Username, Name: f.Name, Dept: f.Dept, Active: true, StaffID: f.StaffID}
 	for _, ro := range RoleOrder {
 		if slices.Contains(f.Roles, ro) {
 			u.Roles = append(u.Roles, ro)
