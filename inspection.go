@@ -188,7 +188,9 @@ type InspectionFilter struct {
 	Task   string
 	Entity string
 	State  string
-	Mine   bool // only those of the user's teams
+	Mine   bool   // only those of the user's teams
+	Dept   string // only those of this department (Inspection.Dept), among those the user may see
+	Staff  string // only those whose team has this staff id (one person's), among those the user may see
 }
 
 // InspectionService keeps inspections (store/inspection*.go). Every
@@ -234,4 +236,16 @@ type InspectionService interface {
 	// ReviseInspection opens the next revision of an approved or rejected
 	// inspection, in draft, with a reason (EINVALID without one).
 	ReviseInspection(ctx context.Context, id int64, reason string) error
+	// FindPublicationsDueSoon lists the approved, not yet published
+	// inspections the user may see (as FindInspections; f.Dept for one
+	// department, f.Mine or f.Staff for one person; f.State is ignored)
+	// whose publication is due today or within days working days
+	// (DueSoonWorkdays when days ≤ 0), soonest first. EUNAUTHORIZED
+	// without a principal; the calendar's error (workday.ErrNoData) when
+	// a year on the way has no holiday data.
+	FindPublicationsDueSoon(ctx context.Context, f InspectionFilter, days int) ([]Inspection, error)
+	// FindPublicationsOverdue lists, as FindPublicationsDueSoon, those
+	// whose due date has passed, the longest overdue first. EUNAUTHORIZED
+	// without a principal.
+	FindPublicationsOverdue(ctx context.Context, f InspectionFilter) ([]Inspection, error)
 }

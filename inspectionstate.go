@@ -211,6 +211,10 @@ type WorkdayAdder interface {
 // Fuzhou plan applies the same limit (notes/domain-rules.md §1.7).
 const PublicationWorkdays = 20
 
+// DueSoonWorkdays is how many working days before its publication due
+// date an approved inspection is listed as due soon (issue 11, §5).
+const DueSoonWorkdays = 5
+
 // PublicationRule names the source of PublicationWorkdays for pages.
 const PublicationRule = "《企业信息公示暂行条例》第六条、第七条：检查结果自产生之日起20个工作日内公示"
 

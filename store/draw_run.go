@@ -252,7 +252,8 @@ func (sv *DrawService) WithholdReveal(ctx context.Context, id int64, participant
 // §8: inspections are unannounced). Every official must have revealed. The
 // task moves to drawn in the same transaction (drawTaskState), and a
 // 市抽县查 task's selected entities are handed to their district bureaus
-// (handOver).
+// (handOver), and each selected entity gets its inspection, 未录入
+// (createInspections).
 func (sv *DrawService) RunDraw(ctx context.Context, id int64, run spotcheck.DrawRun) (err error) {
 	db := sv.db
 	defer wrap(&err, "run draw", id)
@@ -320,6 +321,9 @@ func (sv *DrawService) RunDraw(ctx context.Context, id int64, run spotcheck.Draw
 			}
 		}
 		if err := recordEvent(ctx, t, "draw", fmt.Sprint(id), "draw", string(out.Result)); err != nil {
+			return err
+		}
+		if _, err := createInspections(ctx, t, tk, id, d.Authority); err != nil { // store/inspection.go
 			return err
 		}
 		return nil

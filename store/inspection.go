@@ -114,47 +114,58 @@ func (sv *InspectionService) CreateInspections(ctx context.Context, task string,
 		if state != spotcheck.DrawDrawn && state != spotcheck.DrawPublished {
 			return spotcheck.Errorf(spotcheck.ECONFLICT, "抽取 %d 尚未完成，不能生成检查记录", draw)
 		}
-		visits, err := drawVisits(ctx, t, draw)
-		if err != nil {
-			return err
-		}
-		rows, err := t.QueryContext(ctx, `SELECT p.entity_id, p.inspectors FROM draw_picks p
-			WHERE p.draw_id = $1 AND ((p.reserve = 0 AND p.replaced = 0) OR p.promoted = 1)
-			AND NOT EXISTS (SELECT 1 FROM inspections i WHERE i.draw_id = p.draw_id AND i.entity_id = p.entity_id)
-			ORDER BY p.stratum, p.rank`, draw)
-		if err != nil {
-			return err
-		}
-		now := t.db.now()
-		var ins [][]any
-		for rows.Next() {
-			var entity, team string
-			if err := rows.Scan(&entity, &team); err != nil {
-				rows.Close()
-				return err
-			}
-			ins = append(ins, []any{task, draw, entity, authority, "," + team + ",", commaList(tk.Items),
-				visits[entity], 1, spotcheck.InspectionDraft, now})
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil || len(ins) == 0 {
-			return err
-		}
-		if err := insertMany(ctx, t, "inspections", []string{"task", "draw_id", "entity_id", "dept", "team", "items",
-			"visit_id", "revision", "state", "created_at"}, ins); err != nil {
-			return err
-		}
-		if _, err := t.ExecContext(ctx, `INSERT INTO inspection_revisions (inspection_id, revision, state, content, updated_by, updated_at)
-			SELECT i.id, 1, $2, '{}', $3, $4 FROM inspections i WHERE i.draw_id = $1
-			AND NOT EXISTS (SELECT 1 FROM inspection_revisions r WHERE r.inspection_id = i.id)`,
-			draw, spotcheck.InspectionDraft, actorID(ctx), now); err != nil {
-			return err
-		}
-		n = len(ins)
-		body, _ := json.Marshal(map[string]any{"task": task, "draw": draw, "inspections": n})
-		return recordEvent(ctx, t, "draw", strconv.FormatInt(draw, 10), "create-inspections", string(body))
+		n, err = createInspections(ctx, t, tk, draw, authority)
+		return err
 	})
 	return n, err
+}
+
+// createInspections makes, within t, the inspections of draw of task tk
+// (CreateInspections): one in 未录入 per counted pick that has none yet, in
+// the department authority, with the team the draw assigned, the task's
+// items and the accepted joint visit it is part of. RunDraw calls it in
+// the draw's own transaction, so that a drawn entity always has its
+// inspection; CreateInspections, for draws run before that, and finds
+// nothing twice. It records one event on the draw when it made any.
+func createInspections(ctx context.Context, t *tx, tk *spotcheck.Task, draw int64, authority string) (int, error) {
+	visits, err := drawVisits(ctx, t, draw)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := t.QueryContext(ctx, `SELECT p.entity_id, p.inspectors FROM draw_picks p
+		WHERE p.draw_id = $1 AND ((p.reserve = 0 AND p.replaced = 0) OR p.promoted = 1)
+		AND NOT EXISTS (SELECT 1 FROM inspections i WHERE i.draw_id = p.draw_id AND i.entity_id = p.entity_id)
+		ORDER BY p.stratum, p.rank`, draw)
+	if err != nil {
+		return 0, err
+	}
+	now := t.db.now()
+	var ins [][]any
+	for rows.Next() {
+		var entity, team string
+		if err := rows.Scan(&entity, &team); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ins = append(ins, []any{tk.Code, draw, entity, authority, "," + team + ",", commaList(tk.Items),
+			visits[entity], 1, spotcheck.InspectionDraft, now})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ins) == 0 {
+		return 0, err
+	}
+	if err := insertMany(ctx, t, "inspections", []string{"task", "draw_id", "entity_id", "dept", "team", "items",
+		"visit_id", "revision", "state", "created_at"}, ins); err != nil {
+		return 0, err
+	}
+	if _, err := t.ExecContext(ctx, `INSERT INTO inspection_revisions (inspection_id, revision, state, content, updated_by, updated_at)
+		SELECT i.id, 1, $2, '{}', $3, $4 FROM inspections i WHERE i.draw_id = $1
+		AND NOT EXISTS (SELECT 1 FROM inspection_revisions r WHERE r.inspection_id = i.id)`,
+		draw, spotcheck.InspectionDraft, actorID(ctx), now); err != nil {
+		return 0, err
+	}
+	body, _ := json.Marshal(map[string]any{"task": tk.Code, "draw": draw, "inspections": len(ins)})
+	return len(ins), recordEvent(ctx, t, "draw", strconv.FormatInt(draw, 10), "create-inspections", string(body))
 }
 
 // drawVisits maps the entities of the draw's accepted joint visits to
@@ -261,10 +272,24 @@ func (sv *InspectionService) FindInspections(ctx context.Context, f spotcheck.In
 	if err != nil {
 		return nil, err
 	}
+	return sv.find(ctx, p, f, nil, "i.task, i.id")
+}
+
+// find lists the current revisions p may see that match f and the
+// conditions more adds, in order.
+func (sv *InspectionService) find(ctx context.Context, p *spotcheck.Principal, f spotcheck.InspectionFilter,
+	more func(c *conds), order string) ([]spotcheck.Inspection, error) {
 	var c conds
 	c.eq("i.task", f.Task)
 	c.eq("i.entity_id", f.Entity)
 	c.eq("i.state", f.State)
+	c.eq("i.dept", f.Dept)
+	if f.Staff != "" {
+		c.add("i.team LIKE " + c.arg("%,"+escapeLike(f.Staff)+",%") + ` ESCAPE '\'`)
+	}
+	if more != nil {
+		more(&c)
+	}
 	// The user's teams are those with the staff id their account is
 	// linked to (User.StaffID); an account without one has none.
 	mine := "1 = 0"
@@ -291,7 +316,7 @@ func (sv *InspectionService) FindInspections(ctx context.Context, f spotcheck.In
 	}
 	rows, err := sv.db.read.QueryContext(ctx, `SELECT `+inspectionCols+` FROM inspections i
 		JOIN inspection_revisions r ON r.inspection_id = i.id AND r.revision = i.revision
-		WHERE `+c.where()+` ORDER BY i.task, i.id LIMIT 5000`, c.args...)
+		WHERE `+c.where()+` ORDER BY `+order+` LIMIT 5000`, c.args...)
 	if err != nil {
 		return nil, err
 	}

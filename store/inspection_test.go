@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,8 +12,8 @@ import (
 	"spotcheck/store"
 )
 
-// inspectionWorld draws a task of the city bureau, makes its inspections,
-// and gives the first inspection with a team of two, with accounts
+// inspectionWorld draws a task of the city bureau, which makes its
+// inspections, and gives the first inspection with a team of two, with accounts
 // "member1" and "member2" linked to its members (User.StaffID).
 func inspectionWorld(t *testing.T, db *store.DB) (func(string) context.Context, *spotcheck.Inspection) {
 	t.Helper()
@@ -22,16 +23,14 @@ func inspectionWorld(t *testing.T, db *store.DB) (func(string) context.Context, 
 	}
 	publishTask(t, db, as, "2026-FZWL-SJ-041")
 	d := completeDraw(t, db, as, "2026-FZWL-SJ-041", 0)
-	n, err := db.Inspections().CreateInspections(as("planner"), "2026-FZWL-SJ-041", d.ID)
-	if err != nil || n == 0 {
-		t.Fatalf("CreateInspections: %d, %v", n, err)
-	}
+	// Running the draw made them (TestRunDrawCreatesInspections): asking
+	// again creates none twice.
 	if again, err := db.Inspections().CreateInspections(as("planner"), "2026-FZWL-SJ-041", d.ID); err != nil || again != 0 {
 		t.Fatalf("CreateInspections again: %d, %v", again, err)
 	}
 	list, err := db.Inspections().FindInspections(as("planner"), spotcheck.InspectionFilter{Task: "2026-FZWL-SJ-041"})
-	if err != nil || len(list) != n {
-		t.Fatalf("FindInspections: %d of %d, %v", len(list), n, err)
+	if err != nil || len(list) == 0 {
+		t.Fatalf("FindInspections: %d, %v", len(list), err)
 	}
 	var in *spotcheck.Inspection
 	for i := range list {
@@ -257,6 +256,144 @@ func TestInspectionRejectAndFourEyes(t *testing.T) {
 		revs, err := sv.FindInspectionRevisions(as("approver"), in.ID)
 		if err != nil || len(revs) != 2 || revs[0].State != spotcheck.InspectionRejected || revs[0].Comment != "检查情况与现场照片不符" {
 			t.Fatalf("revisions: %+v, %v", revs, err)
+		}
+	})
+}
+
+// TestPublicationsDue: an approved inspection completed on 2026-09-29 is
+// due for publication on 2026-11-02 (TestInspectionWorkflow). Five working
+// days before, it is due soon, for its department, its team and each
+// member; on its day still due soon; the day after, overdue, which the
+// supervisor sees too. Users outside see nothing; a published or
+// unapproved record is never listed.
+func TestPublicationsDue(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		as, in := inspectionWorld(t, db)
+		sv := db.Inspections()
+		m1, m2, ap := as("member1"), as("member2"), as("approver")
+		at := func(day string) {
+			d, err := time.Parse("2006-01-02", day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			db.Now = func() time.Time { return d.Add(4 * time.Hour) } // noon in China
+		}
+		ids := func(l []spotcheck.Inspection, err error) string {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, x := range l {
+				out = append(out, strconv.FormatInt(x.ID, 10))
+			}
+			return strings.Join(out, ",")
+		}
+		id := strconv.FormatInt(in.ID, 10)
+		all := []struct {
+			who string
+			c   context.Context
+			f   spotcheck.InspectionFilter
+		}{
+			{"the department", ap, spotcheck.InspectionFilter{Dept: "FZWL"}},
+			{"the approver, for the person", ap, spotcheck.InspectionFilter{Staff: in.Team[1]}},
+			{"member 1, their own", m1, spotcheck.InspectionFilter{Mine: true}},
+			{"member 2, their own", m2, spotcheck.InspectionFilter{Mine: true}},
+			{"the supervisor", as("supervisor"), spotcheck.InspectionFilter{}},
+		}
+		check := func(day, soon, late string) {
+			t.Helper()
+			at(day)
+			for _, w := range all {
+				if got := ids(sv.FindPublicationsDueSoon(w.c, w.f, 0)); got != soon {
+					t.Errorf("%s, %s: due soon %q, want %q", day, w.who, got, soon)
+				}
+				if got := ids(sv.FindPublicationsOverdue(w.c, w.f)); got != late {
+					t.Errorf("%s, %s: overdue %q, want %q", day, w.who, got, late)
+				}
+			}
+			for _, u := range []string{"inspector", "gladmin", "glplanner"} {
+				if got := ids(sv.FindPublicationsDueSoon(as(u), spotcheck.InspectionFilter{}, 30)) +
+					ids(sv.FindPublicationsOverdue(as(u), spotcheck.InspectionFilter{})); got != "" {
+					t.Errorf("%s, %s sees %q", day, u, got)
+				}
+			}
+			if got := ids(sv.FindPublicationsOverdue(ap, spotcheck.InspectionFilter{Dept: "GLWL"})); got != "" {
+				t.Errorf("%s: another department's list holds %q", day, got)
+			}
+		}
+
+		// Not approved yet: never listed, whatever the day.
+		check("2026-11-03", "", "")
+		at("2026-03-12")
+		if err := sv.SaveInspection(m1, recorded(in.ID, "2026-09-29")); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []context.Context{m1, m2} {
+			if err := sv.ConfirmInspection(c, in.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := sv.SubmitInspection(m1, in.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := sv.ApproveInspection(ap, in.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		check("2026-10-23", "", "") // Friday: five working days on is 10-30
+		check("2026-10-26", id, "") // Monday: the fifth working day is 11-02
+		check("2026-11-02", id, "") // due today
+		check("2026-11-03", "", id) // a day late
+		if got := ids(sv.FindPublicationsDueSoon(ap, spotcheck.InspectionFilter{}, 1)); got != "" {
+			t.Errorf("due within one working day of 11-03: %q", got)
+		}
+		at("2026-10-22")
+		if got := ids(sv.FindPublicationsDueSoon(ap, spotcheck.InspectionFilter{}, 7)); got != id {
+			t.Errorf("due within seven working days of 10-22: %q", got)
+		}
+		if _, err := sv.FindPublicationsOverdue(context.Background(), spotcheck.InspectionFilter{}); spotcheck.ErrorCode(err) != spotcheck.EUNAUTHORIZED {
+			t.Errorf("nobody: %v", err)
+		}
+	})
+}
+
+// TestRunDrawCreatesInspections: running a draw makes, in its own
+// transaction, one inspection per selected entity (not the reserves), in
+// 未录入, with the team the draw assigned and the task's items.
+func TestRunDrawCreatesInspections(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		as := drawWorld(t, db)
+		if err := db.Tasks().CreateTask(as("planner"), drawTask("2026-FZWL-SJ-042", "WL-LXS-001")); err != nil {
+			t.Fatal(err)
+		}
+		publishTask(t, db, as, "2026-FZWL-SJ-042")
+		d := completeDraw(t, db, as, "2026-FZWL-SJ-042", 0)
+		picks, err := db.Draws().FindDrawPicks(as("planner"), d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		teams := map[string][]string{}
+		for _, p := range picks {
+			if !p.Reserve {
+				teams[p.Entity] = p.Inspectors
+			}
+		}
+		list, err := db.Inspections().FindInspections(as("planner"), spotcheck.InspectionFilter{Task: "2026-FZWL-SJ-042"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != len(teams) || len(teams) == 0 {
+			t.Fatalf("%d inspections for %d selected entities", len(list), len(teams))
+		}
+		seen := map[string]bool{}
+		for _, in := range list {
+			team, selected := teams[in.Entity]
+			if !selected || seen[in.Entity] || in.Draw != d.ID || in.State != spotcheck.InspectionDraft ||
+				in.Revision != 1 || in.Dept != "FZWL" || !reflect.DeepEqual(in.Items, []string{"WL-LXS-001"}) ||
+				strings.Join(in.Team, ",") != strings.Join(team, ",") {
+				t.Errorf("inspection of %s: %+v (selected %v, team %v)", in.Entity, in, selected, team)
+			}
+			seen[in.Entity] = true
 		}
 	})
 }

@@ -286,6 +286,14 @@ func TestNoPrincipalIsRefused(t *testing.T) {
 			"ReturnInspection":  func(c context.Context) error { return db.Inspections().ReturnInspection(c, 1, "退回") },
 			"RejectInspection":  func(c context.Context) error { return db.Inspections().RejectInspection(c, 1, "不通过") },
 			"ReviseInspection":  func(c context.Context) error { return db.Inspections().ReviseInspection(c, 1, "更正") },
+			"FindPublicationsDueSoon": func(c context.Context) error {
+				_, err := db.Inspections().FindPublicationsDueSoon(c, spotcheck.InspectionFilter{}, 0)
+				return err
+			},
+			"FindPublicationsOverdue": func(c context.Context) error {
+				_, err := db.Inspections().FindPublicationsOverdue(c, spotcheck.InspectionFilter{})
+				return err
+			},
 			// the program's own jobs and settings
 			"PublishOldDraws":    func(c context.Context) error { _, err := db.PublishOldDraws(c); return err },
 			"RebuildSearchIndex": db.RebuildSearchIndex,

@@ -1,0 +1,61 @@
+package store
+
+import (
+	"context"
+
+	"spotcheck"
+	"spotcheck/workday"
+)
+
+// The deadlines of publication (issue 11, §5): approved inspections whose
+// result is not public yet, by their publication due date (set on
+// approval, spotcheck.PublicationDue), for the home pages of the people
+// who must publish and for the supervisors who watch the late ones. Dates
+// are the days of China (spotcheck.ChinaTime); due dates compare as
+// YYYY-MM-DD strings.
+
+// today is the day in China, YYYY-MM-DD.
+func (db *DB) today() string { return db.Now().In(spotcheck.ChinaTime).Format(spotcheck.DateLayout) }
+
+// FindPublicationsDueSoon lists the approved, unpublished inspections the
+// user may see that are due from today to days working days after it on
+// the calendar with the administrator's overrides.
+func (sv *InspectionService) FindPublicationsDueSoon(ctx context.Context, f spotcheck.InspectionFilter, days int) (_ []spotcheck.Inspection, err error) {
+	defer wrap(&err, "publications due soon")
+	p, err := spotcheck.ActingPrincipal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if days <= 0 {
+		days = spotcheck.DueSoonWorkdays
+	}
+	cal, err := workday.Load(ctx, &CalendarService{sv.db})
+	if err != nil {
+		return nil, err
+	}
+	from := sv.db.today()
+	last, err := cal.AddWorkdays(sv.db.Now().In(spotcheck.ChinaTime), days)
+	if err != nil {
+		return nil, err
+	}
+	to := last.Format(spotcheck.DateLayout)
+	f.State = spotcheck.InspectionApproved
+	return sv.find(ctx, p, f, func(c *conds) {
+		c.add("r.publication_due >= " + c.arg(from) + " AND r.publication_due <= " + c.arg(to))
+	}, "r.publication_due, i.id")
+}
+
+// FindPublicationsOverdue lists the approved, unpublished inspections the
+// user may see whose due date is before today.
+func (sv *InspectionService) FindPublicationsOverdue(ctx context.Context, f spotcheck.InspectionFilter) (_ []spotcheck.Inspection, err error) {
+	defer wrap(&err, "publications overdue")
+	p, err := spotcheck.ActingPrincipal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f.State = spotcheck.InspectionApproved
+	today := sv.db.today()
+	return sv.find(ctx, p, f, func(c *conds) {
+		c.add("r.publication_due <> '' AND r.publication_due < " + c.arg(today))
+	}, "r.publication_due, i.id")
+}
