@@ -22,11 +22,18 @@ var Users = []spotcheck.User{
 	{Username: "planner", Name: "市局计划员（示例）", Dept: deptBureau, Roles: []string{spotcheck.RolePlanner}},
 	{Username: "glplanner", Name: "鼓楼区计划员（示例）", Dept: "GLWL", Roles: []string{spotcheck.RolePlanner}},
 	{Username: "supervisor", Name: "纪检监督员（示例）", Dept: deptBureau, Roles: []string{spotcheck.RoleSupervisor}},
-	{Username: "inspector", Name: "鼓楼区执法检查人员（示例）", Dept: "GLWL", Roles: []string{spotcheck.RoleInspector}},
+	// The inspector is GL0001 of the 执法检查人员名录 (User.StaffID): the first
+	// of 鼓楼区, who may always lead, and so is on a team of the demo's
+	// 鼓楼区 draws (cmd/spotcheck/demo_plans.go) and has visits to record.
+	{Username: "inspector", Name: "鼓楼区执法检查人员（示例）", Dept: "GLWL", Roles: []string{spotcheck.RoleInspector},
+		StaffID: DemoInspector},
 	{Username: "approver", Name: "法制科审核员（示例）", Dept: deptBureau, Roles: []string{spotcheck.RoleApprover}},
 	{Username: "agency", Name: "专业机构人员（示例）", Dept: deptBureau, Roles: []string{spotcheck.RoleAgency}},
 	{Username: "firedept", Name: "消防救援支队联络员（示例）", Dept: deptFire, Roles: []string{spotcheck.RolePlanner}},
 }
+
+// DemoInspector is the staff id the demo's inspector account is linked to.
+const DemoInspector = "GL0001"
 
 // Load writes d through the same imports a user runs, so that it passes
 // every check a file would, then creates the demo users. report, when not

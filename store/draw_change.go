@@ -247,6 +247,9 @@ func (sv *DrawService) DecideDrawChange(ctx context.Context, changeID int64, app
 			if err := applyChange(ctx, t, c, p); err != nil {
 				return err
 			}
+			if err := syncDrawInspections(ctx, t, c.DrawID); err != nil { // store/inspection.go
+				return err
+			}
 			rec := changeRecord(c, p, d, decider)
 			var idx int64
 			if d.state == spotcheck.DrawDrawn {

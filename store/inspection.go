@@ -168,6 +168,43 @@ func createInspections(ctx context.Context, t *tx, tk *spotcheck.Task, draw int6
 	return len(ins), recordEvent(ctx, t, "draw", strconv.FormatInt(draw, 10), "create-inspections", string(body))
 }
 
+// syncDrawInspections follows an approved change of draw (store/
+// draw_change.go) in its transaction: a promoted reserve gets its
+// inspection (createInspections), and an inspection not yet submitted
+// takes the team the draw now assigns (an inspector replaced, a team given
+// to an entity the draw left without one). A submitted or decided record
+// keeps the team that recorded it.
+func syncDrawInspections(ctx context.Context, t *tx, draw int64) error {
+	var task, authority string
+	if err := t.QueryRowContext(ctx, `SELECT task, authority FROM draws WHERE id = $1`, draw).Scan(&task, &authority); err != nil {
+		return err
+	}
+	tk, err := findTask(ctx, t, task)
+	if err != nil {
+		return err
+	}
+	if _, err := createInspections(ctx, t, tk, draw, authority); err != nil {
+		return err
+	}
+	_, err = t.ExecContext(ctx, `UPDATE inspections SET team = (SELECT ',' || p.inspectors || ',' FROM draw_picks p
+			WHERE p.draw_id = inspections.draw_id AND p.entity_id = inspections.entity_id)
+		WHERE draw_id = $1 AND state IN ($2, $3) AND EXISTS (SELECT 1 FROM draw_picks p
+			WHERE p.draw_id = inspections.draw_id AND p.entity_id = inspections.entity_id
+			AND ',' || p.inspectors || ',' <> inspections.team)`,
+		draw, spotcheck.InspectionDraft, spotcheck.InspectionReturned)
+	return err
+}
+
+// linkVisitInspections records, when joint visit id of entity is accepted
+// (store/visit.go), that the inspections of its draws are part of it, as
+// createInspections does for a visit accepted before the inspections were
+// made.
+func linkVisitInspections(ctx context.Context, t *tx, id int64, entity string) error {
+	_, err := t.ExecContext(ctx, `UPDATE inspections SET visit_id = $1 WHERE entity_id = $2 AND visit_id = 0
+		AND (SELECT v.draws FROM visits v WHERE v.id = $1) LIKE '%,' || CAST(draw_id AS TEXT) || ',%'`, id, entity)
+	return err
+}
+
 // drawVisits maps the entities of the draw's accepted joint visits to
 // their visit.
 func drawVisits(ctx context.Context, t *tx, draw int64) (map[string]int64, error) {

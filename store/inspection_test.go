@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -394,6 +396,62 @@ func TestRunDrawCreatesInspections(t *testing.T) {
 				t.Errorf("inspection of %s: %+v (selected %v, team %v)", in.Entity, in, selected, team)
 			}
 			seen[in.Entity] = true
+		}
+
+		// Approved changes follow: a promoted reserve gets its
+		// inspection, a replaced inspector leaves the team of a record
+		// not yet submitted.
+		var first, reserve spotcheck.DrawPick
+		for _, p := range picks {
+			if p.Stratum == "B" && !p.Reserve && first.Entity == "" {
+				first = p
+			}
+			if p.Stratum == "B" && p.Reserve && reserve.Entity == "" {
+				reserve = p
+			}
+		}
+		decide := func(c *spotcheck.DrawChange) error {
+			if err := db.Draws().RequestDrawChange(as("planner"), c); err != nil {
+				return err
+			}
+			return db.Draws().DecideDrawChange(as("approver"), c.ID, true, "同意")
+		}
+		if err := decide(&spotcheck.DrawChange{DrawID: d.ID, Kind: spotcheck.ChangeSubstitute, Entity: first.Entity,
+			Reason: "closed", Note: "已停业"}); err != nil {
+			t.Fatalf("substitution: %v", err)
+		}
+		got, err := db.Inspections().FindInspections(as("planner"), spotcheck.InspectionFilter{Task: "2026-FZWL-SJ-042",
+			Entity: reserve.Entity})
+		if err != nil || len(got) != 1 || got[0].State != spotcheck.InspectionDraft || len(got[0].Team) == 0 {
+			t.Fatalf("the promoted reserve's inspection: %+v, %v", got, err)
+		}
+		var two *spotcheck.Inspection
+		for i := range list {
+			if len(list[i].Team) == 2 && list[i].Entity != first.Entity {
+				two = &list[i]
+				break
+			}
+		}
+		if two == nil {
+			t.Fatal("no inspection with a team of two")
+		}
+		replaced := false
+		for k := 1; k <= 12 && !replaced; k++ {
+			staff := fmt.Sprintf("FZ%04d", k)
+			if slices.Contains(two.Team, staff) {
+				continue
+			}
+			replaced = decide(&spotcheck.DrawChange{DrawID: d.ID, Kind: spotcheck.ChangeReplace, Entity: two.Entity,
+				Inspector: two.Team[1], NewInspector: staff, Reason: "illness"}) == nil
+			if replaced {
+				after, err := db.Inspections().FindInspectionByID(as("planner"), two.ID)
+				if err != nil || !reflect.DeepEqual(after.Team, []string{two.Team[0], staff}) {
+					t.Fatalf("after replacing %s by %s: %+v, %v", two.Team[1], staff, after, err)
+				}
+			}
+		}
+		if !replaced {
+			t.Fatal("no inspector of the roster could replace one")
 		}
 	})
 }

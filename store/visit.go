@@ -335,6 +335,11 @@ func (sv *VisitService) decide(ctx context.Context, id int64, a spotcheck.Action
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return spotcheck.Errorf(spotcheck.ECONFLICT, "联合检查 %d 已由他人处理，请刷新后查看", id)
 		}
+		if a == spotcheck.VisitActAccept {
+			if err := linkVisitInspections(ctx, t, id, v.Entity); err != nil { // store/inspection.go
+				return err
+			}
+		}
 		body, _ := json.Marshal(map[string]any{"state": next, "date": d.Date, "notice": notice, "note": d.Note,
 			"checklist": json.RawMessage(orNull(checklist)), "team": json.RawMessage(orNull(team))})
 		return recordEvent(ctx, t, "visit", fmt.Sprint(id), string(a), string(body))

@@ -129,6 +129,17 @@ func TestJointVisits(t *testing.T) {
 		if team := v.Team(); len(team) == 0 || team[0].Dept != "FZWL" {
 			t.Errorf("team %+v", team)
 		}
+		// The inspections the draws made are now part of the visit; those
+		// of the declined one are not.
+		for _, w := range []struct {
+			entity string
+			id     int64
+		}{{a.Entity, a.ID}, {b.Entity, 0}} {
+			ins, err := db.Inspections().FindInspections(ctx, spotcheck.InspectionFilter{Entity: w.entity})
+			if err != nil || len(ins) != 2 || ins[0].Visit != w.id || ins[1].Visit != w.id {
+				t.Errorf("inspections of %s: %+v, %v; want two of visit %d", w.entity, ins, err, w.id)
+			}
+		}
 		if w, _ := db.Visits().FindVisitByID(gl, b.ID); w.State != spotcheck.VisitDeclined || w.Note != "检查时间无法协调" {
 			t.Errorf("declined visit %+v", w)
 		}
