@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"spotcheck"
+	"spotcheck/demo"
 	"spotcheck/store"
 )
 
@@ -73,6 +74,27 @@ func TestDemoPlans(t *testing.T) {
 	for _, c := range changes {
 		if c.Kind != spotcheck.ChangeAssign || c.State != spotcheck.ChangeApproved {
 			t.Errorf("change %+v, want an approved assignment", c)
+		}
+	}
+
+	// The demo's inspector is linked to a 鼓楼区 inspector on teams of
+	// 鼓楼区's draw, and so has inspections to record (issue 11).
+	u, err := db.Accounts().FindUserByUsername(sysCtx, "inspector")
+	if err != nil || u.StaffID != demo.DemoInspector {
+		t.Fatalf("the inspector account: %+v, %v", u, err)
+	}
+	depts, err := db.Departments().FindDepartments(sysCtx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := spotcheck.NewContextWithPrincipal(sysCtx, spotcheck.NewPrincipal(*u, depts))
+	mine, err := db.Inspections().FindInspections(as, spotcheck.InspectionFilter{Mine: true, Task: "2026-GLWL-SJ-001"})
+	if err != nil || len(mine) == 0 {
+		t.Fatalf("the inspector's inspections of 2026-GLWL-SJ-001: %d, %v", len(mine), err)
+	}
+	for _, in := range mine {
+		if !slices.Contains(in.Team, demo.DemoInspector) || in.State != spotcheck.InspectionDraft {
+			t.Errorf("inspection %+v", in)
 		}
 	}
 }
