@@ -1,6 +1,7 @@
 package staff
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
@@ -80,16 +81,6 @@ func (c *taskCache) get(ctx context.Context, code string) *spotcheck.Task {
 	return tk
 }
 
-// entityOf returns the entity of an inspection, or nil when the user may
-// not read it (the page then shows its credit code).
-func (s *Handler) entityOf(ctx context.Context, id string) *spotcheck.Entity {
-	e, err := s.svc.Entities.FindEntityByID(ctx, id)
-	if err != nil {
-		return nil
-	}
-	return e
-}
-
 // dueOf says what the inspection waits for, in words.
 func dueOf(in *spotcheck.Inspection, tk *spotcheck.Task) string {
 	switch in.State {
@@ -137,11 +128,8 @@ func (s *Handler) ShowInspections(w http.ResponseWriter, r *http.Request) {
 	rows := make([]inspectionRow, 0, len(list))
 	for i := range list {
 		in := &list[i]
-		row := inspectionRow{In: *in, EntityName: in.Entity, TaskName: in.Task,
+		row := inspectionRow{In: *in, EntityName: cmp.Or(in.EntityName, in.Entity), Addr: in.Address, TaskName: in.Task,
 			StateName: spotcheck.InspectionStateNames[in.State], StateCl: InspectionStateClass(in.State)}
-		if e := s.entityOf(ctx, in.Entity); e != nil {
-			row.EntityName, row.Addr = e.Name, e.Address
-		}
 		tk := tasks.get(ctx, in.Task)
 		if tk != nil {
 			row.TaskName, row.Start, row.End = tk.Name, tk.Start, tk.End
@@ -260,22 +248,18 @@ func (s *Handler) renderInspection(w http.ResponseWriter, r *http.Request, statu
 	}
 	var team []teamMember
 	for _, sid := range in.Team {
-		m := teamMember{StaffID: sid, Name: sid, Confirmed: in.Confirmed(sid)}
-		if who, err := s.svc.Inspectors.FindInspectorByID(ctx, sid); err == nil {
-			m.Name, m.CertNo = who.Name, who.CertNo
-		}
-		team = append(team, m)
+		team = append(team, teamMember{StaffID: sid, Name: cmp.Or(in.Names[sid], sid), CertNo: in.CertNos[sid],
+			Confirmed: in.Confirmed(sid)})
 	}
 	tasks := &taskCache{svc: s.svc.Tasks, seen: map[string]*spotcheck.Task{}}
 	tk := tasks.get(ctx, in.Task)
-	e := s.entityOf(ctx, in.Entity)
 	canSave := in.Can(spotcheck.InspActSave, p) == nil
 	if form == nil {
 		form = inspectionValues(in)
 	}
 	member := in.Member(p)
 	data := map[string]any{
-		"In": in, "Task": tk, "E": e, "Team": team, "Revisions": revs, "Message": msg,
+		"In": in, "Task": tk, "EntityName": cmp.Or(in.EntityName, in.Entity), "Map": mapLink(in.Address), "Team": team, "Revisions": revs, "Message": msg,
 		"StateName": spotcheck.InspectionStateNames[in.State], "StateClass": InspectionStateClass(in.State),
 		"StateNames": spotcheck.InspectionStateNames, "Due": dueOf(in, tk),
 		"Methods": methodNames(in.Methods), "Results": resultNames(in.Results, cat),
@@ -290,16 +274,17 @@ func (s *Handler) renderInspection(w http.ResponseWriter, r *http.Request, statu
 		"CanReject":   in.Can(spotcheck.InspActReject, p) == nil,
 		"Errors":      view.FieldErrors(ps), "F": form,
 	}
-	if e != nil {
-		data["Map"] = mapLink(e.Address)
-	}
 	if canSave {
 		data["MethodChoices"] = methodChoices(form)
 		data["ResultChoices"] = resultChoices(cat, form)
+		// Sub-codes show under a chosen result (CSS), and always where the
+		// browser cannot tell: a result chosen as stored or typed, or a
+		// problem with them.
+		shown := map[string]bool{"all": slices.ContainsFunc(ps, func(p spotcheck.FieldError) bool { return p.Field == "subcodes" })}
+		for _, c := range form["results"] {
+			shown[c] = true
+		}
+		data["ShowSubCodes"] = shown
 	}
-	name := in.Entity
-	if e != nil {
-		name = e.Name
-	}
-	s.renderTitled(w, r, status, "inspection", "检查记录 #"+strconv.FormatInt(in.ID, 10)+" · "+name, data)
+	s.renderTitled(w, r, status, "inspection", "检查记录 #"+strconv.FormatInt(in.ID, 10)+" · "+cmp.Or(in.EntityName, in.Entity), data)
 }

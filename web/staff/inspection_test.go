@@ -43,9 +43,17 @@ func TestInspectionPages(t *testing.T) {
 	if rec.Code != http.StatusOK || !strings.Contains(body, `href="`+path+`"`) || !strings.Contains(body, "录入检查结果") {
 		t.Fatalf("my work lacks the inspection: %d\n%s", rec.Code, body)
 	}
+	if in.EntityName == "" || !strings.Contains(body, in.EntityName) || !strings.Contains(body, in.Address) {
+		t.Errorf("my work does not name the entity %q at %q", in.EntityName, in.Address)
+	}
 	rec, body = a.Page(t, members[0], "GET", path, nil)
 	if rec.Code != http.StatusOK || !strings.Contains(body, `id="inspection-form"`) || !strings.Contains(body, "https://uri.amap.com/search?keyword=") {
 		t.Fatalf("the team's page: %d\n%s", rec.Code, body)
+	}
+	for _, s := range in.Team {
+		if !strings.Contains(body, in.Names[s]) || !strings.Contains(body, in.CertNos[s]) {
+			t.Errorf("the page does not name team member %s (%s, %s)", s, in.Names[s], in.CertNos[s])
+		}
 	}
 	step := func(user, action string, form url.Values) {
 		t.Helper()
