@@ -209,6 +209,7 @@ func (s *Server) routes() []route {
 		{"POST /staff/inspections/{id}/approve", Staff, approveRes, st.InspectionStep(spotcheck.InspActApprove), interactive},
 		{"POST /staff/inspections/{id}/return", Staff, approveRes, st.InspectionStep(spotcheck.InspActReturn), interactive},
 		{"POST /staff/inspections/{id}/reject", Staff, approveRes, st.InspectionStep(spotcheck.InspActReject), interactive},
+		{"POST /staff/inspections/{id}/revise", Staff, recordInsp, st.InspectionStep(spotcheck.InspActRevise), interactive},
 
 		// Joint visits, the annual cap and the repeat alerts (web/staff/visit.go, cap.go).
 		{"GET /staff/visits", Staff, viewDraws, st.ShowVisits, interactive},

@@ -272,6 +272,7 @@ func (s *Handler) renderInspection(w http.ResponseWriter, r *http.Request, statu
 		"CanApprove":  in.Can(spotcheck.InspActApprove, p) == nil,
 		"CanReturn":   in.Can(spotcheck.InspActReturn, p) == nil,
 		"CanReject":   in.Can(spotcheck.InspActReject, p) == nil,
+		"CanRevise":   in.Can(spotcheck.InspActRevise, p) == nil,
 		"Errors":      view.FieldErrors(ps), "F": form,
 	}
 	if canSave {

@@ -10,7 +10,8 @@ import (
 
 // The steps of an inspection, each a POST from its page to
 // /staff/inspections/{id}/{action}: the team saves, confirms and submits;
-// the approver approves, returns or rejects. Each form carries the state
+// the approver approves, returns or rejects; a team member opens the
+// next revision of an approved or rejected record, with a reason. Each form carries the state
 // the page showed, so that a step posted from a page that is out of date,
 // or twice (a double tap on a phone), is refused and changes nothing.
 
@@ -79,6 +80,8 @@ func (s *Handler) InspectionStep(a spotcheck.Action) http.HandlerFunc {
 			err = svc.ReturnInspection(ctx, in.ID, comment)
 		case a == spotcheck.InspActReject:
 			err = svc.RejectInspection(ctx, in.ID, comment)
+		case a == spotcheck.InspActRevise:
+			err = svc.ReviseInspection(ctx, in.ID, r.PostFormValue("reason"))
 		default:
 			err = spotcheck.Errorf(spotcheck.ENOTFOUND, "没有这个操作")
 		}

@@ -122,6 +122,17 @@ func TestInspectionPages(t *testing.T) {
 	if after, _ := a.DB.Inspections().FindInspectionByID(a.As(t, "approver"), in.ID); after.Findings[0].Description != "3 份团队合同未与游客签订书面合同" {
 		t.Errorf("the approved record changed: %+v", after.Findings)
 	}
+	// A correction is a new revision, with a reason.
+	rec, body = a.Page(t, members[0], "POST", path+"/revise", url.Values{"from": {spotcheck.InspectionApproved}})
+	if rec.Code != http.StatusBadRequest || !strings.Contains(body, "更正已审核的检查结果须说明理由") {
+		t.Fatalf("a revision without a reason: %d", rec.Code)
+	}
+	step(members[0], "revise", url.Values{"reason": {"合同份数有误"}})
+	_, body = a.Page(t, members[0], "GET", path, nil)
+	if !strings.Contains(body, "第2版") || !strings.Contains(body, `id="inspection-form"`) ||
+		len(webtest.TableOf(t, body, "inspection-revisions").Rows) != 2 {
+		t.Errorf("the revision's page lacks its number, form or the two revisions")
+	}
 }
 
 // TestInspectionPageRefusals: a finding of a problem without its legal
