@@ -43,6 +43,13 @@ type Inspection struct {
 	Comment        string // the approver's, on returning, rejecting or approving
 	UpdatedBy      string
 	UpdatedAt      time.Time
+	// What the pages show of the entity and the team, read with the
+	// inspection (the store's Find methods): a team member must know where
+	// to go and with whom, though the directory records of other
+	// departments are not theirs to read.
+	EntityName, Address string
+	Names               map[string]string // staff id of the team → name
+	CertNos             map[string]string // staff id of the team → 执法证号
 }
 
 // Confirmation is one team member's confirmation of the record as it

@@ -5,6 +5,7 @@ import (
 	"context"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -55,7 +56,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		t.Run(size.name, func(t *testing.T) {
 			b.viewport(t, size.w, size.h)
 			defer b.viewport(t, desktopW, desktopH)
-			for _, user := range tourUsers {
+			for _, user := range append(slices.Clone(tourUsers), a.fx.inspectionMember) {
 				name := cmp.Or(user, "visitor")
 				t.Run(name, func(t *testing.T) {
 					b.shootOnFailure(t)
@@ -119,7 +120,23 @@ func (a *app) tour(t *testing.T) map[string][]tourStop {
 	// pending substitution.
 	stops["supervisor"] = append(stops["supervisor"], tourStop{path: "/staff/draws/" + strconv.FormatInt(a.fx.drawID, 10),
 		status: http.StatusOK})
+	// The inspection as a member of its team sees it: my work, and the
+	// recording form shown again with a finding's field errors.
+	member := a.fx.inspectionMember
+	stops[member] = append(stops[member], tourStop{path: "/staff/inspections", status: http.StatusOK},
+		tourStop{path: "/staff/inspections/" + strconv.FormatInt(a.fx.inspectionID, 10), status: http.StatusOK,
+			then: saveProblemWithoutBasis})
 	return stops
+}
+
+// saveProblemWithoutBasis records a problem on the first item without its
+// legal basis, which shows the recording form again with the field's
+// error (and saves nothing).
+func saveProblemWithoutBasis(t *testing.T, b *browser) {
+	b.do(t, "choosing 发现问题", chromedp.Click(chromedp.CSS(`#finding-0 input[value="problem"]`)))
+	if st := b.load(t, "saving the finding", chromedp.Click(chromedp.CSS(`#inspection-form .formactions button.primary`))); st != http.StatusBadRequest {
+		t.Errorf("a problem without its legal basis: status %d, want 400", st)
+	}
 }
 
 // firstAllowed returns the first user of tourUsers whom the matrix's

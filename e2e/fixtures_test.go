@@ -44,6 +44,10 @@ type fixtures struct {
 	drawID, drawChange int64
 	// A proposed joint visit led by the city bureau (makeVisitFixture).
 	visitID int64
+	// A draft inspection of the draw fixture and the account of a member
+	// of its team (makeInspectionFixture).
+	inspectionID     int64
+	inspectionMember string
 
 	// A draft plan of the city bureau and a published one of 鼓楼区
 	// (makePlanFixtures).
@@ -140,6 +144,9 @@ func pickFixtures(ctx context.Context, a *app) (*fixtures, error) {
 	fx.pickSecrets(a)
 	if fx.drawTask, fx.drawID, fx.drawChange, err = makeDrawFixture(ctx, a, fx.item.Code); err != nil {
 		return nil, fmt.Errorf("draw fixture: %w", err)
+	}
+	if fx.inspectionID, fx.inspectionMember, err = makeInspectionFixture(ctx, a, fx.drawTask, fx.drawID); err != nil {
+		return nil, fmt.Errorf("inspection fixture: %w", err)
 	}
 	if fx.visitID, err = makeVisitFixture(ctx, a); err != nil {
 		return nil, fmt.Errorf("visit fixture: %w", err)

@@ -74,6 +74,12 @@ var (
 	drawWitness = roles(spotcheck.RoleSupervisor)
 	drawDecide  = roles(spotcheck.RoleApprover, spotcheck.RoleSupervisor)
 	drawLift    = roles(spotcheck.RoleSupervisor)
+	// Inspections (issue 11): the inspectors record those of their teams;
+	// the department's viewers of tasks read them; the approvers review
+	// them (never their own team's: store tests).
+	inspView    = roles(spotcheck.RoleInspector, spotcheck.RolePlanner, spotcheck.RoleSupervisor, spotcheck.RoleApprover)
+	inspRecord  = roles(spotcheck.RoleInspector)
+	inspApprove = roles(spotcheck.RoleApprover)
 )
 
 // drawSteps are the steps of a draw (the last segment of a POST below
@@ -86,10 +92,14 @@ var drawSteps = map[string]group{"commit": drawWitness, "reveal": drawWitness, "
 // than the planner take: the approvers publicize the reviewed results.
 var taskSteps = map[string]group{"publicize": drawDecide}
 
+// inspectionSteps are the approver's steps of an inspection; the others
+// (save, confirm, submit) are the team's, the inspections' edit group.
+var inspectionSteps = map[string]group{"approve": inspApprove, "return": inspApprove, "reject": inspApprove}
+
 // drawStep returns who takes a draw's or a task's step, when the route is
 // one of drawSteps or taskSteps.
 func drawStep(r resource, method, tail string) (group, bool) {
-	steps := map[string]map[string]group{"draws": drawSteps, "tasks": taskSteps}[r.name]
+	steps := map[string]map[string]group{"draws": drawSteps, "tasks": taskSteps, "inspections": inspectionSteps}[r.name]
 	if steps == nil || method != "POST" {
 		return nil, false
 	}
@@ -150,6 +160,9 @@ var resources = []resource{
 	// A joint visit belongs to its tasks' departments; the lead's planner
 	// decides it (the store refuses a partner's planner).
 	{"visits", drawView, drawPlan, true, true, "", ""},
+	// An inspection belongs to its task's department: its team records
+	// it, the department's staff read it and its approvers decide it.
+	{"inspections", inspView, inspRecord, true, true, "", ""},
 	// The annual cap is the system admin's setting, like the calendar; the
 	// repeated-inspection alerts are for the supervisors.
 	{"caps", deptManage, deptManage, false, false, "", ""},

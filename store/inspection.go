@@ -272,7 +272,7 @@ func (sv *InspectionService) FindInspectionByID(ctx context.Context, id int64) (
 	if err := in.CanView(p); err != nil {
 		return nil, err
 	}
-	return in, nil
+	return in, nameInspections(ctx, sv.db.read, []*spotcheck.Inspection{in})
 }
 
 // FindInspectionRevisions returns every revision of an inspection the user
@@ -368,5 +368,12 @@ func (sv *InspectionService) find(ctx context.Context, p *spotcheck.Principal, f
 			out = append(out, *in)
 		}
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	ptrs := make([]*spotcheck.Inspection, len(out))
+	for i := range out {
+		ptrs[i] = &out[i]
+	}
+	return out, nameInspections(ctx, sv.db.read, ptrs)
 }

@@ -57,21 +57,23 @@ func (s *Server) Routes() []RouteInfo {
 
 // Short names for the permissions in the route table.
 const (
-	public    = spotcheck.PermPublic
-	signedIn  = spotcheck.PermAnySignedIn
-	viewDir   = spotcheck.PermViewDirectory
-	editDir   = spotcheck.PermEditDirectory
-	viewLists = spotcheck.PermViewLists
-	editLists = spotcheck.PermEditLists
-	viewDepts = spotcheck.PermViewDepartments
-	mngDepts  = spotcheck.PermManageDepartments
-	mngUsers  = spotcheck.PermManageUsers
-	audit     = spotcheck.PermViewAudit
-	viewDraws = spotcheck.PermViewDraws
-	mngDraws  = spotcheck.PermManageDraws
-	witness   = spotcheck.PermWitnessDraws
-	approve   = spotcheck.PermApproveDraws
-	supervise = spotcheck.PermSuperviseDraws
+	public     = spotcheck.PermPublic
+	signedIn   = spotcheck.PermAnySignedIn
+	viewDir    = spotcheck.PermViewDirectory
+	editDir    = spotcheck.PermEditDirectory
+	viewLists  = spotcheck.PermViewLists
+	editLists  = spotcheck.PermEditLists
+	viewDepts  = spotcheck.PermViewDepartments
+	mngDepts   = spotcheck.PermManageDepartments
+	mngUsers   = spotcheck.PermManageUsers
+	audit      = spotcheck.PermViewAudit
+	viewDraws  = spotcheck.PermViewDraws
+	mngDraws   = spotcheck.PermManageDraws
+	witness    = spotcheck.PermWitnessDraws
+	approve    = spotcheck.PermApproveDraws
+	supervise  = spotcheck.PermSuperviseDraws
+	recordInsp = spotcheck.PermRecordInspections
+	approveRes = spotcheck.PermApproveResults
 )
 
 // routes is the route table of the application: every route with who may
@@ -193,6 +195,21 @@ func (s *Server) routes() []route {
 		{"POST /staff/users/{username}/unlock", Staff, mngUsers, st.UnlockUser, interactive},
 		{"GET /staff/security", Staff, mngUsers, st.ShowSecurity, interactive},
 		{"POST /staff/security", Staff, mngUsers, st.SaveSecurity, interactive},
+
+		// Inspections: the team's work and the approver's queue
+		// (web/staff/inspection*.go). The pages admit the three roles that
+		// reach inspections (team members, the department's viewers and
+		// approvers), which no one permission covers: the handlers refuse
+		// the others; the store decides the team and the department.
+		{"GET /staff/inspections", Staff, signedIn, st.ShowInspections, interactive},
+		{"GET /staff/inspections/{id}", Staff, signedIn, st.ShowInspection, interactive},
+		{"POST /staff/inspections/{id}/save", Staff, recordInsp, st.SaveInspection, interactive},
+		{"POST /staff/inspections/{id}/confirm", Staff, recordInsp, st.InspectionStep(spotcheck.InspActConfirm), interactive},
+		{"POST /staff/inspections/{id}/submit", Staff, recordInsp, st.InspectionStep(spotcheck.InspActSubmit), interactive},
+		{"POST /staff/inspections/{id}/approve", Staff, approveRes, st.InspectionStep(spotcheck.InspActApprove), interactive},
+		{"POST /staff/inspections/{id}/return", Staff, approveRes, st.InspectionStep(spotcheck.InspActReturn), interactive},
+		{"POST /staff/inspections/{id}/reject", Staff, approveRes, st.InspectionStep(spotcheck.InspActReject), interactive},
+		{"POST /staff/inspections/{id}/revise", Staff, recordInsp, st.InspectionStep(spotcheck.InspActRevise), interactive},
 
 		// Joint visits, the annual cap and the repeat alerts (web/staff/visit.go, cap.go).
 		{"GET /staff/visits", Staff, viewDraws, st.ShowVisits, interactive},

@@ -23,6 +23,7 @@ type Services struct {
 	Visits           spotcheck.VisitService
 	Caps             spotcheck.CapService
 	Plans            spotcheck.PlanService
+	Inspections      spotcheck.InspectionService
 }
 
 // Transfers returns the services that imports and exports go through

@@ -241,6 +241,14 @@ var flashMessages = map[string]string{
 	"task-publicize": "检查结果已审核并公示",
 	"task-follow-up": "已转入后续处置",
 	"task-close":     "任务已办结",
+	// The steps of an inspection (web/staff/inspection_step.go).
+	"inspection-save":    "检查记录已保存；修改后须由检查组成员重新确认",
+	"inspection-confirm": "您已确认检查记录",
+	"inspection-submit":  "检查记录已提交审核",
+	"inspection-approve": "已审核通过，公示期限已计算",
+	"inspection-return":  "已退回检查组修改",
+	"inspection-reject":  "已记录审核不通过",
+	"inspection-revise":  "已开启更正：新版本须重新录入、确认并提交审核，原版本保持不变",
 	// Annual plans (web/staff/plan.go).
 	"published": "计划已发布：已记入日志，在公示门户公开，并报上级部门备案",
 	"imported":  "任务已全部导入",
