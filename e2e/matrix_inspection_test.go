@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"spotcheck"
 	"spotcheck/demo"
@@ -16,9 +17,7 @@ import (
 //
 // It also makes an account for the first member of the team, whom the
 // accessibility tour signs in as to check the recording form; it is
-// linked to its inspector as Inspection.Member reads it today
-// (spotcheck.InspectorAccount: the staff id as the user name), the one
-// place the e2e tests make that link.
+// linked to its inspector (User.StaffID) and named after the staff id.
 func makeInspectionFixture(ctx context.Context, a *app, task string, drawID int64) (id int64, member string, err error) {
 	planner, err := a.asUser(ctx, "planner")
 	if err != nil {
@@ -41,8 +40,8 @@ func makeInspectionFixture(ctx context.Context, a *app, task string, drawID int6
 	if err != nil {
 		return 0, "", err
 	}
-	u := spotcheck.User{Username: spotcheck.InspectorAccount(who.StaffID), Name: who.Name, Dept: who.Dept,
-		Roles: []string{spotcheck.RoleInspector}}
+	u := spotcheck.User{Username: strings.ToLower(who.StaffID), Name: who.Name, Dept: who.Dept,
+		Roles: []string{spotcheck.RoleInspector}, StaffID: who.StaffID}
 	if err := a.DB.Accounts().CreateUser(ctx, &u, demo.Password); err != nil {
 		return 0, "", fmt.Errorf("CreateUser %s: %w", u.Username, err)
 	}

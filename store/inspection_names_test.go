@@ -14,7 +14,7 @@ import (
 func TestInspectionNames(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *store.DB) {
 		as, in := inspectionWorld(t, db)
-		m1 := as(spotcheck.InspectorAccount(in.Team[0]))
+		m1 := as("member1") // linked to in.Team[0] (inspectionWorld)
 		e, err := db.Entities().FindEntityByID(as("planner"), in.Entity)
 		if err != nil {
 			t.Fatal(err)

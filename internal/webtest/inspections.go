@@ -1,6 +1,7 @@
 package webtest
 
 import (
+	"strings"
 	"testing"
 
 	"spotcheck"
@@ -11,10 +12,8 @@ import (
 // database (Draws.Published) as its planner and returns one whose team
 // has two members, with the user names of accounts made for them.
 //
-// How an account is a member of a team is decided in one place here:
-// today by spotcheck.InspectorAccount (the user name is the staff id,
-// folded to lower case), which Inspection.Member reads; when accounts
-// name their inspector explicitly, only this helper changes.
+// Each member gets an account linked to their inspector (User.StaffID),
+// named after the staff id in lower case.
 func (a *App) Inspection(t testing.TB) (in spotcheck.Inspection, members []string) {
 	t.Helper()
 	planner := a.As(t, "planner")
@@ -40,8 +39,8 @@ func (a *App) Inspection(t testing.TB) (in spotcheck.Inspection, members []strin
 		if err != nil {
 			t.Fatal(err)
 		}
-		u := &spotcheck.User{Username: spotcheck.InspectorAccount(sid), Name: who.Name, Dept: who.Dept,
-			Roles: []string{spotcheck.RoleInspector}}
+		u := &spotcheck.User{Username: strings.ToLower(sid), Name: who.Name, Dept: who.Dept,
+			Roles: []string{spotcheck.RoleInspector}, StaffID: sid}
 		if err := a.DB.Accounts().CreateUser(System(), u, demo.Password); err != nil {
 			t.Fatalf("CreateUser %s: %v", u.Username, err)
 		}
