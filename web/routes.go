@@ -210,6 +210,11 @@ func (s *Server) routes() []route {
 		{"POST /staff/inspections/{id}/return", Staff, approveRes, st.InspectionStep(spotcheck.InspActReturn), interactive},
 		{"POST /staff/inspections/{id}/reject", Staff, approveRes, st.InspectionStep(spotcheck.InspActReject), interactive},
 		{"POST /staff/inspections/{id}/revise", Staff, recordInsp, st.InspectionStep(spotcheck.InspActRevise), interactive},
+		// Evidence (web/staff/evidence.go): the team uploads photos and
+		// PDFs (the handler bounds the body by the attachment limits); an
+		// attachment is served only through an inspection that cites it.
+		{"POST /staff/inspections/{id}/evidence", Staff, recordInsp, st.UploadEvidence, upload},
+		{"GET /staff/inspections/{id}/evidence/{sha}", Staff, signedIn, st.ShowEvidence, download},
 
 		// Joint visits, the annual cap and the repeat alerts (web/staff/visit.go, cap.go).
 		{"GET /staff/visits", Staff, viewDraws, st.ShowVisits, interactive},

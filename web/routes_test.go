@@ -25,7 +25,8 @@ func TestRoutesDeclarePermissions(t *testing.T) {
 		case rt.MaxBody <= 0:
 			t.Errorf("%s: no body limit", rt.Pattern)
 		}
-		if strings.HasPrefix(rt.Pattern, "POST /staff/transfer/") != (rt.MaxBody > maxFormBytes) {
+		upload := strings.HasPrefix(rt.Pattern, "POST /staff/transfer/") || rt.Pattern == "POST /staff/inspections/{id}/evidence"
+		if upload != (rt.MaxBody > maxFormBytes) {
 			t.Errorf("%s: body limit %d", rt.Pattern, rt.MaxBody)
 		}
 	}

@@ -257,7 +257,7 @@ func TestHealthzTimesOut(t *testing.T) {
 }
 
 // Every route has a transport class; files go out as downloads and only
-// the import takes an upload's size and time.
+// the import and the inspections' evidence take an upload's size and time.
 func TestRouteClasses(t *testing.T) {
 	s := newBare(t)
 	downloads := map[string]bool{
@@ -269,12 +269,13 @@ func TestRouteClasses(t *testing.T) {
 		"GET /staff/plans/{key}/tasks/{file}":        true,
 		"GET /plans/{key}/plan.json":                 true,
 		"GET /plans/{key}/tasks.xlsx":                true,
+		"GET /staff/inspections/{id}/evidence/{sha}": true,
 	}
 	for _, rt := range s.Routes() {
 		if rt.Download != downloads[rt.Pattern] {
 			t.Errorf("%s: download %v", rt.Pattern, rt.Download)
 		}
-		if rt.Upload != (rt.Pattern == "POST /staff/transfer/{kind}") {
+		if rt.Upload != (rt.Pattern == "POST /staff/transfer/{kind}" || rt.Pattern == "POST /staff/inspections/{id}/evidence") {
 			t.Errorf("%s: upload %v", rt.Pattern, rt.Upload)
 		}
 	}

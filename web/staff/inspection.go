@@ -246,6 +246,11 @@ func (s *Handler) renderInspection(w http.ResponseWriter, r *http.Request, statu
 		s.fail(w, r, err)
 		return
 	}
+	evidence, err := s.findEvidence(ctx, in.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var team []teamMember
 	for _, sid := range in.Team {
 		team = append(team, teamMember{StaffID: sid, Name: cmp.Or(in.Names[sid], sid), CertNo: in.CertNos[sid],
@@ -274,6 +279,7 @@ func (s *Handler) renderInspection(w http.ResponseWriter, r *http.Request, statu
 		"CanReject":   in.Can(spotcheck.InspActReject, p) == nil,
 		"CanRevise":   in.Can(spotcheck.InspActRevise, p) == nil,
 		"Errors":      view.FieldErrors(ps), "F": form,
+		"Evidence": evidence, "CanUpload": canSave && s.svc.Attachments != nil,
 	}
 	if canSave {
 		data["MethodChoices"] = methodChoices(form)

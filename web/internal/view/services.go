@@ -24,6 +24,7 @@ type Services struct {
 	Caps             spotcheck.CapService
 	Plans            spotcheck.PlanService
 	Inspections      spotcheck.InspectionService
+	Attachments      spotcheck.AttachmentService // evidence of inspections (web/staff/evidence.go)
 }
 
 // Transfers returns the services that imports and exports go through

@@ -1,0 +1,156 @@
+package staff
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"spotcheck"
+	"spotcheck/web/internal/view"
+)
+
+// Evidence (issue 11, item 3): the team uploads photos and PDFs to the
+// inspection it may save; the attachment service checks each file by its
+// content and stores it once by its SHA-256, cited by the inspection. The
+// page lists the inspection's evidence, and an attachment is served only
+// through an inspection that cites it, to those who may see the
+// inspection: an attachment by itself shows nothing to no one.
+
+// evidenceSlack is what a multipart body may carry besides the file: the
+// part headers and the form's small fields.
+const evidenceSlack = 64 << 10
+
+// citeInspection is the citation of inspection id's evidence.
+func citeInspection(id int64) spotcheck.Citation {
+	return spotcheck.Citation{Kind: "inspection", Key: strconv.FormatInt(id, 10)}
+}
+
+// findEvidence returns the attachments the inspection cites; none when the
+// service is not wired (the pages then offer no evidence).
+func (s *Handler) findEvidence(ctx context.Context, id int64) ([]spotcheck.Attachment, error) {
+	if s.svc.Attachments == nil {
+		return nil, nil
+	}
+	return s.svc.Attachments.FindAttachments(ctx, citeInspection(id))
+}
+
+// UploadEvidence takes one photo or PDF for the inspection. Whether the
+// user may save the inspection is decided before a byte of the body is
+// read, so that no one else makes the server spool a large file; the body
+// is then bounded by the largest file the attachment limits accept. A
+// refused file comes back on the page with the reason, nothing stored.
+func (s *Handler) UploadEvidence(w http.ResponseWriter, r *http.Request) {
+	id, err := inspectionID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	in, err := s.svc.Inspections.FindInspectionByID(ctx, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := in.Can(spotcheck.InspActSave, view.StaffUser(r)); err != nil {
+		if spotcheck.ErrorCode(err) == spotcheck.ECONFLICT {
+			// The record is no longer the team's to change (submitted,
+			// approved): the page says why.
+			s.renderInspection(w, r, http.StatusConflict, in, nil, nil, spotcheck.ErrorMessage(err))
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	if s.svc.Attachments == nil {
+		s.fail(w, r, spotcheck.Errorf(spotcheck.ENOTFOUND, "页面不存在"))
+		return
+	}
+	max := spotcheck.AttachmentLimits{}.MaxSize()
+	r.Body = http.MaxBytesReader(w, r.Body, max+evidenceSlack)
+	up, err := uploadedFile(r, "file")
+	if err != nil {
+		if view.IsTimeout(err) {
+			s.fail(w, r, view.ErrBodyTimeout)
+			return
+		}
+		msg := "请选择要上传的照片或 PDF 文件"
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			msg = "上传的文件过大：照片不能超过 " + sizeMB(spotcheck.DefaultPhotoMax) + "，PDF 文件不能超过 " + sizeMB(spotcheck.DefaultPDFMax)
+		} else if errors.Is(err, multipart.ErrMessageTooLarge) {
+			msg = "上传的表单内容过多：每次只选择一个文件"
+		}
+		s.renderInspection(w, r, http.StatusBadRequest, in, nil, nil, msg)
+		return
+	}
+	defer up.Close()
+	data, err := io.ReadAll(io.LimitReader(up, max+1))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if _, err := s.svc.Attachments.SaveAttachment(ctx, up.Name, data, citeInspection(id)); err != nil {
+		if spotcheck.ErrorCode(err) == spotcheck.EINVALID {
+			s.renderInspection(w, r, http.StatusBadRequest, in, nil, nil, spotcheck.ErrorMessage(err))
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/staff/inspections/"+strconv.FormatInt(id, 10)+"#evidence", http.StatusSeeOther)
+}
+
+// sizeMB writes n bytes in MB, as the limits are stated.
+func sizeMB(n int64) string { return strconv.FormatInt(n>>20, 10) + " MB" }
+
+// ShowEvidence serves one attachment of the inspection: only one the
+// inspection cites, only to a user who may see the inspection (404 for
+// anyone else, as for a record that is not there). The bytes are read
+// whole before the first is sent. The answer runs nothing: a sandboxing
+// policy, no sniffing, and a PDF is downloaded rather than shown inline.
+func (s *Handler) ShowEvidence(w http.ResponseWriter, r *http.Request) {
+	in := s.loadInspection(w, r)
+	if in == nil {
+		return
+	}
+	if err := in.CanView(view.StaffUser(r)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sha := r.PathValue("sha")
+	notFound := spotcheck.Errorf(spotcheck.ENOTFOUND, "检查记录 #%d 没有这份证据材料", in.ID)
+	list, err := s.findEvidence(r.Context(), in.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	i := slices.IndexFunc(list, func(a spotcheck.Attachment) bool { return a.SHA256 == sha })
+	if i < 0 {
+		s.fail(w, r, notFound)
+		return
+	}
+	att, data, err := s.svc.Attachments.ReadAttachment(r.Context(), sha)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	disp := "inline"
+	if !att.IsImage() {
+		disp = "attachment"
+	}
+	h := w.Header()
+	h.Set("Content-Type", att.Type)
+	if v := mime.FormatMediaType(disp, map[string]string{"filename": list[i].Name}); v != "" {
+		disp = v
+	}
+	h.Set("Content-Disposition", disp)
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, max-age=3600")
+	s.files.Send(w, r, bytes.NewReader(data), int64(len(data)))
+}
