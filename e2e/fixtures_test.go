@@ -48,6 +48,8 @@ type fixtures struct {
 	// of its team (makeInspectionFixture).
 	inspectionID     int64
 	inspectionMember string
+	// A photo the inspection cites (makeEvidenceFixture).
+	evidenceSHA string
 
 	// A draft plan of the city bureau and a published one of 鼓楼区
 	// (makePlanFixtures).
@@ -147,6 +149,9 @@ func pickFixtures(ctx context.Context, a *app) (*fixtures, error) {
 	}
 	if fx.inspectionID, fx.inspectionMember, err = makeInspectionFixture(ctx, a, fx.drawTask, fx.drawID); err != nil {
 		return nil, fmt.Errorf("inspection fixture: %w", err)
+	}
+	if fx.evidenceSHA, err = makeEvidenceFixture(ctx, a, fx.inspectionID); err != nil {
+		return nil, fmt.Errorf("evidence fixture: %w", err)
 	}
 	if fx.visitID, err = makeVisitFixture(ctx, a); err != nil {
 		return nil, fmt.Errorf("visit fixture: %w", err)

@@ -93,7 +93,9 @@ var drawSteps = map[string]group{"commit": drawWitness, "reveal": drawWitness, "
 var taskSteps = map[string]group{"publicize": drawDecide}
 
 // inspectionSteps are the approver's steps of an inspection; the others
-// (save, confirm, submit) are the team's, the inspections' edit group.
+// (save, confirm, submit, and uploading evidence) are the team's, the
+// inspections' edit group. Reading an inspection's evidence is its view
+// group's, within the department's scope.
 var inspectionSteps = map[string]group{"approve": inspApprove, "return": inspApprove, "reject": inspApprove}
 
 // drawStep returns who takes a draw's or a task's step, when the route is

@@ -345,7 +345,10 @@ func (a *app) paramValue(path, name, kind string) (value, dept string, err error
 		return fx.drawTask, cityBureau, nil
 	case "visits":
 		return strconv.FormatInt(fx.visitID, 10), cityBureau, nil
-	case "inspections":
+	case "inspections": // {id}, {sha} of the evidence it cites
+		if name == "sha" {
+			return fx.evidenceSHA, cityBureau, nil
+		}
 		return strconv.FormatInt(fx.inspectionID, 10), cityBureau, nil
 	case "draws": // {id} or {draw_id} of a draw, {change} or …/changes/{id} of its change
 		if strings.Contains(path, "/changes/{"+name+"}") {
