@@ -146,3 +146,42 @@ func TestInspectionEvidence(t *testing.T) {
 		t.Errorf("an attachment the inspection does not cite: %d, want 404", rec.Code)
 	}
 }
+
+// TestInspectionEvidencePDF: a PDF is listed as a link and served for
+// download, never inline; a PDF with script and a file larger than any
+// limit are refused on the page with the reason, nothing stored.
+func TestInspectionEvidencePDF(t *testing.T) {
+	a := webtest.New(t)
+	in, members := a.Inspection(t)
+	path := fmt.Sprintf("/staff/inspections/%d", in.ID)
+	pdf := []byte("%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+	if rec, body := postEvidence(t, a, members[0], path+"/evidence", "营业执照.pdf", pdf); rec.Code != http.StatusSeeOther {
+		t.Fatalf("upload of a PDF: %d\n%s", rec.Code, body)
+	}
+	sum := sha256.Sum256(pdf)
+	src := path + "/evidence/" + hex.EncodeToString(sum[:])
+	_, body := a.Page(t, "approver", "GET", path, nil)
+	if !strings.Contains(body, `<a href="`+src+`" class="pdf">营业执照.pdf</a>`) {
+		t.Fatalf("the page does not link the PDF:\n%s", body)
+	}
+	rec, _ := a.Page(t, "approver", "GET", src, nil)
+	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != spotcheck.TypePDF ||
+		!strings.HasPrefix(rec.Header().Get("Content-Disposition"), "attachment") {
+		t.Fatalf("the PDF: %d %v", rec.Code, rec.Header())
+	}
+
+	script := []byte("%PDF-1.4\n1 0 obj\n<< /Type /Catalog /OpenAction 2 0 R >>\nendobj\n2 0 obj\n<< /S /JavaScript /JS (app.alert(1)) >>\nendobj\n%%EOF\n")
+	rec, body = postEvidence(t, a, members[0], path+"/evidence", "通知.pdf", script)
+	if rec.Code != http.StatusBadRequest || !strings.Contains(body, "“通知.pdf”含有") || !strings.Contains(body, "不能上传") {
+		t.Errorf("a PDF with script: %d\n%s", rec.Code, body)
+	}
+	big := make([]byte, spotcheck.DefaultPDFMax+128<<10)
+	copy(big, "\xff\xd8\xff\xe0")
+	rec, body = postEvidence(t, a, members[0], path+"/evidence", "大照片.jpg", big)
+	if rec.Code != http.StatusBadRequest || !strings.Contains(body, "上传的文件过大") {
+		t.Errorf("a 20 MB photo: %d\n%s", rec.Code, body)
+	}
+	if n := evidenceCount(t, a, in.ID); n != 1 {
+		t.Fatalf("after the refused uploads the inspection cites %d attachments, want 1", n)
+	}
+}
