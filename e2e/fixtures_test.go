@@ -48,6 +48,8 @@ type fixtures struct {
 	// of its team (makeInspectionFixture).
 	inspectionID     int64
 	inspectionMember string
+	// The token of that inspection's notice, for the public /v/{token}.
+	noticeToken string
 
 	// A draft plan of the city bureau and a published one of 鼓楼区
 	// (makePlanFixtures).
@@ -147,6 +149,11 @@ func pickFixtures(ctx context.Context, a *app) (*fixtures, error) {
 	}
 	if fx.inspectionID, fx.inspectionMember, err = makeInspectionFixture(ctx, a, fx.drawTask, fx.drawID); err != nil {
 		return nil, fmt.Errorf("inspection fixture: %w", err)
+	}
+	if n, err := a.DB.Notices().Notice(ctx, fx.inspectionID); err != nil {
+		return nil, fmt.Errorf("notice fixture: %w", err)
+	} else {
+		fx.noticeToken = n.Token
 	}
 	if fx.visitID, err = makeVisitFixture(ctx, a); err != nil {
 		return nil, fmt.Errorf("visit fixture: %w", err)

@@ -24,6 +24,7 @@ type Services struct {
 	Caps             spotcheck.CapService
 	Plans            spotcheck.PlanService
 	Inspections      spotcheck.InspectionService
+	Notices          spotcheck.NoticeService
 }
 
 // Transfers returns the services that imports and exports go through
