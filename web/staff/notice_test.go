@@ -22,6 +22,9 @@ func TestNoticeAndVisitCheck(t *testing.T) {
 	a := webtest.New(t)
 	in, members := a.Inspection(t)
 	path := fmt.Sprintf("/staff/inspections/%d/notice", in.ID)
+	if _, body := a.Page(t, members[0], "GET", fmt.Sprintf("/staff/inspections/%d", in.ID), nil); !strings.Contains(body, `href="`+path+`"`) {
+		t.Errorf("the inspection's page does not link to its notice")
+	}
 	rec, body := a.Page(t, members[0], "GET", path, nil)
 	if rec.Code != http.StatusOK {
 		t.Fatalf("the notice: %d\n%s", rec.Code, body)
