@@ -50,6 +50,8 @@ type fixtures struct {
 	inspectionMember string
 	// A photo the inspection cites (makeEvidenceFixture).
 	evidenceSHA string
+	// The token of that inspection's notice, for the public /v/{token}.
+	noticeToken string
 
 	// A draft plan of the city bureau and a published one of 鼓楼区
 	// (makePlanFixtures).
@@ -152,6 +154,11 @@ func pickFixtures(ctx context.Context, a *app) (*fixtures, error) {
 	}
 	if fx.evidenceSHA, err = makeEvidenceFixture(ctx, a, fx.inspectionID); err != nil {
 		return nil, fmt.Errorf("evidence fixture: %w", err)
+	}
+	if n, err := a.DB.Notices().Notice(ctx, fx.inspectionID); err != nil {
+		return nil, fmt.Errorf("notice fixture: %w", err)
+	} else {
+		fx.noticeToken = n.Token
 	}
 	if fx.visitID, err = makeVisitFixture(ctx, a); err != nil {
 		return nil, fmt.Errorf("visit fixture: %w", err)

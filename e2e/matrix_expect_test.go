@@ -189,7 +189,9 @@ func findResource(rest string) (r resource, tail string, ok bool) {
 var publicPaths = []string{"/", "/items", "/plans", "/tasks", "/results", "/verify", "/draws", "/checkpoint",
 	"/proofs", "/healthz", "/login", "/api/v1/openapi.json", "/assets",
 	// The log of spec §8.1: anyone may check it.
-	"/log"}
+	"/log",
+	// The enterprise's check of a visit, by the notice's token (issue 11).
+	"/v"}
 
 // sessionEnding are routes that end the session they are sent with (or
 // all of the user's sessions); the matrix sends them last, each with a

@@ -306,6 +306,8 @@ func (a *app) paramValue(path, name, kind string) (value, dept string, err error
 		return kind + ".csv", "", nil
 	case res == "log" && name == "sha256":
 		return a.logRecord, "", nil
+	case res == "v" && name == "token":
+		return fx.noticeToken, "", nil
 	case res == "account" && name == "id":
 		return strconv.FormatInt(fx.tokenID, 10), "", nil
 	}

@@ -265,6 +265,13 @@ func TestNoPrincipalIsRefused(t *testing.T) {
 				_, err := db.Attachments().FindAttachments(c, spotcheck.Citation{Kind: "inspection", Key: "1"})
 				return err
 			},
+			// notices
+			"Notice":        func(c context.Context) error { _, err := db.Notices().Notice(c, 1); return err },
+			"DeliverNotice": func(c context.Context) error { return db.Notices().DeliverNotice(c, 1) },
+			"ReadNotice": func(c context.Context) error {
+				_, _, err := db.Notices().ReadNotice(c, strings.Repeat("a", spotcheck.NoticeTokenLen))
+				return err
+			},
 			// inspections
 			"CreateInspections": func(c context.Context) error {
 				_, err := db.Inspections().CreateInspections(c, "2026-FZWL-SJ-031", d.ID)

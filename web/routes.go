@@ -103,6 +103,9 @@ func (s *Server) routes() []route {
 		{"GET /draws", Public, public, pt.ShowPublicDraws, interactive},
 		{"GET /draws/{id}", Public, public, pt.ShowPublicDraw, interactive},
 		{"GET /draws/{id}/bundle.zip", Public, public, pt.DownloadDrawBundle, download},
+		// The enterprise's check of a visit, from the notice's QR code
+		// (web/portal/visitcheck.go): the unguessable token is the key.
+		{"GET /v/{token}", Public, public, pt.ShowVisitCheck, interactive},
 		// The log of spec §8.1 (web/portal/log.go).
 		{"GET /log/key", Public, public, pt.ShowLogKey, interactive},
 		{"GET /log/checkpoint", Public, public, pt.ShowLogCheckpoint, interactive},
@@ -215,6 +218,12 @@ func (s *Server) routes() []route {
 		// attachment is served only through an inspection that cites it.
 		{"POST /staff/inspections/{id}/evidence", Staff, recordInsp, st.UploadEvidence, upload},
 		{"GET /staff/inspections/{id}/evidence/{sha}", Staff, signedIn, st.ShowEvidence, download},
+
+		// The 检查通知书 (web/staff/notice.go): those who see the inspection
+		// open it (the handler refuses the others, as above); only a team
+		// member records its delivery (the store decides).
+		{"GET /staff/inspections/{id}/notice", Staff, signedIn, st.ShowNotice, interactive},
+		{"POST /staff/inspections/{id}/notice/deliver", Staff, recordInsp, st.DeliverNotice, interactive},
 
 		// Joint visits, the annual cap and the repeat alerts (web/staff/visit.go, cap.go).
 		{"GET /staff/visits", Staff, viewDraws, st.ShowVisits, interactive},

@@ -132,5 +132,6 @@ func Services(db *store.DB) web.Services {
 		Departments: db.Departments(), Conflicts: db.Conflicts(), Reference: db.ReferenceData(),
 		Changes: db.Changes(), Tasks: db.Tasks(), Draws: db.Draws(), Calendar: db.Calendar(),
 		Visits: db.Visits(), Caps: db.Caps(),
-		Plans: db.Plans(), Inspections: db.Inspections(), Attachments: db.Attachments()}
+		Plans: db.Plans(), Inspections: db.Inspections(), Attachments: db.Attachments(),
+		Notices: db.Notices()}
 }

@@ -25,6 +25,7 @@ type Services struct {
 	Plans            spotcheck.PlanService
 	Inspections      spotcheck.InspectionService
 	Attachments      spotcheck.AttachmentService // evidence of inspections (web/staff/evidence.go)
+	Notices          spotcheck.NoticeService
 }
 
 // Transfers returns the services that imports and exports go through
