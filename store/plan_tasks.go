@@ -40,7 +40,7 @@ func (sv *PlanService) CreatePlanTasks(ctx context.Context, key string, src spot
 			}
 			tk.Normalize()
 			ps = append(ps, tk.Validate()...)
-			if err := checkNewTask(ctx, t, tk, &ps); err != nil {
+			if err := checkNewTask(ctx, t, tk, p, &ps); err != nil {
 				return err
 			}
 			if r, dup := seen[tk.Code]; dup && tk.Code != "" {

@@ -35,7 +35,7 @@ func (sv *TaskService) CreateTask(ctx context.Context, tk *spotcheck.Task) (err 
 		return err
 	}
 	defer t.rollback()
-	if err := checkNewTask(ctx, t, tk, &ps); err != nil {
+	if err := checkNewTask(ctx, t, tk, nil, &ps); err != nil {
 		return err
 	}
 	if err := ps.Err(); err != nil {
@@ -48,13 +48,18 @@ func (sv *TaskService) CreateTask(ctx context.Context, tk *spotcheck.Task) (err 
 }
 
 // checkNewTask adds to ps what is wrong with a new task beyond its own
-// fields: the reference data it names, its plan (checkPlanOpen) when it
-// is a plan's, and a code already taken.
-func checkNewTask(ctx context.Context, t *tx, tk *spotcheck.Task, ps *spotcheck.Problems) error {
+// fields: the reference data it names, its plan when it is a plan's, and
+// a code already taken. plan is the task's plan when the caller has
+// loaded it and found it open (CreatePlanTasks); with nil, the plan the
+// task names is loaded and checked (checkPlanOpen).
+func checkNewTask(ctx context.Context, t *tx, tk *spotcheck.Task, plan *spotcheck.Plan, ps *spotcheck.Problems) error {
 	if err := checkTaskRefs(ctx, t, tk, ps); err != nil {
 		return err
 	}
-	if tk.Plan != "" {
+	switch {
+	case plan != nil:
+		*ps = append(*ps, plan.CheckTask(tk)...)
+	case tk.Plan != "":
 		if err := checkPlanOpen(ctx, t, tk, ps); err != nil {
 			return err
 		}
