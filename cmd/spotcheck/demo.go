@@ -77,17 +77,25 @@ func (m *Main) ensureDemoData(ctx context.Context, db *store.DB) error {
 	} else if n > 0 {
 		return spotcheck.Errorf(spotcheck.ECONFLICT, "该数据库已有非演示数据，演示不会写入；请用 --db 指定新的文件")
 	}
-	today := m.Now().Format(spotcheck.DateLayout)
+	story, err := newDemoStory(db, m.Now)
+	if err != nil {
+		return err
+	}
+	defer story.end()
 	fmt.Fprintf(m.Stderr, "正在生成福州市文化和旅游演示数据（%d 个检查对象）…\n", demoEntities)
-	err = demo.Load(ctx, db.Transfers(), db.Accounts(), demo.Generate(demoSeed, demoEntities, today), func(kind string, n int) {
+	err = demo.Load(ctx, db.Transfers(), db.Accounts(), demo.Generate(demoSeed, demoEntities, story.date(0)), func(kind string, n int) {
 		fmt.Fprintf(m.Stderr, "  %s：%d 条\n", spotcheck.KindNames[kind], n)
 	})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(m.Stderr, "正在制定年度计划、发布任务并进行演示抽取（记入日志）…")
-	if err := m.demoPlans(ctx, db, m.Now().UTC()); err != nil {
+	if err := m.demoPlans(ctx, db, story.at.UTC()); err != nil {
 		return fmt.Errorf("演示计划与抽取：%w", err)
 	}
-	return db.SetSetting(ctx, demoMarker, today)
+	fmt.Fprintln(m.Stderr, "正在记录演示检查：现场检查、确认、提交、退回与审核…")
+	if err := m.demoInspections(ctx, db, story); err != nil {
+		return fmt.Errorf("演示检查：%w", err)
+	}
+	return db.SetSetting(ctx, demoMarker, m.Now().Format(spotcheck.DateLayout))
 }

@@ -32,7 +32,7 @@ func (m *Main) demoPlans(ctx context.Context, db *store.DB, now time.Time) error
 	}
 	year := now.Year()
 	start := now.Format(spotcheck.DateLayout)
-	end := now.AddDate(0, 0, 30)
+	end := now.AddDate(0, 0, 90)
 	if end.Year() != year {
 		end = time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)
 	}

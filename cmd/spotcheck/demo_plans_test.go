@@ -93,8 +93,8 @@ func TestDemoPlans(t *testing.T) {
 		t.Fatalf("the inspector's inspections of 2026-GLWL-SJ-001: %d, %v", len(mine), err)
 	}
 	for _, in := range mine {
-		if !slices.Contains(in.Team, demo.DemoInspector) || in.State != spotcheck.InspectionDraft {
-			t.Errorf("inspection %+v", in)
+		if !slices.Contains(in.Team, demo.DemoInspector) {
+			t.Errorf("inspection %d of another team: %v", in.ID, in.Team)
 		}
 	}
 }

@@ -139,13 +139,22 @@ func (s *Handler) ShowEvidence(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	name := list[i].Name
+	if _, ok := r.URL.Query()["thumb"]; ok && att.IsImage() {
+		// The page's list shows thumbnails; a photo too large to
+		// make one of is sent as it is.
+		if b, ok := s.thumbs.thumbnail(att, data); ok {
+			data, name = b, "缩略图-"+name
+			att = &spotcheck.Attachment{Type: "image/jpeg", SHA256: att.SHA256}
+		}
+	}
 	disp := "inline"
 	if !att.IsImage() {
 		disp = "attachment"
 	}
 	h := w.Header()
 	h.Set("Content-Type", att.Type)
-	if v := mime.FormatMediaType(disp, map[string]string{"filename": list[i].Name}); v != "" {
+	if v := mime.FormatMediaType(disp, map[string]string{"filename": name}); v != "" {
 		disp = v
 	}
 	h.Set("Content-Disposition", disp)

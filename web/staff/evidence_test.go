@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/jpeg"
 	"image/png"
 	"mime/multipart"
 	"net/http"
@@ -89,7 +90,7 @@ func TestInspectionEvidence(t *testing.T) {
 	}
 	src := path + "/evidence/" + sha
 	_, body = a.Page(t, members[1], "GET", path, nil)
-	if !strings.Contains(body, `<img src="`+src+`"`) || !strings.Contains(body, "现场照片.png") {
+	if !strings.Contains(body, `<img src="`+src+`?thumb"`) || !strings.Contains(body, "现场照片.png") {
 		t.Fatalf("the page does not show the photo's thumbnail:\n%s", body)
 	}
 	for _, user := range []string{members[1], "approver"} {
@@ -183,5 +184,51 @@ func TestInspectionEvidencePDF(t *testing.T) {
 	}
 	if n := evidenceCount(t, a, in.ID); n != 1 {
 		t.Fatalf("after the refused uploads the inspection cites %d attachments, want 1", n)
+	}
+}
+
+// TestEvidenceThumbnail: the page's thumbnail of a 1200×900 photo is a
+// JPEG of 320×240 made by the server; the photo itself is unchanged; a
+// PDF asked for as a thumbnail is the PDF, for download; another
+// district's staff get 404 for the thumbnail as for the photo.
+func TestEvidenceThumbnail(t *testing.T) {
+	a := webtest.New(t)
+	in, members := a.Inspection(t)
+	path := fmt.Sprintf("/staff/inspections/%d", in.ID)
+	img := image.NewRGBA(image.Rect(0, 0, 1200, 900))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i / 4 % 251)
+	}
+	var photo bytes.Buffer
+	if err := jpeg.Encode(&photo, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	if rec, body := postEvidence(t, a, members[0], path+"/evidence", "门头.jpg", photo.Bytes()); rec.Code != http.StatusSeeOther {
+		t.Fatalf("upload: %d\n%s", rec.Code, body)
+	}
+	sum := sha256.Sum256(photo.Bytes())
+	src := path + "/evidence/" + hex.EncodeToString(sum[:])
+	rec, body := a.Page(t, "approver", "GET", src+"?thumb", nil)
+	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "image/jpeg" {
+		t.Fatalf("thumbnail: %d %v", rec.Code, rec.Header())
+	}
+	cfg, err := jpeg.DecodeConfig(strings.NewReader(body))
+	if err != nil || cfg.Width != 320 || cfg.Height != 240 || len(body) >= photo.Len()/4 {
+		t.Fatalf("thumbnail: %d×%d, %d bytes of a %d-byte photo, %v", cfg.Width, cfg.Height, len(body), photo.Len(), err)
+	}
+	if _, body := a.Page(t, members[1], "GET", src, nil); body != photo.String() {
+		t.Errorf("the photo itself: %d bytes, want the %d uploaded", len(body), photo.Len())
+	}
+	if rec, _ := a.Page(t, "glplanner", "GET", src+"?thumb", nil); rec.Code != http.StatusNotFound {
+		t.Errorf("another district's thumbnail: %d, want 404", rec.Code)
+	}
+	pdf := []byte("%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+	if rec, _ := postEvidence(t, a, members[0], path+"/evidence", "说明.pdf", pdf); rec.Code != http.StatusSeeOther {
+		t.Fatalf("upload of a PDF: %d", rec.Code)
+	}
+	sum = sha256.Sum256(pdf)
+	rec, body = a.Page(t, "approver", "GET", path+"/evidence/"+hex.EncodeToString(sum[:])+"?thumb", nil)
+	if rec.Code != http.StatusOK || body != string(pdf) || !strings.HasPrefix(rec.Header().Get("Content-Disposition"), "attachment") {
+		t.Errorf("a PDF's thumbnail: %d %v", rec.Code, rec.Header())
 	}
 }

@@ -23,6 +23,7 @@ type Handler struct {
 	files   view.Downloads
 	now     func() time.Time
 	session func(w http.ResponseWriter, token string)
+	thumbs  thumbCache // evidence photos' thumbnails (thumbnail.go)
 }
 
 // Config is what New needs.
