@@ -43,11 +43,13 @@ type Signature struct {
 }
 
 // SignatureInput is what the phone sends: the representative's name and
-// role and the drawn image, or a refusal with its note.
+// role and the drawn image, or a refusal with its note, and the digest of
+// the record the representative was shown (RecordDigest).
 type SignatureInput struct {
 	Signer, Role, Note string
 	Refused            bool
 	PNG                []byte
+	Digest             string
 }
 
 // SignerRoles are the usual capacities a representative signs in, which
@@ -205,6 +207,17 @@ func (in *Inspection) CanSign(p *Principal) error {
 	return nil
 }
 
+// CheckShown refuses a signature of a record other than the one shown to
+// the representative: digest is the RecordDigest of the page they read,
+// and a team member's edit in between (or a page left open across one)
+// would otherwise put their name under a text they never saw.
+func (in *Inspection) CheckShown(digest string) error {
+	if digest != in.RecordDigest() {
+		return Errorf(ECONFLICT, "%s在当事人阅读后已被修改：请刷新页面，请当事人阅读修改后的笔录再签字", in.record())
+	}
+	return nil
+}
+
 // Latest returns the newest of sigs (the store lists them oldest first),
 // or nil: the one the record's page shows.
 func Latest(sigs []Signature) *Signature {
@@ -220,7 +233,8 @@ func Latest(sigs []Signature) *Signature {
 type SignatureService interface {
 	// SignRecord records the representative's signature of the current
 	// revision of inspection id, or the refusal (in.Refused), in one
-	// transaction: the image is checked (CheckSignatureImage) and stored
+	// transaction: the record must be the one shown (CheckShown:
+	// ECONFLICT), the image is checked (CheckSignatureImage) and stored
 	// as an attachment the inspection cites, and the change is recorded.
 	// EUNAUTHORIZED; ENOTFOUND for an inspection the user may not see;
 	// EFORBIDDEN, ECONFLICT (Inspection.CanSign); EINVALID with the

@@ -74,6 +74,9 @@ func (sv *SignatureService) SignRecord(ctx context.Context, id int64, in spotche
 		if err := rec.CanSign(p); err != nil {
 			return err
 		}
+		if err := rec.CheckShown(in.Digest); err != nil {
+			return err
+		}
 		g = spotcheck.Signature{Inspection: id, Revision: rec.Revision, Digest: rec.RecordDigest(), Refused: in.Refused,
 			Signer: in.Signer, Role: in.Role, Note: in.Note, HeldBy: p.Username, Staff: rec.Member(p), At: now}
 		var sha any // NULL for a refusal

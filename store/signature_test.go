@@ -58,6 +58,14 @@ func TestSignRecord(t *testing.T) {
 				t.Fatalf("%s: refused, yet %d changes recorded", what, after-before)
 			}
 		}
+		shown := func() string { // the digest of the record as the page shows it now
+			t.Helper()
+			cur, err := insp.FindInspectionByID(m1, in.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return cur.RecordDigest()
+		}
 		evidence := func() []spotcheck.Attachment {
 			t.Helper()
 			l, err := db.Attachments().FindAttachments(m1, spotcheck.Citation{Kind: "inspection", Key: strconv.FormatInt(in.ID, 10)})
@@ -72,23 +80,26 @@ func TestSignRecord(t *testing.T) {
 		if err := insp.SaveInspection(m1, recorded(in.ID, "2026-03-12")); err != nil {
 			t.Fatalf("SaveInspection: %v", err)
 		}
+		sign.Digest = shown()
 		_, err = sv.SignRecord(as("approver"), in.ID, sign)
 		refused("the department's approver takes a signature", err, spotcheck.EFORBIDDEN)
 		_, err = sv.SignRecord(as("glplanner"), in.ID, sign)
 		refused("another district takes a signature", err, spotcheck.ENOTFOUND)
 		_, err = sv.SignRecord(context.Background(), in.ID, sign)
 		refused("no principal", err, spotcheck.EUNAUTHORIZED)
-		_, err = sv.SignRecord(m1, in.ID, spotcheck.SignatureInput{Role: "法定代表人", PNG: ink})
+		_, err = sv.SignRecord(m1, in.ID, spotcheck.SignatureInput{Signer: "王经理", Role: "法定代表人", PNG: ink})
+		refused("a signature without the record shown", err, spotcheck.ECONFLICT)
+		_, err = sv.SignRecord(m1, in.ID, spotcheck.SignatureInput{Role: "法定代表人", PNG: ink, Digest: sign.Digest})
 		refused("no signer's name", err, spotcheck.EINVALID)
-		_, err = sv.SignRecord(m1, in.ID, spotcheck.SignatureInput{Signer: "王经理", Role: "法定代表人", PNG: signaturePNG(t, true)})
+		_, err = sv.SignRecord(m1, in.ID, spotcheck.SignatureInput{Signer: "王经理", Role: "法定代表人", PNG: signaturePNG(t, true), Digest: sign.Digest})
 		refused("an empty pad", err, spotcheck.EINVALID)
 		var jb bytes.Buffer
 		if err := jpeg.Encode(&jb, image.NewGray(image.Rect(0, 0, 80, 40)), nil); err != nil {
 			t.Fatal(err)
 		}
-		_, err = sv.SignRecord(m1, in.ID, spotcheck.SignatureInput{Signer: "王经理", Role: "法定代表人", PNG: jb.Bytes()})
+		_, err = sv.SignRecord(m1, in.ID, spotcheck.SignatureInput{Signer: "王经理", Role: "法定代表人", PNG: jb.Bytes(), Digest: sign.Digest})
 		refused("a JPEG for a signature", err, spotcheck.EINVALID)
-		_, err = sv.SignRecord(m1, in.ID, spotcheck.SignatureInput{Refused: true})
+		_, err = sv.SignRecord(m1, in.ID, spotcheck.SignatureInput{Refused: true, Digest: sign.Digest})
 		refused("a refusal without its note", err, spotcheck.EINVALID)
 		if l, err := sv.FindSignatures(m1, in.ID); err != nil || len(l) != 0 || len(evidence()) != 0 {
 			t.Fatalf("after refusals: %d signatures (%v), %d attachments; want none", len(l), err, len(evidence()))
@@ -127,8 +138,12 @@ func TestSignRecord(t *testing.T) {
 			t.Fatalf("after an edit: %+v, %v; want the signature kept and stale", l, err)
 		}
 
+		// The page the representative read before the edit is not the record now.
+		_, err = sv.SignRecord(m1, in.ID, sign)
+		refused("a signature of the record before the edit", err, spotcheck.ECONFLICT)
 		// The representative now refuses; the refusal is on the record as it is.
-		r, err := sv.SignRecord(m2, in.ID, spotcheck.SignatureInput{Refused: true, Role: "现场负责人", Note: "当事人对问题描述有异议，拒绝签字"})
+		r, err := sv.SignRecord(m2, in.ID, spotcheck.SignatureInput{Refused: true, Role: "现场负责人", Note: "当事人对问题描述有异议，拒绝签字",
+			Digest: shown()})
 		if err != nil || !r.Refused || r.SHA256 != "" || r.Staff != in.Team[1] {
 			t.Fatalf("refusal: %+v, %v", r, err)
 		}
@@ -158,6 +173,7 @@ func TestSignRecord(t *testing.T) {
 		if err := insp.SubmitInspection(m1, in.ID); err != nil {
 			t.Fatalf("SubmitInspection: %v", err)
 		}
+		sign.Digest = shown()
 		_, err = sv.SignRecord(m1, in.ID, sign)
 		refused("sign a submitted record", err, spotcheck.ECONFLICT)
 	})
@@ -236,7 +252,12 @@ func TestVisitRecord(t *testing.T) {
 		if err := db.Inspections().SaveInspection(gm, &f); err != nil {
 			t.Fatalf("SaveInspection: %v", err)
 		}
-		if _, err := sv.SignRecord(gm, district0.ID, spotcheck.SignatureInput{Signer: "李店长", Role: "主要负责人", PNG: signaturePNG(t, false)}); err != nil {
+		cur, err := db.Inspections().FindInspectionByID(gm, district0.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sv.SignRecord(gm, district0.ID, spotcheck.SignatureInput{Signer: "李店长", Role: "主要负责人",
+			PNG: signaturePNG(t, false), Digest: cur.RecordDigest()}); err != nil {
 			t.Fatalf("SignRecord: %v", err)
 		}
 		rec, err = sv.FindVisitRecord(gm, v.ID)
