@@ -162,4 +162,6 @@ func (s *Handler) ShowVisitRecord(w http.ResponseWriter, r *http.Request) {
 }
 
 // recordPath is the path of inspection id's record.
-func recordPath(id int64) string { return "/staff/inspections/" + strconv.FormatInt(id, 10) + "/record" }
+func recordPath(id int64) string {
+	return "/staff/inspections/" + strconv.FormatInt(id, 10) + "/record"
+}

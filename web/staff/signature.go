@@ -26,7 +26,9 @@ func (s *Handler) SignRecord(w http.ResponseWriter, r *http.Request) { s.saveSig
 
 // RefuseSignature records that the representative refused to sign (POST
 // /staff/inspections/{id}/signature/refuse).
-func (s *Handler) RefuseSignature(w http.ResponseWriter, r *http.Request) { s.saveSignature(w, r, true) }
+func (s *Handler) RefuseSignature(w http.ResponseWriter, r *http.Request) {
+	s.saveSignature(w, r, true)
+}
 
 // saveSignature parses the form, asks the store, and shows the record
 // again: with the form as typed and the reason when refused.
