@@ -24,7 +24,9 @@
   }
   pad.addEventListener("pointerdown", function (ev) {
     ev.preventDefault();
-    if (pad.setPointerCapture) { pad.setPointerCapture(ev.pointerId); }
+    // Capture keeps the stroke when the finger leaves the pad; a pointer
+    // the browser does not know (a synthetic one) cannot be captured.
+    try { pad.setPointerCapture(ev.pointerId); } catch (e) { /* draw without capture */ }
     last = at(ev);
     g.beginPath();
     g.arc(last.x, last.y, g.lineWidth / 2, 0, 2 * Math.PI);
