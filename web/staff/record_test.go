@@ -196,6 +196,9 @@ func TestVisitRecordPage(t *testing.T) {
 	if err != nil || len(rc.Parts) < 2 {
 		t.Fatalf("FindVisitRecord: %+v, %v", rc, err)
 	}
+	if d := webtest.Text(body); !strings.Contains(d, "参加部门 福州市文化和旅游局、鼓楼区文化体育和旅游局") {
+		t.Errorf("the departments are not named once each")
+	}
 	if n := strings.Count(body, "当事人签名："); n != len(rc.Parts) {
 		t.Errorf("%d representative's lines, want one per part (%d)", n, len(rc.Parts))
 	}
