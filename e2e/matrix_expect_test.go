@@ -299,6 +299,9 @@ func expect(method, path, kind string) (access, bool) {
 		if g, ok := drawStep(r, method, tail); ok {
 			a.roles, a.reason = g, "draw step "+tail
 		}
+		if g, ok := recordReaders[method+" "+path]; ok {
+			a.roles, a.reason = g, "record readers"
+		}
 		return a, true
 	}
 	return access{}, false

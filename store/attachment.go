@@ -48,46 +48,52 @@ func (sv *AttachmentService) SaveAttachment(ctx context.Context, name string, da
 		return nil, err
 	}
 	a.By, a.At = actorID(ctx), sv.db.Now().UTC().Truncate(time.Second)
-	err = sv.db.inTx(ctx, func(t *tx) error {
-		action := actionCite
-		var n int
-		if err := t.QueryRowContext(ctx, `SELECT count(*) FROM attachments WHERE sha256 = $1`, a.SHA256).Scan(&n); err != nil {
-			return err
-		}
-		if n == 0 {
-			// ON CONFLICT: a concurrent upload of the same bytes on
-			// PostgreSQL, whose writers are not serialised.
-			res, err := t.ExecContext(ctx, `INSERT INTO attachments (sha256, type, size, name, actor, at, data)
-				VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (sha256) DO NOTHING`,
-				a.SHA256, a.Type, a.Size, a.Name, a.By, stamp(a.At), data)
-			if err != nil {
-				return err
-			}
-			if n, err := res.RowsAffected(); err != nil {
-				return err
-			} else if n == 1 {
-				action = actionCreate
-			}
-		}
-		res, err := t.ExecContext(ctx, `INSERT INTO attachment_refs (kind, record_key, sha256, name, actor, at)
-			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kind, record_key, sha256) DO NOTHING`,
-			cites.Kind, cites.Key, a.SHA256, a.Name, a.By, stamp(a.At))
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return err // cited there already: nothing to record
-		}
-		after, err := json.Marshal(citeRecord{a, cites.Kind, cites.Key})
-		if err != nil {
-			return err
-		}
-		return writeChange(ctx, t, change{kind: "attachment", key: a.SHA256, action: action, after: string(after)})
-	})
+	err = sv.db.inTx(ctx, func(t *tx) error { return saveAttachment(ctx, t, a, data, cites) })
 	if err != nil {
 		return nil, err
 	}
 	return a, nil
+}
+
+// saveAttachment stores a (checked by CheckAttachment, with its By and
+// At) within t unless its bytes are stored already, links it to cites and
+// records the change; citing it there again changes nothing. A signature
+// (store/signature.go) is saved with it in the signature's transaction.
+func saveAttachment(ctx context.Context, t *tx, a *spotcheck.Attachment, data []byte, cites spotcheck.Citation) error {
+	action := actionCite
+	var n int
+	if err := t.QueryRowContext(ctx, `SELECT count(*) FROM attachments WHERE sha256 = $1`, a.SHA256).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		// ON CONFLICT: a concurrent upload of the same bytes on
+		// PostgreSQL, whose writers are not serialised.
+		res, err := t.ExecContext(ctx, `INSERT INTO attachments (sha256, type, size, name, actor, at, data)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (sha256) DO NOTHING`,
+			a.SHA256, a.Type, a.Size, a.Name, a.By, stamp(a.At), data)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 1 {
+			action = actionCreate
+		}
+	}
+	res, err := t.ExecContext(ctx, `INSERT INTO attachment_refs (kind, record_key, sha256, name, actor, at)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kind, record_key, sha256) DO NOTHING`,
+		cites.Kind, cites.Key, a.SHA256, a.Name, a.By, stamp(a.At))
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return err // cited there already: nothing to record
+	}
+	after, err := json.Marshal(citeRecord{a, cites.Kind, cites.Key})
+	if err != nil {
+		return err
+	}
+	return writeChange(ctx, t, change{kind: "attachment", key: a.SHA256, action: action, after: string(after)})
 }
 
 // FindAttachment returns an attachment's metadata.

@@ -45,6 +45,9 @@
 //	                       steps of its state machine, revisions)
 //	AttachmentService      attachment.go (photos and PDFs stored once by
 //	                       SHA-256, the records citing them)
+//	SignatureService       signature.go (the representative's signatures of
+//	                       inspection records, refusals), visit_record.go
+//	                       (the joint visit's 联合总表)
 //
 // What they share: db.go (Open, the two pools, transactions), dialect.go
 // (SQLite and PostgreSQL differences), migrate.go and migrations/,

@@ -224,6 +224,14 @@ func (s *Server) routes() []route {
 		// member records its delivery (the store decides).
 		{"GET /staff/inspections/{id}/notice", Staff, signedIn, st.ShowNotice, interactive},
 		{"POST /staff/inspections/{id}/notice/deliver", Staff, recordInsp, st.DeliverNotice, interactive},
+		// The 现场检查笔录 (web/staff/record.go) for those who see the
+		// inspection; the representative signs (or refuses) on a team
+		// member's phone (web/staff/signature.go). The 联合总表 of a joint
+		// visit is for its departments and its team: the store decides.
+		{"GET /staff/inspections/{id}/record", Staff, signedIn, st.ShowRecord, interactive},
+		{"POST /staff/inspections/{id}/signature", Staff, recordInsp, st.SignRecord, interactive},
+		{"POST /staff/inspections/{id}/signature/refuse", Staff, recordInsp, st.RefuseSignature, interactive},
+		{"GET /staff/visits/{id}/record", Staff, signedIn, st.ShowVisitRecord, interactive},
 
 		// Joint visits, the annual cap and the repeat alerts (web/staff/visit.go, cap.go).
 		{"GET /staff/visits", Staff, viewDraws, st.ShowVisits, interactive},

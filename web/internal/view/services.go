@@ -26,6 +26,7 @@ type Services struct {
 	Inspections      spotcheck.InspectionService
 	Attachments      spotcheck.AttachmentService // evidence of inspections (web/staff/evidence.go)
 	Notices          spotcheck.NoticeService
+	Signatures       spotcheck.SignatureService // the records' signatures, the 联合总表 (web/staff/record.go)
 }
 
 // Transfers returns the services that imports and exports go through
