@@ -1,0 +1,156 @@
+package staff_test
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"spotcheck"
+	"spotcheck/demo"
+	"spotcheck/internal/webtest"
+	"spotcheck/web"
+)
+
+// deadlineClock is noon in China on webtest.Today (2026-11-26), the
+// clock of the deadline tests, for the store and the pages alike.
+func deadlineClock() time.Time { return time.Date(2026, 11, 26, 4, 0, 0, 0, time.UTC) }
+
+// districtDeadlines draws two tasks of dept over the travel agencies of
+// division (台江区 has only one) and approves an inspection of each, the
+// first completed on 2026-10-20 (due 11-17: overdue on 11-26), the second
+// on 11-03 (due 12-01: due soon); it returns the links of the two and
+// the names of their entities, and makes approver, an approver of dept.
+func districtDeadlines(t *testing.T, a *webtest.App, code, dept, division, approver string) (late, soon string, names []string) {
+	t.Helper()
+	u := &spotcheck.User{Username: approver, Name: approver + "（测试）", Dept: dept, Roles: []string{spotcheck.RoleApprover}}
+	if err := a.DB.Accounts().CreateUser(webtest.System(), u, demo.Password); err != nil {
+		t.Fatal(err)
+	}
+	var links []string
+	for i, item := range []string{"WL-LXS-005", "WL-LXS-004"} {
+		task := code + "-" + strconv.Itoa(i+1)
+		a.DrawEveryIn(t, task, dept, item, division)
+		list, err := a.DB.Inspections().FindInspections(webtest.System(), spotcheck.InspectionFilter{Task: task})
+		if err != nil || len(list) == 0 || len(list[0].Team) == 0 || list[0].EntityName == "" {
+			t.Fatalf("%s: %+v, %v", task, list, err)
+		}
+		in := &list[0]
+		approveCompleted(t, a, in, approver, []string{"2026-10-20", "2026-11-03"}[i])
+		links = append(links, `href="/staff/inspections/`+strconv.FormatInt(in.ID, 10)+`"`)
+		names = append(names, in.EntityName)
+	}
+	return links[0], links[1], names
+}
+
+// approveCompleted records in as completed on completed, with no problem
+// found, has its team confirm and submit it and approver approve it.
+func approveCompleted(t *testing.T, a *webtest.App, in *spotcheck.Inspection, approver, completed string) {
+	t.Helper()
+	members := make([]context.Context, 0, len(in.Team))
+	for _, sid := range in.Team {
+		name := strings.ToLower(sid)
+		if _, err := a.DB.Accounts().FindUserByUsername(webtest.System(), name); err != nil {
+			who, err := a.DB.Inspectors().FindInspectorByID(webtest.System(), sid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := &spotcheck.User{Username: name, Name: who.Name, Dept: who.Dept, Roles: []string{spotcheck.RoleInspector}, StaffID: sid}
+			if err := a.DB.Accounts().CreateUser(webtest.System(), m, demo.Password); err != nil {
+				t.Fatal(err)
+			}
+		}
+		members = append(members, a.As(t, name))
+	}
+	sv := a.DB.Inspections()
+	rec := &spotcheck.Inspection{ID: in.ID, Methods: []string{spotcheck.MethodSite}, CheckIn: deadlineClock(),
+		Completed: completed, Results: []string{"R01"}}
+	for _, it := range in.Items {
+		rec.Findings = append(rec.Findings, spotcheck.ItemFinding{Item: it, Outcome: spotcheck.FindingNone})
+	}
+	if err := sv.SaveInspection(members[0], rec); err != nil {
+		t.Fatalf("SaveInspection: %v", err)
+	}
+	for _, m := range members {
+		if err := sv.ConfirmInspection(m, in.ID); err != nil {
+			t.Fatalf("ConfirmInspection: %v", err)
+		}
+	}
+	if err := sv.SubmitInspection(members[0], in.ID); err != nil {
+		t.Fatalf("SubmitInspection: %v", err)
+	}
+	if err := sv.ApproveInspection(a.As(t, approver), in.ID, ""); err != nil {
+		t.Fatalf("ApproveInspection: %v", err)
+	}
+}
+
+// TestDeadlinesScoped: 鼓楼区's and 台江区's approvers each see, on the
+// deadline page and on their home page, their own district's overdue and
+// due-soon publications and never the other district's, whatever the
+// filter asks; the supervisor sees the overdue ones of both.
+func TestDeadlinesScoped(t *testing.T) {
+	a := webtest.New(t, func(c *web.Config) { c.Now = deadlineClock })
+	a.DB.Now = deadlineClock
+	glLate, glSoon, glNames := districtDeadlines(t, a, "2026-GL-DUE", "GLWL", "350102", "glapprover")
+	tjLate, tjSoon, tjNames := districtDeadlines(t, a, "2026-TJ-DUE", "TJWL", "350103", "tjapprover")
+	mine := map[string][]string{"glapprover": {glLate, glSoon}, "tjapprover": {tjLate, tjSoon}}
+	theirs := map[string][]string{"glapprover": append([]string{tjLate, tjSoon}, tjNames...),
+		"tjapprover": append([]string{glLate, glSoon}, glNames...)}
+	for user, own := range mine {
+		rec, body := a.Page(t, user, "GET", "/staff/deadlines", nil)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s: %d\n%s", user, rec.Code, body)
+		}
+		late, soon := section(body, "deadlines-late"), section(body, "deadlines-soon")
+		if !strings.Contains(late, own[0]) || !strings.Contains(soon, own[1]) || strings.Contains(late, own[1]) {
+			t.Errorf("%s: overdue %q, due soon %q; want %s overdue and %s due soon", user, late, soon, own[0], own[1])
+		}
+		if !strings.Contains(body, "企业信息公示暂行条例") || !strings.Contains(body, "2026-11-17") || !strings.Contains(body, "2026-12-01") {
+			t.Errorf("%s: the page lacks the rule or the due dates", user)
+		}
+		for _, path := range []string{"/staff/deadlines", "/staff/deadlines?dept=TJWL", "/staff/deadlines?dept=GLWL",
+			"/staff/deadlines?dept=FZWL", "/staff/"} {
+			_, body := a.Page(t, user, "GET", path, nil)
+			for _, other := range theirs[user] {
+				if strings.Contains(body, other) {
+					t.Errorf("%s sees %s of the other district on %s", user, other, path)
+				}
+			}
+		}
+		_, body = a.Page(t, user, "GET", "/staff/", nil)
+		if !strings.Contains(section(body, "todo-overdue"), own[0]) || !strings.Contains(section(body, "todo-due"), own[1]) {
+			t.Errorf("%s: the home page's to-dos lack %s (overdue) or %s (due soon):\n%s", user, own[0], own[1], section(body, "todos"))
+		}
+	}
+	_, body := a.Page(t, "supervisor", "GET", "/staff/", nil)
+	if late := section(body, "todo-overdue"); !strings.Contains(late, glLate) || !strings.Contains(late, tjLate) ||
+		!strings.Contains(late, "各部门") || strings.Contains(late, glSoon) {
+		t.Errorf("the supervisor's late items: %s", late)
+	}
+	_, body = a.Page(t, "supervisor", "GET", "/staff/deadlines?dept=TJWL", nil)
+	if late := section(body, "deadlines-late"); !strings.Contains(late, tjLate) || strings.Contains(late, glLate) {
+		t.Errorf("the supervisor's late items of 台江区: %s", late)
+	}
+	if rec, _ := a.Page(t, "gladmin", "GET", "/staff/deadlines", nil); rec.Code != http.StatusForbidden {
+		t.Errorf("a department admin opens the deadlines: %d", rec.Code)
+	}
+}
+
+// section returns the element of body with id, up to its closing tag of
+// the same name at the same depth (the tests' pages nest no element of
+// one name inside another of that name and id).
+func section(body, id string) string {
+	i := strings.Index(body, `id="`+id+`"`)
+	if i < 0 {
+		return ""
+	}
+	start := strings.LastIndexByte(body[:i], '<')
+	tag := body[start+1 : start+1+strings.IndexAny(body[start+1:], " >")]
+	end := strings.Index(body[i:], "</"+tag+">")
+	if end < 0 {
+		return body[start:]
+	}
+	return body[start : i+end]
+}
