@@ -154,3 +154,66 @@ func section(body, id string) string {
 	}
 	return body[start : i+end]
 }
+
+// TestHomeTodos: a team member's home page lists the visit coming up
+// before its window opens, then to record; once recorded, waiting for each
+// member's confirmation until they confirm, then ready to submit; the
+// approver finds it submitted; once returned, the members find it with
+// the approver's comment. A to-do done leaves the list.
+func TestHomeTodos(t *testing.T) {
+	clock := time.Date(2026, 11, 20, 4, 0, 0, 0, time.UTC)
+	a := webtest.New(t, func(c *web.Config) { c.Now = func() time.Time { return clock } })
+	a.DB.Now = deadlineClock
+	in, members := a.Inspection(t)
+	link := `href="/staff/inspections/` + strconv.FormatInt(in.ID, 10) + `"`
+	// want checks that user's to-dos hold the inspection in the to-do
+	// with id todo and in no other.
+	want := func(user, todo string) {
+		t.Helper()
+		_, body := a.Page(t, user, "GET", "/staff/", nil)
+		for _, id := range []string{"todo-upcoming", "todo-record", "todo-confirm", "todo-submit", "todo-returned", "todo-approve"} {
+			if got := strings.Contains(section(body, id), link); got != (id == todo) {
+				t.Errorf("%s: the inspection in %s: %v, want %v\n%s", user, id, got, id == todo, section(body, "todos"))
+			}
+		}
+	}
+	want(members[0], "todo-upcoming")
+	clock = deadlineClock()
+	want(members[0], "todo-record")
+	want("approver", "")
+
+	sv := a.DB.Inspections()
+	rec := &spotcheck.Inspection{ID: in.ID, Methods: []string{spotcheck.MethodSite}, CheckIn: deadlineClock(),
+		Completed: "2026-11-26", Results: []string{"R01"}}
+	for _, it := range in.Items {
+		rec.Findings = append(rec.Findings, spotcheck.ItemFinding{Item: it, Outcome: spotcheck.FindingNone})
+	}
+	if err := sv.SaveInspection(a.As(t, members[0]), rec); err != nil {
+		t.Fatal(err)
+	}
+	want(members[0], "todo-confirm")
+	want(members[1], "todo-confirm")
+	if err := sv.ConfirmInspection(a.As(t, members[0]), in.ID); err != nil {
+		t.Fatal(err)
+	}
+	want(members[0], "") // waiting for the colleague
+	want(members[1], "todo-confirm")
+	if err := sv.ConfirmInspection(a.As(t, members[1]), in.ID); err != nil {
+		t.Fatal(err)
+	}
+	want(members[0], "todo-submit")
+	want(members[1], "todo-submit")
+	if err := sv.SubmitInspection(a.As(t, members[0]), in.ID); err != nil {
+		t.Fatal(err)
+	}
+	want(members[0], "")
+	want("approver", "todo-approve")
+	if err := sv.ReturnInspection(a.As(t, "approver"), in.ID, "请补充现场照片"); err != nil {
+		t.Fatal(err)
+	}
+	want("approver", "")
+	want(members[1], "todo-returned")
+	if _, body := a.Page(t, members[1], "GET", "/staff/", nil); !strings.Contains(section(body, "todo-returned"), "请补充现场照片") {
+		t.Error("the returned to-do lacks the approver's comment")
+	}
+}
