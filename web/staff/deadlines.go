@@ -148,7 +148,7 @@ func (s *Handler) ShowDeadlines(w http.ResponseWriter, r *http.Request) {
 		"DeptName": deptName(f.Dept), "PersonName": personName,
 		"Soon": rows(soon, false), "Late": rows(late, true),
 		"ByDept": sorted(depts), "ByPerson": sorted(people),
-		"Supervisor": p.Has(spotcheck.PermSuperviseDraws),
+		"Supervisor": p.Has(spotcheck.PermSuperviseDraws), "Depts": all,
 	}
 	if soonErr != nil {
 		d["SoonError"] = soonErr.Error()

@@ -3,6 +3,7 @@ package staff_test
 import (
 	"context"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -132,6 +133,30 @@ func TestDeadlinesScoped(t *testing.T) {
 	_, body = a.Page(t, "supervisor", "GET", "/staff/deadlines?dept=TJWL", nil)
 	if late := section(body, "deadlines-late"); !strings.Contains(late, tjLate) || strings.Contains(late, glLate) {
 		t.Errorf("the supervisor's late items of 台江区: %s", late)
+	}
+	// Counted per department, each with its one overdue and one due soon.
+	_, body = a.Page(t, "supervisor", "GET", "/staff/deadlines", nil)
+	byDept := section(body, "deadlines-by-dept")
+	for _, d := range []string{"GLWL", "TJWL"} {
+		if !regexp.MustCompile(`\?dept=` + d + `">[^<]+</a></td><td>1</td><td>1</td>`).MatchString(byDept) {
+			t.Errorf("the supervisor's count of %s: %s", d, byDept)
+		}
+	}
+	// Counted per person: each member of the team of 鼓楼区's overdue item,
+	// whose own list holds it.
+	_, body = a.Page(t, "glapprover", "GET", "/staff/deadlines", nil)
+	people := regexp.MustCompile(`href="/staff/deadlines\?staff=([^"]+)"`).FindAllStringSubmatch(section(body, "deadlines-by-person"), -1)
+	if len(people) < 2 {
+		t.Fatalf("鼓楼区's people: %s", section(body, "deadlines-by-person"))
+	}
+	for _, m := range people {
+		_, body := a.Page(t, "glapprover", "GET", "/staff/deadlines?staff="+m[1], nil)
+		if !strings.Contains(body, glLate) && !strings.Contains(body, glSoon) {
+			t.Errorf("the list of %s holds neither of 鼓楼区's items", m[1])
+		}
+		if _, tj := a.Page(t, "tjapprover", "GET", "/staff/deadlines?staff="+m[1], nil); strings.Contains(tj, glLate) || strings.Contains(tj, glSoon) {
+			t.Errorf("台江区's approver sees the items of %s of 鼓楼区", m[1])
+		}
 	}
 	if rec, _ := a.Page(t, "gladmin", "GET", "/staff/deadlines", nil); rec.Code != http.StatusForbidden {
 		t.Errorf("a department admin opens the deadlines: %d", rec.Code)
