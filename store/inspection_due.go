@@ -26,19 +26,14 @@ func (sv *InspectionService) FindPublicationsDueSoon(ctx context.Context, f spot
 	if err != nil {
 		return nil, err
 	}
-	if days <= 0 {
-		days = spotcheck.DueSoonWorkdays
-	}
 	cal, err := workday.Load(ctx, &CalendarService{sv.db})
 	if err != nil {
 		return nil, err
 	}
-	from := sv.db.today()
-	last, err := cal.AddWorkdays(sv.db.Now().In(spotcheck.ChinaTime), days)
+	from, to, err := spotcheck.DueSoonWindow(cal, sv.db.Now().In(spotcheck.ChinaTime), days)
 	if err != nil {
 		return nil, err
 	}
-	to := last.Format(spotcheck.DateLayout)
 	f.State = spotcheck.InspectionApproved
 	return sv.find(ctx, p, f, func(c *conds) {
 		c.add("r.publication_due >= " + c.arg(from) + " AND r.publication_due <= " + c.arg(to))
@@ -46,7 +41,7 @@ func (sv *InspectionService) FindPublicationsDueSoon(ctx context.Context, f spot
 }
 
 // FindPublicationsOverdue lists the approved, unpublished inspections the
-// user may see whose due date is before today.
+// user may see whose due date is before today (spotcheck.PublicationOverdue).
 func (sv *InspectionService) FindPublicationsOverdue(ctx context.Context, f spotcheck.InspectionFilter) (_ []spotcheck.Inspection, err error) {
 	defer wrap(&err, "publications overdue")
 	p, err := spotcheck.ActingPrincipal(ctx)

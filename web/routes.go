@@ -219,6 +219,10 @@ func (s *Server) routes() []route {
 		{"POST /staff/inspections/{id}/evidence", Staff, recordInsp, st.UploadEvidence, upload},
 		{"GET /staff/inspections/{id}/evidence/{sha}", Staff, signedIn, st.ShowEvidence, download},
 
+		// Publication deadlines (web/staff/deadlines.go): the same readers
+		// as the inspections; the store decides whose items each sees.
+		{"GET /staff/deadlines", Staff, signedIn, st.ShowDeadlines, interactive},
+
 		// The 检查通知书 (web/staff/notice.go): those who see the inspection
 		// open it (the handler refuses the others, as above); only a team
 		// member records its delivery (the store decides).

@@ -11,9 +11,15 @@ import (
 // 100 %) on item and runs its draw, as the demo's planner and supervisor.
 func (a *App) DrawEvery(t testing.TB, code, dept, item string) {
 	t.Helper()
+	a.DrawEveryIn(t, code, dept, item, "350102")
+}
+
+// DrawEveryIn is DrawEvery over the travel agencies of division.
+func (a *App) DrawEveryIn(t testing.TB, code, dept, item, division string) {
+	t.Helper()
 	all := []spotcheck.StratumRule{{ID: "A", Rate: "100/100"}, {ID: "B", Rate: "100/100"}, {ID: "C", Rate: "100/100"}, {ID: "D", Rate: "100/100"}}
 	tk := spotcheck.Task{Code: code, Name: "联合检查测试任务 " + code, Authority: dept, Items: []string{item},
-		Scope: spotcheck.TaskScope{Types: []string{"T01"}, Divisions: []string{"350102"}}, StrataBy: spotcheck.StrataByCredit,
+		Scope: spotcheck.TaskScope{Types: []string{"T01"}, Divisions: []string{division}}, StrataBy: spotcheck.StrataByCredit,
 		Strata: all, Team: []spotcheck.TeamSlot{{Unit: dept, Size: 2}}, Start: Today, End: "2026-12-26"}
 	planner, sup := a.As(t, "planner"), a.As(t, "supervisor")
 	if err := a.DB.Tasks().CreateTask(planner, &tk); err != nil {

@@ -34,7 +34,13 @@ func (s *Handler) ShowHome(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, http.StatusOK, "home", "工作台", map[string]any{"Cards": cards, "CalendarGaps": gaps})
+	// What is the user's to do now (home_todo.go).
+	todos, err := s.homeTodos(r, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderTitled(w, r, http.StatusOK, "home", "工作台", map[string]any{"Cards": cards, "CalendarGaps": gaps, "Todos": todos})
 }
 
 func (s *Handler) homeCards(r *http.Request, p *spotcheck.Principal) ([]homeCard, error) {
