@@ -108,6 +108,7 @@ type FollowUp struct {
 	Team     []string // the inspection's team (staff ids)
 	Results  []string // the result codes that started it
 	Due      string   // YYYY-MM-DD; "" for none
+	Created  time.Time
 	// What the last event says.
 	Seq       int // the number of the last event
 	Dept      string
