@@ -26,6 +26,7 @@ type Services struct {
 	Inspections      spotcheck.InspectionService
 	Attachments      spotcheck.AttachmentService // evidence of inspections (web/staff/evidence.go)
 	Notices          spotcheck.NoticeService
+	FollowUps        spotcheck.FollowUpService // follow-ups of approved results (web/staff/followup.go)
 }
 
 // Transfers returns the services that imports and exports go through
