@@ -45,6 +45,9 @@
 //	                       steps of its state machine, revisions)
 //	AttachmentService      attachment.go (photos and PDFs stored once by
 //	                       SHA-256, the records citing them)
+//	FollowUpService        followup.go (made on approval, reads, completion
+//	                       rates), followup_state.go (its appended events,
+//	                       the task moved to 后续处置 / 办结)
 //
 // What they share: db.go (Open, the two pools, transactions), dialect.go
 // (SQLite and PostgreSQL differences), migrate.go and migrations/,
