@@ -23,6 +23,7 @@
 // VisitService (visit.go), CapService (cap.go), PlanService (plan.go),
 // InspectionService (inspection.go), AttachmentService (attachment.go) and
 // SignatureService (signature.go).
+// FollowUpService (followup.go).
 // Their methods use one verb set:
 //
 //   - FindXByID, FindXByCode, FindXByUsername — one record by its key

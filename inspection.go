@@ -33,7 +33,10 @@ type Inspection struct {
 	Results  []string
 	SubCodes map[string][]string // result code → whose rules the problem breaks
 	Remark   string              // what a result such as 其他情况 means
-	State    string
+	// RectifyBy is the 整改期限 of a result that orders a correction (R05;
+	// ValidateRectification in followup.go), YYYY-MM-DD.
+	RectifyBy string
+	State     string
 	// Completed is the day the inspection was completed (YYYY-MM-DD):
 	// the publication clock runs from it.
 	Completed      string
@@ -107,6 +110,7 @@ func (in *Inspection) Normalize() {
 	in.Remark = strings.TrimSpace(in.Remark)
 	in.Reason = strings.TrimSpace(in.Reason)
 	in.Completed = strings.TrimSpace(in.Completed)
+	in.RectifyBy = strings.TrimSpace(in.RectifyBy)
 	for i := range in.Findings {
 		f := &in.Findings[i]
 		for _, s := range []*string{&f.Item, &f.Outcome, &f.Basis, &f.Description, &f.Remark} {
@@ -141,6 +145,7 @@ func (in *Inspection) ValidateDraft(cat ResultCatalogue) Problems {
 		}
 	}
 	ps.checkDate("completed", "完成日期", in.Completed)
+	ps.checkDate("rectify_by", "整改期限", in.RectifyBy)
 	ps.checkLen("location", "签到位置", in.Location, 200)
 	ps.checkLen("remark", "结果说明", in.Remark, 1000)
 	return ps
@@ -148,7 +153,8 @@ func (in *Inspection) ValidateDraft(cat ResultCatalogue) Problems {
 
 // ValidateForSubmit checks a record that goes to the approver: methods,
 // a check-in for a visit on site, a finding on every item, a valid result
-// set, the completion date, and results that agree with the findings (a
+// set, the completion date, the 整改期限 of an ordered correction
+// (ValidateRectification), and results that agree with the findings (a
 // problem on an item is a problem result; 未发现问题 allows no problem on
 // any item).
 func (in *Inspection) ValidateForSubmit(cat ResultCatalogue) Problems {
@@ -162,6 +168,7 @@ func (in *Inspection) ValidateForSubmit(cat ResultCatalogue) Problems {
 		ps.checkDate("completed", "完成日期", in.Completed)
 	}
 	ps.checkLen("location", "签到位置", in.Location, 200)
+	ps = append(ps, in.ValidateRectification(cat)...)
 	problem := slices.ContainsFunc(in.Findings, func(f ItemFinding) bool { return f.Outcome == FindingProblem })
 	switch {
 	case problem && !cat.FoundProblem(in.Results):

@@ -231,8 +231,12 @@ func TestInspectionSubmit(t *testing.T) {
 		}, "I"},
 		{"a problem on an item and a problem result", func(in *Inspection) {
 			in.Findings[0] = ItemFinding{Item: "I1", Outcome: FindingProblem, Basis: "《旅行社条例》第二十九条", Description: "未签合同"}
-			in.Results = []string{"R05"}
+			in.Results, in.RectifyBy = []string{"R05"}, "2026-12-21"
 		}, "ok"},
+		{"a correction ordered without its 整改期限", func(in *Inspection) {
+			in.Findings[0] = ItemFinding{Item: "I1", Outcome: FindingProblem, Basis: "《旅行社条例》第二十九条", Description: "未签合同"}
+			in.Results = []string{"R05"}
+		}, "I"},
 		{"already submitted", func(in *Inspection) { in.State = InspectionSubmitted }, "C"},
 	}
 	for _, tt := range tests {

@@ -52,6 +52,9 @@ type fixtures struct {
 	evidenceSHA string
 	// The token of that inspection's notice, for the public /v/{token}.
 	noticeToken string
+	// The follow-up of another inspection of the draw fixture, approved
+	// with a problem to follow up (makeFollowUpFixture).
+	followUpID int64
 
 	// A draft plan of the city bureau and a published one of 鼓楼区
 	// (makePlanFixtures).
@@ -159,6 +162,9 @@ func pickFixtures(ctx context.Context, a *app) (*fixtures, error) {
 		return nil, fmt.Errorf("notice fixture: %w", err)
 	} else {
 		fx.noticeToken = n.Token
+	}
+	if fx.followUpID, err = makeFollowUpFixture(ctx, a, fx.drawTask, fx.inspectionID); err != nil {
+		return nil, fmt.Errorf("follow-up fixture: %w", err)
 	}
 	if fx.visitID, err = makeVisitFixture(ctx, a); err != nil {
 		return nil, fmt.Errorf("visit fixture: %w", err)

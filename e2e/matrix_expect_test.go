@@ -80,6 +80,10 @@ var (
 	inspView    = roles(spotcheck.RoleInspector, spotcheck.RolePlanner, spotcheck.RoleSupervisor, spotcheck.RoleApprover)
 	inspRecord  = roles(spotcheck.RoleInspector)
 	inspApprove = roles(spotcheck.RoleApprover)
+	// Follow-ups of approved results: read as inspections are; handled by
+	// the team, the task runners (who move the task to 后续处置 and 办结)
+	// and the approvers — not by the supervisors, who watch.
+	followHandle = roles(spotcheck.RoleInspector, spotcheck.RolePlanner, spotcheck.RoleApprover)
 )
 
 // drawSteps are the steps of a draw (the last segment of a POST below
@@ -165,6 +169,9 @@ var resources = []resource{
 	// An inspection belongs to its task's department: its team records
 	// it, the department's staff read it and its approvers decide it.
 	{"inspections", inspView, inspRecord, true, true, "", ""},
+	// A follow-up belongs to its inspection's department (and to the one
+	// made responsible for it).
+	{"followups", inspView, followHandle, true, true, "", ""},
 	// The annual cap is the system admin's setting, like the calendar; the
 	// repeated-inspection alerts are for the supervisors.
 	{"caps", deptManage, deptManage, false, false, "", ""},

@@ -352,6 +352,8 @@ func (a *app) paramValue(path, name, kind string) (value, dept string, err error
 			return fx.evidenceSHA, cityBureau, nil
 		}
 		return strconv.FormatInt(fx.inspectionID, 10), cityBureau, nil
+	case "followups": // {id} of the follow-up fixture
+		return strconv.FormatInt(fx.followUpID, 10), cityBureau, nil
 	case "draws": // {id} or {draw_id} of a draw, {change} or …/changes/{id} of its change
 		if strings.Contains(path, "/changes/{"+name+"}") {
 			return strconv.FormatInt(fx.drawChange, 10), cityBureau, nil

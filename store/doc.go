@@ -48,6 +48,9 @@
 //	SignatureService       signature.go (the representative's signatures of
 //	                       inspection records, refusals), visit_record.go
 //	                       (the joint visit's 联合总表)
+//	FollowUpService        followup.go (made on approval, reads, completion
+//	                       rates), followup_state.go (its appended events,
+//	                       the task moved to 后续处置 / 办结)
 //
 // What they share: db.go (Open, the two pools, transactions), dialect.go
 // (SQLite and PostgreSQL differences), migrate.go and migrations/,

@@ -35,6 +35,7 @@ type inspectionContent struct {
 	Results       []string                 `json:"results,omitempty"`
 	SubCodes      map[string][]string      `json:"sub_codes,omitempty"`
 	Remark        string                   `json:"remark,omitempty"`
+	RectifyBy     string                   `json:"rectify_by,omitempty"`
 	Confirmations []spotcheck.Confirmation `json:"confirmations,omitempty"`
 	Approver      string                   `json:"approver,omitempty"`
 	Comment       string                   `json:"comment,omitempty"`
@@ -43,7 +44,7 @@ type inspectionContent struct {
 func contentOf(in *spotcheck.Inspection) inspectionContent {
 	return inspectionContent{Methods: in.Methods, CheckIn: in.CheckIn, Location: in.Location, Findings: in.Findings,
 		Results: in.Results, SubCodes: in.SubCodes, Remark: in.Remark, Confirmations: in.Confirmations,
-		Approver: in.Approver, Comment: in.Comment}
+		Approver: in.Approver, Comment: in.Comment, RectifyBy: in.RectifyBy}
 }
 
 // resultCatalogue reads the result catalogue (reference data).
@@ -244,6 +245,7 @@ func scanInspection(s interface{ Scan(...any) error }) (*spotcheck.Inspection, e
 	}
 	in.Methods, in.CheckIn, in.Location, in.Findings, in.Results = c.Methods, c.CheckIn, c.Location, c.Findings, c.Results
 	in.SubCodes, in.Remark, in.Confirmations, in.Approver, in.Comment = c.SubCodes, c.Remark, c.Confirmations, c.Approver, c.Comment
+	in.RectifyBy = c.RectifyBy
 	return &in, nil
 }
 

@@ -108,11 +108,13 @@ func (sv *InspectionService) SaveInspection(ctx context.Context, in *spotcheck.I
 			draft := *old
 			draft.Methods, draft.CheckIn, draft.Location, draft.Findings = in.Methods, in.CheckIn, in.Location, in.Findings
 			draft.Results, draft.SubCodes, draft.Remark, draft.Completed = in.Results, in.SubCodes, in.Remark, in.Completed
+			draft.RectifyBy = in.RectifyBy
 			return draft.ValidateDraft(cat).Err()
 		},
 		func(t *tx, old *spotcheck.Inspection, p *spotcheck.Principal) error {
 			old.Methods, old.CheckIn, old.Location, old.Findings = in.Methods, in.CheckIn.UTC(), in.Location, in.Findings
 			old.Results, old.SubCodes, old.Remark, old.Completed = in.Results, in.SubCodes, in.Remark, in.Completed
+			old.RectifyBy = in.RectifyBy
 			old.Confirmations = nil
 			return nil
 		})
@@ -174,7 +176,8 @@ func (sv *InspectionService) decide(ctx context.Context, id int64, a spotcheck.A
 
 // ApproveInspection approves a submitted record and sets its publication
 // due date: spotcheck.PublicationWorkdays working days after completion
-// on the calendar with the administrator's overrides.
+// on the calendar with the administrator's overrides; the follow-ups its
+// results start are made in the same transaction.
 func (sv *InspectionService) ApproveInspection(ctx context.Context, id int64, comment string) (err error) {
 	defer wrap(&err, "approve inspection", id)
 	return sv.decide(ctx, id, spotcheck.InspActApprove, comment, func(t *tx, in *spotcheck.Inspection) error {
@@ -182,8 +185,11 @@ func (sv *InspectionService) ApproveInspection(ctx context.Context, id int64, co
 		if err != nil {
 			return err
 		}
-		in.PublicationDue, err = spotcheck.PublicationDue(cal, in.Completed)
-		return err
+		if in.PublicationDue, err = spotcheck.PublicationDue(cal, in.Completed); err != nil {
+			return err
+		}
+		// The follow-ups its results start (store/followup.go).
+		return createFollowUps(ctx, t, in, cal, in.Approver)
 	})
 }
 

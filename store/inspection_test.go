@@ -57,13 +57,14 @@ func inspectionWorld(t *testing.T, db *store.DB) (func(string) context.Context, 
 	return as, in
 }
 
-// recorded is a record the team may submit once both have confirmed.
+// recorded is a record the team may submit once both have confirmed: a
+// correction ordered (R05), due the day it was completed.
 func recorded(id int64, completed string) *spotcheck.Inspection {
 	return &spotcheck.Inspection{ID: id, Methods: []string{spotcheck.MethodSite},
 		CheckIn: time.Date(2026, 3, 12, 1, 30, 0, 0, time.UTC), Location: "26.08,119.30", Completed: completed,
 		Findings: []spotcheck.ItemFinding{{Item: "WL-LXS-001", Outcome: spotcheck.FindingProblem,
 			Basis: "《旅行社条例》第二十九条", Description: "未与游客签订书面合同"}},
-		Results: []string{"WL01", "R05"}, SubCodes: map[string][]string{"WL01": {"LY"}}}
+		Results: []string{"WL01", "R05"}, SubCodes: map[string][]string{"WL01": {"LY"}}, RectifyBy: completed}
 }
 
 // TestInspectionWorkflow: draft → submitted → returned → submitted →

@@ -237,6 +237,15 @@ func (s *Server) routes() []route {
 		{"POST /staff/inspections/{id}/signature/refuse", Staff, recordInsp, st.RefuseSignature, interactive},
 		{"GET /staff/visits/{id}/record", Staff, signedIn, st.ShowVisitRecord, interactive},
 
+		// Follow-ups of approved results (web/staff/followup.go): those who
+		// reach inspections read them, the team, the task runners and the
+		// approvers handle them — no one permission covers either, so the
+		// handlers refuse the others; the store decides the department.
+		{"GET /staff/followups", Staff, signedIn, st.ShowFollowUps, interactive},
+		{"GET /staff/followups/{id}", Staff, signedIn, st.ShowFollowUp, interactive},
+		{"POST /staff/followups/{id}/record", Staff, signedIn, st.RecordFollowUp, interactive},
+		{"POST /staff/followups/{id}/close", Staff, signedIn, st.CloseFollowUp, interactive},
+
 		// Joint visits, the annual cap and the repeat alerts (web/staff/visit.go, cap.go).
 		{"GET /staff/visits", Staff, viewDraws, st.ShowVisits, interactive},
 		{"POST /staff/visits/propose", Staff, mngDraws, st.ProposeVisits, interactive},

@@ -95,5 +95,6 @@ func (s *Handler) homeCards(r *http.Request, p *spotcheck.Principal) ([]homeCard
 		ch, e := s.svc.Changes.FindChanges(ctx, spotcheck.ChangeFilter{Limit: 1})
 		add("操作记录", "/staff/audit", "所有人员（含各管理员）的变更记录", ch.Total, ch.More, e)
 	}
+	s.followUpCards(r, p, add) // web/staff/home_followups.go
 	return cards, err
 }

@@ -280,6 +280,7 @@ func (s *Handler) renderInspection(w http.ResponseWriter, r *http.Request, statu
 		"CanRevise":   in.Can(spotcheck.InspActRevise, p) == nil,
 		"Errors":      view.FieldErrors(ps), "F": form,
 		"Evidence": evidence, "CanUpload": canSave && s.svc.Attachments != nil,
+		"FollowUps": s.inspectionFollowUps(ctx, in), // web/staff/followup.go
 	}
 	if canSave {
 		data["MethodChoices"] = methodChoices(form)

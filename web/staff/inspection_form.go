@@ -13,7 +13,7 @@ import (
 
 // The recording form of an inspection. Its field names are the field
 // keys of the domain's problems (methods, check_in, findings.0.basis,
-// results, subcodes, remark, completed), so that each message stands
+// results, subcodes, remark, completed, rectify_by), so that each message stands
 // beside its field; a refused save shows the form as typed.
 
 // checkInLayout is how the form writes the check-in time (an HTML
@@ -30,7 +30,7 @@ func findingField(i int, part string) string { return fmt.Sprintf("findings.%d.%
 // inspectionValues returns the form of a stored inspection.
 func inspectionValues(in *spotcheck.Inspection) url.Values {
 	v := url.Values{"methods": slices.Clone(in.Methods), "results": slices.Clone(in.Results),
-		"location": {in.Location}, "remark": {in.Remark}, "completed": {in.Completed}}
+		"location": {in.Location}, "remark": {in.Remark}, "completed": {in.Completed}, "rectify_by": {in.RectifyBy}}
 	if !in.CheckIn.IsZero() {
 		v.Set("check_in", in.CheckIn.In(view.ChinaTime).Format(checkInLayout))
 	}
@@ -57,7 +57,8 @@ func inspectionValues(in *spotcheck.Inspection) url.Values {
 func parseInspectionForm(in *spotcheck.Inspection, form url.Values) (*spotcheck.Inspection, spotcheck.Problems) {
 	var ps spotcheck.Problems
 	out := &spotcheck.Inspection{ID: in.ID, Methods: form["methods"], Results: form["results"],
-		Location: form.Get("location"), Remark: form.Get("remark"), Completed: form.Get("completed")}
+		Location: form.Get("location"), Remark: form.Get("remark"), Completed: form.Get("completed"),
+		RectifyBy: form.Get("rectify_by")}
 	if t := strings.TrimSpace(form.Get("check_in")); t != "" {
 		at, err := time.ParseInLocation(checkInLayout, t, view.ChinaTime)
 		if err != nil {

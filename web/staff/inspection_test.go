@@ -12,12 +12,12 @@ import (
 )
 
 // recordForm is a complete record of the inspection's one item: a
-// problem found on site, ordered corrected (R05).
+// problem found on site, ordered corrected (R05) by its 整改期限.
 func recordForm(in spotcheck.Inspection, description string) url.Values {
 	return url.Values{"from": {in.State}, "methods": {spotcheck.MethodSite}, "check_in": {"2026-11-27T09:30"},
 		"location": {"鼓楼区五四路"}, "completed": {"2026-11-27"},
 		"findings.0.outcome": {spotcheck.FindingProblem}, "findings.0.basis": {"《旅行社条例》第二十九条"},
-		"findings.0.description": {description}, "results": {"R05"}}
+		"findings.0.description": {description}, "results": {"R05"}, "rectify_by": {"2026-12-11"}}
 }
 
 // post sends a step of the inspection's page as user and wants a

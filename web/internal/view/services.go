@@ -27,6 +27,7 @@ type Services struct {
 	Attachments      spotcheck.AttachmentService // evidence of inspections (web/staff/evidence.go)
 	Notices          spotcheck.NoticeService
 	Signatures       spotcheck.SignatureService // the records' signatures, the 联合总表 (web/staff/record.go)
+	FollowUps        spotcheck.FollowUpService  // follow-ups of approved results (web/staff/followup.go)
 }
 
 // Transfers returns the services that imports and exports go through

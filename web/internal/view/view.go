@@ -249,6 +249,9 @@ var flashMessages = map[string]string{
 	"inspection-return":  "已退回检查组修改",
 	"inspection-reject":  "已记录审核不通过",
 	"inspection-revise":  "已开启更正：新版本须重新录入、确认并提交审核，原版本保持不变",
+	// Follow-ups of approved results (web/staff/followup.go).
+	"followup-record": "处置措施已记录",
+	"followup-close":  "后续处置已完结",
 	// Annual plans (web/staff/plan.go).
 	"published": "计划已发布：已记入日志，在公示门户公开，并报上级部门备案",
 	"imported":  "任务已全部导入",
