@@ -122,6 +122,7 @@ type demoScenario struct {
 	partial               bool // in progress: one item recorded, no confirmation
 	approveComment        string
 	methods               []string
+	rectifyDays           int // the 整改期限, days after the visit, of a result that orders a correction
 }
 
 // demoScenarios are the demo's inspections along a story whose last
@@ -162,7 +163,7 @@ func demoScenarios(n int) []demoScenario {
 		{name: "责令改正", mine: true, visit: n - 9, submit: n - 9, returned: -1, approve: n - 7,
 			findings: problem("《娱乐场所管理条例》第三十条", "未在显著位置悬挂未成年人禁入标志；包厢内发现两名未成年人，未核验身份证件"),
 			results:  []string{"WL01"}, subCodes: map[string][]string{"WL01": {"WH"}}, photos: 2, pdf: true, methods: site,
-			approveComment: "同意，责令限期改正并复查"},
+			approveComment: "同意，责令限期改正并复查", rectifyDays: 15},
 		{name: "移送经营异常名录", visit: n - 6, submit: n - 6, returned: -1, approve: n - 4, findings: unreachable,
 			results: []string{"R04"}, photos: 1, methods: site, approveComment: "同意，移送市场监管部门列入经营异常名录"},
 		{name: "已提交待审核", mine: true, visit: n - 1, submit: n - 1, returned: -1, approve: -1, findings: none,
@@ -196,6 +197,9 @@ func (r demoRecorder) play(sc demoScenario) error {
 	rec := &spotcheck.Inspection{ID: in.ID, Methods: sc.methods, CheckIn: r.s.at, Location: "26.0824,119.2965",
 		Findings: sc.findings(in.Items), Results: sc.results, SubCodes: sc.subCodes, Remark: sc.remark,
 		Completed: r.s.date(sc.visit)}
+	if sc.rectifyDays > 0 {
+		rec.RectifyBy = r.s.days[sc.visit].AddDate(0, 0, sc.rectifyDays).Format(spotcheck.DateLayout)
+	}
 	if sc.partial {
 		rec.Findings, rec.Results, rec.Completed = rec.Findings[:1], nil, ""
 	}

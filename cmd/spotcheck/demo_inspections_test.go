@@ -15,7 +15,8 @@ import (
 // every state (upcoming, in progress, submitted, returned, approved), the
 // demo inspector's among those in progress, submitted and returned,
 // findings with photos and a PDF, two publications overdue and one due
-// soon on the day the demo is made (run's clock, 2026-11-26).
+// soon on the day the demo is made (run's clock, 2026-11-26), one
+// rectification order and one 经营异常 hand-off.
 func TestDemoInspections(t *testing.T) {
 	dbPath := demoDB(t)
 	db, err := store.Open(sysCtx, dbPath)
@@ -84,5 +85,16 @@ func TestDemoInspections(t *testing.T) {
 	soon, err := sv.FindPublicationsDueSoon(gl, spotcheck.InspectionFilter{}, 0)
 	if err != nil || len(soon) == 0 {
 		t.Errorf("publications due soon: %d, %v", len(soon), err)
+	}
+	fus, err := db.FollowUps().FindFollowUps(gl, spotcheck.FollowUpFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, f := range fus {
+		kinds[f.Kind]++
+	}
+	if kinds[spotcheck.FollowRectify] != 1 || kinds[spotcheck.FollowAbnormal] != 1 {
+		t.Errorf("follow-ups by kind: %v, want one rectification order and one 经营异常 hand-off", kinds)
 	}
 }
