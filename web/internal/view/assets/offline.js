@@ -40,24 +40,27 @@
     return Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
   }
 
-  // The service worker, and the page and assets it could not see yet:
-  // the first page that registers it was loaded before it was there.
+  // The service worker, and what it could not see yet: the first page
+  // that registers it was loaded before it was there.
+  function keepCopy(cache, url) {
+    return caches.open(cache).then(function (c) {
+      return c.match(url).then(function (hit) {
+        if (hit) { return; }
+        return fetch(url, {credentials: "same-origin"}).then(function (res) {
+          if (res.status === 200 && !res.redirected) { return c.put(url, res); }
+        });
+      });
+    }).catch(function () {});
+  }
   if ("serviceWorker" in navigator && window.caches) {
     navigator.serviceWorker.register("/sw.js", {scope: "/staff/"}).then(function () {
       return navigator.serviceWorker.ready;
     }).then(function () {
-      var assets = [];
+      if (!navigator.onLine) { return; }
       document.querySelectorAll("script[src^='/assets/'], link[rel=stylesheet][href^='/assets/']").forEach(function (el) {
-        assets.push(el.getAttribute("src") || el.getAttribute("href"));
+        keepCopy(ASSETS, location.origin + (el.getAttribute("src") || el.getAttribute("href")));
       });
-      caches.open(ASSETS).then(function (c) { return c.addAll(assets); }).catch(function () {});
-      if (!navigator.serviceWorker.controller && navigator.onLine) {
-        caches.open(PAGES).then(function (c) {
-          return fetch(location.pathname, {credentials: "same-origin"}).then(function (res) {
-            if (res.status === 200 && !res.redirected) { return c.put(location.origin + location.pathname, res); }
-          });
-        }).catch(function () {});
-      }
+      keepCopy(PAGES, location.origin + location.pathname);
     }).catch(function () {});
   }
 
@@ -102,7 +105,7 @@
       return new Promise(function (resolve, reject) {
         var t = db.transaction("outbox", mode);
         var out = fn(t.objectStore("outbox"));
-        t.oncomplete = function () { db.close(); resolve(out && out.result !== undefined ? out.result : out); };
+        t.oncomplete = function () { db.close(); resolve(out instanceof IDBRequest ? out.result : out); };
         t.onerror = function () { db.close(); reject(t.error); };
       });
     });
