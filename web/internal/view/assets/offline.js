@@ -86,12 +86,14 @@
   }
   keyForms();
 
-  if (!inspection || !window.indexedDB) {
+  var onList = location.pathname === "/staff/inspections";
+  if (!(inspection || onList) || !window.indexedDB) {
     return;
   }
 
   // The outbox: one record per inspection ("draft:{id}": the form being
-  // edited and the queued save) and one per queued photo ("photo:{key}").
+  // edited, and the save queued to be sent) and one per queued photo
+  // ("photo:{key}").
   function open() {
     return new Promise(function (resolve, reject) {
       var req = indexedDB.open("spotcheck-offline", 1);
@@ -113,23 +115,46 @@
   function get(id) { return tx("readonly", function (s) { return s.get(id); }); }
   function put(rec) { return tx("readwrite", function (s) { s.put(rec); }); }
   function del(id) { return tx("readwrite", function (s) { s.delete(id); }); }
-  function photos() {
-    return tx("readonly", function (s) { return s.getAll(); }).then(function (all) {
-      return all.filter(function (r) { return r.kind === "photo" && r.inspection === inspection; });
+  function all() { return tx("readonly", function (s) { return s.getAll(); }); }
+  function photos(insp) {
+    return all().then(function (l) {
+      return l.filter(function (r) { return r.kind === "photo" && r.inspection === insp; });
+    });
+  }
+  // pending lists the inspections with something to send.
+  function pending() {
+    return all().then(function (l) {
+      var ids = [];
+      l.forEach(function (r) {
+        if ((r.kind === "photo" || r.queued) && ids.indexOf(r.inspection) < 0) { ids.push(r.inspection); }
+      });
+      return ids;
     });
   }
 
   var draftID = "draft:" + inspection;
   var form = document.getElementById("inspection-form");
 
-  // The status line says what is on the phone and not yet on the server.
+  // The status line says what is on the phone and not yet on the server,
+  // and what the server refused while this page was not looking.
   var status = document.createElement("p");
   status.id = "offline-status";
   status.className = "offline-status";
   status.setAttribute("role", "status");
   var h1 = document.querySelector("h1");
   if (h1) { h1.parentNode.insertBefore(status, h1.nextSibling); }
-  function say(msg) { status.textContent = msg; status.hidden = !msg; }
+  var NOTE = "spotcheck-offline-note";
+  var note = sessionStorage.getItem(NOTE) || "";
+  sessionStorage.removeItem(NOTE);
+  function say(msg) {
+    msg = [note, msg].filter(Boolean).join("；");
+    status.textContent = msg;
+    status.hidden = !msg;
+  }
+  function remember(msg) {
+    note = [note, msg].filter(Boolean).join("；");
+    sessionStorage.setItem(NOTE, note);
+  }
 
   function fields(f) {
     var out = [];
@@ -155,25 +180,35 @@
   }
 
   function describe() {
-    return Promise.all([get(draftID), photos()]).then(function (r) {
+    if (onList) {
+      return pending().then(function (ids) {
+        say(ids.length ? "本机有 " + ids.length + " 项检查记录的草稿或照片尚未提交；" +
+          (navigator.onLine ? "正在提交…" : "联网后自动提交") : "");
+      });
+    }
+    return Promise.all([get(draftID), photos(inspection)]).then(function (r) {
       var d = r[0], ps = r[1], parts = [];
       if (d && d.queued) {
         parts.push("检查记录已保存在本机（" + time(d.queued.at) + "），尚未提交到服务器");
       } else if (d && d.editing && !form) {
         parts.push("本机有尚未提交的录入内容，但检查记录当前不能修改");
+      } else if (d && d.refused) {
+        parts.push("本机保存的草稿提交未通过，已放回表单，请核对后重新保存");
       }
       if (ps.length) { parts.push("待上传照片 " + ps.length + " 张"); }
-      if (parts.length) { parts.push(navigator.onLine ? "正在提交…" : "联网后自动提交"); }
+      if (d && d.queued || ps.length) { parts.push(navigator.onLine ? "正在提交…" : "联网后自动提交"); }
       say(parts.join("；"));
     });
   }
 
   // What the inspector types is kept at once.
-  var typing = null;
+  var typing = null, edits = 0;
   function keep() {
     clearTimeout(typing);
+    var mine = ++edits;
     typing = setTimeout(function () {
       get(draftID).then(function (d) {
+        if (mine !== edits) { return; } // saved (or typed on) meanwhile
         d = d || {id: draftID, kind: "draft", inspection: inspection};
         d.editing = fields(form);
         return put(d);
@@ -181,34 +216,49 @@
     }, 200);
   }
 
-  // sameInspection reports whether a response ended on this inspection's
-  // page, as a save or upload that arrived does (a sign-in page, after a
-  // session ended meanwhile, does not).
-  function sameInspection(res) {
-    return res.ok && res.redirected && new URL(res.url).pathname === location.pathname;
+  // message reads the reason of a refusal from the page the server
+  // answered with.
+  function message(res) {
+    return res.text().then(function (html) {
+      var el = new DOMParser().parseFromString(html, "text/html").querySelector("#inspection-message, .error");
+      return el ? el.textContent.trim() : "HTTP " + res.status;
+    });
   }
 
-  var sending = false;
-  function send() {
-    if (sending || !navigator.onLine) { return Promise.resolve(); }
-    sending = true;
-    var arrived = false;
-    return photos().then(function (ps) {
+  // sendOne sends what the phone keeps for inspection insp — photos
+  // first, then the queued save — and returns the URL of the page the
+  // last arrival was answered with ("" for none). A submission that
+  // does not reach the server stays for the next try; one the server
+  // refused is not sent again by itself: a photo it refused (type, size)
+  // is dropped, with its reason shown; a refused save goes back into the
+  // form, and on its own page is posted once more as an ordinary form,
+  // so that the page shows why.
+  function sendOne(insp) {
+    var base = "/staff/inspections/" + insp, arrived = "";
+    // A send that arrived ends on the inspection's page (a sign-in page,
+    // after a session ended meanwhile, does not).
+    var landed = function (res) { return res.ok && res.redirected && new URL(res.url).pathname === base; };
+    return photos(insp).then(function (ps) {
       return ps.reduce(function (p, ph) {
         return p.then(function () {
           var body = new FormData();
           body.append("file", ph.file, ph.name);
-          return fetch("/staff/inspections/" + inspection + "/evidence", {method: "POST", body: body, credentials: "same-origin"})
-            .then(function (res) {
-              if (sameInspection(res) || res.status === 400) {
-                arrived = arrived || res.ok;
-                return del(ph.id); // stored, or refused for good (type, size): the page says so
-              }
-            });
+          return fetch(base + "/evidence", {method: "POST", body: body, credentials: "same-origin"}).then(function (res) {
+            if (landed(res)) {
+              arrived = res.url;
+              return del(ph.id);
+            }
+            if (res.status === 400) {
+              return message(res).then(function (m) {
+                remember("照片“" + ph.name + "”未能上传：" + m);
+                return del(ph.id);
+              });
+            }
+          });
         });
       }, Promise.resolve());
     }).then(function () {
-      return get(draftID);
+      return get("draft:" + insp);
     }).then(function (d) {
       if (!d || !d.queued) { return; }
       var q = d.queued;
@@ -218,23 +268,44 @@
         q.fields.forEach(function (p) { body.append(p[0], p[1]); });
         body.append("from", q.from);
         body.append("idempotency_key", q.key);
-        return fetch("/staff/inspections/" + inspection + "/save", {method: "POST", body: body, credentials: "same-origin"});
+        return fetch(base + "/save", {method: "POST", body: body, credentials: "same-origin"});
       }).then(function (res) {
-        if (sameInspection(res)) {
-          arrived = true;
+        if (landed(res)) {
+          arrived = res.url; // with the page's flash
           d.queued = null;
-          return d.editing ? put(d) : del(draftID);
+          return d.editing ? put(d) : del(d.id);
         }
-        if (res.status >= 400 && res.status < 500 && form) {
-          // Refused: the page shows why, with the fields as typed.
+        if (res.status >= 400 && res.status < 500) {
           d.queued = null;
           d.editing = q.fields;
-          return put(d).then(function () { post(q); });
+          d.refused = true;
+          return put(d).then(function () {
+            if (insp === inspection && form) { post(q); }
+          });
         }
       });
-    }).then(function () {
+    }).then(function () { return arrived; });
+  }
+
+  var sending = false;
+  function send() {
+    if (sending || !navigator.onLine) { return Promise.resolve(); }
+    sending = true;
+    var ids = inspection ? Promise.resolve([inspection]) : pending();
+    return ids.then(function (l) {
+      return l.reduce(function (p, id) {
+        return p.then(function (urls) {
+          return sendOne(id).then(function (u) { return u ? urls.concat([u]) : urls; });
+        });
+      }, Promise.resolve([]));
+    }).then(function (urls) {
       sending = false;
-      if (arrived) { location.replace(location.pathname); } else { describe(); }
+      if (urls.length) {
+        // The page as the server has it now.
+        location.replace(inspection ? urls[urls.length - 1] : location.href);
+      } else {
+        describe();
+      }
     }, function () {
       sending = false;
       describe();
@@ -245,8 +316,7 @@
   function post(q) {
     fill(form, q.fields);
     form.querySelector("input[name=from]").value = q.from;
-    var k = form.querySelector("input[name=idempotency_key]");
-    k.value = q.key;
+    form.querySelector("input[name=idempotency_key]").value = q.key;
     HTMLFormElement.prototype.submit.call(form);
   }
 
@@ -257,13 +327,15 @@
       if (ev.defaultPrevented) { return; }
       ev.preventDefault();
       clearTimeout(typing);
+      edits++;
       get(draftID).then(function (d) {
         d = d || {id: draftID, kind: "draft", inspection: inspection};
         // A submission not yet tried keeps its key; one that may have
-        // arrived keeps it too only while its content is the same.
+        // arrived is not changed: this is a new one.
         var key = d.queued && !d.queued.tried ? d.queued.key : newKey();
         d.queued = {key: key, from: form.querySelector("input[name=from]").value, fields: fields(form), at: Date.now()};
         d.editing = null;
+        d.refused = false;
         return put(d);
       }).then(function () {
         return describe();
@@ -280,8 +352,7 @@
     var file = input && input.files && input.files[0];
     if (!file) { return; }
     ev.preventDefault();
-    var key = newKey();
-    put({id: "photo:" + key, kind: "photo", inspection: inspection, file: file, name: file.name, at: Date.now()})
+    put({id: "photo:" + newKey(), kind: "photo", inspection: inspection, file: file, name: file.name, at: Date.now()})
       .then(function () { input.value = ""; return describe(); });
   });
 
