@@ -40,21 +40,7 @@ func TestBrowserPhoneFlow(t *testing.T) {
 	a := sharedApp(t)
 	in, members := phoneInspection(t, a)
 	token := phoneNotice(t, a, in.ID)
-	// The phone reaches the application through a switch that can cut it
-	// off, as a lost signal does: connections are dropped, whatever the
-	// browser's own emulation lets through (its service worker included).
-	var cut atomic.Bool
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if cut.Load() {
-			if c, _, err := http.NewResponseController(w).Hijack(); err == nil {
-				c.Close()
-			}
-			return
-		}
-		a.Web.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	pa := &app{URL: srv.URL, DB: a.DB, Web: a.Web, Data: a.Data, fx: a.fx, logs: a.logs, tokens: map[string]string{}}
+	pa, cut := cutOff(t, a)
 	path := "/staff/inspections/" + strconv.FormatInt(in.ID, 10)
 	photo := phonePhoto(t)
 
@@ -80,7 +66,7 @@ func TestBrowserPhoneFlow(t *testing.T) {
 			chromedp.SendKeys(chromedp.CSS(`textarea[name="findings.0.description"]`), "未与游客签订书面合同"))
 	})
 	step(phone, "the network drops: a photo and the draft stay on the phone, through a reload", func(t *testing.T) {
-		setOffline(t, phone, &cut, true)
+		setOffline(t, phone, cut, true)
 		phone.do(t, "choosing a photo offline", chromedp.SetUploadFiles(chromedp.CSS(`#evidence-form input[type="file"]`), []string{photo}))
 		poll(t, phone, "the photo shrunk and the button enabled", `!document.querySelector("#evidence-form button").disabled`)
 		phone.do(t, "uploading offline", chromedp.Click(chromedp.CSS(`#evidence-form button`)))
@@ -102,7 +88,7 @@ func TestBrowserPhoneFlow(t *testing.T) {
 		}
 	})
 	step(phone, "the network is back: one submission, the photo with it", func(t *testing.T) {
-		setOffline(t, phone, &cut, false)
+		setOffline(t, phone, cut, false)
 		poll(t, phone, "the photo on the page", `document.querySelector("#inspection-evidence img") !== null && `+
 			`!document.querySelector("#offline-status").textContent`)
 		// Another "online" and another opening of the page send nothing again.
@@ -195,6 +181,26 @@ func TestBrowserPhoneFlow(t *testing.T) {
 			t.Errorf("the enterprise's page names task %q, want %s", task, in.Task)
 		}
 	})
+}
+
+// cutOff returns the application behind a switch that can cut the phone
+// off, as a lost signal does: while it is set, connections are dropped,
+// whatever the browser's own emulation lets through (its service worker
+// included).
+func cutOff(t *testing.T, a *app) (*app, *atomic.Bool) {
+	t.Helper()
+	cut := new(atomic.Bool)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if cut.Load() {
+			if c, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				c.Close()
+			}
+			return
+		}
+		a.Web.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return &app{URL: srv.URL, DB: a.DB, Web: a.Web, Data: a.Data, fx: a.fx, logs: a.logs, tokens: map[string]string{}}, cut
 }
 
 // phoneInspection draws a task of its own (so that no other test moves
@@ -369,4 +375,44 @@ func poll(t *testing.T, b *browser, what, cond string) {
 		last = err
 	}
 	t.Fatalf("waiting for %s: it did not happen (%v; at %s)", what, last, b.location())
+}
+
+// TestBrowserOfflineDraftSentFromList: a draft saved without network on
+// the inspection's page is sent from the list of the inspector's work
+// (kept by the service worker too) when the network comes back there,
+// once; the list then shows nothing pending.
+func TestBrowserOfflineDraftSentFromList(t *testing.T) {
+	a := sharedApp(t)
+	in, members := phoneInspection(t, a)
+	pa, cut := cutOff(t, a)
+	path := "/staff/inspections/" + strconv.FormatInt(in.ID, 10)
+	phone := newBrowser(t, pa)
+	phone.viewport(t, phoneW, phoneH)
+	phone.shootOnFailure(t)
+	signIn(t, phone, members[0])
+	phone.open(t, "/staff/inspections")
+	poll(t, phone, "the list kept for offline use", `navigator.serviceWorker.ready.then(() => `+
+		`caches.open("spotcheck-pages-v1")).then(c => c.match(location.origin + "/staff/inspections")).then(r => !!r)`)
+	phone.open(t, path)
+	poll(t, phone, "the page kept for offline use", `caches.open("spotcheck-pages-v1").then(c => c.match(location.origin + location.pathname)).then(r => !!r)`)
+	setOffline(t, phone, cut, true)
+	phone.do(t, "recording offline",
+		chromedp.Click(chromedp.CSS(`input[name="findings.0.outcome"][value="`+spotcheck.FindingNone+`"]`)),
+		chromedp.Click(chromedp.CSS(`#inspection-form button.primary`)))
+	waitText(t, phone, "#offline-status", "已保存在本机")
+	phone.do(t, "opening my work offline", chromedp.Navigate(pa.URL+"/staff/inspections"))
+	waitText(t, phone, "#offline-status", "1 项检查记录")
+	if n := saves(t, a, in.ID); n != 0 {
+		t.Fatalf("%d saves reached the server while offline", n)
+	}
+	setOffline(t, phone, cut, false)
+	poll(t, phone, "the list with nothing pending", `document.querySelector("#offline-status") !== null && `+
+		`!document.querySelector("#offline-status").textContent`)
+	if n := saves(t, a, in.ID); n != 1 {
+		t.Fatalf("%d saves recorded, want exactly 1", n)
+	}
+	got, err := a.DB.Inspections().FindInspectionByID(sysCtx, in.ID)
+	if err != nil || len(got.Findings) != 1 || got.Findings[0].Outcome != spotcheck.FindingNone {
+		t.Fatalf("the record saved: %+v, %v", got, err)
+	}
 }

@@ -152,6 +152,7 @@
     status.hidden = !msg;
   }
   function remember(msg) {
+    if (note.indexOf(msg) >= 0) { return; }
     note = [note, msg].filter(Boolean).join("；");
     sessionStorage.setItem(NOTE, note);
   }
@@ -274,6 +275,12 @@
           arrived = res.url; // with the page's flash
           d.queued = null;
           return d.editing ? put(d) : del(d.id);
+        }
+        if (res.ok) {
+          // Answered by another page — the sign-in page, when the session
+          // ended meanwhile: kept for after signing in.
+          remember("本机草稿尚未提交：请确认已登录（登录后打开此检查记录即自动提交）");
+          return;
         }
         if (res.status >= 400 && res.status < 500) {
           d.queued = null;
