@@ -198,7 +198,9 @@ var publicPaths = []string{"/", "/items", "/plans", "/tasks", "/results", "/veri
 	// The log of spec §8.1: anyone may check it.
 	"/log",
 	// The enterprise's check of a visit, by the notice's token (issue 11).
-	"/v"}
+	"/v",
+	// The offline app's service worker and manifest (issue 11, item 7).
+	"/sw.js", "/manifest.webmanifest"}
 
 // sessionEnding are routes that end the session they are sent with (or
 // all of the user's sessions); the matrix sends them last, each with a

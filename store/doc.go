@@ -42,7 +42,9 @@
 //	CapService             cap.go (the annual cap setting, repeat alerts)
 //	InspectionService      inspection.go (creation from a draw, reads, the
 //	                       result catalogue), inspection_state.go (the
-//	                       steps of its state machine, revisions)
+//	                       steps of its state machine, revisions),
+//	                       idempotency.go (the submissions' idempotency
+//	                       keys, claimed in the step's transaction)
 //	AttachmentService      attachment.go (photos and PDFs stored once by
 //	                       SHA-256, the records citing them)
 //	SignatureService       signature.go (the representative's signatures of

@@ -29,11 +29,18 @@ func (db *DB) inspectionStep(ctx context.Context, id int64, a spotcheck.Action,
 		return err
 	}
 	return db.inTx(ctx, func(t *tx) error {
+		// A submission sent again is answered as the first time (store/idempotency.go).
+		if replay, err := claimSubmission(ctx, t, p, "inspection", strconv.FormatInt(id, 10), a); replay || err != nil {
+			return err
+		}
 		in, err := findInspection(ctx, t, id)
 		if err != nil {
 			return err
 		}
 		if err := check(t, in, p); err != nil {
+			return err
+		}
+		if err := staleSubmission(ctx, "检查记录 "+strconv.FormatInt(id, 10), in.State, spotcheck.InspectionStateNames); err != nil {
 			return err
 		}
 		before, err := json.Marshal(in)
@@ -64,6 +71,9 @@ func (db *DB) inspectionStep(ctx context.Context, id int64, a spotcheck.Action,
 			return err
 		}
 		if _, err := t.ExecContext(ctx, `UPDATE inspections SET state = $1 WHERE id = $2`, next, id); err != nil {
+			return err
+		}
+		if err := answerSubmission(ctx, t, next); err != nil {
 			return err
 		}
 		after, err := json.Marshal(in)

@@ -106,6 +106,11 @@ func (s *Server) routes() []route {
 		// The enterprise's check of a visit, from the notice's QR code
 		// (web/portal/visitcheck.go): the unguessable token is the key.
 		{"GET /v/{token}", Public, public, pt.ShowVisitCheck, interactive},
+		// The inspection pages as an installable app that works offline
+		// (web/staff/offline.go): the service worker at the root, so that
+		// it may control /staff/, and the web app manifest.
+		{"GET /sw.js", Public, public, st.ServeWorker, interactive},
+		{"GET /manifest.webmanifest", Public, public, st.ServeManifest, interactive},
 		// The log of spec §8.1 (web/portal/log.go).
 		{"GET /log/key", Public, public, pt.ShowLogKey, interactive},
 		{"GET /log/checkpoint", Public, public, pt.ShowLogCheckpoint, interactive},

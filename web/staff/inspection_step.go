@@ -28,14 +28,15 @@ func (s *Handler) SaveInspection(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rec, ps := parseInspectionForm(in, r.PostForm)
+	ctx, keyed := submission(r) // the store checks "from" itself (web/staff/offline.go)
 	var err error
 	switch {
-	case r.PostFormValue("from") != in.State:
+	case !keyed && r.PostFormValue("from") != in.State:
 		err = staleInspection(in)
 	case len(ps) > 0:
 		err = ps.Err()
 	default:
-		err = s.svc.Inspections.SaveInspection(r.Context(), rec)
+		err = s.svc.Inspections.SaveInspection(ctx, rec)
 	}
 	if err == nil {
 		view.Redirect(w, r, view.WithFlash(inspectionPath(in.ID), "inspection-save"))
@@ -65,10 +66,12 @@ func (s *Handler) InspectionStep(a spotcheck.Action) http.HandlerFunc {
 			s.fail(w, r, spotcheck.Errorf(spotcheck.EINVALID, "表单格式错误"))
 			return
 		}
-		ctx, svc, comment := r.Context(), s.svc.Inspections, r.PostFormValue("comment")
+		svc, comment := s.svc.Inspections, r.PostFormValue("comment")
+		ctx, keyed := submission(r)                   // the store checks "from" itself (web/staff/offline.go)
+		keyed = keyed && a != spotcheck.InspActRevise // revise takes no key
 		var err error
 		switch {
-		case r.PostFormValue("from") != in.State:
+		case !keyed && r.PostFormValue("from") != in.State:
 			err = staleInspection(in)
 		case a == spotcheck.InspActConfirm:
 			err = svc.ConfirmInspection(ctx, in.ID)
