@@ -26,6 +26,8 @@ type Services struct {
 	Inspections      spotcheck.InspectionService
 	Attachments      spotcheck.AttachmentService // evidence of inspections (web/staff/evidence.go)
 	Notices          spotcheck.NoticeService
+	Recusals         spotcheck.RecusalService  // the enterprise's recusal requests (web/portal/recusal.go)
+	Feedback         spotcheck.FeedbackService // ratings, complaints and 双预约 (web/portal/feedback.go)
 }
 
 // Transfers returns the services that imports and exports go through
