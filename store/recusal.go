@@ -41,7 +41,9 @@ func scanRecusal(s interface{ Scan(...any) error }) (*spotcheck.RecusalRequest, 
 
 // NoRecusal is the answer for a request that does not exist or is not
 // the user's to see.
-func NoRecusal(id int64) error { return spotcheck.Errorf(spotcheck.ENOTFOUND, "没有编号为 %d 的回避申请", id) }
+func NoRecusal(id int64) error {
+	return spotcheck.Errorf(spotcheck.ENOTFOUND, "没有编号为 %d 的回避申请", id)
+}
 
 // inspectionOfToken finds the inspection of a notice token, with the
 // team's names, as the public page shows it.
