@@ -52,6 +52,10 @@ type fixtures struct {
 	evidenceSHA string
 	// The token of that inspection's notice, for the public /v/{token}.
 	noticeToken string
+	// A pending recusal request and a proposed visit time filed with that
+	// token, and the department of the entity (makePublicFixture).
+	recusalID, appointmentID int64
+	recusalDept              string
 
 	// A draft plan of the city bureau and a published one of 鼓楼区
 	// (makePlanFixtures).
@@ -159,6 +163,9 @@ func pickFixtures(ctx context.Context, a *app) (*fixtures, error) {
 		return nil, fmt.Errorf("notice fixture: %w", err)
 	} else {
 		fx.noticeToken = n.Token
+	}
+	if fx.recusalID, fx.recusalDept, fx.appointmentID, err = makePublicFixture(ctx, a, fx.noticeToken); err != nil {
+		return nil, fmt.Errorf("public forms fixture: %w", err)
 	}
 	if fx.visitID, err = makeVisitFixture(ctx, a); err != nil {
 		return nil, fmt.Errorf("visit fixture: %w", err)

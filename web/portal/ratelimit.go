@@ -22,7 +22,7 @@ import (
 // Limits of the public forms, per window.
 const (
 	FormWindow       = 10 * time.Minute
-	FormsPerAddress  = 20 // any visit's forms from one client address
+	FormsPerAddress  = 60 // any visit's forms from one client address, which an office's NAT may share
 	FormsPerToken    = 8  // one visit's forms from anywhere
 	limiterSweepSize = 10000
 )

@@ -149,7 +149,7 @@ func TestPublicFormsRateLimited(t *testing.T) {
 			continue
 		}
 		other := tokenOf(t, a, o.ID)
-		for range 2 {
+		for range portal.FormsPerToken - 1 {
 			if sent == portal.FormsPerAddress {
 				break
 			}
