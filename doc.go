@@ -21,7 +21,8 @@
 // ChangeService (service.go), AccountService (account.go), TaskService
 // (task.go), DrawService (drawflow.go), CalendarService (calendar.go),
 // VisitService (visit.go), CapService (cap.go), PlanService (plan.go),
-// InspectionService (inspection.go) and AttachmentService (attachment.go).
+// InspectionService (inspection.go), AttachmentService (attachment.go),
+// RecusalService (recusal.go) and FeedbackService (feedback.go).
 // Their methods use one verb set:
 //
 //   - FindXByID, FindXByCode, FindXByUsername — one record by its key

@@ -45,6 +45,10 @@
 //	                       steps of its state machine, revisions)
 //	AttachmentService      attachment.go (photos and PDFs stored once by
 //	                       SHA-256, the records citing them)
+//	RecusalService         recusal.go (the enterprise's recusal requests,
+//	                       their review and the replacement they ask for)
+//	FeedbackService        feedback.go (ratings, complaints and proposed
+//	                       visit times from the notice's page)
 //
 // What they share: db.go (Open, the two pools, transactions), dialect.go
 // (SQLite and PostgreSQL differences), migrate.go and migrations/,
