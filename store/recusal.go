@@ -371,3 +371,24 @@ func drawLoads(ctx context.Context, t *tx, id int64) (int, map[string]int, strin
 	}
 	return K, load, seed, rows.Err()
 }
+
+// recusalReviewElsewhere refuses to decide, on the conflicts' own form or
+// import, a request that an enterprise filed from its notice: its review
+// belongs to ReviewRecusal, which also asks for the replacement in this
+// draw, so that the two never disagree.
+func recusalReviewElsewhere(ctx context.Context, t *tx, c, old *spotcheck.Conflict) spotcheck.Problems {
+	if old == nil || old.Kind != spotcheck.ConflictRequested || old.Review != spotcheck.ReviewPending || c.Review == old.Review {
+		return nil
+	}
+	var n int
+	if err := t.QueryRowContext(ctx, `SELECT count(*) FROM recusal_requests WHERE staff_id = $1 AND entity_id = $2 AND state = $3`,
+		old.StaffID, old.EntityID, spotcheck.ReviewPending).Scan(&n); err != nil {
+		return internalProblem(err)
+	}
+	if n == 0 {
+		return nil
+	}
+	var ps spotcheck.Problems
+	ps.Add("review", "审核状态", "该回避申请由检查对象通过检查通知书提出，请在“回避申请”中审核（批准时将同时为本次抽取提出更换人员）")
+	return ps
+}

@@ -91,6 +91,14 @@ func TestRecusalRequestToConflictAndReplacement(t *testing.T) {
 			t.Fatalf("a second request while pending: %v, want ECONFLICT", err)
 		}
 
+		// Its conflict is not decided on the conflicts' own form, which
+		// would leave the request pending and ask for no replacement.
+		bypass := *c
+		bypass.Review = spotcheck.ReviewApproved
+		if err := db.Conflicts().SaveConflict(as("cityadmin"), &bypass); spotcheck.ErrorCode(err) != spotcheck.EINVALID ||
+			!strings.Contains(fmt.Sprint(err), "请在“回避申请”中审核") {
+			t.Fatalf("deciding the request on the conflicts' form: %v, want EINVALID", err)
+		}
 		if _, err := sv.ReviewRecusal(as("approver"), q.ID, true, ""); spotcheck.ErrorCode(err) != spotcheck.EFORBIDDEN {
 			t.Fatalf("review by an approver: %v, want EFORBIDDEN", err)
 		}
