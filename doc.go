@@ -24,6 +24,8 @@
 // InspectionService (inspection.go), AttachmentService (attachment.go) and
 // SignatureService (signature.go).
 // FollowUpService (followup.go).
+// InspectionService (inspection.go), AttachmentService (attachment.go),
+// RecusalService (recusal.go) and FeedbackService (feedback.go).
 // Their methods use one verb set:
 //
 //   - FindXByID, FindXByCode, FindXByUsername — one record by its key

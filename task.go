@@ -42,6 +42,7 @@ type Task struct {
 	DrawWindow            bool         // the draw must fall in the department's fixed draw window
 	SkipInspectedByOthers bool         // exclude entities another department inspected in the window
 	Expected              int          // expected sample size, kept when the task is saved (plan compliance)
+	Appointments          bool         // 双预约: the enterprise may propose a visit time within the window (feedback.go)
 
 	State        string // TaskDraft … TaskClosed, TaskCancelled
 	CancelReason string // why it was cancelled (已撤销)

@@ -130,14 +130,15 @@ func (t *Task) Announced() bool {
 }
 
 // Announcement returns what the 抽查任务公告 tells the public of the task:
-// who checks what, where and when, its state and, once cancelled, why —
-// not the strata, teams, workload or sample sizes (which, with the
+// who checks what, where and when, whether the enterprise may propose a
+// visit time (双预约), its state and, once cancelled, why — not the strata, teams, workload or sample sizes (which, with the
 // published list, would tell entities their risk class), and no entity.
 func (t *Task) Announcement() Task {
 	return Task{Code: t.Code, Name: t.Name, Authority: t.Authority, Partners: t.Partners, Items: t.Items,
 		Scope: TaskScope{Types: t.Scope.Types, Divisions: t.Scope.Divisions}, Start: t.Start, End: t.End,
 		Source: t.Source, Plan: t.Plan, Round: t.Round, Kind: t.Kind, Joint: t.Joint, Mode: t.Mode,
-		State: t.State, CancelReason: t.CancelReason, PublishedAt: t.PublishedAt, LogIndex: t.LogIndex}
+		State: t.State, CancelReason: t.CancelReason, PublishedAt: t.PublishedAt, LogIndex: t.LogIndex,
+		Appointments: t.Appointments}
 }
 
 // record names the task in messages.

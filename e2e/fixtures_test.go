@@ -55,6 +55,10 @@ type fixtures struct {
 	// The follow-up of another inspection of the draw fixture, approved
 	// with a problem to follow up (makeFollowUpFixture).
 	followUpID int64
+	// A pending recusal request and a proposed visit time filed with that
+	// token, and the department of the entity (makePublicFixture).
+	recusalID, appointmentID int64
+	recusalDept              string
 
 	// A draft plan of the city bureau and a published one of 鼓楼区
 	// (makePlanFixtures).
@@ -165,6 +169,9 @@ func pickFixtures(ctx context.Context, a *app) (*fixtures, error) {
 	}
 	if fx.followUpID, err = makeFollowUpFixture(ctx, a, fx.drawTask, fx.inspectionID); err != nil {
 		return nil, fmt.Errorf("follow-up fixture: %w", err)
+	}
+	if fx.recusalID, fx.recusalDept, fx.appointmentID, err = makePublicFixture(ctx, a, fx.noticeToken); err != nil {
+		return nil, fmt.Errorf("public forms fixture: %w", err)
 	}
 	if fx.visitID, err = makeVisitFixture(ctx, a); err != nil {
 		return nil, fmt.Errorf("visit fixture: %w", err)

@@ -27,7 +27,7 @@ func makeDrawFixture(ctx context.Context, a *app, item string) (task string, dra
 		{ID: "C", Rate: "10/100", Min: 1, Reserve: 2}, {ID: "D", Rate: "30/100", Min: 1, Reserve: 2}}
 	tk := spotcheck.Task{Code: "2026-E2E-MATRIX", Name: "权限矩阵抽查任务", Authority: cityBureau, Items: []string{item},
 		StrataBy: spotcheck.StrataByCredit, Strata: credit, Team: []spotcheck.TeamSlot{{Unit: cityBureau, Size: 2}},
-		Start: demoToday, End: "2026-12-26"}
+		Start: demoToday, End: "2026-12-26", Appointments: true} // 双预约: makePublicFixture
 	if err := a.DB.Tasks().CreateTask(as("planner"), &tk); err != nil {
 		return "", 0, 0, fmt.Errorf("CreateTask: %w", err)
 	}

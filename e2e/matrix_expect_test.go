@@ -176,6 +176,14 @@ var resources = []resource{
 	// repeated-inspection alerts are for the supervisors.
 	{"caps", deptManage, deptManage, false, false, "", ""},
 	{"alerts", drawLift, drawLift, false, false, "", ""},
+	// What the enterprise says from its notice's page (issue 11, item 6):
+	// its recusal requests are reviewed by the department admins who keep
+	// the entity's conflicts; a proposed visit time is answered by the
+	// team (the store decides who is on it, as for the inspection); the
+	// ratings and complaints are the supervisors'.
+	{"recusals", dirEdit, dirEdit, true, true, "", ""},
+	{"appointments", inspRecord, inspRecord, true, true, "", ""},
+	{"feedback", drawLift, drawLift, false, false, "", ""},
 }
 
 // findResource returns the resource of a path below /staff/ or /api/v1/

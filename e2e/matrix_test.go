@@ -347,6 +347,10 @@ func (a *app) paramValue(path, name, kind string) (value, dept string, err error
 		return fx.drawTask, cityBureau, nil
 	case "visits":
 		return strconv.FormatInt(fx.visitID, 10), cityBureau, nil
+	case "recusals": // the enterprise's recusal request, the entity's department's
+		return strconv.FormatInt(fx.recusalID, 10), fx.recusalDept, nil
+	case "appointments": // a proposed visit time of the inspection
+		return strconv.FormatInt(fx.appointmentID, 10), cityBureau, nil
 	case "inspections": // {id}, {sha} of the evidence it cites
 		if name == "sha" {
 			return fx.evidenceSHA, cityBureau, nil

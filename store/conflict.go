@@ -36,7 +36,7 @@ func conflictRules() *rules[spotcheck.Conflict] {
 // same words, so that the form cannot be used to learn which staff ids
 // and credit codes other departments keep: a conflict is recorded by
 // someone who sees both sides.
-func checkConflict(ctx context.Context, t *tx, _ *spotcheck.Reference, c, _ *spotcheck.Conflict) spotcheck.Problems {
+func checkConflict(ctx context.Context, t *tx, _ *spotcheck.Reference, c, old *spotcheck.Conflict) spotcheck.Problems {
 	c.Normalize()
 	ps := c.Validate()
 	if c.StaffID != "" && !visible(ctx, t, "inspectors", "staff_id", c.StaffID, &ps) {
@@ -45,6 +45,7 @@ func checkConflict(ctx context.Context, t *tx, _ *spotcheck.Reference, c, _ *spo
 	if c.EntityID != "" && !visible(ctx, t, "entities", "id", c.EntityID, &ps) {
 		ps.Add("entity_id", "检查对象代码", "检查对象“%s”不存在", c.EntityID)
 	}
+	ps = append(ps, recusalReviewElsewhere(ctx, t, c, old)...) // store/recusal.go
 	return ps
 }
 

@@ -53,6 +53,10 @@
 //	FollowUpService        followup.go (made on approval, reads, completion
 //	                       rates), followup_state.go (its appended events,
 //	                       the task moved to 后续处置 / 办结)
+//	RecusalService         recusal.go (the enterprise's recusal requests,
+//	                       their review and the replacement they ask for)
+//	FeedbackService        feedback.go (ratings, complaints and proposed
+//	                       visit times from the notice's page)
 //
 // What they share: db.go (Open, the two pools, transactions), dialect.go
 // (SQLite and PostgreSQL differences), migrate.go and migrations/,

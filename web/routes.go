@@ -106,6 +106,11 @@ func (s *Server) routes() []route {
 		// The enterprise's check of a visit, from the notice's QR code
 		// (web/portal/visitcheck.go): the unguessable token is the key.
 		{"GET /v/{token}", Public, public, pt.ShowVisitCheck, interactive},
+		// The enterprise's forms there (web/portal/recusal.go, feedback.go):
+		// rate-limited per address and token; cross-origin posts refused.
+		{"POST /v/{token}/recusal", Public, public, pt.RequestRecusal, interactive},
+		{"POST /v/{token}/appointment", Public, public, pt.ProposeAppointment, interactive},
+		{"POST /v/{token}/rating", Public, public, pt.RateVisit, interactive},
 		// The inspection pages as an installable app that works offline
 		// (web/staff/offline.go): the service worker at the root, so that
 		// it may control /staff/, and the web app manifest.
@@ -250,6 +255,14 @@ func (s *Server) routes() []route {
 		{"GET /staff/followups/{id}", Staff, signedIn, st.ShowFollowUp, interactive},
 		{"POST /staff/followups/{id}/record", Staff, signedIn, st.RecordFollowUp, interactive},
 		{"POST /staff/followups/{id}/close", Staff, signedIn, st.CloseFollowUp, interactive},
+
+		// What the enterprise said (web/staff/recusal.go): department admins
+		// review recusal requests; the team answers proposed visit times (the
+		// store decides who is on it); supervisors read ratings and complaints.
+		{"GET /staff/recusals", Staff, editDir, st.ShowRecusals, interactive},
+		{"POST /staff/recusals/{id}/review", Staff, editDir, st.ReviewRecusal, interactive},
+		{"POST /staff/appointments/{id}/answer", Staff, recordInsp, st.AnswerAppointment, interactive},
+		{"GET /staff/feedback", Staff, supervise, st.ShowFeedback, interactive},
 
 		// Joint visits, the annual cap and the repeat alerts (web/staff/visit.go, cap.go).
 		{"GET /staff/visits", Staff, viewDraws, st.ShowVisits, interactive},

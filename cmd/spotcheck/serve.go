@@ -133,5 +133,6 @@ func webServices(db *store.DB) web.Services {
 		Changes: db.Changes(), Tasks: db.Tasks(), Draws: db.Draws(), Calendar: db.Calendar(),
 		Visits: db.Visits(), Caps: db.Caps(),
 		Plans: db.Plans(), Inspections: db.Inspections(), Attachments: db.Attachments(),
-		Notices: db.Notices(), Signatures: db.Signatures(), FollowUps: db.FollowUps()}
+		Notices: db.Notices(), Signatures: db.Signatures(), FollowUps: db.FollowUps(),
+		Recusals: db.Recusals(), Feedback: db.Feedback()}
 }

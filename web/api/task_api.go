@@ -42,6 +42,7 @@ type taskJSON struct {
 	Agency                string           `json:"agency" doc:"协助的专业机构（统一社会信用代码），空为无"`
 	DrawWindow            bool             `json:"draw_window" doc:"须在本部门固定抽取窗口内抽取"`
 	SkipInspectedByOthers bool             `json:"skip_inspected_by_others" doc:"排除检查期间已被其他部门检查的对象"`
+	Appointments          bool             `json:"appointments" doc:"双预约：检查对象可在检查期间内预约检查时间"`
 	Expected              int              `json:"expected" doc:"预计抽取户数（年度计划合规检查）"`
 	State                 string           `json:"state" doc:"任务状态：draft 草稿、published 已发布、drawn 已抽取、inspecting 检查中、reviewing 待审核、publicized 已公示、follow-up 后续处置、closed 办结、cancelled 已撤销" api:"readonly"`
 	CancelReason          string           `json:"cancel_reason" doc:"撤销理由" api:"readonly"`
@@ -83,7 +84,7 @@ func taskToJSON(t spotcheck.Task) taskJSON {
 		Strata: []stratumRuleJSON{}, Team: []teamSlotJSON{},
 		Source: t.Source, Plan: t.Plan, Round: t.Round, Kind: t.Kind, Joint: t.Joint, Mode: t.Mode,
 		ItemTargets: []itemTargetJSON{}, Experts: t.Experts, Agency: t.Agency, DrawWindow: t.DrawWindow,
-		SkipInspectedByOthers: t.SkipInspectedByOthers, Expected: t.Expected, State: t.State, CancelReason: t.CancelReason}
+		SkipInspectedByOthers: t.SkipInspectedByOthers, Expected: t.Expected, Appointments: t.Appointments, State: t.State, CancelReason: t.CancelReason}
 	if !t.PublishedAt.IsZero() {
 		at, idx := t.PublishedAt, t.LogIndex
 		j.PublishedAt, j.LogIndex = &at, &idx
@@ -106,7 +107,8 @@ func (j *taskJSON) toTask() *spotcheck.Task {
 		Scope: spotcheck.TaskScope{Types: j.Scope.Types, Divisions: j.Scope.Divisions,
 			FoundedBefore: j.Scope.FoundedBefore, EligibleStatus: j.Scope.EligibleStatus},
 		Source: j.Source, Plan: j.Plan, Round: j.Round, Kind: j.Kind, Joint: j.Joint, Mode: j.Mode, Experts: j.Experts,
-		Agency: j.Agency, DrawWindow: j.DrawWindow, SkipInspectedByOthers: j.SkipInspectedByOthers, Expected: j.Expected}
+		Agency: j.Agency, DrawWindow: j.DrawWindow, SkipInspectedByOthers: j.SkipInspectedByOthers, Expected: j.Expected,
+		Appointments: j.Appointments}
 	for _, it := range j.ItemTargets {
 		t.ItemTargets = append(t.ItemTargets, spotcheck.ItemTarget{Item: it.Item, Target: it.Target})
 	}

@@ -21,6 +21,7 @@ type Handler struct {
 	views  *view.Views
 	files  view.Downloads
 	now    func() time.Time
+	forms  *limiter // the public forms of a visit (ratelimit.go)
 }
 
 // Config is what New needs.
@@ -34,7 +35,13 @@ type Config struct {
 
 // New returns the public pages' handler.
 func New(c Config) *Handler {
-	return &Handler{svc: c.Services, ledger: c.Ledger, views: c.Views, files: c.Files, now: c.Now}
+	h := &Handler{svc: c.Services, ledger: c.Ledger, views: c.Views, files: c.Files, now: c.Now}
+	now := h.now
+	if now == nil {
+		now = time.Now
+	}
+	h.forms = newLimiter(now, FormWindow)
+	return h
 }
 
 // fail answers with the error page.

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"spotcheck"
-	"spotcheck/web/internal/view"
 )
 
 // The enterprise's check of a visit (issue 11, item 6): the QR code of
@@ -18,20 +17,7 @@ import (
 
 // ShowVisitCheck shows the visit and the notice of the token of the path.
 func (s *Handler) ShowVisitCheck(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	n, in, err := s.svc.Notices.ReadNotice(ctx, r.PathValue("token"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	d, err := view.NoticeData(ctx, s.svc, r, n, in)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.renderTitled(w, r, http.StatusOK, "visitcheck", "核实检查", map[string]any{
-		"Notice": d, "Draw": s.visitDraw(r, in.Task, in.Draw),
-	})
+	s.renderVisitCheck(w, r, http.StatusOK, &visitForms{}) // with the enterprise's forms: recusal.go
 }
 
 // visitDraw is the draw the visit came from as the public may see it: a

@@ -48,6 +48,7 @@ type TaskForm struct {
 	Agency        string `form:"agency"`
 	DrawWindow    bool   `form:"draw_window"`
 	SkipInspected bool   `form:"skip_inspected"`
+	Appointments  bool   `form:"appointments"`
 	Expected      int    `form:"expected" label:"预计抽取户数"`
 }
 
@@ -80,7 +81,8 @@ func ParseTaskForm(values url.Values) (*spotcheck.Task, spotcheck.Problems) {
 		Scope: spotcheck.TaskScope{Types: f.Types, Divisions: f.Divisions, FoundedBefore: f.FoundedBefore,
 			EligibleStatus: f.EligibleStatus},
 		Source: f.Source, Plan: f.Plan, Round: f.Round, Kind: f.Kind, Joint: f.Joint, Mode: f.Mode, Experts: f.Experts,
-		Agency: f.Agency, DrawWindow: f.DrawWindow, SkipInspectedByOthers: f.SkipInspected, Expected: f.Expected}
+		Agency: f.Agency, DrawWindow: f.DrawWindow, SkipInspectedByOthers: f.SkipInspected, Expected: f.Expected,
+		Appointments: f.Appointments}
 	for _, it := range f.Items {
 		if text := strings.TrimSpace(values.Get("target." + it)); text != "" {
 			tk.ItemTargets = append(tk.ItemTargets, spotcheck.ItemTarget{Item: it,
@@ -124,6 +126,9 @@ func TaskValues(tk *spotcheck.Task) url.Values {
 	}
 	if tk.SkipInspectedByOthers {
 		v.Set("skip_inspected", "1")
+	}
+	if tk.Appointments {
+		v.Set("appointments", "1")
 	}
 	for _, it := range tk.ItemTargets {
 		v.Set("target."+it.Item, strconv.Itoa(it.Target))

@@ -28,6 +28,8 @@ type Services struct {
 	Notices          spotcheck.NoticeService
 	Signatures       spotcheck.SignatureService // the records' signatures, the 联合总表 (web/staff/record.go)
 	FollowUps        spotcheck.FollowUpService  // follow-ups of approved results (web/staff/followup.go)
+	Recusals         spotcheck.RecusalService   // the enterprise's recusal requests (web/portal/recusal.go)
+	Feedback         spotcheck.FeedbackService  // ratings, complaints and 双预约 (web/portal/feedback.go)
 }
 
 // Transfers returns the services that imports and exports go through

@@ -255,6 +255,15 @@ var flashMessages = map[string]string{
 	// Annual plans (web/staff/plan.go).
 	"published": "计划已发布：已记入日志，在公示门户公开，并报上级部门备案",
 	"imported":  "任务已全部导入",
+	// The enterprise's forms on /v/{token} and their answers
+	// (web/portal/recusal.go, web/staff/recusal.go).
+	"recusal-filed":        "回避申请已提交，检查对象所属部门审核后生效",
+	"rating-saved":         "评价已提交，感谢您的反馈",
+	"appointment-proposed": "预约时间已提交，请等待检查组答复",
+	"recusal-approved":     "已批准回避申请：回避关系已生效",
+	"recusal-rejected":     "已驳回回避申请",
+	"appointment-accepted": "已接受预约时间",
+	"appointment-declined": "已婉拒预约时间",
 }
 
 // ActiveFlash is the flash of a deactivation or reactivation.
