@@ -19,7 +19,7 @@ import (
 // returned, approved — with findings, photos and a PDF; two approved
 // results whose publication is overdue today and one due soon; one
 // result that orders rectification and one that hands the entity over
-// to the 经营异常名录. The demo inspector (GL0001) is on the team of the
+// to the 经营异常名录; and a recusal request pending review. The demo inspector (GL0001) is on the team of the
 // visits in progress, submitted and returned whenever the draw allows it.
 func (m *Main) demoInspections(ctx context.Context, db *store.DB, s *demoStory) error {
 	task := fmt.Sprintf("%d-GLWL-SJ-001", s.days[0].Year())
@@ -77,7 +77,33 @@ func (m *Main) demoInspections(ctx context.Context, db *store.DB, s *demoStory) 
 			return fmt.Errorf("%s（%s）：%w", sc.name, in.EntityName, err)
 		}
 	}
-	return nil
+	// An enterprise whose notice was delivered this morning asks, from
+	// the notice's page, that an inspector recuse: pending review.
+	in, err := take(false)
+	if err != nil {
+		return err
+	}
+	return demoRecusalRequest(ctx, db, s, as(users[in.Team[0]]), in)
+}
+
+// demoRecusalRequest delivers in's notice and files the enterprise's
+// recusal request against the second member of its team, as the notice's
+// page does (no login), pending the department admin's review.
+func demoRecusalRequest(ctx context.Context, db *store.DB, s *demoStory, lead context.Context, in spotcheck.Inspection) error {
+	s.goTo(s.last(), 8, 30)
+	if err := db.Notices().DeliverNotice(lead, in.ID); err != nil {
+		return err
+	}
+	n, err := db.Notices().Notice(lead, in.ID)
+	if err != nil {
+		return err
+	}
+	s.goTo(s.last(), 9, 0)
+	staff := in.Team[1]
+	q := &spotcheck.RecusalRequest{InspectorName: in.Names[staff],
+		Reason:  "该检查人员的配偶在本公司担任财务负责人，存在利害关系，申请回避",
+		Contact: "公司行政部 0591-87******"}
+	return db.Recusals().RequestRecusal(spotcheck.NewContextWithPrincipal(ctx, spotcheck.Public()), n.Token, q)
 }
 
 // demoTeamAccounts makes an account for each active inspector of dept

@@ -16,7 +16,8 @@ import (
 // demo inspector's among those in progress, submitted and returned,
 // findings with photos and a PDF, two publications overdue and one due
 // soon on the day the demo is made (run's clock, 2026-11-26), one
-// rectification order and one 经营异常 hand-off.
+// rectification order, one 经营异常 hand-off and one recusal request
+// pending review.
 func TestDemoInspections(t *testing.T) {
 	dbPath := demoDB(t)
 	db, err := store.Open(sysCtx, dbPath)
@@ -96,5 +97,9 @@ func TestDemoInspections(t *testing.T) {
 	}
 	if kinds[spotcheck.FollowRectify] != 1 || kinds[spotcheck.FollowAbnormal] != 1 {
 		t.Errorf("follow-ups by kind: %v, want one rectification order and one 经营异常 hand-off", kinds)
+	}
+	rs, err := db.Recusals().FindRecusals(gl, spotcheck.RecusalFilter{})
+	if err != nil || len(rs) != 1 || rs[0].State != spotcheck.ReviewPending {
+		t.Errorf("recusal requests: %+v, %v; want one pending", rs, err)
 	}
 }
