@@ -110,6 +110,16 @@ func System(name string) *Principal {
 		scope: map[string]bool{}, all: true, city: true}
 }
 
+// ActorName names the actor of a recorded step for pages: a system
+// principal by what it is (系统（演示数据）), "" for a user, whom the
+// accounts name (AccountService.UserNames).
+func ActorName(username string) string {
+	if !strings.Contains(username, ":") {
+		return ""
+	}
+	return systemName(username)
+}
+
 // systemName is how the change history names a system principal:
 // 系统（命令行，root）, 系统（演示数据）, 系统（后台任务 search-rebuild）.
 func systemName(name string) string {

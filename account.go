@@ -22,6 +22,11 @@ type AccountService interface {
 	DeleteUserSessions(ctx context.Context, username string) error
 
 	FindUsers(ctx context.Context) ([]User, error)
+	// UserNames returns every account's display name by user name, for
+	// the pages that say who did what (the approver of a result, who
+	// decided a request): people see names, not log-ins. Any signed-in
+	// staff member may read them; the public may not (EFORBIDDEN).
+	UserNames(ctx context.Context) (map[string]string, error)
 	FindUserByUsername(ctx context.Context, username string) (*User, error)
 	// CreateUser adds an account; the password must satisfy the
 	// SecurityPolicy.

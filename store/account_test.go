@@ -505,3 +505,19 @@ func TestAccountChanges(t *testing.T) {
 		}
 	})
 }
+
+// TestUserNames: staff read every account's name, by user name (the
+// pages name who did what); the public may not, and nobody is refused.
+func TestUserNames(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		seedAccounts(t, db)
+		names, err := db.Accounts().UserNames(as(t, db, "planner"))
+		if err != nil || names["auditor"] != "审计管理员" || names["planner"] != "计划员" || len(names) != 3 {
+			t.Fatalf("a planner reading the names: %v, %v", names, err)
+		}
+		_, err = db.Accounts().UserNames(spotcheck.NewContextWithPrincipal(ctx, spotcheck.Public()))
+		wantCode(t, "the public", err, spotcheck.EFORBIDDEN, "")
+		_, err = db.Accounts().UserNames(context.Background())
+		wantCode(t, "nobody", err, spotcheck.EUNAUTHORIZED, "")
+	})
+}

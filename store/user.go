@@ -106,6 +106,32 @@ func (sv *AccountService) FindUsers(ctx context.Context) (_ []spotcheck.User, er
 	return out, rows.Err()
 }
 
+// UserNames returns the display name of every account to staff.
+func (sv *AccountService) UserNames(ctx context.Context) (_ map[string]string, err error) {
+	defer wrap(&err, "user names")
+	p, err := spotcheck.ActingPrincipal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !p.IsSystem() && p.Dept == "" {
+		return nil, spotcheck.Errorf(spotcheck.EFORBIDDEN, "没有权限查看人员姓名")
+	}
+	rows, err := sv.db.read.QueryContext(ctx, "SELECT username, name FROM users")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var u, n string
+		if err := rows.Scan(&u, &n); err != nil {
+			return nil, err
+		}
+		out[u] = n
+	}
+	return out, rows.Err()
+}
+
 // FindUserByUsername returns one account. Users may read their own; the
 // security admin (PermManageUsers) and the auditors (PermViewAudit, who
 // need to know who an actor is) may read any.

@@ -264,7 +264,7 @@ func (s *Handler) renderInspection(w http.ResponseWriter, r *http.Request, statu
 	}
 	member := in.Member(p)
 	data := map[string]any{
-		"In": in, "Task": tk, "EntityName": cmp.Or(in.EntityName, in.Entity), "Map": mapLink(in.Address), "Team": team, "Revisions": revs, "Message": msg,
+		"In": in, "Task": tk, "EntityName": cmp.Or(in.EntityName, in.Entity), "Map": mapLink(in.Address), "Bring": view.InspectorDocuments, "Team": team, "Revisions": revs, "Message": msg,
 		"StateName": spotcheck.InspectionStateNames[in.State], "StateClass": InspectionStateClass(in.State),
 		"StateNames": spotcheck.InspectionStateNames, "Due": dueOf(in, tk),
 		"Methods": methodNames(in.Methods), "Results": resultNames(in.Results, cat),

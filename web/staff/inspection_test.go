@@ -84,6 +84,10 @@ func TestInspectionPages(t *testing.T) {
 	if !strings.Contains(body, `href="`+path+`"`) || !strings.Contains(body, "待审核的检查") {
 		t.Fatalf("the approver's queue lacks the inspection:\n%s", body)
 	}
+	_, body = a.Page(t, members[0], "GET", path, nil)
+	if !strings.Contains(body, `id="inspection-bring"`) || !strings.Contains(body, "执法证件") {
+		t.Errorf("the visit does not say what to bring:\n%s", body)
+	}
 	_, body = a.Page(t, "approver", "GET", path, nil)
 	for _, want := range []string{path + "/approve", path + "/return", path + "/reject", "未与游客签订书面合同"} {
 		if !strings.Contains(body, want) {
@@ -115,6 +119,11 @@ func TestInspectionPages(t *testing.T) {
 	_, body = a.Page(t, members[0], "GET", path, nil)
 	if !strings.Contains(body, `id="inspection-publication-due">`+got.PublicationDue+`<`) {
 		t.Errorf("the approved page lacks the due date %s", got.PublicationDue)
+	}
+	// People see names, not log-ins: the approver by name, to a team
+	// member, who may not read the accounts.
+	if !strings.Contains(body, "<dt>审核人</dt><dd>法制科审核员（示例）</dd>") {
+		t.Errorf("the approved page does not name the approver:\n%s", body)
 	}
 	if strings.Contains(body, `id="inspection-form"`) || strings.Contains(body, path+"/confirm") {
 		t.Error("an approved inspection is offered for editing")

@@ -24,6 +24,7 @@ type NameSource struct {
 	Reference   spotcheck.ReferenceService
 	Departments spotcheck.DepartmentService
 	Items       spotcheck.ItemService
+	Accounts    spotcheck.AccountService
 }
 
 // Names names the codes of one page. It loads the reference data and the
@@ -45,6 +46,9 @@ type Names struct {
 
 	itemOnce sync.Once
 	itemName map[string]string
+
+	userOnce sync.Once
+	userName map[string]string
 }
 
 // namesFor returns the names of a request's page, read as its user.
@@ -217,4 +221,29 @@ func (n *Names) each(codes []string, name func(string) string) string {
 		out[i] = name(c)
 	}
 	return strings.Join(out, "、")
+}
+
+// User names the actor of a step: the approver of a result, who decided a
+// request — 法制科审核员 rather than approver. A system actor is named by
+// what it is; a user the page's reader may not look up (the public) is
+// shown by user name.
+func (n *Names) User(username string) string {
+	if s := spotcheck.ActorName(username); s != "" {
+		return s
+	}
+	n.userOnce.Do(func() {
+		n.userName = map[string]string{}
+		if n.src.Accounts == nil {
+			return
+		}
+		names, err := n.src.Accounts.UserNames(n.ctx)
+		if err != nil {
+			if spotcheck.ErrorCode(err) != spotcheck.EFORBIDDEN {
+				n.log.Warn("names: users", "err", err)
+			}
+			return
+		}
+		n.userName = names
+	})
+	return or(n.userName[username], username)
 }

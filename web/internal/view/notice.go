@@ -39,6 +39,12 @@ type Notice struct {
 // items add their own.
 var NoticeDocuments = []string{"营业执照（副本）", "法定代表人（负责人）身份证明或授权委托书", "与检查事项有关的许可证件、台账、合同、票据等资料"}
 
+// InspectorDocuments are what the team brings to a visit (行政执法“三项制度”:
+// at least two officers show their certificates; the visit is recorded),
+// shown on each visit of the inspector's day.
+var InspectorDocuments = []string{"执法证件（两名以上执法人员当场出示）", "检查通知书（已送达的留存回证）",
+	"现场检查笔录（空白，可在本页打印）与检查事项清单", "执法记录仪（实地检查全程记录）"}
+
 // PublicURL is the absolute URL of path on the site the request came to,
 // which the QR code carries: the enterprise scans it from paper.
 func PublicURL(r *http.Request, path string) string {

@@ -41,5 +41,5 @@ func (s Services) Transfers() spotcheck.Transfers {
 
 // Names returns where the pages' names come from (names.go).
 func (s Services) Names() NameSource {
-	return NameSource{Reference: s.Reference, Departments: s.Departments, Items: s.Items}
+	return NameSource{Reference: s.Reference, Departments: s.Departments, Items: s.Items, Accounts: s.Accounts}
 }
