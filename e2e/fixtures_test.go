@@ -50,6 +50,10 @@ type fixtures struct {
 	inspectionMember string
 	// A photo the inspection cites (makeEvidenceFixture).
 	evidenceSHA string
+	// An accepted joint visit and a representative's signature on its
+	// 联合总表 (makeVisitSignatureFixture).
+	signedVisitID  int64
+	visitSignature string
 	// The token of that inspection's notice, for the public /v/{token}.
 	noticeToken string
 	// The follow-up of another inspection of the draw fixture, approved
@@ -175,6 +179,9 @@ func pickFixtures(ctx context.Context, a *app) (*fixtures, error) {
 	}
 	if fx.visitID, err = makeVisitFixture(ctx, a); err != nil {
 		return nil, fmt.Errorf("visit fixture: %w", err)
+	}
+	if fx.signedVisitID, fx.visitSignature, err = makeVisitSignatureFixture(ctx, a, fx.visitID); err != nil {
+		return nil, fmt.Errorf("visit signature fixture: %w", err)
 	}
 	if fx.planDraft, fx.planPublished, err = makePlanFixtures(ctx, a, fx.item.Code); err != nil {
 		return nil, fmt.Errorf("plan fixture: %w", err)

@@ -106,6 +106,7 @@ func startApp(ctx context.Context, dsn string, logw io.Writer) (*app, error) {
 	// The platform's draw secrets from a fixed stream: the draws of a run
 	// are the same every time, so a failure can be reproduced.
 	db.Rand = rand.NewChaCha8([32]byte{'e', '2', 'e'})
+	db.Now = webtest.Now // the fixtures' 2026 dates hold whatever day the tests run
 	signer, vkey, err := ledger.NewKey("e2e.example/log")
 	if err != nil {
 		db.Close()
@@ -123,7 +124,7 @@ func startApp(ctx context.Context, dsn string, logw io.Writer) (*app, error) {
 		return nil, err
 	}
 	logger := slog.New(slog.NewTextHandler(io.MultiWriter(a.logs, logw), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	if a.Web, err = web.New(web.Config{Services: webtest.Services(db), Ledger: db, Log: logger}); err != nil {
+	if a.Web, err = web.New(web.Config{Services: webtest.Services(db), Ledger: db, Log: logger, Now: webtest.Now}); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("web.New: %w", err)
 	}

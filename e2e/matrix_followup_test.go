@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"spotcheck"
 	"spotcheck/demo"
+	"spotcheck/internal/webtest"
 )
 
 // makeFollowUpFixture records, submits and approves another inspection
@@ -51,7 +51,7 @@ func makeFollowUpFixture(ctx context.Context, a *app, task string, skip int64) (
 		members = append(members, c)
 	}
 	rec := &spotcheck.Inspection{ID: in.ID, Methods: []string{spotcheck.MethodWritten},
-		Completed: time.Now().In(spotcheck.ChinaTime).Format(spotcheck.DateLayout), Results: []string{"R08"}}
+		Completed: webtest.Now().In(spotcheck.ChinaTime).Format(spotcheck.DateLayout), Results: []string{"R08"}}
 	for _, it := range in.Items {
 		rec.Findings = append(rec.Findings, spotcheck.ItemFinding{Item: it, Outcome: spotcheck.FindingProblem,
 			Basis: "《旅行社条例》第二十九条", Description: "未与游客签订书面合同"})

@@ -345,7 +345,13 @@ func (a *app) paramValue(path, name, kind string) (value, dept string, err error
 		return fx.planDraft, cityBureau, nil
 	case "tasks": // {code}, {task}
 		return fx.drawTask, cityBureau, nil
-	case "visits":
+	case "visits": // {id}; an accepted one's and {sha} of a signature on its 联合总表
+		switch {
+		case name == "sha":
+			return fx.visitSignature, cityBureau, nil
+		case strings.Contains(path, "/signatures/"):
+			return strconv.FormatInt(fx.signedVisitID, 10), cityBureau, nil
+		}
 		return strconv.FormatInt(fx.visitID, 10), cityBureau, nil
 	case "recusals": // the enterprise's recusal request, the entity's department's
 		return strconv.FormatInt(fx.recusalID, 10), fx.recusalDept, nil

@@ -24,6 +24,7 @@ import (
 	"spotcheck"
 	"spotcheck/demo"
 	"spotcheck/draw"
+	"spotcheck/internal/webtest"
 )
 
 // TestBrowserPhoneFlow is an inspection from the visit to the approved
@@ -81,6 +82,7 @@ func TestBrowserPhoneFlow(t *testing.T) {
 		// Finishing the record offline.
 		phone.do(t, "choosing the result", chromedp.Click(chromedp.CSS(`input[name="results"][value="R05"]`)))
 		setField(t, phone, `input[name="completed"]`, "2026-09-29")
+		setField(t, phone, `input[name="rectify_by"]`, "2026-10-16") // R05 orders a correction: its 整改期限
 		phone.do(t, "saving again offline", chromedp.Click(chromedp.CSS(`#inspection-form button.primary`)))
 		waitText(t, phone, "#offline-status", "已保存在本机")
 		if n := saves(t, a, in.ID); n != 0 {
@@ -100,7 +102,7 @@ func TestBrowserPhoneFlow(t *testing.T) {
 			t.Fatalf("%d saves recorded, want exactly 1", n)
 		}
 		got, err := a.DB.Inspections().FindInspectionByID(sysCtx, in.ID)
-		if err != nil || got.Completed != "2026-09-29" || len(got.Results) != 1 || got.Results[0] != "R05" ||
+		if err != nil || got.Completed != "2026-09-29" || len(got.Results) != 1 || got.Results[0] != "R05" || got.RectifyBy != "2026-10-16" ||
 			len(got.Findings) != 1 || got.Findings[0].Basis != "《旅行社条例》第二十九条" || got.CheckIn.IsZero() {
 			t.Fatalf("the record saved: %+v, %v", got, err)
 		}
@@ -236,7 +238,7 @@ func phoneInspection(t *testing.T, a *app) (spotcheck.Inspection, []string) {
 	must("RunDraw", a.DB.Draws().RunDraw(planner, d.ID, spotcheck.DrawRun{}))
 	list, err := a.DB.Inspections().FindInspections(planner, spotcheck.InspectionFilter{Task: tk.Code})
 	must("FindInspections", err)
-	today := time.Now().In(spotcheck.ChinaTime).Format(spotcheck.DateLayout)
+	today := webtest.Now().In(spotcheck.ChinaTime).Format(spotcheck.DateLayout)
 	for _, in := range list {
 		if len(in.Team) != 2 {
 			continue

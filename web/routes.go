@@ -246,6 +246,7 @@ func (s *Server) routes() []route {
 		{"POST /staff/inspections/{id}/signature", Staff, recordInsp, st.SignRecord, interactive},
 		{"POST /staff/inspections/{id}/signature/refuse", Staff, recordInsp, st.RefuseSignature, interactive},
 		{"GET /staff/visits/{id}/record", Staff, signedIn, st.ShowVisitRecord, interactive},
+		{"GET /staff/visits/{id}/record/signatures/{sha}", Staff, signedIn, st.ShowVisitSignature, download},
 
 		// Follow-ups of approved results (web/staff/followup.go): those who
 		// reach inspections read them, the team, the task runners and the

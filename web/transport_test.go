@@ -261,15 +261,16 @@ func TestHealthzTimesOut(t *testing.T) {
 func TestRouteClasses(t *testing.T) {
 	s := newBare(t)
 	downloads := map[string]bool{
-		"GET /staff/transfer/{kind}/template/{file}": true,
-		"GET /staff/transfer/{kind}/export/{file}":   true,
-		"GET /staff/draws/{id}/bundle.zip":           true,
-		"GET /draws/{id}/bundle.zip":                 true,
-		"GET /staff/plans/template.xlsx":             true,
-		"GET /staff/plans/{key}/tasks/{file}":        true,
-		"GET /plans/{key}/plan.json":                 true,
-		"GET /plans/{key}/tasks.xlsx":                true,
-		"GET /staff/inspections/{id}/evidence/{sha}": true,
+		"GET /staff/transfer/{kind}/template/{file}":     true,
+		"GET /staff/transfer/{kind}/export/{file}":       true,
+		"GET /staff/draws/{id}/bundle.zip":               true,
+		"GET /draws/{id}/bundle.zip":                     true,
+		"GET /staff/plans/template.xlsx":                 true,
+		"GET /staff/plans/{key}/tasks/{file}":            true,
+		"GET /plans/{key}/plan.json":                     true,
+		"GET /plans/{key}/tasks.xlsx":                    true,
+		"GET /staff/inspections/{id}/evidence/{sha}":     true,
+		"GET /staff/visits/{id}/record/signatures/{sha}": true,
 	}
 	for _, rt := range s.Routes() {
 		if rt.Download != downloads[rt.Pattern] {

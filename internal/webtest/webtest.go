@@ -23,6 +23,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/mod/sumdb/note"
 
@@ -63,6 +64,18 @@ type App struct {
 	tokens   map[string]string
 }
 
+// Now is the clock of the test applications (the store's and the web
+// server's): it reads Today at 10:00 in China when the test binary starts
+// and runs at real speed from there, so that the fixtures' dates — task
+// windows of 2026, due dates on the 2026 calendar — hold whatever day the
+// tests run on. Tests that need "today" ask it, never time.Now.
+var Now = clockFrom(time.Date(2026, 11, 26, 10, 0, 0, 0, spotcheck.ChinaTime))
+
+func clockFrom(start time.Time) func() time.Time {
+	t0 := time.Now()
+	return func() time.Time { return start.Add(time.Since(t0)) }
+}
+
 // New returns the application on a fresh copy of the test database, with
 // the log of the draws; configure, when given, changes the web
 // configuration before the server is made (a health check of one's own,
@@ -83,7 +96,8 @@ func New(t testing.TB, configure ...func(*web.Config)) *App {
 	t.Cleanup(func() { db.Close() })
 	db.UseLogKey(b.signer, b.verifier)
 	db.Rand = rand.NewChaCha8([32]byte{'w', 'e', 'b'})
-	c := web.Config{Services: Services(db), Ledger: db, Health: db.Ping,
+	db.Now = Now
+	c := web.Config{Services: Services(db), Ledger: db, Health: db.Ping, Now: Now,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	for _, f := range configure {
 		f(&c)
@@ -137,6 +151,7 @@ func (b *build) make() error {
 	defer db.Close()
 	db.UseLogKey(b.signer, b.verifier)
 	db.Rand = rand.NewChaCha8([32]byte{'w', 'e', 'b', 't', 'e', 's', 't'})
+	db.Now = Now
 	b.data = demo.Generate(Seed, Entities, Today)
 	if err := demo.Load(ctx, db.Transfers(), db.Accounts(), b.data, nil); err != nil {
 		return err

@@ -179,7 +179,7 @@ func TestRatingSeenBySupervisors(t *testing.T) {
 		t.Fatalf("a rating form before the visit")
 	}
 	if err := a.DB.Inspections().SaveInspection(a.As(t, members[0]), &spotcheck.Inspection{ID: in.ID,
-		Methods: []string{spotcheck.MethodSite}, CheckIn: time.Now().Add(-time.Hour)}); err != nil {
+		Methods: []string{spotcheck.MethodSite}, CheckIn: webtest.Now().Add(-time.Hour)}); err != nil {
 		t.Fatalf("SaveInspection: %v", err)
 	}
 	path := "/v/" + token + "/rating"

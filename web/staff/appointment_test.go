@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"spotcheck"
 	"spotcheck/demo"
@@ -97,7 +96,7 @@ func TestAppointmentPages(t *testing.T) {
 		!strings.Contains(body, `value="2027-01-05T10:00"`) {
 		t.Fatalf("a time outside the window: %d\n%s", rec.Code, body)
 	}
-	at := time.Now().In(spotcheck.ChinaTime).AddDate(0, 0, 1).Format("2006-01-02") + "T10:00"
+	at := webtest.Now().In(spotcheck.ChinaTime).AddDate(0, 0, 1).Format("2006-01-02") + "T10:00"
 	if rec, body := a.Page(t, "", "POST", page+"/appointment", url.Values{"at": {at}, "note": {"负责人上午在岗"}}); rec.Code != http.StatusSeeOther {
 		t.Fatalf("a good proposal: %d\n%s", rec.Code, body)
 	}

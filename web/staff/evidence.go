@@ -145,15 +145,22 @@ func (s *Handler) ShowEvidence(w http.ResponseWriter, r *http.Request) {
 		// make one of is sent as it is.
 		if b, ok := s.thumbs.thumbnail(att, data); ok {
 			data, name = b, "缩略图-"+name
-			att = &spotcheck.Attachment{Type: "image/jpeg", SHA256: att.SHA256}
+			att = &spotcheck.Attachment{Type: spotcheck.TypeJPEG, SHA256: att.SHA256}
 		}
 	}
+	s.sendAttachment(w, r, att.Type, name, data)
+}
+
+// sendAttachment sends an attachment's bytes: a photo inline, anything
+// else for download, never sniffed, and sandboxed should a browser render
+// it as a page.
+func (s *Handler) sendAttachment(w http.ResponseWriter, r *http.Request, typ, name string, data []byte) {
 	disp := "inline"
-	if !att.IsImage() {
+	if typ == spotcheck.TypePDF {
 		disp = "attachment"
 	}
 	h := w.Header()
-	h.Set("Content-Type", att.Type)
+	h.Set("Content-Type", typ)
 	if v := mime.FormatMediaType(disp, map[string]string{"filename": name}); v != "" {
 		disp = v
 	}

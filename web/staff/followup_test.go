@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"spotcheck"
 	"spotcheck/internal/webtest"
@@ -97,7 +96,7 @@ func TestFollowUpPages(t *testing.T) {
 		len(webtest.TableOf(t, body, "followup-events").Rows) != 2 || !strings.Contains(body, `id="followup-close"`) {
 		t.Fatalf("after recording:\n%s", body)
 	}
-	today := time.Now().In(spotcheck.ChinaTime).Format(spotcheck.DateLayout)
+	today := webtest.Now().In(spotcheck.ChinaTime).Format(spotcheck.DateLayout)
 	post(t, a, members[1], fpath+"/close", url.Values{"seq": {"2"}, "closed": {today}, "note": {"已整改到位"}})
 	_, body = a.Page(t, "approver", "GET", fpath, nil)
 	if !strings.Contains(body, `id="followup-closed">`+today+`<`) || strings.Contains(body, `id="followup-record"`) ||

@@ -125,21 +125,11 @@ func (s *Handler) renderRecord(w http.ResponseWriter, r *http.Request, status in
 // of the path: the visit's heading, then each department's part with its
 // own signature lines, then the entity's line for the whole.
 func (s *Handler) ShowVisitRecord(w http.ResponseWriter, r *http.Request) {
-	if err := mayReadInspections(view.StaffUser(r)); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	id, err := visitID(r)
-	if err != nil {
-		s.fail(w, r, err)
+	rec := s.loadVisitRecord(w, r)
+	if rec == nil {
 		return
 	}
 	ctx := r.Context()
-	rec, err := s.svc.Signatures.FindVisitRecord(ctx, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	cat, err := s.svc.Inspections.ResultCatalogue(ctx)
 	if err != nil {
 		s.fail(w, r, err)
@@ -159,6 +149,55 @@ func (s *Handler) ShowVisitRecord(w http.ResponseWriter, r *http.Request) {
 	s.renderTitled(w, r, http.StatusOK, "visit_record", "联合总表 · "+v.Name(v.Entity), map[string]any{
 		"V": v, "Parts": parts, "Unsigned": rec.Unsigned(), "StateNames": spotcheck.VisitStateNames,
 	})
+}
+
+// ShowVisitSignature serves a representative's signature as the 联合总表
+// shows it: to whoever may read the combined record (the store decides),
+// and only a signature of it. A department's staff read the other
+// departments' parts there, though not their inspections, whose evidence
+// is served through the inspection (ShowEvidence).
+func (s *Handler) ShowVisitSignature(w http.ResponseWriter, r *http.Request) {
+	rec := s.loadVisitRecord(w, r)
+	if rec == nil {
+		return
+	}
+	sha := r.PathValue("sha")
+	found := false
+	for _, p := range rec.Parts {
+		for _, sig := range p.Signatures {
+			found = found || (!sig.Refused && sig.SHA256 == sha)
+		}
+	}
+	if !found {
+		s.fail(w, r, spotcheck.Errorf(spotcheck.ENOTFOUND, "联合检查 #%d 没有这份签字", rec.Visit.ID))
+		return
+	}
+	att, data, err := s.svc.Attachments.ReadAttachment(r.Context(), sha)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.sendAttachment(w, r, att.Type, att.Name, data)
+}
+
+// loadVisitRecord reads the combined record of the visit of the path, or
+// answers the request and returns nil.
+func (s *Handler) loadVisitRecord(w http.ResponseWriter, r *http.Request) *spotcheck.VisitRecord {
+	if err := mayReadInspections(view.StaffUser(r)); err != nil {
+		s.fail(w, r, err)
+		return nil
+	}
+	id, err := visitID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return nil
+	}
+	rec, err := s.svc.Signatures.FindVisitRecord(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return nil
+	}
+	return rec
 }
 
 // recordPath is the path of inspection id's record.

@@ -226,4 +226,49 @@ func TestVisitRecordPage(t *testing.T) {
 	if rec, _ := a.Page(t, "gladmin", "GET", path+"/record", nil); rec.Code != http.StatusForbidden {
 		t.Errorf("a department admin: %d, want 403", rec.Code)
 	}
+
+	// The city's representative signs the city's part: the district's
+	// team member sees the signature on the 联合总表, though not the
+	// city's inspection; outside the visit, no one does.
+	city := rc.Parts[0].Inspection
+	if rc.Parts[0].Dept != "FZWL" || city == nil {
+		t.Fatalf("the city's part: %+v", rc.Parts[0])
+	}
+	u := &spotcheck.User{Username: "fzteam", Name: "市局检查员", Dept: "FZWL", Roles: []string{spotcheck.RoleInspector}, StaffID: city.Team[0]}
+	if err := a.DB.Accounts().CreateUser(webtest.System(), u, demo.Password); err != nil {
+		t.Fatal(err)
+	}
+	fz := a.As(t, "fzteam")
+	f := spotcheck.Inspection{ID: city.ID}
+	for _, it := range city.Items {
+		f.Findings = append(f.Findings, spotcheck.ItemFinding{Item: it, Outcome: spotcheck.FindingNone})
+	}
+	if err := a.DB.Inspections().SaveInspection(fz, &f); err != nil {
+		t.Fatal(err)
+	}
+	cur, err := a.DB.Inspections().FindInspectionByID(fz, city.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pad, _ := base64.StdEncoding.DecodeString(strings.TrimPrefix(padPNG(t, false), "data:image/png;base64,"))
+	sig, err := a.DB.Signatures().SignRecord(fz, city.ID, spotcheck.SignatureInput{Signer: "林经理", Role: "现场负责人", PNG: pad, Digest: cur.RecordDigest()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := path + "/record/signatures/" + sig.SHA256
+	if _, body := a.Page(t, member, "GET", path+"/record", nil); !strings.Contains(body, `src="`+src+`"`) {
+		t.Fatalf("the 联合总表 does not show the city's signature from the visit:\n%s", body)
+	}
+	if rec, body := a.Page(t, member, "GET", src, nil); rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != spotcheck.TypePNG || body != string(pad) {
+		t.Errorf("the district's member reading the city's signature: %d %v", rec.Code, rec.Header())
+	}
+	if rec, _ := a.Page(t, member, "GET", fmt.Sprintf("/staff/inspections/%d/evidence/%s", city.ID, sig.SHA256), nil); rec.Code != http.StatusNotFound {
+		t.Errorf("the district's member reading it through the city's inspection: %d, want 404", rec.Code)
+	}
+	if rec, _ := a.Page(t, "firedept", "GET", src, nil); rec.Code != http.StatusNotFound {
+		t.Errorf("a department outside the visit reading the signature: %d, want 404", rec.Code)
+	}
+	if rec, _ := a.Page(t, member, "GET", path+"/record/signatures/"+strings.Repeat("0", 64), nil); rec.Code != http.StatusNotFound {
+		t.Errorf("a signature the visit does not have: %d, want 404", rec.Code)
+	}
 }
