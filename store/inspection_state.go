@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"strconv"
 	"time"
 
@@ -29,6 +31,9 @@ func (db *DB) inspectionStep(ctx context.Context, id int64, a spotcheck.Action,
 		return err
 	}
 	return db.inTx(ctx, func(t *tx) error {
+		if err := lockInspection(ctx, t, id); err != nil {
+			return err
+		}
 		// A submission sent again is answered as the first time (store/idempotency.go).
 		if replay, err := claimSubmission(ctx, t, p, "inspection", strconv.FormatInt(id, 10), a); replay || err != nil {
 			return err
@@ -256,4 +261,22 @@ func (sv *InspectionService) ReviseInspection(ctx context.Context, id int64, rea
 		return writeChange(ctx, t, change{kind: "inspection", key: strconv.FormatInt(id, 10),
 			action: string(spotcheck.InspActRevise), after: string(after)})
 	})
+}
+
+// lockInspection takes the inspection's row for the step's transaction.
+// Two steps on one inspection at once — both members confirming the same
+// second — must not both read the record before either writes it: a
+// confirmation does not change the state the UPDATE checks, so the later
+// write would drop the earlier one. PostgreSQL runs writers side by side
+// and needs the row lock; SQLite's writers take turns already.
+func lockInspection(ctx context.Context, t *tx, id int64) error {
+	if t.db.dialect.name() != "postgres" {
+		return nil
+	}
+	var got int64
+	err := t.QueryRowContext(ctx, `SELECT id FROM inspections WHERE id = $1 FOR UPDATE`, id).Scan(&got)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // the step's read answers that there is no such inspection
+	}
+	return err
 }

@@ -473,3 +473,49 @@ func TestInspectionResultCatalogueSeed(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentConfirmationsKept: both members confirm the same record
+// at the same moment, again and again; both confirmations are kept every
+// time and the record can be submitted. On PostgreSQL, whose writers run
+// side by side, the later write dropped the earlier confirmation until
+// the step locked the inspection's row (lockInspection).
+func TestConcurrentConfirmationsKept(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		as, in := inspectionWorld(t, db)
+		sv := db.Inspections()
+		m1, m2 := as("member1"), as("member2")
+		db.Now = func() time.Time { return time.Date(2026, 3, 12, 4, 0, 0, 0, time.UTC) }
+		for round := range 20 {
+			rec := recorded(in.ID, "2026-03-12")
+			rec.RectifyBy = "2026-03-31"
+			rec.Remark = fmt.Sprintf("第%d次保存", round+1) // each save clears the confirmations
+			if err := sv.SaveInspection(m1, rec); err != nil {
+				t.Fatalf("round %d: SaveInspection: %v", round, err)
+			}
+			start := make(chan struct{})
+			errs := make(chan error, 2)
+			for _, m := range []context.Context{m1, m2} {
+				go func() {
+					<-start
+					errs <- sv.ConfirmInspection(m, in.ID)
+				}()
+			}
+			close(start)
+			for range 2 {
+				if err := <-errs; err != nil {
+					t.Fatalf("round %d: ConfirmInspection: %v", round, err)
+				}
+			}
+			got, err := sv.FindInspectionByID(m1, in.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if miss := got.Unconfirmed(); len(miss) > 0 {
+				t.Fatalf("round %d: confirmations %+v, %v not kept", round, got.Confirmations, miss)
+			}
+		}
+		if err := sv.SubmitInspection(m1, in.ID); err != nil {
+			t.Fatalf("SubmitInspection: %v", err)
+		}
+	})
+}

@@ -232,3 +232,49 @@ func TestEvidenceThumbnail(t *testing.T) {
 		t.Errorf("a PDF's thumbnail: %d %v", rec.Code, rec.Header())
 	}
 }
+
+// TestEvidenceFormShape: the evidence form carries one file. Two files in
+// one form, and a form without a file, are refused with the reason and
+// nothing is stored; a small field beside the file is fine.
+func TestEvidenceFormShape(t *testing.T) {
+	a := webtest.New(t)
+	in, members := a.Inspection(t)
+	path := fmt.Sprintf("/staff/inspections/%d/evidence", in.ID)
+	post := func(build func(*multipart.Writer)) (int, string) {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		build(mw)
+		mw.Close()
+		req := httptest.NewRequest("POST", path, &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.AddCookie(&http.Cookie{Name: "spotcheck_session", Value: a.Session(t, members[0])})
+		rec := httptest.NewRecorder()
+		a.Web.ServeHTTP(rec, req)
+		return rec.Code, rec.Body.String()
+	}
+	photo := smallPNG(t)
+	code, body := post(func(mw *multipart.Writer) {
+		for _, name := range []string{"一.png", "二.png"} {
+			fw, _ := mw.CreateFormFile("file", name)
+			fw.Write(photo)
+		}
+	})
+	if code != http.StatusBadRequest || !strings.Contains(body, "每次只选择一个文件") {
+		t.Errorf("two files: %d", code)
+	}
+	code, body = post(func(mw *multipart.Writer) { mw.WriteField("note", "无文件") })
+	if code != http.StatusBadRequest || !strings.Contains(body, "请选择要上传的照片或 PDF 文件") {
+		t.Errorf("no file: %d", code)
+	}
+	if n := evidenceCount(t, a, in.ID); n != 0 {
+		t.Fatalf("after the refused forms the inspection cites %d attachments", n)
+	}
+	code, _ = post(func(mw *multipart.Writer) {
+		mw.WriteField("idempotency_key", "k-1")
+		fw, _ := mw.CreateFormFile("file", "门头.png")
+		fw.Write(photo)
+	})
+	if code != http.StatusSeeOther || evidenceCount(t, a, in.ID) != 1 {
+		t.Errorf("a file with a field beside it: %d, %d cited", code, evidenceCount(t, a, in.ID))
+	}
+}
