@@ -234,8 +234,9 @@ func (sv *FeedbackService) AnswerAppointment(ctx context.Context, id int64, acce
 		if accept {
 			state = spotcheck.AppointmentAccepted
 		}
-		if _, err := t.ExecContext(ctx, `UPDATE appointments SET state = $1, decided_by = $2, decided_at = $3, reply = $4
-			WHERE id = $5 AND state = $6`, state, actorID(ctx), sv.db.now(), reply, id, spotcheck.ReviewPending); err != nil {
+		res, err := t.ExecContext(ctx, `UPDATE appointments SET state = $1, decided_by = $2, decided_at = $3, reply = $4
+			WHERE id = $5 AND state = $6`, state, actorID(ctx), sv.db.now(), reply, id, spotcheck.ReviewPending)
+		if err := decidedOnce(res, err, "该预约已答复"); err != nil {
 			return err
 		}
 		return recordEvent(ctx, t, "appointment", strconv.FormatInt(id, 10), map[bool]string{true: "accept", false: "decline"}[accept], a.At)

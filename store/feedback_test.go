@@ -152,3 +152,48 @@ func TestAppointments(t *testing.T) {
 		}
 	})
 }
+
+// TestAppointmentAnsweredTwiceAtOnce: two answers to one proposed time
+// at the same moment (a double click): one decides it, the other is
+// refused, and one answer is recorded, on both databases.
+func TestAppointmentAnsweredTwiceAtOnce(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		_, _, _, member, token := appointmentWorld(t, db)
+		db.Now = func() time.Time { return time.Date(2026, 3, 11, 2, 0, 0, 0, time.UTC) }
+		public := spotcheck.NewContextWithPrincipal(context.Background(), spotcheck.Public())
+		sv := db.Feedback()
+		a := &spotcheck.Appointment{At: "2026-03-20T09:30"}
+		if err := sv.ProposeAppointment(public, token, a); err != nil {
+			t.Fatal(err)
+		}
+		events := countRows(t, db, "changes")
+		{
+			start := make(chan struct{})
+			errs := make(chan error, 2)
+			for _, accept := range []bool{true, false} {
+				go func() {
+					<-start
+					errs <- sv.AnswerAppointment(member, a.ID, accept, "")
+				}()
+			}
+			close(start)
+			var ok, conflict int
+			for range 2 {
+				switch err := <-errs; spotcheck.ErrorCode(err) {
+				case "":
+					ok++
+				case spotcheck.ECONFLICT:
+					conflict++
+				default:
+					t.Errorf("AnswerAppointment: %v", err)
+				}
+			}
+			if ok != 1 || conflict != 1 {
+				t.Fatalf("%d answers went through and %d were refused; want 1 and 1", ok, conflict)
+			}
+		}
+		if n := countRows(t, db, "changes") - events; n != 1 {
+			t.Fatalf("%d answers recorded, want 1", n)
+		}
+	})
+}

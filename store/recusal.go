@@ -227,9 +227,10 @@ func (sv *RecusalService) ReviewRecusal(ctx context.Context, id int64, approve b
 		if q.Change != 0 {
 			change = q.Change
 		}
-		if _, err := t.ExecContext(ctx, `UPDATE recusal_requests SET state = $1, decided_by = $2, decided_at = $3, note = $4,
+		res, err := t.ExecContext(ctx, `UPDATE recusal_requests SET state = $1, decided_by = $2, decided_at = $3, note = $4,
 			change_id = $5, change_note = $6 WHERE id = $7 AND state = $8`, state, q.DecidedBy, sv.db.now(), note, change,
-			q.ChangeNote, id, spotcheck.ReviewPending); err != nil {
+			q.ChangeNote, id, spotcheck.ReviewPending)
+		if err := decidedOnce(res, err, "该回避申请已审核"); err != nil {
 			return err
 		}
 		q.DecidedAt = sv.db.Now()
@@ -391,4 +392,21 @@ func recusalReviewElsewhere(ctx context.Context, t *tx, c, old *spotcheck.Confli
 	var ps spotcheck.Problems
 	ps.Add("review", "审核状态", "该回避申请由检查对象通过检查通知书提出，请在“回避申请”中审核（批准时将同时为本次抽取提出更换人员）")
 	return ps
+}
+
+// decidedOnce checks that a decision's UPDATE … WHERE state = pending
+// changed its row, and refuses with msg otherwise: on PostgreSQL two
+// decisions at once (a double click, two reviewers) both read the request
+// pending, and the later must not report a decision it did not make (its
+// transaction, with what it made on the way, is rolled back).
+func decidedOnce(res sql.Result, err error, msg string) error {
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != 1 {
+		return spotcheck.Errorf(spotcheck.ECONFLICT, "%s", msg)
+	}
+	return nil
 }
