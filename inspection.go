@@ -197,7 +197,7 @@ func (in *Inspection) Revise(reason string) Inspection {
 }
 
 // InspectionFilter selects inspections; zero fields match everything the
-// user may see.
+// user may see, but for withdrawn records, which State selects.
 type InspectionFilter struct {
 	Task   string
 	Entity string

@@ -23,12 +23,18 @@ const (
 	InspectionRejected  = "rejected"  // 不通过
 	InspectionApproved  = "approved"  // 已审核
 	InspectionPublished = "published" // 已公示
+	// InspectionWithdrawn (已撤回): the draw no longer inspects the
+	// entity — an approved substitution took it out, or a re-draw
+	// superseded the draw — before the team submitted a record. It stays,
+	// with what was recorded, and leaves the team's work.
+	InspectionWithdrawn = "withdrawn"
 )
 
 // InspectionStateNames are the states as pages show them.
 var InspectionStateNames = map[string]string{
 	InspectionDraft: "未录入", InspectionSubmitted: "待审核", InspectionReturned: "退回",
 	InspectionRejected: "不通过", InspectionApproved: "已审核", InspectionPublished: "已公示",
+	InspectionWithdrawn: "已撤回",
 }
 
 // The actions of an inspection.
@@ -41,10 +47,13 @@ const (
 	InspActApprove Action = "approve" // 审核通过: the publication clock's due date is set
 	InspActPublish Action = "publish" // 公示
 	InspActRevise  Action = "revise"  // open the next revision, with a reason
+	// InspActWithdraw follows an approved change of the draw (store):
+	// the one who approves draw changes takes it, never a page.
+	InspActWithdraw Action = "withdraw"
 )
 
 var inspectionStates = []string{InspectionDraft, InspectionSubmitted, InspectionReturned, InspectionRejected,
-	InspectionApproved, InspectionPublished}
+	InspectionApproved, InspectionPublished, InspectionWithdrawn}
 
 var inspectionEditable = []string{InspectionDraft, InspectionReturned}
 
@@ -63,6 +72,7 @@ var InspectionMachine = Machine{
 		{InspActApprove, []string{InspectionSubmitted}, InspectionApproved, PermApproveResults},
 		{InspActPublish, []string{InspectionApproved}, InspectionPublished, PermApproveResults},
 		{InspActRevise, []string{InspectionApproved, InspectionPublished, InspectionRejected}, "", PermRecordInspections},
+		{InspActWithdraw, inspectionEditable, InspectionWithdrawn, PermApproveDraws},
 	},
 }
 
@@ -70,6 +80,7 @@ var InspectionMachine = Machine{
 var InspectionActionNames = map[Action]string{
 	InspActSave: "保存", InspActConfirm: "确认", InspActSubmit: "提交审核", InspActReturn: "退回",
 	InspActReject: "不通过", InspActApprove: "审核通过", InspActPublish: "公示", InspActRevise: "更正",
+	InspActWithdraw: "撤回",
 }
 
 // CanView decides whether p may see the inspection: a member of its team,

@@ -84,6 +84,25 @@ func TestInspectionCan(t *testing.T) {
 		{"revise", "rejected", "ok", "N", "F", "ok", "N", "U"},
 		{"revise", "approved", "ok", "N", "F", "ok", "N", "U"},
 		{"revise", "published", "ok", "N", "F", "ok", "N", "U"},
+		// Withdrawn (an approved substitution or a re-draw took the
+		// entity out) is the end: nothing more happens to the record.
+		// Withdrawing follows an approved change of the draw, by one who
+		// approves draw changes, of a record not yet submitted.
+		{"save", "withdrawn", "C", "N", "F", "C", "N", "U"},
+		{"confirm", "withdrawn", "C", "N", "F", "C", "N", "U"},
+		{"submit", "withdrawn", "C", "N", "F", "C", "N", "U"},
+		{"return", "withdrawn", "F", "N", "C", "F", "N", "U"},
+		{"reject", "withdrawn", "F", "N", "C", "F", "N", "U"},
+		{"approve", "withdrawn", "F", "N", "C", "F", "N", "U"},
+		{"publish", "withdrawn", "F", "N", "C", "F", "N", "U"},
+		{"revise", "withdrawn", "C", "N", "F", "C", "N", "U"},
+		{"withdraw", "draft", "F", "N", "ok", "ok", "N", "U"},
+		{"withdraw", "submitted", "F", "N", "C", "C", "N", "U"},
+		{"withdraw", "returned", "F", "N", "ok", "ok", "N", "U"},
+		{"withdraw", "rejected", "F", "N", "C", "C", "N", "U"},
+		{"withdraw", "approved", "F", "N", "C", "C", "N", "U"},
+		{"withdraw", "published", "F", "N", "C", "C", "N", "U"},
+		{"withdraw", "withdrawn", "F", "N", "C", "C", "N", "U"},
 	}
 	if len(table) != len(InspectionMachine.Table)*len(InspectionMachine.States) {
 		t.Fatalf("the table has %d rows, the machine %d actions × %d states", len(table),

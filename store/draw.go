@@ -133,6 +133,9 @@ func (sv *DrawService) PlanDraw(ctx context.Context, code string, r spotcheck.Dr
 			next, id, supersedes.ID); err != nil {
 			return nil, err
 		}
+		if err := withdrawInspections(ctx, t, supersedes.ID, true, "抽取已被重新抽取取代"); err != nil { // store/inspection_withdraw.go
+			return nil, err
+		}
 	}
 	if err := recordEvent(ctx, t, "draw", fmt.Sprint(id), "plan", string(plan)); err != nil {
 		return nil, err

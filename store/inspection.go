@@ -171,8 +171,9 @@ func createInspections(ctx context.Context, t *tx, tk *spotcheck.Task, draw int6
 
 // syncDrawInspections follows an approved change of draw (store/
 // draw_change.go) in its transaction: a promoted reserve gets its
-// inspection (createInspections), and an inspection not yet submitted
-// takes the team the draw now assigns (an inspector replaced, a team given
+// inspection (createInspections), the entity it replaces has its record
+// withdrawn unless submitted (withdrawInspections), and an inspection not
+// yet submitted takes the team the draw now assigns (an inspector replaced, a team given
 // to an entity the draw left without one). A submitted or decided record
 // keeps the team that recorded it.
 func syncDrawInspections(ctx context.Context, t *tx, draw int64) error {
@@ -185,6 +186,9 @@ func syncDrawInspections(ctx context.Context, t *tx, draw int64) error {
 		return err
 	}
 	if _, err := createInspections(ctx, t, tk, draw, authority); err != nil {
+		return err
+	}
+	if err := withdrawInspections(ctx, t, draw, false, "检查对象已被替补"); err != nil {
 		return err
 	}
 	_, err = t.ExecContext(ctx, `UPDATE inspections SET team = (SELECT ',' || p.inspectors || ',' FROM draw_picks p
@@ -322,6 +326,11 @@ func (sv *InspectionService) find(ctx context.Context, p *spotcheck.Principal, f
 	c.eq("i.task", f.Task)
 	c.eq("i.entity_id", f.Entity)
 	c.eq("i.state", f.State)
+	if f.State == "" {
+		// A withdrawn record is out of everyone's work; it is listed
+		// when asked for by its state.
+		c.add("i.state <> " + c.arg(spotcheck.InspectionWithdrawn))
+	}
 	c.eq("i.dept", f.Dept)
 	if f.Staff != "" {
 		c.add("i.team LIKE " + c.arg("%,"+escapeLike(f.Staff)+",%") + ` ESCAPE '\'`)
