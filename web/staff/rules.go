@@ -64,7 +64,7 @@ func (s *Handler) ShowRulesDocs(w http.ResponseWriter, r *http.Request) {
 // ShowRulesForm shows the form of dept's next version (GET /staff/rules/{dept}).
 func (s *Handler) ShowRulesForm(w http.ResponseWriter, r *http.Request) {
 	dept := r.PathValue("dept")
-	if err := view.StaffUser(r).Authorize(spotcheck.PermEditLists, dept); err != nil {
+	if err := keepsRules(r, dept); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -80,6 +80,17 @@ func (s *Handler) ShowRulesForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.renderRulesForm(w, r, http.StatusOK, dept, f, nil, nil)
+}
+
+// keepsRules returns nil when the user keeps dept's document; a
+// department outside their scope does not exist for them (ENOTFOUND), as
+// records of other departments do not.
+func keepsRules(r *http.Request, dept string) error {
+	p := view.StaffUser(r)
+	if !p.InScope(dept) {
+		return spotcheck.Errorf(spotcheck.ENOTFOUND, "没有部门“%s”，或不在您的管辖范围", dept)
+	}
+	return p.Authorize(spotcheck.PermEditLists, dept)
 }
 
 func (s *Handler) renderRulesForm(w http.ResponseWriter, r *http.Request, status int, dept string,
@@ -104,6 +115,10 @@ func (s *Handler) renderRulesForm(w http.ResponseWriter, r *http.Request, status
 func (s *Handler) PublishRulesDoc(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	dept := r.PathValue("dept")
+	if err := view.StaffUser(r).Authorize(spotcheck.PermEditLists, dept); err != nil {
+		s.fail(w, r, err) // before reading the form: refused, whatever it holds
+		return
+	}
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, spotcheck.Errorf(spotcheck.EINVALID, "表单格式错误"))
 		return
@@ -120,10 +135,6 @@ func (s *Handler) PublishRulesDoc(w http.ResponseWriter, r *http.Request) {
 	d := &spotcheck.RulesDoc{Dept: dept, Version: base, Title: f["title"], EffectiveFrom: f["effective_from"],
 		Note: f["note"], Rules: f["rules"], Workflow: f["workflow"]}
 	if r.PostFormValue("action") == "preview" {
-		if err := view.StaffUser(r).Authorize(spotcheck.PermEditLists, dept); err != nil {
-			s.fail(w, r, err)
-			return
-		}
 		params, err := s.svc.Rules.FindRuleParams(ctx)
 		if err != nil {
 			s.fail(w, r, err)

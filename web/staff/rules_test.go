@@ -63,6 +63,9 @@ func TestRulesForm(t *testing.T) {
 	if rec, _ := a.Page(t, "gladmin", "POST", "/staff/rules/FZWL", form); rec.Code != http.StatusForbidden {
 		t.Errorf("the district admin publishing the city's: %d", rec.Code)
 	}
+	if rec, _ := a.Page(t, "gladmin", "GET", "/staff/rules/FZWL", nil); rec.Code != http.StatusNotFound {
+		t.Errorf("the district admin's form of the city's: %d", rec.Code)
+	}
 	if rec, _ := a.Page(t, "planner", "GET", "/staff/rules", nil); rec.Code != http.StatusForbidden {
 		t.Errorf("a planner's rules page: %d", rec.Code)
 	}
