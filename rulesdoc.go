@@ -124,8 +124,8 @@ var (
 // the line and the clause, under field and label.
 func ParseClauses(field, label, text string, params []RuleParam) ([]Clause, Problems) {
 	var p Problems
-	if !utf8.ValidString(text) {
-		p.Add(field, label, "含有无效字符（不是UTF-8文本）")
+	if badText(text) {
+		p.Add(field, label, "含有无效字符（不是UTF-8文本，或含有空字符）")
 		return nil, p
 	}
 	if n := utf8.RuneCountInString(text); n > MaxRulesText {
@@ -188,6 +188,10 @@ func ParseClauses(field, label, text string, params []RuleParam) ([]Clause, Prob
 	return out, p
 }
 
+// badText reports text a database cannot keep as it is: invalid UTF-8,
+// or a NUL, which PostgreSQL's text refuses.
+func badText(s string) bool { return !utf8.ValidString(s) || strings.ContainsRune(s, 0) }
+
 // paramList names the parameters for a message: id（name）、…
 func paramList(params []RuleParam) string {
 	s := make([]string, len(params))
@@ -225,6 +229,13 @@ func (d *RulesDoc) Normalize() {
 // sections as numbered clauses whose tags name known parameters.
 func (d *RulesDoc) Validate(prev int, params []RuleParam) Problems {
 	var p Problems
+	for _, f := range []struct{ field, label, s string }{{"title", "标题", d.Title}, {"note", "修订说明", d.Note},
+		{"effective_from", "施行日期", d.EffectiveFrom}} {
+		if badText(f.s) {
+			p.Add(f.field, f.label, "含有无效字符（不是UTF-8文本，或含有空字符）")
+			return p
+		}
+	}
 	if p.checkRequired("title", "标题", d.Title) {
 		p.checkLen("title", "标题", d.Title, 100)
 	}

@@ -34,6 +34,7 @@ func TestParseClauses(t *testing.T) {
 		{"no clause", "# 标题\n\n", "至少应有一条编号的条款"},
 		{"empty clause", "1. {参数:rounds}", "第1条没有正文"},
 		{"invalid UTF-8", "1. \xff\xfe", "无效字符"},
+		{"NUL", "1. 甲\x00乙", "无效字符"},
 		{"too long", "1. " + strings.Repeat("长", MaxRulesText), "超过60000字的上限"},
 	}
 	for _, c := range refused {
@@ -55,6 +56,11 @@ func TestRulesDocValidate(t *testing.T) {
 	if err := d.Validate(1, params).Err(); err == nil || !strings.Contains(err.Error(), "修订说明") {
 		t.Errorf("a second version without a note: %v", err)
 	}
+	d.Title = "细则\xff"
+	if err := d.Validate(0, params).Err(); err == nil || !strings.Contains(err.Error(), "标题：含有无效字符") {
+		t.Errorf("a title of invalid UTF-8: %v", err)
+	}
+	d.Title = "实施细则"
 	d.Workflow, d.EffectiveFrom = "", "2026-02-30"
 	err := d.Validate(0, params).Err()
 	if err == nil || !strings.Contains(err.Error(), "工作流程：至少应有一条") || !strings.Contains(err.Error(), "施行日期") {
