@@ -140,6 +140,10 @@ const (
 // inspections).
 const DefaultAnnualCap = 2
 
+// MinTeamSize is the fewest inspectors a task's team may have: 执法人员不得
+// 少于两人 (《行政处罚法》第四十二条). The portal's rules pages show it.
+const MinTeamSize = 2
+
 // MinRate is the 3 % floor of the sampling ratio (国办发〔2015〕58号).
 var MinRate = [2]int{3, 100}
 
@@ -426,8 +430,8 @@ func (t *Task) validateTeam(p *Problems) {
 		}
 		total += s.Size
 	}
-	if total < 2 {
-		p.Add("team", "检查组", "每次检查至少两名执法检查人员")
+	if total < MinTeamSize {
+		p.Add("team", "检查组", "每次检查至少%d名执法检查人员", MinTeamSize)
 	}
 }
 

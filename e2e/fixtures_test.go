@@ -186,6 +186,9 @@ func pickFixtures(ctx context.Context, a *app) (*fixtures, error) {
 	if fx.planDraft, fx.planPublished, err = makePlanFixtures(ctx, a, fx.item.Code); err != nil {
 		return nil, fmt.Errorf("plan fixture: %w", err)
 	}
+	if err := makeRulesFixture(ctx, a); err != nil {
+		return nil, fmt.Errorf("rules fixture: %w", err)
+	}
 	return fx, nil
 }
 

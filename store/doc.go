@@ -57,6 +57,8 @@
 //	                       their review and the replacement they ask for)
 //	FeedbackService        feedback.go (ratings, complaints and proposed
 //	                       visit times from the notice's page)
+//	RulesService           rulesdoc.go (the departments' 一细则, versions
+//	                       published with their log entries)
 //
 // What they share: db.go (Open, the two pools, transactions), dialect.go
 // (SQLite and PostgreSQL differences), migrate.go and migrations/,

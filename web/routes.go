@@ -97,6 +97,11 @@ func (s *Server) routes() []route {
 		{"GET /tasks", Public, public, pt.ShowPublicTasks, interactive},
 		{"GET /tasks/{code}", Public, public, pt.ShowPublicTask, interactive},
 		{"GET /results", Public, public, pt.ShowPublicSoon, interactive},
+		// 一细则: the departments' rules and workflows, every version, with
+		// the parameters the platform enforces (web/portal/rules.go).
+		{"GET /rules", Public, public, pt.ShowPublicRules, interactive},
+		{"GET /rules/{dept}", Public, public, pt.ShowPublicRulesDoc, interactive},
+		{"GET /rules/{dept}/{version}", Public, public, pt.ShowPublicRulesDoc, interactive},
 		// Every plan and its commitments at once, the result after the
 		// embargo; the bundle as spec §9 lets the public see it (staff
 		// download theirs from the staff route).
@@ -188,6 +193,10 @@ func (s *Server) routes() []route {
 		{"GET /staff/responsibilities", Staff, viewLists, st.ShowResponsibilities, interactive},
 		{"POST /staff/responsibilities", Staff, editLists, st.AddResponsibility, interactive},
 		{"POST /staff/responsibilities/{item}/{dept}/active", Staff, editLists, st.SetResponsibilityActive, interactive},
+		// 一细则: the department admin publishes versions (web/staff/rules.go).
+		{"GET /staff/rules", Staff, editLists, st.ShowRulesDocs, interactive},
+		{"GET /staff/rules/{dept}", Staff, editLists, st.ShowRulesForm, interactive},
+		{"POST /staff/rules/{dept}", Staff, editLists, st.PublishRulesDoc, interactive},
 
 		{"GET /staff/departments", Staff, viewDepts, st.ShowDepartments, interactive},
 		{"GET /staff/departments/new", Staff, mngDepts, st.ShowDepartmentForm, interactive},

@@ -264,6 +264,8 @@ var flashMessages = map[string]string{
 	"recusal-rejected":     "已驳回回避申请",
 	"appointment-accepted": "已接受预约时间",
 	"appointment-declined": "已婉拒预约时间",
+	// The departments' rules documents (web/staff/rules.go).
+	"rules-published": "新版本已发布：已记入公开日志并在公示门户公开，旧版本继续公开",
 }
 
 // ActiveFlash is the flash of a deactivation or reactivation.
