@@ -89,6 +89,10 @@ func (m *Main) ensureDemoData(ctx context.Context, db *store.DB) error {
 	if err != nil {
 		return err
 	}
+	fmt.Fprintln(m.Stderr, "正在发布市局与鼓楼区的一细则（实施细则与工作流程）…")
+	if err := demoRules(ctx, db); err != nil {
+		return err
+	}
 	fmt.Fprintln(m.Stderr, "正在制定年度计划、发布任务并进行演示抽取（记入日志）…")
 	if err := m.demoPlans(ctx, db, story.at.UTC()); err != nil {
 		return fmt.Errorf("演示计划与抽取：%w", err)
