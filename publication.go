@@ -202,6 +202,14 @@ type LatePublication struct {
 	PublishedOn string // "" while unpublished
 }
 
+// ResultTask is one task with results on the portal: how many are shown
+// and the day of the latest.
+type ResultTask struct {
+	Task, Name, Authority string
+	Count                 int
+	Last                  string
+}
+
 // PublicationService publishes approved results and answers the portal.
 type PublicationService interface {
 	// PublishInspection publishes the current, approved revision of
@@ -212,8 +220,23 @@ type PublicationService interface {
 	// PublishTaskResults publishes every approved result of task at once
 	// (CanPublishTask) and lifts its draws' embargo.
 	PublishTaskResults(ctx context.Context, task string) ([]Publication, error)
-	// FindPublications is the portal's search (anyone).
+	// FindPublications is the portal's search (anyone): the publications
+	// shown on f.Day (default today).
 	FindPublications(ctx context.Context, f PublicationFilter) ([]Publication, error)
-	// FindTimeliness counts the departments the user sees.
+	// FindResultTasks lists the tasks with results shown on day (default
+	// today), the latest first, at most limit.
+	FindResultTasks(ctx context.Context, day string, limit int) ([]ResultTask, error)
+	// CountExpired counts task's publications past their display period
+	// on day (default today).
+	CountExpired(ctx context.Context, task, day string) (int, error)
+	// FindInspectionPublications lists an inspection's publications, the
+	// first first (Inspection.CanView).
+	FindInspectionPublications(ctx context.Context, id int64) ([]Publication, error)
+	// FindTimeliness counts on time, late and unpublished results per
+	// department the user sees; supervisors also get the late ones.
 	FindTimeliness(ctx context.Context) ([]Timeliness, []LatePublication, error)
+	// FindPublicationMode and SetPublicationMode: how a department
+	// publishes (PublishByEntity, PublishByTask); set by its approvers.
+	FindPublicationMode(ctx context.Context, dept string) (string, error)
+	SetPublicationMode(ctx context.Context, dept, mode string) error
 }

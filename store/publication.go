@@ -24,6 +24,8 @@ import (
 // PublicationService implements spotcheck.PublicationService.
 type PublicationService struct{ db *DB }
 
+var _ spotcheck.PublicationService = (*PublicationService)(nil)
+
 // Publications returns the publication service.
 func (db *DB) Publications() *PublicationService { return &PublicationService{db} }
 
@@ -63,6 +65,9 @@ func (sv *PublicationService) FindPublicationMode(ctx context.Context, dept stri
 // department (its results are theirs to publish), recorded.
 func (sv *PublicationService) SetPublicationMode(ctx context.Context, dept, mode string) (err error) {
 	defer wrap(&err, "set publication mode", dept)
+	if dept == "" {
+		return spotcheck.Errorf(spotcheck.EINVALID, "请选择要设置公示方式的部门")
+	}
 	if err := spotcheck.Authorize(ctx, spotcheck.PermApproveResults, dept); err != nil {
 		return err
 	}

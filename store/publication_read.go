@@ -100,6 +100,50 @@ func (sv *PublicationService) FindPublications(ctx context.Context, f spotcheck.
 		` ORDER BY task, entity_id, inspection_id, version LIMIT `+c.arg(limit)+` OFFSET `+c.arg(max(f.Offset, 0)), c.args...)
 }
 
+// FindResultTasks lists the tasks with publications shown on day
+// (default today), the latest first, at most limit (at most 200); their
+// names are those of the latest record.
+func (sv *PublicationService) FindResultTasks(ctx context.Context, day string, limit int) (_ []spotcheck.ResultTask, err error) {
+	defer wrap(&err, "result tasks")
+	if _, err := spotcheck.ActingPrincipal(ctx); err != nil {
+		return nil, err
+	}
+	if day == "" {
+		day = sv.db.today()
+	}
+	if limit <= 0 || limit > MaxPublicationsPage {
+		limit = MaxPublicationsPage
+	}
+	rows, err := sv.db.read.QueryContext(ctx, `SELECT p.task, count(*), max(p.published_on), max(p.id) FROM publications p
+		WHERE p.display_until >= $1 GROUP BY p.task ORDER BY 3 DESC, 1 LIMIT $2`, day, limit)
+	if err != nil {
+		return nil, err
+	}
+	var out []spotcheck.ResultTask
+	var last []int64
+	for rows.Next() {
+		var rt spotcheck.ResultTask
+		var id int64
+		if err := rows.Scan(&rt.Task, &rt.Count, &rt.Last, &id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out, last = append(out, rt), append(last, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i, id := range last {
+		p, err := scanPublication(sv.db.read.QueryRowContext(ctx, `SELECT `+publicationCols+` FROM publications WHERE id = $1`, id))
+		if err != nil {
+			return nil, err
+		}
+		out[i].Name, out[i].Authority = p.Record.TaskName, p.Record.Authority
+	}
+	return out, nil
+}
+
 // CountExpired counts the publications of task (all tasks for "") whose
 // display period ended before day: the portal says that they are no
 // longer shown.
