@@ -229,7 +229,7 @@ func (s *Server) routes() []route {
 		// Publication (web/staff/publish.go): an approved result, a
 		// correction with its reason, a task's results at once; timeliness.
 		{"POST /staff/inspections/{id}/publish", Staff, approveRes, st.PublishInspection, interactive},
-		{"POST /staff/tasks/{code}/results/publish", Staff, approveRes, st.PublishTaskResults, interactive},
+		{"POST /staff/tasks/{code}/publish-results", Staff, approveRes, st.PublishTaskResults, interactive},
 		{"GET /staff/publications", Staff, signedIn, st.ShowPublications, interactive},
 		{"POST /staff/publications/mode", Staff, approveRes, st.SetPublicationMode, interactive},
 		// Evidence (web/staff/evidence.go): the team uploads photos and

@@ -93,7 +93,7 @@ func (s *Handler) taskPublish(r *http.Request, tk *spotcheck.Task, p *spotcheck.
 }
 
 // PublishTaskResults publishes a task's approved results at once (POST
-// /staff/tasks/{code}/results/publish) and lifts its draw's embargo.
+// /staff/tasks/{code}/publish-results) and lifts its draw's embargo.
 func (s *Handler) PublishTaskResults(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	tk, err := s.svc.Tasks.FindTaskByCode(ctx, r.PathValue("code"))

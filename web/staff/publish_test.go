@@ -153,11 +153,11 @@ func TestPublishTaskPage(t *testing.T) {
 	if !strings.Contains(body, `id="publish-why"`) || !strings.Contains(body, "尚有检查结果未审核") {
 		t.Errorf("the task page does not say why:\n%s", body)
 	}
-	rec, body = a.Page(t, "approver", "POST", task+"/results/publish", nil)
+	rec, body = a.Page(t, "approver", "POST", task+"/publish-results", nil)
 	if rec.Code != http.StatusConflict || !strings.Contains(body, "尚有检查结果未审核") {
 		t.Errorf("publish the open task: %d", rec.Code)
 	}
-	rec, _ = a.Page(t, "planner", "POST", task+"/results/publish", nil)
+	rec, _ = a.Page(t, "planner", "POST", task+"/publish-results", nil)
 	if rec.Code != http.StatusForbidden {
 		t.Errorf("a planner publishes the task: %d", rec.Code)
 	}
