@@ -138,7 +138,8 @@ func (s *Handler) ShowPublications(w http.ResponseWriter, r *http.Request) {
 	}
 	s.renderTitled(w, r, http.StatusOK, "publications", "结果公示及时性", map[string]any{
 		"Counts": counts, "Late": late, "Supervisor": late != nil || p.Has(spotcheck.PermSuperviseDraws),
-		"Modes": modes, "ModeNames": spotcheck.PublishModeNames, "Rule": spotcheck.PublicationRule,
+		"ByPerson": lateByPerson(late),
+		"Modes":    modes, "ModeNames": spotcheck.PublishModeNames, "Rule": spotcheck.PublicationRule,
 	})
 }
 
@@ -154,4 +155,28 @@ func (s *Handler) SetPublicationMode(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view.Redirect(w, r, view.WithFlash("/staff/publications", "publication-mode"))
+}
+
+// latePerson counts one person's late results: published late, and
+// approved but still unpublished past the due date.
+type latePerson struct {
+	User                 string
+	Published, Unpublish int
+}
+
+// lateByPerson counts late by the person responsible, in the order of
+// late (the store sorts it by person).
+func lateByPerson(late []spotcheck.LatePublication) []latePerson {
+	var out []latePerson
+	for _, l := range late {
+		if len(out) == 0 || out[len(out)-1].User != l.Approver {
+			out = append(out, latePerson{User: l.Approver})
+		}
+		if l.PublishedOn != "" {
+			out[len(out)-1].Published++
+		} else {
+			out[len(out)-1].Unpublish++
+		}
+	}
+	return out
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"spotcheck"
 	"spotcheck/internal/webtest"
@@ -160,5 +161,62 @@ func TestPublishTaskPage(t *testing.T) {
 	rec, _ = a.Page(t, "planner", "POST", task+"/publish-results", nil)
 	if rec.Code != http.StatusForbidden {
 		t.Errorf("a planner publishes the task: %d", rec.Code)
+	}
+}
+
+// TestPublicationsLateByPerson: a result approved on time but published
+// two months later is late: its page marks the publication 逾期, the
+// timeliness page counts it as late for the department, and the
+// supervisor sees it by person — the approver who published it, by name
+// — while the approver sees the counts only.
+func TestPublicationsLateByPerson(t *testing.T) {
+	a := webtest.New(t)
+	in, members := a.Inspection(t)
+	sv := a.DB.Inspections()
+	rec := &spotcheck.Inspection{ID: in.ID, Methods: []string{spotcheck.MethodWritten},
+		Completed: webtest.Now().In(spotcheck.ChinaTime).Format(spotcheck.DateLayout), Results: []string{"R01"}}
+	for _, it := range in.Items {
+		rec.Findings = append(rec.Findings, spotcheck.ItemFinding{Item: it, Outcome: spotcheck.FindingNone})
+	}
+	if err := sv.SaveInspection(a.As(t, members[0]), rec); err != nil {
+		t.Fatalf("SaveInspection: %v", err)
+	}
+	for _, m := range members {
+		if err := sv.ConfirmInspection(a.As(t, m), in.ID); err != nil {
+			t.Fatalf("ConfirmInspection: %v", err)
+		}
+	}
+	if err := sv.SubmitInspection(a.As(t, members[0]), in.ID); err != nil {
+		t.Fatalf("SubmitInspection: %v", err)
+	}
+	if err := sv.ApproveInspection(a.As(t, "approver"), in.ID, ""); err != nil {
+		t.Fatalf("ApproveInspection: %v", err)
+	}
+	a.DB.Now = func() time.Time { return webtest.Now().AddDate(0, 2, 0) }
+	path := fmt.Sprintf("/staff/inspections/%d", in.ID)
+	post(t, a, "approver", path+"/publish", url.Values{"from": {spotcheck.InspectionApproved}})
+	_, body := a.Page(t, "approver", "GET", path, nil)
+	if !strings.Contains(webtest.TableOf(t, body, "inspection-publications").Rows[0][1], "逾期") {
+		t.Errorf("the inspection's publication is not marked late:\n%s", body)
+	}
+	approver, err := a.DB.Accounts().FindUserByUsername(webtest.System(), "approver")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body = a.Page(t, "supervisor", "GET", "/staff/publications", nil)
+	counts := webtest.TableOf(t, body, "timeliness").Rows
+	if len(counts) != 1 || counts[0][1] != "0" || counts[0][2] != "1" {
+		t.Errorf("the timeliness counts: %q", counts)
+	}
+	persons := webtest.TableOf(t, body, "late-persons").Rows
+	if len(persons) != 1 || persons[0][0] != approver.Name || persons[0][1] != "1" || persons[0][2] != "0" {
+		t.Errorf("late by person: %q, want %s with one late publication", persons, approver.Name)
+	}
+	if rows := webtest.TableOf(t, body, "late-by-person").Rows; len(rows) != 1 || !strings.Contains(rows[0][2], in.EntityName) {
+		t.Errorf("the late ones: %q", rows)
+	}
+	_, body = a.Page(t, "approver", "GET", "/staff/publications", nil)
+	if strings.Contains(body, `id="late-persons"`) || len(webtest.TableOf(t, body, "timeliness").Rows) != 1 {
+		t.Errorf("the approver's timeliness page:\n%s", body)
 	}
 }
