@@ -25,14 +25,14 @@ import (
 
 // Limits of the public search, per window.
 const (
-	SearchWindow      = time.Minute
-	SearchesPerAddres = 30
+	SearchWindow       = time.Minute
+	SearchesPerAddress = 30
 )
 
 // limitSearch counts one search for the client's address; beyond the
 // limit the answer is 429 with Retry-After and nothing is searched.
 func (s *Handler) limitSearch(w http.ResponseWriter, r *http.Request) bool {
-	wait, ok := s.searches.allow([]string{"search " + view.ClientIP(r)}, []int{SearchesPerAddres})
+	wait, ok := s.searches.allow([]string{"search " + view.ClientIP(r)}, []int{SearchesPerAddress})
 	if ok {
 		return true
 	}
