@@ -43,8 +43,16 @@ func TestPublishPages(t *testing.T) {
 		step(members[0], "submit", nil)
 		step("approver", "approve", nil)
 	}
+	// Not yet approved: refused with the reason, nothing published.
+	rec, body := a.Page(t, "approver", "POST", path+"/publish", url.Values{"from": {in.State}})
+	if rec.Code != http.StatusConflict || !strings.Contains(body, "公示") {
+		t.Errorf("publishing a draft: %d\n%s", rec.Code, body)
+	}
+	if pubs, err := a.DB.Publications().FindInspectionPublications(a.As(t, "approver"), in.ID); err != nil || len(pubs) != 0 {
+		t.Fatalf("a draft published: %d, %v", len(pubs), err)
+	}
 	approve("未与游客签订书面合同")
-	_, body := a.Page(t, members[0], "GET", path, nil)
+	_, body = a.Page(t, members[0], "GET", path, nil)
 	if strings.Contains(body, path+"/publish") {
 		t.Error("a team member is offered the publish button")
 	}
@@ -52,7 +60,7 @@ func TestPublishPages(t *testing.T) {
 	if !strings.Contains(body, path+"/publish") || !strings.Contains(body, "公示检查结果") {
 		t.Fatalf("the approver's page lacks the publish button:\n%s", body)
 	}
-	rec, _ := a.Page(t, members[0], "POST", path+"/publish", url.Values{"from": {spotcheck.InspectionApproved}})
+	rec, _ = a.Page(t, members[0], "POST", path+"/publish", url.Values{"from": {spotcheck.InspectionApproved}})
 	if rec.Code != http.StatusForbidden {
 		t.Errorf("a member publishes: %d", rec.Code)
 	}
