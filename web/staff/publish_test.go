@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"spotcheck"
+	"spotcheck/demo"
 	"spotcheck/internal/webtest"
 )
 
@@ -226,5 +227,78 @@ func TestPublicationsLateByPerson(t *testing.T) {
 	_, body = a.Page(t, "approver", "GET", "/staff/publications", nil)
 	if strings.Contains(body, `id="late-persons"`) || len(webtest.TableOf(t, body, "timeliness").Rows) != 1 {
 		t.Errorf("the approver's timeliness page:\n%s", body)
+	}
+}
+
+// TestPublishTaskResultsPage: once every result of the task is decided,
+// the approver's task page offers to publish them at once; doing so
+// publishes each approved result (the portal's 抽查结果公告 lists them all)
+// and the button is gone.
+func TestPublishTaskResultsPage(t *testing.T) {
+	a := webtest.New(t)
+	in, _ := a.Inspection(t)
+	post(t, a, "approver", "/staff/publications/mode", url.Values{"dept": {in.Dept}, "mode": {spotcheck.PublishByTask}})
+	sys := webtest.System()
+	list, err := a.DB.Inspections().FindInspections(sys, spotcheck.InspectionFilter{Task: in.Task})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv := a.DB.Inspections()
+	for _, x := range list {
+		var members []string
+		for _, sid := range x.Team {
+			name := strings.ToLower(sid)
+			if _, err := a.DB.Accounts().FindUserByUsername(sys, name); err != nil {
+				who, err := a.DB.Inspectors().FindInspectorByID(sys, sid)
+				if err != nil {
+					t.Fatal(err)
+				}
+				u := &spotcheck.User{Username: name, Name: who.Name, Dept: who.Dept, Roles: []string{spotcheck.RoleInspector}, StaffID: sid}
+				if err := a.DB.Accounts().CreateUser(sys, u, demo.Password); err != nil {
+					t.Fatal(err)
+				}
+			}
+			members = append(members, name)
+		}
+		if len(members) == 0 {
+			t.Fatalf("inspection %d has no team", x.ID)
+		}
+		rec := &spotcheck.Inspection{ID: x.ID, Methods: []string{spotcheck.MethodWritten},
+			Completed: webtest.Now().In(spotcheck.ChinaTime).Format(spotcheck.DateLayout), Results: []string{"R01"}}
+		for _, it := range x.Items {
+			rec.Findings = append(rec.Findings, spotcheck.ItemFinding{Item: it, Outcome: spotcheck.FindingNone})
+		}
+		if err := sv.SaveInspection(a.As(t, members[0]), rec); err != nil {
+			t.Fatalf("SaveInspection %d: %v", x.ID, err)
+		}
+		for _, m := range members {
+			if err := sv.ConfirmInspection(a.As(t, m), x.ID); err != nil {
+				t.Fatalf("ConfirmInspection %d: %v", x.ID, err)
+			}
+		}
+		if err := sv.SubmitInspection(a.As(t, members[0]), x.ID); err != nil {
+			t.Fatalf("SubmitInspection %d: %v", x.ID, err)
+		}
+		if err := sv.ApproveInspection(a.As(t, "approver"), x.ID, ""); err != nil {
+			t.Fatalf("ApproveInspection %d: %v", x.ID, err)
+		}
+	}
+	task := "/staff/tasks/" + url.PathEscape(in.Task)
+	_, body := a.Page(t, "approver", "GET", task, nil)
+	if !strings.Contains(body, task+"/publish-results") || strings.Contains(body, `id="publish-why"`) {
+		t.Fatalf("the task page lacks the button:\n%s", body)
+	}
+	_, body = a.Page(t, "planner", "GET", task, nil)
+	if strings.Contains(body, "/publish-results") {
+		t.Error("the planner is offered the button")
+	}
+	post(t, a, "approver", task+"/publish-results", nil)
+	_, body = a.Page(t, "", "GET", "/results/"+url.PathEscape(in.Task), nil)
+	if rows := webtest.TableOf(t, body, "taskresults").Rows; len(rows) != len(list) {
+		t.Errorf("the 抽查结果公告 lists %d results, want %d", len(rows), len(list))
+	}
+	_, body = a.Page(t, "approver", "GET", task, nil)
+	if strings.Contains(body, task+"/publish-results") || !strings.Contains(body, "没有待公示") {
+		t.Errorf("the task page after publishing:\n%s", body)
 	}
 }
