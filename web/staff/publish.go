@@ -84,6 +84,11 @@ func (s *Handler) taskPublish(r *http.Request, tk *spotcheck.Task, p *spotcheck.
 		return nil
 	}
 	out := map[string]any{}
+	for i := range ins {
+		if ins[i].State == spotcheck.InspectionPublished {
+			out["Published"] = true // the portal has its 抽查结果公告
+		}
+	}
 	if err := spotcheck.CanPublishTask(p, tk.Code, ins); err != nil {
 		out["Why"] = spotcheck.ErrorMessage(err)
 	} else {

@@ -285,7 +285,8 @@ func TestPublishTaskResultsPage(t *testing.T) {
 	}
 	task := "/staff/tasks/" + url.PathEscape(in.Task)
 	_, body := a.Page(t, "approver", "GET", task, nil)
-	if !strings.Contains(body, task+"/publish-results") || strings.Contains(body, `id="publish-why"`) {
+	if !strings.Contains(body, task+"/publish-results") || strings.Contains(body, `id="publish-why"`) ||
+		strings.Contains(body, `href="/results/`) {
 		t.Fatalf("the task page lacks the button:\n%s", body)
 	}
 	_, body = a.Page(t, "planner", "GET", task, nil)
@@ -298,7 +299,8 @@ func TestPublishTaskResultsPage(t *testing.T) {
 		t.Errorf("the 抽查结果公告 lists %d results, want %d", len(rows), len(list))
 	}
 	_, body = a.Page(t, "approver", "GET", task, nil)
-	if strings.Contains(body, task+"/publish-results") || !strings.Contains(body, "没有待公示") {
+	if strings.Contains(body, task+"/publish-results") || !strings.Contains(body, "没有待公示") ||
+		!strings.Contains(body, `href="/results/`+in.Task+`"`) {
 		t.Errorf("the task page after publishing:\n%s", body)
 	}
 }
