@@ -59,6 +59,9 @@ func TestResultsDisplayPeriod(t *testing.T) {
 			t.Fatalf("%s while shown: %d\n%s", p, rec.Code, body)
 		}
 	}
+	if _, body := a.Page(t, "", "GET", "/tasks/"+url.PathEscape(in.Task), nil); !strings.Contains(body, `id="task-results"`) {
+		t.Errorf("the task's announcement does not link to its results:\n%s", body)
+	}
 	end, err := spotcheck.DisplayEnd(webtest.Now().In(spotcheck.ChinaTime).Format(spotcheck.DateLayout))
 	if err != nil {
 		t.Fatal(err)
@@ -77,6 +80,9 @@ func TestResultsDisplayPeriod(t *testing.T) {
 	if rec, body = a.Page(t, "", "GET", search, nil); rec.Code != http.StatusOK || strings.Contains(body, in.EntityName) ||
 		!strings.Contains(body, `id="no-match"`) {
 		t.Errorf("the search after the display period: %d\n%s", rec.Code, body)
+	}
+	if _, body = a.Page(t, "", "GET", "/tasks/"+url.PathEscape(in.Task), nil); strings.Contains(body, `id="task-results"`) {
+		t.Error("the task's announcement links to results no longer shown")
 	}
 	if rec, _ = a.Page(t, "", "GET", task+"/results.xlsx", nil); rec.Code != http.StatusNotFound {
 		t.Errorf("the .xlsx after the display period: %d", rec.Code)
