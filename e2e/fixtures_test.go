@@ -174,6 +174,9 @@ func pickFixtures(ctx context.Context, a *app) (*fixtures, error) {
 	if fx.followUpID, err = makeFollowUpFixture(ctx, a, fx.drawTask, fx.inspectionID); err != nil {
 		return nil, fmt.Errorf("follow-up fixture: %w", err)
 	}
+	if err = makePublicationFixture(ctx, a, fx.drawTask); err != nil {
+		return nil, fmt.Errorf("publication fixture: %w", err)
+	}
 	if fx.recusalID, fx.recusalDept, fx.appointmentID, err = makePublicFixture(ctx, a, fx.noticeToken); err != nil {
 		return nil, fmt.Errorf("public forms fixture: %w", err)
 	}

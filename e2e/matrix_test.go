@@ -345,6 +345,8 @@ func (a *app) paramValue(path, name, kind string) (value, dept string, err error
 		return fx.planDraft, cityBureau, nil
 	case "tasks": // {code}, {task}
 		return fx.drawTask, cityBureau, nil
+	case "results": // {task}: the draw fixture's task has a published result (makePublicationFixture)
+		return fx.drawTask, "", nil
 	case "visits": // {id}; an accepted one's and {sha} of a signature on its 联合总表
 		switch {
 		case name == "sha":

@@ -425,35 +425,41 @@ func (sv *DrawService) LiftEmbargo(ctx context.Context, id int64, reason string)
 		if len([]rune(strings.TrimSpace(reason))) < 2 {
 			return spotcheck.Errorf(spotcheck.EINVALID, "解除保密必须说明原因")
 		}
-		shas := []string{d.randomnessSHA}
-		rows, err := t.QueryContext(ctx, `SELECT record_sha FROM draw_changes WHERE draw_id = $1 AND record_sha <> '' ORDER BY id`, id)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				rows.Close()
-				return err
-			}
-			shas = append(shas, s)
-		}
-		rows.Close()
-		for _, s := range shas {
-			if _, err := t.unseal(ctx, s); err != nil {
-				return err
-			}
-		}
-		if err := publishDraw(ctx, t, d); err != nil {
-			return err
-		}
-		if _, err := t.ExecContext(ctx, `UPDATE draws SET state = $1, published_at = $2 WHERE id = $3`,
-			next, db.now(), id); err != nil {
-			return err
-		}
-		if err := recordEvent(ctx, t, "draw", fmt.Sprint(id), "unseal", reason); err != nil {
-			return err
-		}
-		return nil
+		return liftEmbargo(ctx, t, d, next, reason)
 	})
+}
+
+// liftEmbargo is the step of LiftEmbargo and of publishing a task's
+// results (store/publication.go), within t, once the caller has decided
+// that the draw d moves to next: unseal its randomness and approved later
+// events, append its publication record, mark it published and record why.
+func liftEmbargo(ctx context.Context, t *tx, d *drawRow, next, reason string) error {
+	id := d.id
+	shas := []string{d.randomnessSHA}
+	rows, err := t.QueryContext(ctx, `SELECT record_sha FROM draw_changes WHERE draw_id = $1 AND record_sha <> '' ORDER BY id`, id)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return err
+		}
+		shas = append(shas, s)
+	}
+	rows.Close()
+	for _, s := range shas {
+		if _, err := t.unseal(ctx, s); err != nil {
+			return err
+		}
+	}
+	if err := publishDraw(ctx, t, d); err != nil {
+		return err
+	}
+	if _, err := t.ExecContext(ctx, `UPDATE draws SET state = $1, published_at = $2 WHERE id = $3`,
+		next, t.db.now(), id); err != nil {
+		return err
+	}
+	return recordEvent(ctx, t, "draw", fmt.Sprint(id), "unseal", reason)
 }

@@ -96,12 +96,15 @@ func (s *Server) routes() []route {
 		// 抽查任务公告: the tasks from their publication on, no entity list.
 		{"GET /tasks", Public, public, pt.ShowPublicTasks, interactive},
 		{"GET /tasks/{code}", Public, public, pt.ShowPublicTask, interactive},
-		{"GET /results", Public, public, pt.ShowPublicSoon, interactive},
 		// 一细则: the departments' rules and workflows, every version, with
 		// the parameters the platform enforces (web/portal/rules.go).
 		{"GET /rules", Public, public, pt.ShowPublicRules, interactive},
 		{"GET /rules/{dept}", Public, public, pt.ShowPublicRulesDoc, interactive},
 		{"GET /rules/{dept}/{version}", Public, public, pt.ShowPublicRulesDoc, interactive},
+		// 抽查结果公告 (web/portal/results.go): the search is rate-limited.
+		{"GET /results", Public, public, pt.ShowPublicResults, interactive},
+		{"GET /results/{task}", Public, public, pt.ShowPublicTaskResults, interactive},
+		{"GET /results/{task}/results.xlsx", Public, public, pt.DownloadTaskResults, download},
 		// Every plan and its commitments at once, the result after the
 		// embargo; the bundle as spec §9 lets the public see it (staff
 		// download theirs from the staff route).
@@ -232,6 +235,12 @@ func (s *Server) routes() []route {
 		{"POST /staff/inspections/{id}/return", Staff, approveRes, st.InspectionStep(spotcheck.InspActReturn), interactive},
 		{"POST /staff/inspections/{id}/reject", Staff, approveRes, st.InspectionStep(spotcheck.InspActReject), interactive},
 		{"POST /staff/inspections/{id}/revise", Staff, recordInsp, st.InspectionStep(spotcheck.InspActRevise), interactive},
+		// Publication (web/staff/publish.go): an approved result, a
+		// correction with its reason, a task's results at once; timeliness.
+		{"POST /staff/inspections/{id}/publish", Staff, approveRes, st.PublishInspection, interactive},
+		{"POST /staff/tasks/{code}/publish-results", Staff, approveRes, st.PublishTaskResults, interactive},
+		{"GET /staff/publications", Staff, signedIn, st.ShowPublications, interactive},
+		{"POST /staff/publications/mode", Staff, approveRes, st.SetPublicationMode, interactive},
 		// Evidence (web/staff/evidence.go): the team uploads photos and
 		// PDFs (the handler bounds the body by the attachment limits); an
 		// attachment is served only through an inspection that cites it.

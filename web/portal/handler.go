@@ -22,6 +22,8 @@ type Handler struct {
 	files  view.Downloads
 	now    func() time.Time
 	forms  *limiter // the public forms of a visit (ratelimit.go)
+	// searches: the public results search (results.go)
+	searches *limiter
 }
 
 // Config is what New needs.
@@ -41,6 +43,7 @@ func New(c Config) *Handler {
 		now = time.Now
 	}
 	h.forms = newLimiter(now, FormWindow)
+	h.searches = newLimiter(now, SearchWindow)
 	return h
 }
 

@@ -113,10 +113,3 @@ func (s *Handler) ShowPublicItem(w http.ResponseWriter, r *http.Request) {
 	}
 	s.renderTitled(w, r, http.StatusOK, "public_item", it.Name, map[string]any{"Item": it, "Points": points})
 }
-
-// ShowPublicSoon is the skeleton of the portal's later sections: plans,
-// task announcements and results come with the plans and publicity stages.
-func (s *Handler) ShowPublicSoon(w http.ResponseWriter, r *http.Request) {
-	titles := map[string]string{"/plans": "年度抽查计划", "/tasks": "抽查任务公告", "/results": "抽查结果公示"}
-	s.renderTitled(w, r, http.StatusOK, "public_soon", titles[r.URL.Path], nil)
-}

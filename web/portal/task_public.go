@@ -50,8 +50,16 @@ func (s *Handler) ShowPublicTask(w http.ResponseWriter, r *http.Request) {
 	for i := range rows {
 		rows[i].Seed, rows[i].Unassigned = "", 0
 	}
+	// Whether its 抽查结果公告 has results shown (results.go).
+	var results []spotcheck.Publication
+	if s.svc.Publications != nil {
+		if results, err = s.svc.Publications.FindPublications(ctx, spotcheck.PublicationFilter{Task: tk.Code, Limit: 1}); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	s.renderTitled(w, r, http.StatusOK, "public_task", tk.Name, map[string]any{
-		"T": tk, "Items": items, "Draws": rows, "LogEnd": tk.LogIndex + 1,
+		"T": tk, "Items": items, "Draws": rows, "LogEnd": tk.LogIndex + 1, "Results": len(results) > 0,
 		"Names": map[string]string{"state": spotcheck.TaskStateNames[tk.State], "kind": spotcheck.TaskKindNames[tk.Kind],
 			"source": spotcheck.TaskSourceNames[tk.Source], "mode": spotcheck.TaskModeNames[tk.Mode],
 			"joint": spotcheck.TaskJointNames[tk.Joint]},

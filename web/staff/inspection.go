@@ -295,5 +295,7 @@ func (s *Handler) renderInspection(w http.ResponseWriter, r *http.Request, statu
 		data["ShowSubCodes"] = shown
 	}
 	s.addVisitPublic(ctx, p, in, data) // what the enterprise said: recusal.go
+	// Its publications and the publish form: publish.go.
+	s.addPublications(ctx, p, in, data)
 	s.renderTitled(w, r, status, "inspection", "检查记录 #"+strconv.FormatInt(in.ID, 10)+" · "+cmp.Or(in.EntityName, in.Entity), data)
 }

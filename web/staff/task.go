@@ -77,6 +77,7 @@ func (s *Handler) renderTaskPage(w http.ResponseWriter, r *http.Request, status 
 		"StrataBy": strataByNames[tk.StrataBy], "Names": taskNames(tk),
 		"Steps": taskSteps(tk, p), "CanEdit": tk.Can(spotcheck.TaskActEdit, p) == nil,
 		"CanDraw": tk.CanPlanDraw(p, draws, redraw) == nil,
+		"Publish": s.taskPublish(r, tk, p), // publishing its results at once: publish.go
 	})
 }
 

@@ -31,6 +31,9 @@ type Services struct {
 	Recusals         spotcheck.RecusalService   // the enterprise's recusal requests (web/portal/recusal.go)
 	Feedback         spotcheck.FeedbackService  // ratings, complaints and 双预约 (web/portal/feedback.go)
 	Rules            spotcheck.RulesService     // the departments' 一细则 (web/portal/rules.go, web/staff/rules.go)
+
+	// Publications: published results (web/portal/results.go, web/staff/publish.go).
+	Publications spotcheck.PublicationService
 }
 
 // Transfers returns the services that imports and exports go through

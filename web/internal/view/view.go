@@ -249,6 +249,10 @@ var flashMessages = map[string]string{
 	"inspection-return":  "已退回检查组修改",
 	"inspection-reject":  "已记录审核不通过",
 	"inspection-revise":  "已开启更正：新版本须重新录入、确认并提交审核，原版本保持不变",
+	// Publication (web/staff/publish.go).
+	"inspection-publish":     "检查结果已公示，已记入日志并进入信用平台推送队列",
+	"task-results-published": "本任务的检查结果已统一公示，抽取结果已解除保密",
+	"publication-mode":       "公示方式已保存",
 	// Follow-ups of approved results (web/staff/followup.go).
 	"followup-record": "处置措施已记录",
 	"followup-close":  "后续处置已完结",

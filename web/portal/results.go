@@ -1,0 +1,149 @@
+package portal
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"spotcheck"
+	"spotcheck/web/internal/view"
+	"spotcheck/xlsx"
+)
+
+// The 抽查结果公告 (issue 12, item 1): the published results of each task —
+// plan, task, draw type, authority, completion date, and per entity its
+// name, credit code, item-level and entity-level results — with every
+// correction beside what it corrects, and a search by enterprise name or
+// credit code. The store gives the public fields only (CreditRecord) and
+// leaves out what is past its display period; the page says how many.
+// The search is rate-limited per address (ratelimit.go) and its input is
+// checked by spotcheck.ParsePublicQuery, whose Chinese message the page
+// shows.
+
+// Limits of the public search, per window.
+const (
+	SearchWindow       = time.Minute
+	SearchesPerAddress = 30
+)
+
+// limitSearch counts one search for the client's address; beyond the
+// limit the answer is 429 with Retry-After and nothing is searched.
+func (s *Handler) limitSearch(w http.ResponseWriter, r *http.Request) bool {
+	wait, ok := s.searches.allow([]string{"search " + view.ClientIP(r)}, []int{SearchesPerAddress})
+	if ok {
+		return true
+	}
+	secs := int((wait + time.Second - 1) / time.Second)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	s.fail(w, r, &view.StatusError{Status: http.StatusTooManyRequests, Code: "rate_limited",
+		Msg: fmt.Sprintf("查询过于频繁，请 %d 秒后再试", secs)})
+	return false
+}
+
+// resultTable is what the "resultrows" template shows.
+type resultTable struct {
+	ID       string
+	Pubs     []spotcheck.Publication
+	WithTask bool
+}
+
+// ShowPublicResults is /results: the tasks with published results, or the
+// results of the enterprises a search names.
+func (s *Handler) ShowPublicResults(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	q := r.URL.Query().Get("q")
+	data := map[string]any{"Q": q, "Rule": spotcheck.DisplayRule}
+	status := http.StatusOK
+	if q != "" {
+		if !s.limitSearch(w, r) {
+			return
+		}
+		pubs, err := s.svc.Publications.FindPublications(ctx, spotcheck.PublicationFilter{Query: q})
+		switch {
+		case spotcheck.ErrorCode(err) == spotcheck.EINVALID:
+			status, data["Message"], data["Q"] = http.StatusBadRequest, spotcheck.ErrorMessage(err), ""
+		case err != nil:
+			s.fail(w, r, err)
+			return
+		default:
+			data["Found"], data["Searched"] = resultTable{ID: "found", Pubs: pubs, WithTask: true}, true
+		}
+	}
+	tasks, err := s.svc.Publications.FindResultTasks(ctx, "", 50)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	data["Tasks"] = tasks
+	s.renderTitled(w, r, status, "public_results", "抽查结果公告", data)
+}
+
+// ShowPublicTaskResults is /results/{task}: the task's 抽查结果公告.
+func (s *Handler) ShowPublicTaskResults(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	task := r.PathValue("task")
+	pubs, err := s.taskResults(r, task)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	expired, err := s.svc.Publications.CountExpired(ctx, task, "")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(pubs) == 0 && expired == 0 {
+		s.fail(w, r, spotcheck.Errorf(spotcheck.ENOTFOUND, "任务 %s 没有已公示的检查结果", task))
+		return
+	}
+	var head *spotcheck.CreditRecord
+	if len(pubs) > 0 {
+		head = &pubs[len(pubs)-1].Record
+	}
+	s.renderTitled(w, r, http.StatusOK, "public_task_results", "抽查结果公告 · "+task, map[string]any{
+		"Task": task, "Head": head, "Pubs": pubs, "Table": resultTable{ID: "taskresults", Pubs: pubs}, "Expired": expired, "Rule": spotcheck.DisplayRule,
+	})
+}
+
+// DownloadTaskResults sends the task's 抽查结果公告 as an .xlsx sheet.
+func (s *Handler) DownloadTaskResults(w http.ResponseWriter, r *http.Request) {
+	task := r.PathValue("task")
+	pubs, err := s.taskResults(r, task)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(pubs) == 0 {
+		s.fail(w, r, spotcheck.Errorf(spotcheck.ENOTFOUND, "任务 %s 没有公示中的检查结果", task))
+		return
+	}
+	var buf bytes.Buffer
+	if err := xlsx.WritePublications(&buf, pubs); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(task+"抽查结果公告.xlsx"))
+	s.files.Send(w, r, &buf, int64(buf.Len()))
+}
+
+// taskResults reads the publications of task shown today, all of them
+// (the store pages by MaxPublicationsPage; a task has rarely more).
+func (s *Handler) taskResults(r *http.Request, task string) ([]spotcheck.Publication, error) {
+	var out []spotcheck.Publication
+	for off := 0; off < 50000; {
+		page, err := s.svc.Publications.FindPublications(r.Context(), spotcheck.PublicationFilter{Task: task, Offset: off})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		if len(page) == 0 || len(page) < 200 {
+			break
+		}
+		off += len(page)
+	}
+	return out, nil
+}
