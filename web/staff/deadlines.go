@@ -149,6 +149,7 @@ func (s *Handler) ShowDeadlines(w http.ResponseWriter, r *http.Request) {
 		"Soon": rows(soon, false), "Late": rows(late, true),
 		"ByDept": sorted(depts), "ByPerson": sorted(people),
 		"Supervisor": p.Has(spotcheck.PermSuperviseDraws), "Depts": all,
+		"Objections": s.pendingObjections(r, p), "ObjectionRule": spotcheck.ObjectionRule, // appeals.go
 	}
 	if soonErr != nil {
 		d["SoonError"] = soonErr.Error()

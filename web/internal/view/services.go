@@ -30,6 +30,8 @@ type Services struct {
 	FollowUps        spotcheck.FollowUpService  // follow-ups of approved results (web/staff/followup.go)
 	Recusals         spotcheck.RecusalService   // the enterprise's recusal requests (web/portal/recusal.go)
 	Feedback         spotcheck.FeedbackService  // ratings, complaints and 双预约 (web/portal/feedback.go)
+	// The enterprise's page, objections and credit repairs (web/portal/enterprise.go, web/staff/appeals.go).
+	AfterPublication spotcheck.AfterPublicationService
 }
 
 // Transfers returns the services that imports and exports go through
