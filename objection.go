@@ -151,18 +151,27 @@ func canDecideAppeal(p *Principal, dept, state string, missing error, what, reas
 // its current revision) must have a revision approved after the published
 // one (pub), which the correction then publishes — the team revises the
 // record and an approver approves it first — and p must be allowed to
-// publish it (Inspection.CanPublish, as for any correction).
+// publish it (Inspection.CanPublish, as for any correction); or a
+// correction has been published since the objection (CorrectedBy).
 func (o *Objection) CanDecide(p *Principal, upheld bool, reason string, in *Inspection, pub *Publication, mode string) error {
 	if err := canDecideAppeal(p, o.Dept, o.State, NoObjection(o.ID), "异议", reason); err != nil {
 		return err
 	}
-	if !upheld {
+	if !upheld || o.CorrectedBy(pub) {
 		return nil
 	}
 	if in == nil || pub == nil || in.State != InspectionApproved || in.Revision <= pub.Revision {
 		return Errorf(ECONFLICT, "异议成立须公示更正后的结果：请先由检查组更正（修订）该检查记录并经审核通过，再裁定异议成立")
 	}
 	return in.CanPublish(p, mode, pub, reason)
+}
+
+// CorrectedBy reports whether pub, the inspection's latest publication,
+// is a correction published since the objection was filed (on the
+// inspection's page): upholding the objection then names it rather than
+// publishing again.
+func (o *Objection) CorrectedBy(pub *Publication) bool {
+	return pub != nil && pub.ID > o.Publication && pub.Corrects != 0
 }
 
 // CorrectionReason is the reason a correction that upholds objection o

@@ -49,7 +49,7 @@ func TestCanObjectAndDecide(t *testing.T) {
 	}
 	roles := inspectionRoles() // zhang (member), other, ap, li (member+approver), tjap, nil
 	in := &Inspection{ID: 7, Dept: "GLWL", Team: []string{"S1", "S2"}, State: InspectionApproved, Revision: 2}
-	o := &Objection{ID: 3, Dept: "GLWL", State: AppealPending}
+	o := &Objection{ID: 3, Publication: 1, Dept: "GLWL", State: AppealPending}
 	want := []string{"F", "F", "ok", "F", "N", "U"}
 	for i, p := range roles {
 		if got := codeOf(o.CanDecide(p, true, "经核实有误", in, pub, PublishByEntity)); got != want[i] {
@@ -66,6 +66,10 @@ func TestCanObjectAndDecide(t *testing.T) {
 	}
 	if err := o.CanDecide(ap, false, "结果无误", stale, pub, ""); err != nil {
 		t.Errorf("rejected: %v", err)
+	}
+	corr := &Publication{ID: 4, Revision: 2, Corrects: 1, PublishedOn: "2026-03-18", DisplayUntil: "2029-03-17"}
+	if err := o.CanDecide(ap, true, "已更正", &Inspection{ID: 7, Dept: "GLWL", State: InspectionPublished, Revision: 2}, corr, ""); err != nil {
+		t.Errorf("upheld after a correction was published on the inspection's page: %v", err)
 	}
 	done := &Objection{ID: 3, Dept: "GLWL", State: AppealRejected}
 	if got := codeOf(done.CanDecide(ap, false, "再议", nil, pub, "")); got != "C" {

@@ -49,7 +49,6 @@ type appealEntry struct {
 	ID          int64  `json:"id"`
 	Publication int64  `json:"publication"`
 	Inspection  int64  `json:"inspection"`
-	Entity      string `json:"entity"`
 	State       string `json:"state"`
 	Day         string `json:"day"`
 	Due         string `json:"due,omitempty"`
@@ -133,7 +132,7 @@ func (sv *AfterPublicationService) FileObjection(ctx context.Context, token, rea
 			return err
 		}
 		if o.LogIndex, err = t.logAppeal(ctx, TypeObjectionFiled, appealEntry{Kind: "objection", ID: o.ID,
-			Publication: o.Publication, Inspection: o.Inspection, Entity: o.Entity, State: o.State, Day: day, Due: o.Due}); err != nil {
+			Publication: o.Publication, Inspection: o.Inspection, State: o.State, Day: day, Due: o.Due}); err != nil {
 			return err
 		}
 		if _, err := t.ExecContext(ctx, `UPDATE objections SET log_index = $1 WHERE id = $2`, o.LogIndex, o.ID); err != nil {
@@ -189,7 +188,10 @@ func (sv *AfterPublicationService) DecideObjection(ctx context.Context, id int64
 			return err
 		}
 		o.State, o.Decision, o.DecidedBy, o.DecidedOn = spotcheck.AppealRejected, reason, p.Username, t.db.today()
-		if upheld {
+		switch {
+		case upheld && o.CorrectedBy(prev):
+			o.State, o.Correction = spotcheck.AppealUpheld, prev.ID
+		case upheld:
 			o.State = spotcheck.AppealUpheld
 			pub, err := publish(ctx, t, in, p, prev, o.CorrectionReason(reason))
 			if err != nil {
@@ -198,7 +200,7 @@ func (sv *AfterPublicationService) DecideObjection(ctx context.Context, id int64
 			o.Correction = pub.ID
 		}
 		if _, err := t.logAppeal(ctx, TypeObjectionDecided, appealEntry{Kind: "objection", ID: o.ID, Publication: o.Publication,
-			Inspection: o.Inspection, Entity: o.Entity, State: o.State, Day: o.DecidedOn, Decision: reason,
+			Inspection: o.Inspection, State: o.State, Day: o.DecidedOn, Decision: reason,
 			Correction: o.Correction}); err != nil {
 			return err
 		}
@@ -246,7 +248,7 @@ func (sv *AfterPublicationService) ApplyRepair(ctx context.Context, token, reaso
 			return err
 		}
 		if a.LogIndex, err = t.logAppeal(ctx, TypeRepairFiled, appealEntry{Kind: "repair", ID: a.ID, Publication: a.Publication,
-			Inspection: a.Inspection, Entity: a.Entity, State: a.State, Day: a.Filed}); err != nil {
+			Inspection: a.Inspection, State: a.State, Day: a.Filed}); err != nil {
 			return err
 		}
 		if _, err := t.ExecContext(ctx, `UPDATE credit_repairs SET log_index = $1 WHERE id = $2`, a.LogIndex, a.ID); err != nil {
@@ -307,7 +309,7 @@ func (sv *AfterPublicationService) DecideRepair(ctx context.Context, id int64, g
 			a.State = spotcheck.AppealUpheld
 		}
 		if _, err := t.logAppeal(ctx, TypeRepairDecided, appealEntry{Kind: "repair", ID: a.ID, Publication: a.Publication,
-			Inspection: a.Inspection, Entity: a.Entity, State: a.State, Day: a.DecidedOn, Decision: reason}); err != nil {
+			Inspection: a.Inspection, State: a.State, Day: a.DecidedOn, Decision: reason}); err != nil {
 			return err
 		}
 		res, err := t.ExecContext(ctx, `UPDATE credit_repairs SET state = $1, decision = $2, decided_by = $3, decided_on = $4

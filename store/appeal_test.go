@@ -148,6 +148,27 @@ func TestObjectionCorrectsResult(t *testing.T) {
 			t.Fatalf("after rejecting: %+v, %v", v, err)
 		}
 
+		// Corrected on the inspection's page while the objection waits:
+		// upholding it names that correction and publishes nothing more.
+		o3, err := sv.FileObjection(public, token, "第三次异议")
+		if err != nil {
+			t.Fatal(err)
+		}
+		reviseAndApprove(t, db, as, in.ID, "再次核实")
+		at(t, db, "2026-03-18")
+		corr, err := db.Publications().PublishInspection(ap, in.ID, "再次更正")
+		if err != nil {
+			t.Fatal(err)
+		}
+		pubs := countRows(t, db, "publications")
+		if err := sv.DecideObjection(ap, o3.ID, true, "已于检查记录页面更正"); err != nil {
+			t.Fatalf("uphold after the correction: %v", err)
+		}
+		if v, err := sv.FindVisitAppeals(public, token); err != nil || v.Objections[2].Correction != corr.ID ||
+			countRows(t, db, "publications") != pubs {
+			t.Fatalf("upheld after the correction: %+v, %v", v, err)
+		}
+
 		// The display period ends three years after the last publication.
 		at(t, db, "2029-03-18")
 		page, err = sv.FindEnterpriseResults(public, in.Entity)

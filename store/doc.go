@@ -57,6 +57,9 @@
 //	                       their review and the replacement they ask for)
 //	FeedbackService        feedback.go (ratings, complaints and proposed
 //	                       visit times from the notice's page)
+//	AfterPublicationService appeal.go (objections and credit repairs, filed
+//	                       with the token, decided and logged),
+//	                       appeal_read.go (the enterprise's page, the lists)
 //
 // What they share: db.go (Open, the two pools, transactions), dialect.go
 // (SQLite and PostgreSQL differences), migrate.go and migrations/,

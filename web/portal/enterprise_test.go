@@ -7,15 +7,16 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"spotcheck"
 	"spotcheck/internal/webtest"
 )
 
-// publishOne records in (completed 2026-11-20, a problem on its first
-// item, rectification ordered), has its team confirm and submit it, and
+// publishOne records in (completed 2026-11-20; with problem, one on its
+// first item, rectification ordered), has its team confirm and submit it, and
 // approves and publishes it as the system; it returns the publication.
-func publishOne(t *testing.T, a *webtest.App, in spotcheck.Inspection, members []string) *spotcheck.Publication {
+func publishOne(t *testing.T, a *webtest.App, in spotcheck.Inspection, members []string, problem bool) *spotcheck.Publication {
 	t.Helper()
 	sv := a.DB.Inspections()
 	var team []context.Context
@@ -26,6 +27,11 @@ func publishOne(t *testing.T, a *webtest.App, in spotcheck.Inspection, members [
 		Completed: "2026-11-20", Results: []string{"R01"}}
 	for _, it := range in.Items {
 		rec.Findings = append(rec.Findings, spotcheck.ItemFinding{Item: it, Outcome: spotcheck.FindingNone})
+	}
+	if problem {
+		rec.Results, rec.RectifyBy = []string{"R05"}, "2026-11-25"
+		rec.Findings[0] = spotcheck.ItemFinding{Item: in.Items[0], Outcome: spotcheck.FindingProblem,
+			Basis: "《旅行社条例》第二十九条", Description: "未与游客签订书面合同"}
 	}
 	if err := sv.SaveInspection(team[0], rec); err != nil {
 		t.Fatalf("SaveInspection: %v", err)
@@ -69,7 +75,7 @@ func TestEnterprisePage(t *testing.T) {
 	if _, body := a.Page(t, "", "GET", "/v/"+token, nil); strings.Contains(body, `id="afterpub"`) {
 		t.Fatal("the visit's page speaks of a publication before there is one")
 	}
-	publishOne(t, a, in, members)
+	publishOne(t, a, in, members, false)
 	rec, body = a.Page(t, "", "GET", "/e/"+strings.ToLower(in.Entity), nil)
 	if rec.Code != http.StatusOK {
 		t.Fatalf("the page: %d\n%s", rec.Code, body)
@@ -107,7 +113,7 @@ func TestObjectionForm(t *testing.T) {
 	a := webtest.New(t)
 	in, members := a.Inspection(t)
 	token := tokenOf(t, a, in.ID)
-	publishOne(t, a, in, members)
+	publishOne(t, a, in, members, false)
 	path := "/v/" + token + "/objection"
 	rec, body := a.Page(t, "", "POST", path, url.Values{"reason": {"  "}})
 	if rec.Code != http.StatusBadRequest || !strings.Contains(body, "请填写异议内容") {
@@ -156,5 +162,60 @@ func TestObjectionForm(t *testing.T) {
 	}
 	if rec, _ := a.Page(t, "", "POST", path, url.Values{"reason": {"再次异议"}}); rec.Code != http.StatusTooManyRequests {
 		t.Fatalf("the 9th form of a token: %d", rec.Code)
+	}
+}
+
+// TestRepairForm: credit repair of an adverse result opens once its
+// follow-ups are closed and it has been displayed 3 months; the approver
+// grants it on /staff/appeals with a reason; the enterprise's page then
+// says it was repaired instead of showing it, and the visit's page says
+// so too.
+func TestRepairForm(t *testing.T) {
+	a := webtest.New(t)
+	in, members := a.Inspection(t)
+	token := tokenOf(t, a, in.ID)
+	publishOne(t, a, in, members, true)
+	path := "/v/" + token + "/repair"
+	if _, body := a.Page(t, "", "GET", "/v/"+token, nil); !strings.Contains(body, "后续处置（整改）尚未全部完结") {
+		t.Fatalf("repair before the rectification:\n%s", body)
+	}
+	fs, err := a.DB.FollowUps().FindFollowUps(webtest.System(), spotcheck.FollowUpFilter{Inspection: in.ID})
+	if err != nil || len(fs) == 0 {
+		t.Fatalf("follow-ups: %v, %v", fs, err)
+	}
+	for _, f := range fs {
+		if err := a.DB.FollowUps().RecordFollowUp(webtest.System(), f.ID, spotcheck.FollowUpChange{Dept: f.Dept, Measures: []string{"order"}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.DB.FollowUps().CloseFollowUp(webtest.System(), f.ID, webtest.Today, "已整改"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if rec, body := a.Page(t, "", "POST", path, url.Values{"reason": {"已整改"}}); rec.Code != http.StatusConflict || !strings.Contains(body, "满3个月") {
+		t.Fatalf("repair before 3 months: %d\n%s", rec.Code, body)
+	}
+	now := a.DB.Now
+	a.DB.Now = func() time.Time { return now().AddDate(0, 3, 1) }
+	defer func() { a.DB.Now = now }()
+	if rec, _ := a.Page(t, "", "POST", path, url.Values{"reason": {"已按要求整改完毕"}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("repair: %d", rec.Code)
+	}
+	l, err := a.DB.AfterPublication().FindRepairs(webtest.System(), spotcheck.AppealFilter{})
+	if err != nil || len(l) != 1 {
+		t.Fatalf("repairs: %+v, %v", l, err)
+	}
+	decide := fmt.Sprintf("/staff/repairs/%d/decide", l[0].ID)
+	if rec, _ := a.Page(t, "approver", "POST", decide, url.Values{"decision": {"grant"}, "reason": {"整改到位"}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("grant: %d", rec.Code)
+	}
+	_, body := a.Page(t, "", "GET", "/e/"+in.Entity, nil)
+	if !strings.Contains(body, `id="enterprise-repaired"`) || !strings.Contains(body, "已信用修复") || strings.Contains(body, "未与游客签订书面合同") {
+		t.Fatalf("the page after the repair:\n%s", body)
+	}
+	if tb := webtest.TableOf(t, body, "enterprise-results"); len(tb.Column(t, "结果")) != 0 {
+		t.Errorf("a repaired result is still shown: %v", tb.Column(t, "结果"))
+	}
+	if _, body := a.Page(t, "", "GET", "/v/"+token, nil); !strings.Contains(body, `id="afterpub-repaired"`) || !strings.Contains(body, "准予信用修复") {
+		t.Fatalf("the visit's page after the repair:\n%s", body)
 	}
 }
