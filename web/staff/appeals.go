@@ -106,13 +106,9 @@ func (s *Handler) appealTodos(r *http.Request, p *spotcheck.Principal) ([]*homeT
 
 // pendingObjections are the pending objections the user decides, for the
 // deadline page beside the publication deadlines; nil for others.
-func (s *Handler) pendingObjections(r *http.Request, p *spotcheck.Principal) []spotcheck.Objection {
+func (s *Handler) pendingObjections(r *http.Request, p *spotcheck.Principal) ([]spotcheck.Objection, error) {
 	if s.svc.AfterPublication == nil || !p.Has(spotcheck.PermApproveResults) && !p.Has(spotcheck.PermSuperviseDraws) {
-		return nil
+		return nil, nil
 	}
-	l, err := s.svc.AfterPublication.FindObjections(r.Context(), spotcheck.AppealFilter{State: spotcheck.AppealPending})
-	if err != nil {
-		return nil
-	}
-	return l
+	return s.svc.AfterPublication.FindObjections(r.Context(), spotcheck.AppealFilter{State: spotcheck.AppealPending})
 }
