@@ -21,12 +21,11 @@
 // ChangeService (service.go), AccountService (account.go), TaskService
 // (task.go), DrawService (drawflow.go), CalendarService (calendar.go),
 // VisitService (visit.go), CapService (cap.go), PlanService (plan.go),
-// InspectionService (inspection.go), AttachmentService (attachment.go) and
-// SignatureService (signature.go).
-// FollowUpService (followup.go).
 // InspectionService (inspection.go), AttachmentService (attachment.go),
-// RecusalService (recusal.go) and FeedbackService (feedback.go).
-// RulesService (rulesdoc.go).
+// SignatureService (signature.go), FollowUpService (followup.go),
+// RecusalService (recusal.go), FeedbackService (feedback.go), RulesService
+// (rulesdoc.go), PublicationService (publication.go) and
+// AfterPublicationService (objection.go, repair.go).
 // Their methods use one verb set:
 //
 //   - FindXByID, FindXByCode, FindXByUsername — one record by its key

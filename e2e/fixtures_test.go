@@ -63,6 +63,9 @@ type fixtures struct {
 	// token, and the department of the entity (makePublicFixture).
 	recusalID, appointmentID int64
 	recusalDept              string
+	// The follow-up's inspection published, with an objection filed
+	// (makeEnterpriseFixture, matrix_enterprise_test.go).
+	enterprise enterpriseFixture
 
 	// A draft plan of the city bureau and a published one of 鼓楼区
 	// (makePlanFixtures).
@@ -179,6 +182,9 @@ func pickFixtures(ctx context.Context, a *app) (*fixtures, error) {
 	}
 	if fx.recusalID, fx.recusalDept, fx.appointmentID, err = makePublicFixture(ctx, a, fx.noticeToken); err != nil {
 		return nil, fmt.Errorf("public forms fixture: %w", err)
+	}
+	if fx.enterprise, err = makeEnterpriseFixture(ctx, a, fx.followUpID); err != nil {
+		return nil, fmt.Errorf("enterprise fixture: %w", err)
 	}
 	if fx.visitID, err = makeVisitFixture(ctx, a); err != nil {
 		return nil, fmt.Errorf("visit fixture: %w", err)

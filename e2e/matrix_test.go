@@ -308,6 +308,8 @@ func (a *app) paramValue(path, name, kind string) (value, dept string, err error
 		return a.logRecord, "", nil
 	case res == "v" && name == "token":
 		return fx.noticeToken, "", nil
+	case res == "e" || res == "objections" || res == "repairs": // matrix_enterprise_test.go
+		return fx.enterprise.param(res)
 	case res == "account" && name == "id":
 		return strconv.FormatInt(fx.tokenID, 10), "", nil
 	}

@@ -59,6 +59,13 @@
 //	                       visit times from the notice's page)
 //	RulesService           rulesdoc.go (the departments' 一细则, versions
 //	                       published with their log entries)
+//	PublicationService     publication.go (publish a result or a task's,
+//	                       corrections, the credit record enqueued, the
+//	                       embargo lifted), publication_read.go (search,
+//	                       timeliness)
+//	AfterPublicationService appeal.go (objections and credit repairs, filed
+//	                       with the token, decided and logged),
+//	                       appeal_read.go (the enterprise's page, the lists)
 //
 // What they share: db.go (Open, the two pools, transactions), dialect.go
 // (SQLite and PostgreSQL differences), migrate.go and migrations/,

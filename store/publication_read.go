@@ -85,6 +85,8 @@ func (sv *PublicationService) FindPublications(ctx context.Context, f spotcheck.
 	}
 	var c conds
 	c.add("display_until >= " + c.arg(f.Day))
+	// A granted credit repair stops the display early (store/appeal.go).
+	c.add(notRepaired("publications.inspection_id", c.arg(f.Day)))
 	c.eq("task", f.Task)
 	if q != "" {
 		code := spotcheck.NormalizeCode(q)

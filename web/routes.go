@@ -119,6 +119,12 @@ func (s *Server) routes() []route {
 		{"POST /v/{token}/recusal", Public, public, pt.RequestRecusal, interactive},
 		{"POST /v/{token}/appointment", Public, public, pt.ProposeAppointment, interactive},
 		{"POST /v/{token}/rating", Public, public, pt.RateVisit, interactive},
+		// After publication (web/portal/enterprise.go): the enterprise's
+		// page by credit code; its objection and credit repair, with the
+		// token, rate-limited like the forms above.
+		{"GET /e/{code}", Public, public, pt.ShowEnterprise, interactive},
+		{"POST /v/{token}/objection", Public, public, pt.FileObjection, interactive},
+		{"POST /v/{token}/repair", Public, public, pt.ApplyRepair, interactive},
 		// The inspection pages as an installable app that works offline
 		// (web/staff/offline.go): the service worker at the root, so that
 		// it may control /staff/, and the web app manifest.
@@ -250,6 +256,11 @@ func (s *Server) routes() []route {
 		// Publication deadlines (web/staff/deadlines.go): the same readers
 		// as the inspections; the store decides whose items each sees.
 		{"GET /staff/deadlines", Staff, signedIn, st.ShowDeadlines, interactive},
+		// Objections and credit repairs (web/staff/appeals.go): the store
+		// shows approvers and supervisors theirs; approvers decide.
+		{"GET /staff/appeals", Staff, signedIn, st.ShowAppeals, interactive},
+		{"POST /staff/objections/{id}/decide", Staff, approveRes, st.DecideObjection, interactive},
+		{"POST /staff/repairs/{id}/decide", Staff, approveRes, st.DecideRepair, interactive},
 
 		// The 检查通知书 (web/staff/notice.go): those who see the inspection
 		// open it (the handler refuses the others, as above); only a team

@@ -135,5 +135,6 @@ func webServices(db *store.DB) web.Services {
 		Plans: db.Plans(), Inspections: db.Inspections(), Attachments: db.Attachments(),
 		Notices: db.Notices(), Signatures: db.Signatures(), FollowUps: db.FollowUps(),
 		Recusals: db.Recusals(), Feedback: db.Feedback(),
-		Rules: db.Rules(), Publications: db.Publications()}
+		Rules: db.Rules(), Publications: db.Publications(),
+		AfterPublication: db.AfterPublication()}
 }

@@ -48,3 +48,29 @@ func (a *App) Inspection(t testing.TB) (in spotcheck.Inspection, members []strin
 	}
 	return in, members
 }
+
+// Approve takes rec (an inspection's record) through the team to an
+// approved result: members[0] saves it, every member confirms, members[0]
+// submits, and the approver (approver, or the system when "") approves.
+func (a *App) Approve(t testing.TB, rec *spotcheck.Inspection, members []string, approver string) {
+	t.Helper()
+	sv := a.DB.Inspections()
+	if err := sv.SaveInspection(a.As(t, members[0]), rec); err != nil {
+		t.Fatalf("SaveInspection %d: %v", rec.ID, err)
+	}
+	for _, m := range members {
+		if err := sv.ConfirmInspection(a.As(t, m), rec.ID); err != nil {
+			t.Fatalf("ConfirmInspection %d by %s: %v", rec.ID, m, err)
+		}
+	}
+	if err := sv.SubmitInspection(a.As(t, members[0]), rec.ID); err != nil {
+		t.Fatalf("SubmitInspection %d: %v", rec.ID, err)
+	}
+	by := System()
+	if approver != "" {
+		by = a.As(t, approver)
+	}
+	if err := sv.ApproveInspection(by, rec.ID, ""); err != nil {
+		t.Fatalf("ApproveInspection %d: %v", rec.ID, err)
+	}
+}

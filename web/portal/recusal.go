@@ -64,6 +64,8 @@ func (s *Handler) renderVisitCheck(w http.ResponseWriter, r *http.Request, statu
 	}
 	s.renderTitled(w, r, status, "visitcheck", "核实检查", map[string]any{
 		"Notice": d, "Draw": s.visitDraw(r, in.Task, in.Draw), "Forms": f,
+		"After": s.visitAppeals(r, n.Token), "ObjectionStates": spotcheck.ObjectionStateNames, // after publication: enterprise.go
+		"RepairStates": spotcheck.RepairStateNames, "ObjectionRule": spotcheck.ObjectionRule, "RepairRule": spotcheck.RepairRule,
 	})
 }
 

@@ -14,30 +14,16 @@ import (
 // publishOne records, submits, approves and publishes one result of the
 // test database's published draw through the store, as its team and the
 // approver, and returns the inspection.
-func publishOne(t *testing.T, a *webtest.App) spotcheck.Inspection {
+func publishApproved(t *testing.T, a *webtest.App) spotcheck.Inspection {
 	t.Helper()
 	in, members := a.Inspection(t)
-	sv := a.DB.Inspections()
 	rec := &spotcheck.Inspection{ID: in.ID, Methods: []string{spotcheck.MethodWritten},
 		Completed: webtest.Now().In(spotcheck.ChinaTime).Format(spotcheck.DateLayout), Results: []string{"R08"}}
 	for _, it := range in.Items {
 		rec.Findings = append(rec.Findings, spotcheck.ItemFinding{Item: it, Outcome: spotcheck.FindingProblem,
 			Basis: "《旅行社条例》第二十九条", Description: "未与游客签订书面合同"})
 	}
-	if err := sv.SaveInspection(a.As(t, members[0]), rec); err != nil {
-		t.Fatalf("SaveInspection: %v", err)
-	}
-	for _, m := range members {
-		if err := sv.ConfirmInspection(a.As(t, m), in.ID); err != nil {
-			t.Fatalf("ConfirmInspection: %v", err)
-		}
-	}
-	if err := sv.SubmitInspection(a.As(t, members[0]), in.ID); err != nil {
-		t.Fatalf("SubmitInspection: %v", err)
-	}
-	if err := sv.ApproveInspection(a.As(t, "approver"), in.ID, ""); err != nil {
-		t.Fatalf("ApproveInspection: %v", err)
-	}
+	a.Approve(t, rec, members, "approver")
 	if _, err := a.DB.Publications().PublishInspection(a.As(t, "approver"), in.ID, ""); err != nil {
 		t.Fatalf("PublishInspection: %v", err)
 	}
@@ -51,7 +37,7 @@ func publishOne(t *testing.T, a *webtest.App) spotcheck.Inspection {
 // gone.
 func TestResultsDisplayPeriod(t *testing.T) {
 	a := webtest.New(t)
-	in := publishOne(t, a)
+	in := publishApproved(t, a)
 	task := "/results/" + url.PathEscape(in.Task)
 	search := "/results?q=" + url.QueryEscape(in.Entity)
 	for _, p := range []string{task, "/results", search} {
@@ -95,7 +81,7 @@ func TestResultsDisplayPeriod(t *testing.T) {
 // refused with a Chinese message and the page still lists the tasks.
 func TestResultsSearchInput(t *testing.T) {
 	a := webtest.New(t)
-	in := publishOne(t, a)
+	in := publishApproved(t, a)
 	for _, q := range []string{"' OR 1=1 --", "%", "_", `\`, "旅行社' UNION SELECT * FROM users --"} {
 		rec, body := a.Page(t, "", "GET", "/results?q="+url.QueryEscape(q), nil)
 		if rec.Code != http.StatusOK || strings.Contains(body, in.Entity) || !strings.Contains(body, "没有找到与") {

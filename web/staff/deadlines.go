@@ -139,6 +139,11 @@ func (s *Handler) ShowDeadlines(w http.ResponseWriter, r *http.Request) {
 		})
 		return out
 	}
+	objections, err := s.pendingObjections(r, p) // appeals.go
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	title := "公示期限"
 	if p.Has(spotcheck.PermSuperviseDraws) {
 		title = "公示期限（各部门）"
@@ -149,6 +154,7 @@ func (s *Handler) ShowDeadlines(w http.ResponseWriter, r *http.Request) {
 		"Soon": rows(soon, false), "Late": rows(late, true),
 		"ByDept": sorted(depts), "ByPerson": sorted(people),
 		"Supervisor": p.Has(spotcheck.PermSuperviseDraws), "Depts": all,
+		"Objections": objections, "ObjectionRule": spotcheck.ObjectionRule,
 	}
 	if soonErr != nil {
 		d["SoonError"] = soonErr.Error()

@@ -94,6 +94,12 @@ func (s *Handler) homeTodos(r *http.Request, p *spotcheck.Principal) ([]homeTodo
 		}
 		keep(t)
 	}
+	// Objections and credit repairs to decide (appeals.go).
+	ts, err := s.appealTodos(r, p)
+	if err != nil {
+		return nil, err
+	}
+	keep(ts...)
 	if !p.Has(spotcheck.PermSuperviseDraws) && (p.Has(spotcheck.PermApproveResults) || p.Has(spotcheck.PermViewDraws)) {
 		t := &homeTodo{ID: "todo-due", Title: "即将到期的公示", Link: "/staff/deadlines",
 			Note: "5个工作日内到期（含当日）"}

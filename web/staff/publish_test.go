@@ -181,26 +181,12 @@ func TestPublishTaskPage(t *testing.T) {
 func TestPublicationsLateByPerson(t *testing.T) {
 	a := webtest.New(t)
 	in, members := a.Inspection(t)
-	sv := a.DB.Inspections()
 	rec := &spotcheck.Inspection{ID: in.ID, Methods: []string{spotcheck.MethodWritten},
 		Completed: webtest.Now().In(spotcheck.ChinaTime).Format(spotcheck.DateLayout), Results: []string{"R01"}}
 	for _, it := range in.Items {
 		rec.Findings = append(rec.Findings, spotcheck.ItemFinding{Item: it, Outcome: spotcheck.FindingNone})
 	}
-	if err := sv.SaveInspection(a.As(t, members[0]), rec); err != nil {
-		t.Fatalf("SaveInspection: %v", err)
-	}
-	for _, m := range members {
-		if err := sv.ConfirmInspection(a.As(t, m), in.ID); err != nil {
-			t.Fatalf("ConfirmInspection: %v", err)
-		}
-	}
-	if err := sv.SubmitInspection(a.As(t, members[0]), in.ID); err != nil {
-		t.Fatalf("SubmitInspection: %v", err)
-	}
-	if err := sv.ApproveInspection(a.As(t, "approver"), in.ID, ""); err != nil {
-		t.Fatalf("ApproveInspection: %v", err)
-	}
+	a.Approve(t, rec, members, "approver")
 	a.DB.Now = func() time.Time { return webtest.Now().AddDate(0, 2, 0) }
 	path := fmt.Sprintf("/staff/inspections/%d", in.ID)
 	post(t, a, "approver", path+"/publish", url.Values{"from": {spotcheck.InspectionApproved}})
@@ -243,7 +229,6 @@ func TestPublishTaskResultsPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sv := a.DB.Inspections()
 	for _, x := range list {
 		var members []string
 		for _, sid := range x.Team {
@@ -268,20 +253,7 @@ func TestPublishTaskResultsPage(t *testing.T) {
 		for _, it := range x.Items {
 			rec.Findings = append(rec.Findings, spotcheck.ItemFinding{Item: it, Outcome: spotcheck.FindingNone})
 		}
-		if err := sv.SaveInspection(a.As(t, members[0]), rec); err != nil {
-			t.Fatalf("SaveInspection %d: %v", x.ID, err)
-		}
-		for _, m := range members {
-			if err := sv.ConfirmInspection(a.As(t, m), x.ID); err != nil {
-				t.Fatalf("ConfirmInspection %d: %v", x.ID, err)
-			}
-		}
-		if err := sv.SubmitInspection(a.As(t, members[0]), x.ID); err != nil {
-			t.Fatalf("SubmitInspection %d: %v", x.ID, err)
-		}
-		if err := sv.ApproveInspection(a.As(t, "approver"), x.ID, ""); err != nil {
-			t.Fatalf("ApproveInspection %d: %v", x.ID, err)
-		}
+		a.Approve(t, rec, members, "approver")
 	}
 	task := "/staff/tasks/" + url.PathEscape(in.Task)
 	_, body := a.Page(t, "approver", "GET", task, nil)

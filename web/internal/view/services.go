@@ -34,6 +34,8 @@ type Services struct {
 
 	// Publications: published results (web/portal/results.go, web/staff/publish.go).
 	Publications spotcheck.PublicationService
+	// The enterprise's page, objections and credit repairs (web/portal/enterprise.go, web/staff/appeals.go).
+	AfterPublication spotcheck.AfterPublicationService
 }
 
 // Transfers returns the services that imports and exports go through

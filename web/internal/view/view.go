@@ -142,6 +142,8 @@ func (v *Views) funcs() template.FuncMap {
 			}
 			return "否"
 		},
+		// errmsg is the Chinese message of a refusal a page explains.
+		"errmsg": func(err error) string { return spotcheck.ErrorMessage(err) },
 	}
 }
 
@@ -270,6 +272,11 @@ var flashMessages = map[string]string{
 	"appointment-declined": "已婉拒预约时间",
 	// The departments' rules documents (web/staff/rules.go).
 	"rules-published": "新版本已发布：已记入公开日志并在公示门户公开，旧版本继续公开",
+	// After publication (web/portal/enterprise.go, web/staff/appeals.go).
+	"objection-filed":   "异议已提交，检查机关将在5个工作日内处理并在本页答复",
+	"repair-filed":      "信用修复申请已提交，检查机关处理后在本页答复",
+	"objection-decided": "异议已处理，处理结果已记入日志",
+	"repair-decided":    "信用修复申请已处理，处理结果已记入日志",
 }
 
 // ActiveFlash is the flash of a deactivation or reactivation.
