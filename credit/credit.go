@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
@@ -46,7 +47,10 @@ func LoadToken(file string) (Token, error) {
 	}
 	b, err := os.ReadFile(file)
 	if err != nil {
-		return Token{}, fmt.Errorf("读取信用平台令牌文件 %s 失败：%w", file, errors.Unwrap(err))
+		if errors.Is(err, fs.ErrNotExist) {
+			return Token{}, fmt.Errorf("信用平台令牌文件 %s 不存在", file)
+		}
+		return Token{}, fmt.Errorf("无法读取信用平台令牌文件 %s（请检查权限）", file)
 	}
 	return Token{strings.TrimSpace(string(b))}, nil
 }
@@ -103,6 +107,11 @@ func Redact(endpoint string) string {
 	u.User, u.RawQuery, u.Fragment = nil, "", ""
 	return u.String()
 }
+
+// String and GoString keep the token out of a sender printed by %v,
+// %+v or %#v: fmt does not call Token's String on an unexported field.
+func (s *Sender) String() string   { return "credit.Sender{" + s.Endpoint() + "}" }
+func (s *Sender) GoString() string { return s.String() }
 
 // Endpoint is the configured address as the page may show it.
 func (s *Sender) Endpoint() string { return Redact(s.endpoint.String()) }
