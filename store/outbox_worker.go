@@ -209,3 +209,18 @@ func (w *OutboxWorker) Run(ctx context.Context, idle time.Duration) {
 		}
 	}
 }
+
+// EnqueueOutbox enqueues recs in one transaction of their own. The
+// application's records are enqueued by the transaction of what they
+// report (enqueueOutbox, a publication's); this is the way in of the
+// benchmark (spotcheck bench outbox) and of the tests outside the store.
+func (db *DB) EnqueueOutbox(ctx context.Context, recs ...*spotcheck.OutboxRecord) error {
+	return db.inTx(ctx, func(t *tx) error {
+		for _, r := range recs {
+			if err := enqueueOutbox(ctx, t, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

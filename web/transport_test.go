@@ -271,6 +271,7 @@ func TestRouteClasses(t *testing.T) {
 		"GET /plans/{key}/tasks.xlsx":                    true,
 		"GET /staff/inspections/{id}/evidence/{sha}":     true,
 		"GET /staff/visits/{id}/record/signatures/{sha}": true,
+		"GET /staff/outbox/export/{file}":                true,
 	}
 	for _, rt := range s.Routes() {
 		if rt.Download != downloads[rt.Pattern] {

@@ -134,5 +134,6 @@ func Services(db *store.DB) web.Services {
 		Visits: db.Visits(), Caps: db.Caps(),
 		Plans: db.Plans(), Inspections: db.Inspections(), Attachments: db.Attachments(),
 		Notices: db.Notices(), Signatures: db.Signatures(), FollowUps: db.FollowUps(),
-		Recusals: db.Recusals(), Feedback: db.Feedback()}
+		Recusals: db.Recusals(), Feedback: db.Feedback(),
+		Outbox: store.NewOutboxService(db, nil)}
 }

@@ -30,6 +30,7 @@ type Services struct {
 	FollowUps        spotcheck.FollowUpService  // follow-ups of approved results (web/staff/followup.go)
 	Recusals         spotcheck.RecusalService   // the enterprise's recusal requests (web/portal/recusal.go)
 	Feedback         spotcheck.FeedbackService  // ratings, complaints and 双预约 (web/portal/feedback.go)
+	Outbox           spotcheck.OutboxService    // the credit push's outbox (web/staff/outbox.go)
 }
 
 // Transfers returns the services that imports and exports go through
