@@ -41,8 +41,10 @@ type OutboxWorker struct {
 	Batch  int
 	Jitter func() float64
 
-	mu     sync.Mutex
-	status spotcheck.OutboxTransport
+	mu         sync.Mutex
+	status     spotcheck.OutboxTransport
+	failed     int   // records that failed in a row since the last success
+	lastFailed int64 // the last of them
 }
 
 // NewOutboxWorker returns the worker of db that sends with send under
@@ -151,14 +153,17 @@ func (w *OutboxWorker) deliver(ctx context.Context, c claimed) error {
 	}
 	now := w.db.Now().UTC()
 	if sendErr == nil {
-		w.note(now, "")
+		back := w.note(now, c.rec.ID, "")
 		_, err := w.db.write.ExecContext(ctx, `UPDATE outbox SET state = $1, receipt = $2, sent_at = $3, last_error = ''
 			WHERE id = $4 AND attempts = $5 AND state = $6`,
 			spotcheck.OutboxDelivered, clip(receipt, 4000), now.Format(time.RFC3339), c.rec.ID, c.attempts, spotcheck.OutboxPending)
+		if err == nil && back {
+			err = w.bringForward(ctx, now)
+		}
 		return err
 	}
 	msg := clip(sendErr.Error(), 1000)
-	w.note(now, msg)
+	w.note(now, c.rec.ID, msg)
 	state, next := spotcheck.OutboxPending, now.Add(w.policy.Backoff(c.attempts-c.base, w.Jitter()))
 	if w.policy.GivesUp(c.attempts - c.base) {
 		state, next = spotcheck.OutboxDead, now
@@ -169,15 +174,39 @@ func (w *OutboxWorker) deliver(ctx context.Context, c claimed) error {
 	return err
 }
 
-// note records the last outcome for the page.
-func (w *OutboxWorker) note(at time.Time, problem string) {
+// note records the last outcome of record id for the page; back reports
+// a success after two or more records failed in a row: the receiver is
+// back from an outage. (One record failing between successes, however
+// often, is a record the receiver refuses, which must not hurry the
+// others' backoff — nor its own.)
+func (w *OutboxWorker) note(at time.Time, id int64, problem string) (back bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if problem == "" {
+		back = w.failed >= 2
+		w.failed, w.lastFailed = 0, 0
 		w.status.LastOKAt, w.status.Problem = at, ""
-		return
+		return back
+	}
+	if id != w.lastFailed {
+		w.failed++
+		w.lastFailed = id
 	}
 	w.status.Problem, w.status.ProblemAt = problem, at
+	return false
+}
+
+// bringForward makes due now the pending records that wait out a backoff
+// longer than the lease: after an outage the backoff of the records that
+// failed during it has grown to minutes or hours, and the receiver being
+// back (a record acknowledged after a failure) is the news they wait
+// for. A record claimed by a worker is due at most a lease from now, so
+// the condition passes over every record in flight: none is sent twice
+// at once. Those with a shorter backoff come back within the lease.
+func (w *OutboxWorker) bringForward(ctx context.Context, now time.Time) error {
+	_, err := w.db.write.ExecContext(ctx, `UPDATE outbox SET next_at = $1 WHERE state = $2 AND next_at > $3`,
+		now.Format(time.RFC3339), spotcheck.OutboxPending, now.Add(w.policy.Lease).Format(time.RFC3339))
+	return err
 }
 
 // clip cuts s to at most n bytes, dropping a rune cut in two.
