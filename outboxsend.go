@@ -30,9 +30,13 @@ type OutboxPolicy struct {
 // 6 h (each halved at most by the jitter), so that the last attempt comes
 // 15 to 31 hours after the first: a receiver down for a night loses
 // nothing, and a record that can never be delivered reaches the
-// dead-letter list within a day and a half.
+// dead-letter list within a day and a half. The lease of 40 s gives one
+// send 20 s, more than an acknowledgement should ever take, and bounds
+// how long a backlog waits once the receiver is back from an outage
+// (store/outbox_worker.go bringForward: a record whose backoff is shorter
+// than the lease waits it out; docs/performance.md, "The credit push").
 var DefaultOutboxPolicy = OutboxPolicy{MaxAttempts: 14, BaseDelay: 30 * time.Second, MaxDelay: 6 * time.Hour,
-	Lease: 2 * time.Minute}
+	Lease: 40 * time.Second}
 
 // Backoff is the wait before the next attempt after the attempt-th failure
 // (1 for the first), given jitter in [0, 1): the exponential delay d =
