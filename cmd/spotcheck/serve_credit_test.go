@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"spotcheck"
+	"spotcheck/internal/pgtest"
 	"spotcheck/store"
 )
 
@@ -57,6 +58,7 @@ type receiver struct {
 	requests int
 	overlap  []string
 	holdAt   int
+	heldKey  string
 	held     chan struct{} // closed when the held request arrives
 	release  chan struct{}
 }
@@ -80,6 +82,9 @@ func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rc.requests++
 	rc.received[key]++
 	hold := rc.requests == rc.holdAt
+	if hold {
+		rc.heldKey = key
+	}
 	rc.mu.Unlock()
 	if hold {
 		close(rc.held)
@@ -102,23 +107,30 @@ func buildSpotcheck(t *testing.T, dir string) string {
 	return bin
 }
 
-// TestServeCreditKilledMidPush: a real `spotcheck serve` process pushing
-// 300 records is killed (SIGKILL) while the receiver holds a request it
+// TestServeCreditKilledMidPush: real `spotcheck serve` processes pushing
+// 300 records are killed (SIGKILL) while the receiver holds a request it
 // has applied, and started again: every record is delivered, each key is
-// applied — counted distinct — exactly once as far as the receiver is
-// concerned, the record whose answer was lost is sent again (and applied
-// once), no record is in flight twice at once, none is dead, and the
-// token is in neither process's output. It runs on SQLite: the claim's
-// PostgreSQL half is TestOutboxTwoWorkers in the store.
+// applied — counted distinct — once as far as the receiver is concerned,
+// the record whose answer was lost is sent again, no record is in flight
+// twice at once, none is dead, and the token is in no process's output.
+// On SQLite one server; on PostgreSQL two servers on the one database,
+// both killed and both started again.
 func TestServeCreditKilledMidPush(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the program")
 	}
 	dir := t.TempDir()
 	bin := buildSpotcheck(t, dir)
-	dbPath := filepath.Join(dir, "push.db")
+	t.Run("sqlite", func(t *testing.T) { killMidPush(t, bin, filepath.Join(t.TempDir(), "push.db"), 1) })
+	t.Run("postgres", func(t *testing.T) { killMidPush(t, bin, pgtest.URL(t), 2) })
+}
+
+// killMidPush runs servers `serve` processes on dsn against a receiver,
+// kills them all mid-push and starts them again.
+func killMidPush(t *testing.T, bin, dsn string, servers int) {
+	dir := t.TempDir()
 	ctx := sysCtx
-	db, err := store.Open(context.Background(), dbPath)
+	db, err := store.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,35 +155,45 @@ func TestServeCreditKilledMidPush(t *testing.T) {
 	}()
 	tok := filepath.Join(dir, "token")
 	os.WriteFile(tok, []byte(creditSecret+"\n"), 0o600)
-	start := func() (*exec.Cmd, *bytes.Buffer) {
-		var out bytes.Buffer
-		cmd := exec.Command(bin, "serve", "--db", dbPath, "--addr", "127.0.0.1:0",
-			"--credit-endpoint", srv.URL+"/push", "--credit-token-file", tok, "--credit-lease", "2s")
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
+	var outs []*bytes.Buffer
+	start := func() []*exec.Cmd {
+		var cmds []*exec.Cmd
+		for range servers {
+			out := &bytes.Buffer{}
+			cmd := exec.Command(bin, "serve", "--db", dsn, "--log-key", filepath.Join(dir, "log.key"),
+				"--addr", "127.0.0.1:0", "--credit-endpoint", srv.URL+"/push", "--credit-token-file", tok,
+				"--credit-lease", "2s")
+			cmd.Stdout, cmd.Stderr = out, out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			cmds, outs = append(cmds, cmd), append(outs, out)
 		}
-		return cmd, &out
+		return cmds
 	}
-	first, out1 := start()
+	kill := func(cmds []*exec.Cmd) {
+		for _, c := range cmds {
+			c.Process.Kill() // SIGKILL: no shutdown of any kind
+			c.Wait()
+		}
+	}
+	first := start()
 	select {
 	case <-rc.held:
 	case <-time.After(2 * time.Minute):
-		first.Process.Kill()
-		first.Wait()
-		t.Fatalf("the receiver got no %dth request; server said:\n%s", rc.holdAt, out1)
+		kill(first)
+		t.Fatalf("the receiver got no %dth request; servers said:\n%s", rc.holdAt, outs)
 	}
-	if err := first.Process.Kill(); err != nil { // SIGKILL: no shutdown of any kind
-		t.Fatal(err)
-	}
-	first.Wait()
+	kill(first)
 	close(rc.release)
 
-	second, out2 := start()
+	second := start()
 	defer func() {
-		second.Process.Signal(os.Interrupt)
-		second.Wait()
-		for _, o := range []*bytes.Buffer{out1, out2} {
+		for _, c := range second {
+			c.Process.Signal(os.Interrupt)
+			c.Wait()
+		}
+		for _, o := range outs {
 			if strings.Contains(o.String(), creditSecret) {
 				t.Errorf("the token is in the server's output:\n%s", o)
 			}
@@ -190,14 +212,14 @@ func TestServeCreditKilledMidPush(t *testing.T) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	if c.Delivered != n || c.Dead != 0 || c.Pending+c.Retrying != 0 {
-		t.Fatalf("counts after the restart: %+v; server said:\n%s", c, out2)
+		t.Fatalf("counts after the restart: %+v; servers said:\n%s", c, outs)
 	}
 	if len(rc.received) != n {
 		t.Errorf("%d distinct keys received, want %d", len(rc.received), n)
 	}
-	if rc.requests <= n || rc.received["spotcheck/credit/pub-119/v1"] < 2 {
-		t.Errorf("the record whose answer was lost was not sent again: %d requests, pub-119 %d times",
-			rc.requests, rc.received["spotcheck/credit/pub-119/v1"])
+	if rc.requests <= n || rc.received[rc.heldKey] < 2 {
+		t.Errorf("the record whose answer was lost was not sent again: %d requests, %s %d times",
+			rc.requests, rc.heldKey, rc.received[rc.heldKey])
 	}
 	if len(rc.overlap) > 0 {
 		t.Errorf("records in flight twice at once: %v", rc.overlap)
