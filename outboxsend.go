@@ -94,6 +94,16 @@ type OutboxTransport struct {
 	LastOKAt   time.Time
 }
 
+// OutboxEvent is one thing an administrator did to an outbox record (a
+// retry), by whom, when and why.
+type OutboxEvent struct {
+	OutboxID int64
+	Action   string // "retry"
+	Actor    string // the user's login
+	Note     string
+	At       time.Time
+}
+
 // OutboxService is the administrator's view of the outbox. Every method
 // needs PermManageOutbox (the system admin).
 type OutboxService interface {
@@ -105,6 +115,9 @@ type OutboxService interface {
 	// 0) pending again with its attempts anew, recorded with the actor and
 	// note; it returns how many. ENOTFOUND for an id that is not dead.
 	RetryOutbox(ctx context.Context, id int64, note string) (int, error)
+	// OutboxEvents lists the administrators' latest acts on the outbox,
+	// newest first.
+	OutboxEvents(ctx context.Context, limit int) ([]OutboxEvent, error)
 	// OutboxTransport reports the connection's state in this process.
 	OutboxTransport(ctx context.Context) (OutboxTransport, error)
 }

@@ -153,6 +153,30 @@ func scanIDs(rows *sql.Rows) ([]int64, error) {
 	return ids, rows.Err()
 }
 
+// OutboxEvents lists the latest retries, newest first. PermManageOutbox.
+func (sv *OutboxService) OutboxEvents(ctx context.Context, limit int) (evs []spotcheck.OutboxEvent, err error) {
+	defer wrap(&err, "outbox events")
+	if err := spotcheck.Authorize(ctx, spotcheck.PermManageOutbox, ""); err != nil {
+		return nil, err
+	}
+	rows, err := sv.db.read.QueryContext(ctx, `SELECT outbox_id, action, actor, note, at FROM outbox_event ORDER BY id DESC LIMIT $1`,
+		min(max(limit, 1), 1000))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e spotcheck.OutboxEvent
+		var at string
+		if err := rows.Scan(&e.OutboxID, &e.Action, &e.Actor, &e.Note, &at); err != nil {
+			return nil, err
+		}
+		e.At, _ = time.Parse(time.RFC3339, at)
+		evs = append(evs, e)
+	}
+	return evs, rows.Err()
+}
+
 // OutboxTransport reports this process's worker's view of the
 // connection; without a worker, an unconfigured one. PermManageOutbox.
 func (sv *OutboxService) OutboxTransport(ctx context.Context) (spotcheck.OutboxTransport, error) {

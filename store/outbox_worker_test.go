@@ -225,6 +225,11 @@ func TestOutboxUnreliableReceiver(t *testing.T) {
 		if err := db.QueryRowForTest(ctx, `SELECT count(*) FROM outbox_event WHERE action = 'retry' AND actor = 'system:tester'`).Scan(&events); err != nil || events != n/6 {
 			t.Errorf("%d retries recorded (%v), want %d", events, err, n/6)
 		}
+		evs, err := sv.OutboxEvents(ctx, 100)
+		if err != nil || len(evs) != n/6 || evs[0].Note != "全部重发" || evs[len(evs)-1].Note != "接收端已恢复" ||
+			evs[len(evs)-1].OutboxID != all.Items[0].ID || evs[0].Actor != "system:tester" || evs[0].At.IsZero() {
+			t.Errorf("the retries listed: %+v %v", evs, err)
+		}
 	})
 }
 

@@ -36,7 +36,12 @@ func (s *Handler) ShowOutbox(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := map[string]any{"Counts": counts, "Transport": tr}
+	events, err := s.svc.Outbox.OutboxEvents(ctx, 50)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := map[string]any{"Counts": counts, "Transport": tr, "Events": events}
 	for key, state := range map[string]string{"Dead": spotcheck.OutboxDead, "Delivered": spotcheck.OutboxDelivered,
 		"Pending": spotcheck.OutboxPending} {
 		l, err := s.svc.Outbox.FindOutbox(ctx, state, 0, outboxListed)

@@ -166,4 +166,9 @@ func TestOutboxPageTransport(t *testing.T) {
 	if c, err := store.NewOutboxService(a.DB, nil).OutboxCounts(a.As(t, "sysadmin")); err != nil || c.Delivered != 3 || c.Dead != 0 {
 		t.Errorf("counts: %+v %v", c, err)
 	}
+	// Each retry is listed with who made it and why: one, then the two.
+	_, body = a.Page(t, "sysadmin", "GET", "/staff/outbox", nil)
+	if strings.Count(body, "令牌已更换") != 1 || strings.Count(body, "<td>全部</td>") != 2 {
+		t.Errorf("the retries on the page:\n%s", body)
+	}
 }
