@@ -26,6 +26,7 @@
 // FollowUpService (followup.go).
 // InspectionService (inspection.go), AttachmentService (attachment.go),
 // RecusalService (recusal.go) and FeedbackService (feedback.go).
+// OutboxService (outboxsend.go: the credit push's outbox).
 // Their methods use one verb set:
 //
 //   - FindXByID, FindXByCode, FindXByUsername — one record by its key

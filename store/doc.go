@@ -57,6 +57,10 @@
 //	                       their review and the replacement they ask for)
 //	FeedbackService        feedback.go (ratings, complaints and proposed
 //	                       visit times from the notice's page)
+//	OutboxService          outbox_admin.go (counts, dead letters, recorded
+//	                       retries); outbox.go (enqueued in the caller's
+//	                       transaction), outbox_worker.go (the sender's
+//	                       leased claims, backoff, dead letters)
 //
 // What they share: db.go (Open, the two pools, transactions), dialect.go
 // (SQLite and PostgreSQL differences), migrate.go and migrations/,

@@ -172,3 +172,31 @@ func TestOutboxPageTransport(t *testing.T) {
 		t.Errorf("the retries on the page:\n%s", body)
 	}
 }
+
+// TestOutboxPageUnreachable: an endpoint where nothing listens is
+// reported on the page in Chinese, naming the host, and the record waits
+// for its next attempt.
+func TestOutboxPageUnreachable(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	addr := srv.URL
+	srv.Close()
+	sender, err := credit.New(addr+"/push", credit.Token{}, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, w := outboxApp(t, func(db *store.DB) *store.OutboxWorker {
+		w := db.NewOutboxWorker(sender, spotcheck.OutboxPolicy{})
+		w.SetTransport(sender.Endpoint(), "")
+		return w
+	})
+	enqueue(t, a.DB, "pub-1")
+	if _, err := w.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	_, body := a.Page(t, "sysadmin", "GET", "/staff/outbox", nil)
+	host := strings.TrimPrefix(addr, "http://")
+	if !strings.Contains(body, "无法连接信用平台 "+host) || !strings.Contains(body, "<tr><td>0</td><td>1</td><td>0</td><td>0</td></tr>") ||
+		!strings.Contains(body, "待发送（1）") {
+		t.Errorf("unreachable:\n%s", body)
+	}
+}
