@@ -24,8 +24,9 @@
 // InspectionService (inspection.go), AttachmentService (attachment.go),
 // SignatureService (signature.go), FollowUpService (followup.go),
 // RecusalService (recusal.go), FeedbackService (feedback.go), RulesService
-// (rulesdoc.go), PublicationService (publication.go) and
-// AfterPublicationService (objection.go, repair.go).
+// (rulesdoc.go), PublicationService (publication.go),
+// AfterPublicationService (objection.go, repair.go) and OutboxService
+// (outboxsend.go: the credit push's outbox).
 // Their methods use one verb set:
 //
 //   - FindXByID, FindXByCode, FindXByUsername — one record by its key

@@ -42,6 +42,12 @@ type dialect interface {
 	// rebuildSearch rebuilds the index from the entities where it is not
 	// kept current by every write.
 	rebuildSearch(ctx context.Context, db *sql.DB) error
+
+	// skipLocked ends the subquery of the outbox's claim
+	// (store/outbox_worker.go): on PostgreSQL it locks the rows it picks
+	// and passes over those another worker has locked; SQLite's one
+	// writer needs nothing.
+	skipLocked() string
 }
 
 type sqlite struct{}
@@ -90,6 +96,8 @@ func sqliteDSN(path string, writer bool) string {
 }
 
 func (sqlite) name() string { return "sqlite" }
+
+func (sqlite) skipLocked() string { return "" }
 
 // lockMigrations needs nothing: writer transactions begin IMMEDIATE.
 func (sqlite) lockMigrations(context.Context, *sql.Tx) error { return nil }
@@ -214,6 +222,8 @@ func (sqlite) refreshStats(ctx context.Context, db *sql.DB) error {
 type postgres struct{}
 
 func (postgres) name() string { return "postgres" }
+
+func (postgres) skipLocked() string { return " FOR UPDATE SKIP LOCKED" }
 
 // migrationLockID is an arbitrary constant shared by all app servers.
 const migrationLockID = 7301123

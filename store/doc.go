@@ -66,6 +66,10 @@
 //	AfterPublicationService appeal.go (objections and credit repairs, filed
 //	                       with the token, decided and logged),
 //	                       appeal_read.go (the enterprise's page, the lists)
+//	OutboxService          outbox_admin.go (counts, dead letters, recorded
+//	                       retries); outbox.go (enqueued in the caller's
+//	                       transaction), outbox_worker.go (the sender's
+//	                       leased claims, backoff, dead letters)
 //
 // What they share: db.go (Open, the two pools, transactions), dialect.go
 // (SQLite and PostgreSQL differences), migrate.go and migrations/,

@@ -74,6 +74,7 @@ const (
 	supervise  = spotcheck.PermSuperviseDraws
 	recordInsp = spotcheck.PermRecordInspections
 	approveRes = spotcheck.PermApproveResults
+	mngOutbox  = spotcheck.PermManageOutbox
 )
 
 // routes is the route table of the application: every route with who may
@@ -310,6 +311,11 @@ func (s *Server) routes() []route {
 		// A year is some forty lines: an ordinary form, not an upload.
 		{"POST /staff/calendar/import", Staff, mngDepts, st.ImportCalendar, interactive},
 		{"POST /staff/calendar/window", Staff, mngDepts, st.SetDrawWindow, interactive},
+
+		// The credit push's outbox (web/staff/outbox.go): the system admin.
+		{"GET /staff/outbox", Staff, mngOutbox, st.ShowOutbox, interactive},
+		{"POST /staff/outbox/retry", Staff, mngOutbox, st.RetryOutbox, interactive},
+		{"GET /staff/outbox/export/{file}", Staff, mngOutbox, st.ExportOutbox, download},
 
 		{"GET /staff/audit", Staff, audit, st.ShowAudit, interactive},
 		// Any signed-in user: the store admits the auditors and the

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"spotcheck"
+	"spotcheck/credit"
 	"spotcheck/store"
 	"spotcheck/web"
 )
@@ -24,6 +25,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	cert := fs.String("tls-cert", "", "TLS 证书文件")
 	key := fs.String("tls-key", "", "TLS 私钥文件")
 	proxy := addProxyFlags(fs)
+	creditF := addCreditFlags(fs)
 	if pos, err := parse(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -37,6 +39,10 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	opts.cert, opts.key = *cert, *key
+	if opts.credit, err = creditF.sender(); err != nil {
+		return err
+	}
+	opts.creditLease = *creditF.lease
 	db, err := m.openLoggedDB(ctx, *dsn, *logKey)
 	if err != nil {
 		return err
@@ -50,6 +56,8 @@ type serveOptions struct {
 	addr, cert, key string // cert and key: serve HTTPS
 	behindTLSProxy  bool   // a proxy in front terminates TLS
 	trustedProxies  []netip.Prefix
+	credit          *credit.Sender // the credit push's receiver (serve_credit.go); nil: none
+	creditLease     time.Duration
 }
 
 // proxyFlags are the flags of serve and demo for running behind a reverse
@@ -82,7 +90,12 @@ func (f proxyFlags) options(addr string) (serveOptions, error) {
 // (web/transport.go); the server bounds the headers and idle connections.
 func (m *Main) serve(ctx context.Context, db *store.DB, o serveOptions) error {
 	logger := slog.New(slog.NewTextHandler(m.Stderr, nil))
-	app, err := web.New(web.Config{Services: webServices(db), Ledger: db, Log: logger,
+	ctx, stop := context.WithCancel(ctx)
+	worker, workerDone := startOutbox(ctx, db, o, logger)
+	defer func() { stop(); workerDone() }()
+	svc := webServices(db)
+	svc.Outbox = store.NewOutboxService(db, worker)
+	app, err := web.New(web.Config{Services: svc, Ledger: db, Log: logger,
 		TLS: o.cert != "" || o.behindTLSProxy, TrustedProxies: o.trustedProxies, Health: db.Ping})
 	if err != nil {
 		return err
@@ -136,5 +149,6 @@ func webServices(db *store.DB) web.Services {
 		Notices: db.Notices(), Signatures: db.Signatures(), FollowUps: db.FollowUps(),
 		Recusals: db.Recusals(), Feedback: db.Feedback(),
 		Rules: db.Rules(), Publications: db.Publications(),
-		AfterPublication: db.AfterPublication()}
+		AfterPublication: db.AfterPublication(),
+		Outbox:           store.NewOutboxService(db, nil)}
 }

@@ -136,5 +136,6 @@ func Services(db *store.DB) web.Services {
 		Notices: db.Notices(), Signatures: db.Signatures(), FollowUps: db.FollowUps(),
 		Recusals: db.Recusals(), Feedback: db.Feedback(),
 		Rules: db.Rules(), Publications: db.Publications(),
-		AfterPublication: db.AfterPublication()}
+		AfterPublication: db.AfterPublication(),
+		Outbox:           store.NewOutboxService(db, nil)}
 }

@@ -36,6 +36,7 @@ type Services struct {
 	Publications spotcheck.PublicationService
 	// The enterprise's page, objections and credit repairs (web/portal/enterprise.go, web/staff/appeals.go).
 	AfterPublication spotcheck.AfterPublicationService
+	Outbox           spotcheck.OutboxService // the credit push's outbox (web/staff/outbox.go)
 }
 
 // Transfers returns the services that imports and exports go through
