@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"spotcheck"
@@ -34,20 +35,25 @@ type enterpriseFixture struct {
 	dept      string // the objection's department
 }
 
-// makeEnterpriseFixture publishes the inspection of the follow-up
-// fixture (approved with a problem) as the system and files an objection
-// to it with its notice's token, for /e/{code} and
-// /staff/objections/{id}/decide.
+// makeEnterpriseFixture files an objection, with its notice's token, to
+// the published result of the follow-up fixture's inspection (approved
+// with a problem), for /e/{code} and /staff/objections/{id}/decide.
 func makeEnterpriseFixture(ctx context.Context, a *app, followUp int64) (enterpriseFixture, error) {
 	var fx enterpriseFixture
 	f, err := a.DB.FollowUps().FindFollowUpByID(ctx, followUp)
 	if err != nil {
 		return fx, err
 	}
-	pub, err := a.DB.Publications().PublishInspection(ctx, f.Inspection, "")
+	// makePublicationFixture has published it already (the draw
+	// fixture's one approved result).
+	pubs, err := a.DB.Publications().FindInspectionPublications(ctx, f.Inspection)
 	if err != nil {
 		return fx, err
 	}
+	if len(pubs) == 0 {
+		return fx, fmt.Errorf("the follow-up's inspection %d is not published", f.Inspection)
+	}
+	pub := pubs[0]
 	n, err := a.DB.Notices().Notice(ctx, f.Inspection)
 	if err != nil {
 		return fx, err
