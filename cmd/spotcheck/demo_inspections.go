@@ -19,7 +19,8 @@ import (
 // returned, approved — with findings, photos and a PDF; two approved
 // results whose publication is overdue today and one due soon; one
 // result that orders rectification and one that hands the entity over
-// to the 经营异常名录; and a recusal request pending review. The demo inspector (GL0001) is on the team of the
+// to the 经营异常名录, both published (the first corrected once); and a
+// recusal request pending review. The demo inspector (GL0001) is on the team of the
 // visits in progress, submitted and returned whenever the draw allows it.
 func (m *Main) demoInspections(ctx context.Context, db *store.DB, s *demoStory) error {
 	task := fmt.Sprintf("%d-GLWL-SJ-001", s.days[0].Year())
@@ -148,7 +149,9 @@ type demoScenario struct {
 	partial               bool // in progress: one item recorded, no confirmation
 	approveComment        string
 	methods               []string
-	rectifyDays           int // the 整改期限, days after the visit, of a result that orders a correction
+	rectifyDays           int    // the 整改期限, days after the visit, of a result that orders a correction
+	publishAfter          int    // working days from approval to publication; 0: not published (demo_publish.go)
+	correction, corrected string // a correction's reason and the first finding's corrected basis
 }
 
 // demoScenarios are the demo's inspections along a story whose last
@@ -189,9 +192,12 @@ func demoScenarios(n int) []demoScenario {
 		{name: "责令改正", mine: true, visit: n - 9, submit: n - 9, returned: -1, approve: n - 7,
 			findings: problem("《娱乐场所管理条例》第三十条", "未在显著位置悬挂未成年人禁入标志；包厢内发现两名未成年人，未核验身份证件"),
 			results:  []string{"WL01"}, subCodes: map[string][]string{"WL01": {"WH"}}, photos: 2, pdf: true, methods: site,
-			approveComment: "同意，责令限期改正并复查", rectifyDays: 15},
+			approveComment: "同意，责令限期改正并复查", rectifyDays: 15, publishAfter: 1,
+			correction: "违反条款引用不全：接纳未成年人另违反第二十三条，已按现场检查笔录更正",
+			corrected:  "《娱乐场所管理条例》第二十三条、第三十条"},
 		{name: "移送经营异常名录", visit: n - 6, submit: n - 6, returned: -1, approve: n - 4, findings: unreachable,
-			results: []string{"R04"}, photos: 1, methods: site, approveComment: "同意，移送市场监管部门列入经营异常名录"},
+			results: []string{"R04"}, photos: 1, methods: site, approveComment: "同意，移送市场监管部门列入经营异常名录",
+			publishAfter: 1},
 		{name: "已提交待审核", mine: true, visit: n - 1, submit: n - 1, returned: -1, approve: -1, findings: none,
 			results: []string{"R01"}, photos: 2, methods: site},
 		{name: "已退回", mine: true, visit: n - 3, submit: n - 3, returned: n - 2, approve: -1,
@@ -263,7 +269,10 @@ func (r demoRecorder) play(sc demoScenario) error {
 	}
 	if sc.approve >= 0 {
 		r.s.goTo(sc.approve, 11, 0)
-		return sv.ApproveInspection(r.approver, in.ID, sc.approveComment)
+		if err := sv.ApproveInspection(r.approver, in.ID, sc.approveComment); err != nil {
+			return err
+		}
+		return r.publish(sc, rec)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,8 +17,8 @@ import (
 // demo inspector's among those in progress, submitted and returned,
 // findings with photos and a PDF, two publications overdue and one due
 // soon on the day the demo is made (run's clock, 2026-11-26), one
-// rectification order, one 经营异常 hand-off and one recusal request
-// pending review.
+// rectification order, one 经营异常 hand-off (both published, the first
+// corrected once) and one recusal request pending review.
 func TestDemoInspections(t *testing.T) {
 	dbPath := demoDB(t)
 	db, err := store.Open(sysCtx, dbPath)
@@ -97,6 +98,22 @@ func TestDemoInspections(t *testing.T) {
 	}
 	if kinds[spotcheck.FollowRectify] != 1 || kinds[spotcheck.FollowAbnormal] != 1 {
 		t.Errorf("follow-ups by kind: %v, want one rectification order and one 经营异常 hand-off", kinds)
+	}
+	// Published: the rectification order (corrected once) and the
+	// hand-off, on the portal's 抽查结果公告 with the correction.
+	public := spotcheck.NewContextWithPrincipal(sysCtx, spotcheck.Public())
+	pubs, err := db.Publications().FindPublications(public, spotcheck.PublicationFilter{Task: "2026-GLWL-SJ-001"})
+	if err != nil || len(pubs) != 3 {
+		t.Fatalf("publications: %d, %v; want two and a correction", len(pubs), err)
+	}
+	var corrections int
+	for _, p := range pubs {
+		if p.Corrects != 0 && p.Reason != "" && strings.Contains(p.Record.Items[0].Basis, "第二十三条") {
+			corrections++
+		}
+	}
+	if corrections != 1 {
+		t.Errorf("corrections: %d, want 1: %+v", corrections, pubs)
 	}
 	rs, err := db.Recusals().FindRecusals(gl, spotcheck.RecusalFilter{})
 	if err != nil || len(rs) != 1 || rs[0].State != spotcheck.ReviewPending {
