@@ -160,6 +160,11 @@ type PublicationFilter struct {
 	Offset int
 }
 
+// PublicSearchEntities is how many enterprises a search by name shows the
+// results of: the first that match, in order of entry; a longer name or
+// the credit code narrows it (the portal says so when the limit is met).
+const PublicSearchEntities = 20
+
 // MaxPublicQuery is the longest search the portal accepts, in bytes.
 const MaxPublicQuery = 200
 

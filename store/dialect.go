@@ -152,9 +152,12 @@ func (sqlite) findNames(ctx context.Context, db *DB, q nameQuery) (spotcheck.Lis
 	c := conds{list: slices.Clone(q.c.list), args: slices.Clone(q.c.args)}
 	match := "f.entity_fts MATCH " + c.arg(ftsQuery(q.words, q.depts))
 	var err error
-	if len(q.c.list) == 0 {
+	switch {
+	case q.noCount:
+		out.Total = -1
+	case len(q.c.list) == 0:
 		out.Total, out.More, err = countCapped(ctx, db.read, "SELECT rowid FROM entity_fts f WHERE "+match, c.args)
-	} else {
+	default:
 		out.Total, out.More, err = countCapped(ctx, db.read,
 			"SELECT 1 FROM entity_fts f CROSS JOIN entities e WHERE "+match+" AND e.seq = f.rowid AND "+c.where(), c.args)
 	}

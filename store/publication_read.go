@@ -88,9 +88,14 @@ func (sv *PublicationService) FindPublications(ctx context.Context, f spotcheck.
 	// A granted credit repair stops the display early (store/appeal.go).
 	c.add(notRepaired("publications.inspection_id", c.arg(f.Day)))
 	c.eq("task", f.Task)
+	order := "task, entity_id, inspection_id, version"
 	if q != "" {
-		code := spotcheck.NormalizeCode(q)
-		c.add("(entity_id = " + c.arg(code) + " OR search_name LIKE " + c.arg("%"+escapeLike(searchKey(q))+"%") + ` ESCAPE '\')`)
+		// By entity: the order of the index a search reads
+		// (publication_search.go).
+		order = "entity_id, inspection_id, version"
+		if ok, err := sv.db.publishedMatch(ctx, &c, q); err != nil || !ok {
+			return []spotcheck.Publication{}, err
+		}
 	} else if f.Task == "" {
 		return []spotcheck.Publication{}, nil
 	}
@@ -99,7 +104,7 @@ func (sv *PublicationService) FindPublications(ctx context.Context, f spotcheck.
 		limit = MaxPublicationsPage
 	}
 	return queryPublications(ctx, sv.db.read, `SELECT `+publicationCols+` FROM publications WHERE `+c.where()+
-		` ORDER BY task, entity_id, inspection_id, version LIMIT `+c.arg(limit)+` OFFSET `+c.arg(max(f.Offset, 0)), c.args...)
+		` ORDER BY `+order+` LIMIT `+c.arg(limit)+` OFFSET `+c.arg(max(f.Offset, 0)), c.args...)
 }
 
 // FindResultTasks lists the tasks with publications shown on day

@@ -214,7 +214,9 @@ func TestPublishInspection(t *testing.T) {
 		// The portal: both, by a part of the name and by the credit code.
 		public := spotcheck.NewContextWithPrincipal(ctx, spotcheck.Public())
 		name := []rune(rec.EntityName)
-		for _, q := range []string{string(name[1:3]), strings.ToLower(in.Entity)} {
+		// (a code's prefix reads the publications' index; a name goes
+		// through the entities' search index, publishing entities only)
+		for _, q := range []string{string(name[1:3]), strings.ToLower(in.Entity), in.Entity[:8]} {
 			l, err := ps.FindPublications(public, spotcheck.PublicationFilter{Query: q})
 			if err != nil || len(l) != 2 || l[0].Version != 1 || l[1].Version != 2 {
 				t.Errorf("search %q: %d, %v", q, len(l), err)
@@ -223,7 +225,8 @@ func TestPublishInspection(t *testing.T) {
 		if l, err := ps.FindPublications(public, spotcheck.PublicationFilter{Query: "' OR 1=1 --"}); err != nil || len(l) != 0 {
 			t.Errorf("an injection: %d, %v", len(l), err)
 		}
-		for what, q := range map[string]string{"invalid UTF-8": "\xff\xfe旅行社", "10 KB": strings.Repeat("旅", 3400)} {
+		for what, q := range map[string]string{"invalid UTF-8": "\xff\xfe旅行社", "10 KB": strings.Repeat("旅", 3400),
+			"one character, which the index cannot answer": string(name[1])} {
 			_, err := ps.FindPublications(public, spotcheck.PublicationFilter{Query: q})
 			wantCode(t, what, err, spotcheck.EINVALID, "")
 		}

@@ -195,6 +195,10 @@ type nameQuery struct {
 	depts         []string
 	sortBy        string
 	offset, limit int
+	// noCount skips the capped total (List.Total is then -1): a caller
+	// that wants one page only, the portal's result search, does not pay
+	// for reading up to MaxCount+1 matches.
+	noCount bool
 }
 
 // RebuildSearchIndex rebuilds the search index from the entities. Imports

@@ -20,6 +20,9 @@ func (d postgres) findNames(ctx context.Context, db *DB, q nameQuery) (spotcheck
 	if q.sortBy == "" {
 		need = max(need, out.Offset+out.Limit)
 	}
+	if q.noCount {
+		need = out.Offset + out.Limit
+	}
 	t, err := db.read.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
 		return out, err
@@ -34,6 +37,9 @@ func (d postgres) findNames(ctx context.Context, db *DB, q nameQuery) (spotcheck
 		db.rebuildSearchInBackground()
 	}
 	out.Total, out.More = min(len(seqs), spotcheck.MaxCount), len(seqs) > spotcheck.MaxCount
+	if q.noCount {
+		out.Total, out.More = -1, false
+	}
 	var page []int64
 	var query string
 	if q.sortBy == "" {

@@ -23,6 +23,7 @@ import (
 //	bench search --db DSN [--clients 20] [--duration 30s]  search under load (bench_search.go)
 //	bench merge [--depts 5] [--entities 50000] [--pg URL]   joint merge (bench_merge.go)
 //	bench inspections [--clients 200] [--pg URL]        results with photos (bench_inspect.go)
+//	bench results [--db DSN] [--results 1000000]        the portal's result search (bench_results.go)
 //	bench outbox [--records 5000] [--workers 2]         the credit push (bench_outbox.go)
 //
 // Without --db the import goes to a new SQLite file in a temporary folder.
@@ -50,8 +51,10 @@ func (m *Main) runBench(ctx context.Context, args []string) error {
 		return m.benchInspections(ctx, args[1:])
 	case "outbox":
 		return m.benchOutbox(ctx, args[1:])
+	case "results":
+		return m.benchResults(ctx, args[1:])
 	}
-	return usagef("未知的测量“%s”，应为 import、export、search、draw、log、plan、merge、inspections 或 outbox", args[0])
+	return usagef("未知的测量“%s”，应为 import、export、search、draw、log、plan、merge、inspections、outbox 或 results", args[0])
 }
 
 func (m *Main) benchImport(ctx context.Context, args []string) error {

@@ -61,7 +61,7 @@ func (s *Handler) ShowPublicResults(w http.ResponseWriter, r *http.Request) {
 		if !s.limitSearch(w, r) {
 			return
 		}
-		pubs, err := s.svc.Publications.FindPublications(ctx, spotcheck.PublicationFilter{Query: q})
+		pubs, err := s.svc.Publications.FindPublications(ctx, spotcheck.PublicationFilter{Query: q, Limit: searchRows})
 		switch {
 		case spotcheck.ErrorCode(err) == spotcheck.EINVALID:
 			status, data["Message"], data["Q"] = http.StatusBadRequest, spotcheck.ErrorMessage(err), ""
@@ -70,14 +70,20 @@ func (s *Handler) ShowPublicResults(w http.ResponseWriter, r *http.Request) {
 			return
 		default:
 			data["Found"], data["Searched"] = resultTable{ID: "found", Pubs: pubs, WithTask: true}, true
+			data["Narrow"] = len(pubs) == searchRows || distinctEntities(pubs) >= spotcheck.PublicSearchEntities
+			data["NarrowTo"] = distinctEntities(pubs)
 		}
 	}
-	tasks, err := s.svc.Publications.FindResultTasks(ctx, "", 50)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	// The list of tasks reads every publication shown: the landing page
+	// has it, a search's answer its results alone.
+	if data["Searched"] == nil {
+		tasks, err := s.svc.Publications.FindResultTasks(ctx, "", 50)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		data["Tasks"] = tasks
 	}
-	data["Tasks"] = tasks
 	s.renderTitled(w, r, status, "public_results", "抽查结果公告", data)
 }
 
@@ -146,4 +152,17 @@ func (s *Handler) taskResults(r *http.Request, task string) ([]spotcheck.Publica
 		off += len(page)
 	}
 	return out, nil
+}
+
+// searchRows is the most results one search shows: a page a phone can
+// scroll, and a bound on what one request costs.
+const searchRows = 60
+
+// distinctEntities counts the enterprises among pubs.
+func distinctEntities(pubs []spotcheck.Publication) int {
+	seen := map[string]bool{}
+	for _, p := range pubs {
+		seen[p.Entity] = true
+	}
+	return len(seen)
 }

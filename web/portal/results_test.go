@@ -77,15 +77,24 @@ func TestResultsDisplayPeriod(t *testing.T) {
 
 // TestResultsSearchInput: what the public types is text: an injection or
 // LIKE's wildcards match nothing (the page says so in Chinese) instead of
-// every result; a query over the bound or with control characters is
-// refused with a Chinese message and the page still lists the tasks.
+// every result; a single character, a query over the bound or with control
+// characters is refused with a Chinese message and the page still lists
+// the tasks.
 func TestResultsSearchInput(t *testing.T) {
 	a := webtest.New(t)
 	in := publishApproved(t, a)
-	for _, q := range []string{"' OR 1=1 --", "%", "_", `\`, "旅行社' UNION SELECT * FROM users --"} {
+	for _, q := range []string{"' OR 1=1 --", "%%", "__", `\\`, "旅行社' UNION SELECT * FROM users --"} {
 		rec, body := a.Page(t, "", "GET", "/results?q="+url.QueryEscape(q), nil)
 		if rec.Code != http.StatusOK || strings.Contains(body, in.Entity) || !strings.Contains(body, "没有找到与") {
 			t.Errorf("search %q: %d\n%s", q, rec.Code, body)
+		}
+	}
+	// One character is more than the name index can answer: refused
+	// rather than scanned.
+	for _, q := range []string{"%", "_", `\`, "旅"} {
+		rec, body := a.Page(t, "", "GET", "/results?q="+url.QueryEscape(q), nil)
+		if rec.Code != http.StatusBadRequest || !strings.Contains(body, "两个字以上") {
+			t.Errorf("search %q: %d\n%.600s", q, rec.Code, body)
 		}
 	}
 	for what, q := range map[string]string{

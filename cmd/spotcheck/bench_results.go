@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"spotcheck"
+	"spotcheck/ledger"
+	"spotcheck/store"
+	"spotcheck/web"
+	"spotcheck/xlsx"
+)
+
+// benchResults measures the portal's search of published results (issue
+// 12): GET /results?q=… served by the real web application in this
+// process, with concurrent clients on loopback for a fixed time.
+//
+//	bench results [--db DSN] [--results 1000000] [--clients 100] [--duration 30s]
+//
+// A new database gets its world first (benchResultsWorld): the demo's
+// bench task drawn and one of its results recorded, approved and
+// published through the services, then as many synthetic entities as
+// --results imported the way `bench import` does, each given an
+// inspection and a publication cloned from the real one
+// (store.BenchPublications). An existing database is searched as it is.
+// The clients come through a trusted reverse proxy (X-Forwarded-For),
+// each request from another visitor's address, so that the per-address
+// limit counts what it would in production without throttling the load.
+// Queries are 2–4 character pieces of names and credit-code prefixes of
+// 6–18 characters (one in five), as in bench search.
+func (m *Main) benchResults(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("bench results", flag.ContinueOnError)
+	dsn := fs.String("db", "", "数据库（默认临时 SQLite 文件）")
+	n := fs.Int("results", 1000000, "新数据库中生成的已公示结果数量")
+	clients := fs.Int("clients", 100, "并发客户端数")
+	duration := fs.Duration("duration", 30*time.Second, "持续时间")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "spotcheck-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if *dsn == "" {
+		*dsn = filepath.Join(tmp, "bench.db")
+	}
+	db, err := m.openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	signer, vkey, err := ledger.NewKey("spotcheck.bench/log")
+	if err != nil {
+		return err
+	}
+	db.UseLogKey(signer, vkey)
+	sys := spotcheck.NewContextWithPrincipal(ctx, spotcheck.System("bench"))
+	if deps, err := db.Count(sys, spotcheck.KindDepartments); err != nil {
+		return err
+	} else if deps == 0 {
+		start := time.Now()
+		added, err := benchResultsWorld(sys, db, *n, tmp)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "world: %d publications cloned from one published through the services in %.1f s\n",
+			added, time.Since(start).Seconds())
+	}
+	queries, err := sampleQueries(sys, db, 2000)
+	if err != nil {
+		return err
+	}
+	app, err := web.New(web.Config{Services: webServices(db), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: app}
+	go srv.Serve(ln)
+	defer srv.Close()
+	fmt.Fprintf(m.Stdout, "results %s: %d queries, %d clients, %s\n", db.Dialect(), len(queries), *clients, *duration)
+	lat, found := runResultsLoad(ctx, "http://"+ln.Addr().String(), queries, *clients, *duration)
+	fmt.Fprintf(m.Stdout, "GET /results?q=  %s; %d of them found results\n", lat.summary(*duration), found)
+	return nil
+}
+
+// benchResultsWorld makes the searched world in an empty database.
+func benchResultsWorld(sys context.Context, db *store.DB, n int, tmp string) (int64, error) {
+	teams, _, err := benchInspectionWorld(sys, db, 1)
+	if err != nil {
+		return 0, err
+	}
+	t := teams[0]
+	as, err := demoStaff(sys, db, t.users[0], t.users[1], "approver")
+	if err != nil {
+		return 0, err
+	}
+	today := time.Now().In(spotcheck.ChinaTime)
+	rec := &spotcheck.Inspection{ID: t.id, Methods: []string{spotcheck.MethodSite}, CheckIn: today,
+		Completed: today.Format(spotcheck.DateLayout), Results: []string{"R01"}}
+	for _, it := range t.items {
+		rec.Findings = append(rec.Findings, spotcheck.ItemFinding{Item: it, Outcome: spotcheck.FindingNone})
+	}
+	sv := db.Inspections()
+	if err := sv.SaveInspection(as(t.users[0]), rec); err != nil {
+		return 0, err
+	}
+	for _, u := range t.users {
+		if err := sv.ConfirmInspection(as(u), t.id); err != nil {
+			return 0, err
+		}
+	}
+	if err := sv.SubmitInspection(as(t.users[0]), t.id); err != nil {
+		return 0, err
+	}
+	if err := sv.ApproveInspection(as("approver"), t.id, ""); err != nil {
+		return 0, err
+	}
+	tmpl, err := db.Publications().PublishInspection(as("approver"), t.id, "")
+	if err != nil {
+		return 0, err
+	}
+	csv := filepath.Join(tmp, "entities.csv")
+	if err := writeSyntheticEntities(csv, n); err != nil {
+		return 0, err
+	}
+	if _, err := xlsx.Transfers(db.Transfers())[spotcheck.KindEntities].ImportFile(sys, csv); err != nil {
+		return 0, err
+	}
+	return db.BenchPublications(sys, tmpl, n)
+}
+
+// runResultsLoad runs the clients until the duration is over, each
+// request from the next visitor's address behind the proxy; found counts
+// the answers that listed results.
+func runResultsLoad(ctx context.Context, base string, queries []string, clients int, d time.Duration) (*latencies, int) {
+	lat := &latencies{}
+	c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients * 2}, Timeout: 30 * time.Second}
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	found := 0
+	for i := range clients {
+		wg.Go(func() {
+			rnd := rand.New(rand.NewPCG(uint64(i), 9))
+			for n := 0; ctx.Err() == nil; n++ {
+				q := url.QueryEscape(queries[rnd.IntN(len(queries))])
+				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/results?q="+q, nil)
+				req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", i, n/250%250, n%250+1))
+				start := time.Now()
+				resp, err := c.Do(req)
+				if err != nil {
+					if ctx.Err() == nil {
+						lat.add(0, false)
+					}
+					continue
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				lat.add(time.Since(start), resp.StatusCode == http.StatusOK)
+				if strings.Contains(string(body), `id="found"`) && !strings.Contains(string(body), `id="no-match"`) {
+					mu.Lock()
+					found++
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return lat, found
+}
