@@ -354,9 +354,16 @@ func (m *pgMatcher) merge(ctx context.Context, upTo int64) error {
 		return nil
 	}
 	m.pending = append(m.pending, found...)
+	// Matches are confirmed on the entities 2,000 at a time, which a
+	// count wants; a page without a count (noCount) needs a few times
+	// its length only.
+	size := 2000
+	if m.q.noCount {
+		size = max(4*m.need, 64)
+	}
 	for len(m.pending) > 0 && len(m.out) < m.need {
-		batch := m.pending[:min(len(m.pending), 2000)]
-		if len(batch) < 2000 && upTo != math.MaxInt64 {
+		batch := m.pending[:min(len(m.pending), size)]
+		if len(batch) < size && upTo != math.MaxInt64 {
 			return nil // confirm a full batch later
 		}
 		c := conds{list: slices.Clone(m.q.c.list), args: slices.Clone(m.q.c.args)}
