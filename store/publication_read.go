@@ -290,6 +290,9 @@ func (sv *PublicationService) latePublications(ctx context.Context) ([]spotcheck
 		return nil, err
 	}
 	for _, in := range overdue {
+		if in.State == spotcheck.InspectionPublished {
+			continue // awaiting the platform's receipt: counted by its publication above, if late
+		}
 		out = append(out, spotcheck.LatePublication{Inspection: in.ID, Task: in.Task, Dept: in.Dept,
 			EntityName: in.EntityName, Approver: in.Approver, Due: in.PublicationDue})
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -148,6 +149,24 @@ func TestPublishInspection(t *testing.T) {
 		}
 		if n := countRows(t, db, "log_entries"); n <= logBefore {
 			t.Errorf("the publication was not logged: %d entries, %d before", n, logBefore)
+		}
+		// Its due date is met when the credit platform acknowledges the
+		// record, not when the button is pressed.
+		dueSoon := func() bool {
+			l, err := sv.FindPublicationsDueSoon(ap, spotcheck.InspectionFilter{}, 30)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return slices.ContainsFunc(l, func(x spotcheck.Inspection) bool { return x.ID == in.ID })
+		}
+		if !dueSoon() {
+			t.Error("published, not yet acknowledged: off the due list")
+		}
+		if n, err := db.NewOutboxWorker(acknowledging{}, spotcheck.DefaultOutboxPolicy).RunOnce(ctx); err != nil || n != 1 {
+			t.Fatalf("the push: %d sent, %v", n, err)
+		}
+		if dueSoon() {
+			t.Error("acknowledged, still on the due list")
 		}
 		var key, payload string
 		if err := db.QueryRowForTest(ctx, "SELECT min(idem_key), min(payload) FROM outbox").Scan(&key, &payload); err != nil {
@@ -330,4 +349,11 @@ func TestPublicationTimeliness(t *testing.T) {
 		_, _, err = ps.FindTimeliness(as("member1"))
 		wantCode(t, "an inspector", err, spotcheck.EFORBIDDEN, "")
 	})
+}
+
+// acknowledging is a credit platform that acknowledges every record.
+type acknowledging struct{}
+
+func (acknowledging) Send(context.Context, *spotcheck.OutboxRecord) (string, error) {
+	return `{"code":0,"message":"已接收"}`, nil
 }
