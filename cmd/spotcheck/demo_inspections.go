@@ -84,7 +84,10 @@ func (m *Main) demoInspections(ctx context.Context, db *store.DB, s *demoStory) 
 	if err != nil {
 		return err
 	}
-	return demoRecusalRequest(ctx, db, s, as(users[in.Team[0]]), in)
+	if err := demoRecusalRequest(ctx, db, s, as(users[in.Team[0]]), in); err != nil {
+		return err
+	}
+	return demoOutbox(ctx, db, s)
 }
 
 // demoRecusalRequest delivers in's notice and files the enterprise's
@@ -197,7 +200,7 @@ func demoScenarios(n int) []demoScenario {
 			corrected:  "《娱乐场所管理条例》第二十三条、第三十条"},
 		{name: "移送经营异常名录", visit: n - 6, submit: n - 6, returned: -1, approve: n - 4, findings: unreachable,
 			results: []string{"R04"}, photos: 1, methods: site, approveComment: "同意，移送市场监管部门列入经营异常名录",
-			publishAfter: 1},
+			publishAfter: 4},
 		{name: "已提交待审核", mine: true, visit: n - 1, submit: n - 1, returned: -1, approve: -1, findings: none,
 			results: []string{"R01"}, photos: 2, methods: site},
 		{name: "已退回", mine: true, visit: n - 3, submit: n - 3, returned: n - 2, approve: -1,

@@ -115,6 +115,12 @@ func TestDemoInspections(t *testing.T) {
 	if corrections != 1 {
 		t.Errorf("corrections: %d, want 1: %+v", corrections, pubs)
 	}
+	// Their credit records, pushed to the demo's receiver: one
+	// acknowledged, the correction a dead letter, the hand-off retrying.
+	counts, err := store.NewOutboxService(db, nil).OutboxCounts(sysCtx)
+	if err != nil || counts != (spotcheck.OutboxCounts{Retrying: 1, Delivered: 1, Dead: 1}) {
+		t.Errorf("outbox: %+v, %v; want one delivered, one retrying, one dead", counts, err)
+	}
 	rs, err := db.Recusals().FindRecusals(gl, spotcheck.RecusalFilter{})
 	if err != nil || len(rs) != 1 || rs[0].State != spotcheck.ReviewPending {
 		t.Errorf("recusal requests: %+v, %v; want one pending", rs, err)

@@ -10,8 +10,7 @@ import (
 // record the next morning (the provision its finding cites), confirm and
 // submit it again, and the approver approve it and publish it as a
 // correction with its reason — what the portal then shows beside the
-// original. The credit records stay pending in the outbox: the demo
-// configures no credit platform, and /staff/outbox says so.
+// original. Their credit records are pushed by demoOutbox.
 func (r demoRecorder) publish(sc demoScenario, rec *spotcheck.Inspection) error {
 	if sc.publishAfter == 0 {
 		return nil
