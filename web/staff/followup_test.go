@@ -24,18 +24,7 @@ func TestFollowUpPages(t *testing.T) {
 	a := webtest.New(t)
 	in, members := a.Inspection(t)
 	path := fmt.Sprintf("/staff/inspections/%d", in.ID)
-	step := func(user, action string, form url.Values) {
-		t.Helper()
-		cur, err := a.DB.Inspections().FindInspectionByID(a.As(t, user), in.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if form == nil {
-			form = url.Values{}
-		}
-		form.Set("from", cur.State)
-		post(t, a, user, path+"/"+action, form)
-	}
+	step := stepper(t, a, in.ID)
 	form := recordForm(in, "未与游客签订书面合同")
 	form.Del("rectify_by")
 	step(members[0], "save", form)

@@ -30,6 +30,24 @@ func post(t *testing.T, a *webtest.App, user, path string, form url.Values) {
 	}
 }
 
+// stepper returns a function that sends a step of inspection id's page as
+// user, from the state the page shows (the form's "from"), and wants the
+// redirect back.
+func stepper(t *testing.T, a *webtest.App, id int64) func(user, action string, form url.Values) {
+	return func(user, action string, form url.Values) {
+		t.Helper()
+		cur, err := a.DB.Inspections().FindInspectionByID(a.As(t, user), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if form == nil {
+			form = url.Values{}
+		}
+		form.Set("from", cur.State)
+		post(t, a, user, fmt.Sprintf("/staff/inspections/%d/%s", id, action), form)
+	}
+}
+
 // TestInspectionPages: the team records the inspection on its page, both
 // members confirm, one submits; the approver finds it in the queue,
 // returns it with a comment (refused without one); the team fixes it and
@@ -59,18 +77,7 @@ func TestInspectionPages(t *testing.T) {
 			t.Errorf("the page does not name team member %s (%s, %s)", s, in.Names[s], in.CertNos[s])
 		}
 	}
-	step := func(user, action string, form url.Values) {
-		t.Helper()
-		cur, err := a.DB.Inspections().FindInspectionByID(a.As(t, user), in.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if form == nil {
-			form = url.Values{}
-		}
-		form.Set("from", cur.State)
-		post(t, a, user, path+"/"+action, form)
-	}
+	step := stepper(t, a, in.ID)
 	step(members[0], "save", recordForm(in, "未与游客签订书面合同"))
 	step(members[0], "confirm", nil)
 	_, body = a.Page(t, members[0], "GET", path, nil)
