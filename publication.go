@@ -52,7 +52,13 @@ func (p *Publication) Shown(day string) bool { return day <= p.DisplayUntil }
 // OutboxKey is the key of its credit record (OutboxRecord.Key): the
 // inspection's first publication, so that a correction is the next
 // version of the same record at the receiver.
-func (p *Publication) OutboxKey() string { return fmt.Sprintf("pub-%d", p.Original) }
+func (p *Publication) OutboxKey() string {
+	return fmt.Sprintf("%s%d", PublicationKeyPrefix, p.Original)
+}
+
+// PublicationKeyPrefix starts every OutboxKey, before the first
+// publication's id; the store's due lists join on it.
+const PublicationKeyPrefix = "pub-"
 
 // DisplayYears is how long a published result is shown on the portal: the
 // 公示期 of 国市监信规〔2024〕5号 for information other than penalties is

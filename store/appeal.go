@@ -98,11 +98,8 @@ func (sv *AfterPublicationService) FileObjection(ctx context.Context, token, rea
 	}
 	var o *spotcheck.Objection
 	err = sv.db.inTx(ctx, func(t *tx) error {
-		in, err := inspectionOfToken(ctx, t, token)
+		in, err := lockedInspectionOfToken(ctx, t, token)
 		if err != nil {
-			return err
-		}
-		if err := lockInspection(ctx, t, in.ID); err != nil {
 			return err
 		}
 		pub, err := lastPublication(ctx, t, in.ID)
@@ -226,11 +223,8 @@ func (sv *AfterPublicationService) ApplyRepair(ctx context.Context, token, reaso
 	}
 	var a *spotcheck.RepairApplication
 	err = sv.db.inTx(ctx, func(t *tx) error {
-		in, err := inspectionOfToken(ctx, t, token)
+		in, err := lockedInspectionOfToken(ctx, t, token)
 		if err != nil {
-			return err
-		}
-		if err := lockInspection(ctx, t, in.ID); err != nil {
 			return err
 		}
 		c, err := repairCheck(ctx, t, in.ID, t.db.today())
@@ -348,4 +342,15 @@ func lockRow(ctx context.Context, t *tx, table string, id int64) error {
 		return nil // findObjection/findRepair answer
 	}
 	return err
+}
+
+// lockedInspectionOfToken is the inspection of a notice's token, locked
+// for the rest of t (lockInspection): the enterprise's filings of one
+// result queue behind each other and behind its publication.
+func lockedInspectionOfToken(ctx context.Context, t *tx, token string) (*spotcheck.Inspection, error) {
+	in, err := inspectionOfToken(ctx, t, token)
+	if err != nil {
+		return nil, err
+	}
+	return in, lockInspection(ctx, t, in.ID)
 }

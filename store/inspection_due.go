@@ -65,6 +65,6 @@ func (sv *InspectionService) FindPublicationsOverdue(ctx context.Context, f spot
 func awaitingPublication(c *conds) {
 	c.add("(i.state = " + c.arg(spotcheck.InspectionApproved) + " OR (i.state = " + c.arg(spotcheck.InspectionPublished) +
 		" AND NOT EXISTS (SELECT 1 FROM publications p JOIN outbox o ON o.kind = " + c.arg(spotcheck.OutboxKindCredit) +
-		" AND o.record_key = 'pub-' || p.id AND o.version = 1 WHERE p.inspection_id = i.id AND p.version = 1 AND o.state = " +
+		" AND o.record_key = CAST(" + c.arg(spotcheck.PublicationKeyPrefix) + " AS TEXT) || p.id AND o.version = 1 WHERE p.inspection_id = i.id AND p.version = 1 AND o.state = " +
 		c.arg(spotcheck.OutboxDelivered) + ")))")
 }

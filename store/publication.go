@@ -208,10 +208,10 @@ func publish(ctx context.Context, t *tx, in *spotcheck.Inspection, p *spotcheck.
 		return nil, err
 	}
 	err = t.QueryRowContext(ctx, `INSERT INTO publications (inspection_id, revision, version, original_id, corrects, reason,
-		task, dept, entity_id, search_name, record, due, published_on, published_at, published_by, display_until, log_index)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', $11, $12, $13, $14, $15, -1) RETURNING id`,
+		task, dept, entity_id, record, due, published_on, published_at, published_by, display_until, log_index)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10, $11, $12, $13, $14, -1) RETURNING id`,
 		pub.Inspection, pub.Revision, pub.Version, pub.Original, pub.Corrects, pub.Reason, pub.Task, pub.Dept, pub.Entity,
-		searchKey(in.EntityName), pub.Due, pub.PublishedOn, t.db.now(), pub.PublishedBy, pub.DisplayUntil).Scan(&pub.ID)
+		pub.Due, pub.PublishedOn, t.db.now(), pub.PublishedBy, pub.DisplayUntil).Scan(&pub.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -42,8 +42,8 @@ func (db *DB) BenchPublications(ctx context.Context, tmpl *spotcheck.Publication
 			return err
 		}
 		_, err = t.ExecContext(ctx, `INSERT INTO publications (inspection_id, revision, version, original_id, corrects, reason,
-			task, dept, entity_id, search_name, record, due, published_on, published_at, published_by, display_until, log_index)
-			SELECT i.id, 1, 1, i.id, 0, '', i.task, i.dept, i.entity_id, e.name_key,
+			task, dept, entity_id, record, due, published_on, published_at, published_by, display_until, log_index)
+			SELECT i.id, 1, 1, i.id, 0, '', i.task, i.dept, i.entity_id,
 				replace(replace($1, $2, e.name), $3, e.id), $4, $5, $6, $7, $8, $9
 			FROM inspections i JOIN entities e ON e.id = i.entity_id
 			WHERE i.draw_id = $10 AND i.state = $11 AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.inspection_id = i.id)`,

@@ -4,11 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"math/rand/v2"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
@@ -93,18 +89,11 @@ func (m *Main) inspectOn(ctx context.Context, dsn string, clients int, photo []b
 	if err != nil {
 		return err
 	}
-	app, err := web.New(web.Config{Services: webServices(db), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	base, stop, err := serveForBench(db, web.Config{})
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{Handler: app}
-	go srv.Serve(ln)
-	defer srv.Close()
-	base := "http://" + ln.Addr().String()
+	defer stop()
 	for i := range teams {
 		for j, user := range teams[i].users {
 			if teams[i].clients[j], err = signIn(base, user, password); err != nil {

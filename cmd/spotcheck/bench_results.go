@@ -5,9 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -84,20 +82,13 @@ func (m *Main) benchResults(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	app, err := web.New(web.Config{Services: webServices(db), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
+	base, stop, err := serveForBench(db, web.Config{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{Handler: app}
-	go srv.Serve(ln)
-	defer srv.Close()
+	defer stop()
 	fmt.Fprintf(m.Stdout, "results %s: %d queries, %d clients, %s\n", db.Dialect(), len(queries), *clients, *duration)
-	lat, found := runResultsLoad(ctx, "http://"+ln.Addr().String(), queries, *clients, *duration)
+	lat, found := runResultsLoad(ctx, base, queries, *clients, *duration)
 	fmt.Fprintf(m.Stdout, "GET /results?q=  %s; %d of them found results\n", lat.summary(*duration), found)
 	return nil
 }

@@ -57,18 +57,11 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	app, err := web.New(web.Config{Services: webServices(db), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	base, stop, err := serveForBench(db, web.Config{})
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{Handler: app}
-	go srv.Serve(ln)
-	defer srv.Close()
-	base := "http://" + ln.Addr().String()
+	defer stop()
 	client, token, err := benchClient(base, password, *clients)
 	if err != nil {
 		return err
@@ -90,6 +83,24 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stdout, "%s  %s\n", r.name, r.lat.summary(*duration))
 	}
 	return nil
+}
+
+// serveForBench serves the real web application on db with c (its
+// services and a silent log filled in) on a free loopback port, for the
+// benchmarks' clients; stop closes it.
+func serveForBench(db *store.DB, c web.Config) (base string, stop func() error, err error) {
+	c.Services, c.Log = webServices(db), slog.New(slog.NewTextHandler(io.Discard, nil))
+	app, err := web.New(c)
+	if err != nil {
+		return "", nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: app}
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String(), srv.Close, nil
 }
 
 // sampleQueries takes names and codes from the first entities of the

@@ -70,8 +70,8 @@ func (s *Handler) ShowPublicResults(w http.ResponseWriter, r *http.Request) {
 			return
 		default:
 			data["Found"], data["Searched"] = resultTable{ID: "found", Pubs: pubs, WithTask: true}, true
-			data["Narrow"] = len(pubs) == searchRows || distinctEntities(pubs) >= spotcheck.PublicSearchEntities
-			data["NarrowTo"] = distinctEntities(pubs)
+			n := distinctEntities(pubs)
+			data["Narrow"], data["NarrowTo"] = len(pubs) == searchRows || n >= spotcheck.PublicSearchEntities, n
 		}
 	}
 	// The list of tasks reads every publication shown: the landing page

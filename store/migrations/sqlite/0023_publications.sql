@@ -5,8 +5,8 @@
 -- more, naming the publication it corrects and why. original_id is the
 -- inspection's first publication (the credit record's key). record is the
 -- JSON of the spotcheck.CreditRecord, public fields only. published_on,
--- due and display_until are days in China (YYYY-MM-DD); search_name is
--- the entity's name folded for the portal's search.
+-- due and display_until are days in China (YYYY-MM-DD). The portal
+-- searches through the entities' search index (store/publication_search.go).
 CREATE TABLE publications (
     id             INTEGER PRIMARY KEY AUTOINCREMENT,
     inspection_id  INTEGER NOT NULL REFERENCES inspections (id),
@@ -18,7 +18,6 @@ CREATE TABLE publications (
     task           TEXT NOT NULL,
     dept           TEXT NOT NULL,
     entity_id      TEXT NOT NULL,
-    search_name    TEXT NOT NULL,
     record         TEXT NOT NULL,
     due            TEXT NOT NULL DEFAULT '',
     published_on   TEXT NOT NULL,
