@@ -68,7 +68,19 @@ const PublicationKeyPrefix = "pub-"
 const DisplayYears = 3
 
 // DisplayRule names the source of DisplayYears for pages.
-const DisplayRule = "公示期为自公示之日起三年（国市监信规〔2024〕5号）；期满后自动停止公示，记录留存"
+const DisplayRule = "公示期为自公示之日起三年（国市监信规〔2024〕5号），更正的结果与原结果同期；期满后自动停止公示，记录留存"
+
+// DisplayEndOf returns the last day a publication made on day is shown:
+// DisplayEnd for a first publication, while a correction (prev, what it
+// corrects, not nil) is shown as long as prev — the period runs from the
+// result's first publication, so correcting a result never lengthens its
+// display.
+func DisplayEndOf(day string, prev *Publication) (string, error) {
+	if prev != nil {
+		return prev.DisplayUntil, nil
+	}
+	return DisplayEnd(day)
+}
 
 // DisplayEnd returns the last day a result published on day is shown.
 func DisplayEnd(day string) (string, error) {
@@ -237,6 +249,12 @@ type PublicationService interface {
 	// FindResultTasks lists the tasks with results shown on day (default
 	// today), the latest first, at most limit.
 	FindResultTasks(ctx context.Context, day string, limit int) ([]ResultTask, error)
+	// ShownVersion changes whenever what the portal shows of results may
+	// have changed, but for renamed entities: it is today's date with the
+	// size of the log, where every publication, correction and repair
+	// decision is written in the transaction that makes it. The portal
+	// keys its kept answers on it (web/portal/answers.go).
+	ShownVersion(ctx context.Context) (string, error)
 	// CountExpired counts task's publications past their display period
 	// on day (default today).
 	CountExpired(ctx context.Context, task, day string) (int, error)

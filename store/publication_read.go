@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -149,6 +150,16 @@ func (sv *PublicationService) FindResultTasks(ctx context.Context, day string, l
 		out[i].Name, out[i].Authority = p.Record.TaskName, p.Record.Authority
 	}
 	return out, nil
+}
+
+// ShownVersion is today and the log's size (spotcheck.PublicationService):
+// one row's read, cheap enough for every search.
+func (sv *PublicationService) ShownVersion(ctx context.Context) (string, error) {
+	n, err := sv.db.LogSize(ctx)
+	if err != nil {
+		return "", err
+	}
+	return sv.db.today() + "/" + strconv.FormatInt(n, 10), nil
 }
 
 // CountExpired counts the publications of task (all tasks for "") whose

@@ -71,6 +71,9 @@ type Config struct {
 	// Health checks the database for /healthz with a short timeout; nil:
 	// /healthz checks nothing.
 	Health func(context.Context) error
+	// PortalAnswers bounds the result pages the portal keeps for visitors
+	// (web/portal/answers.go): 0 is the default, < 0 keeps none.
+	PortalAnswers int
 }
 
 // New parses the templates once and builds the route table.
@@ -92,7 +95,8 @@ func New(c Config) (*Server, error) {
 	files := downloads{s}
 	s.staff = staff.New(staff.Config{Services: c.Services, Ledger: c.Ledger, Views: v,
 		Files: files, Now: s.now, Session: s.startSession})
-	s.portal = portal.New(portal.Config{Services: c.Services, Ledger: c.Ledger, Views: v, Files: files, Now: s.now})
+	s.portal = portal.New(portal.Config{Services: c.Services, Ledger: c.Ledger, Views: v, Files: files, Now: s.now,
+		AnswersKept: c.PortalAnswers})
 	s.api = api.New(api.Config{Services: c.Services, Views: v})
 	s.table = s.routes()
 	var ops []api.Op

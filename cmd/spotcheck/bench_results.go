@@ -35,16 +35,21 @@ import (
 // inspection and a publication cloned from the real one
 // (store.BenchPublications). An existing database is searched as it is.
 // The clients come through a trusted reverse proxy (X-Forwarded-For),
-// each request from another visitor's address, so that the per-address
-// limit counts what it would in production without throttling the load.
-// Queries are 2–4 character pieces of names and credit-code prefixes of
-// 6–18 characters (one in five), as in bench search.
+// each a visitor who searches 20 times from one address and then the
+// next, so that the per-address limit counts what it would in production
+// without throttling the load. Queries are drawn from a pool (--queries)
+// of 2–4 character pieces of names and credit-code prefixes of 6–10
+// characters (one in five), as in bench search; --keep-answers=false
+// measures every search reading the database (web/portal/answers.go).
 func (m *Main) benchResults(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("bench results", flag.ContinueOnError)
 	dsn := fs.String("db", "", "数据库（默认临时 SQLite 文件）")
 	n := fs.Int("results", 1000000, "新数据库中生成的已公示结果数量")
 	clients := fs.Int("clients", 100, "并发客户端数")
 	duration := fs.Duration("duration", 30*time.Second, "持续时间")
+	pool := fs.Int("queries", 2000, "查询词数量（从前 20,000 家企业的名称片段和代码前缀中抽取）")
+	keep := fs.Bool("keep-answers", true, "门户保留查询结果页（false：每次查询都读数据库）")
+	cpuProfile := fs.String("cpuprofile", "", "把负载阶段的 CPU profile 写到此文件")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -78,18 +83,27 @@ func (m *Main) benchResults(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stdout, "world: %d publications cloned from one published through the services in %.1f s\n",
 			added, time.Since(start).Seconds())
 	}
-	queries, err := sampleQueries(sys, db, 2000)
+	queries, err := sampleQueries(sys, db, *pool)
 	if err != nil {
 		return err
 	}
-	base, stop, err := serveForBench(db, web.Config{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
+	base, stop, err := serveForBench(db, web.Config{
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}, PortalAnswers: map[bool]int{true: 0, false: -1}[*keep]})
 	if err != nil {
 		return err
 	}
 	defer stop()
 	fmt.Fprintf(m.Stdout, "results %s: %d queries, %d clients, %s\n", db.Dialect(), len(queries), *clients, *duration)
-	lat, found := runResultsLoad(ctx, base, queries, *clients, *duration)
-	fmt.Fprintf(m.Stdout, "GET /results?q=  %s; %d of them found results\n", lat.summary(*duration), found)
+	if *cpuProfile != "" {
+		stopProfile, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stopProfile()
+	}
+	lat, found, asked := runResultsLoad(ctx, base, queries, *clients, *duration)
+	fmt.Fprintf(m.Stdout, "GET /results?q=  %s; %d of them found results; %d distinct queries asked\n",
+		lat.summary(*duration), found, asked)
 	return nil
 }
 
@@ -140,23 +154,26 @@ func benchResultsWorld(sys context.Context, db *store.DB, n int, tmp string) (in
 }
 
 // runResultsLoad runs the clients until the duration is over, each
-// request from the next visitor's address behind the proxy; found counts
-// the answers that listed results.
-func runResultsLoad(ctx context.Context, base string, queries []string, clients int, d time.Duration) (*latencies, int) {
+// client a visitor that searches 20 times from one address behind the
+// proxy and then the next; found counts the answers that listed results,
+// asked the distinct queries sent (the kept answers can hold at most
+// those: web/portal/answers.go).
+func runResultsLoad(ctx context.Context, base string, queries []string, clients int, d time.Duration) (*latencies, int, int) {
 	lat := &latencies{}
 	c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients * 2}, Timeout: 30 * time.Second}
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	found := 0
+	found, asked := 0, map[string]bool{}
 	for i := range clients {
 		wg.Go(func() {
 			rnd := rand.New(rand.NewPCG(uint64(i), 9))
 			for n := 0; ctx.Err() == nil; n++ {
-				q := url.QueryEscape(queries[rnd.IntN(len(queries))])
+				raw := queries[rnd.IntN(len(queries))]
+				q := url.QueryEscape(raw)
 				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/results?q="+q, nil)
-				req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", i, n/250%250, n%250+1))
+				req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", i, n/20/250%250, n/20%250+1))
 				start := time.Now()
 				resp, err := c.Do(req)
 				if err != nil {
@@ -168,14 +185,17 @@ func runResultsLoad(ctx context.Context, base string, queries []string, clients 
 				body, _ := io.ReadAll(resp.Body)
 				resp.Body.Close()
 				lat.add(time.Since(start), resp.StatusCode == http.StatusOK)
-				if strings.Contains(string(body), `id="found"`) && !strings.Contains(string(body), `id="no-match"`) {
-					mu.Lock()
+				ok := resp.StatusCode == http.StatusOK && strings.Contains(string(body), `id="found"`) &&
+					!strings.Contains(string(body), `id="no-match"`)
+				mu.Lock()
+				asked[raw] = true
+				if ok {
 					found++
-					mu.Unlock()
 				}
+				mu.Unlock()
 			}
 		})
 	}
 	wg.Wait()
-	return lat, found
+	return lat, found, len(asked)
 }

@@ -89,6 +89,7 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 // services and a silent log filled in) on a free loopback port, for the
 // benchmarks' clients; stop closes it.
 func serveForBench(db *store.DB, c web.Config) (base string, stop func() error, err error) {
+	serverGC()
 	c.Services, c.Log = webServices(db), slog.New(slog.NewTextHandler(io.Discard, nil))
 	app, err := web.New(c)
 	if err != nil {

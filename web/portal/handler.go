@@ -24,6 +24,7 @@ type Handler struct {
 	forms  *limiter // the public forms of a visit (ratelimit.go)
 	// searches: the public results search (results.go)
 	searches *limiter
+	answers  *answers // the kept result pages (answers.go); nil: none
 }
 
 // Config is what New needs.
@@ -33,6 +34,9 @@ type Config struct {
 	Views    *view.Views
 	Files    view.Downloads // export slots and slow-client-safe sending (web/transport.go)
 	Now      func() time.Time
+	// AnswersKept bounds the result pages kept for visitors (answers.go):
+	// 0 is AnswersKept, < 0 keeps none.
+	AnswersKept int
 }
 
 // New returns the public pages' handler.
@@ -44,6 +48,10 @@ func New(c Config) *Handler {
 	}
 	h.forms = newLimiter(now, FormWindow)
 	h.searches = newLimiter(now, SearchWindow)
+	if c.AnswersKept == 0 {
+		c.AnswersKept = AnswersKept
+	}
+	h.answers = newAnswers(c.AnswersKept, now)
 	return h
 }
 

@@ -3,6 +3,7 @@ package portal
 import (
 	"fmt"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -21,75 +22,70 @@ import (
 
 // Limits of the public forms, per window.
 const (
-	FormWindow       = 10 * time.Minute
-	FormsPerAddress  = 60 // any visit's forms from one client address, which an office's NAT may share
-	FormsPerToken    = 8  // one visit's forms from anywhere
-	limiterSweepSize = 10000
+	FormWindow      = 10 * time.Minute
+	FormsPerAddress = 60 // any visit's forms from one client address, which an office's NAT may share
+	FormsPerToken   = 8  // one visit's forms from anywhere
+	// LimiterKeys bounds the keys one window counts, so that a flood from
+	// many addresses costs a bounded memory (some 10 MB): once it is
+	// reached, new keys wait for the next window.
+	LimiterKeys = 100000
 )
 
-// limiter counts submissions per key in fixed windows.
+// limiter counts submissions per key in fixed windows that all keys share
+// (the clock's, truncated to the window), so that a new window is one new
+// map and no request ever walks the counts.
 type limiter struct {
 	mu     sync.Mutex
 	now    func() time.Time
 	window time.Duration
-	counts map[string]*windowCount
-}
-
-type windowCount struct {
-	start time.Time
-	n     int
+	start  time.Time      // the current window's
+	counts map[string]int // in the current window
 }
 
 func newLimiter(now func() time.Time, window time.Duration) *limiter {
-	return &limiter{now: now, window: window, counts: map[string]*windowCount{}}
+	return &limiter{now: now, window: window, counts: map[string]int{}}
 }
 
 // allow counts one submission against every key with its limit, and
-// reports how long to wait when one of them is spent (nothing is counted
-// then).
+// reports how long to wait when one of them is spent or the window holds
+// LimiterKeys keys already (nothing is counted then).
 func (l *limiter) allow(keys []string, limits []int) (time.Duration, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	if len(l.counts) > limiterSweepSize {
-		for k, c := range l.counts {
-			if now.Sub(c.start) >= l.window {
-				delete(l.counts, k)
-			}
-		}
+	if start := now.Truncate(l.window); !start.Equal(l.start) {
+		l.start, l.counts = start, map[string]int{}
 	}
-	var wait time.Duration
 	for i, k := range keys {
-		c := l.counts[k]
-		if c == nil || now.Sub(c.start) >= l.window {
-			continue
+		n, seen := l.counts[k]
+		if n >= limits[i] || !seen && len(l.counts) >= LimiterKeys {
+			return l.start.Add(l.window).Sub(now), false
 		}
-		if c.n >= limits[i] {
-			if w := c.start.Add(l.window).Sub(now); w > wait {
-				wait = w
-			}
-		}
-	}
-	if wait > 0 {
-		return wait, false
 	}
 	for _, k := range keys {
-		c := l.counts[k]
-		if c == nil || now.Sub(c.start) >= l.window {
-			c = &windowCount{start: now}
-			l.counts[k] = c
-		}
-		c.n++
+		l.counts[k]++
 	}
 	return 0, true
+}
+
+// clientKey is the address that r's submissions count against: the
+// client's, or for IPv6 its /64, which one subscriber usually holds whole
+// and could otherwise walk to escape the limit.
+func clientKey(r *http.Request) string {
+	ip := view.ClientIP(r)
+	a, err := netip.ParseAddr(ip)
+	if err != nil || !a.Is6() || a.Is4In6() {
+		return ip
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
 }
 
 // limitForm counts a public form's submission for the client's address
 // and the token of the path, and answers 429 when either has submitted
 // too often; it reports whether the form may be processed.
 func (s *Handler) limitForm(w http.ResponseWriter, r *http.Request) bool {
-	ip := view.ClientIP(r)
-	wait, ok := s.forms.allow([]string{"addr " + ip, "token " + r.PathValue("token")}, []int{FormsPerAddress, FormsPerToken})
+	wait, ok := s.forms.allow([]string{"addr " + clientKey(r), "token " + r.PathValue("token")}, []int{FormsPerAddress, FormsPerToken})
 	if ok {
 		return true
 	}

@@ -32,7 +32,7 @@ const (
 // limitSearch counts one search for the client's address; beyond the
 // limit the answer is 429 with Retry-After and nothing is searched.
 func (s *Handler) limitSearch(w http.ResponseWriter, r *http.Request) bool {
-	wait, ok := s.searches.allow([]string{"search " + view.ClientIP(r)}, []int{SearchesPerAddress})
+	wait, ok := s.searches.allow([]string{"search " + clientKey(r)}, []int{SearchesPerAddress})
 	if ok {
 		return true
 	}
@@ -55,12 +55,21 @@ type resultTable struct {
 func (s *Handler) ShowPublicResults(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query().Get("q")
+	if q != "" && !s.limitSearch(w, r) {
+		return
+	}
+	key, err := s.answers.key(r, s.svc.Publications, q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if body, ok := s.answers.get(key); ok {
+		view.WriteHTML(w, http.StatusOK, body)
+		return
+	}
 	data := map[string]any{"Q": q, "Rule": spotcheck.DisplayRule}
 	status := http.StatusOK
 	if q != "" {
-		if !s.limitSearch(w, r) {
-			return
-		}
 		pubs, err := s.svc.Publications.FindPublications(ctx, spotcheck.PublicationFilter{Query: q, Limit: searchRows})
 		switch {
 		case spotcheck.ErrorCode(err) == spotcheck.EINVALID:
@@ -84,7 +93,15 @@ func (s *Handler) ShowPublicResults(w http.ResponseWriter, r *http.Request) {
 		}
 		data["Tasks"] = tasks
 	}
-	s.renderTitled(w, r, status, "public_results", "抽查结果公告", data)
+	body, err := s.views.Page(r, "public_results", "抽查结果公告", data)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if status == http.StatusOK {
+		s.answers.keep(key, body)
+	}
+	view.WriteHTML(w, status, body)
 }
 
 // ShowPublicTaskResults is /results/{task}: the task's 抽查结果公告.

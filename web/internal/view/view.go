@@ -169,6 +169,18 @@ type pageData struct {
 // Title of a map d). Pages render into a buffer first so that a template
 // error becomes a clean 500, never half a page.
 func (v *Views) Render(w http.ResponseWriter, r *http.Request, status int, name, title string, d any) {
+	body, err := v.Page(r, name, title, d)
+	if err != nil {
+		v.log.Error("template", "page", name, "err", err)
+		http.Error(w, "内部错误", http.StatusInternalServerError)
+		return
+	}
+	WriteHTML(w, status, body)
+}
+
+// Page renders page name for r into bytes, for a handler that keeps the
+// answer (the portal's cache of result searches) as well as sending it.
+func (v *Views) Page(r *http.Request, name, title string, d any) ([]byte, error) {
 	t, ok := v.pages[name]
 	if !ok {
 		panic(fmt.Sprintf("no template %q", name))
@@ -180,14 +192,18 @@ func (v *Views) Render(w http.ResponseWriter, r *http.Request, status int, name,
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "page", pd); err != nil {
-		v.log.Error("template", "page", name, "err", err)
-		http.Error(w, "内部错误", http.StatusInternalServerError)
-		return
+		return nil, err
 	}
+	return buf.Bytes(), nil
+}
+
+// WriteHTML sends a rendered page with status; pages are never stored by
+// browsers or proxies (they may show a signed-in user's data).
+func WriteHTML(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(body)
 }
 
 type staffKey struct{}
