@@ -153,3 +153,34 @@ func (r *CreditRecord) Validate() error {
 
 // JSON is the record as sent: the outbox payload.
 func (r *CreditRecord) JSON() ([]byte, error) { return json.Marshal(r) }
+
+// CreditStop tells the credit platform to stop displaying a published
+// result before its display period ends, because a credit repair of it
+// was granted (RepairRule): it names the record and the version shown
+// until then. It is sent as its own outbox kind, OutboxKindCreditStop,
+// whose idempotency key differs from every version's; the record itself
+// is never changed (docs/credit-export.md "Stopping the display").
+type CreditStop struct {
+	Schema     string `json:"schema"`      // CreditStopSchema
+	RecordID   string `json:"record_id"`   // the CreditRecord's
+	Version    int    `json:"version"`     // the version shown until StoppedOn
+	EntityName string `json:"entity_name"` // as the version shows them
+	CreditCode string `json:"credit_code"`
+	Authority  string `json:"authority"`  // the department that decided
+	StoppedOn  string `json:"stopped_on"` // 停止公示日期, YYYY-MM-DD (China): the decision's day
+	Reason     string `json:"reason"`     // 停止公示原因: CreditStopRepair
+}
+
+// CreditStopSchema names the layout of CreditStop.
+const CreditStopSchema = "spotcheck-credit-stop/1"
+
+// CreditStopRepair is the reason a CreditStop gives for a granted repair.
+const CreditStopRepair = "信用修复"
+
+// StopCredit is the CreditStop of publication p, the version shown, for a
+// repair granted on day.
+func StopCredit(p *Publication, day string) CreditStop {
+	return CreditStop{Schema: CreditStopSchema, RecordID: p.Record.RecordID, Version: p.Version,
+		EntityName: p.Record.EntityName, CreditCode: p.Record.CreditCode, Authority: p.Record.Authority,
+		StoppedOn: day, Reason: CreditStopRepair}
+}

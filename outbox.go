@@ -14,6 +14,10 @@ import (
 // OutboxKindCredit is the outbox kind of the credit platform's records.
 const OutboxKindCredit = "credit"
 
+// OutboxKindCreditStop is the kind of the credit platform's CreditStop
+// messages: stop displaying a record whose repair was granted.
+const OutboxKindCreditStop = "credit-stop"
+
 // The states of an outbox record.
 const (
 	OutboxPending   = "pending"   // to send, at NextAt

@@ -311,8 +311,31 @@ func (sv *AfterPublicationService) DecideRepair(ctx context.Context, id int64, g
 		if err := oneAppealRow(res, err, spotcheck.NoRepair(id)); err != nil {
 			return err
 		}
+		if grant {
+			if err := enqueueCreditStop(ctx, t, a); err != nil {
+				return err
+			}
+		}
 		return appealChange(ctx, t, "credit_repair", a.ID, "decide", a)
 	})
+}
+
+// enqueueCreditStop tells the credit platform, through the outbox and
+// within t, to stop displaying the result whose repair a grants.
+func enqueueCreditStop(ctx context.Context, t *tx, a *spotcheck.RepairApplication) error {
+	pub, err := lastPublication(ctx, t, a.Inspection)
+	if err != nil {
+		return err
+	}
+	if pub == nil {
+		return spotcheck.Errorf(spotcheck.ENOTFOUND, "检查 %d 没有公示记录", a.Inspection)
+	}
+	payload, err := json.Marshal(spotcheck.StopCredit(pub, a.DecidedOn))
+	if err != nil {
+		return err
+	}
+	return enqueueOutbox(ctx, t, &spotcheck.OutboxRecord{Kind: spotcheck.OutboxKindCreditStop, Key: pub.OutboxKey(),
+		Version: pub.Version, Payload: payload})
 }
 
 // oneAppealRow checks that an update changed one row: none means it was decided

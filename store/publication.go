@@ -204,7 +204,7 @@ func publish(ctx context.Context, t *tx, in *spotcheck.Inspection, p *spotcheck.
 		pub.Version, pub.Original, pub.Corrects, pub.Reason = prev.Version+1, prev.Original, prev.ID, reason
 	}
 	var err error
-	if pub.DisplayUntil, err = spotcheck.DisplayEnd(pub.PublishedOn); err != nil {
+	if pub.DisplayUntil, err = spotcheck.DisplayEndOf(pub.PublishedOn, prev); err != nil {
 		return nil, err
 	}
 	err = t.QueryRowContext(ctx, `INSERT INTO publications (inspection_id, revision, version, original_id, corrects, reason,

@@ -223,7 +223,8 @@ func TestPublishInspection(t *testing.T) {
 			t.Fatalf("correction: %v", err)
 		}
 		if corr.Version != 2 || corr.Original != pub.ID || corr.Corrects != pub.ID || corr.Record.Corrects != 1 ||
-			corr.Record.RecordID != pub.Record.RecordID || corr.Record.CorrectionReason != "完成日期应为9月30日" {
+			corr.Record.RecordID != pub.Record.RecordID || corr.Record.CorrectionReason != "完成日期应为9月30日" ||
+			corr.PublishedOn != "2026-10-20" || corr.DisplayUntil != pub.DisplayUntil {
 			t.Fatalf("correction: %+v", corr)
 		}
 		if n := countRows(t, db, fmt.Sprintf("outbox WHERE idem_key = 'spotcheck/credit/pub-%d/v2'", pub.ID)); n != 1 {
@@ -249,11 +250,15 @@ func TestPublishInspection(t *testing.T) {
 			_, err := ps.FindPublications(public, spotcheck.PublicationFilter{Query: q})
 			wantCode(t, what, err, spotcheck.EINVALID, "")
 		}
-		// Past the display period: not shown, counted.
-		if l, err := ps.FindPublications(public, spotcheck.PublicationFilter{Task: "2026-FZWL-SJ-041", Day: "2029-10-12"}); err != nil || len(l) != 1 {
-			t.Errorf("the day after the first one's display period: %d, %v", len(l), err)
+		// Past the display period, which the correction shares with what
+		// it corrects: neither is shown, both are counted.
+		if l, err := ps.FindPublications(public, spotcheck.PublicationFilter{Task: "2026-FZWL-SJ-041", Day: "2029-10-11"}); err != nil || len(l) != 2 {
+			t.Errorf("the display period's last day: %d, %v", len(l), err)
 		}
-		if n, err := ps.CountExpired(public, "2026-FZWL-SJ-041", "2029-10-12"); err != nil || n != 1 {
+		if l, err := ps.FindPublications(public, spotcheck.PublicationFilter{Task: "2026-FZWL-SJ-041", Day: "2029-10-12"}); err != nil || len(l) != 0 {
+			t.Errorf("the day after the display period: %d, %v", len(l), err)
+		}
+		if n, err := ps.CountExpired(public, "2026-FZWL-SJ-041", "2029-10-12"); err != nil || n != 2 {
 			t.Errorf("expired: %d, %v", n, err)
 		}
 	})
