@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -239,6 +241,18 @@ func TestCreditRepair(t *testing.T) {
 		}
 		if countRows(t, db, "publications") != pubs {
 			t.Fatal("the repair changed the publications")
+		}
+		// The credit platform is told to stop displaying the version shown.
+		var payload string
+		stopKey := fmt.Sprintf("spotcheck/%s/pub-%d/v1", spotcheck.OutboxKindCreditStop, a.Publication)
+		if err := db.QueryRowForTest(ctx, "SELECT payload FROM outbox WHERE idem_key = '"+stopKey+"'").Scan(&payload); err != nil {
+			t.Fatalf("the stop message %s: %v", stopKey, err)
+		}
+		var stop spotcheck.CreditStop
+		if err := json.Unmarshal([]byte(payload), &stop); err != nil || stop.Schema != spotcheck.CreditStopSchema ||
+			stop.RecordID != fmt.Sprintf("pub-%d", a.Publication) || stop.Version != 1 || stop.CreditCode != in.Entity ||
+			stop.StoppedOn != "2026-06-12" || stop.Reason != spotcheck.CreditStopRepair || stop.Authority == "" {
+			t.Fatalf("the stop message: %v %s", err, payload)
 		}
 		_, err = sv.FileObjection(public, token, "结果有误")
 		refused("an objection to a repaired result", err, spotcheck.ECONFLICT)
