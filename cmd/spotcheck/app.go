@@ -95,6 +95,8 @@ const usage = `用法：spotcheck 命令 [参数]
         [--tls-cert 证书 --tls-key 私钥]   直接提供 HTTPS
         [--behind-tls-proxy]               在终止 TLS 的反向代理之后（Cookie 加 Secure，发送 HSTS）
         [--trusted-proxy CIDR,…]           只信任这些代理的 X-Forwarded-For（登录限制按访问者地址计）
+        [--config 文件]                    配置文件（TOML，键与参数同名；也可用环境变量 SPOTCHECK_参数名）
+  config check 文件                                  检查配置文件：ok 或每条问题一行（行号与键）
   migrate [--db 数据库]                              升级数据库结构
   bench import|export [--entities N] [--db 数据库]    测量百万级导入导出
   bench search|draw|log|plan|merge …                 测量检索、抽取、日志、计划检查、联合检查合并（见 docs/performance.md）
@@ -124,6 +126,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		"log":        m.runLog,
 		"calendar":   m.runCalendar,
 		"plan":       m.runPlan,
+		"config":     m.runConfig,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

@@ -20,37 +20,62 @@ import (
 )
 
 func (m *Main) runServe(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	dsn := dbFlag(fs)
-	logKey := logKeyFlag(fs)
-	addr := fs.String("addr", "127.0.0.1:8080", "监听地址")
-	cert := fs.String("tls-cert", "", "TLS 证书文件")
-	key := fs.String("tls-key", "", "TLS 私钥文件")
-	proxy := addProxyFlags(fs)
-	creditF := addCreditFlags(fs)
-	if pos, err := parse(fs, args); err != nil {
+	f := newServeFlags()
+	if pos, err := parse(f.fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
 		return usagef("serve 不接受位置参数")
 	}
-	if (*cert == "") != (*key == "") {
-		return usagef("--tls-cert 与 --tls-key 须同时给出")
+	if err := loadConfig(f.fs, *f.config, os.Getenv); err != nil {
+		return err
 	}
-	opts, err := proxy.options(*addr)
+	opts, err := f.options()
 	if err != nil {
 		return err
 	}
-	opts.cert, opts.key = *cert, *key
-	if opts.credit, err = creditF.sender(); err != nil {
-		return err
-	}
-	opts.creditLease = *creditF.lease
-	db, err := m.openLoggedDB(ctx, *dsn, *logKey)
+	db, err := m.openLoggedDB(ctx, *f.dsn, *f.logKey)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	return m.serve(ctx, db, opts)
+}
+
+// serveFlags are serve's flags, which are also its configuration's keys
+// (config.go).
+type serveFlags struct {
+	fs                                   *flag.FlagSet
+	config, dsn, logKey, addr, cert, key *string
+	proxy                                proxyFlags
+	credit                               creditFlags
+}
+
+func newServeFlags() *serveFlags {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	return &serveFlags{fs: fs,
+		config: fs.String("config", "", "配置文件（TOML；默认读环境变量 "+configEnv+"）；命令行参数优先于环境变量，环境变量优先于配置文件"),
+		dsn:    dbFlag(fs), logKey: logKeyFlag(fs),
+		addr:  fs.String("addr", "127.0.0.1:8080", "监听地址"),
+		cert:  fs.String("tls-cert", "", "TLS 证书文件"),
+		key:   fs.String("tls-key", "", "TLS 私钥文件"),
+		proxy: addProxyFlags(fs), credit: addCreditFlags(fs)}
+}
+
+// options checks the values together; the errors name the flag.
+func (f *serveFlags) options() (serveOptions, error) {
+	if (*f.cert == "") != (*f.key == "") {
+		return serveOptions{}, usagef("--tls-cert 与 --tls-key 须同时给出")
+	}
+	opts, err := f.proxy.options(*f.addr)
+	if err != nil {
+		return serveOptions{}, err
+	}
+	opts.cert, opts.key = *f.cert, *f.key
+	if opts.credit, err = f.credit.sender(); err != nil {
+		return serveOptions{}, err
+	}
+	opts.creditLease = *f.credit.lease
+	return opts, nil
 }
 
 // serveOptions say where and how serve listens.
