@@ -20,6 +20,12 @@ type SecurityPolicy struct {
 	PasswordClasses   int // how many of upper case, lower case, digit, symbol a password mixes
 	PasswordHistory   int // a new password differs from the last N, the current one included; 0 turns this off
 	IdleMinutes       int // a session unused this long ends (besides SessionLifetime)
+	// KeepInitialPasswords lets accounts use a password an administrator
+	// set without changing it first (InitialPassword): for a
+	// demonstration or test installation whose logins are published,
+	// never for production. The zero value, the default, forces the
+	// change.
+	KeepInitialPasswords bool
 }
 
 // DefaultSecurityPolicy returns the policy of a new installation: 10
@@ -174,3 +180,13 @@ var TokenLifetimeDays = []int{30, 90, 180, 365}
 
 // DefaultTokenDays is the lifetime of a token made without a choice.
 const DefaultTokenDays = 90
+
+// InitialPassword reports whether the password that setter sets for the
+// account username is an initial one, which its owner must replace at
+// the next sign-in before doing anything else (等保 2.0: 初始口令首次登录
+// 须修改): any password set by someone else — an administrator creating
+// the account or resetting its password, the command line — unless the
+// policy keeps initial passwords.
+func InitialPassword(setter *Principal, username string, p SecurityPolicy) bool {
+	return !p.KeepInitialPasswords && (setter == nil || setter.Username != username)
+}

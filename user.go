@@ -45,6 +45,10 @@ type User struct {
 	// pointing at an active inspector no other account claims
 	// (CheckStaffLink).
 	StaffID string
+	// ChangeAtSignIn is set while the account's password is an
+	// initial one (InitialPassword): the owner may do nothing but change
+	// it.
+	ChangeAtSignIn bool
 
 	CreatedAt time.Time
 	UpdatedAt time.Time

@@ -391,8 +391,8 @@ func TestDrawRequestValidate(t *testing.T) {
 func TestSecurityPolicyValidate(t *testing.T) {
 	checkValidate(t, DefaultSecurityPolicy, func(*SecurityPolicy) {}, (*SecurityPolicy).Validate, []validateCase[SecurityPolicy]{
 		{"the default", func(*SecurityPolicy) {}, ""},
-		{"the loosest", func(p *SecurityPolicy) { *p = SecurityPolicy{8, 1, 0, 5} }, ""},
-		{"the strictest", func(p *SecurityPolicy) { *p = SecurityPolicy{64, 4, 24, 720} }, ""},
+		{"the loosest", func(p *SecurityPolicy) { *p = SecurityPolicy{8, 1, 0, 5, true} }, ""},
+		{"the strictest", func(p *SecurityPolicy) { *p = SecurityPolicy{64, 4, 24, 720, false} }, ""},
 		{"a minimum length of 7", func(p *SecurityPolicy) { p.PasswordMinLength = 7 }, "password_min_length"},
 		{"a minimum length of 65", func(p *SecurityPolicy) { p.PasswordMinLength = 65 }, "password_min_length"},
 		{"no class", func(p *SecurityPolicy) { p.PasswordClasses = 0 }, "password_classes"},

@@ -92,10 +92,27 @@ func Load(ctx context.Context, t spotcheck.Transfers, acc spotcheck.AccountServi
 			report(s.kind, sum.Added)
 		}
 	}
+	if err := KeepInitialPasswords(ctx, acc); err != nil {
+		return err
+	}
 	for _, u := range Users {
 		if err := acc.CreateUser(ctx, &u, Password); err != nil {
 			return fmt.Errorf("演示用户 %s：%w", u.Username, err)
 		}
 	}
 	return nil
+}
+
+// KeepInitialPasswords lets the accounts a demonstration or benchmark
+// creates sign in with the password it sets and prints, without the
+// change a production installation forces at the first sign-in
+// (spotcheck.SecurityPolicy.KeepInitialPasswords); ctx must be allowed
+// to manage users.
+func KeepInitialPasswords(ctx context.Context, acc spotcheck.AccountService) error {
+	p, err := acc.FindSecurityPolicy(ctx)
+	if err != nil {
+		return err
+	}
+	p.KeepInitialPasswords = true
+	return acc.UpdateSecurityPolicy(ctx, &p)
 }

@@ -362,3 +362,56 @@ func TestPasswordPolicy(t *testing.T) {
 		wantCode(t, "new minimum", err, spotcheck.EINVALID, "密码至少16个字符（当前12个）")
 	})
 }
+
+// TestInitialPasswords: a password the command line or an administrator
+// sets — creating the account or resetting its password — is an initial
+// one (spotcheck.InitialPassword), which the session and the API token
+// report (ChangeAtSignIn); the owner's own change clears it; an
+// installation that keeps initial passwords (a demo) never sets it.
+func TestInitialPasswords(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		seedAccounts(t, db)
+		initial := func(what, username string, want bool) {
+			t.Helper()
+			u, err := db.Accounts().FindUserByUsername(ctx, username)
+			if err != nil || u.ChangeAtSignIn != want {
+				t.Fatalf("%s: ChangeAtSignIn %v, want %v (%v)", what, u != nil && u.ChangeAtSignIn, want, err)
+			}
+		}
+		initial("created on the command line", "planner", true)
+		sec := as(t, db, "secadmin")
+		u := &spotcheck.User{Username: "inspector1", Name: "检查员", Dept: "GLWL", Roles: []string{spotcheck.RoleInspector}}
+		if err := db.Accounts().CreateUser(sec, u, pw); err != nil {
+			t.Fatal(err)
+		}
+		initial("created by the security admin", "inspector1", true)
+		token, err := db.Accounts().CreateSession(ctx, "inspector1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, su, err := db.Accounts().FindSession(ctx, token); err != nil || !su.ChangeAtSignIn {
+			t.Fatalf("the session's user: %+v, %v", su, err)
+		}
+		if err := db.Accounts().SetPassword(as(t, db, "inspector1"), "inspector1", "Own-choice-2026"); err != nil {
+			t.Fatal(err)
+		}
+		initial("changed by its owner", "inspector1", false)
+		if err := db.Accounts().SetPassword(sec, "inspector1", "Reset-by-admin-2026"); err != nil {
+			t.Fatal(err)
+		}
+		initial("reset by the security admin", "inspector1", true)
+
+		p, err := db.Accounts().FindSecurityPolicy(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.KeepInitialPasswords = true
+		if err := db.Accounts().UpdateSecurityPolicy(sec, &p); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Accounts().SetPassword(sec, "inspector1", "Demo-password-2026"); err != nil {
+			t.Fatal(err)
+		}
+		initial("reset where initial passwords are kept", "inspector1", false)
+	})
+}

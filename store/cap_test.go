@@ -52,7 +52,7 @@ func TestAnnualCap(t *testing.T) {
 		if err := caps.UpdateCapPolicy(as("sysadmin"), &one); err != nil {
 			t.Fatalf("UpdateCapPolicy: %v", err)
 		}
-		ch, err := db.Changes().FindChanges(as("auditor"), spotcheck.ChangeFilter{Kind: "setting"})
+		ch, err := db.Changes().FindChanges(as("auditor"), spotcheck.ChangeFilter{Kind: "setting", Key: "annual_cap"})
 		if err != nil || len(ch.Items) != 1 || !strings.Contains(ch.Items[0].After, `"limit":1`) ||
 			!strings.Contains(ch.Items[0].Before, `"limit":2`) {
 			t.Fatalf("recorded %+v, %v", ch.Items, err)

@@ -316,7 +316,7 @@ func (sv *AccountService) FindSession(ctx context.Context, token string) (_ *spo
 	var lastSeen time.Time
 	var policy string
 	err = scanUser(rowFunc(func(dest ...any) error {
-		return db.read.QueryRowContext(ctx, `SELECT u.username, u.name, u.dept, u.roles, u.active, u.created_at, u.updated_at, u.staff_id,
+		return db.read.QueryRowContext(ctx, `SELECT u.username, u.name, u.dept, u.roles, u.active, u.created_at, u.updated_at, u.staff_id, u.must_change_password,
 				s.created_at, s.expires_at, s.last_seen,
 				COALESCE((SELECT value FROM settings WHERE key = $2), '')
 			FROM sessions s JOIN users u ON u.username = s.username

@@ -249,7 +249,7 @@ func (sv *AccountService) AuthenticateToken(ctx context.Context, secret string) 
 	var lastUsed, expiresAt string
 	var revoked bool
 	err = scanUser(rowFunc(func(dest ...any) error {
-		return db.read.QueryRowContext(ctx, `SELECT u.username, u.name, u.dept, u.roles, u.active, u.created_at, u.updated_at, u.staff_id,
+		return db.read.QueryRowContext(ctx, `SELECT u.username, u.name, u.dept, u.roles, u.active, u.created_at, u.updated_at, u.staff_id, u.must_change_password,
 				k.id, k.last_used, k.expires_at, k.revoked
 			FROM api_tokens k JOIN users u ON u.username = k.username
 			WHERE k.secret_hash = $1`, hash).Scan(append(dest, &id, &lastUsed, &expiresAt, boolCol{&revoked})...)

@@ -39,13 +39,13 @@ const (
 // userCols are the columns of a spotcheck.User, in scanUser order. The
 // password hash is deliberately not among them: only Authenticate and
 // SetPassword touch it.
-const userCols = "username, name, dept, roles, active, created_at, updated_at, staff_id"
+const userCols = "username, name, dept, roles, active, created_at, updated_at, staff_id, must_change_password"
 
 // scanUser reads one userCols row. Roles are stored joined by commas.
 func scanUser(row interface{ Scan(...any) error }, u *spotcheck.User) error {
 	var roles string
 	if err := row.Scan(&u.Username, &u.Name, &u.Dept, &roles, boolCol{&u.Active},
-		timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}, &u.StaffID); err != nil {
+		timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}, &u.StaffID, boolCol{&u.ChangeAtSignIn}); err != nil {
 		return err
 	}
 	u.Roles = nil
@@ -207,9 +207,10 @@ func (sv *AccountService) CreateUser(ctx context.Context, u *spotcheck.User, pas
 		}
 		now := db.Now().UTC().Truncate(time.Second)
 		u.Active, u.CreatedAt, u.UpdatedAt = true, now, now
-		if _, err := t.ExecContext(ctx, `INSERT INTO users (username, name, dept, roles, password_hash, active, created_at, updated_at, staff_id)
-			VALUES ($1, $2, $3, $4, $5, 1, $6, $6, $7)`, u.Username, u.Name, u.Dept, strings.Join(u.Roles, ","), string(hash),
-			timeCol{&now}, u.StaffID); err != nil {
+		u.ChangeAtSignIn = spotcheck.InitialPassword(spotcheck.PrincipalFromContext(ctx), u.Username, policy)
+		if _, err := t.ExecContext(ctx, `INSERT INTO users (username, name, dept, roles, password_hash, active, created_at, updated_at,
+			staff_id, must_change_password) VALUES ($1, $2, $3, $4, $5, 1, $6, $6, $7, $8)`, u.Username, u.Name, u.Dept,
+			strings.Join(u.Roles, ","), string(hash), timeCol{&now}, u.StaffID, boolCol{&u.ChangeAtSignIn}); err != nil {
 			return err
 		}
 		if err := addPasswordHistory(ctx, t, u.Username, string(hash), now); err != nil {
@@ -373,8 +374,9 @@ func (sv *AccountService) SetPassword(ctx context.Context, username, password st
 		}
 		u := *old
 		u.UpdatedAt = db.Now().UTC().Truncate(time.Second)
-		if _, err := t.ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE username = $3`,
-			string(hash), timeCol{&u.UpdatedAt}, username); err != nil {
+		u.ChangeAtSignIn = spotcheck.InitialPassword(p, username, policy)
+		if _, err := t.ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2, must_change_password = $3
+			WHERE username = $4`, string(hash), timeCol{&u.UpdatedAt}, boolCol{&u.ChangeAtSignIn}, username); err != nil {
 			return err
 		}
 		if err := addPasswordHistory(ctx, t, username, string(hash), u.UpdatedAt); err != nil {

@@ -65,6 +65,14 @@ func (s *Server) guard(rt route) http.Handler {
 			}
 			p = staff
 			ctx = view.WithStaffUser(ctx, staff)
+			if staff.ChangeAtSignIn && !changesPassword[rt.pattern] {
+				if r.Method == http.MethodGet {
+					view.Redirect(w, r, "/staff/account?ok=initial-password")
+					return
+				}
+				s.views.Fail(w, r, errInitialPassword)
+				return
+			}
 		case API:
 			var err error
 			if p, err = s.tokenPrincipal(r); err != nil {
@@ -72,6 +80,10 @@ func (s *Server) guard(rt route) http.Handler {
 					w.Header().Set("WWW-Authenticate", `Bearer realm="spotcheck"`)
 				}
 				s.views.Fail(w, r, err)
+				return
+			}
+			if p.ChangeAtSignIn {
+				s.views.Fail(w, r, errInitialPassword)
 				return
 			}
 		}
@@ -83,6 +95,15 @@ func (s *Server) guard(rt route) http.Handler {
 		rt.handle(w, r.WithContext(spotcheck.NewContextWithPrincipal(ctx, p)))
 	})
 }
+
+// changesPassword are the routes a user whose password is an initial one
+// (spotcheck.InitialPassword) may reach: the account page, its password
+// form and signing out. Every other staff page redirects to the account
+// page, and the API refuses.
+var changesPassword = map[string]bool{"GET /staff/account": true, "POST /staff/account/password": true,
+	"POST /logout": true, "POST /logout/all": true}
+
+var errInitialPassword = spotcheck.Errorf(spotcheck.EFORBIDDEN, "请先在网页上修改管理员设置的初始密码")
 
 // permitted reports whether p, admitted by rt's access, holds the
 // permission rt needs. PermPublic serves anyone on a public route and

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"spotcheck"
+	"spotcheck/demo"
 	"spotcheck/store"
 	"spotcheck/web"
 )
@@ -165,6 +166,9 @@ func ensureBenchUser(ctx context.Context, db *store.DB, dept string) (string, er
 	const name = "bench-search"
 	password := "Bench#" + crand.Text()
 	u := &spotcheck.User{Username: name, Name: "性能测试", Dept: root, Roles: []string{spotcheck.RoleDeptAdmin}, Active: true}
+	if err := demo.KeepInitialPasswords(ctx, db.Accounts()); err != nil {
+		return "", err
+	}
 	if _, err := db.Accounts().FindUserByUsername(ctx, name); err != nil {
 		return password, db.Accounts().CreateUser(ctx, u, password)
 	}

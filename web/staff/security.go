@@ -24,6 +24,7 @@ func (s *Handler) ShowSecurity(w http.ResponseWriter, r *http.Request) {
 	s.renderSecurity(w, r, http.StatusOK, map[string]string{
 		"password_min_length": strconv.Itoa(p.PasswordMinLength), "password_classes": strconv.Itoa(p.PasswordClasses),
 		"password_history": strconv.Itoa(p.PasswordHistory), "idle_minutes": strconv.Itoa(p.IdleMinutes),
+		"keep_initial_passwords": checked(p.KeepInitialPasswords),
 	}, nil)
 }
 
@@ -42,6 +43,7 @@ func (s *Handler) SaveSecurity(w http.ResponseWriter, r *http.Request) {
 	for _, k := range []string{"password_min_length", "password_classes", "password_history", "idle_minutes"} {
 		form[k] = strings.TrimSpace(r.PostFormValue(k))
 	}
+	form["keep_initial_passwords"] = checked(f.KeepInitial)
 	if problems != nil {
 		s.renderSecurity(w, r, http.StatusBadRequest, form, problems)
 		return
@@ -60,4 +62,12 @@ func (s *Handler) SaveSecurity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view.Redirect(w, r, "/staff/security?ok=saved")
+}
+
+// checked is a check box's state in a form map: "on" or "".
+func checked(b bool) string {
+	if b {
+		return "on"
+	}
+	return ""
 }

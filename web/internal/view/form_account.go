@@ -86,14 +86,15 @@ func (f *UserForm) User() *spotcheck.User {
 
 // SecurityForm is the security policy's form.
 type SecurityForm struct {
-	PasswordMinLength int `form:"password_min_length" label:"密码最小长度"`
-	PasswordClasses   int `form:"password_classes" label:"字符类别数"`
-	PasswordHistory   int `form:"password_history" label:"不得重复的历史密码数"`
-	IdleMinutes       int `form:"idle_minutes" label:"空闲超时（分钟）"`
+	PasswordMinLength int  `form:"password_min_length" label:"密码最小长度"`
+	PasswordClasses   int  `form:"password_classes" label:"字符类别数"`
+	PasswordHistory   int  `form:"password_history" label:"不得重复的历史密码数"`
+	IdleMinutes       int  `form:"idle_minutes" label:"空闲超时（分钟）"`
+	KeepInitial       bool `form:"keep_initial_passwords"`
 }
 
 // Policy is the policy of the form.
 func (f *SecurityForm) Policy() *spotcheck.SecurityPolicy {
 	return &spotcheck.SecurityPolicy{PasswordMinLength: f.PasswordMinLength, PasswordClasses: f.PasswordClasses,
-		PasswordHistory: f.PasswordHistory, IdleMinutes: f.IdleMinutes}
+		PasswordHistory: f.PasswordHistory, IdleMinutes: f.IdleMinutes, KeepInitialPasswords: f.KeepInitial}
 }

@@ -234,9 +234,11 @@ var flashMessages = map[string]string{
 	"deactivated": "已停用",
 	"reactivated": "已恢复启用",
 	"password":    "密码已修改，其他设备上的登录已退出，接口令牌已全部吊销",
-	"token":       "令牌已吊销",
-	"tokens":      "有效的接口令牌已全部吊销",
-	"unlocked":    "已解除登录限制",
+	// web/auth.go: a password an administrator set is changed first.
+	"initial-password": "您的密码是管理员设置的初始密码：请先修改密码，修改后才能使用其他功能",
+	"token":            "令牌已吊销",
+	"tokens":           "有效的接口令牌已全部吊销",
+	"unlocked":         "已解除登录限制",
 	// The credit push's outbox (web/staff/outbox.go).
 	"outbox-retried": "已重新排入发送队列，重新发送已记入记录",
 	// The steps of a draw (web/staff/draw_action.go).
