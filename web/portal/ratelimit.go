@@ -32,8 +32,8 @@ const (
 )
 
 // limiter counts submissions per key in fixed windows that all keys share
-// (the clock's, truncated to the window), so that a new window is one new
-// map and no request ever walks the counts.
+// — consecutive windows from the limiter's start — so that a new window is
+// one new map and no request ever walks the counts.
 type limiter struct {
 	mu     sync.Mutex
 	now    func() time.Time
@@ -43,7 +43,7 @@ type limiter struct {
 }
 
 func newLimiter(now func() time.Time, window time.Duration) *limiter {
-	return &limiter{now: now, window: window, counts: map[string]int{}}
+	return &limiter{now: now, window: window, start: now(), counts: map[string]int{}}
 }
 
 // allow counts one submission against every key with its limit, and
@@ -53,8 +53,8 @@ func (l *limiter) allow(keys []string, limits []int) (time.Duration, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	if start := now.Truncate(l.window); !start.Equal(l.start) {
-		l.start, l.counts = start, map[string]int{}
+	if passed := now.Sub(l.start); passed >= l.window {
+		l.start, l.counts = l.start.Add(passed-passed%l.window), map[string]int{}
 	}
 	for i, k := range keys {
 		n, seen := l.counts[k]

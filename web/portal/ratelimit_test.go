@@ -13,8 +13,9 @@ import (
 // the next window starts empty. No request walks the counts, so the
 // flood costs each request the same.
 func TestLimiterFlood(t *testing.T) {
-	now := time.Date(2026, 12, 7, 10, 0, 20, 0, time.UTC)
+	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
 	l := newLimiter(func() time.Time { return now }, time.Minute)
+	now = now.Add(20 * time.Second)
 	for i := range LimiterKeys {
 		if _, ok := l.allow([]string{fmt.Sprint("addr ", i)}, []int{2}); !ok {
 			t.Fatalf("address %d refused before the bound", i)
@@ -30,9 +31,12 @@ func TestLimiterFlood(t *testing.T) {
 	if _, ok := l.allow([]string{"addr 7"}, []int{2}); ok {
 		t.Fatal("an address over its limit was allowed")
 	}
-	now = now.Add(40 * time.Second)
+	now = now.Add(40*time.Second + 2*time.Minute) // three windows after the start
 	if _, ok := l.allow([]string{"addr new"}, []int{2}); !ok || len(l.counts) != 1 {
 		t.Fatalf("the next window: %v, %d counts", ok, len(l.counts))
+	}
+	if wait, ok := l.allow([]string{"addr new"}, []int{1}); ok || wait != time.Minute {
+		t.Fatalf("the window's start is not where it began: %v, wait %v", ok, wait)
 	}
 }
 
