@@ -89,7 +89,7 @@ func TestCreditExportSchemas(t *testing.T) {
 
 	// The schema refuses what a receiver must not be sent.
 	for what, change := range map[string]func(m map[string]any){
-		"no credit code key": func(m map[string]any) { delete(m, "credit_code") },
+		"no credit code key":   func(m map[string]any) { delete(m, "credit_code") },
 		"an inspector's phone": func(m map[string]any) { m["inspector_phone"] = "13800000000" },
 		"a version 0":          func(m map[string]any) { m["version"] = 0 },
 	} {
