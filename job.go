@@ -3,6 +3,7 @@ package spotcheck
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -154,6 +155,33 @@ func (r JobRun) Duration() time.Duration {
 		return 0
 	}
 	return r.Finished.Sub(r.Started)
+}
+
+// OutcomeName names the run's outcome for pages.
+func (r JobRun) OutcomeName() string { return JobOutcomeName(r.Outcome) }
+
+// CountsText is what the run counted, for pages: "due_soon=2 overdue=1",
+// by name.
+func (r JobRun) CountsText() string {
+	parts := make([]string, 0, len(r.Counts))
+	for k, v := range r.Counts {
+		parts = append(parts, k+"="+strconv.FormatInt(v, 10))
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, " ")
+}
+
+// DurationText is how long the run took, for pages: to the millisecond
+// below a minute, to the second above; "" while it runs.
+func (r JobRun) DurationText() string {
+	d := r.Duration()
+	switch {
+	case r.Finished.IsZero():
+		return ""
+	case d < time.Minute:
+		return d.Round(time.Millisecond).String()
+	}
+	return d.Round(time.Second).String()
 }
 
 // JobStatus is a job as the scheduler registered it, with its lease and

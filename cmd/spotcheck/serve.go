@@ -28,6 +28,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	key := fs.String("tls-key", "", "TLS 私钥文件")
 	proxy := addProxyFlags(fs)
 	creditF := addCreditFlags(fs)
+	jobsF := addJobFlags(fs)
 	if pos, err := parse(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -45,6 +46,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	opts.creditLease = *creditF.lease
+	opts.jobs = jobsF
 	db, err := m.openLoggedDB(ctx, *dsn, *logKey)
 	if err != nil {
 		return err
@@ -60,6 +62,7 @@ type serveOptions struct {
 	trustedProxies  []netip.Prefix
 	credit          *credit.Sender // the credit push's receiver (serve_credit.go); nil: none
 	creditLease     time.Duration
+	jobs            jobFlags // the scheduled jobs (jobs.go); zero: none run
 }
 
 // proxyFlags are the flags of serve and demo for running behind a reverse
@@ -96,6 +99,13 @@ func (m *Main) serve(ctx context.Context, db *store.DB, o serveOptions) error {
 	ctx, stop := context.WithCancel(ctx)
 	worker, workerDone := startOutbox(ctx, db, o, logger)
 	defer func() { stop(); workerDone() }()
+	if o.jobs.run != nil {
+		jobsDone, err := startJobs(ctx, db, o.jobs, logger)
+		if err != nil {
+			return err
+		}
+		defer func() { stop(); jobsDone() }()
+	}
 	svc := webServices(db)
 	svc.Outbox = store.NewOutboxService(db, worker)
 	app, err := web.New(web.Config{Services: svc, Ledger: db, Log: logger,
@@ -153,7 +163,7 @@ func webServices(db *store.DB) web.Services {
 		Recusals: db.Recusals(), Feedback: db.Feedback(),
 		Rules: db.Rules(), Publications: db.Publications(),
 		AfterPublication: db.AfterPublication(),
-		Outbox:           store.NewOutboxService(db, nil)}
+		Outbox:           store.NewOutboxService(db, nil), Jobs: db.Jobs()}
 }
 
 // serverGC lets a server's heap grow to five times what it holds between
