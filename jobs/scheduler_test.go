@@ -335,7 +335,7 @@ func TestRunNow(t *testing.T) {
 // TestFailureAndShutdown: a job that fails or panics is recorded as
 // failed with its error and waits for its next time; a run that its
 // server's shutdown cancels is recorded as cancelled and is due again at
-// once, for the other server.
+// once, for the other server, with the administrator's request it served.
 func TestFailureAndShutdown(t *testing.T) {
 	forEachDSN(t, func(t *testing.T, open func() *store.DB) {
 		c := &clock{t: start}
@@ -359,6 +359,9 @@ func TestFailureAndShutdown(t *testing.T) {
 		if ran, err := s.RunDue(sys); ran != 2 || err != nil {
 			t.Fatalf("ran %d, %v", ran, err)
 		}
+		if err := db.Jobs().RequestJobRun(admin("sysadmin"), "stop"); err != nil {
+			t.Fatal(err)
+		}
 		if ran, err := down.RunDue(ctx); ran != 1 || err != nil {
 			t.Fatalf("ran %d, %v", ran, err)
 		}
@@ -373,12 +376,17 @@ func TestFailureAndShutdown(t *testing.T) {
 		if j := got["boom"]; j.Last.Outcome != spotcheck.JobFailed || !strings.Contains(j.Last.Error, "越界") {
 			t.Errorf("boom: %+v", j.Last)
 		}
-		if j := got["stop"]; j.Last.Outcome != spotcheck.JobCancelled || j.Holder != "" || !j.NextDue.Equal(start.Add(time.Hour)) {
+		if j := got["stop"]; j.Last.Outcome != spotcheck.JobCancelled || j.Holder != "" || !j.NextDue.Equal(start.Add(time.Hour)) ||
+			j.RequestedBy != "sysadmin" {
 			t.Errorf("stop: %+v %+v", j, j.Last)
 		}
 		var n atomic.Int64
 		if ran, err := jobs.New(other, "two", quiet, counter("stop", spotcheck.JobEvery(time.Hour), &n)).RunDue(sys); ran != 1 || err != nil {
 			t.Errorf("the other server after the shutdown: ran %d, %v", ran, err)
+		}
+		if runs, _ := other.Jobs().FindJobRuns(admin("sysadmin"), "stop", 1); len(runs) != 1 || runs[0].RequestedBy != "sysadmin" ||
+			runs[0].Instance != "two" || runs[0].Outcome != spotcheck.JobOK {
+			t.Errorf("the run after the shutdown: %+v", runs)
 		}
 	})
 }

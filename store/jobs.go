@@ -198,8 +198,8 @@ func (l *JobLease) Renew(ctx context.Context) error {
 // JobCancelled (its server is shutting down) — with what it counted, and
 // releases the lease. A run that served the schedule moves next_due to
 // the schedule's next time (a failed one too: it is tried again at its
-// next time, not at once); a cancelled run leaves it, so that another
-// server runs the job at once. ErrJobLeaseLost, writing nothing, when
+// next time, not at once); a cancelled run leaves it, and puts back the
+// request it served, so that another server runs the job at once. ErrJobLeaseLost, writing nothing, when
 // another server has taken the job over.
 func (l *JobLease) Finish(ctx context.Context, outcome string, counts map[string]int64, runErr error) error {
 	now := l.db.Now().UTC()
@@ -220,6 +220,11 @@ func (l *JobLease) Finish(ctx context.Context, outcome string, counts map[string
 	return l.db.inTx(ctx, func(t *tx) error {
 		set := ""
 		args := []any{l.Job, l.seq}
+		if outcome == spotcheck.JobCancelled && l.RequestedBy != "" {
+			// The administrator's request is not lost with the run.
+			set = ", requested_by = $3, requested_at = $4"
+			args = append(args, l.RequestedBy, now.Format(time.RFC3339))
+		}
 		if !l.due.IsZero() && outcome != spotcheck.JobCancelled {
 			next := l.sched.Next(l.due)
 			if !next.After(now) {
