@@ -32,6 +32,7 @@ const (
 	PermRecordInspections Permission = "inspections.record"  // record and confirm the inspections of one's teams
 	PermApproveResults    Permission = "inspections.approve" // approve, return or reject a department's results
 	PermManageOutbox      Permission = "outbox.manage"       // the credit push's outbox: inspect, retry, export (system admin)
+	PermManageJobs        Permission = "jobs.manage"         // the scheduled jobs: their runs, "run now" (system admin)
 )
 
 // The permissions of routes that need none of the above, stated as values
@@ -53,7 +54,7 @@ var rolePermissions = map[string][]Permission{
 	// (a nightly sync from the organisation's own directory); without
 	// PermUseAPI the department routes of /api/v1 would serve nobody, now
 	// that no administrator holds a second role.
-	RoleSystemAdmin:   {PermViewDepartments, PermManageDepartments, PermUseAPI, PermManageOutbox},
+	RoleSystemAdmin:   {PermViewDepartments, PermManageDepartments, PermUseAPI, PermManageOutbox, PermManageJobs},
 	RoleSecurityAdmin: {PermViewDepartments, PermManageUsers},
 	RoleAuditAdmin:    {PermViewDepartments, PermViewAudit},
 	RoleDeptAdmin: {PermViewDirectory, PermEditDirectory, PermViewLists, PermEditLists, PermViewDepartments,
@@ -74,7 +75,7 @@ var rolePermissions = map[string][]Permission{
 var allPermissions = []Permission{PermViewDirectory, PermEditDirectory, PermViewLists, PermEditLists,
 	PermViewDepartments, PermManageDepartments, PermManageUsers, PermViewAudit, PermUseAPI, PermViewDraws,
 	PermManageDraws, PermWitnessDraws, PermApproveDraws, PermSuperviseDraws, PermRecordInspections,
-	PermApproveResults, PermManageOutbox}
+	PermApproveResults, PermManageOutbox, PermManageJobs}
 
 // rolePublic is the pseudo-role of the public portal's visitors. It cannot
 // be given to a user (it is not in RoleNames).
@@ -244,7 +245,7 @@ var permissionNames = map[Permission]string{
 	PermViewDraws: "查看抽查任务和抽取", PermManageDraws: "管理抽查任务和抽取", PermWitnessDraws: "参与抽取承诺",
 	PermApproveDraws: "审批替补和更换", PermSuperviseDraws: "监督全部抽取",
 	PermRecordInspections: "录入检查结果", PermApproveResults: "审核检查结果",
-	PermManageOutbox: "管理信用平台推送",
+	PermManageOutbox: "管理信用平台推送", PermManageJobs: "管理定时任务",
 }
 
 // AuthorizeDraw returns nil when the user may use perm on a task or draw

@@ -11,7 +11,7 @@ import (
 // that a change of the table is a change of this test too.
 func TestRolePermissions(t *testing.T) {
 	want := map[string]string{
-		RoleSystemAdmin:   "departments.view departments.manage api.use outbox.manage",
+		RoleSystemAdmin:   "departments.view departments.manage api.use outbox.manage jobs.manage",
 		RoleSecurityAdmin: "departments.view users.manage",
 		RoleAuditAdmin:    "departments.view audit.view",
 		RoleDeptAdmin:     "directory.view directory.edit lists.view lists.edit departments.view api.use",

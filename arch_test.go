@@ -70,6 +70,10 @@ var rules = map[string]rule{
 	// The program and the browser tests wire everything together.
 	"cmd": {anyOurs: true},
 	"e2e": {anyOurs: true},
+
+	// The scheduled jobs: the scheduler over the store's leases, and the
+	// jobs, which call the store; never the web.
+	"jobs": {anyOurs: true, denyOurs: []string{"web", "xlsx", "demo"}},
 }
 
 // ourDir returns the module-relative directory of one of our packages and

@@ -44,7 +44,8 @@ type dialect interface {
 	rebuildSearch(ctx context.Context, db *sql.DB) error
 
 	// skipLocked ends the subquery of the outbox's claim
-	// (store/outbox_worker.go): on PostgreSQL it locks the rows it picks
+	// (store/outbox_worker.go) and the query of a job's claim
+	// (store/jobs.go): on PostgreSQL it locks the rows it picks
 	// and passes over those another worker has locked; SQLite's one
 	// writer needs nothing.
 	skipLocked() string

@@ -75,6 +75,7 @@ const (
 	recordInsp = spotcheck.PermRecordInspections
 	approveRes = spotcheck.PermApproveResults
 	mngOutbox  = spotcheck.PermManageOutbox
+	mngJobs    = spotcheck.PermManageJobs
 )
 
 // routes is the route table of the application: every route with who may
@@ -316,6 +317,9 @@ func (s *Server) routes() []route {
 		{"GET /staff/outbox", Staff, mngOutbox, st.ShowOutbox, interactive},
 		{"POST /staff/outbox/retry", Staff, mngOutbox, st.RetryOutbox, interactive},
 		{"GET /staff/outbox/export/{file}", Staff, mngOutbox, st.ExportOutbox, download},
+		// The scheduled jobs and their runs (web/staff/jobs.go): the system admin.
+		{"GET /staff/jobs", Staff, mngJobs, st.ShowJobs, interactive},
+		{"POST /staff/jobs/{name}/run", Staff, mngJobs, st.RunJobNow, interactive},
 
 		{"GET /staff/audit", Staff, audit, st.ShowAudit, interactive},
 		// Any signed-in user: the store admits the auditors and the

@@ -48,6 +48,7 @@ type serveFlags struct {
 	config, dsn, logKey, addr, cert, key *string
 	proxy                                proxyFlags
 	credit                               creditFlags
+	jobs                                 jobFlags
 }
 
 func newServeFlags() *serveFlags {
@@ -58,7 +59,7 @@ func newServeFlags() *serveFlags {
 		addr:  fs.String("addr", "127.0.0.1:8080", "监听地址"),
 		cert:  fs.String("tls-cert", "", "TLS 证书文件"),
 		key:   fs.String("tls-key", "", "TLS 私钥文件"),
-		proxy: addProxyFlags(fs), credit: addCreditFlags(fs)}
+		proxy: addProxyFlags(fs), credit: addCreditFlags(fs), jobs: addJobFlags(fs)}
 }
 
 // options checks the values together; the errors name the flag.
@@ -75,6 +76,7 @@ func (f *serveFlags) options() (serveOptions, error) {
 		return serveOptions{}, err
 	}
 	opts.creditLease = *f.credit.lease
+	opts.jobs = f.jobs
 	return opts, nil
 }
 
@@ -85,6 +87,7 @@ type serveOptions struct {
 	trustedProxies  []netip.Prefix
 	credit          *credit.Sender // the credit push's receiver (serve_credit.go); nil: none
 	creditLease     time.Duration
+	jobs            jobFlags // the scheduled jobs (jobs.go); zero: none run
 }
 
 // proxyFlags are the flags of serve and demo for running behind a reverse
@@ -121,6 +124,13 @@ func (m *Main) serve(ctx context.Context, db *store.DB, o serveOptions) error {
 	ctx, stop := context.WithCancel(ctx)
 	worker, workerDone := startOutbox(ctx, db, o, logger)
 	defer func() { stop(); workerDone() }()
+	if o.jobs.run != nil {
+		jobsDone, err := startJobs(ctx, db, o.jobs, logger)
+		if err != nil {
+			return err
+		}
+		defer func() { stop(); jobsDone() }()
+	}
 	svc := webServices(db)
 	svc.Outbox = store.NewOutboxService(db, worker)
 	app, err := web.New(web.Config{Services: svc, Ledger: db, Log: logger,
@@ -178,7 +188,7 @@ func webServices(db *store.DB) web.Services {
 		Recusals: db.Recusals(), Feedback: db.Feedback(),
 		Rules: db.Rules(), Publications: db.Publications(),
 		AfterPublication: db.AfterPublication(),
-		Outbox:           store.NewOutboxService(db, nil)}
+		Outbox:           store.NewOutboxService(db, nil), Jobs: db.Jobs()}
 }
 
 // serverGC lets a server's heap grow to five times what it holds between

@@ -137,5 +137,5 @@ func Services(db *store.DB) web.Services {
 		Recusals: db.Recusals(), Feedback: db.Feedback(),
 		Rules: db.Rules(), Publications: db.Publications(),
 		AfterPublication: db.AfterPublication(),
-		Outbox:           store.NewOutboxService(db, nil)}
+		Outbox:           store.NewOutboxService(db, nil), Jobs: db.Jobs()}
 }

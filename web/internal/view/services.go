@@ -37,6 +37,7 @@ type Services struct {
 	// The enterprise's page, objections and credit repairs (web/portal/enterprise.go, web/staff/appeals.go).
 	AfterPublication spotcheck.AfterPublicationService
 	Outbox           spotcheck.OutboxService // the credit push's outbox (web/staff/outbox.go)
+	Jobs             spotcheck.JobService    // the scheduled jobs and their runs (web/staff/jobs.go)
 }
 
 // Transfers returns the services that imports and exports go through

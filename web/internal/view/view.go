@@ -241,6 +241,8 @@ var flashMessages = map[string]string{
 	"unlocked":         "已解除登录限制",
 	// The credit push's outbox (web/staff/outbox.go).
 	"outbox-retried": "已重新排入发送队列，重新发送已记入记录",
+	// The scheduled jobs (web/staff/jobs.go).
+	"job-requested": "已请求立即运行：服务将在约 15 秒内执行，运行记录中注明请求人",
 	// The steps of a draw (web/staff/draw_action.go).
 	"planned":   "抽取方案已记入日志，平台的承诺已提交，请各监督人员提交承诺",
 	"committed": "您的承诺已记入日志。请妥善保管秘密，揭示时须逐字输入",
