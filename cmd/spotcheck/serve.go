@@ -28,6 +28,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	key := fs.String("tls-key", "", "TLS 私钥文件")
 	proxy := addProxyFlags(fs)
 	creditF := addCreditFlags(fs)
+	obs := addObserveFlags(fs)
 	if pos, err := parse(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -45,6 +46,9 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	opts.creditLease = *creditF.lease
+	if err := obs.apply(m, &opts); err != nil {
+		return err
+	}
 	db, err := m.openLoggedDB(ctx, *dsn, *logKey)
 	if err != nil {
 		return err
@@ -60,6 +64,8 @@ type serveOptions struct {
 	trustedProxies  []netip.Prefix
 	credit          *credit.Sender // the credit push's receiver (serve_credit.go); nil: none
 	creditLease     time.Duration
+	metricsToken    string        // /metrics's bearer token; "": no /metrics (serve_observe.go)
+	drainWait       time.Duration // how long /readyz says 503 before the listener closes
 }
 
 // proxyFlags are the flags of serve and demo for running behind a reverse
@@ -92,14 +98,16 @@ func (f proxyFlags) options(addr string) (serveOptions, error) {
 // (web/transport.go); the server bounds the headers and idle connections.
 func (m *Main) serve(ctx context.Context, db *store.DB, o serveOptions) error {
 	serverGC()
-	logger := slog.New(slog.NewTextHandler(m.Stderr, nil))
+	logger := m.logger()
 	ctx, stop := context.WithCancel(ctx)
 	worker, workerDone := startOutbox(ctx, db, o, logger)
 	defer func() { stop(); workerDone() }()
 	svc := webServices(db)
 	svc.Outbox = store.NewOutboxService(db, worker)
+	mx := newMetrics(db, logger) // also for whatever counts in this process (metrics.Metrics.JobRun)
 	app, err := web.New(web.Config{Services: svc, Ledger: db, Log: logger,
-		TLS: o.cert != "" || o.behindTLSProxy, TrustedProxies: o.trustedProxies, Health: db.Ping})
+		TLS: o.cert != "" || o.behindTLSProxy, TrustedProxies: o.trustedProxies, Health: db.Ping,
+		Metrics: mx, MetricsToken: o.metricsToken})
 	if err != nil {
 		return err
 	}
@@ -107,6 +115,9 @@ func (m *Main) serve(ctx context.Context, db *store.DB, o serveOptions) error {
 	if err != nil {
 		return spotcheck.Errorf(spotcheck.EINVALID, "无法监听 %s：%v", o.addr, err)
 	}
+	// The migrations ran when the database was opened (the listener opens
+	// only now): ready.
+	app.MarkReady()
 	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	cert, key := o.cert, o.key
@@ -130,6 +141,12 @@ func (m *Main) serve(ctx context.Context, db *store.DB, o serveOptions) error {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+	}
+	// The balancer sees /readyz fail and stops sending before the
+	// listener closes (--drain-wait; web/ready.go).
+	app.Drain()
+	if o.drainWait > 0 {
+		time.Sleep(o.drainWait)
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

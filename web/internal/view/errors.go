@@ -64,7 +64,7 @@ func IsAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/")
 func (v *Views) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, code, msg := ErrorStatus(err)
 	if status == http.StatusInternalServerError {
-		v.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		v.log.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	if IsAPI(r) {
 		WriteJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
