@@ -70,6 +70,7 @@ func get(s http.Handler, path string, header ...string) *httptest.ResponseRecord
 // TestRequestIDs: every answer carries an id, a new one per request; the
 // request log, the panic and the internal error it became all name it; a
 // client's own X-Request-Id is replaced, a trusted proxy's kept when sane.
+// The internal error's page shows the id, for the user to quote.
 // The bare server has no services, so the portal's item list panics on
 // its first call of one — the panic every handler's bug would be.
 func TestRequestIDs(t *testing.T) {
@@ -83,6 +84,9 @@ func TestRequestIDs(t *testing.T) {
 	id := rec.Header().Get(RequestIDHeader)
 	if rec.Code != http.StatusInternalServerError || !saneRequestID(id) || id == "chosen-by-client" {
 		t.Fatalf("panicking route: %d, id %q", rec.Code, id)
+	}
+	if !strings.Contains(rec.Body.String(), "请求编号：<code>"+id+"</code>") {
+		t.Errorf("the error page does not show the id %s", id)
 	}
 	named := map[string]bool{}
 	for _, r := range logs.records(t) {

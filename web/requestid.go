@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+
+	"spotcheck/web/internal/view"
 )
 
 // Request ids (issue 13, item 6): every request gets one, sent back as
@@ -20,13 +22,8 @@ import (
 // RequestIDHeader carries a request's id, in and out.
 const RequestIDHeader = "X-Request-Id"
 
-type requestIDKey struct{}
-
 // RequestID returns the id of the request ctx belongs to, "" outside one.
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
-}
+func RequestID(ctx context.Context) string { return view.RequestID(ctx) }
 
 // withRequestID gives the request its id.
 func (s *Server) withRequestID(next http.Handler) http.Handler {
@@ -36,7 +33,7 @@ func (s *Server) withRequestID(next http.Handler) http.Handler {
 			id = newRequestID()
 		}
 		w.Header().Set(RequestIDHeader, id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+		next.ServeHTTP(w, r.WithContext(view.WithRequestID(r.Context(), id)))
 	})
 }
 

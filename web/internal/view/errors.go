@@ -70,7 +70,12 @@ func (v *Views) Fail(w http.ResponseWriter, r *http.Request, err error) {
 		WriteJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
 		return
 	}
-	v.Render(w, r, status, "error", http.StatusText(status), map[string]any{"Status": status, "Message": msg})
+	d := map[string]any{"Status": status, "Message": msg}
+	if status == http.StatusInternalServerError {
+		// The user quotes it; the log has the error under it.
+		d["RequestID"] = RequestID(r.Context())
+	}
+	v.Render(w, r, status, "error", http.StatusText(status), d)
 }
 
 // WriteJSON writes v as a JSON response.
