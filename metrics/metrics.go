@@ -60,6 +60,7 @@ type Metrics struct {
 	latency  *prometheus.HistogramVec
 	jobRuns  *prometheus.CounterVec
 	jobTime  *prometheus.HistogramVec
+	handler  http.Handler
 }
 
 // Job outcomes for JobRun.
@@ -98,6 +99,7 @@ func New(src Source, timeout time.Duration, log *slog.Logger) *Metrics {
 		}
 		m.reg.MustRegister(&dbCollector{src: src, timeout: timeout, log: log})
 	}
+	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 	return m
 }
 
@@ -128,7 +130,7 @@ func (m *Metrics) Handler() http.Handler {
 	if m == nil {
 		return http.NotFoundHandler()
 	}
-	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+	return m.handler
 }
 
 // Gatherer is the registry, for tests that read the figures.
