@@ -61,6 +61,7 @@ var rules = map[string]rule{
 	"web/internal/view": {ours: webLeaf[:len(webLeaf)-1], deny: drivers},
 	"demo":              {ours: []string{""}, stdlibOnly: true},
 	"credit":            {ours: []string{""}, stdlibOnly: true}, // the credit platform's HTTPS client
+	"metrics":           {deny: drivers},                        // the Prometheus registry, nothing of ours
 	"internal/pgtest":   {libs: []string{"github.com/jackc/", "golang.org/x/"}},
 	"internal/ziptest":  {stdlibOnly: true},
 	// The web packages' test harness: the real store on a temporary

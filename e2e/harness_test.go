@@ -128,6 +128,7 @@ func startApp(ctx context.Context, dsn string, logw io.Writer) (*app, error) {
 		db.Close()
 		return nil, fmt.Errorf("web.New: %w", err)
 	}
+	a.Web.MarkReady() // as serve does once it listens: /readyz is 200
 	a.srv = httptest.NewServer(a.Web)
 	a.URL = a.srv.URL
 	// Redirects are part of what is tested (303 after a POST, to /login

@@ -202,7 +202,7 @@ func findResource(rest string) (r resource, tail string, ok bool) {
 // health, the API description); a path matches one of them or a path
 // below it.
 var publicPaths = []string{"/", "/items", "/plans", "/tasks", "/results", "/verify", "/draws", "/checkpoint",
-	"/proofs", "/healthz", "/login", "/api/v1/openapi.json", "/assets",
+	"/proofs", "/healthz", "/readyz", "/login", "/api/v1/openapi.json", "/assets",
 	// The log of spec §8.1: anyone may check it.
 	"/log",
 	// The enterprise's check of a visit, by the notice's token (issue 11).
@@ -231,6 +231,10 @@ type access struct {
 	// did not exist (404), not refused (403).
 	hidden bool
 	keeper string // only users of this department may use the route (resource.keptBy, createdBy)
+	// absent: the route has its own bearer token, outside sessions and
+	// roles (/metrics, issue 13); without one configured it answers 404
+	// to everyone.
+	absent bool
 	reason string // why, for messages
 }
 
@@ -255,6 +259,9 @@ func expect(method, path, kind string) (access, bool) {
 		}
 		rest, ok = strings.CutPrefix(p, prefix+"/")
 		return rest, ok
+	}
+	if path == "/metrics" {
+		return access{absent: true, reason: "its own token"}, true
 	}
 	for _, p := range publicPaths {
 		if path == p || path == p+"{$}" || p != "/" && strings.HasPrefix(path, p+"/") {

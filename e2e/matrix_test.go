@@ -151,6 +151,12 @@ func judge(tg target, u *spotcheck.User, res *http.Response) string {
 	loc := res.Header.Get("Location")
 	toLogin := res.StatusCode/100 == 3 && strings.HasPrefix(loc, "/login")
 	got := fmt.Sprintf("%d %s", res.StatusCode, loc)
+	if tg.want.absent {
+		if res.StatusCode != 404 {
+			return "answered " + got + ", want 404 (no token configured)"
+		}
+		return ""
+	}
 	if tg.ending && tg.want.allows(u, tg.recDept) {
 		// Signing out ends at the login page, with the cookie deleted.
 		if c := sessionCookieOf(res); res.StatusCode != 303 || c == nil || c.MaxAge >= 0 {

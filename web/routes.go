@@ -142,6 +142,10 @@ func (s *Server) routes() []route {
 
 		// The server itself: health, signing in and out (web/auth.go).
 		{"GET /healthz", Public, public, s.health, interactive},
+		// For the load balancer and the monitoring (web/ready.go,
+		// web/metrics.go): /metrics asks for its own bearer token.
+		{"GET /readyz", Public, public, s.ready, interactive},
+		{"GET /metrics", Public, public, s.serveMetrics, interactive},
 		{"GET /login", Public, public, s.showLogin, interactive},
 		{"POST /login", Public, public, s.login, interactive},
 		{"POST /logout", Staff, signedIn, s.logout, interactive},

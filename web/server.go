@@ -10,6 +10,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -19,10 +20,12 @@ import (
 	"spotcheck/web/api"
 	"spotcheck/web/portal"
 	"spotcheck/web/staff"
+	"sync/atomic"
 	"time"
 
 	"spotcheck"
 	"spotcheck/ledger"
+	"spotcheck/metrics"
 	"spotcheck/web/internal/view"
 )
 
@@ -48,6 +51,11 @@ type Server struct {
 	exportWait time.Duration               // how long a download waits for a slot
 	trusted    []netip.Prefix              // trusted reverse proxies
 	ping       func(context.Context) error // Config.Health
+
+	// Observability (web/requestid.go, web/metrics.go, web/ready.go).
+	metrics      *metrics.Metrics
+	metricsToken []byte       // nil: /metrics is 404
+	state        atomic.Int32 // starting, ready, draining
 }
 
 // Services are the domain's services that the pages and the API use,
@@ -74,21 +82,33 @@ type Config struct {
 	// PortalAnswers bounds the result pages the portal keeps for visitors
 	// (web/portal/answers.go): 0 is the default, < 0 keeps none.
 	PortalAnswers int
+	// Metrics counts the requests and serves /metrics (web/metrics.go);
+	// nil: nothing is counted and /metrics is 404.
+	Metrics *metrics.Metrics
+	// MetricsToken is the bearer token /metrics asks for (serve
+	// --metrics-token-file); "": /metrics is 404 even with Metrics.
+	MetricsToken string
 }
 
 // New parses the templates once and builds the route table.
 func New(c Config) (*Server, error) {
+	if c.Log == nil {
+		c.Log = slog.Default()
+	}
+	// Every line logged with a request's context names the request.
+	c.Log = slog.New(requestIDHandler{c.Log.Handler()})
 	v, err := view.New(c.Log, c.Services.Names())
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{svc: c.Services, log: c.Log, now: c.Now, tls: c.TLS, views: v}
+	s.metrics = c.Metrics
+	if c.MetricsToken != "" {
+		s.metricsToken = []byte(c.MetricsToken)
+	}
 	s.ledger = c.Ledger
 	s.limits, s.exports, s.exportWait = defaultLimits, make(chan struct{}, exportSlots), 10*time.Second
 	s.trusted, s.ping = c.TrustedProxies, c.Health
-	if s.log == nil {
-		s.log = slog.Default()
-	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -114,9 +134,10 @@ func New(c Config) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // buildHandler wires the route table into a mux and wraps it with the
-// middleware every request passes: deadlines, the client's address,
-// recovery, logging, security headers and cross-origin protection against
-// CSRF.
+// middleware every request passes: deadlines, the client's address, the
+// request's id, logging and metrics, recovery (inside the log, so that a
+// panic is logged and counted as the 500 it answers), security headers
+// and cross-origin protection against CSRF.
 func (s *Server) buildHandler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.table {
@@ -127,8 +148,8 @@ func (s *Server) buildHandler() http.Handler {
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.views.Fail(w, r, spotcheck.Errorf(spotcheck.EFORBIDDEN, "跨站请求被拒绝"))
 	}))
-	return s.withDeadlines(s.withClientAddr(s.recoverPanics(s.logRequests(
-		securityHeaders(s.tls, csrf.Handler(s.notFoundAsPage(mux)))))))
+	return s.withDeadlines(s.withClientAddr(s.withRequestID(s.logRequests(s.recoverPanics(
+		securityHeaders(s.tls, csrf.Handler(s.notFoundAsPage(mux))))))))
 }
 
 // statusWriter remembers the status for the request log.
@@ -154,15 +175,24 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // logRequests writes one log line per request: method, path (never the
-// query, which may hold search terms), status, duration and user.
+// query, which may hold search terms), status, duration, user and the
+// request's id; and counts it in the metrics by its route's pattern.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		holder := &userHolder{}
-		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), userHolderKey{}, holder)))
-		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
-			"ms", time.Since(start).Milliseconds(), "user", holder.name)
+		inner := r.WithContext(context.WithValue(r.Context(), userHolderKey{}, holder))
+		next.ServeHTTP(sw, inner)
+		took := time.Since(start)
+		if sw.status == 0 {
+			sw.status = http.StatusOK // a handler that wrote nothing
+		}
+		s.log.InfoContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+			"ms", took.Milliseconds(), "user", holder.name)
+		// The mux set the pattern on the request it was given (inner);
+		// a path no route matches is one series, not one per path.
+		s.metrics.ObserveRequest(cmp.Or(inner.Pattern, "unmatched"), sw.status, took)
 	})
 }
 
@@ -184,7 +214,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.log.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				s.log.ErrorContext(r.Context(), "panic", "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 				s.views.Fail(w, r, fmt.Errorf("panic: %v", v))
 			}
 		}()
@@ -223,7 +253,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
 		defer cancel()
 		if err := s.ping(ctx); err != nil {
-			s.log.Warn("health check", "err", err)
+			s.log.WarnContext(r.Context(), "health check", "err", err)
 			w.WriteHeader(http.StatusServiceUnavailable)
 			w.Write([]byte("数据库无响应\n"))
 			return

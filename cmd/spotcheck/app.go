@@ -34,6 +34,8 @@ type Main struct {
 	Now              func() time.Time
 	// Ready, when set, receives the address a server listens on.
 	Ready func(addr string)
+	// logFormat is serve's --log-format: "json", or text (serve_log.go).
+	logFormat string
 }
 
 // NewMain returns a Main wired to the process's standard streams.
@@ -206,7 +208,7 @@ func dbFlag(fs *flag.FlagSet) *string {
 // openDB opens the database a --db flag names; its background work logs
 // to m.Stderr, as serve does.
 func (m *Main) openDB(ctx context.Context, dsn string) (*store.DB, error) {
-	db, err := store.Open(ctx, dsn, store.WithLogger(slog.New(slog.NewTextHandler(m.Stderr, nil))))
+	db, err := store.Open(ctx, dsn, store.WithLogger(m.logger()))
 	if err != nil {
 		return nil, spotcheck.Errorf(spotcheck.EINVALID, "打开数据库失败（%s）：%v", redact(dsn), err)
 	}

@@ -251,7 +251,7 @@ func (m *Main) runConfig(_ context.Context, args []string) error {
 	f := newServeFlags()
 	bad = append(bad, applyConfig(f.fs, entries, func(string) string { return "" })...)
 	if len(bad) == 0 {
-		if _, err := f.options(); err != nil {
+		if _, err := f.options(&Main{}); err != nil {
 			bad = configError{problemOf(err, entries)}
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"spotcheck"
 	"spotcheck/jobs"
+	"spotcheck/metrics"
 	"spotcheck/store"
 )
 
@@ -47,14 +48,12 @@ func (f jobFlags) name() string {
 // startJobs registers the platform's jobs of db and runs them until ctx
 // ends; the function it returns waits until the running jobs have ended
 // and recorded their outcome (before the database closes).
-func startJobs(ctx context.Context, db *store.DB, f jobFlags, logger *slog.Logger) (func(), error) {
+func startJobs(ctx context.Context, db *store.DB, f jobFlags, logger *slog.Logger, mx *metrics.Metrics) (func(), error) {
 	if !*f.run {
 		return func() {}, nil
 	}
 	s := jobs.New(db, f.name(), logger, jobs.Platform(db, logger)...)
-	// METRICS: the job-run counter of /metrics connects here, e.g.
-	// s.Counted = func(job, outcome string, took time.Duration) { m.JobRun(job, outcome, took) }.
-	s.Counted = nil
+	s.Counted = mx.JobRun // spotcheck_job_runs_total and _duration_seconds on /metrics
 	rctx := spotcheck.NewContextWithPrincipal(ctx, spotcheck.System("job:register"))
 	if err := s.Register(rctx); err != nil {
 		return nil, err

@@ -29,7 +29,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if err := loadConfig(f.fs, *f.config, os.Getenv); err != nil {
 		return err
 	}
-	opts, err := f.options()
+	opts, err := f.options(m)
 	if err != nil {
 		return err
 	}
@@ -49,6 +49,7 @@ type serveFlags struct {
 	proxy                                proxyFlags
 	credit                               creditFlags
 	jobs                                 jobFlags
+	obs                                  observeFlags
 }
 
 func newServeFlags() *serveFlags {
@@ -59,11 +60,13 @@ func newServeFlags() *serveFlags {
 		addr:  fs.String("addr", "127.0.0.1:8080", "监听地址"),
 		cert:  fs.String("tls-cert", "", "TLS 证书文件"),
 		key:   fs.String("tls-key", "", "TLS 私钥文件"),
-		proxy: addProxyFlags(fs), credit: addCreditFlags(fs), jobs: addJobFlags(fs)}
+		proxy: addProxyFlags(fs), credit: addCreditFlags(fs), jobs: addJobFlags(fs),
+		obs: addObserveFlags(fs)}
 }
 
-// options checks the values together; the errors name the flag.
-func (f *serveFlags) options() (serveOptions, error) {
+// options checks the values together and sets m's log format; the errors
+// name the flag.
+func (f *serveFlags) options(m *Main) (serveOptions, error) {
 	if (*f.cert == "") != (*f.key == "") {
 		return serveOptions{}, usagef("--tls-cert 与 --tls-key 须同时给出")
 	}
@@ -77,6 +80,9 @@ func (f *serveFlags) options() (serveOptions, error) {
 	}
 	opts.creditLease = *f.credit.lease
 	opts.jobs = f.jobs
+	if err := f.obs.apply(m, &opts); err != nil {
+		return serveOptions{}, err
+	}
 	return opts, nil
 }
 
@@ -87,7 +93,9 @@ type serveOptions struct {
 	trustedProxies  []netip.Prefix
 	credit          *credit.Sender // the credit push's receiver (serve_credit.go); nil: none
 	creditLease     time.Duration
-	jobs            jobFlags // the scheduled jobs (jobs.go); zero: none run
+	jobs            jobFlags      // the scheduled jobs (jobs.go); zero: none run
+	metricsToken    string        // /metrics's bearer token; "": no /metrics (serve_observe.go)
+	drainWait       time.Duration // how long /readyz says 503 before the listener closes
 }
 
 // proxyFlags are the flags of serve and demo for running behind a reverse
@@ -120,12 +128,13 @@ func (f proxyFlags) options(addr string) (serveOptions, error) {
 // (web/transport.go); the server bounds the headers and idle connections.
 func (m *Main) serve(ctx context.Context, db *store.DB, o serveOptions) error {
 	serverGC()
-	logger := slog.New(slog.NewTextHandler(m.Stderr, nil))
+	logger := m.logger()
 	ctx, stop := context.WithCancel(ctx)
 	worker, workerDone := startOutbox(ctx, db, o, logger)
 	defer func() { stop(); workerDone() }()
+	mx := newMetrics(db, logger) // also for whatever counts in this process (metrics.Metrics.JobRun)
 	if o.jobs.run != nil {
-		jobsDone, err := startJobs(ctx, db, o.jobs, logger)
+		jobsDone, err := startJobs(ctx, db, o.jobs, logger, mx)
 		if err != nil {
 			return err
 		}
@@ -134,7 +143,8 @@ func (m *Main) serve(ctx context.Context, db *store.DB, o serveOptions) error {
 	svc := webServices(db)
 	svc.Outbox = store.NewOutboxService(db, worker)
 	app, err := web.New(web.Config{Services: svc, Ledger: db, Log: logger,
-		TLS: o.cert != "" || o.behindTLSProxy, TrustedProxies: o.trustedProxies, Health: db.Ping})
+		TLS: o.cert != "" || o.behindTLSProxy, TrustedProxies: o.trustedProxies, Health: db.Ping,
+		Metrics: mx, MetricsToken: o.metricsToken})
 	if err != nil {
 		return err
 	}
@@ -142,6 +152,9 @@ func (m *Main) serve(ctx context.Context, db *store.DB, o serveOptions) error {
 	if err != nil {
 		return spotcheck.Errorf(spotcheck.EINVALID, "无法监听 %s：%v", o.addr, err)
 	}
+	// The migrations ran when the database was opened (the listener opens
+	// only now): ready.
+	app.MarkReady()
 	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	cert, key := o.cert, o.key
@@ -165,6 +178,12 @@ func (m *Main) serve(ctx context.Context, db *store.DB, o serveOptions) error {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+	}
+	// The balancer sees /readyz fail and stops sending before the
+	// listener closes (--drain-wait; web/ready.go).
+	app.Drain()
+	if o.drainWait > 0 {
+		time.Sleep(o.drainWait)
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

@@ -150,7 +150,7 @@ func (s *Handler) logKey() string {
 func (s *Handler) logFail(w http.ResponseWriter, r *http.Request, err error) {
 	status, _, msg := view.ErrorStatus(err)
 	if status == http.StatusInternalServerError {
-		s.views.Log().Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.views.Log().ErrorContext(r.Context(), "internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")

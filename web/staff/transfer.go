@@ -98,7 +98,7 @@ func (s *Handler) ImportFile(w http.ResponseWriter, r *http.Request) {
 	if spotcheck.ErrorCode(err) == spotcheck.EINVALID {
 		// The page says what is wrong with the file, in Chinese; the
 		// log keeps the Go error behind it, if any.
-		s.views.Log().Info("import refused", "kind", kind, "file", up.Name, "err", err)
+		s.views.Log().InfoContext(r.Context(), "import refused", "kind", kind, "file", up.Name, "err", err)
 		s.renderTransfer(w, r, http.StatusBadRequest, kind, map[string]any{"File": up.Name, "Error": spotcheck.ErrorMessage(err)})
 		return
 	}
@@ -202,7 +202,7 @@ func (s *Handler) ExportFile(w http.ResponseWriter, r *http.Request) {
 	attachment(w, spotcheck.KindNames[kind]+"."+string(f), f)
 	if err := s.files.Send(w, r, file, file.Size); err != nil {
 		// Headers are gone; the download ends short and the log says why.
-		s.views.Log().Warn("export not sent", "kind", kind, "err", err)
+		s.views.Log().WarnContext(r.Context(), "export not sent", "kind", kind, "err", err)
 	}
 }
 

@@ -41,6 +41,20 @@ func (f *Spool) Close() error {
 	return err
 }
 
+type requestIDKey struct{}
+
+// WithRequestID returns a context that carries the request's id
+// (web/requestid.go), which an internal error's page shows.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+// RequestID returns the id of the request ctx belongs to, "" outside one.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
 type clientKey struct{}
 
 // WithClientIP returns a context that carries the client's address, as

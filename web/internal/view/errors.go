@@ -64,13 +64,18 @@ func IsAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/")
 func (v *Views) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	status, code, msg := ErrorStatus(err)
 	if status == http.StatusInternalServerError {
-		v.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		v.log.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	if IsAPI(r) {
 		WriteJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
 		return
 	}
-	v.Render(w, r, status, "error", http.StatusText(status), map[string]any{"Status": status, "Message": msg})
+	d := map[string]any{"Status": status, "Message": msg}
+	if status == http.StatusInternalServerError {
+		// The user quotes it; the log has the error under it.
+		d["RequestID"] = RequestID(r.Context())
+	}
+	v.Render(w, r, status, "error", http.StatusText(status), d)
 }
 
 // WriteJSON writes v as a JSON response.

@@ -171,7 +171,7 @@ type pageData struct {
 func (v *Views) Render(w http.ResponseWriter, r *http.Request, status int, name, title string, d any) {
 	body, err := v.Page(r, name, title, d)
 	if err != nil {
-		v.log.Error("template", "page", name, "err", err)
+		v.log.ErrorContext(r.Context(), "template", "page", name, "err", err)
 		http.Error(w, "内部错误", http.StatusInternalServerError)
 		return
 	}
