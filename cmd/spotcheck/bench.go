@@ -53,8 +53,10 @@ func (m *Main) runBench(ctx context.Context, args []string) error {
 		return m.benchOutbox(ctx, args[1:])
 	case "results":
 		return m.benchResults(ctx, args[1:])
+	case "load":
+		return m.benchLoad(ctx, args[1:])
 	}
-	return usagef("未知的测量“%s”，应为 import、export、search、draw、log、plan、merge、inspections、outbox 或 results", args[0])
+	return usagef("未知的测量“%s”，应为 import、export、search、draw、log、plan、merge、inspections、outbox、results 或 load", args[0])
 }
 
 func (m *Main) benchImport(ctx context.Context, args []string) error {
