@@ -96,6 +96,8 @@ const usage = `用法：spotcheck 命令 [参数]
         [--behind-tls-proxy]               在终止 TLS 的反向代理之后（Cookie 加 Secure，发送 HSTS）
         [--trusted-proxy CIDR,…]           只信任这些代理的 X-Forwarded-For（登录限制按访问者地址计）
   migrate [--db 数据库]                              升级数据库结构
+  backup --out 文件 [--db 数据库]                     在线备份（含附件，不含日志签名密钥）
+  restore 备份文件 --db 目标 [--log-key 文件]         核验备份的日志后恢复到新的 SQLite 文件或空的 PostgreSQL 数据库
   bench import|export [--entities N] [--db 数据库]    测量百万级导入导出
   bench search|draw|log|plan|merge …                 测量检索、抽取、日志、计划检查、联合检查合并（见 docs/performance.md）
 
@@ -124,6 +126,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		"log":        m.runLog,
 		"calendar":   m.runCalendar,
 		"plan":       m.runPlan,
+		"backup":     m.runBackup,
+		"restore":    m.runRestore,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
