@@ -330,7 +330,8 @@ func TestRestoreRefusesNonEmptyTarget(t *testing.T) {
 // TestRestoreRefusesBadInput: a file that is not a backup, a truncated
 // backup, a member that inflates to a gigabyte of zeros (read only up to
 // the bound on a line) and a member with a row fewer than the manifest
-// counts each get a Chinese error, and nothing is written.
+// counts each get a Chinese error, and nothing is written, on PostgreSQL
+// either.
 func TestRestoreRefusesBadInput(t *testing.T) {
 	db := openDB(t, filepath.Join(t.TempDir(), "src.db"))
 	_, vkey := backupSource(t, db)
@@ -372,6 +373,17 @@ func TestRestoreRefusesBadInput(t *testing.T) {
 		if entries, _ := os.ReadDir(filepath.Dir(target)); len(entries) != 0 {
 			t.Errorf("%s: the target's folder holds %v", filepath.Base(c.name), entries)
 		}
+	}
+	// A failure during the load (the short member is found out only at
+	// its end, after the schema and the tables before it were written)
+	// leaves a PostgreSQL target as empty as it was: one transaction.
+	pg := pgtest.URL(t)
+	if _, err := store.Restore(ctx, filepath.Join(dir, "short.zip"), pg, ""); !strings.Contains(spotcheck.ErrorMessage(err), "清单记载") {
+		t.Fatalf("short backup to PostgreSQL: %v", err)
+	}
+	var n int
+	if err := rawDB(t, pg).QueryRow(`SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("the PostgreSQL target has %d tables after a failed load (%v)", n, err)
 	}
 	// The good one restores.
 	if _, err := store.Restore(ctx, goodPath, filepath.Join(t.TempDir(), "ok.db"), ""); err != nil {

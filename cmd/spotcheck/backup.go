@@ -40,12 +40,13 @@ func (m *Main) runBackup(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	_, vkey, err := ledger.LoadKey(logKeyPath(*dsn, *keyPath))
+	kp := logKeyPath(*dsn, *keyPath)
+	_, vkey, err := ledger.LoadKey(kp)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			return spotcheck.Errorf(spotcheck.EINVALID, "%v", err)
 		}
-		fmt.Fprintf(m.Stderr, "注意：%v；备份中不记载日志公钥，恢复时须以 --log-key 指定密钥文件或公钥文件\n", err)
+		fmt.Fprintf(m.Stderr, "注意：未找到日志密钥文件 %s，备份中不记载日志公钥；日志非空时，恢复须以 --log-key 指定密钥文件或公钥文件\n", kp)
 	}
 	f, err := os.CreateTemp(filepath.Dir(*out), "."+filepath.Base(*out)+".part-*")
 	if err != nil {

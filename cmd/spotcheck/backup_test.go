@@ -237,6 +237,14 @@ func TestRestoreCommandRefuses(t *testing.T) {
 	if code, _, _ := run(t, "restore", "--db", filepath.Join(dir, "t4.db")); code != 2 {
 		t.Errorf("restore without a file: exit %d, want 2", code)
 	}
+	// The good backup, checked with a file of the verifier key alone (as
+	// /log/key serves it), restores.
+	_, vkey, _ := ledger.LoadKey(logKeyPath(src, ""))
+	pub := filepath.Join(dir, "log.pub")
+	os.WriteFile(pub, []byte(vkey+"\n"), 0o644)
+	if code, out, errs := run(t, "restore", good, "--db", filepath.Join(dir, "t6.db"), "--log-key", pub); code != 0 || out != "ok 12 entries\n" {
+		t.Fatalf("restore with the verifier key: exit %d, stdout %q, stderr %s", code, out, errs)
+	}
 	// The good backup, checked with the log's own key file, restores.
 	if code, out, errs := run(t, "restore", good, "--db", filepath.Join(dir, "t5.db"), "--log-key", logKeyPath(src, "")); code != 0 || out != "ok 12 entries\n" {
 		t.Fatalf("restore: exit %d, stdout %q, stderr %s", code, out, errs)
