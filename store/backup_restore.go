@@ -148,6 +148,17 @@ func (db *DB) restore(ctx context.Context, a *backupArchive) error {
 	if err := db.migrateIn(ctx, t, dir, names[:upTo+1]); err != nil {
 		return err
 	}
+	// The backup must hold every table of its schema: one left out
+	// would restore as empty, or with the migrations' seed rows.
+	tables, err := tablesInOrder(ctx, t, db.dialect.name())
+	if err != nil {
+		return err
+	}
+	for _, name := range tables {
+		if a.table(name) == nil {
+			return spotcheck.Errorf(spotcheck.EINVALID, "备份缺少表 %s（迁移 %s 的数据库结构中有此表）", name, a.m.Migration)
+		}
+	}
 	types, err := columnKinds(ctx, t, db.dialect.name())
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -330,7 +331,7 @@ func TestRestoreRefusesNonEmptyTarget(t *testing.T) {
 // TestRestoreRefusesBadInput: a file that is not a backup, a truncated
 // backup, a member that inflates to a gigabyte of zeros (read only up to
 // the bound on a line) and a member with a row fewer than the manifest
-// counts each get a Chinese error, and nothing is written, on PostgreSQL
+// counts, and a manifest without a table, each get a Chinese error, and nothing is written, on PostgreSQL
 // either.
 func TestRestoreRefusesBadInput(t *testing.T) {
 	db := openDB(t, filepath.Join(t.TempDir(), "src.db"))
@@ -359,7 +360,29 @@ func TestRestoreRefusesBadInput(t *testing.T) {
 		}
 		return ""
 	})
+	// A manifest that leaves out a table (its member stays, unread).
+	var m store.BackupManifest
+	zr, err := zip.OpenReader(goodPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := zr.Open("manifest.json")
+	err = json.NewDecoder(f).Decode(&m)
+	f.Close()
+	zr.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Tables = slices.DeleteFunc(m.Tables, func(bt store.BackupTable) bool { return bt.Name == "users" })
+	manifest, _ := json.Marshal(m)
+	noUsers := rewriteMember(t, goodPath, "manifest.json", func(i int, _ string) string {
+		if i > 0 {
+			return ""
+		}
+		return string(manifest)
+	})
 	for _, c := range []struct{ name, want string }{
+		{write("nousers.zip", noUsers), "备份缺少表 users"},
 		{write("text.zip", []byte("这不是备份\n")), "不是 zip 文件"},
 		{write("truncated.zip", good[:len(good)/2]), "不是 zip 文件，或文件不完整"},
 		{write("bomb.zip", bomb), "行过长"},
