@@ -45,6 +45,25 @@ func IsPostgres(dsn string) bool {
 // Open opens (creating if needed) the database named by dsn, a SQLite file
 // path or a postgres:// URL, and applies the pending migrations.
 func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
+	db, err := openPools(ctx, dsn, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.seedReference(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// openPools opens the pools of dsn and checks that the database answers,
+// without migrating: Restore first checks that the target is empty and
+// then creates the schema in its own transaction.
+func openPools(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 	db := &DB{Now: func() time.Time { return time.Now().UTC() }, logger: slog.Default()}
 	for _, o := range opts {
 		o(db)
@@ -74,14 +93,6 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 	if err := db.write.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("连接数据库失败：%w", err)
-	}
-	if err := db.migrate(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	if err := db.seedReference(ctx); err != nil {
-		db.Close()
-		return nil, err
 	}
 	return db, nil
 }

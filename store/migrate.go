@@ -25,9 +25,23 @@ func (db *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	dir := "migrations/" + db.dialect.name()
-	entries, err := fs.ReadDir(migrations, dir)
+	names, err := migrationNames(dir)
 	if err != nil {
 		return err
+	}
+	for _, name := range names {
+		if err := db.applyMigration(ctx, dir, name); err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// migrationNames lists the migrations of dir in the order they apply.
+func migrationNames(dir string) ([]string, error) {
+	entries, err := fs.ReadDir(migrations, dir)
+	if err != nil {
+		return nil, err
 	}
 	names := make([]string, 0, len(entries))
 	for _, e := range entries {
@@ -36,12 +50,7 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 	}
 	sort.Strings(names)
-	for _, name := range names {
-		if err := db.applyMigration(ctx, dir, name); err != nil {
-			return fmt.Errorf("migration %s: %w", name, err)
-		}
-	}
-	return nil
+	return names, nil
 }
 
 func (db *DB) applyMigration(ctx context.Context, dir, name string) error {

@@ -100,6 +100,8 @@ const usage = `用法：spotcheck 命令 [参数]
         [--config 文件]                    配置文件（TOML，键与参数同名；也可用环境变量 SPOTCHECK_参数名）
   config check 文件                                  检查配置文件：ok 或每条问题一行（行号与键）
   migrate [--db 数据库]                              升级数据库结构
+  backup --out 文件 [--db 数据库]                     在线备份（含附件，不含日志签名密钥）
+  restore 备份文件 --db 目标 [--log-key 文件]         核验备份的日志后恢复到新的 SQLite 文件或空的 PostgreSQL 数据库
   bench import|export [--entities N] [--db 数据库]    测量百万级导入导出
   bench search|draw|log|plan|merge …                 测量检索、抽取、日志、计划检查、联合检查合并（见 docs/performance.md）
 
@@ -129,6 +131,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		"calendar":   m.runCalendar,
 		"plan":       m.runPlan,
 		"config":     m.runConfig,
+		"backup":     m.runBackup,
+		"restore":    m.runRestore,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
