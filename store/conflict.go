@@ -106,13 +106,20 @@ func exists(ctx context.Context, q querier, table, col, v string, ps *spotcheck.
 }
 
 // conflictScope limits conflicts to those of entities in the user's scope.
-func conflictScope(ctx context.Context, c *conds) {
+func conflictScope(ctx context.Context, c *conds) { entityInScope(ctx, c, "conflicts.entity_id") }
+
+// entityInScope adds to c that the entity named by column col lies in the
+// user's scope. Each row's entity is looked up by its key: the list of
+// every entity in scope, which a subquery would build first, is a million
+// ids for the city bureau (1.9 s for one count of pending conflicts on
+// its home page).
+func entityInScope(ctx context.Context, c *conds, col string) {
 	if depts := scopeDepts(ctx, nil); depts != nil {
 		var in conds
 		in.args = c.args
-		in.in("dept", depts)
+		in.in("e.dept", depts)
 		c.args = in.args
-		c.add("entity_id IN (SELECT id FROM entities WHERE " + in.where() + ")")
+		c.add("EXISTS (SELECT 1 FROM entities e WHERE e.id = " + col + " AND " + in.where() + ")")
 	}
 }
 

@@ -130,13 +130,7 @@ func (sv *RecusalService) FindRecusals(ctx context.Context, f spotcheck.RecusalF
 	if f.Inspection != 0 {
 		c.add("inspection_id = " + c.arg(f.Inspection))
 	}
-	if depts := scopeDepts(ctx, nil); depts != nil {
-		var in conds
-		in.args = c.args
-		in.in("dept", depts)
-		c.args = in.args
-		c.add("entity_id IN (SELECT id FROM entities WHERE " + in.where() + ")")
-	}
+	entityInScope(ctx, &c, "recusal_requests.entity_id")
 	limit := f.Limit
 	if limit <= 0 || limit > 200 {
 		limit = 200

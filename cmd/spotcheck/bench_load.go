@@ -271,6 +271,7 @@ func (w *loadWork) run(ctx context.Context, base string, staffN, publicN int, th
 	res := &loadResult{pages: map[string]*latencies{}}
 	c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: staffN + publicN}, Timeout: time.Minute,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	w.probe(c, base)
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -318,7 +319,6 @@ func (w *loadWork) run(ctx context.Context, base string, staffN, publicN int, th
 		case <-time.After(think/2 + time.Duration(rnd.Int64N(int64(think)+1))):
 		}
 	}
-	w.probe(c, base)
 	for i := range staffN {
 		wg.Go(func() {
 			rnd := rand.New(rand.NewPCG(uint64(i), 1))
