@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -19,7 +18,6 @@ import (
 	"time"
 
 	"spotcheck"
-	"spotcheck/ledger"
 	"spotcheck/store"
 	"spotcheck/web"
 	"spotcheck/xlsx"
@@ -56,30 +54,15 @@ func (m *Main) benchLoad(ctx context.Context, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp("", "spotcheck-bench-")
+	env, err := m.openBench(ctx, *dsn)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	if *dsn == "" {
-		*dsn = filepath.Join(tmp, "bench.db")
-	}
-	db, err := m.openDB(ctx, *dsn)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	signer, vkey, err := ledger.NewKey("spotcheck.bench/log")
-	if err != nil {
-		return err
-	}
-	db.UseLogKey(signer, vkey)
-	sys := spotcheck.NewContextWithPrincipal(ctx, spotcheck.System("bench"))
-	if deps, err := db.Count(sys, spotcheck.KindDepartments); err != nil {
-		return err
-	} else if deps == 0 {
+	defer env.close()
+	db, sys := env.db, env.sys
+	if env.empty {
 		start := time.Now()
-		if err := benchLoadWorld(sys, db, *n, tmp); err != nil {
+		if err := benchLoadWorld(sys, db, *n, env.tmp); err != nil {
 			return err
 		}
 		fmt.Fprintf(m.Stdout, "world: %d entities in %.1f s\n", *n, time.Since(start).Seconds())

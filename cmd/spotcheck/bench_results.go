@@ -9,14 +9,12 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
 	"spotcheck"
-	"spotcheck/ledger"
 	"spotcheck/store"
 	"spotcheck/web"
 	"spotcheck/xlsx"
@@ -53,30 +51,15 @@ func (m *Main) benchResults(ctx context.Context, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp("", "spotcheck-bench-")
+	env, err := m.openBench(ctx, *dsn)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	if *dsn == "" {
-		*dsn = filepath.Join(tmp, "bench.db")
-	}
-	db, err := m.openDB(ctx, *dsn)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	signer, vkey, err := ledger.NewKey("spotcheck.bench/log")
-	if err != nil {
-		return err
-	}
-	db.UseLogKey(signer, vkey)
-	sys := spotcheck.NewContextWithPrincipal(ctx, spotcheck.System("bench"))
-	if deps, err := db.Count(sys, spotcheck.KindDepartments); err != nil {
-		return err
-	} else if deps == 0 {
+	defer env.close()
+	db, sys := env.db, env.sys
+	if env.empty {
 		start := time.Now()
-		added, err := benchResultsWorld(sys, db, *n, tmp)
+		added, err := benchResultsWorld(sys, db, *n, env.tmp)
 		if err != nil {
 			return err
 		}

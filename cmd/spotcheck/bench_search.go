@@ -13,6 +13,8 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -20,6 +22,7 @@ import (
 
 	"spotcheck"
 	"spotcheck/demo"
+	"spotcheck/ledger"
 	"spotcheck/store"
 	"spotcheck/web"
 )
@@ -84,6 +87,51 @@ func (m *Main) benchSearch(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stdout, "%s  %s\n", r.name, r.lat.summary(*duration))
 	}
 	return nil
+}
+
+// benchEnv is the database of a benchmark that serves the web
+// application: --db, or a new SQLite file in a temporary folder, with a
+// log key of its own; empty says it has no departments yet, so that the
+// caller makes its world in it.
+type benchEnv struct {
+	db    *store.DB
+	sys   context.Context // the system principal "bench"
+	tmp   string          // a temporary folder, removed by close
+	empty bool
+}
+
+func (m *Main) openBench(ctx context.Context, dsn string) (*benchEnv, error) {
+	tmp, err := os.MkdirTemp("", "spotcheck-bench-")
+	if err != nil {
+		return nil, err
+	}
+	if dsn == "" {
+		dsn = filepath.Join(tmp, "bench.db")
+	}
+	db, err := m.openDB(ctx, dsn)
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	e := &benchEnv{db: db, sys: spotcheck.NewContextWithPrincipal(ctx, spotcheck.System("bench")), tmp: tmp}
+	signer, vkey, err := ledger.NewKey("spotcheck.bench/log")
+	if err != nil {
+		e.close()
+		return nil, err
+	}
+	db.UseLogKey(signer, vkey)
+	deps, err := db.Count(e.sys, spotcheck.KindDepartments)
+	if err != nil {
+		e.close()
+		return nil, err
+	}
+	e.empty = deps == 0
+	return e, nil
+}
+
+func (e *benchEnv) close() {
+	e.db.Close()
+	os.RemoveAll(e.tmp)
 }
 
 // serveForBench serves the real web application on db with c (its
