@@ -36,8 +36,8 @@ import (
 // staff accounts and, in turn, opens the home page with its to-dos,
 // searches the directory, lists inspections, tasks and draws, opens one
 // of its inspections and the deadlines — those of these its roles reach
-// (probe); each public reader opens the
-// portal's pages and searches results. Between two requests a user
+// (probe); each public reader opens the portal's pages and searches
+// results. Between two requests a user
 // thinks for --think, ±50 %: these are people, not a flood (bench search
 // and bench results measure the flood). It prints the latencies by
 // page, the errors (any answer but 200), and the heap every tenth of the
