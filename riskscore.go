@@ -301,7 +301,7 @@ func scoreType(text []byte, f *RiskFactor, c *FactorContribution, facts RiskFact
 	}
 	switch {
 	case keyItem:
-		text = append(text, "属重点检查事项的对象"...)
+		text = append(text, "属重点检查事项的对象，"...)
 	case !listed:
 		text = append(text, "未单列，按默认"...)
 	}

@@ -80,6 +80,28 @@ func TestParseGoodFile(t *testing.T) {
 	}
 }
 
+// TestParseTypesSubTable: a factor's types may also be written as a
+// sub-table after its [[factors]], and as dotted keys.
+func TestParseTypesSubTable(t *testing.T) {
+	want, err := Parse([]byte(goodFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, form := range []string{
+		"default_share = 30\nkey_item_share = 100\n[factors.types]\nT01 = 70\nT07 = 90\n",
+		"types.T01 = 70\ntypes.T07 = 90\ndefault_share = 30\nkey_item_share = 100\n",
+	} {
+		file := strings.Replace(goodFile, "types = { T01 = 70, T07 = 90 }\ndefault_share = 30\nkey_item_share = 100\n", form, 1)
+		if file == goodFile {
+			t.Fatal("the good file has no types table to rewrite")
+		}
+		got, err := Parse([]byte(file))
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: %v\n%+v", form, err, got)
+		}
+	}
+}
+
 // TestFormatRoundTrip: a model written by Format reads back the same,
 // for the small file and the default one.
 func TestFormatRoundTrip(t *testing.T) {
