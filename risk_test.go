@@ -175,6 +175,16 @@ func TestRiskScoreExplains(t *testing.T) {
 	if got := m.ExplainClass(a); got != "得分33，达到B类门槛15分，为B类（模型2026.1）" {
 		t.Errorf("class: %s", got)
 	}
+	for facts, want := range map[RiskFacts]string{
+		{Type: "T04"}: "星级饭店（T04）未单列，按默认风险系数30%，计3分（满分10分）",
+		{Type: "T99"}: "T99未单列，按默认风险系数30%，计3分（满分10分）",
+		{}:            "类型不详，按默认风险系数30%，计3分（满分10分）",
+		{Type: "T01"}: "旅行社（T01）风险系数70%，计7分（满分10分）",
+	} {
+		if got := m.Score(facts, riskToday).Contributions[5].Explanation; got != want {
+			t.Errorf("type %q: %s", facts.Type, got)
+		}
+	}
 	over := m.Score(RiskFacts{Type: "T04"}, riskToday)
 	if got := m.ExplainClass(over); !strings.Contains(got, "超过最长检查间隔36个月未检查，提升为B类") {
 		t.Errorf("overdue class: %s", got)

@@ -289,21 +289,21 @@ func scoreType(text []byte, f *RiskFactor, c *FactorContribution, facts RiskFact
 			name = t.Name
 		}
 	}
-	if facts.Type == "" {
-		text = append(text, "类型不详"...)
-	} else {
+	switch {
+	case facts.Type == "":
+		text = append(text, "类型不详，按默认"...)
+	default:
 		text = append(text, name...)
 		if name != facts.Type {
 			text = append(text, "（"...)
 			text = append(text, facts.Type...)
 			text = append(text, "）"...)
 		}
-	}
-	switch {
-	case keyItem:
-		text = append(text, "属重点检查事项的对象，"...)
-	case !listed:
-		text = append(text, "未单列，按默认"...)
+		if keyItem {
+			text = append(text, "属重点检查事项的对象，"...)
+		} else if !listed {
+			text = append(text, "未单列，按默认"...)
+		}
 	}
 	text = append(text, "风险系数"...)
 	text = strconv.AppendInt(text, int64(s), 10)
