@@ -75,6 +75,9 @@ var rules = map[string]rule{
 	// The scheduled jobs: the scheduler over the store's leases, and the
 	// jobs, which call the store; never the web.
 	"jobs": {anyOurs: true, denyOurs: []string{"web", "xlsx", "demo"}},
+
+	// The risk model file (issue 14): the domain and its TOML parser.
+	"riskfile": {ours: []string{""}, libs: []string{"github.com/pelletier/go-toml/"}},
 }
 
 // ourDir returns the module-relative directory of one of our packages and
