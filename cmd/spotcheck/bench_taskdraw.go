@@ -24,12 +24,12 @@ import (
 //	bench taskdraw --db DSN [--log-key FILE] [--types T09,T14] [--rate 3/100] [--inspectors 1000]
 //
 // A database without the demo's staff gets them first (the demo's
-// departments, inspectors with valid certificates, items and accounts;
-// no entities) and --inspectors more inspectors of the city bureau, so
-// that it can follow `bench import` and a frame of a million entities
-// has a roster of its size. Then a task of the
-// city bureau over the entities of --types, stratified by credit class at
-// --rate, is created and published, and its draw is taken through the
+// departments, inspectors, items and accounts; no entities), so that it
+// can follow `bench import`, and --inspectors more inspectors of the city
+// bureau, so that a frame of a million entities has a roster of its size
+// (ensureDrawStaff). Then a task of the city bureau over the entities of
+// --types, stratified by credit class at --rate, is created and
+// published, and its draw is taken through the
 // workflow: plan (freezing frame, exclusions, roster and conflicts), the
 // supervisor's commitment and reveal, the run (selection, assignment,
 // inspections). Last the whole log is verified with the key of --log-key,
@@ -52,9 +52,11 @@ func (m *Main) benchTaskDraw(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	sys := spotcheck.NewContextWithPrincipal(ctx, spotcheck.System("bench"))
+	start := time.Now()
 	if err := ensureDrawStaff(sys, db, *inspectors); err != nil {
 		return err
 	}
+	fmt.Fprintf(m.Stdout, "staff: %.2f s\n", time.Since(start).Seconds())
 	as, err := demoStaff(sys, db, "planner", "supervisor")
 	if err != nil {
 		return err
@@ -63,19 +65,24 @@ func (m *Main) benchTaskDraw(ctx context.Context, args []string) error {
 	code := fmt.Sprintf("%d-FZWL-SCALE-%s", now.Year(), strings.ToUpper(rand.Text()[:6]))
 	task := &spotcheck.Task{Code: code, Name: "省级规模抽取测试", Authority: "FZWL", Items: []string{"WL-LXS-001"},
 		Scope: spotcheck.TaskScope{Types: strings.Split(*types, ",")}, StrataBy: spotcheck.StrataByCredit,
-		Start: now.Format(spotcheck.DateLayout), End: fmt.Sprintf("%d-12-31", now.Year())}
+		// Two visits of slack over each inspector's even share (spec §6),
+		// so that the last teams still find someone free.
+		CapSlack: 2,
+		Start:    now.Format(spotcheck.DateLayout), End: fmt.Sprintf("%d-12-31", now.Year())}
 	for _, s := range []string{"A", "B", "C", "D"} {
 		task.Strata = append(task.Strata, spotcheck.StratumRule{ID: s, Rate: *rate, Reserve: 5})
 	}
+	start = time.Now()
 	if err := db.Tasks().CreateTask(as("planner"), task); err != nil {
 		return err
 	}
 	if err := db.Tasks().PublishTask(as("planner"), code); err != nil {
 		return err
 	}
+	fmt.Fprintf(m.Stdout, "task %s created and published (checked against the plan rules): %.2f s\n", code, time.Since(start).Seconds())
 	runtime.GC()
 	secret := rand.Text()
-	start := time.Now()
+	start = time.Now()
 	d, err := db.Draws().PlanDraw(as("planner"), code, spotcheck.DrawRequest{Officials: []string{"supervisor"}})
 	if err != nil {
 		return err
@@ -121,28 +128,29 @@ func (m *Main) benchTaskDraw(ctx context.Context, args []string) error {
 // ensureDrawStaff loads the demo's world without entities when the
 // database has no planner yet: departments, inspectors (certificates
 // valid for three more years, so that the roster is not emptied by
-// expiry), items and the demo's accounts, and n more inspectors of the
-// city bureau, a quarter of whom may lead.
+// expiry), items and the demo's accounts. Then it imports n more
+// inspectors of the city bureau, each of whom may lead: the draw caps
+// every inspector's share of the visits (spec §6), so with a minority
+// of leaders the leaders run out before the teams do.
 func ensureDrawStaff(sys context.Context, db *store.DB, n int) error {
-	if _, err := db.Accounts().FindUserByUsername(sys, "planner"); err == nil {
-		return nil
-	} else if spotcheck.ErrorCode(err) != spotcheck.ENOTFOUND {
-		return err
-	}
 	now := time.Now().In(spotcheck.ChinaTime)
-	data := demo.Generate(demoSeed, 0, now.Format(spotcheck.DateLayout))
-	for i := range data.Inspectors {
-		if data.Inspectors[i].CertNo != "" {
-			data.Inspectors[i].CertExpiry = now.AddDate(3, 0, 0).Format(spotcheck.DateLayout)
+	if _, err := db.Accounts().FindUserByUsername(sys, "planner"); spotcheck.ErrorCode(err) == spotcheck.ENOTFOUND {
+		data := demo.Generate(demoSeed, 0, now.Format(spotcheck.DateLayout))
+		for i := range data.Inspectors {
+			if data.Inspectors[i].CertNo != "" {
+				data.Inspectors[i].CertExpiry = now.AddDate(3, 0, 0).Format(spotcheck.DateLayout)
+			}
 		}
-	}
-	if err := demo.Load(sys, db.Transfers(), db.Accounts(), data, nil); err != nil {
+		if err := demo.Load(sys, db.Transfers(), db.Accounts(), data, nil); err != nil {
+			return err
+		}
+	} else if err != nil {
 		return err
 	}
 	more := make([]spotcheck.Inspector, n)
 	for k := range more {
 		more[k] = spotcheck.Inspector{StaffID: fmt.Sprintf("SC%05d", k+1), Name: fmt.Sprintf("规模测试%05d", k+1),
-			Dept: "FZWL", CertNo: fmt.Sprintf("闽文旅执字第350100%05d号", k+1), Lead: k%4 == 0,
+			Dept: "FZWL", CertNo: fmt.Sprintf("闽文旅执字第350100%05d号", k+1), Lead: true,
 			CertExpiry: now.AddDate(3, 0, 0).Format(spotcheck.DateLayout), Active: true}
 	}
 	_, err := db.Inspectors().ImportInspectors(sys, false, spotcheck.SliceSource("bench", more))
