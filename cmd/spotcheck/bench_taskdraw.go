@@ -29,18 +29,18 @@ import (
 // bureau, so that a frame of a million entities has a roster of its size
 // (ensureDrawStaff). Then a task of the city bureau over the entities of
 // --types, stratified by credit class at --rate, is created and
-// published, and its draw is taken through the
-// workflow: plan (freezing frame, exclusions, roster and conflicts), the
-// supervisor's commitment and reveal, the run (selection, assignment,
-// inspections). Last the whole log is verified with the key of --log-key,
-// as `spotcheck log verify` does. Each step is timed.
+// published, and its draw is taken through the workflow: plan (freezing
+// frame, exclusions, roster and conflicts), the supervisor's commitment
+// and reveal, the run (selection, assignment, inspections). Last the
+// whole log is verified with the key of --log-key, as `spotcheck log
+// verify` does. Each step is timed.
 func (m *Main) benchTaskDraw(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("bench taskdraw", flag.ContinueOnError)
 	dsn := dbFlag(fs)
 	keyPath := logKeyFlag(fs)
 	types := fs.String("types", "T09,T14", "任务范围：检查对象类别，逗号分隔")
 	rate := fs.String("rate", "3/100", "各层抽取比例")
-	inspectors := fs.Int("inspectors", 1000, "新数据库中市局另加的执法检查人员数")
+	inspectors := fs.Int("inspectors", 1000, "市局另加的执法检查人员数（均可任主检）")
 	if pos, err := parse(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
