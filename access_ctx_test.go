@@ -14,7 +14,7 @@ func TestRolePermissions(t *testing.T) {
 		RoleSystemAdmin:   "departments.view departments.manage api.use outbox.manage jobs.manage",
 		RoleSecurityAdmin: "departments.view users.manage",
 		RoleAuditAdmin:    "departments.view audit.view",
-		RoleDeptAdmin:     "directory.view directory.edit lists.view lists.edit departments.view api.use",
+		RoleDeptAdmin:     "directory.view directory.edit lists.view lists.edit departments.view api.use risk.manage",
 		RolePlanner:       "directory.view lists.view departments.view api.use draws.view draws.manage",
 		RoleSupervisor: "directory.view lists.view departments.view audit.view draws.view draws.witness " +
 			"draws.approve draws.supervise api.use",

@@ -66,6 +66,10 @@
 //	AfterPublicationService appeal.go (objections and credit repairs, filed
 //	                       with the token, decided and logged),
 //	                       appeal_read.go (the enterprise's page, the lists)
+//	RiskService            risk.go (the risk model's versions), risk_run.go
+//	                       (reclassification runs: preview), risk_apply.go
+//	                       (apply, reads), risk_facts.go (the facts, by
+//	                       grouped queries)
 //	OutboxService          outbox_admin.go (counts, dead letters, recorded
 //	                       retries); outbox.go (enqueued in the caller's
 //	                       transaction), outbox_worker.go (the sender's

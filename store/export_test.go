@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"time"
 
+	"spotcheck"
 	"spotcheck/ledger"
 )
 
@@ -16,3 +18,15 @@ func (db *DB) QueryRowForTest(ctx context.Context, query string) *sql.Row {
 // LogStorageForTest returns the log's storage on db's tables, for the
 // conformance suite ledger.TestStorage.
 func (db *DB) LogStorageForTest() ledger.Storage { return logStorage{db} }
+
+// ClaimRiskRunForTest takes the reclassification's computing slot as a
+// preview does and keeps it, as if that preview were still scoring.
+func (db *DB) ClaimRiskRunForTest(ctx context.Context, model, dept string) (int64, error) {
+	run := &spotcheck.RiskRun{Model: model, Dept: dept, Day: db.Now().Format(spotcheck.DateLayout),
+		State: spotcheck.RiskRunRunning, CreatedBy: actorID(ctx), CreatedAt: db.Now().UTC().Truncate(time.Second)}
+	err := db.inTx(ctx, func(t *tx) error {
+		_, err := db.Risk().claimRun(ctx, t, run)
+		return err
+	})
+	return run.ID, err
+}

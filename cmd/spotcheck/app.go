@@ -91,6 +91,12 @@ const usage = `用法：spotcheck 命令 [参数]
 年度抽查计划：
   plan check --dept 部门代码 --year 年度 [--db 数据库]   检查计划（已发布的，否则最新草稿）：ok 或每条问题一行
 
+信用风险分类（模型见 docs/risk-model.md）：
+  risk load 文件 [--db 数据库]                 载入风险模型文件为新版本（有任何错误则不载入）
+  risk preview [--dept 部门代码] [--db 数据库]   预览重新分类：变动对象数，按区划、类型和分类
+  risk apply 编号 [--db 数据库]                应用已预览的重新分类
+  risk show 统一社会信用代码 [--db 数据库]       对象的分类、得分、各因子及模型版本
+
 运行：
   demo [--db 路径] [--addr 主机:端口] [--no-serve]   创建演示数据库并启动
   serve [--db 数据库] [--addr 主机:端口] [--log-key 文件]   启动服务
@@ -130,6 +136,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		"log":        m.runLog,
 		"calendar":   m.runCalendar,
 		"plan":       m.runPlan,
+		"risk":       m.runRisk,
 		"config":     m.runConfig,
 		"backup":     m.runBackup,
 		"restore":    m.runRestore,

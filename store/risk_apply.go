@@ -1,0 +1,264 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"time"
+
+	"spotcheck"
+)
+
+// errRescore: a stored assessment no longer scores the same, which Score,
+// being pure, rules out unless the stored facts or model were altered.
+var errRescore = errors.New("stored facts no longer give the stored score")
+
+// ApplyReclassification applies previewed run id in one transaction (see
+// risk_run.go). PermManageRisk on the run's department. ECONFLICT for a
+// run applied already, still computing, failed or stale; a run found
+// stale now (another run applied since its preview, or its model no
+// longer in force) is marked so and refused.
+func (sv *RiskService) ApplyReclassification(ctx context.Context, id int64) (_ *spotcheck.RiskRun, err error) {
+	db := sv.db
+	defer wrap(&err, "apply reclassification", id)
+	if err := spotcheck.Authorize(ctx, spotcheck.PermManageRisk, ""); err != nil {
+		return nil, err
+	}
+	var run *spotcheck.RiskRun
+	var stale error
+	err = db.inTx(ctx, func(t *tx) error {
+		// Take the row that orders the applies first: on PostgreSQL a
+		// second apply waits here and then reads what the first did.
+		if _, err := t.ExecContext(ctx, `UPDATE risk_state SET applied_seq = applied_seq WHERE id = 1`); err != nil {
+			return err
+		}
+		r, base, err := findRiskRun(ctx, t, id)
+		if err != nil {
+			return err
+		}
+		run = r
+		if err := spotcheck.AuthorizeViewCtx(ctx, spotcheck.PermManageRisk, r.Dept,
+			spotcheck.Errorf(spotcheck.ENOTFOUND, "没有第%d号重新分类", id)); err != nil {
+			return err
+		}
+		switch r.State {
+		case spotcheck.RiskRunApplied:
+			return spotcheck.Errorf(spotcheck.ECONFLICT, "第%d号重新分类已于%s由%s应用，不能再次应用", id,
+				r.AppliedAt.In(spotcheck.ChinaTime).Format("2006-01-02 15:04"), actorLabel(r.AppliedBy))
+		case spotcheck.RiskRunRunning:
+			return spotcheck.Errorf(spotcheck.ECONFLICT, "第%d号重新分类尚在计算，完成预览后才能应用", id)
+		case spotcheck.RiskRunStale:
+			return spotcheck.Errorf(spotcheck.ECONFLICT, "第%d号重新分类已过期（此后另有重新分类被应用，或模型已更换），请重新预览", id)
+		case spotcheck.RiskRunFailed:
+			return spotcheck.Errorf(spotcheck.ECONFLICT, "第%d号重新分类未完成，不能应用，请重新预览", id)
+		}
+		today := db.Now().In(spotcheck.ChinaTime).Format(spotcheck.DateLayout)
+		m, _, err := currentRiskModel(ctx, t, today)
+		if err != nil && spotcheck.ErrorCode(err) != spotcheck.ENOTFOUND {
+			return err
+		}
+		if m == nil || m.Version != r.Model {
+			now := "没有生效的模型"
+			if m != nil {
+				now = "现行模型为" + m.Version
+			}
+			stale = spotcheck.Errorf(spotcheck.ECONFLICT, "第%d号重新分类已过期：预览时使用模型%s，%s，请重新预览", id, r.Model, now)
+			return endRun(ctx, t, id, spotcheck.RiskRunStale, "模型已更换")
+		}
+		res, err := t.ExecContext(ctx, `UPDATE risk_state SET applied_seq = applied_seq + 1 WHERE id = 1 AND applied_seq = $1`, base)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			stale = spotcheck.Errorf(spotcheck.ECONFLICT, "第%d号重新分类已过期：预览之后另有重新分类被应用，请重新预览", id)
+			return endRun(ctx, t, id, spotcheck.RiskRunStale, "另有重新分类被应用")
+		}
+		run.State, run.AppliedBy, run.AppliedAt = spotcheck.RiskRunApplied, actorID(ctx), db.Now().UTC().Truncate(time.Second)
+		if _, err := t.ExecContext(ctx, `UPDATE risk_runs SET state = $1, applied_seq = $2, applied_by = $3, applied_at = $4
+			WHERE id = $5`, run.State, base+1, run.AppliedBy, timeCol{&run.AppliedAt}, id); err != nil {
+			return err
+		}
+		day, err := time.Parse(spotcheck.DateLayout, r.Day)
+		if err != nil {
+			return err
+		}
+		if err := applyMoves(ctx, t, m, run, day); err != nil {
+			return err
+		}
+		// The run's rows replace the entities' rows of earlier runs; the
+		// runs previewed before this one can no longer be applied.
+		if _, err := t.ExecContext(ctx, `DELETE FROM entity_risk WHERE run_id <> $1
+			AND entity_id IN (SELECT entity_id FROM entity_risk WHERE run_id = $1)`, id); err != nil {
+			return err
+		}
+		if _, err := t.ExecContext(ctx, `UPDATE risk_runs SET state = $1, error = $2 WHERE state = $3`,
+			spotcheck.RiskRunStale, "另有重新分类被应用", spotcheck.RiskRunPreviewed); err != nil {
+			return err
+		}
+		_, err = t.ExecContext(ctx, `DELETE FROM entity_risk WHERE run_id IN (SELECT id FROM risk_runs WHERE state = $1)`,
+			spotcheck.RiskRunStale)
+		return err
+	})
+	if err == nil && stale != nil {
+		return nil, stale
+	}
+	if err != nil {
+		return nil, err
+	}
+	return run, nil
+}
+
+// applyMoves updates the entities the run moves, a chunk at a time: each
+// is re-scored from its stored facts (Score is pure, so this is the
+// previewed verdict with its reasons), written through the directory's
+// writer and appended to risk_changes. An entity whose row already stands
+// where the run would put it is left alone.
+func applyMoves(ctx context.Context, t *tx, m *spotcheck.RiskModel, run *spotcheck.RiskRun, day time.Time) error {
+	type move struct {
+		id    string
+		facts spotcheck.RiskFacts
+	}
+	var moves []move
+	rows, err := t.QueryContext(ctx, `SELECT entity_id, type, key_item, founded, last_inspected, adverse, open_followups,
+		abnormal, complaints, penalties FROM entity_risk WHERE run_id = $1 AND moved = 1 ORDER BY entity_id`, run.ID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var mv move
+		f := &mv.facts
+		if err := rows.Scan(&mv.id, &f.Type, boolCol{&f.KeyItem}, &f.Founded, &f.LastInspected, &f.AdverseResults,
+			&f.OpenFollowUps, boolCol{&f.Abnormal}, &f.Complaints, &f.Penalties); err != nil {
+			rows.Close()
+			return err
+		}
+		moves = append(moves, mv)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	applied := 0
+	for start := 0; start < len(moves); start += 500 {
+		chunk := moves[start:min(start+500, len(moves))]
+		ids := make([]string, len(chunk))
+		for i, mv := range chunk {
+			ids[i] = mv.id
+		}
+		var c conds
+		c.in("id", ids)
+		current := map[string]*spotcheck.Entity{}
+		if err := entities.list(ctx, t, c.list, c.args, "", func(e *spotcheck.Entity) error {
+			current[e.ID] = e
+			return nil
+		}); err != nil {
+			return err
+		}
+		var changes [][]any
+		for _, mv := range chunk {
+			old := current[mv.id]
+			if old == nil {
+				continue
+			}
+			a := m.Score(mv.facts, day)
+			if !spotcheck.RiskMoves(old.CreditClass, old.Key, a) {
+				continue
+			}
+			e := *old
+			e.CreditClass, e.Key, e.KeyReason, e.KeyExpiry = a.Class, a.Key, "", ""
+			if a.Key {
+				e.KeyReason, e.KeyExpiry = keyReasonOf(a), a.KeyExpiry
+			}
+			if err := entities.updateRow(ctx, t, old, &e, "reclassify", 0); err != nil {
+				return err
+			}
+			changes = append(changes, []any{run.ID, e.ID, old.CreditClass, a.Class, boolInt(old.Key), boolInt(a.Key),
+				a.Score, riskReason(m, a, old.Key), m.Version, timeCol{&run.AppliedAt}})
+			applied++
+		}
+		if err := t.db.dialect.bulkInsert(ctx, t, "risk_changes", []string{"run_id", "entity_id", "old_class", "new_class",
+			"old_key", "new_key", "score", "reason", "model", "at"}, changes); err != nil {
+			return err
+		}
+	}
+	if applied != run.Moves {
+		// The directory changed since the preview: record what was done.
+		run.Moves = applied
+		_, err := t.ExecContext(ctx, `UPDATE risk_runs SET moves = $1 WHERE id = $2`, applied, run.ID)
+		return err
+	}
+	return nil
+}
+
+// FindRiskChanges lists the moves run applied, by entity.
+// PermViewDirectory on the run's department.
+func (sv *RiskService) FindRiskChanges(ctx context.Context, run int64) (_ []spotcheck.RiskChange, err error) {
+	defer wrap(&err, "find risk changes", run)
+	if _, err := sv.FindRiskRun(ctx, run); err != nil {
+		return nil, err
+	}
+	rows, err := sv.db.read.QueryContext(ctx, `SELECT run_id, entity_id, old_class, new_class, old_key, new_key, score,
+		reason, model, at FROM risk_changes WHERE run_id = $1 ORDER BY entity_id`, run)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []spotcheck.RiskChange{}
+	for rows.Next() {
+		var c spotcheck.RiskChange
+		if err := rows.Scan(&c.Run, &c.Entity, &c.OldClass, &c.NewClass, boolCol{&c.OldKey}, boolCol{&c.NewKey}, &c.Score,
+			&c.Reason, &c.Model, timeCol{&c.At}); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// FindEntityRisk returns the entity's assessment by the latest applied
+// run that scored it: its stored facts scored again with that run's
+// model on the run's day. The entity must be visible to the user
+// (FindEntityByID); ENOTFOUND when no applied run scored it.
+func (sv *RiskService) FindEntityRisk(ctx context.Context, id string) (_ *spotcheck.EntityRisk, err error) {
+	db := sv.db
+	defer wrap(&err, "find entity risk", id)
+	e, err := db.Entities().FindEntityByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := &spotcheck.EntityRisk{Entity: e.ID}
+	var version string
+	var score int
+	f := &out.Facts
+	err = db.read.QueryRowContext(ctx, `SELECT er.run_id, r.day, r.model, er.score, er.type, er.key_item, er.founded,
+		er.last_inspected, er.adverse, er.open_followups, er.abnormal, er.complaints, er.penalties
+		FROM entity_risk er JOIN risk_runs r ON r.id = er.run_id
+		WHERE er.entity_id = $1 AND r.state = $2 ORDER BY r.applied_seq DESC LIMIT 1`, e.ID, spotcheck.RiskRunApplied).Scan(
+		&out.Run, &out.Day, &version, &score, &f.Type, boolCol{&f.KeyItem}, &f.Founded, &f.LastInspected,
+		&f.AdverseResults, &f.OpenFollowUps, boolCol{&f.Abnormal}, &f.Complaints, &f.Penalties)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, spotcheck.Errorf(spotcheck.ENOTFOUND, "检查对象“%s”尚未经风险模型分类", e.ID)
+		}
+		return nil, err
+	}
+	v, err := findRiskModel(ctx, db.read, version)
+	if err != nil {
+		return nil, err
+	}
+	m, err := parseStoredModel(v)
+	if err != nil {
+		return nil, err
+	}
+	day, err := time.Parse(spotcheck.DateLayout, out.Day)
+	if err != nil {
+		return nil, err
+	}
+	out.Assessment = m.Score(out.Facts, day)
+	if out.Assessment.Score != score {
+		return nil, &opError{op: "rescore run " + strconv.FormatInt(out.Run, 10), err: errRescore}
+	}
+	out.Explain = m.ExplainClass(out.Assessment)
+	return out, nil
+}
