@@ -52,6 +52,26 @@ func writeChange(ctx context.Context, t *tx, c change) error {
 	return err
 }
 
+// writeChanges writes many changes at once, for a step that changes a
+// great many records in one transaction (a reclassification); each must
+// carry its record's version (see writeChange).
+func writeChanges(ctx context.Context, t *tx, cs []change) error {
+	at, actor := t.db.now(), actorID(ctx)
+	rows := make([][]any, len(cs))
+	for i, c := range cs {
+		if c.version <= 0 {
+			return fmt.Errorf("change of %s %s without a version", c.kind, c.key)
+		}
+		var batch any
+		if c.batch > 0 {
+			batch = c.batch
+		}
+		rows[i] = []any{c.kind, c.key, c.version, c.action, actor, at, batch, c.before, c.after}
+	}
+	return t.db.dialect.bulkInsert(ctx, t, "changes",
+		[]string{"kind", "record_key", "version", "action", "actor", "at", "batch", "before_json", "after_json"}, rows)
+}
+
 const changeCols = "id, kind, record_key, version, action, actor, at, before_json, after_json"
 
 func findChanges(ctx context.Context, q querier, where string, args ...any) ([]spotcheck.Change, error) {

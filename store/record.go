@@ -280,16 +280,25 @@ func (tb *table[T]) changeAction(old, v *T) string {
 // recordChange appends the change of a versioned record to the change
 // history: version is the record's version after the change.
 func (tb *table[T]) recordChange(ctx context.Context, t *tx, key string, version int, action string, before, after *T, batch int64) error {
-	b, err := recordJSON(before)
+	c, err := tb.changeOf(key, version, action, before, after, batch)
 	if err != nil {
 		return err
+	}
+	return writeChange(ctx, t, c)
+}
+
+// changeOf is the change of a versioned record from before to after, as
+// the change history keeps it.
+func (tb *table[T]) changeOf(key string, version int, action string, before, after *T, batch int64) (change, error) {
+	b, err := recordJSON(before)
+	if err != nil {
+		return change{}, err
 	}
 	a, err := recordJSON(after)
 	if err != nil {
-		return err
+		return change{}, err
 	}
-	return writeChange(ctx, t, change{kind: tb.kind, key: key, version: version, action: action, before: b, after: a,
-		batch: batch})
+	return change{kind: tb.kind, key: key, version: version, action: action, before: b, after: a, batch: batch}, nil
 }
 
 // recordJSON is the JSON of a record for the change history; "" for none.

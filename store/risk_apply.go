@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"spotcheck"
@@ -111,9 +113,12 @@ func (sv *RiskService) ApplyReclassification(ctx context.Context, id int64) (_ *
 
 // applyMoves updates the entities the run moves, a chunk at a time: each
 // is re-scored from its stored facts (Score is pure, so this is the
-// previewed verdict with its reasons), written through the directory's
-// writer and appended to risk_changes. An entity whose row already stands
-// where the run would put it is left alone.
+// previewed verdict with its reasons); a chunk's rows are updated
+// together (updateRiskColumns), their changes recorded and their moves
+// appended to risk_changes in bulk. A first run moves about half of a
+// million entities: each through the directory's one-row writer took
+// 221 s on SQLite. An entity whose row already stands where the run would
+// put it is left alone.
 func applyMoves(ctx context.Context, t *tx, m *spotcheck.RiskModel, run *spotcheck.RiskRun, day time.Time) error {
 	type move struct {
 		id    string
@@ -139,9 +144,10 @@ func applyMoves(ctx context.Context, t *tx, m *spotcheck.RiskModel, run *spotche
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	now := t.db.Now().UTC().Truncate(time.Second)
 	applied := 0
-	for start := 0; start < len(moves); start += 500 {
-		chunk := moves[start:min(start+500, len(moves))]
+	for start := 0; start < len(moves); start += applyChunk {
+		chunk := moves[start:min(start+applyChunk, len(moves))]
 		ids := make([]string, len(chunk))
 		for i, mv := range chunk {
 			ids[i] = mv.id
@@ -155,7 +161,9 @@ func applyMoves(ctx context.Context, t *tx, m *spotcheck.RiskModel, run *spotche
 		}); err != nil {
 			return err
 		}
-		var changes [][]any
+		var moved []*spotcheck.Entity
+		var changes []change
+		var riskRows [][]any
 		for _, mv := range chunk {
 			old := current[mv.id]
 			if old == nil {
@@ -170,23 +178,89 @@ func applyMoves(ctx context.Context, t *tx, m *spotcheck.RiskModel, run *spotche
 			if a.Key {
 				e.KeyReason, e.KeyExpiry = keyReasonOf(a), a.KeyExpiry
 			}
-			if err := entities.updateRow(ctx, t, old, &e, "reclassify", 0); err != nil {
+			e.Version, e.UpdatedAt = old.Version+1, now
+			ch, err := entities.changeOf(e.ID, e.Version, "reclassify", old, &e, 0)
+			if err != nil {
 				return err
 			}
-			changes = append(changes, []any{run.ID, e.ID, old.CreditClass, a.Class, boolInt(old.Key), boolInt(a.Key),
+			moved, changes = append(moved, &e), append(changes, ch)
+			riskRows = append(riskRows, []any{run.ID, e.ID, old.CreditClass, a.Class, boolInt(old.Key), boolInt(a.Key),
 				a.Score, riskReason(m, a, old.Key), m.Version, timeCol{&run.AppliedAt}})
-			applied++
 		}
-		if err := t.db.dialect.bulkInsert(ctx, t, "risk_changes", []string{"run_id", "entity_id", "old_class", "new_class",
-			"old_key", "new_key", "score", "reason", "model", "at"}, changes); err != nil {
+		if err := updateRiskColumns(ctx, t, moved, now); err != nil {
 			return err
 		}
+		if err := writeChanges(ctx, t, changes); err != nil {
+			return err
+		}
+		if err := t.db.dialect.bulkInsert(ctx, t, "risk_changes", []string{"run_id", "entity_id", "old_class", "new_class",
+			"old_key", "new_key", "score", "reason", "model", "at"}, riskRows); err != nil {
+			return err
+		}
+		applied += len(moved)
 	}
 	if applied != run.Moves {
 		// The directory changed since the preview: record what was done.
 		run.Moves = applied
 		_, err := t.ExecContext(ctx, `UPDATE risk_runs SET moves = $1 WHERE id = $2`, applied, run.ID)
 		return err
+	}
+	return nil
+}
+
+// applyChunk is how many moves applyMoves reads, updates and records at
+// a time: an UPDATE of applyChunk rows takes 6 parameters a row, within
+// both databases' limits.
+const applyChunk = 2000
+
+// updateRiskColumns sets the class and key-list columns of the entities
+// es, each one version after the row it was read from; a row whose
+// version moved on is not updated, and the run fails as stale. On
+// PostgreSQL the rows go in one statement joined to their values (one
+// round trip); SQLite plans that join as a scan of the whole table for
+// each chunk (91 s for 135,215 rows of a million), so there each row is
+// its own execution of one prepared statement, which costs no round trip.
+func updateRiskColumns(ctx context.Context, t *tx, es []*spotcheck.Entity, now time.Time) error {
+	if len(es) == 0 {
+		return nil
+	}
+	var n int64
+	if t.db.dialect.name() == "sqlite" {
+		stmt, err := t.PrepareContext(ctx, `UPDATE entities SET credit_class = $1, key_flag = $2, key_reason = $3,
+			key_expiry = $4, version = version + 1, updated_at = $5 WHERE id = $6 AND version = $7`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, e := range es {
+			res, err := stmt.ExecContext(ctx, e.CreditClass, boolInt(e.Key), e.KeyReason, e.KeyExpiry, timeCol{&now},
+				e.ID, e.Version-1)
+			if err != nil {
+				return err
+			}
+			k, _ := res.RowsAffected()
+			n += k
+		}
+	} else {
+		vals := make([]string, len(es))
+		args := []any{timeCol{&now}}
+		for i, e := range es {
+			k := len(args)
+			vals[i] = fmt.Sprintf("($%d, CAST($%d AS INTEGER), $%d, CAST($%d AS INTEGER), $%d, $%d)", k+1, k+2, k+3, k+4, k+5, k+6)
+			args = append(args, e.ID, e.Version-1, e.CreditClass, boolInt(e.Key), e.KeyReason, e.KeyExpiry)
+		}
+		res, err := t.ExecContext(ctx, `WITH s (id, version, credit_class, key_flag, key_reason, key_expiry) AS (VALUES `+
+			strings.Join(vals, ", ")+`)
+			UPDATE entities SET credit_class = s.credit_class, key_flag = s.key_flag, key_reason = s.key_reason,
+				key_expiry = s.key_expiry, version = entities.version + 1, updated_at = $1
+			FROM s WHERE entities.id = s.id AND entities.version = s.version`, args...)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+	}
+	if n != int64(len(es)) {
+		return spotcheck.Errorf(spotcheck.ECONFLICT, "重新分类期间有检查对象被他人修改，请重新预览")
 	}
 	return nil
 }
