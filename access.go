@@ -34,6 +34,7 @@ const (
 	PermManageOutbox      Permission = "outbox.manage"       // the credit push's outbox: inspect, retry, export (system admin)
 	PermManageJobs        Permission = "jobs.manage"         // the scheduled jobs: their runs, "run now" (system admin)
 	PermManageRisk        Permission = "risk.manage"         // load risk models, preview and apply reclassifications (department admin)
+	PermViewStats         Permission = "stats.view"          // the statistics dashboard of one's departments (all for supervisors)
 )
 
 // The permissions of routes that need none of the above, stated as values
@@ -59,11 +60,11 @@ var rolePermissions = map[string][]Permission{
 	RoleSecurityAdmin: {PermViewDepartments, PermManageUsers},
 	RoleAuditAdmin:    {PermViewDepartments, PermViewAudit},
 	RoleDeptAdmin: {PermViewDirectory, PermEditDirectory, PermViewLists, PermEditLists, PermViewDepartments,
-		PermUseAPI, PermManageRisk},
+		PermUseAPI, PermManageRisk, PermViewStats},
 	RolePlanner: {PermViewDirectory, PermViewLists, PermViewDepartments, PermUseAPI,
-		PermViewDraws, PermManageDraws},
+		PermViewDraws, PermManageDraws, PermViewStats},
 	RoleSupervisor: {PermViewDirectory, PermViewLists, PermViewDepartments, PermViewAudit,
-		PermViewDraws, PermWitnessDraws, PermApproveDraws, PermSuperviseDraws, PermUseAPI},
+		PermViewDraws, PermWitnessDraws, PermApproveDraws, PermSuperviseDraws, PermUseAPI, PermViewStats},
 	RoleInspector: {PermViewDirectory, PermViewLists, PermViewDepartments, PermRecordInspections},
 	RoleApprover: {PermViewDirectory, PermViewLists, PermViewDepartments, PermViewDraws, PermApproveDraws,
 		PermUseAPI, PermApproveResults},
@@ -76,7 +77,7 @@ var rolePermissions = map[string][]Permission{
 var allPermissions = []Permission{PermViewDirectory, PermEditDirectory, PermViewLists, PermEditLists,
 	PermViewDepartments, PermManageDepartments, PermManageUsers, PermViewAudit, PermUseAPI, PermViewDraws,
 	PermManageDraws, PermWitnessDraws, PermApproveDraws, PermSuperviseDraws, PermRecordInspections,
-	PermApproveResults, PermManageOutbox, PermManageJobs, PermManageRisk}
+	PermApproveResults, PermManageOutbox, PermManageJobs, PermManageRisk, PermViewStats}
 
 // rolePublic is the pseudo-role of the public portal's visitors. It cannot
 // be given to a user (it is not in RoleNames).
@@ -247,6 +248,7 @@ var permissionNames = map[Permission]string{
 	PermApproveDraws: "审批替补和更换", PermSuperviseDraws: "监督全部抽取",
 	PermRecordInspections: "录入检查结果", PermApproveResults: "审核检查结果",
 	PermManageOutbox: "管理信用平台推送", PermManageJobs: "管理定时任务", PermManageRisk: "管理信用风险分类",
+	PermViewStats: "查看统计分析",
 }
 
 // AuthorizeDraw returns nil when the user may use perm on a task or draw

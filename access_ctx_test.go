@@ -14,10 +14,10 @@ func TestRolePermissions(t *testing.T) {
 		RoleSystemAdmin:   "departments.view departments.manage api.use outbox.manage jobs.manage",
 		RoleSecurityAdmin: "departments.view users.manage",
 		RoleAuditAdmin:    "departments.view audit.view",
-		RoleDeptAdmin:     "directory.view directory.edit lists.view lists.edit departments.view api.use risk.manage",
-		RolePlanner:       "directory.view lists.view departments.view api.use draws.view draws.manage",
+		RoleDeptAdmin:     "directory.view directory.edit lists.view lists.edit departments.view api.use risk.manage stats.view",
+		RolePlanner:       "directory.view lists.view departments.view api.use draws.view draws.manage stats.view",
 		RoleSupervisor: "directory.view lists.view departments.view audit.view draws.view draws.witness " +
-			"draws.approve draws.supervise api.use",
+			"draws.approve draws.supervise api.use stats.view",
 		RoleInspector: "directory.view lists.view departments.view inspections.record",
 		RoleApprover:  "directory.view lists.view departments.view draws.view draws.approve api.use inspections.approve",
 		RoleAgency:    "lists.view departments.view",

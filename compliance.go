@@ -219,7 +219,7 @@ func (c *checker) coverage() {
 			}
 		}
 		where := cell[0] + "/" + cell[1]
-		if expected*1000 < float64(n*floor) {
+		if BelowFloor(expected, n, floor) {
 			c.add(RuleCoverage, where, "%s：全年预计抽查 %s 户，占 %d 户的 %s%%，低于 %s",
 				c.cellName(cell[0], cell[1]), count(expected), n, below(expected*100/float64(n), floor), tenths(floor))
 		}
@@ -230,21 +230,15 @@ func (c *checker) coverage() {
 }
 
 // requirement is the floor (tenths of a percent) and rounds for a target
-// type: the strictest of the plan's items that target it, else the defaults.
+// type under the plan's items (CoverageRequirement).
 func (c *checker) requirement(typ string) (floor, rounds int) {
-	floor, _ = ParsePercent(DefaultFloorRatio)
-	rounds = DefaultRounds
+	var items []Item
 	for _, code := range c.planItems() {
-		it, ok := c.f.Items[code]
-		if !ok || (len(it.TargetTypes) > 0 && !slices.Contains(it.TargetTypes, typ)) {
-			continue
+		if it, ok := c.f.Items[code]; ok {
+			items = append(items, it)
 		}
-		if r, ok := ParsePercent(it.Ratio); ok && r > floor {
-			floor = r
-		}
-		rounds = max(rounds, it.Frequency)
 	}
-	return floor, rounds
+	return CoverageRequirement(typ, items)
 }
 
 func (c *checker) planItems() []string {

@@ -25,8 +25,9 @@
 // SignatureService (signature.go), FollowUpService (followup.go),
 // RecusalService (recusal.go), FeedbackService (feedback.go), RulesService
 // (rulesdoc.go), PublicationService (publication.go),
-// AfterPublicationService (objection.go, repair.go) and OutboxService
-// (outboxsend.go: the credit push's outbox).
+// AfterPublicationService (objection.go, repair.go), OutboxService
+// (outboxsend.go: the credit push's outbox) and StatsService (stats.go:
+// the statistics dashboard).
 // Their methods use one verb set:
 //
 //   - FindXByID, FindXByCode, FindXByUsername — one record by its key

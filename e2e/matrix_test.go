@@ -312,6 +312,8 @@ func (a *app) paramValue(path, name, kind string) (value, dept string, err error
 		return kind + ".csv", "", nil
 	case res == "outbox" && name == "file": // the credit push's export (matrix_outbox_test.go)
 		return "outbox.xlsx", "", nil
+	case res == "stats" && name == "file": // a table of the dashboard (matrix_stats_test.go)
+		return "coverage.xlsx", "", nil
 	case res == "jobs" && name == "name": // a scheduled job (matrix_jobs_test.go)
 		return "refresh-stats", "", nil
 	case res == "log" && name == "sha256":

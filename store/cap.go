@@ -154,31 +154,8 @@ func (sv *CapService) FindRepeatAlerts(ctx context.Context, year string) (_ []sp
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT d.authority, p.entity_id, count(DISTINCT d.id), COALESCE(e.name, ''),
-		COALESCE(e.credit_class, ''), COALESCE(e.key_flag, 0), COALESCE(dp.name, d.authority)
-		FROM draw_picks p JOIN draws d ON d.id = p.draw_id
-		LEFT JOIN entities e ON e.id = p.entity_id LEFT JOIN departments dp ON dp.code = d.authority
-		WHERE d.year = $1 AND `+countedPick+`
-		GROUP BY d.authority, p.entity_id, e.name, e.credit_class, e.key_flag, dp.name
-		HAVING count(DISTINCT d.id) > $2 ORDER BY count(DISTINCT d.id) DESC, d.authority, p.entity_id LIMIT $3`,
-		year, c.Limit, maxAlerts)
+	counts, err := repeatCounts(ctx, q, year, c.Limit, nil)
 	if err != nil {
-		return nil, err
-	}
-	var counts []spotcheck.RepeatAlert
-	for rows.Next() {
-		a := spotcheck.RepeatAlert{Year: year}
-		var class string
-		var key bool
-		if err := rows.Scan(&a.Authority, &a.Entity, &a.Count, &a.EntityName, &class, boolCol{&key}, &a.AuthorityName); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		a.HighRisk = spotcheck.HighRisk(class, key)
-		counts = append(counts, a)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	alerts := spotcheck.RepeatAlerts(counts, c)
@@ -188,6 +165,41 @@ func (sv *CapService) FindRepeatAlerts(ctx context.Context, year string) (_ []sp
 		}
 	}
 	return alerts, nil
+}
+
+// repeatCounts counts, per authority of scope (nil: every one) and
+// entity, the draws of year that counted the entity (countedPick), for
+// those counted more than limit times: the most first, at most maxAlerts.
+// spotcheck.RepeatAlerts keeps those the cap does not exempt.
+func repeatCounts(ctx context.Context, q querier, year string, limit int, scope []string) ([]spotcheck.RepeatAlert, error) {
+	var cs conds
+	cs.add("d.year = " + cs.arg(year))
+	cs.add(countedPick)
+	cs.in("d.authority", scope)
+	rows, err := q.QueryContext(ctx, `SELECT d.authority, p.entity_id, count(DISTINCT d.id), COALESCE(e.name, ''),
+		COALESCE(e.credit_class, ''), COALESCE(e.key_flag, 0), COALESCE(dp.name, d.authority)
+		FROM draw_picks p JOIN draws d ON d.id = p.draw_id
+		LEFT JOIN entities e ON e.id = p.entity_id LEFT JOIN departments dp ON dp.code = d.authority
+		WHERE `+cs.where()+`
+		GROUP BY d.authority, p.entity_id, e.name, e.credit_class, e.key_flag, dp.name
+		HAVING count(DISTINCT d.id) > `+cs.arg(limit)+` ORDER BY count(DISTINCT d.id) DESC, d.authority, p.entity_id LIMIT `+
+		cs.arg(maxAlerts), cs.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var counts []spotcheck.RepeatAlert
+	for rows.Next() {
+		a := spotcheck.RepeatAlert{Year: year}
+		var class string
+		var key bool
+		if err := rows.Scan(&a.Authority, &a.Entity, &a.Count, &a.EntityName, &class, boolCol{&key}, &a.AuthorityName); err != nil {
+			return nil, err
+		}
+		a.HighRisk = spotcheck.HighRisk(class, key)
+		counts = append(counts, a)
+	}
+	return counts, rows.Err()
 }
 
 // repeatBy lists the draws that counted an alert's entity, with their

@@ -49,6 +49,20 @@ type dialect interface {
 	// and passes over those another worker has locked; SQLite's one
 	// writer needs nothing.
 	skipLocked() string
+
+	// The dashboard's grouped queries (store/stats*.go) unfold lists
+	// kept in one column. Each returns a FROM item named alias, joined
+	// laterally to the tables before it, whose column value is text.
+
+	// jsonStrings unfolds the array of strings under key of the JSON
+	// object in column col (an inspection revision's "results").
+	jsonStrings(col, key, alias string) string
+	// jsonObjects unfolds the array of objects under key (the
+	// "findings"); jsonField reads a string field of one of them.
+	jsonObjects(col, key, alias string) string
+	jsonField(alias, field string) string
+	// commaMembers unfolds a list kept as ",a,b," (an inspection's team).
+	commaMembers(col, alias string) string
 }
 
 type sqlite struct{}
@@ -99,6 +113,22 @@ func sqliteDSN(path string, writer bool) string {
 func (sqlite) name() string { return "sqlite" }
 
 func (sqlite) skipLocked() string { return "" }
+
+func (sqlite) jsonStrings(col, key, alias string) string {
+	return "json_each(" + col + ", '$." + key + "') AS " + alias
+}
+
+func (d sqlite) jsonObjects(col, key, alias string) string { return d.jsonStrings(col, key, alias) }
+
+func (sqlite) jsonField(alias, field string) string {
+	return "json_extract(" + alias + ".value, '$." + field + "')"
+}
+
+// commaMembers turns ",a,b," into the JSON array ["a","b"]: staff ids
+// hold neither quotes nor commas (spotcheck.Inspector.Validate).
+func (sqlite) commaMembers(col, alias string) string {
+	return `json_each('["' || replace(trim(` + col + `, ','), ',', '","') || '"]') AS ` + alias
+}
 
 // lockMigrations needs nothing: writer transactions begin IMMEDIATE.
 func (sqlite) lockMigrations(context.Context, *sql.Tx) error { return nil }
@@ -228,6 +258,22 @@ type postgres struct{}
 func (postgres) name() string { return "postgres" }
 
 func (postgres) skipLocked() string { return " FOR UPDATE SKIP LOCKED" }
+
+func (postgres) jsonStrings(col, key, alias string) string {
+	return "jsonb_array_elements_text(CAST(" + col + " AS jsonb) -> '" + key + "') AS " + alias + "(value)"
+}
+
+func (postgres) jsonObjects(col, key, alias string) string {
+	return "jsonb_array_elements(CAST(" + col + " AS jsonb) -> '" + key + "') AS " + alias + "(value)"
+}
+
+func (postgres) jsonField(alias, field string) string {
+	return "(" + alias + ".value ->> '" + field + "')"
+}
+
+func (postgres) commaMembers(col, alias string) string {
+	return "unnest(string_to_array(trim(both ',' from " + col + "), ',')) AS " + alias + "(value)"
+}
 
 // migrationLockID is an arbitrary constant shared by all app servers.
 const migrationLockID = 7301123

@@ -74,6 +74,9 @@
 //	                       retries); outbox.go (enqueued in the caller's
 //	                       transaction), outbox_worker.go (the sender's
 //	                       leased claims, backoff, dead letters)
+//	StatsService           stats.go (the dashboard's scope, coverage),
+//	                       stats_results.go (results, hit rates,
+//	                       timeliness, workload, repeats, joint visits)
 //
 // What they share: db.go (Open, the two pools, transactions), dialect.go
 // (SQLite and PostgreSQL differences), migrate.go and migrations/,

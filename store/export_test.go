@@ -30,3 +30,9 @@ func (db *DB) ClaimRiskRunForTest(ctx context.Context, model, dept string) (int6
 	})
 	return run.ID, err
 }
+
+// QueryForTest runs a read query, for tests that count from the raw rows
+// what the store computes (store/stats_test.go).
+func (db *DB) QueryForTest(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return db.read.QueryContext(ctx, query, args...)
+}

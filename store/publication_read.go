@@ -207,11 +207,28 @@ func (sv *PublicationService) FindTimeliness(ctx context.Context) (_ []spotcheck
 	if !all && !p.Has(spotcheck.PermApproveResults) && !p.Has(spotcheck.PermViewDraws) {
 		return nil, nil, p.Authorize(spotcheck.PermApproveResults, "")
 	}
-	var c conds
+	var scope []string
 	if !all {
-		c.in("dept", p.Scope())
+		scope = p.Scope()
 	}
-	where := c.where()
+	out, err := timelinessCounts(ctx, sv.db.read, scope, "", sv.db.today())
+	if err != nil {
+		return nil, nil, err
+	}
+	if !all {
+		return out, nil, nil
+	}
+	late, err := sv.latePublications(ctx)
+	return out, late, err
+}
+
+// timelinessCounts counts, per department of scope (nil: every one), the
+// approved results published on time and late (the first publication of
+// an inspection; a correction does not count) and those not yet
+// published, of which past their due date on day today; year ("" for
+// every year) keeps the results completed in it. The dashboard counts
+// with it too (store/stats_results.go).
+func timelinessCounts(ctx context.Context, q querier, scope []string, year, today string) ([]spotcheck.Timeliness, error) {
 	by := map[string]*spotcheck.Timeliness{}
 	get := func(d string) *spotcheck.Timeliness {
 		if by[d] == nil {
@@ -219,17 +236,27 @@ func (sv *PublicationService) FindTimeliness(ctx context.Context) (_ []spotcheck
 		}
 		return by[d]
 	}
-	rows, err := sv.db.read.QueryContext(ctx, `SELECT dept, CASE WHEN due <> '' AND published_on > due THEN 1 ELSE 0 END, count(*)
-		FROM publications WHERE version = 1 AND `+where+` GROUP BY dept, 2`, c.args...)
+	completed := func(c *conds) {
+		if year != "" {
+			c.add("r.completed >= " + c.arg(year+"-01-01") + " AND r.completed <= " + c.arg(year+"-12-31"))
+		}
+	}
+	var c conds
+	c.in("p.dept", scope)
+	c.add("p.version = 1")
+	completed(&c)
+	rows, err := q.QueryContext(ctx, `SELECT p.dept, CASE WHEN p.due <> '' AND p.published_on > p.due THEN 1 ELSE 0 END, count(*)
+		FROM publications p JOIN inspection_revisions r ON r.inspection_id = p.inspection_id AND r.revision = p.revision
+		WHERE `+c.where()+` GROUP BY p.dept, 2`, c.args...)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	for rows.Next() {
 		var d string
 		var late, n int
 		if err := rows.Scan(&d, &late, &n); err != nil {
 			rows.Close()
-			return nil, nil, err
+			return nil, err
 		}
 		if late == 1 {
 			get(d).Late += n
@@ -239,27 +266,25 @@ func (sv *PublicationService) FindTimeliness(ctx context.Context) (_ []spotcheck
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	today := sv.db.today()
-	c2 := conds{}
-	if !all {
-		c2.in("i.dept", p.Scope())
-	}
+	var c2 conds
+	c2.in("i.dept", scope)
 	c2.add("i.state = " + c2.arg(spotcheck.InspectionApproved))
 	c2.add("NOT EXISTS (SELECT 1 FROM publications u WHERE u.inspection_id = i.id)")
-	rows, err = sv.db.read.QueryContext(ctx, `SELECT i.dept, CASE WHEN r.publication_due <> '' AND r.publication_due < `+c2.arg(today)+
+	completed(&c2)
+	rows, err = q.QueryContext(ctx, `SELECT i.dept, CASE WHEN r.publication_due <> '' AND r.publication_due < `+c2.arg(today)+
 		` THEN 1 ELSE 0 END, count(*) FROM inspections i JOIN inspection_revisions r ON r.inspection_id = i.id AND r.revision = i.revision
 		WHERE `+c2.where()+` GROUP BY i.dept, 2`, c2.args...)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	for rows.Next() {
 		var d string
 		var over, n int
 		if err := rows.Scan(&d, &over, &n); err != nil {
 			rows.Close()
-			return nil, nil, err
+			return nil, err
 		}
 		get(d).Pending += n
 		if over == 1 {
@@ -268,18 +293,14 @@ func (sv *PublicationService) FindTimeliness(ctx context.Context) (_ []spotcheck
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	out := make([]spotcheck.Timeliness, 0, len(by))
 	for _, t := range by {
 		out = append(out, *t)
 	}
 	slices.SortFunc(out, func(a, b spotcheck.Timeliness) int { return strings.Compare(a.Dept, b.Dept) })
-	if !all {
-		return out, nil, nil
-	}
-	late, err := sv.latePublications(ctx)
-	return out, late, err
+	return out, nil
 }
 
 // latePublications lists, for a supervisor, the results published late

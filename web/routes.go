@@ -76,6 +76,7 @@ const (
 	approveRes = spotcheck.PermApproveResults
 	mngOutbox  = spotcheck.PermManageOutbox
 	mngJobs    = spotcheck.PermManageJobs
+	viewStats  = spotcheck.PermViewStats
 )
 
 // routes is the route table of the application: every route with who may
@@ -309,6 +310,10 @@ func (s *Server) routes() []route {
 		{"GET /staff/caps", Staff, mngDepts, st.ShowCaps, interactive},
 		{"POST /staff/caps", Staff, mngDepts, st.SaveCaps, interactive},
 		{"GET /staff/alerts", Staff, supervise, st.ShowAlerts, interactive},
+		// The statistics dashboard (web/staff/stats.go): its tables, charts
+		// and each table as .xlsx; the store bounds the departments.
+		{"GET /staff/stats", Staff, viewStats, st.ShowStats, interactive},
+		{"GET /staff/stats/{file}", Staff, viewStats, st.DownloadStats, download},
 
 		// The working-day calendar's overrides (web/staff/calendar.go).
 		{"GET /staff/calendar", Staff, mngDepts, st.ShowCalendar, interactive},

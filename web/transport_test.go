@@ -273,6 +273,7 @@ func TestRouteClasses(t *testing.T) {
 		"GET /staff/visits/{id}/record/signatures/{sha}": true,
 		"GET /results/{task}/results.xlsx":               true,
 		"GET /staff/outbox/export/{file}":                true,
+		"GET /staff/stats/{file}":                        true,
 	}
 	for _, rt := range s.Routes() {
 		if rt.Download != downloads[rt.Pattern] {

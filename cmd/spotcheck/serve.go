@@ -201,7 +201,7 @@ func webServices(db *store.DB) web.Services {
 		Agencies: db.Agencies(), Items: db.Items(), Responsibilities: db.Responsibilities(),
 		Departments: db.Departments(), Conflicts: db.Conflicts(), Reference: db.ReferenceData(),
 		Changes: db.Changes(), Tasks: db.Tasks(), Draws: db.Draws(), Calendar: db.Calendar(),
-		Visits: db.Visits(), Caps: db.Caps(),
+		Visits: db.Visits(), Caps: db.Caps(), Stats: db.Stats(),
 		Plans: db.Plans(), Inspections: db.Inspections(), Attachments: db.Attachments(),
 		Notices: db.Notices(), Signatures: db.Signatures(), FollowUps: db.FollowUps(),
 		Recusals: db.Recusals(), Feedback: db.Feedback(),

@@ -38,6 +38,7 @@ type Services struct {
 	AfterPublication spotcheck.AfterPublicationService
 	Outbox           spotcheck.OutboxService // the credit push's outbox (web/staff/outbox.go)
 	Jobs             spotcheck.JobService    // the scheduled jobs and their runs (web/staff/jobs.go)
+	Stats            spotcheck.StatsService  // the statistics dashboard (web/staff/stats.go)
 }
 
 // Transfers returns the services that imports and exports go through

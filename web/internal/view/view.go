@@ -86,16 +86,19 @@ func (v *Views) loadAssets() error {
 		if err != nil || d.IsDir() {
 			return err
 		}
+		name := path.Base(p)
+		ext := path.Ext(name)
+		typ := map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+			".svg": "image/svg+xml"}[ext]
+		if typ == "" {
+			return nil // a vendored file's README, licence and notice are not served
+		}
 		body, err := files.ReadFile(p)
 		if err != nil {
 			return err
 		}
 		sum := sha256.Sum256(body)
-		name := path.Base(p)
-		ext := path.Ext(name)
 		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
-		typ := map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-			".svg": "image/svg+xml"}[ext]
 		v.assets[hashed] = asset{body: body, typ: typ}
 		v.urls[name] = "/assets/" + hashed
 		return nil

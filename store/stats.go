@@ -1,0 +1,247 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"spotcheck"
+)
+
+// The statistics dashboard (spotcheck.StatsService, issue 14 item 4).
+// Every figure is one grouped query over the year's rows, limited to the
+// departments of the scope; Go only names codes and asks the domain's
+// rules (CoverageRequirement, MeetsFloor, RepeatAlerts) of the grouped
+// counts, so that the work of a query grows with the year's draws and
+// inspections, never with a loop over rows in Go. This file gathers the
+// figures and computes coverage; stats_results.go the rest.
+
+// StatsService implements spotcheck.StatsService.
+type StatsService struct{ db *DB }
+
+var _ spotcheck.StatsService = (*StatsService)(nil)
+
+// Stats returns the dashboard's service.
+func (db *DB) Stats() *StatsService { return &StatsService{db} }
+
+// statsScope is the departments a dashboard counts (nil: every one) and
+// the year as the tables write it.
+type statsScope struct {
+	depts []string
+	year  string
+}
+
+// in adds "col IN (the scope)" to c.
+func (s statsScope) in(c *conds, col string) { c.in(col, s.depts) }
+
+// completedIn adds the conditions of an inspection (i, its current
+// revision r) completed in the year: approved or published, with its
+// completion date in the year.
+func (s statsScope) completedIn(c *conds) {
+	c.add("i.state IN (" + c.arg(spotcheck.InspectionApproved) + ", " + c.arg(spotcheck.InspectionPublished) + ")")
+	c.add("r.completed >= " + c.arg(s.year+"-01-01") + " AND r.completed <= " + c.arg(s.year+"-12-31"))
+	s.in(c, "i.dept")
+}
+
+// FindStats computes the dashboard's figures.
+func (sv *StatsService) FindStats(ctx context.Context, f spotcheck.StatsFilter) (_ *spotcheck.Stats, err error) {
+	defer wrap(&err, "find stats", f.Year, f.Dept)
+	p, err := spotcheck.ActingPrincipal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.Authorize(spotcheck.PermViewStats, ""); err != nil {
+		return nil, err
+	}
+	if f.Year < 2000 || f.Year > 2200 {
+		return nil, spotcheck.Errorf(spotcheck.EINVALID, "年度“%d”无效", f.Year)
+	}
+	q := sv.db.read
+	depts, err := findDepartments(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	all := p.IsSystem() || p.Has(spotcheck.PermSuperviseDraws)
+	var scope []string
+	if !all {
+		scope = p.Scope()
+	}
+	if f.Dept != "" {
+		if !slices.ContainsFunc(depts, func(d spotcheck.Department) bool { return d.Code == f.Dept }) {
+			return nil, spotcheck.Errorf(spotcheck.ENOTFOUND, "没有部门“%s”", f.Dept)
+		}
+		if !all && !p.InScope(f.Dept) {
+			return nil, spotcheck.Errorf(spotcheck.EFORBIDDEN, "没有权限：“%s”不在您的管辖范围", f.Dept)
+		}
+		scope = spotcheck.Subtree(depts, f.Dept)
+	}
+	sc := statsScope{depts: scope, year: fmt.Sprintf("%04d", f.Year)}
+	s := &spotcheck.Stats{Year: f.Year, Dept: f.Dept, Scope: scope}
+	if err := sv.coverage(ctx, q, sc, s); err != nil {
+		return nil, err
+	}
+	if err := sv.results(ctx, q, sc, s); err != nil {
+		return nil, err
+	}
+	if err := sv.hitRates(ctx, q, sc, s); err != nil {
+		return nil, err
+	}
+	if s.Timeliness, err = sv.timeliness(ctx, q, sc, depts); err != nil {
+		return nil, err
+	}
+	if err := sv.workload(ctx, q, sc, s, depts); err != nil {
+		return nil, err
+	}
+	if err := sv.repeats(ctx, q, sc, s); err != nil {
+		return nil, err
+	}
+	return s, sv.joint(ctx, q, sc, s)
+}
+
+// coverKey is a row of coverage: a type and a division, either "" in the
+// totals.
+type coverKey struct{ typ, div string }
+
+// coverage counts the population (the plan check's population query),
+// the entities inspected and the draws that inspected them, by type ×
+// division and in the totals by type and by division, and sets each
+// row's requirement from the items of the year's draws.
+func (sv *StatsService) coverage(ctx context.Context, q querier, sc statsScope, s *spotcheck.Stats) error {
+	pop, err := population(ctx, q, sc.depts, conds{})
+	if err != nil {
+		return err
+	}
+	rows := map[coverKey]*spotcheck.CoverageRow{}
+	get := func(k coverKey) *spotcheck.CoverageRow {
+		if rows[k] == nil {
+			rows[k] = &spotcheck.CoverageRow{Type: k.typ, Division: k.div}
+		}
+		return rows[k]
+	}
+	for _, c := range pop {
+		for _, k := range []coverKey{{c.Type, c.Division}, {c.Type, ""}, {"", c.Division}} {
+			get(k).Entities += c.Count
+		}
+	}
+	for _, by := range [][2]string{{"e.type", "e.division"}, {"e.type", "''"}, {"''", "e.division"}} {
+		var c conds
+		c.add("d.year = " + c.arg(sc.year))
+		c.add(countedPick)
+		c.add("e.active = 1 AND e.status = " + c.arg(spotcheck.StatusOperating))
+		sc.in(&c, "d.authority")
+		sc.in(&c, "e.dept")
+		err := eachRow(ctx, q, `SELECT `+by[0]+`, `+by[1]+`, count(DISTINCT p.entity_id), count(DISTINCT d.id)
+			FROM draws d JOIN draw_picks p ON p.draw_id = d.id JOIN entities e ON e.id = p.entity_id
+			WHERE `+c.where()+` GROUP BY 1, 2`, c.args, func(scan func(...any) error) error {
+			var k coverKey
+			var n, rounds int
+			if err := scan(&k.typ, &k.div, &n, &rounds); err != nil {
+				return err
+			}
+			r := get(k)
+			r.Inspected, r.Rounds = n, rounds
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	items, err := sv.yearItems(ctx, q, sc)
+	if err != nil {
+		return err
+	}
+	ref, err := loadReference(ctx, q)
+	if err != nil {
+		return err
+	}
+	// A type's requirement; a division's is the strictest of its types'.
+	for k, r := range rows {
+		if k.typ != "" {
+			r.Floor, r.RoundsRequired = spotcheck.CoverageRequirement(k.typ, items)
+		}
+	}
+	for k, r := range rows {
+		if k.typ != "" && k.div != "" {
+			d := get(coverKey{"", k.div})
+			d.Floor, d.RoundsRequired = max(d.Floor, r.Floor), max(d.RoundsRequired, r.RoundsRequired)
+		}
+	}
+	for k, r := range rows {
+		r.MeetsFloor = spotcheck.MeetsFloor(r.Inspected, r.Entities, r.Floor)
+		r.MeetsRounds = r.Rounds >= r.RoundsRequired
+		if t, ok := ref.Type(k.typ); ok && k.typ != "" {
+			r.TypeName = t.Name
+		}
+		if d, ok := ref.Division(k.div); ok && k.div != "" {
+			r.DivisionName = d.Name
+		}
+		row := *r
+		switch {
+		case k.div == "":
+			s.ByType = append(s.ByType, row)
+		case k.typ == "":
+			s.ByDiv = append(s.ByDiv, row)
+		default:
+			s.Coverage = append(s.Coverage, row)
+		}
+	}
+	order := func(a, b spotcheck.CoverageRow) int {
+		return cmp.Or(strings.Compare(a.Type, b.Type), strings.Compare(a.Division, b.Division))
+	}
+	slices.SortFunc(s.Coverage, order)
+	slices.SortFunc(s.ByType, order)
+	slices.SortFunc(s.ByDiv, order)
+	return nil
+}
+
+// yearItems loads the latest version of the items of the tasks whose
+// draws of the year counted (drawn or published) in the scope.
+func (sv *StatsService) yearItems(ctx context.Context, q querier, sc statsScope) ([]spotcheck.Item, error) {
+	var c conds
+	c.add("d.year = " + c.arg(sc.year))
+	c.add("d.state IN ('drawn', 'published')")
+	sc.in(&c, "d.authority")
+	var codes []string
+	err := eachRow(ctx, q, `SELECT DISTINCT ti.item FROM task_items ti JOIN draws d ON d.task = ti.task WHERE `+c.where(),
+		c.args, func(scan func(...any) error) error {
+			var code string
+			if err := scan(&code); err != nil {
+				return err
+			}
+			codes = append(codes, code)
+			return nil
+		})
+	if err != nil || len(codes) == 0 {
+		return nil, err
+	}
+	var ic conds
+	ic.add(items.current())
+	ic.in("code", codes)
+	list, err := scanAll(ctx, q, items, "SELECT "+items.selectCols()+" FROM items WHERE "+ic.where(), ic.args)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]spotcheck.Item, len(list))
+	for i, it := range list {
+		out[i] = *it
+	}
+	return out, nil
+}
+
+// eachRow runs query and calls row for each of its rows with the rows'
+// Scan.
+func eachRow(ctx context.Context, q querier, query string, args []any, row func(scan func(...any) error) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := row(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
