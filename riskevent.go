@@ -11,7 +11,7 @@ import (
 
 // Complaints (投诉举报) and administrative penalties (行政处罚) are two
 // inputs of the risk model (issue 14, item 1; factors FactorComplaints and
-// FactorPenalties, docs/risk-model.md §5). Both are imported from Excel
+// FactorPenalties, docs/risk-model.md §6). Both are imported from Excel
 // like the directories (KindComplaints, KindPenalties), all or nothing,
 // and both concern an entity of the 检查对象名录库 named by its credit code.
 // The rules of their fields are here; that the entity exists, and that it

@@ -5,7 +5,7 @@ import (
 )
 
 // Complaints is the codec of the 投诉举报 import (KIND complaints), an
-// input of the risk model (docs/risk-model.md §5).
+// input of the risk model (docs/risk-model.md §6).
 var Complaints = newCodec(spotcheck.KindComplaints,
 	func() spotcheck.Complaint { return spotcheck.Complaint{Active: true} },
 	str(Column{Key: "number", Header: "投诉编号", Required: true, Text: true, Width: 20,
@@ -28,7 +28,7 @@ var Complaints = newCodec(spotcheck.KindComplaints,
 )
 
 // Penalties is the codec of the 行政处罚 import (KIND penalties), an input
-// of the risk model (docs/risk-model.md §5).
+// of the risk model (docs/risk-model.md §6).
 var Penalties = newCodec(spotcheck.KindPenalties,
 	func() spotcheck.Penalty { return spotcheck.Penalty{Active: true} },
 	str(Column{Key: "number", Header: "决定书文号", Required: true, Width: 24, Help: "行政处罚决定书文号，全市不重复"},
