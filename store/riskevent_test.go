@@ -224,3 +224,32 @@ func TestImportPenalties(t *testing.T) {
 		}
 	})
 }
+
+// Correcting an entity's credit code takes its complaints and penalties
+// along, each change recorded.
+func TestRecodeEntityMovesRiskEvents(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		es := directory(t, db)
+		if _, err := db.RiskEvents().ImportComplaints(ctx, spotcheck.SliceSource("c", []spotcheck.Complaint{
+			complaint("TS-1", "GLWL", es[0].ID, "2026-01-01", spotcheck.OutcomeTrue)})); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.RiskEvents().ImportPenalties(ctx, spotcheck.SliceSource("p", []spotcheck.Penalty{
+			penalty("鼓罚〔2026〕1号", "GLWL", es[0].ID, "2026-01-02")})); err != nil {
+			t.Fatal(err)
+		}
+		admin := signedIn(t, db, "GLWL", spotcheck.RoleDeptAdmin)
+		e, _ := db.Entities().FindEntityByID(admin, es[0].ID)
+		e.ID = code(t, "350102", "MA0000096")
+		if err := db.Entities().RecodeEntity(admin, es[0].ID, e); err != nil {
+			t.Fatal(err)
+		}
+		counts, err := db.RiskEvents().CountRiskEvents(ctx, "2020-01-01", "2020-01-01")
+		if err != nil || len(counts) != 1 || counts[e.ID] != (spotcheck.RiskEvents{Complaints: 1, Penalties: 1}) {
+			t.Fatalf("counts after recode %+v, %v", counts, err)
+		}
+		if ch, _ := db.FindRecordChanges(ctx, "penalty", "鼓罚〔2026〕1号"); len(ch) != 1 || ch[0].Actor != "u-glwl" {
+			t.Fatalf("penalty changes %+v", ch)
+		}
+	})
+}
