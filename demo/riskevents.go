@@ -106,7 +106,7 @@ func riskEvents(r *rand.Rand, today time.Time, ents []spotcheck.Entity) ([]spotc
 			dept = deptBureau
 		}
 		received := between(r, from, today)
-		seq[dept]++
+		seq[dept+received[:4]]++ // numbered by year within each department
 		outcome := pick(r, []string{spotcheck.OutcomeTrue, spotcheck.OutcomeTrue, spotcheck.OutcomePartTrue,
 			spotcheck.OutcomeUntrue, spotcheck.OutcomeUntrue, spotcheck.OutcomeInProcess})
 		if received < day(today, -60) && outcome == spotcheck.OutcomeInProcess {
@@ -116,7 +116,7 @@ func riskEvents(r *rand.Rand, today time.Time, ents []spotcheck.Entity) ([]spotc
 		if !ok {
 			topics = defaultTopics
 		}
-		cs = append(cs, spotcheck.Complaint{Number: fmt.Sprintf("TS-%s-%04d", received[:4], seq[dept]), Dept: dept,
+		cs = append(cs, spotcheck.Complaint{Number: fmt.Sprintf("TS-%s-%04d", received[:4], seq[dept+received[:4]]), Dept: dept,
 			EntityID: e.ID, Received: received, Channel: channel, Summary: pick(r, topics), Outcome: outcome, Active: true})
 		if outcome == spotcheck.OutcomeTrue || outcome == spotcheck.OutcomePartTrue {
 			truthful = append(truthful, i)
