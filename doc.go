@@ -17,7 +17,8 @@
 // store implements with one type: EntityService (entity.go),
 // InspectorService (inspector.go), AgencyService (agency.go), ItemService
 // and ResponsibilityService (item.go), DepartmentService (department.go),
-// ConflictService (conflict.go), ReferenceService (reference.go),
+// ConflictService (conflict.go), RiskEventService (riskevent.go:
+// complaints and penalties), ReferenceService (reference.go),
 // ChangeService (service.go), AccountService (account.go), TaskService
 // (task.go), DrawService (drawflow.go), CalendarService (calendar.go),
 // VisitService (visit.go), CapService (cap.go), PlanService (plan.go),

@@ -188,8 +188,8 @@ type EntityService interface {
 	// RecodeEntity corrects the credit code of entity oldID (a typing
 	// error at registration): e, with its new ID and Version equal to the
 	// stored version of oldID, becomes a new record; the old one is
-	// deactivated, never deleted, and its conflicts move to the new code;
-	// both changes are recorded. One transaction. The errors of
+	// deactivated, never deleted, and its conflicts, complaints and
+	// penalties move to the new code; every change is recorded. One transaction. The errors of
 	// SaveEntity, and ECONFLICT when the new code exists.
 	RecodeEntity(ctx context.Context, oldID string, e *Entity) error
 	// ImportEntities imports src all or nothing and says how many rows it

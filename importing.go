@@ -18,16 +18,19 @@ const (
 	KindResponsibilities = "responsibilities"
 	KindDepartments      = "departments"
 	KindConflicts        = "conflicts"
+	KindComplaints       = "complaints"
+	KindPenalties        = "penalties"
 )
 
 // ImportKinds lists every kind in the order a new installation imports them.
 var ImportKinds = []string{KindDepartments, KindEntities, KindInspectors, KindExperts, KindAgencies,
-	KindItems, KindResponsibilities, KindConflicts}
+	KindItems, KindResponsibilities, KindConflicts, KindComplaints, KindPenalties}
 
 // KindNames gives each kind's Chinese name.
 var KindNames = map[string]string{
 	KindEntities: "检查对象", KindInspectors: "执法检查人员", KindExperts: "专家", KindAgencies: "专业机构",
 	KindItems: "抽查事项", KindResponsibilities: "监管责任", KindDepartments: "部门", KindConflicts: "回避关系",
+	KindComplaints: "投诉举报", KindPenalties: "行政处罚",
 }
 
 // ImportRow is one decoded data row of an import file. Row is the row number

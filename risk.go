@@ -66,7 +66,7 @@ var RiskFactorKinds = []RiskFactorKind{
 		RiskParamYears | RiskParamCap | RiskParamKeyAt | RiskParamResults},
 	{FactorOpenFollowUps, "未完结的责令整改", "处置中的责令整改和后续处理的件数", RiskParamCap | RiskParamKeyAt},
 	{FactorAbnormalList, "经营异常名录", "现列入经营异常名录为1，否则为0", RiskParamKeyAt},
-	{FactorComplaints, "投诉举报", "近N年内被投诉举报的次数", RiskParamYears | RiskParamCap | RiskParamKeyAt},
+	{FactorComplaints, "投诉举报", "近N年内经查属实或部分属实的投诉举报件数（CountedComplaintOutcomes）", RiskParamYears | RiskParamCap | RiskParamKeyAt},
 	{FactorPenalties, "行政处罚", "近N年内受到行政处罚的次数", RiskParamYears | RiskParamCap | RiskParamKeyAt},
 	{FactorEntityType, "许可类型与事项类别", "对象类型的风险系数（百分比），属重点检查事项对象的取其较高者", RiskParamShares},
 	{FactorSinceInspection, "距上次检查时间", "距上次检查的整月数；从未检查的，自成立日期或检查记录起算日起算", 0},

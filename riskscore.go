@@ -108,7 +108,7 @@ func (m *RiskModel) Score(f RiskFacts, today time.Time) RiskAssessment {
 			text = appendPoints(text, fc, c, "")
 		case FactorComplaints:
 			c.Value, c.Points = f.Complaints, countPoints(fc, f.Complaints)
-			text = appendCount(text, fc, c, "被投诉举报", "次", "没有投诉举报")
+			text = appendCount(text, fc, c, "投诉举报经查属实", "次", "没有经查属实的投诉举报")
 		case FactorPenalties:
 			c.Value, c.Points = f.Penalties, countPoints(fc, f.Penalties)
 			text = appendCount(text, fc, c, "受到行政处罚", "次", "没有行政处罚")

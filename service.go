@@ -116,6 +116,7 @@ type Transfers struct {
 	Responsibilities ResponsibilityService
 	Departments      DepartmentService
 	Conflicts        ConflictService
+	RiskEvents       RiskEventService // complaints and penalties
 }
 
 // AgencyFilter selects agencies.

@@ -31,6 +31,8 @@ type Data struct {
 	Items            []spotcheck.Item
 	Responsibilities []spotcheck.Responsibility
 	Conflicts        []spotcheck.Conflict
+	Complaints       []spotcheck.Complaint // inputs of the risk model (riskevents.go)
+	Penalties        []spotcheck.Penalty
 }
 
 // StreamDate is the "today" of Entities: a stream has no caller's date, and
@@ -49,7 +51,8 @@ const (
 
 // Generate returns a demo installation with n entities, its departments,
 // about 100 inspectors and 15 experts, 6 agencies, the item list with its
-// responsibilities, and a few conflicts. Dates (certificate expiry, key-list
+// responsibilities, a few conflicts, and a few dozen complaints and
+// administrative penalties. Dates (certificate expiry, key-list
 // expiry, leaves, conflicts) are relative to today, YYYY-MM-DD; Generate
 // panics on a malformed today, which is a programming error.
 func Generate(seed uint64, n int, today string) *Data {
@@ -65,6 +68,7 @@ func Generate(seed uint64, n int, today string) *Data {
 	d.Items = items()
 	d.Responsibilities = responsibilities(d.Items)
 	d.Conflicts = conflicts(newRand(seed, streamConflicts), day, d.Inspectors, d.Entities)
+	d.Complaints, d.Penalties = riskEvents(newRand(seed, streamRiskEvents), day, d.Entities)
 	return d
 }
 

@@ -361,3 +361,47 @@ func BenchmarkEntities(b *testing.B) {
 	_ = sink
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/100_000, "ns/entity")
 }
+
+// The demo's complaints and penalties pass their domain rules unchanged,
+// concern entities of the demo, and some of each count for risk.
+func TestGenerateRiskEvents(t *testing.T) {
+	d := Generate(1, 3000, testToday)
+	ids := map[string]bool{}
+	for _, e := range d.Entities {
+		ids[e.ID] = true
+	}
+	if len(d.Complaints) < 30 || len(d.Penalties) < 10 {
+		t.Fatalf("%d complaints, %d penalties", len(d.Complaints), len(d.Penalties))
+	}
+	keys := map[string]bool{}
+	counted := 0
+	for _, c := range d.Complaints {
+		v := c
+		v.Normalize()
+		if p := v.Validate(testToday); len(p) > 0 || !reflect.DeepEqual(v, c) {
+			t.Errorf("complaint %s: %v", c.Number, p)
+		}
+		if !ids[c.EntityID] || keys[c.Dept+c.Number] {
+			t.Errorf("complaint %s/%s: unknown entity or repeated number", c.Dept, c.Number)
+		}
+		keys[c.Dept+c.Number] = true
+		if c.CountsForRisk() {
+			counted++
+		}
+	}
+	if counted < 10 || counted == len(d.Complaints) {
+		t.Errorf("%d of %d complaints count for risk", counted, len(d.Complaints))
+	}
+	for _, p := range d.Penalties {
+		v := p
+		v.Kinds = slices.Clone(p.Kinds)
+		v.Normalize()
+		if ps := v.Validate(testToday); len(ps) > 0 || !reflect.DeepEqual(v, p) {
+			t.Errorf("penalty %s: %v", p.Number, ps)
+		}
+		if !ids[p.EntityID] || keys[p.Number] {
+			t.Errorf("penalty %s: unknown entity or repeated number", p.Number)
+		}
+		keys[p.Number] = true
+	}
+}

@@ -79,6 +79,12 @@ func Load(ctx context.Context, t spotcheck.Transfers, acc spotcheck.AccountServi
 		{spotcheck.KindConflicts, func() (spotcheck.ImportSummary, error) {
 			return t.Conflicts.ImportConflicts(ctx, spotcheck.SliceSource("demo", d.Conflicts))
 		}},
+		{spotcheck.KindComplaints, func() (spotcheck.ImportSummary, error) {
+			return t.RiskEvents.ImportComplaints(ctx, spotcheck.SliceSource("demo", d.Complaints))
+		}},
+		{spotcheck.KindPenalties, func() (spotcheck.ImportSummary, error) {
+			return t.RiskEvents.ImportPenalties(ctx, spotcheck.SliceSource("demo", d.Penalties))
+		}},
 	}
 	for _, s := range steps {
 		sum, err := s.run()

@@ -142,6 +142,10 @@ var resources = []resource{
 	{spotcheck.KindExperts, dirView, dirEdit, true, true, "", ""},
 	{spotcheck.KindAgencies, dirView, dirEdit, false, false, cityBureau, ""},
 	{spotcheck.KindConflicts, dirView, dirEdit, true, true, "", ""},
+	// Complaints and penalties (inputs of the risk model): only imported
+	// and exported, kept with the entity they concern.
+	{spotcheck.KindComplaints, dirView, dirEdit, true, true, "", ""},
+	{spotcheck.KindPenalties, dirView, dirEdit, true, true, "", ""},
 	// Kept by the department that initiates (发起) it.
 	{spotcheck.KindItems, listView, listEdit, false, true, "", cityBureau},
 	{spotcheck.KindResponsibilities, listView, listEdit, false, true, "", ""},

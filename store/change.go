@@ -170,6 +170,10 @@ func (db *DB) Count(ctx context.Context, kind string) (int, error) {
 		return departments.count(ctx, db.read, nil, nil)
 	case spotcheck.KindConflicts:
 		return conflicts.count(ctx, db.read, nil, nil)
+	case spotcheck.KindComplaints:
+		return complaints.count(ctx, db.read, nil, nil)
+	case spotcheck.KindPenalties:
+		return penalties.count(ctx, db.read, nil, nil)
 	}
 	return 0, spotcheck.Errorf(spotcheck.EINVALID, "未知的类别“%s”", kind)
 }

@@ -19,6 +19,8 @@
 //	ResponsibilityService  responsibility.go
 //	DepartmentService      department.go
 //	ConflictService        conflict.go
+//	RiskEventService       complaint.go, penalty.go (the risk model's
+//	                       imported inputs), riskevent.go (their counts)
 //	ReferenceService       reference.go
 //	ChangeService          change.go, which also holds writeChange, the
 //	                       one writer of the change history

@@ -176,8 +176,33 @@ func (sv *EntityService) RecodeEntity(ctx context.Context, oldID string, e *spot
 				return err
 			}
 		}
-		return nil
+		if err := recodeEvents(ctx, t, complaints, old.ID, e.ID, func(c *spotcheck.Complaint) *string { return &c.EntityID }); err != nil {
+			return err
+		}
+		return recodeEvents(ctx, t, penalties, old.ID, e.ID, func(p *spotcheck.Penalty) *string { return &p.EntityID })
 	})
+}
+
+// recodeEvents moves the complaints or penalties (tb) of entity from to
+// entity to, recording each change.
+func recodeEvents[T any](ctx context.Context, t *tx, tb *table[T], from, to string, entityOf func(*T) *string) error {
+	var c conds
+	c.eq("entity_id", from)
+	var moved []*T
+	if err := tb.list(ctx, t, c.list, c.args, "", func(v *T) error {
+		moved = append(moved, v)
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, old := range moved {
+		v := *old
+		*entityOf(&v) = to
+		if err := tb.updateRow(ctx, t, old, &v, "update", 0); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ExportEntities calls fn for every entity (active or not) in the user's

@@ -26,7 +26,8 @@ import (
 //   - the 经营异常名录: the platform holds no list of its own, so an entity
 //     counts as listed when one of its inspections started the R03/R04
 //     hand-off to the list (a follow-up of kind abnormal, open or done);
-//   - complaints and penalties: no table yet, so 0 for every entity;
+//   - complaints and penalties: those that count (countedComplaints,
+//     countedPenalties in store/riskevent.go) since the factor's Since;
 //   - key item: an active 重点 item in force on the day targets the type.
 
 // riskEntity is one entity of a run with the facts it is scored on.
@@ -43,6 +44,8 @@ type riskFactSource struct {
 	last     map[string]string
 	open     map[string]int
 	abnormal map[string]bool
+	// complaints and penalties that count, in the factors' windows
+	complaints, penalties map[string]int
 }
 
 // riskScope adds to c the condition that limits col, an entity id, to
@@ -60,7 +63,7 @@ func riskScope(col string, depts []string, c *conds) {
 func loadRiskFacts(ctx context.Context, q querier, m *spotcheck.RiskModel, today time.Time, depts []string) (*riskFactSource, error) {
 	day := today.Format(spotcheck.DateLayout)
 	s := &riskFactSource{keyTypes: map[string]bool{}, adverse: map[string]int{}, last: map[string]string{},
-		open: map[string]int{}, abnormal: map[string]bool{}}
+		open: map[string]int{}, abnormal: map[string]bool{}, complaints: map[string]int{}, penalties: map[string]int{}}
 
 	// Types that an active 重点 item in force today targets.
 	rows, err := q.QueryContext(ctx, `SELECT target_types FROM items WHERE latest = 1 AND status = $1 AND class = $2
@@ -109,6 +112,27 @@ func loadRiskFacts(ctx context.Context, q querier, m *spotcheck.RiskModel, today
 		if err := groupRows(ctx, q, `SELECT f.entity_id, COUNT(*) FROM followups f
 			WHERE f.kind = 'abnormal' AND `+c.where()+` GROUP BY f.entity_id`, c.args,
 			func(id string, n int) { s.abnormal[id] = n > 0 }); err != nil {
+			return nil, err
+		}
+	}
+
+	// Complaints and penalties.
+	for _, ev := range []struct {
+		factor, table string
+		counted       func(*conds, string)
+		into          map[string]int
+	}{
+		{spotcheck.FactorComplaints, "complaints", countedComplaints, s.complaints},
+		{spotcheck.FactorPenalties, "penalties", countedPenalties, s.penalties},
+	} {
+		since, windowed := m.Since(ev.factor, today) // false when the model has no such factor
+		if !windowed {
+			continue
+		}
+		c = conds{}
+		ev.counted(&c, since)
+		riskScope(ev.table+".entity_id", depts, &c)
+		if err := countGrouped(ctx, q, ev.table, &c, func(id string, n int) { ev.into[id] = n }); err != nil {
 			return nil, err
 		}
 	}
@@ -217,7 +241,7 @@ func eachRiskEntity(ctx context.Context, q querier, s *riskFactSource, depts []s
 		}
 		e.facts = spotcheck.RiskFacts{Type: e.typ, KeyItem: s.keyTypes[e.typ], Founded: e.facts.Founded,
 			LastInspected: s.last[e.id], AdverseResults: s.adverse[e.id], OpenFollowUps: s.open[e.id],
-			Abnormal: s.abnormal[e.id]}
+			Abnormal: s.abnormal[e.id], Complaints: s.complaints[e.id], Penalties: s.penalties[e.id]}
 		if err := fn(&e); err != nil {
 			return err
 		}

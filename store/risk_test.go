@@ -273,6 +273,21 @@ func TestRiskFacts(t *testing.T) {
 		if _, err := db.Risk().LoadRiskModel(ctx, riskModelText("2026.1")); err != nil {
 			t.Fatal(err)
 		}
+		// The default model counts complaints of 2 years found true and
+		// penalties of 3 years: on 2026-03-20, one of each here.
+		if _, err := db.RiskEvents().ImportComplaints(ctx, spotcheck.SliceSource("c.xlsx", []spotcheck.Complaint{
+			complaint("TS-1", in.Dept, in.Entity, "2025-06-01", spotcheck.OutcomeTrue),
+			complaint("TS-2", in.Dept, in.Entity, "2026-01-05", spotcheck.OutcomeUntrue),
+			complaint("TS-3", in.Dept, in.Entity, "2024-03-19", spotcheck.OutcomeTrue), // a day before the window
+		})); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.RiskEvents().ImportPenalties(ctx, spotcheck.SliceSource("p.xlsx", []spotcheck.Penalty{
+			penalty("闽文旅罚〔2025〕1号", in.Dept, in.Entity, "2025-01-10"),
+			penalty("闽文旅罚〔2022〕9号", in.Dept, in.Entity, "2022-12-31"), // before the window
+		})); err != nil {
+			t.Fatal(err)
+		}
 		db.Now = func() time.Time { return time.Date(2026, 3, 20, 4, 0, 0, 0, time.UTC) }
 		run, err := db.Risk().PreviewReclassification(ctx, "FZWL")
 		if err != nil {
@@ -286,7 +301,8 @@ func TestRiskFacts(t *testing.T) {
 			t.Fatal(err)
 		}
 		f := er.Facts
-		if f.AdverseResults != 1 || f.OpenFollowUps != 1 || f.LastInspected != "2026-03-12" || f.Abnormal {
+		if f.AdverseResults != 1 || f.OpenFollowUps != 1 || f.LastInspected != "2026-03-12" || f.Abnormal ||
+			f.Complaints != 1 || f.Penalties != 1 {
 			t.Fatalf("facts: %+v", f)
 		}
 		if c := er.Assessment.Contributions[0]; c.Factor != spotcheck.FactorAdverseResults || c.Value != 1 || c.Points == 0 {

@@ -28,6 +28,10 @@ type DepartmentService struct{ db *DB }
 // ConflictService implements spotcheck.ConflictService.
 type ConflictService struct{ db *DB }
 
+// RiskEventService implements spotcheck.RiskEventService: complaints and
+// penalties (complaint.go, penalty.go, riskevent.go).
+type RiskEventService struct{ db *DB }
+
 // ReferenceService implements spotcheck.ReferenceService.
 type ReferenceService struct{ db *DB }
 
@@ -64,6 +68,7 @@ var (
 	_ spotcheck.ResponsibilityService = (*ResponsibilityService)(nil)
 	_ spotcheck.DepartmentService     = (*DepartmentService)(nil)
 	_ spotcheck.ConflictService       = (*ConflictService)(nil)
+	_ spotcheck.RiskEventService      = (*RiskEventService)(nil)
 	_ spotcheck.ReferenceService      = (*ReferenceService)(nil)
 	_ spotcheck.ChangeService         = (*ChangeService)(nil)
 	_ spotcheck.AccountService        = (*AccountService)(nil)
@@ -95,6 +100,9 @@ func (db *DB) Departments() *DepartmentService { return &DepartmentService{db} }
 // Conflicts returns the conflict service.
 func (db *DB) Conflicts() *ConflictService { return &ConflictService{db} }
 
+// RiskEvents returns the service of complaints and penalties.
+func (db *DB) RiskEvents() *RiskEventService { return &RiskEventService{db} }
+
 // Calendar returns the service of the working-day calendar's overrides.
 func (db *DB) Calendar() *CalendarService { return &CalendarService{db} }
 
@@ -124,5 +132,5 @@ func (db *DB) Draws() *DrawService { return &DrawService{db} }
 func (db *DB) Transfers() spotcheck.Transfers {
 	return spotcheck.Transfers{Entities: db.Entities(), Inspectors: db.Inspectors(), Agencies: db.Agencies(),
 		Items: db.Items(), Responsibilities: db.Responsibilities(), Departments: db.Departments(),
-		Conflicts: db.Conflicts()}
+		Conflicts: db.Conflicts(), RiskEvents: db.RiskEvents()}
 }

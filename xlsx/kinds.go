@@ -227,6 +227,8 @@ var schemas = map[string]schema{
 	spotcheck.KindResponsibilities: Responsibilities,
 	spotcheck.KindDepartments:      Departments,
 	spotcheck.KindConflicts:        Conflicts,
+	spotcheck.KindComplaints:       Complaints,
+	spotcheck.KindPenalties:        Penalties,
 }
 
 // targetTypesHelp lists the default target types for the template notes;

@@ -93,6 +93,11 @@ func Transfers(d spotcheck.Transfers) map[string]Transfer {
 		transferOf(spotcheck.KindDepartments, Departments, d.Departments.ImportDepartments, d.Departments.ExportDepartments),
 		transferOf(spotcheck.KindConflicts, Conflicts, d.Conflicts.ImportConflicts, d.Conflicts.ExportConflicts),
 	}
+	if d.RiskEvents != nil {
+		ts = append(ts,
+			transferOf(spotcheck.KindComplaints, Complaints, d.RiskEvents.ImportComplaints, d.RiskEvents.ExportComplaints),
+			transferOf(spotcheck.KindPenalties, Penalties, d.RiskEvents.ImportPenalties, d.RiskEvents.ExportPenalties))
+	}
 	out := make(map[string]Transfer, len(ts))
 	for _, t := range ts {
 		out[t.Kind] = t

@@ -254,6 +254,10 @@ func countRows(t *testing.T, path, kind string) int {
 		return len(readAll(t, path, Departments))
 	case spotcheck.KindConflicts:
 		return len(readAll(t, path, Conflicts))
+	case spotcheck.KindComplaints:
+		return len(readAll(t, path, Complaints))
+	case spotcheck.KindPenalties:
+		return len(readAll(t, path, Penalties))
 	}
 	t.Fatalf("kind %s", kind)
 	return 0

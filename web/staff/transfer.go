@@ -23,6 +23,8 @@ var transferPerms = map[string][2]spotcheck.Permission{
 	spotcheck.KindExperts:          {spotcheck.PermViewDirectory, spotcheck.PermEditDirectory},
 	spotcheck.KindAgencies:         {spotcheck.PermViewDirectory, spotcheck.PermEditDirectory},
 	spotcheck.KindConflicts:        {spotcheck.PermViewDirectory, spotcheck.PermEditDirectory},
+	spotcheck.KindComplaints:       {spotcheck.PermViewDirectory, spotcheck.PermEditDirectory},
+	spotcheck.KindPenalties:        {spotcheck.PermViewDirectory, spotcheck.PermEditDirectory},
 	spotcheck.KindItems:            {spotcheck.PermViewLists, spotcheck.PermEditLists},
 	spotcheck.KindResponsibilities: {spotcheck.PermViewLists, spotcheck.PermEditLists},
 	spotcheck.KindDepartments:      {spotcheck.PermViewDepartments, spotcheck.PermManageDepartments},

@@ -15,6 +15,7 @@ type Services struct {
 	Responsibilities spotcheck.ResponsibilityService
 	Departments      spotcheck.DepartmentService
 	Conflicts        spotcheck.ConflictService
+	RiskEvents       spotcheck.RiskEventService // complaints and penalties, imported (web/staff/transfer.go)
 	Reference        spotcheck.ReferenceService
 	Changes          spotcheck.ChangeService
 	Tasks            spotcheck.TaskService
@@ -45,7 +46,8 @@ type Services struct {
 // (xlsx.Transfers).
 func (s Services) Transfers() spotcheck.Transfers {
 	return spotcheck.Transfers{Entities: s.Entities, Inspectors: s.Inspectors, Agencies: s.Agencies, Items: s.Items,
-		Responsibilities: s.Responsibilities, Departments: s.Departments, Conflicts: s.Conflicts}
+		Responsibilities: s.Responsibilities, Departments: s.Departments, Conflicts: s.Conflicts,
+		RiskEvents: s.RiskEvents}
 }
 
 // Names returns where the pages' names come from (names.go).
