@@ -33,27 +33,48 @@ func scanRiskModel(s interface{ Scan(...any) error }) (*spotcheck.RiskModelVersi
 	return &v, nil
 }
 
-// authorizeModel checks that the user may load a model: PermManageRisk on
-// every top-level department, since one model serves the installation.
+// authorizeModel checks that the user may load the installation's model:
+// PermManageRisk over every top-level department whose subtree owns
+// entities, since the model classes all of them. A partner department
+// that only joins inspections (the fire brigade of the demo) owns none
+// and is not asked for; in a directory with no entities yet, every
+// top-level department is.
 func authorizeModel(ctx context.Context, q querier) error {
 	if err := spotcheck.Authorize(ctx, spotcheck.PermManageRisk, ""); err != nil {
 		return err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT code FROM departments WHERE parent = ''`)
+	depts, err := findDepartments(ctx, q)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var code string
-		if err := rows.Scan(&code); err != nil {
+	var tops []string
+	for _, d := range depts {
+		if d.Parent != "" {
+			continue
+		}
+		var owns bool
+		var c conds
+		c.in("dept", spotcheck.Subtree(depts, d.Code))
+		if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM entities WHERE `+c.where()+`)`, c.args...).Scan(boolCol{&owns}); err != nil {
 			return err
 		}
+		if owns {
+			tops = append(tops, d.Code)
+		}
+	}
+	if len(tops) == 0 {
+		for _, d := range depts {
+			if d.Parent == "" {
+				tops = append(tops, d.Code)
+			}
+		}
+	}
+	for _, code := range tops {
 		if err := spotcheck.Authorize(ctx, spotcheck.PermManageRisk, code); err != nil {
 			return spotcheck.Errorf(spotcheck.EFORBIDDEN, "没有权限：风险模型适用于全市，只有市级部门管理员可以载入")
 		}
 	}
-	return rows.Err()
+	return nil
 }
 
 // LoadRiskModel parses text with riskfile (all its rules, line-numbered

@@ -57,6 +57,20 @@ func TestLoadRiskModel(t *testing.T) {
 		if _, err := sv.FindRiskModel(ctx, "2026.9"); spotcheck.ErrorCode(err) != spotcheck.ENOTFOUND {
 			t.Fatalf("a refused file was kept: %v", err)
 		}
+		// A top-level partner that owns no entities (another city bureau
+		// joining inspections) is not asked for; its administrator is
+		// not the city's.
+		if _, err := db.Departments().ImportDepartments(ctx, spotcheck.SliceSource("depts", []spotcheck.Department{
+			{Code: "FZSJ", Name: "福州市市场监督管理局", Division: "350100", Kind: spotcheck.DeptPartner, Active: true},
+		})); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Entities().ImportEntities(ctx, spotcheck.SliceSource("e.csv", []spotcheck.Entity{
+			entity(t, "350102", "MA0000010", "鼓楼甲旅行社（示例）")})); err != nil {
+			t.Fatal(err)
+		}
+		_, err = sv.LoadRiskModel(signedIn(t, db, "FZSJ", spotcheck.RoleDeptAdmin), riskModelText("2026.2"))
+		wantRiskErr(t, "a partner's administrator", err, spotcheck.EFORBIDDEN, "只有市级部门管理员")
 		_, err = sv.LoadRiskModel(signedIn(t, db, "GLWL", spotcheck.RoleDeptAdmin), riskModelText("2026.2"))
 		wantRiskErr(t, "a district administrator", err, spotcheck.EFORBIDDEN, "只有市级部门管理员")
 		_, err = sv.LoadRiskModel(signedIn(t, db, "FZWL", spotcheck.RolePlanner), riskModelText("2026.2"))

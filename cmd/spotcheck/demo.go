@@ -101,5 +101,9 @@ func (m *Main) ensureDemoData(ctx context.Context, db *store.DB) error {
 	if err := m.demoInspections(ctx, db, story); err != nil {
 		return fmt.Errorf("演示检查：%w", err)
 	}
+	fmt.Fprintln(m.Stderr, "正在载入信用风险分类模型并重新分类（仓山区一次已应用；第二版模型下全市一次待确认）…")
+	if _, _, err := demoRisk(ctx, db, story.date(story.last())); err != nil {
+		return err
+	}
 	return db.SetSetting(ctx, demoMarker, m.Now().Format(spotcheck.DateLayout))
 }

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"path/filepath"
+	"testing"
+
+	"spotcheck"
+	"spotcheck/demo"
+	"spotcheck/ledger"
+	"spotcheck/store"
+)
+
+// TestDemoRisk: the demo's reclassification history has the first model
+// applied to 仓山区 — every move recorded, each moved entity standing
+// where its assessment puts it — and a preview under the revised model
+// waiting for the administrator, which has changed nothing yet and can
+// still be applied.
+func TestDemoRisk(t *testing.T) {
+	db, err := store.Open(sysCtx, filepath.Join(t.TempDir(), "demo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	signer, vkey, err := ledger.NewKey("spotcheck.test/log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.UseLogKey(signer, vkey)
+	today := db.Now().In(spotcheck.ChinaTime).Format(spotcheck.DateLayout)
+	if err := demo.Load(sysCtx, db.Transfers(), db.Accounts(), demo.Generate(demoSeed, 300, today), nil); err != nil {
+		t.Fatal(err)
+	}
+	applied, pending, err := demoRisk(sysCtx, db, today)
+	if err != nil {
+		t.Fatalf("demoRisk: %v", err)
+	}
+	if applied.State != spotcheck.RiskRunApplied || applied.Model != "2026.1" || applied.Dept != "CSWL" ||
+		applied.Entities == 0 || applied.Moves == 0 {
+		t.Fatalf("applied run: %+v", applied)
+	}
+	changes, err := db.Risk().FindRiskChanges(sysCtx, applied.ID)
+	if err != nil || len(changes) != applied.Moves {
+		t.Fatalf("%d recorded moves for %d: %v", len(changes), applied.Moves, err)
+	}
+	for _, c := range changes[:5] {
+		e, err := db.Entities().FindEntityByID(sysCtx, c.Entity)
+		if err != nil {
+			t.Fatal(err)
+		}
+		er, err := db.Risk().FindEntityRisk(sysCtx, c.Entity)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.CreditClass != c.NewClass || e.CreditClass != er.Assessment.Class || e.Key != er.Assessment.Key {
+			t.Errorf("%s stands at %s (key %v); move to %s; assessment %s (key %v)", e.ID, e.CreditClass, e.Key,
+				c.NewClass, er.Assessment.Class, er.Assessment.Key)
+		}
+	}
+	if pending.State != spotcheck.RiskRunPreviewed || pending.Model != "2026.2" || pending.Dept != "FZWL" ||
+		pending.Entities != 300 || pending.Moves == 0 {
+		t.Fatalf("pending run: %+v", pending)
+	}
+	if n, _ := db.Risk().FindRiskChanges(sysCtx, pending.ID); len(n) != 0 {
+		t.Fatalf("a preview changed %d entities", len(n))
+	}
+	if r, err := db.Risk().ApplyReclassification(sysCtx, pending.ID); err != nil || r.Moves != pending.Moves {
+		t.Fatalf("applying the pending preview: %+v, %v", r, err)
+	}
+}
