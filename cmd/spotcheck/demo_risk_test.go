@@ -3,6 +3,7 @@ package main
 import (
 	"path/filepath"
 	"testing"
+	"time"
 
 	"spotcheck"
 	"spotcheck/demo"
@@ -16,20 +17,8 @@ import (
 // waiting for the administrator, which has changed nothing yet and can
 // still be applied.
 func TestDemoRisk(t *testing.T) {
-	db, err := store.Open(sysCtx, filepath.Join(t.TempDir(), "demo.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	signer, vkey, err := ledger.NewKey("spotcheck.test/log")
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.UseLogKey(signer, vkey)
-	today := db.Now().In(spotcheck.ChinaTime).Format(spotcheck.DateLayout)
-	if err := demo.Load(sysCtx, db.Transfers(), db.Accounts(), demo.Generate(demoSeed, 300, today), nil); err != nil {
-		t.Fatal(err)
-	}
+	today := time.Now().In(spotcheck.ChinaTime).Format(spotcheck.DateLayout)
+	db := demoDirectoryDB(t, demoSeed, 300, today)
 	applied, pending, err := demoRisk(sysCtx, db, today)
 	if err != nil {
 		t.Fatalf("demoRisk: %v", err)
@@ -66,4 +55,26 @@ func TestDemoRisk(t *testing.T) {
 	if r, err := db.Risk().ApplyReclassification(sysCtx, pending.ID); err != nil || r.Moves != pending.Moves {
 		t.Fatalf("applying the pending preview: %+v, %v", r, err)
 	}
+}
+
+// demoDirectoryDB is a new SQLite database with a log key and the demo's
+// directories, lists and accounts (demo.Load) of n entities on day today,
+// without the demo's plans, draws and inspections; closed by the test's
+// cleanup.
+func demoDirectoryDB(t *testing.T, seed uint64, n int, today string) *store.DB {
+	t.Helper()
+	db, err := store.Open(sysCtx, filepath.Join(t.TempDir(), "demo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	signer, vkey, err := ledger.NewKey("spotcheck.test/log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.UseLogKey(signer, vkey)
+	if err := demo.Load(sysCtx, db.Transfers(), db.Accounts(), demo.Generate(seed, n, today), nil); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }

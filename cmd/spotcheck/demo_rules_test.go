@@ -1,14 +1,10 @@
 package main
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"spotcheck"
-	"spotcheck/demo"
-	"spotcheck/ledger"
-	"spotcheck/store"
 )
 
 // TestDemoRules: the demo's documents pass the rules the admins' do —
@@ -16,19 +12,7 @@ import (
 // bureau's two versions and the Gulou bureau's one, each clause that sets
 // an enforced number tagged.
 func TestDemoRules(t *testing.T) {
-	db, err := store.Open(sysCtx, filepath.Join(t.TempDir(), "demo.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	signer, vkey, err := ledger.NewKey("spotcheck.test/log")
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.UseLogKey(signer, vkey)
-	if err := demo.Load(sysCtx, db.Transfers(), db.Accounts(), demo.Generate(7, 200, "2026-03-01"), nil); err != nil {
-		t.Fatal(err)
-	}
+	db := demoDirectoryDB(t, 7, 200, "2026-03-01")
 	if err := demoRules(sysCtx, db); err != nil {
 		t.Fatalf("demoRules: %v", err)
 	}
