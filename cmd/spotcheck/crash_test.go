@@ -373,9 +373,21 @@ func crashPresent(db *store.DB, kind, name string) (bool, error) {
 			if d.State != spotcheck.DrawDrawn {
 				continue
 			}
+			// Whole: a seed, and a stored pick for every line of its
+			// result's selected.tsv. A draw may select nobody (every
+			// entity of the frame already inspected for the item, when
+			// the kill came before the batch import that would have
+			// added eligible ones), so zero picks alone is no sign.
 			picks, err := db.Draws().FindDrawPicks(sysCtx, d.ID)
-			if err != nil || len(picks) == 0 || d.Seed == "" {
-				return false, fmt.Errorf("a drawn draw without its picks or seed: %d picks, %v", len(picks), err)
+			if err != nil {
+				return false, err
+			}
+			files, err := db.Draws().FindDrawFiles(sysCtx, d.ID)
+			if err != nil {
+				return false, err
+			}
+			if lines := bytes.Count(files.Selected, []byte("\n")); len(picks) != lines || d.Seed == "" {
+				return false, fmt.Errorf("a drawn draw with %d picks for %d selected lines, seed %q", len(picks), lines, d.Seed)
 			}
 			drawn = true
 		}
