@@ -171,6 +171,9 @@ func TestRiskScoreExplains(t *testing.T) {
 		if c.Explanation != want[i] {
 			t.Errorf("%s: %q\nwant %q", c.Factor, c.Explanation, want[i])
 		}
+		if f := m.Factors[i]; c.Factor != f.ID || c.Weight != f.Weight || c.Points > c.Weight {
+			t.Errorf("%s: %d points of weight %d, the model's factor %s weighs %d", c.Factor, c.Points, c.Weight, f.ID, f.Weight)
+		}
 	}
 	if got := m.ExplainClass(a); got != "得分33，达到B类门槛15分，为B类（模型2026.1）" {
 		t.Errorf("class: %s", got)

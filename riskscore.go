@@ -27,12 +27,14 @@ type RiskFacts struct {
 
 // FactorContribution is what one factor made of an entity's facts: the
 // value it measured (a count, 0/1, a share in percent or months, as
-// RiskFactorKind.Measures says), the points it gave and a sentence that
-// says why, in Chinese, for the entity's page.
+// RiskFactorKind.Measures says), the points it gave of its weight (the
+// most it gives) and a sentence that says why, in Chinese, for the
+// entity's page.
 type FactorContribution struct {
 	Factor      string
 	Value       int
 	Points      int
+	Weight      int
 	Explanation string
 }
 
@@ -83,7 +85,7 @@ func (m *RiskModel) Score(f RiskFacts, today time.Time) RiskAssessment {
 	for i := range m.Factors {
 		fc := &m.Factors[i]
 		c := &a.Contributions[i]
-		c.Factor = fc.ID
+		c.Factor, c.Weight = fc.ID, fc.Weight
 		switch fc.ID {
 		case FactorAdverseResults:
 			c.Value, c.Points = f.AdverseResults, countPoints(fc, f.AdverseResults)

@@ -155,13 +155,13 @@ func (m *Main) riskShow(ctx context.Context, db *store.DB, code string) error {
 	} else {
 		fmt.Fprintln(m.Stdout, "重点检查对象：否")
 	}
-	fmt.Fprintln(m.Stdout, "因子\t取值\t得分\t说明")
+	fmt.Fprintln(m.Stdout, "因子\t取值\t得分/满分\t说明")
 	for _, c := range a.Contributions {
 		name := c.Factor
 		if k, ok := spotcheck.RiskFactorKindOf(c.Factor); ok {
 			name = k.Name
 		}
-		fmt.Fprintf(m.Stdout, "%s\t%d\t%d\t%s\n", name, c.Value, c.Points, c.Explanation)
+		fmt.Fprintf(m.Stdout, "%s\t%d\t%d/%d\t%s\n", name, c.Value, c.Points, c.Weight, c.Explanation)
 	}
 	if e.CreditClass != a.Class || e.Key != a.Key {
 		fmt.Fprintf(m.Stdout, "注意：名录库中现为%s类%s，与该次分类不同（此后有人工修改）\n", e.CreditClass, map[bool]string{true: "、重点检查对象", false: ""}[e.Key])

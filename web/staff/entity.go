@@ -36,7 +36,72 @@ func (s *Handler) ShowEntity(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, http.StatusOK, "entity", e.Name, map[string]any{"E": e, "History": history.Items})
+	risk, err := s.entityRisk(r.Context(), e)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderTitled(w, r, http.StatusOK, "entity", e.Name, map[string]any{"E": e, "History": history.Items, "Risk": risk})
+}
+
+// entityEventsShown is how many of an entity's complaints and of its
+// penalties its page lists, newest first.
+const entityEventsShown = 20
+
+// entityRiskView is the section 信用风险分类 of the entity page: the
+// entity's assessment by the latest applied reclassification run (nil
+// when no applied run scored it), each factor named, and the complaints
+// and penalties on record, the model's inputs.
+type entityRiskView struct {
+	Risk    *spotcheck.EntityRisk
+	Factors []entityFactorView
+	// Edited: the directory's class or key-list membership differs from
+	// the assessment, changed by hand since the run.
+	Edited     bool
+	Complaints spotcheck.List[*spotcheck.Complaint]
+	Penalties  spotcheck.List[*spotcheck.Penalty]
+}
+
+// entityFactorView is one line of the factors' table.
+type entityFactorView struct {
+	spotcheck.FactorContribution
+	Name     string // RiskFactorKind.Name, or the id of a factor no longer registered
+	Measures string
+}
+
+// entityRisk reads the section 信用风险分类 of e's page. The risk service
+// and the events' service see the entity as FindEntityByID does (the
+// user's scope); a server built without them shows no section (nil).
+func (s *Handler) entityRisk(ctx context.Context, e *spotcheck.Entity) (*entityRiskView, error) {
+	if s.svc.Risk == nil || s.svc.RiskEvents == nil {
+		return nil, nil
+	}
+	v := &entityRiskView{}
+	er, err := s.svc.Risk.FindEntityRisk(ctx, e.ID)
+	switch {
+	case spotcheck.ErrorCode(err) == spotcheck.ENOTFOUND:
+		// not yet classified by the model: the page says so
+	case err != nil:
+		return nil, err
+	default:
+		v.Risk = er
+		a := er.Assessment
+		v.Edited = e.CreditClass != a.Class || e.Key != a.Key
+		for _, c := range a.Contributions {
+			f := entityFactorView{FactorContribution: c, Name: c.Factor}
+			if k, ok := spotcheck.RiskFactorKindOf(c.Factor); ok {
+				f.Name, f.Measures = k.Name, k.Measures
+			}
+			v.Factors = append(v.Factors, f)
+		}
+	}
+	if v.Complaints, err = s.svc.RiskEvents.FindComplaints(ctx, spotcheck.ComplaintFilter{EntityID: e.ID, Limit: entityEventsShown}); err != nil {
+		return nil, err
+	}
+	if v.Penalties, err = s.svc.RiskEvents.FindPenalties(ctx, spotcheck.PenaltyFilter{EntityID: e.ID, Limit: entityEventsShown}); err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // ShowEntityForm shows the create form, or the edit form of {id}.

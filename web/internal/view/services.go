@@ -16,6 +16,7 @@ type Services struct {
 	Departments      spotcheck.DepartmentService
 	Conflicts        spotcheck.ConflictService
 	RiskEvents       spotcheck.RiskEventService // complaints and penalties, imported (web/staff/transfer.go)
+	Risk             spotcheck.RiskService      // the risk model and its runs: an entity's class (web/staff/entity.go)
 	Reference        spotcheck.ReferenceService
 	Changes          spotcheck.ChangeService
 	Tasks            spotcheck.TaskService
