@@ -21,6 +21,7 @@ var changeKinds = []struct{ Code, Name string }{
 	{"entity", "检查对象"}, {"inspector", "执法检查人员/专家"}, {"agency", "专业机构"},
 	{"conflict", "回避关系"}, {"item", "抽查事项"}, {"responsibility", "监管责任"},
 	{"department", "部门"}, {"user", "用户账号"}, {"api_token", "接口令牌"}, {"setting", "安全策略"},
+	{"complaint", "投诉举报"}, {"penalty", "行政处罚"}, {"risk-model", "风险分类模型"},
 }
 
 // actionNames gives the Chinese name of each recorded action; an action
@@ -28,7 +29,7 @@ var changeKinds = []struct{ Code, Name string }{
 var actionNames = map[string]string{
 	"create": "新增", "update": "修改", "deactivate": "停用", "reactivate": "恢复启用", "import": "导入",
 	"password": "修改密码", "disable": "停用账号", "enable": "启用账号", "revoke": "吊销",
-	"unlock": "解除登录限制", "refused": "已拒绝",
+	"unlock": "解除登录限制", "refused": "已拒绝", "reclassify": "风险模型重新分类", "load": "载入",
 }
 
 // changeRow is a recorded change as the history tables show it.
