@@ -285,3 +285,34 @@ func BenchmarkRiskScore(b *testing.B) {
 		_ = m.Score(facts[i%len(facts)], riskToday)
 	}
 }
+
+// TestRiskRunDue: a department is due when never reclassified, when the
+// model in force is not its last run's, and a calendar month after its
+// last run (China time), not a day before.
+func TestRiskRunDue(t *testing.T) {
+	applied := time.Date(2026, 1, 30, 18, 40, 0, 0, time.UTC) // 2026-01-31 02:40 in China
+	last := &RiskRun{Model: "2026.1", AppliedAt: applied}
+	china := func(s string) time.Time {
+		d, err := time.ParseInLocation("2006-01-02 15:04", s, ChinaTime)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	for _, c := range []struct {
+		last    *RiskRun
+		inForce string
+		today   string
+		want    bool
+	}{
+		{nil, "2026.1", "2026-02-01 02:30", true},
+		{last, "2026.2", "2026-02-01 02:30", true},
+		{last, "2026.1", "2026-02-01 02:30", false},
+		{last, "2026.1", "2026-03-02 02:30", false}, // 01-31 plus a month is 03-03
+		{last, "2026.1", "2026-03-03 02:40", true},
+	} {
+		if got := RiskRunDue(c.last, c.inForce, china(c.today)); got != c.want {
+			t.Errorf("last %+v, in force %s, on %s: %v, want %v", c.last, c.inForce, c.today, got, c.want)
+		}
+	}
+}

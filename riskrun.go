@@ -146,6 +146,19 @@ type EntityRisk struct {
 	Explain    string // RiskModel.ExplainClass
 }
 
+// RiskRunDue reports whether the scheduled reclassification of a
+// department is due on today: its subtree was never reclassified, the
+// model in force is not the one of its last applied run, or that run was
+// applied a month or more ago. SAMR reclassifies its enterprises monthly
+// (notes/domain-rules.md, 信用风险分类); a new model is applied the night
+// it comes into force.
+func RiskRunDue(last *RiskRun, inForce string, today time.Time) bool {
+	if last == nil || last.Model != inForce {
+		return true
+	}
+	return !today.Before(last.AppliedAt.In(ChinaTime).AddDate(0, 1, 0))
+}
+
 // RiskService keeps the versions of the risk model and runs the
 // reclassifications (store/risk.go, store/risk_run.go). Loading a model
 // and running a reclassification need PermManageRisk: loading on every
@@ -176,6 +189,11 @@ type RiskService interface {
 	FindRiskRun(ctx context.Context, id int64) (*RiskRun, error)
 	// FindRiskChanges lists the moves a run applied, by entity.
 	FindRiskChanges(ctx context.Context, run int64) ([]RiskChange, error)
+	// ReclassifyDue previews and applies the reclassification of every
+	// top-level department whose subtree owns entities and for which
+	// RiskRunDue says so, with the model in force; it returns the runs
+	// applied, none when no model is in force. For the schedule.
+	ReclassifyDue(ctx context.Context) ([]*RiskRun, error)
 	// FindEntityRisk returns the entity's latest applied assessment.
 	// ENOTFOUND when no applied run scored it (or it is outside the
 	// user's scope).

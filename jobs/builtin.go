@@ -9,13 +9,13 @@ import (
 	"spotcheck/store"
 )
 
-// The platform's jobs. Later issues add more (reclassification of the
-// entities' credit classes); each is small and calls the store.
+// The platform's jobs; each is small and calls the store.
 
 // Platform returns the jobs every server of db runs: the statistics and,
-// on PostgreSQL, the search index; the deadline alerts.
+// on PostgreSQL, the search index; the deadline alerts; the
+// reclassification of the entities' credit classes.
 func Platform(db *store.DB, log *slog.Logger) []Job {
-	js := []Job{RefreshStats(db), DeadlineAlerts(db.Inspections(), log)}
+	js := []Job{RefreshStats(db), DeadlineAlerts(db.Inspections(), log), Reclassify(db.Risk())}
 	if db.Dialect() == "postgres" {
 		js = append(js, SearchRebuild(db))
 	}
@@ -77,5 +77,23 @@ func DeadlineAlerts(insp spotcheck.InspectionService, log *slog.Logger) Job {
 				log.Info("检查结果公示期限", "overdue", 0, "due_soon", len(soon))
 			}
 			return counts, nil
+		}}
+}
+
+// Reclassify reclassifies the entities every night at 02:30 where it is
+// due (spotcheck.RiskRunDue: a month since the last run, or a new model
+// in force), previewing and applying in one go
+// (spotcheck.RiskService.ReclassifyDue); administrators preview and apply
+// by hand in between. It counts the runs applied and the entities moved.
+func Reclassify(risk spotcheck.RiskService) Job {
+	return Job{Name: "reclassify", Title: "信用风险重新分类（每月一次，新模型生效时立即进行）",
+		Schedule: spotcheck.JobDailyAt(2, 30),
+		Run: func(ctx context.Context) (map[string]int64, error) {
+			runs, err := risk.ReclassifyDue(ctx)
+			counts := map[string]int64{"runs": int64(len(runs)), "moves": 0}
+			for _, r := range runs {
+				counts["moves"] += int64(r.Moves)
+			}
+			return counts, err
 		}}
 }

@@ -34,40 +34,15 @@ func scanRiskModel(s interface{ Scan(...any) error }) (*spotcheck.RiskModelVersi
 }
 
 // authorizeModel checks that the user may load the installation's model:
-// PermManageRisk over every top-level department whose subtree owns
-// entities, since the model classes all of them. A partner department
-// that only joins inspections (the fire brigade of the demo) owns none
-// and is not asked for; in a directory with no entities yet, every
-// top-level department is.
+// PermManageRisk over every department of riskScopes, since the model
+// classes all their entities.
 func authorizeModel(ctx context.Context, q querier) error {
 	if err := spotcheck.Authorize(ctx, spotcheck.PermManageRisk, ""); err != nil {
 		return err
 	}
-	depts, err := findDepartments(ctx, q)
+	tops, err := riskScopes(ctx, q)
 	if err != nil {
 		return err
-	}
-	var tops []string
-	for _, d := range depts {
-		if d.Parent != "" {
-			continue
-		}
-		var owns bool
-		var c conds
-		c.in("dept", spotcheck.Subtree(depts, d.Code))
-		if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM entities WHERE `+c.where()+`)`, c.args...).Scan(boolCol{&owns}); err != nil {
-			return err
-		}
-		if owns {
-			tops = append(tops, d.Code)
-		}
-	}
-	if len(tops) == 0 {
-		for _, d := range depts {
-			if d.Parent == "" {
-				tops = append(tops, d.Code)
-			}
-		}
 	}
 	for _, code := range tops {
 		if err := spotcheck.Authorize(ctx, spotcheck.PermManageRisk, code); err != nil {
@@ -75,6 +50,37 @@ func authorizeModel(ctx context.Context, q querier) error {
 		}
 	}
 	return nil
+}
+
+// riskScopes are the top-level departments whose subtrees own entities:
+// those the model classes. A partner department that only joins
+// inspections (the fire brigade of the demo) owns none and is left out;
+// in a directory with no entities yet, every top-level department counts.
+func riskScopes(ctx context.Context, q querier) ([]string, error) {
+	depts, err := findDepartments(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	var tops, all []string
+	for _, d := range depts {
+		if d.Parent != "" {
+			continue
+		}
+		all = append(all, d.Code)
+		var owns bool
+		var c conds
+		c.in("dept", spotcheck.Subtree(depts, d.Code))
+		if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM entities WHERE `+c.where()+`)`, c.args...).Scan(boolCol{&owns}); err != nil {
+			return nil, err
+		}
+		if owns {
+			tops = append(tops, d.Code)
+		}
+	}
+	if len(tops) == 0 {
+		return all, nil
+	}
+	return tops, nil
 }
 
 // LoadRiskModel parses text with riskfile (all its rules, line-numbered

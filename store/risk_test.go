@@ -327,3 +327,50 @@ func TestRiskFacts(t *testing.T) {
 		}
 	})
 }
+
+// TestReclassifyDue: the schedule's reclassification applies the model
+// in force to the city once, then not again the same month; a month
+// later it runs again, and so it does the night a new model comes into
+// force. With no model in force it does nothing.
+func TestReclassifyDue(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		seedDepartments(t, db)
+		if _, err := db.Entities().ImportEntities(ctx, spotcheck.SliceSource("e.csv", []spotcheck.Entity{
+			entity(t, "350102", "MA0000010", "鼓楼甲旅行社（示例）")})); err != nil {
+			t.Fatal(err)
+		}
+		day := time.Date(2026, 3, 20, 18, 30, 0, 0, time.UTC) // 02:30 in China
+		db.Now = func() time.Time { return day }
+		sv := db.Risk()
+		if runs, err := sv.ReclassifyDue(ctx); err != nil || len(runs) != 0 {
+			t.Fatalf("without a model: %+v, %v", runs, err)
+		}
+		if _, err := sv.LoadRiskModel(ctx, riskModelText("2026.1")); err != nil {
+			t.Fatal(err)
+		}
+		due := func(when string, want int) {
+			t.Helper()
+			runs, err := sv.ReclassifyDue(ctx)
+			if err != nil || len(runs) != want {
+				t.Fatalf("%s: %d runs, %v", when, len(runs), err)
+			}
+			for _, r := range runs {
+				if r.State != spotcheck.RiskRunApplied || r.Dept != "FZWL" || r.Entities != 1 {
+					t.Fatalf("%s: %+v", when, r)
+				}
+			}
+		}
+		due("first night", 1)
+		due("the same night again", 0)
+		day = day.AddDate(0, 1, -1)
+		due("a day short of a month", 0)
+		day = day.AddDate(0, 0, 1)
+		due("a month later", 1)
+		text := strings.Replace(string(riskModelText("2026.2")), "effective_from = 2026-01-01", "effective_from = 2026-04-21", 1)
+		if _, err := sv.LoadRiskModel(ctx, []byte(text)); err != nil {
+			t.Fatal(err)
+		}
+		day = day.AddDate(0, 0, 1) // 2026-04-21 in China: the new model is in force
+		due("the night a new model comes into force", 1)
+	})
+}
