@@ -36,8 +36,8 @@ func TestServeRegistersJobs(t *testing.T) {
 		return out
 	}
 	got := names(dsn)
-	if len(got) != 3 || got["refresh-stats"] != spotcheck.JobDailyAt(3, 0) || got["deadline-alerts"] != spotcheck.JobDailyAt(8, 30) ||
-		got["search-rebuild"].Every == 0 {
+	if len(got) != 4 || got["refresh-stats"] != spotcheck.JobDailyAt(3, 0) || got["deadline-alerts"] != spotcheck.JobDailyAt(8, 30) ||
+		got["search-rebuild"].Every == 0 || got["reclassify"] != spotcheck.JobDailyAt(2, 30) {
 		t.Errorf("jobs on PostgreSQL: %v", got)
 	}
 	path := filepath.Join(t.TempDir(), "s.db")
