@@ -187,6 +187,9 @@ type RiskService interface {
 	ApplyReclassification(ctx context.Context, id int64) (*RiskRun, error)
 	// FindRiskRun returns one run. ENOTFOUND.
 	FindRiskRun(ctx context.Context, id int64) (*RiskRun, error)
+	// FindRiskRuns lists the latest runs of the departments in the
+	// user's scope, at most limit, newest first.
+	FindRiskRuns(ctx context.Context, limit int) ([]*RiskRun, error)
 	// FindRiskChanges lists the moves a run applied, by entity.
 	FindRiskChanges(ctx context.Context, run int64) ([]RiskChange, error)
 	// ReclassifyDue previews and applies the reclassification of every

@@ -54,6 +54,9 @@ type fixtures struct {
 	// 联合总表 (makeVisitSignatureFixture).
 	signedVisitID  int64
 	visitSignature string
+	// A previewed reclassification of the city bureau that can never be
+	// applied (makeRiskFixture, matrix_risk_test.go).
+	riskRun int64
 	// The token of that inspection's notice, for the public /v/{token}.
 	noticeToken string
 	// The follow-up of another inspection of the draw fixture, approved
@@ -197,6 +200,9 @@ func pickFixtures(ctx context.Context, a *app) (*fixtures, error) {
 	}
 	if err := makeRulesFixture(ctx, a); err != nil {
 		return nil, fmt.Errorf("rules fixture: %w", err)
+	}
+	if fx.riskRun, err = makeRiskFixture(ctx, a); err != nil {
+		return nil, fmt.Errorf("risk fixture: %w", err)
 	}
 	return fx, nil
 }

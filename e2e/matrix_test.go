@@ -380,6 +380,8 @@ func (a *app) paramValue(path, name, kind string) (value, dept string, err error
 		return strconv.FormatInt(fx.inspectionID, 10), cityBureau, nil
 	case "rules": // {dept}, {version} of the 一细则 fixture (matrix_rules_test.go)
 		return rulesParam(name)
+	case "risk": // {id} of a reclassification run (matrix_risk_test.go)
+		return riskParam(fx)
 	case "followups": // {id} of the follow-up fixture
 		return strconv.FormatInt(fx.followUpID, 10), cityBureau, nil
 	case "draws": // {id} or {draw_id} of a draw, {change} or …/changes/{id} of its change

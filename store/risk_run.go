@@ -282,6 +282,33 @@ func (sv *RiskService) FindRiskRun(ctx context.Context, id int64) (_ *spotcheck.
 	return r, nil
 }
 
+// FindRiskRuns lists the latest runs (at most limit, 1 to 1000), newest
+// first: PermViewDirectory, and only the runs of departments in the
+// user's scope, as FindRiskRun shows one.
+func (sv *RiskService) FindRiskRuns(ctx context.Context, limit int) (_ []*spotcheck.RiskRun, err error) {
+	defer wrap(&err, "find risk runs")
+	where, args, err := scoped(ctx, spotcheck.PermViewDirectory, "dept", nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	c := conds{list: where, args: args}
+	rows, err := sv.db.read.QueryContext(ctx, "SELECT "+riskRunCols+" FROM risk_runs WHERE "+c.where()+
+		" ORDER BY id DESC LIMIT "+c.arg(min(max(limit, 1), 1000)), c.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*spotcheck.RiskRun{}
+	for rows.Next() {
+		r, _, err := scanRiskRun(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
 // riskReason is the reason a move records: how the class came about and,
 // on the key list, why; off it, that it left.
 func riskReason(m *spotcheck.RiskModel, a spotcheck.RiskAssessment, oldKey bool) string {

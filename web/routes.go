@@ -76,6 +76,7 @@ const (
 	approveRes = spotcheck.PermApproveResults
 	mngOutbox  = spotcheck.PermManageOutbox
 	mngJobs    = spotcheck.PermManageJobs
+	mngRisk    = spotcheck.PermManageRisk
 	viewStats  = spotcheck.PermViewStats
 )
 
@@ -326,6 +327,15 @@ func (s *Server) routes() []route {
 		{"GET /staff/outbox", Staff, mngOutbox, st.ShowOutbox, interactive},
 		{"POST /staff/outbox/retry", Staff, mngOutbox, st.RetryOutbox, interactive},
 		{"GET /staff/outbox/export/{file}", Staff, mngOutbox, st.ExportOutbox, download},
+		// The risk model and its reclassification runs (web/staff/risk.go):
+		// the department admins; the store checks the run's department
+		// and, for loading a model, the city level. A model file is small
+		// (riskfile.MaxFileSize): an ordinary form, not an upload.
+		{"GET /staff/risk", Staff, mngRisk, st.ShowRisk, interactive},
+		{"POST /staff/risk/models", Staff, mngRisk, st.LoadRiskModel, interactive},
+		{"POST /staff/risk/runs", Staff, mngRisk, st.PreviewReclassification, interactive},
+		{"GET /staff/risk/runs/{id}", Staff, mngRisk, st.ShowRiskRun, interactive},
+		{"POST /staff/risk/runs/{id}/apply", Staff, mngRisk, st.ApplyReclassification, interactive},
 		// The scheduled jobs and their runs (web/staff/jobs.go): the system admin.
 		{"GET /staff/jobs", Staff, mngJobs, st.ShowJobs, interactive},
 		{"POST /staff/jobs/{name}/run", Staff, mngJobs, st.RunJobNow, interactive},

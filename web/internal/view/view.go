@@ -295,6 +295,10 @@ var flashMessages = map[string]string{
 	"recusal-rejected":     "已驳回回避申请",
 	"appointment-accepted": "已接受预约时间",
 	"appointment-declined": "已婉拒预约时间",
+	// The risk model and its reclassifications (web/staff/risk.go).
+	"risk-model-loaded": "风险模型已载入：自生效日期起用于重新分类，载入已记入变更记录",
+	"risk-previewed":    "预览完成：名录库尚未改变，核对后可应用",
+	"risk-applied":      "已应用：各对象的信用风险分类和重点检查对象身份已更新，每项变动已记录原因",
 	// The departments' rules documents (web/staff/rules.go).
 	"rules-published": "新版本已发布：已记入公开日志并在公示门户公开，旧版本继续公开",
 	// After publication (web/portal/enterprise.go, web/staff/appeals.go).
