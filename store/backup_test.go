@@ -61,38 +61,34 @@ func backupWhileWriting(t *testing.T, db *store.DB, vkey string) (string, *store
 	var wg sync.WaitGroup
 	started := make(chan struct{}, 2)
 	errs := make(chan error, 2)
-	wg.Go(func() {
-		for i := 0; ; i++ {
-			e := entity(t, "350102", fmt.Sprintf("MB%07d", i), fmt.Sprintf("并发写入%d号商店", i))
-			if _, err := db.Entities().ImportEntities(ctx, spotcheck.SliceSource("w.csv", []spotcheck.Entity{e})); err != nil {
-				errs <- err
-				return
+	// Each writer writes until stopped and says when it has written
+	// three times, so that the backup starts in the middle of both.
+	writer := func(write func(i int) error) {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				if err := write(i); err != nil {
+					errs <- err
+					return
+				}
+				if i == 2 {
+					started <- struct{}{}
+				}
+				select {
+				case <-stop:
+					return
+				default:
+				}
 			}
-			if i == 2 {
-				started <- struct{}{}
-			}
-			select {
-			case <-stop:
-				return
-			default:
-			}
-		}
+		})
+	}
+	writer(func(i int) error {
+		e := entity(t, "350102", fmt.Sprintf("MB%07d", i), fmt.Sprintf("并发写入%d号商店", i))
+		_, err := db.Entities().ImportEntities(ctx, spotcheck.SliceSource("w.csv", []spotcheck.Entity{e}))
+		return err
 	})
-	wg.Go(func() {
-		for i := 0; ; i++ {
-			if _, err := db.AppendLog(ctx, "test", fmt.Appendf(nil, `{"w":%d}`, i)); err != nil {
-				errs <- err
-				return
-			}
-			if i == 2 {
-				started <- struct{}{}
-			}
-			select {
-			case <-stop:
-				return
-			default:
-			}
-		}
+	writer(func(i int) error {
+		_, err := db.AppendLog(ctx, "test", fmt.Appendf(nil, `{"w":%d}`, i))
+		return err
 	})
 	<-started
 	<-started
