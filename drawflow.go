@@ -64,6 +64,12 @@ type Draw struct {
 	DrawnAt      time.Time
 	PublishedAt  time.Time
 	PlanIndex    int64 // the plan's entry in the log
+	// For auditors only (FindDrawByID): the control sample size the task
+	// asked for and how many picks form it (draw/control.go), and the
+	// risk model version whose classes the frame's strata took ("" when
+	// set by hand).
+	Control, ControlDrawn int
+	RiskModel             string
 }
 
 // Embargoed reports whether who was drawn is still secret.
@@ -114,6 +120,9 @@ type DrawPick struct {
 	// Promoted when a reserve took a selected entity's place.
 	Replaced bool
 	Promoted bool
+	// Control marks a pick of the control sample (draw/control.go), for
+	// auditors only.
+	Control bool
 }
 
 // Kinds of later events (spec §7), each requested with a reason and

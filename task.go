@@ -43,6 +43,11 @@ type Task struct {
 	SkipInspectedByOthers bool         // exclude entities another department inspected in the window
 	Expected              int          // expected sample size, kept when the task is saved (plan compliance)
 	Appointments          bool         // 双预约: the enterprise may propose a visit time within the window (feedback.go)
+	// Control is how many of the draw's picks the task reserves as its
+	// control sample (对照样本, draw/control.go): picks chosen uniformly
+	// from the whole frame, whose hit rate the dashboard compares with
+	// the strata's other picks to measure the risk model. 0 = none.
+	Control int
 
 	State        string // TaskDraft … TaskClosed, TaskCancelled
 	CancelReason string // why it was cancelled (已撤销)
@@ -365,7 +370,15 @@ func (t *Task) validatePlanning(p *Problems) {
 	if t.Expected < 0 {
 		p.Add("expected", "预计抽取户数", "不能为负")
 	}
+	if t.Control < 0 || t.Control > MaxControl {
+		p.Add("control", "对照样本户数", "应为0–%d", MaxControl)
+	}
 }
+
+// MaxControl bounds a task's control sample: enough for a hit rate with
+// a confidence interval a few points wide, while the control sample stays
+// a small part of what a draw selects.
+const MaxControl = 500
 
 func (t *Task) validateStrata(p *Problems) {
 	if !slices.Contains([]string{StrataByCredit, StrataByKey, StrataByKeyCredit}, t.StrataBy) {

@@ -36,6 +36,10 @@ type Outcome struct {
 	Picks []Pick
 	// Teams are the lines of assignment.tsv, in assignment order.
 	Teams []Team
+	// Control is how many of the first Teams may form the control
+	// sample (control.go): a task that asks for k takes the entities of
+	// the first min(k, Control) lines. Not part of spotcheck-draw/1.
+	Control int
 }
 
 // Run checks the inputs against the plan and the randomness (spec §9
@@ -126,9 +130,10 @@ func checkInputs(p *Plan, in Inputs) (*inputs, error) {
 // run performs selection and assignment and formats the result files.
 func (d *prepared) run() (Outcome, error) {
 	p := d.in
-	sel := p.selectEntities(&d.plan, newTicketer(d.seedHex))
+	t := newTicketer(d.seedHex)
+	sel := p.selectEntities(&d.plan, t)
 	a := p.assign(&d.plan, d.seedHex, sel.all)
-	o := Outcome{Seed: d.seedHex}
+	o := Outcome{Seed: d.seedHex, Control: sel.controlLength(&order{p: p, t: t})}
 	o.Selected, o.Picks = p.selectedTSV(sel)
 	var unassigned int
 	o.Assignment, o.Teams, unassigned = p.assignmentTSV(sel.all, a)

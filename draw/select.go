@@ -20,6 +20,10 @@ type selection struct {
 	lists [][]item // per stratum: ranks 1… (selected, then reserves)
 	n     []int    // per stratum: how many of lists[h] are selected
 	all   []item   // the selected entities of all strata, in assignment order
+	// out holds, per stratum that has an eligible entity left unselected,
+	// the first of them in (ticket, entity_id) order: what the control
+	// sample (control.go) stops at.
+	out []item
 }
 
 // selectEntities performs spec §5: in each stratum it orders the eligible
@@ -52,15 +56,18 @@ func (p *inputs) selectEntities(plan *Plan, t *ticketer) selection {
 		seg := items[start[h]:start[h+1]]
 		need := min(len(seg), st.N+st.Reserve)
 		sel.n[h] = st.N
-		if need == 0 {
+		if len(seg) == 0 {
 			continue
 		}
-		if need < len(seg) {
+		// One more than the selected and reserves is ordered, so that the
+		// first unselected entity is known even without reserves.
+		sorted := min(len(seg), max(need, st.N+1))
+		if sorted < len(seg) {
 			keys = keys[:0]
 			for _, it := range seg {
 				keys = append(keys, it.key)
 			}
-			cut := nthKey(keys, need)
+			cut := nthKey(keys, sorted)
 			w := 0
 			for _, it := range seg {
 				if it.key <= cut {
@@ -71,6 +78,9 @@ func (p *inputs) selectEntities(plan *Plan, t *ticketer) selection {
 			seg = seg[:w]
 		}
 		slices.SortFunc(seg, o.cmp)
+		if st.N < len(seg) {
+			sel.out = append(sel.out, seg[st.N])
+		}
 		sel.lists[h] = seg[:need]
 		sel.all = append(sel.all, seg[:st.N]...)
 	}

@@ -125,6 +125,9 @@ func (sv *DrawService) PlanDraw(ctx context.Context, code string, r spotcheck.Dr
 			return nil, err
 		}
 	}
+	if err := planControl(ctx, t, id, tk, planHash); err != nil { // store/draw_control.go
+		return nil, err
+	}
 	if err := commit(ctx, t, id, planHash, spotcheck.SystemParticipant, draw.Commitment(planHash, spotcheck.SystemParticipant, secret)); err != nil {
 		return nil, err
 	}

@@ -106,6 +106,13 @@ func (sv *DrawService) FindDrawByID(ctx context.Context, id int64) (_ *spotcheck
 	if !full && d.Embargoed() {
 		d.Seed, d.Unassigned = "", 0
 	}
+	if full {
+		if err := db.read.QueryRowContext(ctx, `SELECT control, risk_model,
+			(SELECT count(*) FROM draw_picks WHERE draw_id = $1 AND control = 1) FROM draws WHERE id = $1`, id).Scan(
+			&d.Control, &d.RiskModel, &d.ControlDrawn); err != nil {
+			return nil, err
+		}
+	}
 	d.Commits, err = findCommits(ctx, db.read, id)
 	return d, err
 }
@@ -219,7 +226,7 @@ func (sv *DrawService) FindDrawPicks(ctx context.Context, id int64) (_ []spotche
 		}
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT p.stratum, p.rank, p.entity_id, coalesce(e.name, ''), p.ticket, p.reserve,
-		p.inspectors, p.replaced, p.promoted FROM draw_picks p LEFT JOIN entities e ON e.id = p.entity_id
+		p.inspectors, p.replaced, p.promoted, p.control FROM draw_picks p LEFT JOIN entities e ON e.id = p.entity_id
 		WHERE p.draw_id = $1 ORDER BY p.stratum, p.rank`, id)
 	if err != nil {
 		return nil, err
@@ -230,7 +237,7 @@ func (sv *DrawService) FindDrawPicks(ctx context.Context, id int64) (_ []spotche
 		var p spotcheck.DrawPick
 		var team string
 		if err := rows.Scan(&p.Stratum, &p.Rank, &p.Entity, &p.EntityName, &p.Ticket, boolCol{&p.Reserve}, &team,
-			boolCol{&p.Replaced}, boolCol{&p.Promoted}); err != nil {
+			boolCol{&p.Replaced}, boolCol{&p.Promoted}, boolCol{&p.Control}); err != nil {
 			return nil, err
 		}
 		if team != "" {

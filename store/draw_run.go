@@ -23,6 +23,7 @@ type drawRow struct {
 	plan                  []byte
 	depts                 []string
 	randomnessSHA, resSHA string
+	control               int // the control sample size the task asked for
 }
 
 // loadDraw loads a draw in a write transaction for one step. It takes the
@@ -36,8 +37,9 @@ func loadDraw(ctx context.Context, t *tx, id int64) (*drawRow, error) {
 	}
 	d := &drawRow{id: id, Draw: &spotcheck.Draw{ID: id}}
 	var plan string
-	err := t.QueryRowContext(ctx, `SELECT task, authority, plan_hash, state, plan, randomness_sha, result_sha
-		FROM draws WHERE id = $1`, id).Scan(&d.Task, &d.Authority, &d.planHash, &d.state, &plan, &d.randomnessSHA, &d.resSHA)
+	err := t.QueryRowContext(ctx, `SELECT task, authority, plan_hash, state, plan, randomness_sha, result_sha, control
+		FROM draws WHERE id = $1`, id).Scan(&d.Task, &d.Authority, &d.planHash, &d.state, &plan, &d.randomnessSHA, &d.resSHA,
+		&d.control)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, spotcheck.NoDraw(id)
 	}
@@ -309,7 +311,7 @@ func (sv *DrawService) RunDraw(ctx context.Context, id int64, run spotcheck.Draw
 			out.Seed, countUnassigned(out.Teams), rIdx, resIdx, rSHA, resSHA, db.now(), id); err != nil {
 			return err
 		}
-		if err := insertPicks(ctx, t, id, out); err != nil {
+		if err := insertPicks(ctx, t, id, out, min(d.control, out.Control)); err != nil {
 			return err
 		}
 		if err := proposeDrawVisits(ctx, t, id); err != nil { // store/visit.go
@@ -384,13 +386,17 @@ func drawInputs(ctx context.Context, q querier, id int64) (draw.Inputs, error) {
 }
 
 // insertPicks stores the selected and reserve entities with their teams.
-func insertPicks(ctx context.Context, t *tx, id int64, out draw.Outcome) error {
+func insertPicks(ctx context.Context, t *tx, id int64, out draw.Outcome, control int) error {
 	teams := make(map[string]string, len(out.Teams))
 	for _, tm := range out.Teams {
 		teams[tm.Entity] = strings.Join(tm.Inspectors, ",")
 	}
-	stmt, err := t.PrepareContext(ctx, `INSERT INTO draw_picks (draw_id, stratum, rank, entity_id, ticket, reserve, inspectors)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`)
+	inControl := make(map[string]bool, control)
+	for _, tm := range out.Teams[:control] { // the control sample: draw/control.go
+		inControl[tm.Entity] = true
+	}
+	stmt, err := t.PrepareContext(ctx, `INSERT INTO draw_picks (draw_id, stratum, rank, entity_id, ticket, reserve, inspectors, control)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`)
 	if err != nil {
 		return err
 	}
@@ -400,7 +406,9 @@ func insertPicks(ctx context.Context, t *tx, id int64, out draw.Outcome) error {
 		if !p.Reserve {
 			team = teams[p.Entity]
 		}
-		if _, err := stmt.ExecContext(ctx, id, p.Stratum, p.Rank, p.Entity, p.Ticket18, boolInt(p.Reserve), team); err != nil {
+		control := !p.Reserve && inControl[p.Entity]
+		if _, err := stmt.ExecContext(ctx, id, p.Stratum, p.Rank, p.Entity, p.Ticket18, boolInt(p.Reserve), team,
+			boolInt(control)); err != nil {
 			return err
 		}
 	}

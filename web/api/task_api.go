@@ -39,6 +39,7 @@ type taskJSON struct {
 	Mode                  string           `json:"mode" doc:"抽查模式：same-level 本级抽取、本级检查（默认），city-district 市抽县查"`
 	ItemTargets           []itemTargetJSON `json:"item_targets" doc:"各事项的目标户数"`
 	Experts               int              `json:"experts" doc:"每组专家人数（0–5）"`
+	Control               int              `json:"control" doc:"对照样本户数（0–500）：从全部可抽对象中均匀抽出，检验信用风险模型"`
 	Agency                string           `json:"agency" doc:"协助的专业机构（统一社会信用代码），空为无"`
 	DrawWindow            bool             `json:"draw_window" doc:"须在本部门固定抽取窗口内抽取"`
 	SkipInspectedByOthers bool             `json:"skip_inspected_by_others" doc:"排除检查期间已被其他部门检查的对象"`
@@ -83,7 +84,7 @@ func taskToJSON(t spotcheck.Task) taskJSON {
 			nonNil(t.Scope.EligibleStatus)},
 		Strata: []stratumRuleJSON{}, Team: []teamSlotJSON{},
 		Source: t.Source, Plan: t.Plan, Round: t.Round, Kind: t.Kind, Joint: t.Joint, Mode: t.Mode,
-		ItemTargets: []itemTargetJSON{}, Experts: t.Experts, Agency: t.Agency, DrawWindow: t.DrawWindow,
+		ItemTargets: []itemTargetJSON{}, Experts: t.Experts, Control: t.Control, Agency: t.Agency, DrawWindow: t.DrawWindow,
 		SkipInspectedByOthers: t.SkipInspectedByOthers, Expected: t.Expected, Appointments: t.Appointments, State: t.State, CancelReason: t.CancelReason}
 	if !t.PublishedAt.IsZero() {
 		at, idx := t.PublishedAt, t.LogIndex
@@ -106,7 +107,7 @@ func (j *taskJSON) toTask() *spotcheck.Task {
 		StrataBy: j.StrataBy, Start: j.Start, End: j.End, CapSlack: j.CapSlack, AnnualCap: j.AnnualCap,
 		Scope: spotcheck.TaskScope{Types: j.Scope.Types, Divisions: j.Scope.Divisions,
 			FoundedBefore: j.Scope.FoundedBefore, EligibleStatus: j.Scope.EligibleStatus},
-		Source: j.Source, Plan: j.Plan, Round: j.Round, Kind: j.Kind, Joint: j.Joint, Mode: j.Mode, Experts: j.Experts,
+		Source: j.Source, Plan: j.Plan, Round: j.Round, Kind: j.Kind, Joint: j.Joint, Mode: j.Mode, Experts: j.Experts, Control: j.Control,
 		Agency: j.Agency, DrawWindow: j.DrawWindow, SkipInspectedByOthers: j.SkipInspectedByOthers, Expected: j.Expected,
 		Appointments: j.Appointments}
 	for _, it := range j.ItemTargets {

@@ -45,6 +45,7 @@ type TaskForm struct {
 	Joint         string `form:"joint"`
 	Mode          string `form:"mode"`
 	Experts       int    `form:"experts" label:"每组专家人数"`
+	Control       int    `form:"control" label:"对照样本户数"`
 	Agency        string `form:"agency"`
 	DrawWindow    bool   `form:"draw_window"`
 	SkipInspected bool   `form:"skip_inspected"`
@@ -80,7 +81,7 @@ func ParseTaskForm(values url.Values) (*spotcheck.Task, spotcheck.Problems) {
 		StrataBy: f.StrataBy, Start: f.Start, End: f.End, CapSlack: f.CapSlack, AnnualCap: f.AnnualCap,
 		Scope: spotcheck.TaskScope{Types: f.Types, Divisions: f.Divisions, FoundedBefore: f.FoundedBefore,
 			EligibleStatus: f.EligibleStatus},
-		Source: f.Source, Plan: f.Plan, Round: f.Round, Kind: f.Kind, Joint: f.Joint, Mode: f.Mode, Experts: f.Experts,
+		Source: f.Source, Plan: f.Plan, Round: f.Round, Kind: f.Kind, Joint: f.Joint, Mode: f.Mode, Experts: f.Experts, Control: f.Control,
 		Agency: f.Agency, DrawWindow: f.DrawWindow, SkipInspectedByOthers: f.SkipInspected, Expected: f.Expected,
 		Appointments: f.Appointments}
 	for _, it := range f.Items {
@@ -120,7 +121,7 @@ func TaskValues(tk *spotcheck.Task) url.Values {
 		"eligible_status": tk.Scope.EligibleStatus, "cap_slack": {strconv.Itoa(tk.CapSlack)},
 		"annual_cap": {strconv.Itoa(tk.AnnualCap)}, "source": {tk.Source}, "plan": {tk.Plan},
 		"round": {strconv.Itoa(tk.Round)}, "kind": {tk.Kind}, "joint": {tk.Joint}, "mode": {tk.Mode},
-		"experts": {strconv.Itoa(tk.Experts)}, "agency": {tk.Agency}, "expected": {strconv.Itoa(tk.Expected)}}
+		"experts": {strconv.Itoa(tk.Experts)}, "control": {strconv.Itoa(tk.Control)}, "agency": {tk.Agency}, "expected": {strconv.Itoa(tk.Expected)}}
 	if tk.DrawWindow {
 		v.Set("draw_window", "1")
 	}
