@@ -122,6 +122,7 @@ type Stats struct {
 	Results      []CategoryCount
 	HitByStratum []HitRate
 	HitByItem    []HitRate
+	ByModel      []ModelHitRate // by risk model version, with the control sample (statsmodel.go)
 	Timeliness   []StatsTimeliness
 	Workload     []Workload
 	Cap          CapPolicy

@@ -20,7 +20,9 @@ import (
 func inspectionWorld(t *testing.T, db *store.DB) (func(string) context.Context, *spotcheck.Inspection) {
 	t.Helper()
 	as := drawWorld(t, db)
-	if err := db.Tasks().CreateTask(as("planner"), drawTask("2026-FZWL-SJ-041", "WL-LXS-001")); err != nil {
+	tk := drawTask("2026-FZWL-SJ-041", "WL-LXS-001")
+	tk.Control = 3 // a control sample, which the dashboard's test needs inspected
+	if err := db.Tasks().CreateTask(as("planner"), tk); err != nil {
 		t.Fatal(err)
 	}
 	publishTask(t, db, as, "2026-FZWL-SJ-041")

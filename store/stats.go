@@ -88,6 +88,9 @@ func (sv *StatsService) FindStats(ctx context.Context, f spotcheck.StatsFilter) 
 	if err := sv.hitRates(ctx, q, sc, s); err != nil {
 		return nil, err
 	}
+	if err := sv.modelHitRates(ctx, q, sc, s); err != nil { // store/stats_model.go
+		return nil, err
+	}
 	if s.Timeliness, err = sv.timeliness(ctx, q, sc, depts); err != nil {
 		return nil, err
 	}

@@ -46,9 +46,13 @@ type rawPick struct {
 	draw                       int64
 	entity, stratum            string
 	reserve, replaced, promote int
+	control                    int
 }
 
-type rawDraw struct{ task, year, authority, state string }
+type rawDraw struct {
+	task, year, authority, state, model string
+	control                             int
+}
 
 type rawInspection struct {
 	id, draw                int64
@@ -76,17 +80,17 @@ func countStats(t *testing.T, db *store.DB, scope []string, year int) *spotcheck
 		return err
 	})
 	draws := map[int64]rawDraw{}
-	rawRows(t, db, "SELECT id, task, year, authority, state FROM draws", func(scan func(...any) error) error {
+	rawRows(t, db, "SELECT id, task, year, authority, state, risk_model, control FROM draws", func(scan func(...any) error) error {
 		var id int64
 		var d rawDraw
-		err := scan(&id, &d.task, &d.year, &d.authority, &d.state)
+		err := scan(&id, &d.task, &d.year, &d.authority, &d.state, &d.model, &d.control)
 		draws[id] = d
 		return err
 	})
 	var picks []rawPick
-	rawRows(t, db, "SELECT draw_id, entity_id, stratum, reserve, replaced, promoted FROM draw_picks", func(scan func(...any) error) error {
+	rawRows(t, db, "SELECT draw_id, entity_id, stratum, reserve, replaced, promoted, control FROM draw_picks", func(scan func(...any) error) error {
 		var p rawPick
-		err := scan(&p.draw, &p.entity, &p.stratum, &p.reserve, &p.replaced, &p.promote)
+		err := scan(&p.draw, &p.entity, &p.stratum, &p.reserve, &p.replaced, &p.promote, &p.control)
 		picks = append(picks, p)
 		return err
 	})
@@ -214,6 +218,7 @@ func countStats(t *testing.T, db *store.DB, scope []string, year int) *spotcheck
 	completedIn := func(completed string) bool { return strings.HasPrefix(completed, y+"-") }
 	byNational := map[string]map[int64]bool{}
 	strata, itemHits := map[string]*spotcheck.HitRate{}, map[string]*spotcheck.HitRate{}
+	models := map[string]*spotcheck.HitRate{} // model version + "/all", "/chosen" or "/control"
 	hit := func(m map[string]*spotcheck.HitRate, k string, problem bool) {
 		if m[k] == nil {
 			m[k] = &spotcheck.HitRate{Key: k}
@@ -257,7 +262,16 @@ func countStats(t *testing.T, db *store.DB, scope []string, year int) *spotcheck
 		}
 		for _, p := range picks {
 			if p.draw == i.draw && p.entity == i.entity {
-				hit(strata, p.stratum, cat.FoundProblem(i.results))
+				found := cat.FoundProblem(i.results)
+				hit(strata, p.stratum, found)
+				d := draws[p.draw]
+				hit(models, d.model+"/all", found)
+				switch {
+				case p.control == 1:
+					hit(models, d.model+"/control", found)
+				case d.control > 0:
+					hit(models, d.model+"/chosen", found)
+				}
 			}
 		}
 		for _, f := range i.findings {
@@ -274,6 +288,18 @@ func countStats(t *testing.T, db *store.DB, scope []string, year int) *spotcheck
 	}
 	for _, h := range itemHits {
 		s.HitByItem = append(s.HitByItem, *h)
+	}
+	for k, h := range models {
+		if model, ok := strings.CutSuffix(k, "/all"); ok {
+			m := spotcheck.ModelHitRate{Model: model, All: *h}
+			if c := models[model+"/chosen"]; c != nil {
+				m.Chosen = *c
+			}
+			if c := models[model+"/control"]; c != nil {
+				m.Control = *c
+			}
+			s.ByModel = append(s.ByModel, m)
+		}
 	}
 	for _, w := range work {
 		s.Workload = append(s.Workload, *w)
@@ -380,6 +406,10 @@ func figures(s *spotcheck.Stats) map[string]string {
 	}
 	for _, h := range s.HitByItem {
 		out["item/"+h.Key] = fmt.Sprint(h.Problems, "/", h.Inspections)
+	}
+	for _, m := range s.ByModel {
+		out["model/"+m.Model] = fmt.Sprint(m.All.Problems, "/", m.All.Inspections, " ", m.Chosen.Problems, "/",
+			m.Chosen.Inspections, " ", m.Control.Problems, "/", m.Control.Inspections)
 	}
 	for _, x := range s.Timeliness {
 		out["timeliness/"+x.Dept] = fmt.Sprint(x.OnTime, " ", x.Late, " ", x.Pending, " ", x.PendingOverdue)

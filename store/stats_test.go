@@ -100,10 +100,14 @@ func TestStatsAgreeWithRawRows(t *testing.T) {
 		}
 		for what, n := range map[string]int{"completed": s.Completed, "results": len(s.Results) - 1,
 			"strata": len(s.HitByStratum), "items": len(s.HitByItem), "timeliness": len(s.Timeliness),
-			"workload": len(s.Workload), "repeats": len(s.Repeats), "inspections": s.Joint.All, "divisions": len(s.ByDiv) - 1} {
+			"workload": len(s.Workload), "repeats": len(s.Repeats), "inspections": s.Joint.All, "divisions": len(s.ByDiv) - 1,
+			"models": len(s.ByModel)} {
 			if n <= 0 {
 				t.Errorf("the world leaves %s empty", what)
 			}
+		}
+		if m := s.ByModel[0]; m.Control.Inspections == 0 || m.Chosen.Inspections == 0 {
+			t.Errorf("the world's control sample was not inspected: %+v", s.ByModel)
 		}
 		for _, r := range s.ByDiv {
 			if r.Division == "350102" && r.DivisionName != "鼓楼区" {

@@ -97,12 +97,19 @@ func (m *Main) ensureDemoData(ctx context.Context, db *store.DB) error {
 	if err := m.demoPlans(ctx, db, story.at.UTC()); err != nil {
 		return fmt.Errorf("演示计划与抽取：%w", err)
 	}
+	fmt.Fprintln(m.Stderr, "正在载入信用风险分类模型并重新分类仓山区，按新分类抽取设对照样本的仓山区任务并完成检查…")
+	if _, err := demoRiskApplied(ctx, db, story.date(story.last())); err != nil {
+		return err
+	}
+	if err := m.demoControl(ctx, db, story); err != nil {
+		return fmt.Errorf("演示对照样本任务：%w", err)
+	}
 	fmt.Fprintln(m.Stderr, "正在记录演示检查：现场检查、确认、提交、退回与审核…")
 	if err := m.demoInspections(ctx, db, story); err != nil {
 		return fmt.Errorf("演示检查：%w", err)
 	}
-	fmt.Fprintln(m.Stderr, "正在载入信用风险分类模型并重新分类（仓山区一次已应用；第二版模型下全市一次待确认）…")
-	if _, _, err := demoRisk(ctx, db, story.date(story.last())); err != nil {
+	fmt.Fprintln(m.Stderr, "正在载入第二版信用风险分类模型，全市重新分类预览待确认…")
+	if _, err := demoRiskPending(ctx, db, story.date(story.last())); err != nil {
 		return err
 	}
 	return db.SetSetting(ctx, demoMarker, m.Now().Format(spotcheck.DateLayout))

@@ -22,8 +22,8 @@ func TestDemoDrawsExportAndVerify(t *testing.T) {
 		t.Fatalf("draw export: exit %d: %s", code, errs)
 	}
 	bundles := strings.Fields(out)
-	if len(bundles) != 4 {
-		t.Fatalf("want the four draws' bundles, got %q", out)
+	if len(bundles) != 5 {
+		t.Fatalf("want the five draws' bundles, got %q", out)
 	}
 	for _, b := range bundles {
 		if _, err := os.Stat(filepath.Join(b, "log", "checkpoint")); err != nil {

@@ -26,32 +26,59 @@ func demoRiskModelFrom(today string) string { return today[:4] + "-01-01" }
 // gave them, so that 鼓楼区's draft plan still has high-risk entities to
 // check against (TestDemoPlans). It returns the two runs.
 func demoRisk(ctx context.Context, db *store.DB, today string) (applied, pending *spotcheck.RiskRun, err error) {
-	as, err := demoStaff(ctx, db, "cityadmin")
-	if err != nil {
+	if applied, err = demoRiskApplied(ctx, db, today); err != nil {
 		return nil, nil, err
 	}
-	first := strings.Replace(string(riskfile.Default()), "effective_from = 2026-12-01",
+	pending, err = demoRiskPending(ctx, db, today)
+	return applied, pending, err
+}
+
+// demoRiskModel is the demo's first model file: the default model in
+// force from the start of today's year.
+func demoRiskModel(today string) string {
+	return strings.Replace(string(riskfile.Default()), "effective_from = 2026-12-01",
 		"effective_from = "+demoRiskModelFrom(today), 1)
-	revised := strings.NewReplacer(`version = "2026.1"`, `version = "2026.2"`,
-		"effective_from = "+demoRiskModelFrom(today), "effective_from = "+today,
-		"c = 35", "c = 20", "d = 60", "d = 35",
-		`note = "首个版本：`, `note = "第二版：首轮重新分类后复核，下调C类、D类门槛（20分、35分）。首个版本说明：`).Replace(first)
+}
+
+// demoRiskApplied loads the first model and applies it to 仓山区 (see
+// demoRisk).
+func demoRiskApplied(ctx context.Context, db *store.DB, today string) (*spotcheck.RiskRun, error) {
+	as, err := demoStaff(ctx, db, "cityadmin")
+	if err != nil {
+		return nil, err
+	}
 	sv := db.Risk()
-	if _, err := sv.LoadRiskModel(as("cityadmin"), []byte(first)); err != nil {
-		return nil, nil, fmt.Errorf("演示风险模型：%w", err)
+	if _, err := sv.LoadRiskModel(as("cityadmin"), []byte(demoRiskModel(today))); err != nil {
+		return nil, fmt.Errorf("演示风险模型：%w", err)
 	}
 	run, err := sv.PreviewReclassification(as("cityadmin"), "CSWL")
 	if err != nil {
-		return nil, nil, fmt.Errorf("演示重新分类预览：%w", err)
+		return nil, fmt.Errorf("演示重新分类预览：%w", err)
 	}
-	if applied, err = sv.ApplyReclassification(as("cityadmin"), run.ID); err != nil {
-		return nil, nil, fmt.Errorf("演示重新分类应用：%w", err)
+	applied, err := sv.ApplyReclassification(as("cityadmin"), run.ID)
+	if err != nil {
+		return nil, fmt.Errorf("演示重新分类应用：%w", err)
 	}
-	if _, err := sv.LoadRiskModel(as("cityadmin"), []byte(revised)); err != nil {
-		return nil, nil, fmt.Errorf("演示风险模型（第二版）：%w", err)
+	return applied, nil
+}
+
+// demoRiskPending loads the revised model, in force from today, and
+// previews the whole city under it (see demoRisk).
+func demoRiskPending(ctx context.Context, db *store.DB, today string) (*spotcheck.RiskRun, error) {
+	as, err := demoStaff(ctx, db, "cityadmin")
+	if err != nil {
+		return nil, err
 	}
-	if pending, err = sv.PreviewReclassification(as("cityadmin"), "FZWL"); err != nil {
-		return nil, nil, fmt.Errorf("演示重新分类预览（第二版）：%w", err)
+	revised := strings.NewReplacer(`version = "2026.1"`, `version = "2026.2"`,
+		"effective_from = "+demoRiskModelFrom(today), "effective_from = "+today,
+		"c = 35", "c = 20", "d = 60", "d = 35",
+		`note = "首个版本：`, `note = "第二版：首轮重新分类后复核，下调C类、D类门槛（20分、35分）。首个版本说明：`).Replace(demoRiskModel(today))
+	if _, err := db.Risk().LoadRiskModel(as("cityadmin"), []byte(revised)); err != nil {
+		return nil, fmt.Errorf("演示风险模型（第二版）：%w", err)
 	}
-	return applied, pending, nil
+	pending, err := db.Risk().PreviewReclassification(as("cityadmin"), "FZWL")
+	if err != nil {
+		return nil, fmt.Errorf("演示重新分类预览（第二版）：%w", err)
+	}
+	return pending, nil
 }

@@ -21,7 +21,7 @@ type statsTable struct {
 }
 
 // statsTableKeys are the tables in the order the page shows them.
-var statsTableKeys = []string{"divisions", "types", "coverage", "results", "strata", "items", "timeliness",
+var statsTableKeys = []string{"divisions", "types", "coverage", "results", "strata", "items", "models", "timeliness",
 	"workload", "repeats", "multi", "joint"}
 
 // statsChart is a chart of one table: stats.js draws column Value (and
@@ -43,6 +43,7 @@ var statsCharts = []statsChart{
 	{Table: "results", Kind: "pie", Label: 0, Values: []int{2}},
 	{Table: "strata", Kind: "bar", Label: 0, Values: []int{3}, Percent: true},
 	{Table: "items", Kind: "bar", Label: 0, Values: []int{4}, Percent: true},
+	{Table: "models", Kind: "bar", Label: 0, Values: []int{4, 6}, Percent: true},
 	{Table: "timeliness", Kind: "stack", Label: 0, Values: []int{1, 2, 3}},
 	{Table: "workload", Kind: "bar", Label: 0, Values: []int{3}},
 	{Table: "joint", Kind: "pie", Label: 0, Values: []int{1}},
@@ -147,5 +148,5 @@ func statsTables(s *spotcheck.Stats) []statsTable {
 			{"单独检查", itoa(s.Joint.All - s.Joint.Joint), pct(100 - s.Joint.Percent())},
 		}
 	}
-	return []statsTable{divs, types, cells, results, strata, items, tl, work, rep, multi, joint}
+	return []statsTable{divs, types, cells, results, strata, items, modelTable(s), tl, work, rep, multi, joint}
 }
