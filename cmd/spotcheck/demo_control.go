@@ -40,7 +40,7 @@ func (m *Main) demoControl(ctx context.Context, db *store.DB, s *demoStory) erro
 	start := s.days[0]
 	tk := &spotcheck.Task{Code: demoControlTask(start.Year()), Name: "仓山区文化和旅游市场“双随机”抽查（按信用风险分类抽取，设对照样本）",
 		Authority: "CSWL", Source: spotcheck.TaskAdHoc,
-		Items: []string{"WL-LXS-001", "WL-WB-001", "WL-YL-001", "WL-YC-001", "WL-DY-001", "WL-WH-001"},
+		Items:    []string{"WL-LXS-001", "WL-WB-001", "WL-YL-001", "WL-YC-001", "WL-DY-001", "WL-WH-001"},
 		StrataBy: spotcheck.StrataByCredit, Strata: []spotcheck.StratumRule{{ID: "A", Rate: "10/100", Min: 1, Reserve: 2},
 			{ID: "B", Rate: "15/100", Min: 1, Reserve: 2}, {ID: "C", Rate: "30/100", Min: 1, Reserve: 2},
 			{ID: "D", Rate: "50/100", Min: 1, Reserve: 1}},
