@@ -15,7 +15,8 @@ import (
 // before the randomness; the picks that form it are the first selected
 // entities of the whole eligible frame in ticket order, recomputed here
 // from the bundle's files with draw.Ticket alone; and the draw records
-// the model whose classes its strata took.
+// the model whose classes its strata took — the classes the
+// reclassification just gave, which the frame's strata follow.
 func TestDrawControlSample(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *store.DB) {
 		as := drawWorld(t, db)
@@ -67,6 +68,32 @@ func TestDrawControlSample(t *testing.T) {
 			selected[p.Entity] = !p.Reserve
 			control[p.Entity] = p.Control
 		}
+		// The reclassification set the frame's strata: every entity it
+		// moved stands in the frame at its new class.
+		changes, err := db.Risk().FindRiskChanges(ctx, run.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stratumOf := map[string]string{}
+		for _, l := range strings.Split(strings.TrimSuffix(string(files.Frame), "\n"), "\n") {
+			f := strings.Split(l, "\t")
+			stratumOf[f[0]] = f[1]
+		}
+		moved := 0
+		for _, c := range changes {
+			if s, ok := stratumOf[c.Entity]; ok {
+				if s != c.NewClass {
+					t.Fatalf("%s moved %s→%s but stands in the frame in stratum %s", c.Entity, c.OldClass, c.NewClass, s)
+				}
+				if c.OldClass != c.NewClass {
+					moved++
+				}
+			}
+		}
+		if moved == 0 {
+			t.Fatal("no entity of the frame changed class in the reclassification: the test shows nothing")
+		}
+
 		type entry struct{ ticket, entity string }
 		var eligible []entry
 		for _, l := range strings.Split(strings.TrimSuffix(string(files.Frame), "\n"), "\n") {
