@@ -236,8 +236,12 @@ type DrawFiles struct {
 	// Published is published.tsv once the draw is published (spec §8,
 	// amendment 1: the selected entities without strata, entity_id TAB
 	// ticket18 lines in ticket order), named by the publication entry.
-	Published  []byte
-	LogIndexes []int64 // plan, commits, randomness/sealed, result/sealed, publication, unseal or events
+	Published []byte
+	// ControlRecord and Control are control.json and control.tsv
+	// (draw/control.go) of a draw whose task asked for a control sample,
+	// for auditors only.
+	ControlRecord, Control []byte
+	LogIndexes             []int64 // plan, control, commits, randomness/sealed, result/sealed, publication, unseal or events
 }
 
 // Public returns the files of f that the public bundle may hold (spec §9,
@@ -260,7 +264,7 @@ func (f *DrawFiles) Files() []NamedFile {
 	all := []NamedFile{{"plan.json", f.Plan}, {"randomness.json", f.Randomness}, {"result.json", f.Result},
 		{"frame.tsv", f.Frame}, {"exclusions.tsv", f.Exclusions}, {"roster.tsv", f.Roster},
 		{"conflicts.tsv", f.Conflicts}, {"selected.tsv", f.Selected}, {"assignment.tsv", f.Assignment},
-		{"published.tsv", f.Published}}
+		{"published.tsv", f.Published}, {"control.json", f.ControlRecord}, {"control.tsv", f.Control}}
 	out := all[:0]
 	for _, nf := range all {
 		if nf.Data != nil {

@@ -17,6 +17,9 @@ type Bundle struct {
 	Inputs
 	Selected, Assignment []byte
 	Published            []byte
+	// ControlRecord and Control are control.json and control.tsv when
+	// the task asked for a control sample (control.go), nil otherwise.
+	ControlRecord, Control []byte
 }
 
 // file returns a pointer to the field holding the named file.
@@ -42,6 +45,10 @@ func (b *Bundle) file(name string) *[]byte {
 		return &b.Assignment
 	case FilePublished:
 		return &b.Published
+	case FileControlRecord:
+		return &b.ControlRecord
+	case FileControl:
+		return &b.Control
 	}
 	return nil
 }
@@ -62,9 +69,11 @@ func ReadBundle(dir string) (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(filepath.Join(dir, FilePublished)); !errors.Is(err, fs.ErrNotExist) {
-		if b.Published, err = readBundleFile(dir, FilePublished); err != nil {
-			return nil, err
+	for _, name := range []string{FilePublished, FileControlRecord, FileControl} {
+		if _, err := os.Stat(filepath.Join(dir, name)); !errors.Is(err, fs.ErrNotExist) {
+			if *b.file(name), err = readBundleFile(dir, name); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return b, nil
@@ -199,6 +208,9 @@ func Verify(b *Bundle) (Summary, error) {
 		if err := checkPublished(b.Published, b.Selected); err != nil {
 			return Summary{}, err
 		}
+	}
+	if err := verifyControl(b, d.planHash, o); err != nil {
+		return Summary{}, err
 	}
 	sum := Summary{Task: d.plan.Task, Seed: d.seedHex, PlanHash: d.planHash,
 		Selected: len(o.Teams), Reserves: len(o.Picks) - len(o.Teams), Unassigned: want.Unassigned}

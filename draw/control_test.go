@@ -1,6 +1,7 @@
 package draw
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,6 +12,12 @@ import (
 // densely drawn stratum D and a stratum C drawn with no reserve, with a
 // few exclusions, drawn with the dice digits dice.
 func controlDraw(t *testing.T, dice string) (Outcome, []FrameLine, map[string]bool) {
+	o, frame, excluded, _ := controlBundle(t, dice)
+	return o, frame, excluded
+}
+
+// controlBundle is controlDraw with the draw's bundle.
+func controlBundle(t *testing.T, dice string) (Outcome, []FrameLine, map[string]bool, *Bundle) {
 	t.Helper()
 	var frame []FrameLine
 	for i := range 1200 {
@@ -50,7 +57,8 @@ func controlDraw(t *testing.T, dice string) (Outcome, []FrameLine, map[string]bo
 	for _, x := range excl {
 		excluded[x.Entity] = true
 	}
-	return o, frame, excluded
+	return o, frame, excluded, &Bundle{Plan: plan, Randomness: rnd, Result: o.Result, Inputs: in,
+		Selected: o.Selected, Assignment: o.Assignment}
 }
 
 // Control agrees with the definition computed the slow way: every
@@ -135,4 +143,40 @@ func TestControlUniform(t *testing.T) {
 	}
 	t.Logf("control: %d entities, %.2f%% from D; selection: %.2f%% from D", control, 100*share,
 		100*float64(selectedD)/float64(selected))
+}
+
+// Verify recomputes a bundle's control sample: the files as the platform
+// writes them pass; a changed line, a record of another plan or size, or
+// one file without the other is refused, naming the file.
+func TestVerifyControl(t *testing.T) {
+	o, _, _, b := controlBundle(t, "27182818284590452353602874")
+	planHash := Hash(b.Plan)
+	b.ControlRecord, b.Control = ControlRecord(planHash, 10), o.ControlTSV(10)
+	if n := strings.Count(string(b.Control), "\n"); n != min(10, o.Control) || n == 0 {
+		t.Fatalf("control.tsv has %d lines, want %d", n, min(10, o.Control))
+	}
+	if _, err := Verify(b); err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	for name, c := range map[string]struct {
+		record, sample []byte
+		file           string
+	}{
+		"a line changed":   {ControlRecord(planHash, 10), []byte(strings.Replace(string(b.Control), "E", "F", 1)), FileControl},
+		"a line too few":   {ControlRecord(planHash, 10), o.ControlTSV(9), FileControl},
+		"another size":     {ControlRecord(planHash, 9), b.Control, FileControl},
+		"another plan":     {ControlRecord(strings.Repeat("a", 64), 10), b.Control, FileControlRecord},
+		"not canonical":    {[]byte(`{"asked": 10,"plan":"` + planHash + `","v":"spotcheck-control/1"}`), b.Control, FileControlRecord},
+		"no control.json":  {nil, b.Control, FileControlRecord},
+		"no control.tsv":   {ControlRecord(planHash, 10), nil, FileControl},
+		"a size of nought": {ControlRecord(planHash, 0), b.Control, FileControlRecord},
+	} {
+		bad := *b
+		bad.ControlRecord, bad.Control = c.record, c.sample
+		_, err := Verify(&bad)
+		var de *Error
+		if !errors.As(err, &de) || de.File != c.file {
+			t.Errorf("%s: %v, want an error in %s", name, err, c.file)
+		}
+	}
 }

@@ -96,6 +96,9 @@ type BundleRecords struct {
 	Result      []byte
 	ResultSHA   string
 	Publication []byte
+	// Control is the control record (draw/control.go) when the bundle
+	// holds a control sample: it must be logged before the randomness.
+	Control []byte
 }
 
 // Commitment is one participant's commitment (spec §4): Commitment is 64
@@ -216,6 +219,15 @@ func VerifyBundleLog(dir string, rec BundleRecords) error {
 		if idx > randIdx {
 			return fail("参与方“%s”的承诺：commit 记录（第 %d 条）在 randomness 记录（第 %d 条）之后，承诺须在随机数产生之前登记",
 				rec.Commitments[i].Participant, idx, randIdx)
+		}
+	}
+	if rec.Control != nil {
+		idx, ok := first("control", rec.Control)
+		switch {
+		case !ok:
+			return fail("control.json：log/ 中没有内容与之相同的 control 记录")
+		case idx > randIdx:
+			return fail("control.json：control 记录（第 %d 条）在 randomness 记录（第 %d 条）之后，对照样本户数须在随机数产生之前登记", idx, randIdx)
 		}
 	}
 	if rec.Publication != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"strings"
 
 	"spotcheck"
 	"spotcheck/draw"
@@ -22,12 +24,14 @@ func planControl(ctx context.Context, t *tx, id int64, tk *spotcheck.Task, planH
 	if err != nil {
 		return err
 	}
+	var index any // NULL without a control sample
 	if tk.Control > 0 {
-		if _, err := t.appendLog(ctx, draw.RecordControl, draw.ControlRecord(planHash, tk.Control)); err != nil {
+		if index, err = t.appendLog(ctx, draw.RecordControl, draw.ControlRecord(planHash, tk.Control)); err != nil {
 			return err
 		}
 	}
-	_, err = t.ExecContext(ctx, `UPDATE draws SET control = $1, risk_model = $2 WHERE id = $3`, tk.Control, model, id)
+	_, err = t.ExecContext(ctx, `UPDATE draws SET control = $1, control_index = $2, risk_model = $3 WHERE id = $4`,
+		tk.Control, index, model, id)
 	return err
 }
 
@@ -59,4 +63,40 @@ func drawRiskModel(ctx context.Context, q querier, authority string) (string, er
 		return "", nil
 	}
 	return model, err
+}
+
+// controlFiles adds control.json and control.tsv to the auditors' bundle
+// of drawn draw d whose task asked for a control sample, and the control
+// entry to its log entries. The sample is the first picks of the
+// assignment order (draw.Outcome.ControlTSV), which are the ones marked.
+func controlFiles(ctx context.Context, q querier, d *spotcheck.Draw, f *spotcheck.DrawFiles) error {
+	if d.Control == 0 {
+		return nil
+	}
+	var index int64
+	if err := q.QueryRowContext(ctx, `SELECT control_index FROM draws WHERE id = $1`, d.ID).Scan(&index); err != nil {
+		return err
+	}
+	f.ControlRecord = draw.ControlRecord(d.PlanHash, d.Control)
+	f.LogIndexes = append(f.LogIndexes, index)
+	ticket := map[string]string{}
+	if err := eachRow(ctx, q, `SELECT entity_id, ticket FROM draw_picks WHERE draw_id = $1 AND control = 1`, []any{d.ID},
+		func(scan func(...any) error) error {
+			var e, t string
+			err := scan(&e, &t)
+			ticket[e] = t
+			return err
+		}); err != nil {
+		return err
+	}
+	f.Control = []byte{}
+	for line := range strings.Lines(string(f.Assignment)) {
+		e, _, _ := strings.Cut(line, "\t")
+		t, ok := ticket[e]
+		if !ok {
+			break
+		}
+		f.Control = fmt.Appendf(f.Control, "%s\t%s\n", e, t)
+	}
+	return nil
 }

@@ -311,6 +311,9 @@ func (sv *DrawService) FindDrawFiles(ctx context.Context, id int64) (_ *spotchec
 	f.Result = []byte(res)
 	f.Frame, f.Exclusions, f.Roster, f.Conflicts = []byte(frame), []byte(excl), []byte(roster), []byte(confl)
 	f.Selected, f.Assignment = []byte(sel), []byte(asg)
+	if err := controlFiles(ctx, db.read, d, f); err != nil { // store/draw_control.go
+		return nil, err
+	}
 	rows, err := db.read.QueryContext(ctx, `SELECT log_index FROM draw_changes WHERE draw_id = $1 AND log_index IS NOT NULL ORDER BY id`, id)
 	if err != nil {
 		return nil, err

@@ -38,6 +38,21 @@ func TestDemoDrawsExportAndVerify(t *testing.T) {
 		t.Fatalf("the joint task's bundle is missing: %v", bundles)
 	}
 
+	// 仓山区's task has a control sample: its bundle holds it, verify
+	// recomputed it above, and a changed line is caught.
+	control := filepath.Join(bundles[4], "control.tsv")
+	sample, err := os.ReadFile(control)
+	if err != nil || !strings.Contains(bundles[4], "-CSWL-SJ-001-") || strings.Count(string(sample), "\n") != 20 {
+		t.Fatalf("the control sample of %s: %d lines, %v", bundles[4], strings.Count(string(sample), "\n"), err)
+	}
+	lines := strings.SplitAfter(string(sample), "\n")
+	if err := os.WriteFile(control, []byte(strings.Join(append(lines[1:20], lines[0]), "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := run(t, "draw", "verify", bundles[4]); code != 1 || !strings.Contains(errs, "control.tsv") {
+		t.Fatalf("a reordered control sample: exit %d, stderr %q", code, errs)
+	}
+
 	// A changed byte in an exported result is caught.
 	res := filepath.Join(bundles[0], "selected.tsv")
 	data, err := os.ReadFile(res)

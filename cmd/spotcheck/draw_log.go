@@ -13,7 +13,7 @@ import (
 // publication record (spec §8, amendment 1) after them
 // (ledger.VerifyBundleLog).
 func verifyBundleLog(dir string, b *draw.Bundle) error {
-	rec := ledger.BundleRecords{Plan: b.Plan, Randomness: b.Randomness, Result: b.Result}
+	rec := ledger.BundleRecords{Plan: b.Plan, Randomness: b.Randomness, Result: b.Result, Control: b.ControlRecord}
 	if err := addCommitments(&rec); err != nil {
 		return err
 	}

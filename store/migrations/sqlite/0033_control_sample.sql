@@ -7,5 +7,6 @@
 -- frame's strata took ("" when the classes were not set by a model run):
 -- the dashboard compares hit rates per model version.
 ALTER TABLE draws ADD COLUMN control INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE draws ADD COLUMN control_index INTEGER;
 ALTER TABLE draws ADD COLUMN risk_model TEXT NOT NULL DEFAULT '';
 ALTER TABLE draw_picks ADD COLUMN control INTEGER NOT NULL DEFAULT 0;
