@@ -97,7 +97,7 @@ func (m *Main) demoControl(ctx context.Context, db *store.DB, s *demoStory) erro
 // is the same every time), or nothing found.
 func demoControlScenario(ctx context.Context, db *store.DB, in spotcheck.Inspection, class string, visit int) (demoScenario, error) {
 	sc := demoScenario{name: "对照样本任务", visit: visit, submit: visit, returned: -1, approve: visit + 1, photos: 1,
-		methods: []string{spotcheck.MethodSite}, results: []string{"R01"}, approveComment: "同意"}
+		methods: []string{spotcheck.MethodSite}, results: []string{"R01"}, approveComment: "同意", publishAfter: 2}
 	sc.findings = func(items []string) []spotcheck.ItemFinding {
 		out := make([]spotcheck.ItemFinding, len(items))
 		for i, it := range items {

@@ -24,8 +24,8 @@ func modelTable(s *spotcheck.Stats) statsTable {
 			diff = points(d)
 			interval = points(lo) + " 至 " + points(hi)
 		}
-		t.Rows = append(t.Rows, []string{spotcheck.ModelName(m.Model), itoa(m.All.Inspections), pct(m.All.Percent()),
-			itoa(m.Chosen.Inspections), pct(m.Chosen.Percent()), itoa(m.Control.Inspections), pct(m.Control.Percent()),
+		t.Rows = append(t.Rows, []string{spotcheck.ModelName(m.Model), itoa(m.All.Inspections), rate(m.All),
+			itoa(m.Chosen.Inspections), rate(m.Chosen), itoa(m.Control.Inspections), rate(m.Control),
 			diff, interval, m.Verdict()})
 	}
 	return t
@@ -33,3 +33,11 @@ func modelTable(s *spotcheck.Stats) statsTable {
 
 // points shows a difference of fractions in percentage points.
 func points(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) }
+
+// rate shows a hit rate, or a dash when nothing was inspected.
+func rate(h spotcheck.HitRate) string {
+	if h.Inspections == 0 {
+		return "—"
+	}
+	return pct(h.Percent())
+}
