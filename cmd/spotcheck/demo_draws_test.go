@@ -42,11 +42,12 @@ func TestDemoDrawsExportAndVerify(t *testing.T) {
 	// recomputed it above, and a changed line is caught.
 	control := filepath.Join(bundles[4], "control.tsv")
 	sample, err := os.ReadFile(control)
-	if err != nil || !strings.Contains(bundles[4], "-CSWL-SJ-001-") || strings.Count(string(sample), "\n") != 20 {
-		t.Fatalf("the control sample of %s: %d lines, %v", bundles[4], strings.Count(string(sample), "\n"), err)
+	n := strings.Count(string(sample), "\n")
+	if err != nil || !strings.Contains(bundles[4], "-CSWL-SJ-001-") || n < 2 || n > 20 {
+		t.Fatalf("the control sample of %s: %d lines, %v", bundles[4], n, err)
 	}
 	lines := strings.SplitAfter(string(sample), "\n")
-	if err := os.WriteFile(control, []byte(strings.Join(append(lines[1:20], lines[0]), "")), 0o644); err != nil {
+	if err := os.WriteFile(control, []byte(strings.Join(append(lines[1:n], lines[0]), "")), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if code, _, errs := run(t, "draw", "verify", bundles[4]); code != 1 || !strings.Contains(errs, "control.tsv") {
