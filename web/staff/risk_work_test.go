@@ -149,3 +149,33 @@ func TestRiskWorkInBackground(t *testing.T) {
 		t.Fatalf("the stale run's page:\n%s", body)
 	}
 }
+
+// TestRiskWorkStopsWithServer: when the server's lifetime ends while a
+// preview started from the page computes, the work stops — the run is
+// recorded as 未完成 and its page says the server stopped — and Wait
+// returns once it has.
+func TestRiskWorkStopsWithServer(t *testing.T) {
+	g := &gatedRisk{}
+	life, stop := context.WithCancel(context.Background())
+	defer stop()
+	a := webtest.New(t, func(c *web.Config) {
+		g.RiskService, c.Services.Risk, c.Background = c.Services.Risk, g, life
+	})
+	if code, body := postRiskModel(t, a, "cityadmin", riskModelFile("2026.1")); code != http.StatusSeeOther {
+		t.Fatalf("load: %d\n%s", code, body)
+	}
+	open := g.hold()
+	defer open()
+	id := startPreview(t, a, "gladmin", "GLWL")
+	stop()
+	open()
+	a.Web.Wait()
+	run, err := a.DB.Risk().FindRiskRun(webtest.System(), id)
+	if err != nil || run.State != spotcheck.RiskRunFailed {
+		t.Fatalf("the run cut short: %+v, %v", run, err)
+	}
+	body := runPage(t, a, "gladmin", id)
+	if !strings.Contains(body, "（未完成）") || !strings.Contains(body, "服务已停止，本次重新分类未完成") || strings.Contains(body, "http-equiv") {
+		t.Fatalf("the page of the run cut short:\n%s", body)
+	}
+}
