@@ -45,7 +45,7 @@ type riskWork struct {
 	wg  sync.WaitGroup
 
 	mu       sync.Mutex
-	applying map[int64]bool
+	applying map[int64]int // applies under way, by run
 	failed   map[int64]string
 }
 
@@ -53,7 +53,7 @@ func newRiskWork(ctx context.Context) *riskWork {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	return &riskWork{ctx: ctx, applying: map[int64]bool{}, failed: map[int64]string{}}
+	return &riskWork{ctx: ctx, applying: map[int64]int{}, failed: map[int64]string{}}
 }
 
 // status returns whether run id is being applied here and the message of
@@ -61,7 +61,7 @@ func newRiskWork(ctx context.Context) *riskWork {
 func (k *riskWork) status(id int64) (applying bool, failed string) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	return k.applying[id], k.failed[id]
+	return k.applying[id] > 0, k.failed[id]
 }
 
 // Wait waits for the reclassification work the pages started to end;
@@ -73,8 +73,9 @@ func (s *Handler) Wait() { s.risk.wg.Wait() }
 // once the store has started it, or the work's error when it was refused
 // (or ended) before that; apply (0 for a preview) and no error when the
 // store has done neither within riskStartWait or the request ended, the
-// outcome then going to the run's page. A run being applied counts as such from the start
-// of the work, also while the store waits for another apply to end.
+// outcome then going to the run's page. A run being applied counts as
+// such from the start of the work, also while the store waits for
+// another apply to end.
 func (s *Handler) startRisk(r *http.Request, apply int64, work func(ctx context.Context) (*spotcheck.RiskRun, error)) (int64, error) {
 	p, err := spotcheck.ActingPrincipal(r.Context())
 	if err != nil {
@@ -105,7 +106,7 @@ func (s *Handler) startRisk(r *http.Request, apply int64, work func(ctx context.
 	})
 	if apply != 0 {
 		k.mu.Lock()
-		k.applying[apply] = true
+		k.applying[apply]++
 		k.mu.Unlock()
 	}
 	k.wg.Add(1)
@@ -115,7 +116,11 @@ func (s *Handler) startRisk(r *http.Request, apply int64, work func(ctx context.
 		run, err := work(ctx)
 		k.mu.Lock()
 		defer k.mu.Unlock()
-		delete(k.applying, apply)
+		if apply != 0 {
+			if k.applying[apply]--; k.applying[apply] <= 0 {
+				delete(k.applying, apply)
+			}
+		}
 		j.run, j.err, j.ended = run, err, true
 		if err != nil && j.id != 0 && (j.begun || j.handedOff) {
 			status, _, msg := view.ErrorStatus(err)
