@@ -179,11 +179,15 @@ type RiskService interface {
 	CurrentRiskModel(ctx context.Context, day string) (*RiskModel, error)
 	// PreviewReclassification scores every active entity of dept's
 	// subtree with the current model and keeps the run as previewed.
-	// ECONFLICT while another run is being computed.
+	// ECONFLICT while another run is being computed. Once the run is
+	// recorded as computing, before the scoring, it calls the function
+	// of WithRiskRunStarted with the run's number.
 	PreviewReclassification(ctx context.Context, dept string) (*RiskRun, error)
 	// ApplyReclassification applies a previewed run. ECONFLICT for a run
 	// already applied, or stale (another run applied since its preview,
-	// or its model no longer current); ENOTFOUND.
+	// or its model no longer current); ENOTFOUND. Once the run is checked
+	// and its directory changes begin, it calls the function of
+	// WithRiskRunStarted with the run's number.
 	ApplyReclassification(ctx context.Context, id int64) (*RiskRun, error)
 	// FindRiskRun returns one run. ENOTFOUND.
 	FindRiskRun(ctx context.Context, id int64) (*RiskRun, error)
@@ -201,4 +205,25 @@ type RiskService interface {
 	// ENOTFOUND when no applied run scored it (or it is outside the
 	// user's scope).
 	FindEntityRisk(ctx context.Context, entity string) (*EntityRisk, error)
+}
+
+type riskRunStartedKey struct{}
+
+// WithRiskRunStarted returns a context under which PreviewReclassification
+// and ApplyReclassification call started with the run's number when the
+// work has been accepted and begins — after the refusals that come at
+// once (permission, another run computing, no model in force, a run
+// applied or stale) — so that a page running them in the background can
+// show the run while it works (web/staff/risk_work.go). started must not
+// block for long: the work waits for it.
+func WithRiskRunStarted(ctx context.Context, started func(id int64)) context.Context {
+	return context.WithValue(ctx, riskRunStartedKey{}, started)
+}
+
+// RiskRunStarted calls the function of WithRiskRunStarted in ctx, if any,
+// with id.
+func RiskRunStarted(ctx context.Context, id int64) {
+	if f, ok := ctx.Value(riskRunStartedKey{}).(func(int64)); ok && f != nil {
+		f(id)
+	}
 }

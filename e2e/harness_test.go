@@ -168,10 +168,14 @@ func publishLogRecord(ctx context.Context, db *store.DB) (string, error) {
 }
 
 // close stops the server (waiting for requests in flight, so that nothing
-// logs after a test has ended) and closes the database.
+// logs after a test has ended, and for the work its pages started in the
+// background) and closes the database.
 func (a *app) close() {
 	if a.srv != nil {
 		a.srv.Close()
+	}
+	if a.Web != nil {
+		a.Web.Wait()
 	}
 	a.DB.Close()
 	if a.dir != "" {

@@ -81,6 +81,7 @@ func (sv *RiskService) ApplyReclassification(ctx context.Context, id int64) (_ *
 			WHERE id = $5`, run.State, base+1, run.AppliedBy, timeCol{&run.AppliedAt}, id); err != nil {
 			return err
 		}
+		spotcheck.RiskRunStarted(ctx, id)
 		day, err := time.Parse(spotcheck.DateLayout, r.Day)
 		if err != nil {
 			return err

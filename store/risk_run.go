@@ -86,6 +86,7 @@ func (sv *RiskService) PreviewReclassification(ctx context.Context, dept string)
 	}); err != nil {
 		return nil, err
 	}
+	spotcheck.RiskRunStarted(ctx, run.ID)
 	if err := sv.computeRun(ctx, run, m, day, scope); err != nil {
 		// Release the slot; the run's rows go with it.
 		ctx := context.WithoutCancel(ctx)

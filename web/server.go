@@ -88,6 +88,11 @@ type Config struct {
 	// MetricsToken is the bearer token /metrics asks for (serve
 	// --metrics-token-file); "": /metrics is 404 even with Metrics.
 	MetricsToken string
+	// Background is the server's lifetime: the work the pages start in
+	// the background (a reclassification, which outlasts a request's
+	// deadline) runs on it and is cancelled when it ends; Wait waits for
+	// that work. nil: context.Background().
+	Background context.Context
 }
 
 // New parses the templates once and builds the route table.
@@ -114,7 +119,7 @@ func New(c Config) (*Server, error) {
 	}
 	files := downloads{s}
 	s.staff = staff.New(staff.Config{Services: c.Services, Ledger: c.Ledger, Views: v,
-		Files: files, Now: s.now, Session: s.startSession})
+		Files: files, Now: s.now, Session: s.startSession, Background: c.Background})
 	s.portal = portal.New(portal.Config{Services: c.Services, Ledger: c.Ledger, Views: v, Files: files, Now: s.now,
 		AnswersKept: c.PortalAnswers})
 	s.api = api.New(api.Config{Services: c.Services, Views: v})
@@ -129,6 +134,11 @@ func New(c Config) (*Server, error) {
 	s.handler = s.buildHandler()
 	return s, nil
 }
+
+// Wait waits for the work the pages started in the background to end
+// (Config.Background); call it once the server is shut down and the
+// Background context has ended.
+func (s *Server) Wait() { s.staff.Wait() }
 
 // ServeHTTP serves a request through the whole middleware chain.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

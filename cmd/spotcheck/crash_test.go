@@ -54,7 +54,11 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if demoDir != "" {
+		os.RemoveAll(demoDir) // the package run's demo (demoBuild)
+	}
+	os.Exit(code)
 }
 
 func TestCrashSafety(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,14 +22,55 @@ import (
 	"spotcheck/store"
 )
 
-// demoDB runs the demo into a new SQLite database and returns its path.
+// demoDB returns the path of a new copy of the demo's SQLite database
+// (with its log key beside it), which the test may change: the demo is
+// run once per package run (demoBuild) and copied for each test.
 func demoDB(t *testing.T) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "demo.db")
-	if code, _, errs := run(t, "demo", "--no-serve", "--db", path); code != 0 {
-		t.Fatalf("demo: exit %d: %s", code, errs)
+	src := demoBuild(t)
+	dir := t.TempDir()
+	files, err := os.ReadDir(filepath.Dir(src))
+	if err != nil {
+		t.Fatal(err)
 	}
-	return path
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join(filepath.Dir(src), f.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f.Name()), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return filepath.Join(dir, filepath.Base(src))
+}
+
+// The demo database of the package run (demoBuild), removed by TestMain.
+var (
+	demoOnce          sync.Once
+	demoDir, demoPath string
+	demoCode          int
+	demoErrs          string
+)
+
+// demoBuild runs the demo once per package run into a SQLite database in
+// a temporary folder that TestMain removes, and returns its path, which
+// only demoDB reads (to copy it).
+func demoBuild(t *testing.T) string {
+	t.Helper()
+	demoOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "spotcheck-demo-")
+		if err != nil {
+			demoCode, demoErrs = -1, err.Error()
+			return
+		}
+		demoDir, demoPath = dir, filepath.Join(dir, "demo.db")
+		demoCode, _, demoErrs = run(t, "demo", "--no-serve", "--db", demoPath)
+	})
+	if demoCode != 0 {
+		t.Fatalf("demo: exit %d: %s", demoCode, demoErrs)
+	}
+	return demoPath
 }
 
 // exportBundles exports the bundles of the database (public ones with

@@ -144,10 +144,13 @@ func (m *Main) serve(ctx context.Context, db *store.DB, o serveOptions) error {
 	svc.Outbox = store.NewOutboxService(db, worker)
 	app, err := web.New(web.Config{Services: svc, Ledger: db, Log: logger,
 		TLS: o.cert != "" || o.behindTLSProxy, TrustedProxies: o.trustedProxies, Health: db.Ping,
-		Metrics: mx, MetricsToken: o.metricsToken})
+		Metrics: mx, MetricsToken: o.metricsToken, Background: ctx})
 	if err != nil {
 		return err
 	}
+	// However serving ends, the work the pages started stops before the
+	// database closes.
+	defer func() { stop(); app.Wait() }()
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return spotcheck.Errorf(spotcheck.EINVALID, "无法监听 %s：%v", o.addr, err)
@@ -190,6 +193,10 @@ func (m *Main) serve(ctx context.Context, db *store.DB, o serveOptions) error {
 	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	// ctx has ended: the reclassifications the pages started stop (a
+	// preview is recorded as unfinished); wait for them before the
+	// database closes.
+	app.Wait()
 	fmt.Fprintln(m.Stderr, "服务已停止")
 	return nil
 }

@@ -97,15 +97,20 @@ func New(t testing.TB, configure ...func(*web.Config)) *App {
 	db.UseLogKey(b.signer, b.verifier)
 	db.Rand = rand.NewChaCha8([32]byte{'w', 'e', 'b'})
 	db.Now = Now
+	// The server's lifetime ends with the test: the work its pages started
+	// in the background stops, and ends, before the database closes.
+	life, end := context.WithCancel(context.Background())
 	c := web.Config{Services: Services(db), Ledger: db, Health: db.Ping, Now: Now,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Background: life}
 	for _, f := range configure {
 		f(&c)
 	}
 	s, err := web.New(c)
 	if err != nil {
+		end()
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { end(); s.Wait() })
 	return &App{DB: db, Web: s, Data: b.data, Draws: b.draws, sessions: map[string]string{}, tokens: map[string]string{}}
 }
 

@@ -24,6 +24,7 @@ type Handler struct {
 	now     func() time.Time
 	session func(w http.ResponseWriter, token string)
 	thumbs  thumbCache // evidence photos' thumbnails (thumbnail.go)
+	risk    *riskWork  // reclassifications started from the pages (risk_work.go)
 }
 
 // Config is what New needs.
@@ -36,12 +37,16 @@ type Config struct {
 	// Session sets the session cookie of a new session, after a user's
 	// password change has ended every other one (web/auth.go).
 	Session func(w http.ResponseWriter, token string)
+	// Background is the server's lifetime: work the pages start in the
+	// background (reclassification, risk_work.go) runs on it and ends
+	// with it; nil: context.Background().
+	Background context.Context
 }
 
 // New returns the staff pages' handler.
 func New(c Config) *Handler {
 	return &Handler{svc: c.Services, ledger: c.Ledger, views: c.Views, files: c.Files,
-		now: c.Now, session: c.Session}
+		now: c.Now, session: c.Session, risk: newRiskWork(c.Background)}
 }
 
 // fail answers with the error page.

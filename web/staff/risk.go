@@ -1,6 +1,7 @@
 package staff
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -124,8 +125,10 @@ func (s *Handler) LoadRiskModel(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// PreviewReclassification previews a run of the chosen department (POST
-// /staff/risk/runs) and shows it.
+// PreviewReclassification starts the preview of a run of the chosen
+// department in the background (POST /staff/risk/runs; risk_work.go) and
+// shows the run, which computes; a preview refused at once says why on
+// /staff/risk.
 func (s *Handler) PreviewReclassification(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, spotcheck.Errorf(spotcheck.EINVALID, "表单格式错误"))
@@ -136,10 +139,16 @@ func (s *Handler) PreviewReclassification(w http.ResponseWriter, r *http.Request
 		s.renderRisk(w, r, http.StatusBadRequest, map[string]any{"PreviewError": "请选择要重新分类的部门"})
 		return
 	}
-	run, err := s.svc.Risk.PreviewReclassification(r.Context(), dept)
+	id, err := s.startRisk(r, 0, func(ctx context.Context) (*spotcheck.RiskRun, error) {
+		return s.svc.Risk.PreviewReclassification(ctx, dept)
+	})
 	switch spotcheck.ErrorCode(err) {
 	case "":
-		view.Redirect(w, r, view.WithFlash("/staff/risk/runs/"+strconv.FormatInt(run.ID, 10), "risk-previewed"))
+		if id == 0 { // waiting for another run's apply to end
+			view.Redirect(w, r, view.WithFlash("/staff/risk", "risk-preview-waiting"))
+			return
+		}
+		view.Redirect(w, r, view.WithFlash("/staff/risk/runs/"+strconv.FormatInt(id, 10), "risk-previewing"))
 	case spotcheck.ECONFLICT, spotcheck.EINVALID:
 		status, _, msg := view.ErrorStatus(err)
 		s.renderRisk(w, r, status, map[string]any{"PreviewError": msg, "Dept": dept})
@@ -157,7 +166,9 @@ type riskChangeRow struct {
 	Name string // "" when the entity is no longer in the user's scope
 }
 
-// ShowRiskRun shows a run (GET /staff/risk/runs/{id}).
+// ShowRiskRun shows a run (GET /staff/risk/runs/{id}); while it computes
+// or is being applied (risk_work.go) the page reloads itself every
+// riskRefresh seconds.
 func (s *Handler) ShowRiskRun(w http.ResponseWriter, r *http.Request) {
 	s.renderRiskRun(w, r, http.StatusOK, "")
 }
@@ -174,9 +185,17 @@ func (s *Handler) renderRiskRun(w http.ResponseWriter, r *http.Request, status i
 		s.fail(w, r, err)
 		return
 	}
-	d := map[string]any{"Run": run, "State": spotcheck.RiskRunStateNames[run.State], "ApplyError": applyErr,
-		"CanApply": run.State == spotcheck.RiskRunPreviewed && view.StaffUser(r).Authorize(spotcheck.PermManageRisk, run.Dept) == nil,
-		"Shown":    riskChangesShown}
+	applying, failed := s.risk.status(id)
+	d := map[string]any{"Run": run, "State": spotcheck.RiskRunStateNames[run.State], "ApplyError": cmp.Or(applyErr, failed),
+		"CanApply": run.State == spotcheck.RiskRunPreviewed && !applying &&
+			view.StaffUser(r).Authorize(spotcheck.PermManageRisk, run.Dept) == nil,
+		"Shown": riskChangesShown, "Applying": applying, "Every": riskRefresh}
+	if applying {
+		d["State"] = "应用中"
+	}
+	if applying || run.State == spotcheck.RiskRunRunning {
+		d["Refresh"] = strconv.Itoa(riskRefresh) + "; url=/staff/risk/runs/" + strconv.FormatInt(id, 10)
+	}
 	if run.State == spotcheck.RiskRunApplied {
 		changes, err := s.svc.Risk.FindRiskChanges(ctx, id)
 		if err != nil {
@@ -201,19 +220,22 @@ func (s *Handler) renderRiskRun(w http.ResponseWriter, r *http.Request, status i
 	s.renderTitled(w, r, status, "risk_run", "第"+strconv.FormatInt(id, 10)+"号重新分类", d)
 }
 
-// ApplyReclassification applies a previewed run (POST
-// /staff/risk/runs/{id}/apply); a run that cannot be applied says why on
-// its page.
+// ApplyReclassification starts applying a previewed run in the
+// background (POST /staff/risk/runs/{id}/apply; risk_work.go) and shows
+// the run; a run that cannot be applied says why on its page, at once
+// or, when the apply fails later, once it has.
 func (s *Handler) ApplyReclassification(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		s.fail(w, r, spotcheck.Errorf(spotcheck.ENOTFOUND, "没有第%s号重新分类", r.PathValue("id")))
 		return
 	}
-	_, err = s.svc.Risk.ApplyReclassification(r.Context(), id)
+	_, err = s.startRisk(r, id, func(ctx context.Context) (*spotcheck.RiskRun, error) {
+		return s.svc.Risk.ApplyReclassification(ctx, id)
+	})
 	switch spotcheck.ErrorCode(err) {
 	case "":
-		view.Redirect(w, r, view.WithFlash("/staff/risk/runs/"+strconv.FormatInt(id, 10), "risk-applied"))
+		view.Redirect(w, r, view.WithFlash("/staff/risk/runs/"+strconv.FormatInt(id, 10), "risk-applying"))
 	case spotcheck.ECONFLICT:
 		s.renderRiskRun(w, r, http.StatusConflict, spotcheck.ErrorMessage(err))
 	default:

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"spotcheck"
 	"spotcheck/internal/webtest"
@@ -44,11 +45,21 @@ func postRiskModel(t *testing.T, a *webtest.App, user string, data []byte) (int,
 	return rec.Code, rec.Body.String()
 }
 
-var runPathRe = regexp.MustCompile(`^/staff/risk/runs/(\d+)\?ok=risk-previewed$`)
+var runPathRe = regexp.MustCompile(`^/staff/risk/runs/(\d+)\?ok=risk-previewing$`)
 
-// previewRun previews dept's reclassification from the page as user and
-// returns the run's number.
+// previewRun previews dept's reclassification from the page as user,
+// waits until the run's page shows the preview done (waitRun) and returns
+// the run's number.
 func previewRun(t *testing.T, a *webtest.App, user, dept string) int64 {
+	t.Helper()
+	id := startPreview(t, a, user, dept)
+	waitRun(t, a, user, id)
+	return id
+}
+
+// startPreview posts the preview of dept's reclassification as user and
+// returns the run's number from the redirect, which comes at once.
+func startPreview(t *testing.T, a *webtest.App, user, dept string) int64 {
 	t.Helper()
 	rec, body := a.Page(t, user, "POST", "/staff/risk/runs", url.Values{"dept": {dept}})
 	m := runPathRe.FindStringSubmatch(rec.Header().Get("Location"))
@@ -57,6 +68,32 @@ func previewRun(t *testing.T, a *webtest.App, user, dept string) int64 {
 	}
 	id, _ := strconv.ParseInt(m[1], 10, 64)
 	return id
+}
+
+// waitRun reloads run id's page as user, as its meta refresh does, until
+// it no longer shows work in progress, and returns the page; it fails the
+// test after a minute.
+func waitRun(t *testing.T, a *webtest.App, user string, id int64) string {
+	t.Helper()
+	path := "/staff/risk/runs/" + strconv.FormatInt(id, 10)
+	deadline := time.Now().Add(time.Minute)
+	for {
+		rec, body := a.Page(t, user, "GET", path, nil)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s: %d\n%s", path, rec.Code, body)
+		}
+		working := strings.Contains(body, `id="risk-working"`)
+		if working != strings.Contains(body, `<meta http-equiv="refresh" content="3; url=`+path+`">`) {
+			t.Fatalf("%s: work in progress %v, but not the refresh:\n%s", path, working, body)
+		}
+		if !working {
+			return body
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s still in progress after a minute:\n%s", path, body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // TestRiskPage (issue 14, item 2): the city's department admin loads a
@@ -175,14 +212,14 @@ func TestRiskPage(t *testing.T) {
 		t.Fatalf("a cross-site form applied the run: %+v", r)
 	}
 	rec, body = a.Page(t, "cityadmin", "POST", "/staff/risk/runs/"+strconv.FormatInt(city, 10)+"/apply", url.Values{})
-	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/staff/risk/runs/"+strconv.FormatInt(city, 10)+"?ok=risk-applied" {
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/staff/risk/runs/"+strconv.FormatInt(city, 10)+"?ok=risk-applying" {
 		t.Fatalf("apply: %d %s\n%s", rec.Code, rec.Header().Get("Location"), body)
 	}
+	body = waitRun(t, a, "cityadmin", city)
 	changes, err := a.DB.Risk().FindRiskChanges(webtest.System(), city)
 	if err != nil || len(changes) != run.Moves {
 		t.Fatalf("changes: %d, %v", len(changes), err)
 	}
-	_, body = a.Page(t, "cityadmin", "GET", "/staff/risk/runs/"+strconv.FormatInt(city, 10)+"?ok=risk-applied", nil)
 	shown := webtest.TableOf(t, body, "risk-changes")
 	if !strings.Contains(body, `<strong id="risk-changes-total">`+strconv.Itoa(len(changes))+`</strong>`) ||
 		len(shown.Rows) != min(len(changes), 300) || strings.Contains(body, `id="risk-apply"`) || !strings.Contains(body, "不能再次应用") {

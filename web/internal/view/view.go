@@ -166,6 +166,10 @@ type pageData struct {
 	Flash string
 	Names *Names // the names of codes (names.go)
 	D     any
+	// Refresh is the content of a <meta http-equiv="refresh"> ("3;
+	// url=…"), from the Refresh of a map d: a page showing work in
+	// progress reloads itself without script. "": none.
+	Refresh string
 }
 
 // Render writes page name with status and title (when title is "", the
@@ -190,8 +194,11 @@ func (v *Views) Page(r *http.Request, name, title string, d any) ([]byte, error)
 	}
 	pd := pageData{Title: title, User: StaffUser(r), Flash: flash(r), Names: v.namesFor(r.Context()), D: d,
 		Staff: strings.HasPrefix(r.URL.Path, "/staff/") && StaffUser(r) != nil}
-	if m, ok := d.(map[string]any); ok && pd.Title == "" {
-		pd.Title, _ = m["Title"].(string)
+	if m, ok := d.(map[string]any); ok {
+		if pd.Title == "" {
+			pd.Title, _ = m["Title"].(string)
+		}
+		pd.Refresh, _ = m["Refresh"].(string)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "page", pd); err != nil {
@@ -296,9 +303,12 @@ var flashMessages = map[string]string{
 	"appointment-accepted": "已接受预约时间",
 	"appointment-declined": "已婉拒预约时间",
 	// The risk model and its reclassifications (web/staff/risk.go).
-	"risk-model-loaded": "风险模型已载入：自生效日期起用于重新分类，载入已记入变更记录",
-	"risk-previewed":    "预览完成：名录库尚未改变，核对后可应用",
-	"risk-applied":      "已应用：各对象的信用风险分类和重点检查对象身份已更新，每项变动已记录原因",
+	"risk-model-loaded":    "风险模型已载入：自生效日期起用于重新分类，载入已记入变更记录",
+	"risk-previewed":       "预览完成：名录库尚未改变，核对后可应用",
+	"risk-applied":         "已应用：各对象的信用风险分类和重点检查对象身份已更新，每项变动已记录原因",
+	"risk-previewing":      "已开始预览：在后台计算，完成前本页自动刷新；名录库不会改变",
+	"risk-applying":        "已开始应用：在后台进行，完成前本页自动刷新",
+	"risk-preview-waiting": "预览已在后台开始，正在等待另一次重新分类应用完毕；稍后刷新本页，在重新分类列表中查看",
 	// The departments' rules documents (web/staff/rules.go).
 	"rules-published": "新版本已发布：已记入公开日志并在公示门户公开，旧版本继续公开",
 	// After publication (web/portal/enterprise.go, web/staff/appeals.go).

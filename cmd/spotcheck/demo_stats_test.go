@@ -1,0 +1,179 @@
+package main
+
+import (
+	"database/sql"
+	"fmt"
+	"maps"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"spotcheck"
+	"spotcheck/internal/pgtest"
+	"spotcheck/store"
+)
+
+// demoClock is the run's clock (run in main_test.go): the day the demo is
+// made, and the "today" of publication timeliness.
+var demoClock = time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+
+// TestDemoStats: the dashboard's figures are true for the demo's data
+// (issue 14, item 5): for the demo's year, for the whole city (the
+// supervisor, who sees every department; the city administrator, who
+// sees the city bureau's subtree) and for 鼓楼区 (its planner, and the
+// supervisor narrowing to it), every figure of every section that
+// FindStats returns equals the one counted afresh from the raw tables
+// (countDemoStats), on SQLite and, when the test PostgreSQL is there, on
+// a demo made on PostgreSQL. The demo's figures are not trivial: results
+// were completed, problems found, inspections made jointly.
+func TestDemoStats(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		path := demoDB(t)
+		db, err := store.Open(sysCtx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer raw.Close()
+		checkDemoStats(t, db, raw)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		url := pgtest.URL(t)
+		if code, _, errs := run(t, "demo", "--no-serve", "--db", url, "--log-key", filepath.Join(t.TempDir(), "pg.logkey")); code != 0 {
+			t.Fatalf("demo on PostgreSQL: exit %d: %s", code, errs)
+		}
+		db, err := store.Open(sysCtx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		raw, err := sql.Open("pgx", url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer raw.Close()
+		checkDemoStats(t, db, raw)
+	})
+}
+
+// checkDemoStats compares FindStats with the independent count for the
+// principals and departments of TestDemoStats.
+func checkDemoStats(t *testing.T, db *store.DB, raw *sql.DB) {
+	db.Now = func() time.Time { return demoClock }
+	year := demoClock.Year()
+	depts, err := db.Departments().FindDepartments(sysCtx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := func(username string) *spotcheck.Principal {
+		u, err := db.Accounts().FindUserByUsername(sysCtx, username)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return spotcheck.NewPrincipal(*u, depts)
+	}
+	for _, c := range []struct {
+		name, user, dept string
+		scope            func(p *spotcheck.Principal) []string // nil: every department
+	}{
+		{"city/supervisor", "supervisor", "", func(*spotcheck.Principal) []string { return nil }},
+		{"city/cityadmin", "cityadmin", "", func(p *spotcheck.Principal) []string { return p.Scope() }},
+		{"district/glplanner", "glplanner", "", func(p *spotcheck.Principal) []string { return p.Scope() }},
+		{"district/supervisor", "supervisor", "GLWL", func(*spotcheck.Principal) []string { return spotcheck.Subtree(depts, "GLWL") }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := as(c.user)
+			got, err := db.Stats().FindStats(spotcheck.NewContextWithPrincipal(sysCtx, p), spotcheck.StatsFilter{Year: year, Dept: c.dept})
+			if err != nil {
+				t.Fatal(err)
+			}
+			scope := c.scope(p)
+			if !slices.Equal(got.Scope, scope) && !(got.Scope == nil && scope == nil) {
+				t.Errorf("scope %v, want %v", got.Scope, scope)
+			}
+			want := countDemoStats(t, raw, db, scope, year)
+			g, w := demoFigures(got), demoFigures(want)
+			for _, k := range slices.Sorted(maps.Keys(w)) {
+				if g[k] != w[k] {
+					t.Errorf("%s: dashboard %q, counted %q", k, g[k], w[k])
+				}
+			}
+			for _, k := range slices.Sorted(maps.Keys(g)) {
+				if _, ok := w[k]; !ok {
+					t.Errorf("%s: dashboard %q, not counted", k, g[k])
+				}
+			}
+			nonTrivial(t, want)
+		})
+	}
+}
+
+// nonTrivial fails when a section the demo is meant to fill is empty, and
+// logs the sections that are empty on the demo.
+func nonTrivial(t *testing.T, s *spotcheck.Stats) {
+	t.Helper()
+	inspected, problems, late := 0, 0, 0
+	for _, r := range s.Coverage {
+		inspected += r.Inspected
+	}
+	for _, h := range s.HitByStratum {
+		problems += h.Problems
+	}
+	for _, x := range s.Timeliness {
+		late += x.Late + x.PendingOverdue
+	}
+	for name, n := range map[string]int{"entities inspected": inspected, "completed inspections": s.Completed,
+		"result categories": len(s.Results), "problems found": problems, "items looked at": len(s.HitByItem),
+		"inspectors with work": len(s.Workload), "joint inspections": s.Joint.Joint, "publication timeliness rows": len(s.Timeliness)} {
+		if n == 0 {
+			t.Errorf("the demo has no %s", name)
+		}
+	}
+	t.Logf("coverage cells %d, inspected %d; completed %d, categories %d, strata %v (problems %d), items %d; "+
+		"timeliness %d depts (late or overdue %d); workload %d; repeats %d; multi-authority %d; joint %d/%d",
+		len(s.Coverage), inspected, s.Completed, len(s.Results), s.HitByStratum, problems, len(s.HitByItem),
+		len(s.Timeliness), late, len(s.Workload), len(s.Repeats), len(s.Multi), s.Joint.Joint, s.Joint.All)
+}
+
+// demoFigures flattens the figures of s (the counts, floors and verdicts,
+// not the names) by section and key.
+func demoFigures(s *spotcheck.Stats) map[string]string {
+	out := map[string]string{
+		"completed": fmt.Sprint(s.Completed),
+		"joint":     fmt.Sprintf("%d of %d", s.Joint.Joint, s.Joint.All),
+		"cap":       fmt.Sprint(s.Cap.Limit),
+	}
+	for section, rows := range map[string][]spotcheck.CoverageRow{"coverage": s.Coverage, "by type": s.ByType, "by division": s.ByDiv} {
+		for _, r := range rows {
+			out[section+" "+r.Type+"/"+r.Division] = fmt.Sprintf("%d entities, %d inspected, %d rounds; needs %d‰ and %d rounds: %v %v",
+				r.Entities, r.Inspected, r.Rounds, r.Floor, r.RoundsRequired, r.MeetsFloor, r.MeetsRounds)
+		}
+	}
+	for _, r := range s.Results {
+		out["result "+r.Code] = fmt.Sprint(r.Inspections)
+	}
+	for _, h := range s.HitByStratum {
+		out["stratum "+h.Key] = fmt.Sprintf("%d of %d", h.Problems, h.Inspections)
+	}
+	for _, h := range s.HitByItem {
+		out["item "+h.Key] = fmt.Sprintf("%d of %d", h.Problems, h.Inspections)
+	}
+	for _, x := range s.Timeliness {
+		out["timeliness "+x.Dept] = fmt.Sprintf("on time %d, late %d, pending %d (overdue %d)", x.OnTime, x.Late, x.Pending, x.PendingOverdue)
+	}
+	for _, w := range s.Workload {
+		out["workload "+w.Staff] = fmt.Sprintf("%d of %d", w.Completed, w.Inspections)
+	}
+	for _, a := range s.Repeats {
+		out["repeat "+a.Authority+"/"+a.Entity] = fmt.Sprintf("%d over %d", a.Count, a.Limit)
+	}
+	for _, m := range s.Multi {
+		out["multi "+m.Entity] = fmt.Sprintf("%d authorities, %d draws", m.Authorities, m.Inspections)
+	}
+	return out
+}
