@@ -239,11 +239,22 @@ func countDemoInspections(t *testing.T, raw *sql.DB, db *store.DB, in func(strin
 		return nil
 	})
 	strata := map[[2]string]string{} // (draw, entity) → stratum
-	rawQuery(t, raw, `SELECT draw_id, entity_id, stratum FROM draw_picks`, func(scan func(...any) error) error {
+	side := map[[2]string]string{}   // (draw, entity) → model version and "/control", "/chosen" or "/other"
+	rawQuery(t, raw, `SELECT p.draw_id, p.entity_id, p.stratum, p.control, d.control, d.risk_model
+		FROM draw_picks p JOIN draws d ON d.id = p.draw_id`, func(scan func(...any) error) error {
 		var d int64
-		var e, st string
-		err := scan(&d, &e, &st)
+		var e, st, model string
+		var control, asked int
+		err := scan(&d, &e, &st, &control, &asked, &model)
 		strata[[2]string{fmt.Sprint(d), e}] = st
+		switch {
+		case control == 1:
+			side[[2]string{fmt.Sprint(d), e}] = model + "/control"
+		case asked > 0:
+			side[[2]string{fmt.Sprint(d), e}] = model + "/chosen"
+		default:
+			side[[2]string{fmt.Sprint(d), e}] = model + "/other"
+		}
 		return err
 	})
 	cat, err := db.Inspections().ResultCatalogue(sysCtx)
@@ -255,7 +266,7 @@ func countDemoInspections(t *testing.T, raw *sql.DB, db *store.DB, in func(strin
 	}
 	inYear := func(day string) bool { return day >= y+"-01-01" && day <= y+"-12-31" }
 	national := map[string]map[int64]bool{}
-	byStratum, byItem := map[string]*spotcheck.HitRate{}, map[string]*spotcheck.HitRate{}
+	byStratum, byItem, bySide := map[string]*spotcheck.HitRate{}, map[string]*spotcheck.HitRate{}, map[string]*spotcheck.HitRate{}
 	count := func(m map[string]*spotcheck.HitRate, key string, problem bool) {
 		if m[key] == nil {
 			m[key] = &spotcheck.HitRate{Key: key}
@@ -299,6 +310,7 @@ func countDemoInspections(t *testing.T, raw *sql.DB, db *store.DB, in func(strin
 		}
 		if st, ok := strata[[2]string{fmt.Sprint(i.draw), i.entity}]; ok {
 			count(byStratum, st, cat.FoundProblem(i.results))
+			count(bySide, side[[2]string{fmt.Sprint(i.draw), i.entity}], cat.FoundProblem(i.results))
 		}
 		for _, f := range i.findings {
 			switch f.Outcome {
@@ -315,6 +327,25 @@ func countDemoInspections(t *testing.T, raw *sql.DB, db *store.DB, in func(strin
 	}
 	for _, h := range byItem {
 		s.HitByItem = append(s.HitByItem, *h)
+	}
+	models := map[string]*spotcheck.ModelHitRate{}
+	for k, h := range bySide {
+		model, which, _ := strings.Cut(k, "/")
+		if models[model] == nil {
+			models[model] = &spotcheck.ModelHitRate{Model: model}
+		}
+		m := models[model]
+		m.All.Inspections += h.Inspections
+		m.All.Problems += h.Problems
+		switch which {
+		case "control":
+			m.Control = *h
+		case "chosen":
+			m.Chosen = *h
+		}
+	}
+	for _, m := range models {
+		s.ByModel = append(s.ByModel, *m)
 	}
 	for _, w := range work {
 		s.Workload = append(s.Workload, *w)

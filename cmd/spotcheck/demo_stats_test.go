@@ -97,6 +97,14 @@ func checkDemoStats(t *testing.T, db *store.DB, raw *sql.DB) {
 				t.Errorf("scope %v, want %v", got.Scope, scope)
 			}
 			want := countDemoStats(t, raw, db, scope, year)
+			if c.dept == "" && scope == nil { // the city: 仓山区's control task (demo_control.go) was inspected
+				if !slices.ContainsFunc(want.ByModel, func(m spotcheck.ModelHitRate) bool {
+					_, _, _, ok := m.Difference()
+					return m.Model == "2026.1" && ok
+				}) {
+					t.Errorf("no comparison of model 2026.1 with its control sample: %+v", want.ByModel)
+				}
+			}
 			g, w := demoFigures(got), demoFigures(want)
 			for _, k := range slices.Sorted(maps.Keys(w)) {
 				if g[k] != w[k] {
@@ -162,6 +170,10 @@ func demoFigures(s *spotcheck.Stats) map[string]string {
 	}
 	for _, h := range s.HitByItem {
 		out["item "+h.Key] = fmt.Sprintf("%d of %d", h.Problems, h.Inspections)
+	}
+	for _, m := range s.ByModel {
+		out["model "+m.Model] = fmt.Sprintf("%d of %d; chosen %d of %d; control %d of %d: %s", m.All.Problems, m.All.Inspections,
+			m.Chosen.Problems, m.Chosen.Inspections, m.Control.Problems, m.Control.Inspections, m.Verdict())
 	}
 	for _, x := range s.Timeliness {
 		out["timeliness "+x.Dept] = fmt.Sprintf("on time %d, late %d, pending %d (overdue %d)", x.OnTime, x.Late, x.Pending, x.PendingOverdue)
