@@ -135,24 +135,23 @@ func (s riskOverrides) reason(entity, day, model string) string {
 	return model
 }
 
-// endExpiredOverrides ends, as expired, the overrides in force that ran
-// out before day on entities that run scored: the run has returned them
-// to the model's class (or found them there already).
+// endExpiredOverrides ends, as expired, the overrides in force of
+// entities of the run's subtree (by the department recorded with the
+// override, as overridesExpiredUnder counts them) that ran out before
+// day: the run has returned those it scored to the model's class, or
+// found them there already. An inactive entity, which no run scores, has
+// its override ended too, or the schedule would run for it every night.
 func endExpiredOverrides(ctx context.Context, t *tx, run *spotcheck.RiskRun, day string) error {
 	open, err := openOverrides(ctx, t)
+	if err != nil || len(open) == 0 {
+		return err
+	}
+	in, err := subtreeSet(ctx, t, run.Dept)
 	if err != nil {
 		return err
 	}
 	for _, o := range open {
-		if !o.Expired(day) {
-			continue
-		}
-		var scored bool
-		if err := t.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM entity_risk WHERE run_id = $1 AND entity_id = $2)`,
-			run.ID, o.Entity).Scan(boolCol{&scored}); err != nil {
-			return err
-		}
-		if !scored {
+		if !o.Expired(day) || !in[o.Dept] {
 			continue
 		}
 		if _, err := t.ExecContext(ctx, `INSERT INTO risk_overrides (kind, override_id, entity_id, dept, reason, run_id, by_user, at)
@@ -162,6 +161,19 @@ func endExpiredOverrides(ctx context.Context, t *tx, run *spotcheck.RiskRun, day
 		}
 	}
 	return nil
+}
+
+// subtreeSet is dept and the departments below it.
+func subtreeSet(ctx context.Context, q querier, dept string) (map[string]bool, error) {
+	depts, err := findDepartments(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	in := map[string]bool{}
+	for _, d := range spotcheck.Subtree(depts, dept) {
+		in[d] = true
+	}
+	return in, nil
 }
 
 // overridesExpiredUnder reports whether an override in force on an
@@ -174,13 +186,9 @@ func overridesExpiredUnder(ctx context.Context, q querier, dept, day string) (bo
 	if err != nil || len(open) == 0 {
 		return false, err
 	}
-	depts, err := findDepartments(ctx, q)
+	in, err := subtreeSet(ctx, q, dept)
 	if err != nil {
 		return false, err
-	}
-	in := map[string]bool{}
-	for _, d := range spotcheck.Subtree(depts, dept) {
-		in[d] = true
 	}
 	for _, o := range open {
 		if o.Expired(day) && in[o.Dept] {

@@ -63,7 +63,7 @@ func TestRiskOverrideRefused(t *testing.T) {
 // is append-only.
 func TestRiskOverrideAndRuns(t *testing.T) {
 	forEachDB(t, func(t *testing.T, db *store.DB) {
-		stays, _, _ := riskWorld(t, db)
+		stays, other, _ := riskWorld(t, db)
 		now := time.Date(2026, 3, 20, 4, 0, 0, 0, time.UTC)
 		db.Now = func() time.Time { return now }
 		sv, risk := db.RiskOverrides(), db.Risk()
@@ -116,6 +116,18 @@ func TestRiskOverrideAndRuns(t *testing.T) {
 		if e, _ := db.Entities().FindEntityByID(ctx, stays.ID); e.CreditClass != "D" || !e.Key {
 			t.Fatalf("after the schedule during the override: %+v", e)
 		}
+		// An entity no run scores (inactive) with an override that
+		// expires the same day: ended with the others, or the schedule
+		// would run every night for it.
+		if _, err := sv.OverrideRiskClass(admin, other.ID, "C", false, "停业整顿期间", "2026-03-25"); err != nil {
+			t.Fatal(err)
+		}
+		gone, _ := db.Entities().FindEntityByID(ctx, other.ID)
+		gone.Active = false
+		if err := db.Entities().SaveEntity(ctx, gone); err != nil {
+			t.Fatal(err)
+		}
+
 		now = time.Date(2026, 3, 25, 15, 0, 0, 0, time.UTC) // 23:00 on the last day in China
 		if runs, err := risk.ReclassifyDue(ctx); err != nil || len(runs) != 0 {
 			t.Fatalf("the override's last day: %+v, %v", runs, err)
@@ -141,6 +153,9 @@ func TestRiskOverrideAndRuns(t *testing.T) {
 		}
 		if runs, err := risk.ReclassifyDue(ctx); err != nil || len(runs) != 0 {
 			t.Fatalf("the same night again: %+v, %v", runs, err)
+		}
+		if list, err := sv.FindRiskOverrides(ctx, other.ID); err != nil || len(list) != 1 || list[0].Ended != spotcheck.RiskOverrideExpire {
+			t.Fatalf("the inactive entity's override: %+v, %v", list, err)
 		}
 		if list, err := sv.FindActiveRiskOverrides(admin); err != nil || len(list) != 0 {
 			t.Fatalf("active after the expiry: %+v, %v", list, err)
