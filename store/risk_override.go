@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"spotcheck"
@@ -284,6 +285,9 @@ func (sv *RiskOverrideService) RevokeRiskOverride(ctx context.Context, id int64,
 	defer wrap(&err, "revoke risk override", id)
 	if err := spotcheck.Authorize(ctx, spotcheck.PermManageRisk, ""); err != nil {
 		return nil, err
+	}
+	if reason = strings.TrimSpace(reason); len([]rune(reason)) > 200 {
+		return nil, spotcheck.Errorf(spotcheck.EINVALID, "撤销原因不能超过200个字符")
 	}
 	missing := spotcheck.Errorf(spotcheck.ENOTFOUND, "没有第%d号人工调整", id)
 	var o *spotcheck.RiskOverride

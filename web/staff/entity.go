@@ -53,11 +53,7 @@ func (s *Handler) renderEntity(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	if override != nil && posted != nil {
-		override.Class, override.Key, override.Reason, override.Expires = posted.Class, posted.Key, posted.Reason, posted.Expires
-		override.Errors, override.Error = posted.Errors, posted.Error
-		if posted.Class == "" && posted.Error != "" { // a refused revoke: the form as the entity stands
-			override.Class, override.Key = e.CreditClass, e.Key
-		}
+		override.keep(posted)
 	}
 	s.renderTitled(w, r, status, "entity", e.Name, map[string]any{"E": e, "History": history.Items, "Risk": risk,
 		"Override": override})

@@ -77,6 +77,15 @@ func (s *Handler) entityOverride(ctx context.Context, r *http.Request, e *spotch
 	return v, nil
 }
 
+// keep shows the refused form posted instead of the entity's state; a
+// refused revoke (no class posted) keeps the form as the entity stands.
+func (v *entityOverrideView) keep(posted *entityOverrideView) {
+	if posted.Class != "" {
+		v.Class, v.Key, v.Reason, v.Expires = posted.Class, posted.Key, posted.Reason, posted.Expires
+	}
+	v.Errors, v.Error = posted.Errors, posted.Error
+}
+
 // SaveRiskOverride sets an override of the entity's class (POST
 // /staff/entities/{id}/risk-override).
 func (s *Handler) SaveRiskOverride(w http.ResponseWriter, r *http.Request) {
