@@ -89,6 +89,9 @@ func (sv *RiskService) ApplyReclassification(ctx context.Context, id int64) (_ *
 		if err := applyMoves(ctx, t, m, run, day); err != nil {
 			return err
 		}
+		if err := endExpiredOverrides(ctx, t, run, r.Day); err != nil {
+			return err
+		}
 		// The run's rows replace the entities' rows of earlier runs; the
 		// runs previewed before this one can no longer be applied.
 		if _, err := t.ExecContext(ctx, `DELETE FROM entity_risk WHERE run_id <> $1
@@ -145,6 +148,10 @@ func applyMoves(ctx context.Context, t *tx, m *spotcheck.RiskModel, run *spotche
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	ovs, err := openOverrides(ctx, t) // manual overrides hold while active (risk_override.go)
+	if err != nil {
+		return err
+	}
 	now := t.db.Now().UTC().Truncate(time.Second)
 	applied := 0
 	for start := 0; start < len(moves); start += applyChunk {
@@ -170,7 +177,7 @@ func applyMoves(ctx context.Context, t *tx, m *spotcheck.RiskModel, run *spotche
 			if old == nil {
 				continue
 			}
-			a := m.Score(mv.facts, day)
+			a := ovs.apply(mv.id, m.Score(mv.facts, day), run.Day)
 			if !spotcheck.RiskMoves(old.CreditClass, old.Key, a) {
 				continue
 			}
@@ -186,7 +193,7 @@ func applyMoves(ctx context.Context, t *tx, m *spotcheck.RiskModel, run *spotche
 			}
 			moved, changes = append(moved, &e), append(changes, ch)
 			riskRows = append(riskRows, []any{run.ID, e.ID, old.CreditClass, a.Class, boolInt(old.Key), boolInt(a.Key),
-				a.Score, riskReason(m, a, old.Key), m.Version, timeCol{&run.AppliedAt}})
+				a.Score, ovs.reason(e.ID, run.Day, riskReason(m, a, old.Key)), m.Version, timeCol{&run.AppliedAt}})
 		}
 		if err := updateRiskColumns(ctx, t, moved, now); err != nil {
 			return err

@@ -184,6 +184,10 @@ func (sv *RiskService) computeRun(ctx context.Context, run *spotcheck.RiskRun, m
 	if err != nil {
 		return err
 	}
+	ovs, err := openOverrides(ctx, db.read) // manual overrides hold while active (risk_override.go)
+	if err != nil {
+		return err
+	}
 	var tally spotcheck.RiskTally
 	batch := make([][]any, 0, riskChunk)
 	flush := func() error {
@@ -195,7 +199,7 @@ func (sv *RiskService) computeRun(ctx context.Context, run *spotcheck.RiskRun, m
 		return err
 	}
 	err = eachRiskEntity(ctx, db.read, src, scope, func(e *riskEntity) error {
-		a := m.Score(e.facts, day)
+		a := ovs.apply(e.id, m.Score(e.facts, day), run.Day)
 		moved := spotcheck.RiskMoves(e.class, e.key, a)
 		if moved {
 			tally.Add(e.division, e.typ, e.class, e.key, a)

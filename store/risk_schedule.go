@@ -37,7 +37,12 @@ func (sv *RiskService) ReclassifyDue(ctx context.Context) (_ []*spotcheck.RiskRu
 			return out, err
 		}
 		if !spotcheck.RiskRunDue(last, m.Version, today) {
-			continue
+			// An override that expired returns its entity the night after.
+			if expired, err := overridesExpiredUnder(ctx, db.read, dept, today.Format(spotcheck.DateLayout)); err != nil {
+				return out, err
+			} else if !expired {
+				continue
+			}
 		}
 		run, err := sv.PreviewReclassification(ctx, dept)
 		if err != nil {

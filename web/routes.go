@@ -336,6 +336,9 @@ func (s *Server) routes() []route {
 		{"POST /staff/risk/runs", Staff, mngRisk, st.PreviewReclassification, interactive},
 		{"GET /staff/risk/runs/{id}", Staff, mngRisk, st.ShowRiskRun, interactive},
 		{"POST /staff/risk/runs/{id}/apply", Staff, mngRisk, st.ApplyReclassification, interactive},
+		// Manual overrides of an entity's class (web/staff/risk_override.go).
+		{"POST /staff/entities/{id}/risk-override", Staff, mngRisk, st.SaveRiskOverride, interactive},
+		{"POST /staff/entities/{id}/risk-override/revoke", Staff, mngRisk, st.RevokeRiskOverride, interactive},
 		// The scheduled jobs and their runs (web/staff/jobs.go): the system admin.
 		{"GET /staff/jobs", Staff, mngJobs, st.ShowJobs, interactive},
 		{"POST /staff/jobs/{name}/run", Staff, mngJobs, st.RunJobNow, interactive},

@@ -331,7 +331,7 @@ func newBare(t *testing.T) *Server {
 func storeServices(db *store.DB) Services {
 	return Services{Accounts: db.Accounts(), Entities: db.Entities(), Inspectors: db.Inspectors(),
 		Agencies: db.Agencies(), Items: db.Items(), Responsibilities: db.Responsibilities(),
-		Departments: db.Departments(), Conflicts: db.Conflicts(), RiskEvents: db.RiskEvents(), Risk: db.Risk(), Reference: db.ReferenceData(),
+		Departments: db.Departments(), Conflicts: db.Conflicts(), RiskEvents: db.RiskEvents(), Risk: db.Risk(), RiskOverrides: db.RiskOverrides(), Reference: db.ReferenceData(),
 		Changes: db.Changes(), Tasks: db.Tasks(), Draws: db.Draws(), Calendar: db.Calendar(),
 		Plans: db.Plans()}
 }

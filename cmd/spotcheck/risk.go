@@ -15,7 +15,8 @@ const riskUsage = `用法：
   spotcheck risk load 文件 [--db 数据库]                 载入风险模型文件（全部正确才载入）
   spotcheck risk preview [--dept 部门代码] [--db 数据库]   预览重新分类：多少对象变动，按区划、类型和分类
   spotcheck risk apply 编号 [--db 数据库]                应用已预览的重新分类
-  spotcheck risk show 统一社会信用代码 [--db 数据库]       对象的信用风险分类、得分和各因子`
+  spotcheck risk show 统一社会信用代码 [--db 数据库]       对象的信用风险分类、得分和各因子
+` + riskOverrideLines
 
 // runRisk runs the risk model's commands (issue 14, item 2): load a model
 // file as a new version, preview and apply a reclassification, and show
@@ -23,6 +24,9 @@ const riskUsage = `用法：
 func (m *Main) runRisk(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		return usagef("%s", riskUsage)
+	}
+	if args[0] == "override" || args[0] == "revoke" { // risk_override.go
+		return m.runRiskOverride(ctx, args)
 	}
 	fs := flag.NewFlagSet("risk "+args[0], flag.ContinueOnError)
 	dsn := dbFlag(fs)

@@ -206,7 +206,7 @@ func (m *Main) serve(ctx context.Context, db *store.DB, o serveOptions) error {
 func webServices(db *store.DB) web.Services {
 	return web.Services{Accounts: db.Accounts(), Entities: db.Entities(), Inspectors: db.Inspectors(),
 		Agencies: db.Agencies(), Items: db.Items(), Responsibilities: db.Responsibilities(),
-		Departments: db.Departments(), Conflicts: db.Conflicts(), RiskEvents: db.RiskEvents(), Risk: db.Risk(), Reference: db.ReferenceData(),
+		Departments: db.Departments(), Conflicts: db.Conflicts(), RiskEvents: db.RiskEvents(), Risk: db.Risk(), RiskOverrides: db.RiskOverrides(), Reference: db.ReferenceData(),
 		Changes: db.Changes(), Tasks: db.Tasks(), Draws: db.Draws(), Calendar: db.Calendar(),
 		Visits: db.Visits(), Caps: db.Caps(), Stats: db.Stats(),
 		Plans: db.Plans(), Inspections: db.Inspections(), Attachments: db.Attachments(),

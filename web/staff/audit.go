@@ -30,6 +30,7 @@ var actionNames = map[string]string{
 	"create": "新增", "update": "修改", "deactivate": "停用", "reactivate": "恢复启用", "import": "导入",
 	"password": "修改密码", "disable": "停用账号", "enable": "启用账号", "revoke": "吊销",
 	"unlock": "解除登录限制", "refused": "已拒绝", "reclassify": "风险模型重新分类", "load": "载入",
+	"risk-override": "人工调整信用风险分类", "risk-override-revoke": "撤销人工调整",
 }
 
 // changeRow is a recorded change as the history tables show it.

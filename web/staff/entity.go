@@ -26,6 +26,12 @@ func (s *Handler) ShowEntities(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Handler) ShowEntity(w http.ResponseWriter, r *http.Request) {
+	s.renderEntity(w, r, http.StatusOK, nil)
+}
+
+// renderEntity renders the entity page; posted is a refused override
+// form (web/staff/risk_override.go) to show again, nil for none.
+func (s *Handler) renderEntity(w http.ResponseWriter, r *http.Request, status int, posted *entityOverrideView) {
 	e, err := s.svc.Entities.FindEntityByID(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
@@ -41,7 +47,16 @@ func (s *Handler) ShowEntity(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.renderTitled(w, r, http.StatusOK, "entity", e.Name, map[string]any{"E": e, "History": history.Items, "Risk": risk})
+	override, err := s.entityOverride(r.Context(), r, e)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if override != nil && posted != nil {
+		override.keep(posted)
+	}
+	s.renderTitled(w, r, status, "entity", e.Name, map[string]any{"E": e, "History": history.Items, "Risk": risk,
+		"Override": override})
 }
 
 // entityEventsShown is how many of an entity's complaints and of its

@@ -1,5 +1,5 @@
 -- The control sample of a draw (issue 14, item 3; draw/control.go,
--- docs/risk-model.md §8). draws.control is the size the task asked for,
+-- docs/risk-model.md §9). draws.control is the size the task asked for,
 -- copied when the plan is logged (and logged itself, as a "control"
 -- entry right after the plan, before any randomness exists);
 -- draw_picks.control marks the picks that form it, set with the picks.

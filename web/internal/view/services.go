@@ -15,8 +15,9 @@ type Services struct {
 	Responsibilities spotcheck.ResponsibilityService
 	Departments      spotcheck.DepartmentService
 	Conflicts        spotcheck.ConflictService
-	RiskEvents       spotcheck.RiskEventService // complaints and penalties, imported (web/staff/transfer.go)
-	Risk             spotcheck.RiskService      // the risk model and its runs: an entity's class (web/staff/entity.go)
+	RiskEvents       spotcheck.RiskEventService    // complaints and penalties, imported (web/staff/transfer.go)
+	Risk             spotcheck.RiskService         // the risk model and its runs: an entity's class (web/staff/entity.go)
+	RiskOverrides    spotcheck.RiskOverrideService // manual overrides of an entity's class (web/staff/risk_override.go)
 	Reference        spotcheck.ReferenceService
 	Changes          spotcheck.ChangeService
 	Tasks            spotcheck.TaskService

@@ -304,11 +304,12 @@ var flashMessages = map[string]string{
 	"appointment-declined": "已婉拒预约时间",
 	// The risk model and its reclassifications (web/staff/risk.go).
 	"risk-model-loaded":    "风险模型已载入：自生效日期起用于重新分类，载入已记入变更记录",
-	"risk-previewed":       "预览完成：名录库尚未改变，核对后可应用",
-	"risk-applied":         "已应用：各对象的信用风险分类和重点检查对象身份已更新，每项变动已记录原因",
 	"risk-previewing":      "已开始预览：在后台计算，完成前本页自动刷新；名录库不会改变",
 	"risk-applying":        "已开始应用：在后台进行，完成前本页自动刷新",
 	"risk-preview-waiting": "预览已在后台开始，正在等待另一次重新分类应用完毕；稍后刷新本页，在重新分类列表中查看",
+	// Manual overrides (web/staff/risk_override.go).
+	"risk-overridden":       "人工调整已生效：该对象的信用风险分类已更新，到期后由风险模型重新分类",
+	"risk-override-revoked": "人工调整已撤销：该对象已恢复风险模型的分类",
 	// The departments' rules documents (web/staff/rules.go).
 	"rules-published": "新版本已发布：已记入公开日志并在公示门户公开，旧版本继续公开",
 	// After publication (web/portal/enterprise.go, web/staff/appeals.go).
