@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"maps"
 	"slices"
+	"time"
 
 	"spotcheck"
 	"spotcheck/store"
@@ -38,6 +39,9 @@ func (m *Main) demoControl(ctx context.Context, db *store.DB, s *demoStory) erro
 		return err
 	}
 	start := s.days[0]
+	if err := demoOverride(ctx, db, start); err != nil {
+		return err
+	}
 	tk := &spotcheck.Task{Code: demoControlTask(start.Year()), Name: "仓山区文化和旅游市场“双随机”抽查（按信用风险分类抽取，设对照样本）",
 		Authority: "CSWL", Source: spotcheck.TaskAdHoc,
 		Items:    []string{"WL-LXS-001", "WL-WB-001", "WL-YL-001", "WL-YC-001", "WL-DY-001", "WL-WH-001"},
@@ -89,6 +93,27 @@ func (m *Main) demoControl(ctx context.Context, db *store.DB, s *demoStory) erro
 		}
 	}
 	return nil
+}
+
+// demoOverride has the city administrator override the model for one of
+// 仓山区's travel agencies (issue 14, item 2): class D and the key list
+// for six months, with the reason, so that the control task draws it in
+// stratum D and its page shows the override beside the model's class.
+func demoOverride(ctx context.Context, db *store.DB, start time.Time) error {
+	as, err := demoStaff(ctx, db, "cityadmin")
+	if err != nil {
+		return err
+	}
+	active, operating := true, spotcheck.StatusOperating
+	page, err := db.Entities().FindEntities(as("cityadmin"), spotcheck.EntityFilter{Type: "T01", Depts: []string{"CSWL"},
+		Status: operating, Active: &active, CreditClass: "B", Limit: 1})
+	if err != nil || len(page.Items) == 0 {
+		return fmt.Errorf("演示人工调整：仓山区没有B类旅行社（%v）", err)
+	}
+	_, err = db.RiskOverrides().OverrideRiskClass(as("cityadmin"), page.Items[0].ID, "D", true,
+		"省文化和旅游厅转来“不合理低价游”线索，涉嫌以低于成本的价格招徕游客，列为重点检查对象待查实",
+		start.AddDate(0, 6, 0).Format(spotcheck.DateLayout))
+	return err
 }
 
 // demoControlScenario is the control task's inspection of in on working
