@@ -2,6 +2,7 @@ package main
 
 import (
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -77,4 +78,37 @@ func demoDirectoryDB(t *testing.T, seed uint64, n int, today string) *store.DB {
 		t.Fatal(err)
 	}
 	return db
+}
+
+// TestDemoControlTask: in the demo, 仓山区's task was drawn after its
+// reclassification with a control sample and the model's classes (one of
+// them overridden by hand, in force), and its inspections were completed.
+func TestDemoControlTask(t *testing.T) {
+	db, err := store.Open(sysCtx, demoDB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ovs, err := db.RiskOverrides().FindActiveRiskOverrides(sysCtx)
+	if err != nil || len(ovs) != 1 || ovs[0].Class != "D" || ovs[0].Reason == "" {
+		t.Fatalf("active overrides: %+v, %v", ovs, err)
+	}
+	page, err := db.Draws().FindDraws(sysCtx, spotcheck.DrawFilter{Task: demoControlTask(time.Now().In(spotcheck.ChinaTime).Year())})
+	if err != nil || len(page.Items) != 1 {
+		t.Fatalf("the control task's draws: %+v, %v", page, err)
+	}
+	d, err := db.Draws().FindDrawByID(sysCtx, page.Items[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Control != 20 || d.ControlDrawn < 2 || d.RiskModel != "2026.1" {
+		t.Fatalf("control task's draw: control %d, drawn %d, model %q", d.Control, d.ControlDrawn, d.RiskModel)
+	}
+	picks, err := db.Draws().FindDrawPicks(sysCtx, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(picks, func(p spotcheck.DrawPick) bool { return p.Entity == ovs[0].Entity && p.Stratum == "D" }) {
+		t.Errorf("the overridden entity %s was not drawn in stratum D", ovs[0].Entity)
+	}
 }
