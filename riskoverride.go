@@ -98,8 +98,12 @@ func (o *RiskOverride) Expired(day string) bool {
 
 // Note is the reason a run gives for keeping an entity at o's class.
 func (o *RiskOverride) Note() string {
-	return "人工调整：" + o.Reason + "（至" + o.Expires + "）"
+	return o.KeyReason() + "（至" + o.Expires + "）"
 }
+
+// KeyReason is the entity's key-list reason while the override puts it on
+// the list; the list's expiry, the override's, is kept beside it.
+func (o *RiskOverride) KeyReason() string { return "人工调整：" + o.Reason }
 
 // ExpiredNote is how the move that returns an entity to the model's
 // class begins its reason.

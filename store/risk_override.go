@@ -259,7 +259,7 @@ func (sv *RiskOverrideService) OverrideRiskClass(ctx context.Context, entity, cl
 				return err
 			}
 		}
-		if err := setRiskColumns(ctx, t, old, o.Class, o.Key, o.Note(), o.Expires, "risk-override"); err != nil {
+		if err := setRiskColumns(ctx, t, old, o.Class, o.Key, o.KeyReason(), o.Expires, "risk-override"); err != nil {
 			return err
 		}
 		return t.QueryRowContext(ctx, `INSERT INTO risk_overrides (kind, entity_id, dept, class, key_flag, reason, expires,

@@ -76,7 +76,7 @@ func TestRiskOverrideAndRuns(t *testing.T) {
 			t.Fatalf("override %+v", o)
 		}
 		e, err := db.Entities().FindEntityByID(ctx, stays.ID)
-		if err != nil || e.CreditClass != "D" || !e.Key || e.KeyReason != "人工调整：群众多次投诉噪音扰民（至2026-03-25）" ||
+		if err != nil || e.CreditClass != "D" || !e.Key || e.KeyReason != "人工调整：群众多次投诉噪音扰民" ||
 			e.KeyExpiry != "2026-03-25" {
 			t.Fatalf("entity after the override: %+v, %v", e, err)
 		}
