@@ -2,10 +2,12 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"testing"
 	"time"
 
 	"spotcheck"
+	"spotcheck/internal/statscount"
 	"spotcheck/store"
 )
 
@@ -90,8 +92,8 @@ func TestStatsAgreeWithRawRows(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				want := countStats(t, db, c.scope, 2026)
-				compareStats(t, got, want)
+				want := statscount.Count(ctx, t, db, func(q string) (*sql.Rows, error) { return db.QueryForTest(ctx, q) }, c.scope, 2026)
+				statscount.Compare(t, got, want)
 			})
 		}
 		s, err := db.Stats().FindStats(as("supervisor"), spotcheck.StatsFilter{Year: 2026})

@@ -2,8 +2,6 @@ package main
 
 import (
 	"database/sql"
-	"fmt"
-	"maps"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -11,6 +9,7 @@ import (
 
 	"spotcheck"
 	"spotcheck/internal/pgtest"
+	"spotcheck/internal/statscount"
 	"spotcheck/store"
 )
 
@@ -24,7 +23,7 @@ var demoClock = time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 // sees the city bureau's subtree) and for 鼓楼区 (its planner, and the
 // supervisor narrowing to it), every figure of every section that
 // FindStats returns equals the one counted afresh from the raw tables
-// (countDemoStats), on SQLite and, when the test PostgreSQL is there, on
+// (internal/statscount), on SQLite and, when the test PostgreSQL is there, on
 // a demo made on PostgreSQL. The demo's figures are not trivial: results
 // were completed, problems found, inspections made jointly.
 func TestDemoStats(t *testing.T) {
@@ -96,7 +95,7 @@ func checkDemoStats(t *testing.T, db *store.DB, raw *sql.DB) {
 			if !slices.Equal(got.Scope, scope) && !(got.Scope == nil && scope == nil) {
 				t.Errorf("scope %v, want %v", got.Scope, scope)
 			}
-			want := countDemoStats(t, raw, db, scope, year)
+			want := statscount.Count(sysCtx, t, db, func(q string) (*sql.Rows, error) { return raw.QueryContext(sysCtx, q) }, scope, year)
 			if c.dept == "" && scope == nil { // the city: 仓山区's control task (demo_control.go) was inspected
 				if !slices.ContainsFunc(want.ByModel, func(m spotcheck.ModelHitRate) bool {
 					_, _, _, ok := m.Difference()
@@ -105,17 +104,7 @@ func checkDemoStats(t *testing.T, db *store.DB, raw *sql.DB) {
 					t.Errorf("no comparison of model 2026.1 with its control sample: %+v", want.ByModel)
 				}
 			}
-			g, w := demoFigures(got), demoFigures(want)
-			for _, k := range slices.Sorted(maps.Keys(w)) {
-				if g[k] != w[k] {
-					t.Errorf("%s: dashboard %q, counted %q", k, g[k], w[k])
-				}
-			}
-			for _, k := range slices.Sorted(maps.Keys(g)) {
-				if _, ok := w[k]; !ok {
-					t.Errorf("%s: dashboard %q, not counted", k, g[k])
-				}
-			}
+			statscount.Compare(t, got, want)
 			nonTrivial(t, want)
 		})
 	}
@@ -146,46 +135,4 @@ func nonTrivial(t *testing.T, s *spotcheck.Stats) {
 		"timeliness %d depts (late or overdue %d); workload %d; repeats %d; multi-authority %d; joint %d/%d",
 		len(s.Coverage), inspected, s.Completed, len(s.Results), s.HitByStratum, problems, len(s.HitByItem),
 		len(s.Timeliness), late, len(s.Workload), len(s.Repeats), len(s.Multi), s.Joint.Joint, s.Joint.All)
-}
-
-// demoFigures flattens the figures of s (the counts, floors and verdicts,
-// not the names) by section and key.
-func demoFigures(s *spotcheck.Stats) map[string]string {
-	out := map[string]string{
-		"completed": fmt.Sprint(s.Completed),
-		"joint":     fmt.Sprintf("%d of %d", s.Joint.Joint, s.Joint.All),
-		"cap":       fmt.Sprint(s.Cap.Limit),
-	}
-	for section, rows := range map[string][]spotcheck.CoverageRow{"coverage": s.Coverage, "by type": s.ByType, "by division": s.ByDiv} {
-		for _, r := range rows {
-			out[section+" "+r.Type+"/"+r.Division] = fmt.Sprintf("%d entities, %d inspected, %d rounds; needs %d‰ and %d rounds: %v %v",
-				r.Entities, r.Inspected, r.Rounds, r.Floor, r.RoundsRequired, r.MeetsFloor, r.MeetsRounds)
-		}
-	}
-	for _, r := range s.Results {
-		out["result "+r.Code] = fmt.Sprint(r.Inspections)
-	}
-	for _, h := range s.HitByStratum {
-		out["stratum "+h.Key] = fmt.Sprintf("%d of %d", h.Problems, h.Inspections)
-	}
-	for _, h := range s.HitByItem {
-		out["item "+h.Key] = fmt.Sprintf("%d of %d", h.Problems, h.Inspections)
-	}
-	for _, m := range s.ByModel {
-		out["model "+m.Model] = fmt.Sprintf("%d of %d; chosen %d of %d; control %d of %d: %s", m.All.Problems, m.All.Inspections,
-			m.Chosen.Problems, m.Chosen.Inspections, m.Control.Problems, m.Control.Inspections, m.Verdict())
-	}
-	for _, x := range s.Timeliness {
-		out["timeliness "+x.Dept] = fmt.Sprintf("on time %d, late %d, pending %d (overdue %d)", x.OnTime, x.Late, x.Pending, x.PendingOverdue)
-	}
-	for _, w := range s.Workload {
-		out["workload "+w.Staff] = fmt.Sprintf("%d of %d", w.Completed, w.Inspections)
-	}
-	for _, a := range s.Repeats {
-		out["repeat "+a.Authority+"/"+a.Entity] = fmt.Sprintf("%d over %d", a.Count, a.Limit)
-	}
-	for _, m := range s.Multi {
-		out["multi "+m.Entity] = fmt.Sprintf("%d authorities, %d draws", m.Authorities, m.Inspections)
-	}
-	return out
 }

@@ -1,6 +1,20 @@
-package store_test
+// Package statscount counts the statistics dashboard's figures afresh
+// from the raw rows, for the tests that check spotcheck.StatsService
+// against it (store/stats_test.go on a world built in the test,
+// cmd/spotcheck/demo_stats_test.go on the demo): plain SELECTs of the raw
+// rows and Go loops, with the domain's rules (CoverageRequirement,
+// MeetsFloor, FoundProblem, HighRisk, RepeatAlerts, ModelHitRate) asked,
+// never re-implemented, and sharing nothing with store/stats*.go. The
+// definitions written again here are the dashboard's own: a pick counts
+// as an inspection when it was selected and not substituted, or is a
+// promoted reserve, of a drawn or published draw; an inspection is
+// completed when approved or published, in the year of its current
+// revision's completion date.
+package statscount
 
 import (
+	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -12,24 +26,20 @@ import (
 	"spotcheck/store"
 )
 
-// The independent count of the dashboard's figures: plain SELECTs of the
-// raw rows and Go loops, with the domain's rules (CoverageRequirement,
-// MeetsFloor, FoundProblem, HighRisk, RepeatAlerts) asked, never
-// re-implemented. The one definition taken from the store is which pick
-// counts as an inspection (countedPick: selected and not substituted, or
-// a promoted reserve, of a drawn or published draw).
+// Query runs a query on the database under test.
+type Query func(query string) (*sql.Rows, error)
 
-// rawRows runs query and calls row with the Scan of each row.
-func rawRows(t *testing.T, db *store.DB, query string, row func(scan func(...any) error) error) {
+// each runs q and calls row with the Scan of each row.
+func each(t testing.TB, query Query, q string, row func(scan func(...any) error) error) {
 	t.Helper()
-	rows, err := db.QueryForTest(ctx, query)
+	rows, err := query(q)
 	if err != nil {
-		t.Fatalf("%s: %v", query, err)
+		t.Fatalf("%s: %v", q, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		if err := row(rows.Scan); err != nil {
-			t.Fatalf("%s: %v", query, err)
+			t.Fatalf("%s: %v", q, err)
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -65,14 +75,14 @@ type rawInspection struct {
 	findings                []spotcheck.ItemFinding
 }
 
-// countStats counts the dashboard's figures of year for the departments of
+// Count counts the dashboard's figures of year for the departments of
 // scope (nil: every one) from the raw rows.
-func countStats(t *testing.T, db *store.DB, scope []string, year int) *spotcheck.Stats {
+func Count(ctx context.Context, t testing.TB, db *store.DB, query Query, scope []string, year int) *spotcheck.Stats {
 	t.Helper()
 	in := func(d string) bool { return scope == nil || slices.Contains(scope, d) }
 	y := fmt.Sprint(year)
 	ents := map[string]rawEntity{}
-	rawRows(t, db, "SELECT id, type, division, dept, name, credit_class, status, active, key_flag FROM entities", func(scan func(...any) error) error {
+	each(t, query, "SELECT id, type, division, dept, name, credit_class, status, active, key_flag FROM entities", func(scan func(...any) error) error {
 		var id string
 		var e rawEntity
 		err := scan(&id, &e.typ, &e.div, &e.dept, &e.name, &e.class, &e.status, &e.active, &e.key)
@@ -80,7 +90,7 @@ func countStats(t *testing.T, db *store.DB, scope []string, year int) *spotcheck
 		return err
 	})
 	draws := map[int64]rawDraw{}
-	rawRows(t, db, "SELECT id, task, year, authority, state, risk_model, control FROM draws", func(scan func(...any) error) error {
+	each(t, query, "SELECT id, task, year, authority, state, risk_model, control FROM draws", func(scan func(...any) error) error {
 		var id int64
 		var d rawDraw
 		err := scan(&id, &d.task, &d.year, &d.authority, &d.state, &d.model, &d.control)
@@ -88,7 +98,7 @@ func countStats(t *testing.T, db *store.DB, scope []string, year int) *spotcheck
 		return err
 	})
 	var picks []rawPick
-	rawRows(t, db, "SELECT draw_id, entity_id, stratum, reserve, replaced, promoted, control FROM draw_picks", func(scan func(...any) error) error {
+	each(t, query, "SELECT draw_id, entity_id, stratum, reserve, replaced, promoted, control FROM draw_picks", func(scan func(...any) error) error {
 		var p rawPick
 		err := scan(&p.draw, &p.entity, &p.stratum, &p.reserve, &p.replaced, &p.promote, &p.control)
 		picks = append(picks, p)
@@ -131,7 +141,7 @@ func countStats(t *testing.T, db *store.DB, scope []string, year int) *spotcheck
 		}
 	}
 	codes := map[string]bool{}
-	rawRows(t, db, "SELECT task, item FROM task_items", func(scan func(...any) error) error {
+	each(t, query, "SELECT task, item FROM task_items", func(scan func(...any) error) error {
 		var task, item string
 		err := scan(&task, &item)
 		if tasks[task] {
@@ -182,7 +192,7 @@ func countStats(t *testing.T, db *store.DB, scope []string, year int) *spotcheck
 
 	// Inspections: results, hit rates, workload, joint visits.
 	revs := map[[2]int64][3]string{}
-	rawRows(t, db, "SELECT inspection_id, revision, completed, publication_due, content FROM inspection_revisions", func(scan func(...any) error) error {
+	each(t, query, "SELECT inspection_id, revision, completed, publication_due, content FROM inspection_revisions", func(scan func(...any) error) error {
 		var id, rev int64
 		var v [3]string
 		err := scan(&id, &rev, &v[0], &v[1], &v[2])
@@ -190,7 +200,7 @@ func countStats(t *testing.T, db *store.DB, scope []string, year int) *spotcheck
 		return err
 	})
 	var ins []rawInspection
-	rawRows(t, db, "SELECT id, draw_id, entity_id, dept, team, visit_id, revision, state FROM inspections", func(scan func(...any) error) error {
+	each(t, query, "SELECT id, draw_id, entity_id, dept, team, visit_id, revision, state FROM inspections", func(scan func(...any) error) error {
 		var i rawInspection
 		if err := scan(&i.id, &i.draw, &i.entity, &i.dept, &i.team, &i.visit, &i.revision, &i.state); err != nil {
 			return err
@@ -314,7 +324,7 @@ func countStats(t *testing.T, db *store.DB, scope []string, year int) *spotcheck
 		return tl[d]
 	}
 	published := map[int64]bool{}
-	rawRows(t, db, "SELECT inspection_id, revision, version, dept, due, published_on FROM publications", func(scan func(...any) error) error {
+	each(t, query, "SELECT inspection_id, revision, version, dept, due, published_on FROM publications", func(scan func(...any) error) error {
 		var id, rev int64
 		var version int
 		var dept, due, on string
@@ -385,8 +395,8 @@ func countStats(t *testing.T, db *store.DB, scope []string, year int) *spotcheck
 	return s
 }
 
-// figures flattens the counts of s (not the names) to compare them.
-func figures(s *spotcheck.Stats) map[string]string {
+// Figures flattens the counts of s (not the names) to compare them.
+func Figures(s *spotcheck.Stats) map[string]string {
 	out := map[string]string{
 		"completed": fmt.Sprint(s.Completed),
 		"joint":     fmt.Sprint(s.Joint.Joint, "/", s.Joint.All),
@@ -409,7 +419,7 @@ func figures(s *spotcheck.Stats) map[string]string {
 	}
 	for _, m := range s.ByModel {
 		out["model/"+m.Model] = fmt.Sprint(m.All.Problems, "/", m.All.Inspections, " ", m.Chosen.Problems, "/",
-			m.Chosen.Inspections, " ", m.Control.Problems, "/", m.Control.Inspections)
+			m.Chosen.Inspections, " ", m.Control.Problems, "/", m.Control.Inspections, " ", m.Verdict())
 	}
 	for _, x := range s.Timeliness {
 		out["timeliness/"+x.Dept] = fmt.Sprint(x.OnTime, " ", x.Late, " ", x.Pending, " ", x.PendingOverdue)
@@ -426,10 +436,10 @@ func figures(s *spotcheck.Stats) map[string]string {
 	return out
 }
 
-// compareStats reports every figure of got that differs from want.
-func compareStats(t *testing.T, got, want *spotcheck.Stats) {
+// Compare reports every figure of got that differs from want.
+func Compare(t testing.TB, got, want *spotcheck.Stats) {
 	t.Helper()
-	g, w := figures(got), figures(want)
+	g, w := Figures(got), Figures(want)
 	for _, k := range slices.Sorted(maps.Keys(w)) {
 		if g[k] != w[k] {
 			t.Errorf("%s: got %q, counted %q", k, g[k], w[k])
