@@ -122,20 +122,29 @@ func (sv *RiskService) ApplyReclassification(ctx context.Context, id int64) (_ *
 // put it is left alone.
 func applyMoves(ctx context.Context, t *tx, m *spotcheck.RiskModel, run *spotcheck.RiskRun, day time.Time) error {
 	type move struct {
+		old   riskColumns // and the entity's id and version
 		id    string
+		ver   int
 		facts spotcheck.RiskFacts
 	}
+	// The moves with the entities' risk columns as they stand, in one
+	// query joined by id: a query of 2,000 ids at a time cost SQLite 80 µs
+	// an id, most of it binding the numbered parameters.
 	var moves []move
-	rows, err := t.QueryContext(ctx, `SELECT entity_id, type, key_item, founded, last_inspected, adverse, open_followups,
-		abnormal, complaints, penalties FROM entity_risk WHERE run_id = $1 AND moved = 1 ORDER BY entity_id`, run.ID)
+	rows, err := t.QueryContext(ctx, `SELECT er.entity_id, er.type, er.key_item, er.founded, er.last_inspected, er.adverse,
+		er.open_followups, er.abnormal, er.complaints, er.penalties, e.version, e.credit_class, e.key_flag, e.key_reason,
+		e.key_expiry
+		FROM entity_risk er JOIN entities e ON e.id = er.entity_id
+		WHERE er.run_id = $1 AND er.moved = 1 ORDER BY er.entity_id`, run.ID)
 	if err != nil {
 		return err
 	}
 	for rows.Next() {
 		var mv move
-		f := &mv.facts
+		f, o := &mv.facts, &mv.old
 		if err := rows.Scan(&mv.id, &f.Type, boolCol{&f.KeyItem}, &f.Founded, &f.LastInspected, &f.AdverseResults,
-			&f.OpenFollowUps, boolCol{&f.Abnormal}, &f.Complaints, &f.Penalties); err != nil {
+			&f.OpenFollowUps, boolCol{&f.Abnormal}, &f.Complaints, &f.Penalties, &mv.ver, &o.CreditClass, boolCol{&o.Key},
+			&o.KeyReason, &o.KeyExpiry); err != nil {
 			rows.Close()
 			return err
 		}
@@ -149,24 +158,12 @@ func applyMoves(ctx context.Context, t *tx, m *spotcheck.RiskModel, run *spotche
 	applied := 0
 	for start := 0; start < len(moves); start += applyChunk {
 		chunk := moves[start:min(start+applyChunk, len(moves))]
-		ids := make([]string, len(chunk))
-		for i, mv := range chunk {
-			ids[i] = mv.id
-		}
-		var c conds
-		c.in("id", ids)
-		current, err := riskColumnsOf(ctx, t, &c)
-		if err != nil {
-			return err
-		}
 		var moved []*spotcheck.Entity
 		var changes []change
 		var riskRows [][]any
 		for _, mv := range chunk {
-			old := current[mv.id]
-			if old == nil {
-				continue
-			}
+			old := &spotcheck.Entity{ID: mv.id, Version: mv.ver, CreditClass: mv.old.CreditClass, Key: mv.old.Key,
+				KeyReason: mv.old.KeyReason, KeyExpiry: mv.old.KeyExpiry}
 			a := m.Score(mv.facts, day)
 			if !spotcheck.RiskMoves(old.CreditClass, old.Key, a) {
 				continue
@@ -204,26 +201,6 @@ func applyMoves(ctx context.Context, t *tx, m *spotcheck.RiskModel, run *spotche
 		return err
 	}
 	return nil
-}
-
-// riskColumnsOf reads the risk columns and version of the entities
-// under c (an id IN list), by id: all that a move reads or changes.
-func riskColumnsOf(ctx context.Context, t *tx, c *conds) (map[string]*spotcheck.Entity, error) {
-	rows, err := t.QueryContext(ctx, `SELECT id, version, credit_class, key_flag, key_reason, key_expiry FROM entities
-		WHERE `+c.where(), c.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]*spotcheck.Entity{}
-	for rows.Next() {
-		e := &spotcheck.Entity{}
-		if err := rows.Scan(&e.ID, &e.Version, &e.CreditClass, boolCol{&e.Key}, &e.KeyReason, &e.KeyExpiry); err != nil {
-			return nil, err
-		}
-		out[e.ID] = e
-	}
-	return out, rows.Err()
 }
 
 // riskColumns is what a reclassification changes of an entity, as its

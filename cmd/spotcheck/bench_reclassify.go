@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"spotcheck"
@@ -83,10 +85,11 @@ func (m *Main) benchReclassify(ctx context.Context, args []string) error {
 		return err
 	}
 	runtime.GC()
-	measured := "peak RSS"
 	if resetPeakRSS() {
-		measured = "peak RSS since the world was ready"
+		fmt.Fprintln(m.Stdout, "memory: from the world ready on (VmHWM reset)")
 	}
+	mw := watchMemory()
+	defer close(mw.stop)
 	if *cpuProfile != "" {
 		stop, err := startCPUProfile(*cpuProfile)
 		if err != nil {
@@ -94,28 +97,29 @@ func (m *Main) benchReclassify(ctx context.Context, args []string) error {
 		}
 		defer stop()
 	}
-	start := time.Now()
+	start, cpu := time.Now(), cpuSeconds()
 	run, err := db.Risk().PreviewReclassification(admin, "FZWL")
 	if err != nil {
 		return err
 	}
 	preview := time.Since(start)
-	fmt.Fprintf(m.Stdout, "preview %s: run %d, %d entities, %d moves in %.1f s, %s %d MB\n",
-		db.Dialect(), run.ID, run.Entities, run.Moves, preview.Seconds(), measured, hwmMB())
-	start = time.Now()
+	fmt.Fprintf(m.Stdout, "preview %s: run %d, %d entities, %d moves in %.1f s (%.1f s CPU in this process), %s\n",
+		db.Dialect(), run.ID, run.Entities, run.Moves, preview.Seconds(), cpuSeconds()-cpu, mw.memory())
+	start, cpu = time.Now(), cpuSeconds()
 	applied, err := db.Risk().ApplyReclassification(admin, run.ID)
 	if err != nil {
 		return err
 	}
 	apply := time.Since(start)
-	fmt.Fprintf(m.Stdout, "apply %s: %d moves in %.1f s, %s %d MB\n", db.Dialect(), applied.Moves, apply.Seconds(), measured, hwmMB())
+	fmt.Fprintf(m.Stdout, "apply %s: %d moves in %.1f s (%.1f s CPU in this process), %s\n", db.Dialect(), applied.Moves,
+		apply.Seconds(), cpuSeconds()-cpu, mw.memory())
 	facts, err := db.BenchRiskFacts(sys, run.ID)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "facts: %d entities with adverse results, %d with open follow-ups, %d on the abnormal list, %d with complaints, %d with penalties; %d inspected\n",
 		facts.Adverse, facts.OpenFollowUps, facts.Abnormal, facts.Complaints, facts.Penalties, facts.Inspections)
-	fmt.Fprintf(m.Stdout, "reclassify %s: preview + apply %.1f s, %s %d MB\n", db.Dialect(), (preview + apply).Seconds(), measured, hwmMB())
+	fmt.Fprintf(m.Stdout, "reclassify %s: preview + apply %.1f s, %s\n", db.Dialect(), (preview + apply).Seconds(), mw.memory())
 	return nil
 }
 
@@ -126,21 +130,71 @@ func resetPeakRSS() bool {
 	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
 }
 
-// hwmMB is VmHWM, the peak resident set size since the last
-// resetPeakRSS, in MB; the process's peak (peakRSSMB) where it cannot be
-// read.
-func hwmMB() int64 {
+// procStatusMB is a field of /proc/self/status given in kB (VmHWM, the
+// peak resident set size since the last resetPeakRSS; RssAnon, the
+// resident memory that is no file's), in MB; -1 where it cannot be read.
+func procStatusMB(field string) int64 {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
-		return peakRSSMB()
+		return -1
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) == 3 && f[0] == "VmHWM:" {
-			kb, err := strconv.ParseInt(f[1], 10, 64)
-			if err == nil {
+		if f := strings.Fields(line); len(f) == 3 && f[0] == field+":" {
+			if kb, err := strconv.ParseInt(f[1], 10, 64); err == nil {
 				return kb / 1024
 			}
 		}
 	}
+	return -1
+}
+
+// hwmMB is VmHWM, or the process's peak (peakRSSMB) where it cannot be
+// read.
+func hwmMB() int64 {
+	if mb := procStatusMB("VmHWM"); mb >= 0 {
+		return mb
+	}
 	return peakRSSMB()
+}
+
+// memWatch samples RssAnon every 50 ms until stopped: its peak is the
+// process's own memory, where the resident set size also counts the
+// pages of SQLite's memory-mapped file (mmap_size, up to 1 GB), which
+// are the file's, shared and reclaimable.
+type memWatch struct {
+	peak atomic.Int64
+	stop chan struct{}
+}
+
+func watchMemory() *memWatch {
+	w := &memWatch{stop: make(chan struct{})}
+	go func() {
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if mb := procStatusMB("RssAnon"); mb > w.peak.Load() {
+				w.peak.Store(mb)
+			}
+			select {
+			case <-w.stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return w
+}
+
+// memory describes the peaks so far.
+func (w *memWatch) memory() string {
+	return fmt.Sprintf("peak RSS %d MB (anonymous %d MB)", hwmMB(), w.peak.Load())
+}
+
+// cpuSeconds is the process's user and system CPU time so far.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }
