@@ -18,10 +18,12 @@ import (
 
 // problemFound is the condition that the revision r of an inspection has
 // a result of a problem category (spotcheck.ResultCatalogue.FoundProblem,
-// on the catalogue's rows).
+// on the catalogue's rows). The catalogue is a subquery of its own, run
+// once: joined to the results inside the EXISTS, SQLite scanned the
+// catalogue and unfolded the content's JSON again for each of its rows.
 func (sv *StatsService) problemFound() string {
 	return `EXISTS (SELECT 1 FROM ` + sv.db.dialect.jsonStrings("r.content", "results", "x") +
-		`, result_categories c WHERE c.code = x.value AND c.problem = 1)`
+		` WHERE x.value IN (SELECT c.code FROM result_categories c WHERE c.problem = 1))`
 }
 
 // results counts the inspections completed in the year, and by the
