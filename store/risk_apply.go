@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -126,6 +127,7 @@ func applyMoves(ctx context.Context, t *tx, m *spotcheck.RiskModel, run *spotche
 		id    string
 		ver   int
 		row   int64 // SQLite's rowid of the entity (0 on PostgreSQL)
+		done  bool  // updated
 		facts spotcheck.RiskFacts
 	}
 	// The moves with the entities' risk columns as they stand, in one
@@ -165,36 +167,60 @@ func applyMoves(ctx context.Context, t *tx, m *spotcheck.RiskModel, run *spotche
 		return err
 	}
 	now := t.db.Now().UTC().Truncate(time.Second)
+	// moveTo is the entity's row after the move, or nil when the row
+	// already stands where the run would put it.
+	moveTo := func(mv *move) (old, e *spotcheck.Entity, a spotcheck.RiskAssessment) {
+		old = &spotcheck.Entity{ID: mv.id, Version: mv.ver, CreditClass: mv.old.CreditClass, Key: mv.old.Key,
+			KeyReason: mv.old.KeyReason, KeyExpiry: mv.old.KeyExpiry}
+		a = m.Score(mv.facts, day)
+		if !spotcheck.RiskMoves(old.CreditClass, old.Key, a) {
+			return old, nil, a
+		}
+		n := *old
+		n.CreditClass, n.Key, n.KeyReason, n.KeyExpiry = a.Class, a.Key, "", ""
+		if a.Key {
+			n.KeyReason, n.KeyExpiry = keyReasonOf(a), a.KeyExpiry
+		}
+		n.Version, n.UpdatedAt = old.Version+1, now
+		return old, &n, a
+	}
+	// First the rows, in the order read (rowid on SQLite).
 	applied := 0
 	for start := 0; start < len(moves); start += applyChunk {
 		chunk := moves[start:min(start+applyChunk, len(moves))]
 		var moved []*spotcheck.Entity
 		var rowids []int64
-		var changes []change
-		var riskRows [][]any
-		for _, mv := range chunk {
-			old := &spotcheck.Entity{ID: mv.id, Version: mv.ver, CreditClass: mv.old.CreditClass, Key: mv.old.Key,
-				KeyReason: mv.old.KeyReason, KeyExpiry: mv.old.KeyExpiry}
-			a := m.Score(mv.facts, day)
-			if !spotcheck.RiskMoves(old.CreditClass, old.Key, a) {
-				continue
+		for i := range chunk {
+			if _, e, _ := moveTo(&chunk[i]); e != nil {
+				moved, rowids = append(moved, e), append(rowids, chunk[i].row)
+				chunk[i].done = true
 			}
-			e := *old
-			e.CreditClass, e.Key, e.KeyReason, e.KeyExpiry = a.Class, a.Key, "", ""
-			if a.Key {
-				e.KeyReason, e.KeyExpiry = keyReasonOf(a), a.KeyExpiry
-			}
-			e.Version, e.UpdatedAt = old.Version+1, now
-			ch, err := riskChangeOf(old, &e)
-			if err != nil {
-				return err
-			}
-			moved, rowids, changes = append(moved, &e), append(rowids, mv.row), append(changes, ch)
-			riskRows = append(riskRows, []any{run.ID, e.ID, old.CreditClass, a.Class, boolInt(old.Key), boolInt(a.Key),
-				a.Score, riskReason(m, a, old.Key), m.Version, timeCol{&run.AppliedAt}})
 		}
 		if err := updateRiskColumns(ctx, t, moved, rowids, now); err != nil {
 			return err
+		}
+		applied += len(moved)
+	}
+	// Then the record of the moves, in the entities' order, which is the
+	// order of the indexes of changes and risk_changes (on SQLite, in
+	// rowid order their inserts took as long as the updates they saved).
+	slices.SortFunc(moves, func(a, b move) int { return strings.Compare(a.id, b.id) })
+	for start := 0; start < len(moves); start += applyChunk {
+		chunk := moves[start:min(start+applyChunk, len(moves))]
+		var changes []change
+		var riskRows [][]any
+		for i := range chunk {
+			if !chunk[i].done {
+				continue
+			}
+			old, e, a := moveTo(&chunk[i])
+			ch, err := riskChangeOf(old, e)
+			if err != nil {
+				return err
+			}
+			changes = append(changes, ch)
+			riskRows = append(riskRows, []any{run.ID, e.ID, old.CreditClass, a.Class, boolInt(old.Key), boolInt(a.Key),
+				a.Score, riskReason(m, a, old.Key), m.Version, timeCol{&run.AppliedAt}})
 		}
 		if err := writeChanges(ctx, t, changes); err != nil {
 			return err
@@ -203,7 +229,6 @@ func applyMoves(ctx context.Context, t *tx, m *spotcheck.RiskModel, run *spotche
 			"old_key", "new_key", "score", "reason", "model", "at"}, riskRows); err != nil {
 			return err
 		}
-		applied += len(moved)
 	}
 	if applied != run.Moves {
 		// The directory changed since the preview: record what was done.
