@@ -133,7 +133,7 @@ func applyMoves(ctx context.Context, t *tx, m *spotcheck.RiskModel, run *spotche
 	// The moves with the entities' risk columns as they stand, in one
 	// query joined by id: a query of 2,000 ids at a time cost SQLite 80 µs
 	// an id, most of it binding the numbered parameters.
-	var moves []move
+	moves := make([]move, 0, run.Moves)
 	//
 	// On SQLite the moves go in the order of the table's rows (rowid), and
 	// each row is updated by its rowid: in the credit codes' order, the
