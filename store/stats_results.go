@@ -18,10 +18,12 @@ import (
 
 // problemFound is the condition that the revision r of an inspection has
 // a result of a problem category (spotcheck.ResultCatalogue.FoundProblem,
-// on the catalogue's rows).
+// on the catalogue's rows). The catalogue is a subquery of its own, run
+// once: joined to the results inside the EXISTS, SQLite scanned the
+// catalogue and unfolded the content's JSON again for each of its rows.
 func (sv *StatsService) problemFound() string {
 	return `EXISTS (SELECT 1 FROM ` + sv.db.dialect.jsonStrings("r.content", "results", "x") +
-		`, result_categories c WHERE c.code = x.value AND c.problem = 1)`
+		` WHERE x.value IN (SELECT c.code FROM result_categories c WHERE c.problem = 1))`
 }
 
 // results counts the inspections completed in the year, and by the
@@ -192,13 +194,21 @@ func (sv *StatsService) repeats(ctx context.Context, q querier, sc statsScope, s
 		return err
 	}
 	s.Repeats = spotcheck.RepeatAlerts(counts, s.Cap)
+	// The picks are grouped by entity before the entities are joined for
+	// their names and departments (all of an entity's picks share its
+	// department): joined first, each of the year's picks read its entity.
 	var c conds
 	c.add("d.year = " + c.arg(sc.year))
 	c.add(countedPick)
-	sc.in(&c, "e.dept")
-	return eachRow(ctx, q, `SELECT p.entity_id, e.name, count(DISTINCT d.authority), count(DISTINCT d.id)
-		FROM draw_picks p JOIN draws d ON d.id = p.draw_id JOIN entities e ON e.id = p.entity_id
-		WHERE `+c.where()+` GROUP BY p.entity_id, e.name HAVING count(DISTINCT d.authority) > 1
+	var ec conds
+	ec.args = c.args
+	sc.in(&ec, "e.dept")
+	c.args = ec.args
+	return eachRow(ctx, q, `SELECT x.entity_id, e.name, x.auths, x.draws FROM (SELECT p.entity_id,
+			count(DISTINCT d.authority) AS auths, count(DISTINCT d.id) AS draws
+			FROM draw_picks p JOIN draws d ON d.id = p.draw_id WHERE `+c.where()+`
+			GROUP BY p.entity_id HAVING count(DISTINCT d.authority) > 1) x
+		JOIN entities e ON e.id = x.entity_id WHERE `+ec.where()+`
 		ORDER BY 3 DESC, 4 DESC, 1 LIMIT `+c.arg(maxAlerts), c.args, func(scan func(...any) error) error {
 		var m spotcheck.MultiAuthority
 		if err := scan(&m.Entity, &m.EntityName, &m.Authorities, &m.Inspections); err != nil {

@@ -26,6 +26,8 @@ import (
 //	bench results [--db DSN] [--results 1000000]        the portal's result search (bench_results.go)
 //	bench outbox [--records 5000] [--workers 2]         the credit push (bench_outbox.go)
 //	bench taskdraw --db DSN [--types T09,T14]           a task's draw from the directory (bench_taskdraw.go)
+//	bench reclassify [--db DSN] [--entities 1000000]    preview and apply of the risk model (bench_reclassify.go)
+//	bench stats [--db DSN] [--inspections 100000]       the dashboard's queries (bench_stats.go)
 //
 // Without --db the import goes to a new SQLite file in a temporary folder.
 // Peak memory is the process's maximum resident set size (getrusage).
@@ -58,8 +60,12 @@ func (m *Main) runBench(ctx context.Context, args []string) error {
 		return m.benchLoad(ctx, args[1:])
 	case "taskdraw":
 		return m.benchTaskDraw(ctx, args[1:])
+	case "reclassify":
+		return m.benchReclassify(ctx, args[1:])
+	case "stats":
+		return m.benchStats(ctx, args[1:])
 	}
-	return usagef("未知的测量“%s”，应为 import、export、search、draw、log、plan、merge、inspections、outbox、results、load 或 taskdraw", args[0])
+	return usagef("未知的测量“%s”，应为 import、export、search、draw、log、plan、merge、inspections、outbox、results、load、taskdraw、reclassify 或 stats", args[0])
 }
 
 func (m *Main) benchImport(ctx context.Context, args []string) error {

@@ -92,14 +92,28 @@ func (m *Main) benchResults(ctx context.Context, args []string) error {
 
 // benchResultsWorld makes the searched world in an empty database.
 func benchResultsWorld(sys context.Context, db *store.DB, n int, tmp string) (int64, error) {
-	teams, _, err := benchInspectionWorld(sys, db, 1)
+	tmpl, err := benchPublishedOne(sys, db)
 	if err != nil {
 		return 0, err
+	}
+	if err := benchImportEntities(sys, db, n, tmp); err != nil {
+		return 0, err
+	}
+	return db.BenchPublications(sys, tmpl, n)
+}
+
+// benchPublishedOne loads the demo's directory, draws a task
+// (benchInspectionWorld) and takes one of its inspections through the
+// services from record to publication, which it returns.
+func benchPublishedOne(sys context.Context, db *store.DB) (*spotcheck.Publication, error) {
+	teams, _, err := benchInspectionWorld(sys, db, 1)
+	if err != nil {
+		return nil, err
 	}
 	t := teams[0]
 	as, err := demoStaff(sys, db, t.users[0], t.users[1], "approver")
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	today := time.Now().In(spotcheck.ChinaTime)
 	rec := &spotcheck.Inspection{ID: t.id, Methods: []string{spotcheck.MethodSite}, CheckIn: today,
@@ -109,31 +123,31 @@ func benchResultsWorld(sys context.Context, db *store.DB, n int, tmp string) (in
 	}
 	sv := db.Inspections()
 	if err := sv.SaveInspection(as(t.users[0]), rec); err != nil {
-		return 0, err
+		return nil, err
 	}
 	for _, u := range t.users {
 		if err := sv.ConfirmInspection(as(u), t.id); err != nil {
-			return 0, err
+			return nil, err
 		}
 	}
 	if err := sv.SubmitInspection(as(t.users[0]), t.id); err != nil {
-		return 0, err
+		return nil, err
 	}
 	if err := sv.ApproveInspection(as("approver"), t.id, ""); err != nil {
-		return 0, err
+		return nil, err
 	}
-	tmpl, err := db.Publications().PublishInspection(as("approver"), t.id, "")
-	if err != nil {
-		return 0, err
-	}
+	return db.Publications().PublishInspection(as("approver"), t.id, "")
+}
+
+// benchImportEntities imports n synthetic entities the way bench import
+// does.
+func benchImportEntities(sys context.Context, db *store.DB, n int, tmp string) error {
 	csv := filepath.Join(tmp, "entities.csv")
 	if err := writeSyntheticEntities(csv, n); err != nil {
-		return 0, err
+		return err
 	}
-	if _, err := xlsx.Transfers(db.Transfers())[spotcheck.KindEntities].ImportFile(sys, csv); err != nil {
-		return 0, err
-	}
-	return db.BenchPublications(sys, tmpl, n)
+	_, err := xlsx.Transfers(db.Transfers())[spotcheck.KindEntities].ImportFile(sys, csv)
+	return err
 }
 
 // runResultsLoad runs the clients until the duration is over, each
