@@ -133,7 +133,7 @@ func createInspections(ctx context.Context, t *tx, tk *spotcheck.Task, draw int6
 	if err != nil {
 		return 0, err
 	}
-	rows, err := t.QueryContext(ctx, `SELECT p.entity_id, p.inspectors FROM draw_picks p
+	rows, err := t.QueryContext(ctx, `SELECT p.entity_id, p.inspectors, p.stratum, p.control FROM draw_picks p
 		WHERE p.draw_id = $1 AND ((p.reserve = 0 AND p.replaced = 0) OR p.promoted = 1)
 		AND NOT EXISTS (SELECT 1 FROM inspections i WHERE i.draw_id = p.draw_id AND i.entity_id = p.entity_id)
 		ORDER BY p.stratum, p.rank`, draw)
@@ -143,20 +143,21 @@ func createInspections(ctx context.Context, t *tx, tk *spotcheck.Task, draw int6
 	now := t.db.now()
 	var ins [][]any
 	for rows.Next() {
-		var entity, team string
-		if err := rows.Scan(&entity, &team); err != nil {
+		var entity, team, stratum string
+		var control int
+		if err := rows.Scan(&entity, &team, &stratum, &control); err != nil {
 			rows.Close()
 			return 0, err
 		}
 		ins = append(ins, []any{tk.Code, draw, entity, authority, "," + team + ",", commaList(tk.Items),
-			visits[entity], 1, spotcheck.InspectionDraft, now})
+			visits[entity], 1, spotcheck.InspectionDraft, now, stratum, control})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil || len(ins) == 0 {
 		return 0, err
 	}
 	if err := insertMany(ctx, t, "inspections", []string{"task", "draw_id", "entity_id", "dept", "team", "items",
-		"visit_id", "revision", "state", "created_at"}, ins); err != nil {
+		"visit_id", "revision", "state", "created_at", "stratum", "control"}, ins); err != nil {
 		return 0, err
 	}
 	if _, err := t.ExecContext(ctx, `INSERT INTO inspection_revisions (inspection_id, revision, state, content, updated_by, updated_at)

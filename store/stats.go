@@ -85,7 +85,10 @@ func (sv *StatsService) FindStats(ctx context.Context, f spotcheck.StatsFilter) 
 	if err := sv.results(ctx, q, sc, s); err != nil {
 		return nil, err
 	}
-	if err := sv.hitRates(ctx, q, sc, s); err != nil {
+	if err := sv.hitByStratum(ctx, q, sc, s); err != nil {
+		return nil, err
+	}
+	if err := sv.hitByItem(ctx, q, sc, s); err != nil {
 		return nil, err
 	}
 	if err := sv.modelHitRates(ctx, q, sc, s); err != nil { // store/stats_model.go

@@ -28,6 +28,13 @@ func (db *DB) BenchStatsWorld(ctx context.Context, tmpl *spotcheck.Publication, 
 			WHERE i.draw_id = (SELECT draw_id FROM inspections WHERE id = $1)
 				AND NOT EXISTS (SELECT 1 FROM draw_picks p WHERE p.draw_id = i.draw_id AND p.entity_id = i.entity_id)`,
 			tmpl.Inspection)
+		if err != nil {
+			return err
+		}
+		// Each inspection keeps its pick's stratum, as createInspections
+		// does for a real draw.
+		_, err = t.ExecContext(ctx, `UPDATE inspections SET stratum = 'BENCH'
+			WHERE draw_id = (SELECT draw_id FROM inspections WHERE id = $1) AND id <> $1`, tmpl.Inspection)
 		return err
 	})
 	if err != nil {
@@ -72,7 +79,9 @@ func (sv *StatsService) BenchStatsSections(ctx context.Context, year, runs int) 
 	}{
 		{"coverage", func(s *spotcheck.Stats) error { return sv.coverage(ctx, q, sc, s) }},
 		{"results", func(s *spotcheck.Stats) error { return sv.results(ctx, q, sc, s) }},
-		{"hit rates", func(s *spotcheck.Stats) error { return sv.hitRates(ctx, q, sc, s) }},
+		{"strata", func(s *spotcheck.Stats) error { return sv.hitByStratum(ctx, q, sc, s) }},
+		{"items", func(s *spotcheck.Stats) error { return sv.hitByItem(ctx, q, sc, s) }},
+		{"models", func(s *spotcheck.Stats) error { return sv.modelHitRates(ctx, q, sc, s) }},
 		{"timeliness", func(s *spotcheck.Stats) (err error) { s.Timeliness, err = sv.timeliness(ctx, q, sc, depts); return err }},
 		{"workload", func(s *spotcheck.Stats) error { return sv.workload(ctx, q, sc, s, depts) }},
 		{"repeats", func(s *spotcheck.Stats) error { return sv.repeats(ctx, q, sc, s) }},

@@ -13,17 +13,17 @@ import (
 // that found a problem by the risk model version whose classes their
 // draw's strata took (draws.risk_model) and, in draws with a control
 // sample, by whether the pick was of the control sample
-// (spotcheck.ModelHitRate).
+// (spotcheck.ModelHitRate). Each inspection keeps its pick's stratum and
+// control mark (migration 0034); one without a stratum was not drawn.
 func (sv *StatsService) modelHitRates(ctx context.Context, q querier, sc statsScope, s *spotcheck.Stats) error {
 	var c conds
 	sc.completedIn(&c)
 	byModel := map[string]*spotcheck.ModelHitRate{}
-	err := eachRow(ctx, q, `SELECT d.risk_model, CASE WHEN d.control > 0 THEN 1 ELSE 0 END, p.control,
+	err := eachRow(ctx, q, `SELECT d.risk_model, CASE WHEN d.control > 0 THEN 1 ELSE 0 END, i.control,
 		count(*), COALESCE(sum(CASE WHEN `+sv.problemFound()+` THEN 1 ELSE 0 END), 0)
 		FROM inspections i JOIN inspection_revisions r ON r.inspection_id = i.id AND r.revision = i.revision
-		JOIN draw_picks p ON p.draw_id = i.draw_id AND p.entity_id = i.entity_id
 		JOIN draws d ON d.id = i.draw_id
-		WHERE `+c.where()+` GROUP BY 1, 2, 3`, c.args, func(scan func(...any) error) error {
+		WHERE i.stratum <> '' AND `+c.where()+` GROUP BY 1, 2, 3`, c.args, func(scan func(...any) error) error {
 		var model string
 		var withControl, control bool
 		var h spotcheck.HitRate

@@ -62,17 +62,15 @@ func (sv *StatsService) results(ctx context.Context, q querier, sc statsScope, s
 	return err
 }
 
-// hitRates counts the completed inspections and those that found a
-// problem by the stratum their draw picked the entity from, and by item
-// the inspections that looked at it (a finding other than 不涉及) and
-// those that found a problem on it.
-func (sv *StatsService) hitRates(ctx context.Context, q querier, sc statsScope, s *spotcheck.Stats) error {
+// hitByStratum counts the completed inspections and those that found a
+// problem by the stratum their draw picked the entity from (kept with
+// the inspection, migration 0034).
+func (sv *StatsService) hitByStratum(ctx context.Context, q querier, sc statsScope, s *spotcheck.Stats) error {
 	var c conds
 	sc.completedIn(&c)
-	err := eachRow(ctx, q, `SELECT p.stratum, count(*), COALESCE(sum(CASE WHEN `+sv.problemFound()+` THEN 1 ELSE 0 END), 0)
+	err := eachRow(ctx, q, `SELECT i.stratum, count(*), COALESCE(sum(CASE WHEN `+sv.problemFound()+` THEN 1 ELSE 0 END), 0)
 		FROM inspections i JOIN inspection_revisions r ON r.inspection_id = i.id AND r.revision = i.revision
-		JOIN draw_picks p ON p.draw_id = i.draw_id AND p.entity_id = i.entity_id
-		WHERE `+c.where()+` GROUP BY p.stratum`, c.args, func(scan func(...any) error) error {
+		WHERE i.stratum <> '' AND `+c.where()+` GROUP BY i.stratum`, c.args, func(scan func(...any) error) error {
 		var h spotcheck.HitRate
 		if err := scan(&h.Key, &h.Inspections, &h.Problems); err != nil {
 			return err
@@ -81,18 +79,21 @@ func (sv *StatsService) hitRates(ctx context.Context, q querier, sc statsScope, 
 		s.HitByStratum = append(s.HitByStratum, h)
 		return nil
 	})
-	if err != nil {
-		return err
-	}
 	slices.SortFunc(s.HitByStratum, func(a, b spotcheck.HitRate) int { return strings.Compare(a.Key, b.Key) })
+	return err
+}
+
+// hitByItem counts by item the completed inspections that looked at it
+// (a finding other than 不涉及) and those that found a problem on it.
+func (sv *StatsService) hitByItem(ctx context.Context, q querier, sc statsScope, s *spotcheck.Stats) error {
 	d := sv.db.dialect
 	item, outcome := d.jsonField("f", "Item"), d.jsonField("f", "Outcome")
-	c = conds{}
+	var c conds
 	sc.completedIn(&c)
 	c.add(outcome + " IN (" + c.arg(spotcheck.FindingNone) + ", " + c.arg(spotcheck.FindingProblem) + ", " +
 		c.arg(spotcheck.FindingOther) + ")")
 	problem := c.arg(spotcheck.FindingProblem)
-	err = eachRow(ctx, q, `SELECT `+item+`, count(*), COALESCE(sum(CASE WHEN `+outcome+` = `+problem+` THEN 1 ELSE 0 END), 0)
+	err := eachRow(ctx, q, `SELECT `+item+`, count(*), COALESCE(sum(CASE WHEN `+outcome+` = `+problem+` THEN 1 ELSE 0 END), 0)
 		FROM inspections i JOIN inspection_revisions r ON r.inspection_id = i.id AND r.revision = i.revision, `+
 		d.jsonObjects("r.content", "findings", "f")+` WHERE `+c.where()+` GROUP BY 1`, c.args,
 		func(scan func(...any) error) error {

@@ -11,7 +11,8 @@ import (
 
 // benchStats measures the statistics dashboard's queries (issue 14, item
 // 4) for the whole city: each section of store/stats*.go (coverage,
-// results, hit rates, timeliness, workload, repeats, joint) run --runs
+// results, hit rates by stratum, by item and by model version,
+// timeliness, workload, repeats, joint) run --runs
 // times, its median against the target of 500 ms.
 //
 //	bench stats [--db DSN] [--entities 1000000] [--inspections 100000] [--runs 5]
