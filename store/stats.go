@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -115,9 +116,21 @@ type coverKey struct{ typ, div string }
 // division and in the totals by type and by division, and sets each
 // row's requirement from the items of the year's draws.
 func (sv *StatsService) coverage(ctx context.Context, q querier, sc statsScope, s *spotcheck.Stats) error {
-	pop, err := population(ctx, q, sc.depts, conds{})
-	if err != nil {
-		return err
+	// The population (a million entities counted) and the picks below
+	// are independent: on the pool they run at once.
+	type counted struct {
+		cells []spotcheck.PopulationCell
+		err   error
+	}
+	popc := make(chan counted, 1)
+	countPop := func() {
+		cells, err := population(ctx, q, sc.depts, conds{})
+		popc <- counted{cells, err}
+	}
+	if _, ok := q.(*sql.DB); ok {
+		go countPop()
+	} else {
+		countPop()
 	}
 	rows := map[coverKey]*spotcheck.CoverageRow{}
 	get := func(k coverKey) *spotcheck.CoverageRow {
@@ -125,11 +138,6 @@ func (sv *StatsService) coverage(ctx context.Context, q querier, sc statsScope, 
 			rows[k] = &spotcheck.CoverageRow{Type: k.typ, Division: k.div}
 		}
 		return rows[k]
-	}
-	for _, c := range pop {
-		for _, k := range []coverKey{{c.Type, c.Division}, {c.Type, ""}, {"", c.Division}} {
-			get(k).Entities += c.Count
-		}
 	}
 	// The year's counted picks joined to their entities once (a CTE
 	// materialized), then counted by type × division, by type and by
@@ -141,7 +149,7 @@ func (sv *StatsService) coverage(ctx context.Context, q querier, sc statsScope, 
 	c.add("e.active = 1 AND e.status = " + c.arg(spotcheck.StatusOperating))
 	sc.in(&c, "d.authority")
 	sc.in(&c, "e.dept")
-	err = eachRow(ctx, q, `WITH y AS MATERIALIZED (SELECT e.type AS typ, e.division AS div, p.entity_id AS ent, d.id AS draw
+	err := eachRow(ctx, q, `WITH y AS MATERIALIZED (SELECT e.type AS typ, e.division AS div, p.entity_id AS ent, d.id AS draw
 			FROM draws d JOIN draw_picks p ON p.draw_id = d.id JOIN entities e ON e.id = p.entity_id WHERE `+c.where()+`)
 		SELECT typ, div, count(DISTINCT ent), count(DISTINCT draw) FROM y GROUP BY typ, div
 		UNION ALL SELECT typ, '', count(DISTINCT ent), count(DISTINCT draw) FROM y GROUP BY typ
@@ -156,8 +164,17 @@ func (sv *StatsService) coverage(ctx context.Context, q querier, sc statsScope, 
 			r.Inspected, r.Rounds = n, rounds
 			return nil
 		})
+	pop := <-popc
 	if err != nil {
 		return err
+	}
+	if pop.err != nil {
+		return pop.err
+	}
+	for _, c := range pop.cells {
+		for _, k := range []coverKey{{c.Type, c.Division}, {c.Type, ""}, {"", c.Division}} {
+			get(k).Entities += c.Count
+		}
 	}
 	items, err := sv.yearItems(ctx, q, sc)
 	if err != nil {
