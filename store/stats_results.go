@@ -22,8 +22,7 @@ import (
 // once: joined to the results inside the EXISTS, SQLite scanned the
 // catalogue and unfolded the content's JSON again for each of its rows.
 func (sv *StatsService) problemFound() string {
-	return `EXISTS (SELECT 1 FROM ` + sv.db.dialect.jsonStrings("r.content", "results", "x") +
-		` WHERE x.value IN (SELECT c.code FROM result_categories c WHERE c.problem = 1))`
+	return sv.db.dialect.jsonHasAny("r.content", "results", "SELECT c.code FROM result_categories c WHERE c.problem = 1")
 }
 
 // results counts the inspections completed in the year, and by the
