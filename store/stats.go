@@ -104,6 +104,9 @@ func (sv *StatsService) FindStats(ctx context.Context, f spotcheck.StatsFilter) 
 	if err := sv.repeats(ctx, q, sc, s); err != nil {
 		return nil, err
 	}
+	if err := sv.multiAuthority(ctx, q, sc, s); err != nil {
+		return nil, err
+	}
 	return s, sv.joint(ctx, q, sc, s)
 }
 

@@ -85,6 +85,7 @@ func (sv *StatsService) BenchStatsSections(ctx context.Context, year, runs int) 
 		{"timeliness", func(s *spotcheck.Stats) (err error) { s.Timeliness, err = sv.timeliness(ctx, q, sc, depts); return err }},
 		{"workload", func(s *spotcheck.Stats) error { return sv.workload(ctx, q, sc, s, depts) }},
 		{"repeats", func(s *spotcheck.Stats) error { return sv.repeats(ctx, q, sc, s) }},
+		{"multi", func(s *spotcheck.Stats) error { return sv.multiAuthority(ctx, q, sc, s) }},
 		{"joint", func(s *spotcheck.Stats) error { return sv.joint(ctx, q, sc, s) }},
 	}
 	for _, sec := range sections {

@@ -182,8 +182,7 @@ func (sv *StatsService) workload(ctx context.Context, q querier, sc statsScope, 
 }
 
 // repeats lists the entities an authority of the scope inspected in the
-// year more often than the cap allows (spotcheck.RepeatAlerts) and the
-// entities of the scope that several authorities inspected.
+// year more often than the cap allows (spotcheck.RepeatAlerts).
 func (sv *StatsService) repeats(ctx context.Context, q querier, sc statsScope, s *spotcheck.Stats) error {
 	var err error
 	if s.Cap, err = capPolicy(ctx, q); err != nil {
@@ -194,6 +193,12 @@ func (sv *StatsService) repeats(ctx context.Context, q querier, sc statsScope, s
 		return err
 	}
 	s.Repeats = spotcheck.RepeatAlerts(counts, s.Cap)
+	return nil
+}
+
+// multiAuthority lists the entities of the scope that several
+// authorities' draws of the year picked (spotcheck.MultiAuthority).
+func (sv *StatsService) multiAuthority(ctx context.Context, q querier, sc statsScope, s *spotcheck.Stats) error {
 	// The picks are grouped by entity before the entities are joined for
 	// their names and departments (all of an entity's picks share its
 	// department): joined first, each of the year's picks read its entity.

@@ -15,7 +15,7 @@ import (
 // timeliness, workload, repeats, joint) run --runs
 // times, its median against the target of 500 ms.
 //
-//	bench stats [--db DSN] [--entities 1000000] [--inspections 100000] [--runs 5]
+//	bench stats [--db DSN] [--entities 1000000] [--inspections 100000] [--runs 5] [--cpuprofile FILE]
 //
 // A new database gets its world first: the demo's directory, a task drawn
 // and one result published through the services (benchPublishedOne),
@@ -30,6 +30,7 @@ func (m *Main) benchStats(ctx context.Context, args []string) error {
 	n := fs.Int("entities", 1000000, "新数据库中生成的检查对象数量")
 	k := fs.Int("inspections", 100000, "新数据库中近一年的检查数量")
 	runs := fs.Int("runs", 5, "每项统计的运行次数（取中位数）")
+	cpuProfile := fs.String("cpuprofile", "", "把测量阶段的 CPU profile 写到此文件")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -56,6 +57,13 @@ func (m *Main) benchStats(ctx context.Context, args []string) error {
 			time.Since(start).Seconds())
 	}
 	year := time.Now().In(spotcheck.ChinaTime).Year()
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	times, err := db.Stats().BenchStatsSections(sys, year, max(*runs, 1))
 	if err != nil {
 		return err

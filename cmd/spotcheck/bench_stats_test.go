@@ -20,7 +20,7 @@ func TestBenchStats(t *testing.T) {
 	if n, _ := strconv.Atoi(m[1]); n < 400 {
 		t.Errorf("%d inspections:\n%s", n, out)
 	}
-	for _, s := range []string{"coverage", "results", "strata", "items", "models", "timeliness", "workload", "repeats", "joint"} {
+	for _, s := range []string{"coverage", "results", "strata", "items", "models", "timeliness", "workload", "repeats", "multi", "joint"} {
 		if !regexp.MustCompile(`stats sqlite ` + s + ` +median +[\d.]+ ms of 1 runs`).MatchString(out) {
 			t.Errorf("no %s:\n%s", s, out)
 		}
