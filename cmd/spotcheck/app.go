@@ -96,6 +96,8 @@ const usage = `用法：spotcheck 命令 [参数]
   risk preview [--dept 部门代码] [--db 数据库]   预览重新分类：变动对象数，按区划、类型和分类
   risk apply 编号 [--db 数据库]                应用已预览的重新分类
   risk show 统一社会信用代码 [--db 数据库]       对象的分类、得分、各因子及模型版本
+  risk override 统一社会信用代码 --class 分类 --reason 原因 --expires YYYY-MM-DD [--key]   人工调整（须说明原因，至多一年）
+  risk revoke 编号 [--reason 原因]             撤销人工调整，恢复风险模型的分类
 
 运行：
   demo [--db 路径] [--addr 主机:端口] [--no-serve]   创建演示数据库并启动
@@ -110,6 +112,7 @@ const usage = `用法：spotcheck 命令 [参数]
   restore 备份文件 --db 目标 [--log-key 文件]         核验备份的日志后恢复到新的 SQLite 文件或空的 PostgreSQL 数据库
   bench import|export [--entities N] [--db 数据库]    测量百万级导入导出
   bench search|draw|log|plan|merge …                 测量检索、抽取、日志、计划检查、联合检查合并（见 docs/performance.md）
+  bench reclassify|stats …                           测量百万级重新分类、统计分析各图表的查询
 
 --db 为 SQLite 文件路径（默认 spotcheck.db）或 postgres:// 地址。`
 
