@@ -47,6 +47,24 @@ func contentOf(in *spotcheck.Inspection) inspectionContent {
 		Approver: in.Approver, Comment: in.Comment, RectifyBy: in.RectifyBy}
 }
 
+// revisionArrays returns a revision's results and findings as the JSON
+// arrays kept beside its content (migration 0035), "[]" for none.
+func revisionArrays(c inspectionContent) (results, findings string, err error) {
+	r, err := json.Marshal(orEmpty(c.Results))
+	if err != nil {
+		return "", "", err
+	}
+	f, err := json.Marshal(orEmpty(c.Findings))
+	return string(r), string(f), err
+}
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
 // resultCatalogue reads the result catalogue (reference data).
 func resultCatalogue(ctx context.Context, q querier) (spotcheck.ResultCatalogue, error) {
 	rows, err := q.QueryContext(ctx, `SELECT code, name, kind, national, problem, exclusive, remark, sub_codes, sector

@@ -64,14 +64,20 @@ func (db *DB) inspectionStep(ctx context.Context, id int64, a spotcheck.Action,
 			}
 		}
 		in.UpdatedBy, in.UpdatedAt = p.Username, db.Now().UTC().Truncate(time.Second)
-		content, err := json.Marshal(contentOf(in))
+		c := contentOf(in)
+		content, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		results, findings, err := revisionArrays(c)
 		if err != nil {
 			return err
 		}
 		res, err := t.ExecContext(ctx, `UPDATE inspection_revisions SET state = $1, content = $2, completed = $3,
-			publication_due = $4, updated_by = $5, updated_at = $6
-			WHERE inspection_id = $7 AND revision = $8 AND state = $9`,
-			next, string(content), in.Completed, in.PublicationDue, in.UpdatedBy, t.db.now(), id, in.Revision, from)
+			publication_due = $4, updated_by = $5, updated_at = $6, results = $7, findings = $8
+			WHERE inspection_id = $9 AND revision = $10 AND state = $11`,
+			next, string(content), in.Completed, in.PublicationDue, in.UpdatedBy, t.db.now(), results, findings,
+			id, in.Revision, from)
 		if err := oneInspectionRow(res, err, in); err != nil {
 			return err
 		}
@@ -240,13 +246,19 @@ func (sv *InspectionService) ReviseInspection(ctx context.Context, id int64, rea
 		}
 		next := in.Revise(reason)
 		next.UpdatedBy, next.UpdatedAt = p.Username, db.Now().UTC().Truncate(time.Second)
-		content, err := json.Marshal(contentOf(&next))
+		c := contentOf(&next)
+		content, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		results, findings, err := revisionArrays(c)
 		if err != nil {
 			return err
 		}
 		if _, err := t.ExecContext(ctx, `INSERT INTO inspection_revisions (inspection_id, revision, state, reason, content,
-			completed, publication_due, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8)`,
-			id, next.Revision, next.State, next.Reason, string(content), next.Completed, next.UpdatedBy, t.db.now()); err != nil {
+			completed, publication_due, updated_by, updated_at, results, findings) VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8, $9, $10)`,
+			id, next.Revision, next.State, next.Reason, string(content), next.Completed, next.UpdatedBy, t.db.now(),
+			results, findings); err != nil {
 			return err
 		}
 		res, err := t.ExecContext(ctx, `UPDATE inspections SET revision = $1, state = $2 WHERE id = $3 AND revision = $4`,

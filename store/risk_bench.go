@@ -114,7 +114,8 @@ func (db *DB) BenchRiskHistory(ctx context.Context, tmpl int64, years, perYear i
 		return out, err
 	}
 	days := 365 * years
-	revCols := []string{"inspection_id", "revision", "state", "content", "completed", "publication_due", "updated_by", "updated_at"}
+	revCols := []string{"inspection_id", "revision", "state", "content", "completed", "publication_due", "updated_by", "updated_at",
+		"results", "findings"}
 	fuCols := []string{"inspection_id", "revision", "kind", "task", "entity_id", "insp_dept", "team", "results", "due",
 		"created_at", "seq", "dept", "state"}
 	var revs, fus [][]any
@@ -144,8 +145,12 @@ func (db *DB) BenchRiskHistory(ctx context.Context, tmpl int64, years, perYear i
 		if ago < 20 {
 			state = spotcheck.InspectionApproved
 		}
+		findings := rec["findings"]
+		if findings == nil {
+			findings = json.RawMessage("[]")
+		}
 		revs = append(revs, []any{in.id, 1, state, string(b), day, completed.AddDate(0, 0, 20).Format(spotcheck.DateLayout),
-			updatedBy, now})
+			updatedBy, now, string(rec["results"]), string(findings)})
 		out.Inspections++
 		if code != "R01" && code != "R02" && code != "R07" {
 			out.Adverse++

@@ -11,10 +11,12 @@ import (
 
 // The dashboard's figures of what the inspections found, how fast they
 // were published, who did them, how often an entity was inspected again
-// and how many were joint (store/stats.go gathers them). An inspection's
-// results and findings are JSON in its revision's content; the dialect
-// unfolds them inside the grouped query (dialect.jsonStrings,
-// jsonObjects), and an inspection's team likewise (commaMembers).
+// and how many were joint (store/stats.go gathers them). A revision keeps
+// its results and findings beside its content, each as a JSON array of
+// its own (migration 0035, revisionArrays); the dialect unfolds them
+// inside the grouped query (dialect.jsonStrings, jsonObjects), and an
+// inspection's team likewise (commaMembers). Unfolding the whole content
+// was most of the result and item charts' time on SQLite.
 
 // problemFound is the condition that the revision r of an inspection has
 // a result of a problem category (spotcheck.ResultCatalogue.FoundProblem,
@@ -22,7 +24,7 @@ import (
 // once: joined to the results inside the EXISTS, SQLite scanned the
 // catalogue and unfolded the content's JSON again for each of its rows.
 func (sv *StatsService) problemFound() string {
-	return sv.db.dialect.jsonHasAny("r.content", "results", "SELECT c.code FROM result_categories c WHERE c.problem = 1")
+	return sv.db.dialect.jsonHasAny("r.results", "SELECT c.code FROM result_categories c WHERE c.problem = 1")
 }
 
 // results counts the inspections completed in the year, and by the
@@ -44,7 +46,7 @@ func (sv *StatsService) results(ctx context.Context, q querier, sc statsScope, s
 	c.add("c.code = x.value AND c.national <> ''")
 	err = eachRow(ctx, q, `SELECT c.national, count(DISTINCT i.id) FROM inspections i
 		JOIN inspection_revisions r ON r.inspection_id = i.id AND r.revision = i.revision, `+
-		sv.db.dialect.jsonStrings("r.content", "results", "x")+`, result_categories c
+		sv.db.dialect.jsonStrings("r.results", "x")+`, result_categories c
 		WHERE `+c.where()+` GROUP BY c.national`, c.args, func(scan func(...any) error) error {
 		var r spotcheck.CategoryCount
 		if err := scan(&r.Code, &r.Inspections); err != nil {
@@ -94,7 +96,7 @@ func (sv *StatsService) hitByItem(ctx context.Context, q querier, sc statsScope,
 	problem := c.arg(spotcheck.FindingProblem)
 	err := eachRow(ctx, q, `SELECT `+item+`, count(*), COALESCE(sum(CASE WHEN `+outcome+` = `+problem+` THEN 1 ELSE 0 END), 0)
 		FROM inspections i JOIN inspection_revisions r ON r.inspection_id = i.id AND r.revision = i.revision, `+
-		d.jsonObjects("r.content", "findings", "f")+` WHERE `+c.where()+` GROUP BY 1`, c.args,
+		d.jsonObjects("r.findings", "f")+` WHERE `+c.where()+` GROUP BY 1`, c.args,
 		func(scan func(...any) error) error {
 			var h spotcheck.HitRate
 			if err := scan(&h.Key, &h.Inspections, &h.Problems); err != nil {

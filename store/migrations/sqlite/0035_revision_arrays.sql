@@ -1,0 +1,11 @@
+-- A revision keeps its results and findings as JSON arrays of their own
+-- beside its content (store/inspection.go, revisionArrays; written with
+-- the content): the dashboard's charts of results and hit rates unfold
+-- these short arrays instead of the whole content of 100,000 revisions
+-- (docs/performance.md, the statistics dashboard).
+ALTER TABLE inspection_revisions ADD COLUMN results TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE inspection_revisions ADD COLUMN findings TEXT NOT NULL DEFAULT '[]';
+UPDATE inspection_revisions SET
+    results = COALESCE(json_extract(content, '$.results'), '[]'),
+    findings = COALESCE(json_extract(content, '$.findings'), '[]')
+WHERE json_valid(content) AND json_type(content) = 'object';
