@@ -168,7 +168,7 @@ func TestImportOnPostgres(t *testing.T) {
 	}
 	// The demo's draws export and verify, and so does the log, on PostgreSQL too.
 	code, out, errs := run(t, "draw", "export", "--all", "--db", url, "--log-key", key, "--out", filepath.Join(dir, "bundles"))
-	if code != 0 || len(strings.Fields(out)) != 4 {
+	if code != 0 || len(strings.Fields(out)) != 5 {
 		t.Fatalf("draw export on postgres: %d %q %s", code, out, errs)
 	}
 	for _, b := range strings.Fields(out) {
