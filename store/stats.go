@@ -149,7 +149,9 @@ func (sv *StatsService) coverage(ctx context.Context, q querier, sc statsScope, 
 	// entities are the sum of its cells'; its rounds are the draws of its
 	// cells together, gathered here. (Counting distinct entities and
 	// draws by cell, by type and by division in SQL sorted the picks six
-	// times: 0.64 s on PostgreSQL for 100,000 picks of a million entities.)
+	// times: 0.64 s on PostgreSQL for 100,000 picks of a million entities.
+	// A DISTINCT below the count hashes where count(DISTINCT) sorts:
+	// 0.43 s to 0.31 s there.)
 	var c conds
 	c.add("d.year = " + c.arg(sc.year))
 	c.add(countedPick)
@@ -159,7 +161,7 @@ func (sv *StatsService) coverage(ctx context.Context, q querier, sc statsScope, 
 	rounds := map[coverKey]map[int64]bool{}
 	err := eachRow(ctx, q, `WITH y AS MATERIALIZED (SELECT e.type AS typ, e.division AS div, p.entity_id AS ent, d.id AS draw
 			FROM draws d JOIN draw_picks p ON p.draw_id = d.id JOIN entities e ON e.id = p.entity_id WHERE `+c.where()+`)
-		SELECT typ, div, count(DISTINCT ent), 0 FROM y GROUP BY typ, div
+		SELECT typ, div, count(*), 0 FROM (SELECT DISTINCT typ, div, ent FROM y) u GROUP BY typ, div
 		UNION ALL SELECT typ, div, 0, draw FROM y GROUP BY typ, div, draw`, c.args,
 		func(scan func(...any) error) error {
 			var typ, div string
