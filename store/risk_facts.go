@@ -148,9 +148,9 @@ func loadRiskFacts(ctx context.Context, q querier, m *spotcheck.RiskModel, today
 }
 
 // loadAdverse counts the adverse inspections in the factor's window. The
-// results are in the revisions' content (JSON), which the two databases
-// query differently, so the rows of the window are read once and their
-// results decoded here.
+// results are a JSON array beside each revision's content (migration
+// 0035), which the two databases query differently, so the rows of the
+// window are read once and their results decoded here.
 func (s *riskFactSource) loadAdverse(ctx context.Context, q querier, m *spotcheck.RiskModel, today time.Time, depts []string) error {
 	f, ok := m.Factor(spotcheck.FactorAdverseResults)
 	since, windowed := m.Since(spotcheck.FactorAdverseResults, today)
@@ -177,7 +177,7 @@ func (s *riskFactSource) loadAdverse(ctx context.Context, q querier, m *spotchec
 	var c conds
 	c.add("r.completed >= " + c.arg(since))
 	riskScope("i.entity_id", depts, &c)
-	rows, err = q.QueryContext(ctx, `SELECT i.entity_id, r.content FROM inspections i
+	rows, err = q.QueryContext(ctx, `SELECT i.entity_id, r.results FROM inspections i
 		JOIN inspection_revisions r ON r.inspection_id = i.id
 		WHERE r.state IN ('approved', 'published') AND r.revision = (SELECT MAX(r2.revision) FROM inspection_revisions r2
 			WHERE r2.inspection_id = i.id AND r2.state IN ('approved', 'published'))
@@ -186,19 +186,17 @@ func (s *riskFactSource) loadAdverse(ctx context.Context, q querier, m *spotchec
 		return err
 	}
 	defer rows.Close()
-	var content []byte
+	var list []byte
 	for rows.Next() {
 		var id string
-		if err := rows.Scan(&id, &content); err != nil {
+		if err := rows.Scan(&id, &list); err != nil {
 			return err
 		}
-		var rec struct {
-			Results []string `json:"results"`
-		}
-		if err := json.Unmarshal(content, &rec); err != nil {
+		var results []string
+		if err := json.Unmarshal(list, &results); err != nil {
 			return err
 		}
-		for _, r := range rec.Results {
+		for _, r := range results {
 			if slices.Contains(f.Results, national[r]) {
 				s.adverse[id]++
 				break
