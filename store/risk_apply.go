@@ -368,38 +368,51 @@ func (sv *RiskService) FindEntityRisk(ctx context.Context, id string) (_ *spotch
 	if err != nil {
 		return nil, err
 	}
-	out := &spotcheck.EntityRisk{Entity: e.ID}
-	var version string
-	var score int
-	f := &out.Facts
-	err = db.read.QueryRowContext(ctx, `SELECT er.run_id, r.day, r.model, er.score, er.type, er.key_item, er.founded,
-		er.last_inspected, er.adverse, er.open_followups, er.abnormal, er.complaints, er.penalties
-		FROM entity_risk er JOIN risk_runs r ON r.id = er.run_id
-		WHERE er.entity_id = $1 AND r.state = $2 ORDER BY r.applied_seq DESC LIMIT 1`, e.ID, spotcheck.RiskRunApplied).Scan(
-		&out.Run, &out.Day, &version, &score, &f.Type, boolCol{&f.KeyItem}, &f.Founded, &f.LastInspected,
-		&f.AdverseResults, &f.OpenFollowUps, boolCol{&f.Abnormal}, &f.Complaints, &f.Penalties)
-	if err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, spotcheck.Errorf(spotcheck.ENOTFOUND, "检查对象“%s”尚未经风险模型分类", e.ID)
-		}
-		return nil, err
-	}
-	v, err := findRiskModel(ctx, db.read, version)
+	out, m, err := latestEntityRisk(ctx, db.read, e.ID)
 	if err != nil {
 		return nil, err
 	}
-	m, err := parseStoredModel(v)
-	if err != nil {
-		return nil, err
-	}
-	day, err := time.Parse(spotcheck.DateLayout, out.Day)
-	if err != nil {
-		return nil, err
-	}
-	out.Assessment = m.Score(out.Facts, day)
-	if out.Assessment.Score != score {
-		return nil, &opError{op: "rescore run " + strconv.FormatInt(out.Run, 10), err: errRescore}
+	if out == nil {
+		return nil, spotcheck.Errorf(spotcheck.ENOTFOUND, "检查对象“%s”尚未经风险模型分类", e.ID)
 	}
 	out.Explain = m.ExplainClass(out.Assessment)
 	return out, nil
+}
+
+// latestEntityRisk is entity's assessment by the last applied run that
+// scored it, its stored facts scored again with the run's model, and
+// that model; nil when no applied run scored it.
+func latestEntityRisk(ctx context.Context, q querier, entity string) (*spotcheck.EntityRisk, *spotcheck.RiskModel, error) {
+	out := &spotcheck.EntityRisk{Entity: entity}
+	var version string
+	var score int
+	f := &out.Facts
+	err := q.QueryRowContext(ctx, `SELECT er.run_id, r.day, r.model, er.score, er.type, er.key_item, er.founded,
+		er.last_inspected, er.adverse, er.open_followups, er.abnormal, er.complaints, er.penalties
+		FROM entity_risk er JOIN risk_runs r ON r.id = er.run_id
+		WHERE er.entity_id = $1 AND r.state = $2 ORDER BY r.applied_seq DESC LIMIT 1`, entity, spotcheck.RiskRunApplied).Scan(
+		&out.Run, &out.Day, &version, &score, &f.Type, boolCol{&f.KeyItem}, &f.Founded, &f.LastInspected,
+		&f.AdverseResults, &f.OpenFollowUps, boolCol{&f.Abnormal}, &f.Complaints, &f.Penalties)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, nil
+	} else if err != nil {
+		return nil, nil, err
+	}
+	v, err := findRiskModel(ctx, q, version)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := parseStoredModel(v)
+	if err != nil {
+		return nil, nil, err
+	}
+	day, err := time.Parse(spotcheck.DateLayout, out.Day)
+	if err != nil {
+		return nil, nil, err
+	}
+	out.Assessment = m.Score(out.Facts, day)
+	if out.Assessment.Score != score {
+		return nil, nil, &opError{op: "rescore run " + strconv.FormatInt(out.Run, 10), err: errRescore}
+	}
+	return out, m, nil
 }

@@ -3,7 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -137,24 +137,16 @@ func (s riskOverrides) reason(entity, day, model string) string {
 }
 
 // endExpiredOverrides ends, as expired, the overrides in force of
-// entities of the run's subtree (by the department recorded with the
-// override, as overridesExpiredUnder counts them) that ran out before
+// entities of the run's subtree (expiredOverridesUnder) that ran out before
 // day: the run has returned those it scored to the model's class, or
 // found them there already. An inactive entity, which no run scores, has
 // its override ended too, or the schedule would run for it every night.
 func endExpiredOverrides(ctx context.Context, t *tx, run *spotcheck.RiskRun, day string) error {
-	open, err := openOverrides(ctx, t)
-	if err != nil || len(open) == 0 {
-		return err
-	}
-	in, err := subtreeSet(ctx, t, run.Dept)
+	expired, err := expiredOverridesUnder(ctx, t, run.Dept, day)
 	if err != nil {
 		return err
 	}
-	for _, o := range open {
-		if !o.Expired(day) || !in[o.Dept] {
-			continue
-		}
+	for _, o := range expired {
 		if _, err := t.ExecContext(ctx, `INSERT INTO risk_overrides (kind, override_id, entity_id, dept, reason, run_id, by_user, at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`, spotcheck.RiskOverrideExpire, o.ID, o.Entity, o.Dept,
 			"已于"+o.Expires+"到期，由风险模型重新分类", run.ID, actorID(ctx), timeCol{&run.AppliedAt}); err != nil {
@@ -164,39 +156,28 @@ func endExpiredOverrides(ctx context.Context, t *tx, run *spotcheck.RiskRun, day
 	return nil
 }
 
-// subtreeSet is dept and the departments below it.
-func subtreeSet(ctx context.Context, q querier, dept string) (map[string]bool, error) {
+// expiredOverridesUnder lists the overrides in force on entities of
+// dept's subtree (by the department recorded with the override) that ran
+// out before day. The schedule reclassifies such a subtree that night
+// without waiting for the month (store/risk_schedule.go), so an expired
+// override does not outlast its day by weeks; the run's apply ends them.
+func expiredOverridesUnder(ctx context.Context, q querier, dept, day string) ([]*spotcheck.RiskOverride, error) {
+	open, err := openOverrides(ctx, q)
+	if err != nil || len(open) == 0 {
+		return nil, err
+	}
 	depts, err := findDepartments(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	in := map[string]bool{}
-	for _, d := range spotcheck.Subtree(depts, dept) {
-		in[d] = true
-	}
-	return in, nil
-}
-
-// overridesExpiredUnder reports whether an override in force on an
-// entity of dept's subtree has run out before day: the schedule then
-// reclassifies the subtree that night without waiting for the month
-// (store/risk_schedule.go), so an expired override does not outlast its
-// day by weeks.
-func overridesExpiredUnder(ctx context.Context, q querier, dept, day string) (bool, error) {
-	open, err := openOverrides(ctx, q)
-	if err != nil || len(open) == 0 {
-		return false, err
-	}
-	in, err := subtreeSet(ctx, q, dept)
-	if err != nil {
-		return false, err
-	}
+	under := spotcheck.Subtree(depts, dept)
+	var out []*spotcheck.RiskOverride
 	for _, o := range open {
-		if o.Expired(day) && in[o.Dept] {
-			return true, nil
+		if o.Expired(day) && slices.Contains(under, o.Dept) {
+			out = append(out, o)
 		}
 	}
-	return false, nil
+	return out, nil
 }
 
 // entityForRisk reads entity id for a change of its class by the user:
@@ -311,9 +292,10 @@ func (sv *RiskOverrideService) RevokeRiskOverride(ctx context.Context, id int64,
 			return spotcheck.Errorf(spotcheck.ECONFLICT, "第%d号人工调整已结束或已被新的调整取代，不能撤销", id)
 		}
 		class, key, keyReason, keyExpiry := r.oldClass, r.oldKey, r.oldKeyReason, r.oldKeyE
-		if a, ok, err := lastModelAssessment(ctx, t, o.Entity); err != nil {
+		if er, _, err := latestEntityRisk(ctx, t, o.Entity); err != nil { // store/risk_apply.go
 			return err
-		} else if ok {
+		} else if er != nil {
+			a := er.Assessment
 			class, key, keyReason, keyExpiry = a.Class, a.Key, keyReasonOf(a), a.KeyExpiry
 		}
 		if err := setRiskColumns(ctx, t, old, class, key, keyReason, keyExpiry, "risk-override-revoke"); err != nil {
@@ -332,37 +314,6 @@ func (sv *RiskOverrideService) RevokeRiskOverride(ctx context.Context, id int64,
 		return nil, err
 	}
 	return o, nil
-}
-
-// lastModelAssessment is the model's own assessment of entity by the last
-// applied run that scored it; false when none did.
-func lastModelAssessment(ctx context.Context, q querier, entity string) (spotcheck.RiskAssessment, bool, error) {
-	var f spotcheck.RiskFacts
-	var day, version string
-	err := q.QueryRowContext(ctx, `SELECT r.day, r.model, er.type, er.key_item, er.founded, er.last_inspected, er.adverse,
-		er.open_followups, er.abnormal, er.complaints, er.penalties
-		FROM entity_risk er JOIN risk_runs r ON r.id = er.run_id
-		WHERE er.entity_id = $1 AND r.state = $2 ORDER BY r.applied_seq DESC LIMIT 1`, entity, spotcheck.RiskRunApplied).Scan(
-		&day, &version, &f.Type, boolCol{&f.KeyItem}, &f.Founded, &f.LastInspected, &f.AdverseResults, &f.OpenFollowUps,
-		boolCol{&f.Abnormal}, &f.Complaints, &f.Penalties)
-	if errors.Is(err, sql.ErrNoRows) {
-		return spotcheck.RiskAssessment{}, false, nil
-	} else if err != nil {
-		return spotcheck.RiskAssessment{}, false, err
-	}
-	v, err := findRiskModel(ctx, q, version)
-	if err != nil {
-		return spotcheck.RiskAssessment{}, false, err
-	}
-	m, err := parseStoredModel(v)
-	if err != nil {
-		return spotcheck.RiskAssessment{}, false, err
-	}
-	d, err := time.Parse(spotcheck.DateLayout, day)
-	if err != nil {
-		return spotcheck.RiskAssessment{}, false, err
-	}
-	return m.Score(f, d), true, nil
 }
 
 // FindRiskOverrides lists the overrides of entity, newest first, with

@@ -38,9 +38,9 @@ func (sv *RiskService) ReclassifyDue(ctx context.Context) (_ []*spotcheck.RiskRu
 		}
 		if !spotcheck.RiskRunDue(last, m.Version, today) {
 			// An override that expired returns its entity the night after.
-			if expired, err := overridesExpiredUnder(ctx, db.read, dept, today.Format(spotcheck.DateLayout)); err != nil {
+			if expired, err := expiredOverridesUnder(ctx, db.read, dept, today.Format(spotcheck.DateLayout)); err != nil {
 				return out, err
-			} else if !expired {
+			} else if len(expired) == 0 {
 				continue
 			}
 		}
