@@ -26,6 +26,25 @@ type ModelHitRate struct {
 	Chosen, Control HitRate
 }
 
+// Count adds h, inspections of picks of one draw whose strata took
+// m.Model's classes, to the comparison: to All always; to Control when
+// the picks are of the draw's control sample; to Chosen when the draw has
+// a control sample and they are not of it. Draws without one count in
+// All only.
+func (m *ModelHitRate) Count(h HitRate, drawHasControl, control bool) {
+	add := func(sum *HitRate) {
+		sum.Inspections += h.Inspections
+		sum.Problems += h.Problems
+	}
+	add(&m.All)
+	switch {
+	case control:
+		add(&m.Control)
+	case drawHasControl:
+		add(&m.Chosen)
+	}
+}
+
 // MinControlInspections is the fewest completed inspections each side of
 // a comparison needs before the dashboard states an interval: below it the
 // normal approximations behind the interval mislead.

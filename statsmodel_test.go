@@ -40,3 +40,16 @@ func TestModelVerdict(t *testing.T) {
 		}
 	}
 }
+
+// Count puts a draw's control picks in Control, its other picks in
+// Chosen, and a draw without a control sample in All only.
+func TestModelHitRateCount(t *testing.T) {
+	var m ModelHitRate
+	m.Count(HitRate{Inspections: 3, Problems: 1}, true, true)
+	m.Count(HitRate{Inspections: 5, Problems: 2}, true, false)
+	m.Count(HitRate{Inspections: 7, Problems: 4}, false, false)
+	if m.All != (HitRate{Inspections: 15, Problems: 7}) || m.Control != (HitRate{Inspections: 3, Problems: 1}) ||
+		m.Chosen != (HitRate{Inspections: 5, Problems: 2}) {
+		t.Fatalf("%+v", m)
+	}
+}

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -35,13 +34,7 @@ func (sv *StatsService) modelHitRates(ctx context.Context, q querier, sc statsSc
 			m = &spotcheck.ModelHitRate{Model: model}
 			byModel[model] = m
 		}
-		addHits(&m.All, h)
-		switch {
-		case control:
-			addHits(&m.Control, h)
-		case withControl:
-			addHits(&m.Chosen, h)
-		}
+		m.Count(h, withControl, control)
 		return nil
 	})
 	for _, m := range byModel {
@@ -52,15 +45,15 @@ func (sv *StatsService) modelHitRates(ctx context.Context, q querier, sc statsSc
 	}
 	// Newest version first; the hand-set classes ("") last.
 	slices.SortFunc(s.ByModel, func(a, b spotcheck.ModelHitRate) int {
-		if (a.Model == "") != (b.Model == "") {
-			return cmp.Compare(len(b.Model), len(a.Model))
+		switch {
+		case a.Model == b.Model:
+			return 0
+		case a.Model == "":
+			return 1
+		case b.Model == "":
+			return -1
 		}
 		return strings.Compare(b.Model, a.Model)
 	})
 	return err
-}
-
-func addHits(sum *spotcheck.HitRate, h spotcheck.HitRate) {
-	sum.Inspections += h.Inspections
-	sum.Problems += h.Problems
 }

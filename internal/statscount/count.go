@@ -228,7 +228,7 @@ func Count(ctx context.Context, t testing.TB, db *store.DB, query Query, scope [
 	completedIn := func(completed string) bool { return strings.HasPrefix(completed, y+"-") }
 	byNational := map[string]map[int64]bool{}
 	strata, itemHits := map[string]*spotcheck.HitRate{}, map[string]*spotcheck.HitRate{}
-	models := map[string]*spotcheck.HitRate{} // model version + "/all", "/chosen" or "/control"
+	models := map[string]*spotcheck.ModelHitRate{} // by model version (ModelHitRate.Count)
 	hit := func(m map[string]*spotcheck.HitRate, k string, problem bool) {
 		if m[k] == nil {
 			m[k] = &spotcheck.HitRate{Key: k}
@@ -275,13 +275,14 @@ func Count(ctx context.Context, t testing.TB, db *store.DB, query Query, scope [
 				found := cat.FoundProblem(i.results)
 				hit(strata, p.stratum, found)
 				d := draws[p.draw]
-				hit(models, d.model+"/all", found)
-				switch {
-				case p.control == 1:
-					hit(models, d.model+"/control", found)
-				case d.control > 0:
-					hit(models, d.model+"/chosen", found)
+				if models[d.model] == nil {
+					models[d.model] = &spotcheck.ModelHitRate{Model: d.model}
 				}
+				one := spotcheck.HitRate{Inspections: 1}
+				if found {
+					one.Problems = 1
+				}
+				models[d.model].Count(one, d.control > 0, p.control == 1)
 			}
 		}
 		for _, f := range i.findings {
@@ -299,17 +300,8 @@ func Count(ctx context.Context, t testing.TB, db *store.DB, query Query, scope [
 	for _, h := range itemHits {
 		s.HitByItem = append(s.HitByItem, *h)
 	}
-	for k, h := range models {
-		if model, ok := strings.CutSuffix(k, "/all"); ok {
-			m := spotcheck.ModelHitRate{Model: model, All: *h}
-			if c := models[model+"/chosen"]; c != nil {
-				m.Chosen = *c
-			}
-			if c := models[model+"/control"]; c != nil {
-				m.Control = *c
-			}
-			s.ByModel = append(s.ByModel, m)
-		}
+	for _, m := range models {
+		s.ByModel = append(s.ByModel, *m)
 	}
 	for _, w := range work {
 		s.Workload = append(s.Workload, *w)
